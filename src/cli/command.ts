@@ -1,0 +1,28 @@
+/**
+ * The shape every `jcgraph` command has. Commands live one per file in ./commands and are listed in
+ * ./commands/index.ts. Only the CLI writes to stdout/stderr, and only through the context it is given,
+ * so tests can run any command in-process and read what it printed.
+ */
+
+export interface CliIo {
+  /** Where results go. */
+  readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Where progress, warnings and errors go. */
+  readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** Working directory for relative paths. */
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line for the command table of `jcgraph --help`. */
+  readonly summary: string;
+  /** Full `--help` text of the command. */
+  readonly help: string;
+  /** Runs the command; returns the exit code (0 success, 1 failure, 2 usage). Throws JcGraphError subclasses. */
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}

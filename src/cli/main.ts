@@ -1,0 +1,83 @@
+/**
+ * `jcgraph` entry point: dispatches to a command, turns errors into one line on stderr and an exit code
+ * (0 success, 1 failure, 2 usage).
+ */
+import { JcGraphError, UsageError, CancelledError } from '../errors.ts';
+import type { CliIo, Command } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+
+export function globalHelp(commands: readonly Command[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'jcgraph: who can reach what in a JumpCloud organization, why, and what to remove to revoke it.',
+    '',
+    'Usage: jcgraph <command> [options]      jcgraph <command> --help',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --json for machine-readable output and --help.',
+    'Exit codes: 0 success, 1 failure, 2 usage error.',
+    'The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY), never from a flag.',
+    '',
+  ].join('\n');
+}
+
+function processIo(): CliIo {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new CancelledError('cancelled by Ctrl-C'));
+  };
+  process.on('SIGINT', onSigint);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signal: controller.signal,
+    cwd: process.cwd(),
+  };
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo(), commands: readonly Command[] = COMMANDS): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    io.stdout.write(target ? target.help : globalHelp(commands));
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.stdout.write('jcgraph 0.1.0\n');
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`jcgraph: unknown command "${name}"; commands are: ${commands.map((c) => c.name).join(', ')}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError')) {
+      io.stderr.write(`jcgraph ${name}: cancelled\n`);
+      return 130;
+    }
+    if (error instanceof JcGraphError) {
+      io.stderr.write(`jcgraph ${name}: ${error.message}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`jcgraph ${name}: unexpected error: ${message}\n`);
+    if (io.env['JCGRAPH_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

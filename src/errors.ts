@@ -1,0 +1,75 @@
+/**
+ * jcgraph's error hierarchy. Every error a user can cause or meet is one of these, with a message that is
+ * one plain sentence naming what went wrong and where, so that tests and scripts can match by type
+ * (`instanceof`) or by `name`. Messages never contain an API key.
+ */
+
+export class JcGraphError extends Error {
+  override name = 'JcGraphError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The JumpCloud API (or the simulator) refused, failed or answered something unusable. */
+export class JcApiError extends JcGraphError {
+  override name = 'JcApiError';
+  /** The request, as `GET /api/v2/usergroups/…/members` (never with headers). */
+  readonly endpoint: string;
+  /** The HTTP status of the last answer, when there was one. */
+  readonly status: number | undefined;
+  constructor(message: string, details: { endpoint: string; status?: number; cause?: unknown }) {
+    super(message, { cause: details.cause });
+    this.endpoint = details.endpoint;
+    this.status = details.status;
+  }
+}
+
+/** A snapshot file is missing, truncated, corrupt, of a foreign format or version, or could not be written. */
+export class SnapshotError extends JcGraphError {
+  override name = 'SnapshotError';
+  readonly path: string;
+  constructor(message: string, details: { path: string; cause?: unknown }) {
+    super(message, { cause: details.cause });
+    this.path = details.path;
+  }
+}
+
+/** An object named by id or `type:name` is not in the graph, or the name matches several objects. */
+export class UnknownObjectError extends JcGraphError {
+  override name = 'UnknownObjectError';
+  /** The reference as the user gave it. */
+  readonly reference: string;
+  /** Near matches or, for an ambiguous name, every match, as `type:name (id)`. */
+  readonly candidates: readonly string[];
+  constructor(message: string, details: { reference: string; candidates?: readonly string[] }) {
+    super(message);
+    this.reference = details.reference;
+    this.candidates = details.candidates ?? [];
+  }
+}
+
+/** A question the graph cannot answer as asked (an unknown endpoint path, a type with no such traversal). */
+export class QueryError extends JcGraphError {
+  override name = 'QueryError';
+}
+
+/** A revoke plan is impossible, e.g. every cut needs a protected edge; the message says which and why. */
+export class PlanError extends JcGraphError {
+  override name = 'PlanError';
+}
+
+/** Options or configuration that cannot work (plain http to a remote host, a missing API key, a bad rate). */
+export class ConfigError extends JcGraphError {
+  override name = 'ConfigError';
+}
+
+/** Command-line usage error: exit code 2. */
+export class UsageError extends JcGraphError {
+  override name = 'UsageError';
+}
+
+/** The operation was cancelled by an AbortSignal or Ctrl-C. */
+export class CancelledError extends JcGraphError {
+  override name = 'CancelledError';
+}
