@@ -41,29 +41,31 @@ export function changedFields(before: JsonObject, after: JsonObject): string[] {
   return [...keys].filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null) || (k in before) !== (k in after)).sort();
 }
 
+/** Items only in `after`, only in `before`, and in both but unequal (as [before, after]). */
+function diffByKey<T>(before: readonly T[], after: readonly T[], key: (item: T) => string, same: (x: T, y: T) => boolean) {
+  const old = new Map(before.map((x) => [key(x), x]));
+  const now = new Map(after.map((x) => [key(x), x]));
+  const added = [...now].filter(([k]) => !old.has(k)).map(([, x]) => x);
+  const removed = [...old].filter(([k]) => !now.has(k)).map(([, x]) => x);
+  const changed: [T, T][] = [];
+  for (const [k, x] of now) {
+    const y = old.get(k);
+    if (y !== undefined && !same(y, x)) changed.push([y, x]);
+  }
+  return { added, removed, changed };
+}
+
 export function diffTenants(before: TenantData, after: TenantData): TenantDiff {
   const a = sortTenant(before);
   const b = sortTenant(after);
-  const objectKey = (o: { type: string; id: string }): string => `${o.type}:${o.id}`;
-  const oldObjects = new Map(a.objects.map((o) => [objectKey(o), o]));
-  const newObjects = new Map(b.objects.map((o) => [objectKey(o), o]));
-  const objectsAdded: ObjectSummary[] = [];
-  const objectsChanged: ObjectChange[] = [];
-  for (const [key, o] of newObjects) {
-    const old = oldObjects.get(key);
-    if (!old) objectsAdded.push(summary(o));
-    else if (canonicalJson(old.record) !== canonicalJson(o.record)) objectsChanged.push({ ...summary(o), fields: changedFields(old.record, o.record) });
-  }
-  const objectsRemoved = [...oldObjects].filter(([key]) => !newObjects.has(key)).map(([, o]) => summary(o));
-  const oldEdges = new Map(a.edges.map((e) => [edgeKey(e), e]));
-  const newEdges = new Map(b.edges.map((e) => [edgeKey(e), e]));
-  const edgesAdded: TenantEdge[] = [];
-  const edgesChanged: EdgeAttributeChange[] = [];
-  for (const [key, e] of newEdges) {
-    const old = oldEdges.get(key);
-    if (!old) edgesAdded.push(e);
-    else if (canonicalJson(old.attributes) !== canonicalJson(e.attributes)) edgesChanged.push({ edge: e, before: old.attributes, after: e.attributes });
-  }
-  const edgesRemoved = [...oldEdges].filter(([key]) => !newEdges.has(key)).map(([, e]) => e);
-  return { objectsAdded, objectsRemoved, objectsChanged, edgesAdded, edgesRemoved, edgesChanged };
+  const objects = diffByKey(a.objects, b.objects, (o) => `${o.type}:${o.id}`, (x, y) => canonicalJson(x.record) === canonicalJson(y.record));
+  const edges = diffByKey(a.edges, b.edges, edgeKey, (x, y) => canonicalJson(x.attributes) === canonicalJson(y.attributes));
+  return {
+    objectsAdded: objects.added.map(summary),
+    objectsRemoved: objects.removed.map(summary),
+    objectsChanged: objects.changed.map(([old, now]) => ({ ...summary(now), fields: changedFields(old.record, now.record) })),
+    edgesAdded: edges.added,
+    edgesRemoved: edges.removed,
+    edgesChanged: edges.changed.map(([old, now]) => ({ edge: now, before: old.attributes, after: now.attributes })),
+  };
 }
