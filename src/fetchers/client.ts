@@ -1,0 +1,316 @@
+/**
+ * The JumpCloud API client: GET only, over ky, with the key in `x-api-key` and the organization in
+ * `x-org-id`. Every request passes the rate gate (a hard cap) and the adaptive concurrency limit; transient
+ * failures (429, 500, 502, 503, 504, resets and other network errors, timeouts, bodies that are not JSON)
+ * are retried, waiting as long as `Retry-After` says when the server says, else with jittered exponential
+ * backoff, within a per-request limit and a retry budget shared by the whole fetch. Anything else fails at
+ * once with a JcApiError naming the request (method and path, never a header) and the cause.
+ */
+import ky, { TimeoutError } from 'ky';
+import { ConfigError, JcApiError } from '../errors.ts';
+import { AdaptiveConcurrency, RateGate, abortReason, sleep } from './rate.ts';
+
+export const DEFAULT_BASE_URL = 'https://console.jumpcloud.com';
+/** The JumpCloud API hosts a key may be sent to (besides loopback, for simulators and mocks). */
+export const JUMPCLOUD_HOSTS: readonly string[] = ['console.jumpcloud.com', 'console.eu.jumpcloud.com', 'console.in.jumpcloud.com'];
+
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+/** Options of the client (and of every fetch, which passes them on). */
+export interface ClientOptions {
+  /** The API key, sent as `x-api-key` and nowhere else. Required. */
+  readonly apiKey: string;
+  /**
+   * API host: https://console.jumpcloud.com (default), https://console.eu.jumpcloud.com,
+   * https://console.in.jumpcloud.com, or any loopback URL (http allowed there only). v1 is under `/api`,
+   * v2 under `/api/v2`.
+   */
+  readonly baseUrl?: string;
+  /** Separate roots for v1 and v2 when they are not `{baseUrl}/api` and `{baseUrl}/api/v2` (e.g. two mocks). */
+  readonly apiRoots?: { readonly v1?: string; readonly v2?: string };
+  /** Organization id, sent as `x-org-id` (multi-tenant administrators). */
+  readonly orgId?: string;
+  /** Hard cap on requests per second, never exceeded whatever the concurrency. Default: none. */
+  readonly rate?: number;
+  /** Most requests in flight; lowered on 429 and raised back after successes. Default 8. */
+  readonly concurrency?: number;
+  /** Per-request timeout in milliseconds. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** Retries allowed over the whole fetch. Default 1 000. */
+  readonly retryBudget?: number;
+  /** Attempts allowed for one request. Default 8. */
+  readonly maxAttempts?: number;
+  /** First backoff delay in milliseconds when the server gives no Retry-After; doubles per attempt. Default 250. */
+  readonly backoffMs?: number;
+  /** Longest backoff delay, and longest Retry-After honoured (a longer one fails the request). Default 60 000. */
+  readonly maxWaitMs?: number;
+  /** Cancels every request. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+}
+
+/** What happened to one attempt, for statistics and progress. */
+export interface AttemptEvent {
+  readonly step: string;
+  /** HTTP status, or `network`, `timeout`, `malformed` (body not JSON). */
+  readonly outcome: number | 'network' | 'timeout' | 'malformed';
+  /** True when the attempt will be retried. */
+  readonly retry: boolean;
+}
+
+export interface RequestStats {
+  /** Every HTTP request sent, retries included. */
+  requests: number;
+  retries: number;
+  /** Requests per step (`list:/systemusers`, `associations:user`, …), retries included. */
+  byStep: Record<string, number>;
+  /** Outcomes: status codes and `network`, `timeout`, `malformed`. */
+  byOutcome: Record<string, number>;
+  /** Times the concurrency limit was lowered after a 429. */
+  throttled: number;
+}
+
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Checks an API root URL: https to a JumpCloud host, or http(s) to loopback. A key never crosses the network
+ * in clear and is never sent to a host that is not JumpCloud's.
+ */
+export function checkApiUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`The API base URL "${raw}" is not a valid URL.`);
+  }
+  if (url.username || url.password) throw new ConfigError(`The API base URL ${url.origin} must not carry credentials.`);
+  if (isLoopback(url.hostname)) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`The API base URL ${raw} must be http or https.`);
+    return url;
+  }
+  if (url.protocol !== 'https:') {
+    throw new ConfigError(`Refusing ${url.protocol}//${url.host}: the API key may only travel over https, or plain http to a loopback address.`);
+  }
+  if (!JUMPCLOUD_HOSTS.includes(url.hostname)) {
+    throw new ConfigError(`Refusing to send the API key to ${url.host}: it is not a JumpCloud API host (${JUMPCLOUD_HOSTS.join(', ')}) nor loopback.`);
+  }
+  return url;
+}
+
+function joinRoot(base: URL, suffix: string): string {
+  return base.href.replace(/\/+$/, '') + suffix;
+}
+
+/** `Retry-After` in milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export type Query = Readonly<Record<string, string | number>>;
+
+export class ApiClient {
+  readonly roots: { readonly v1: string; readonly v2: string };
+  /** The API origin, for snapshot metadata. */
+  readonly origin: string;
+  readonly stats: RequestStats = { requests: 0, retries: 0, byStep: {}, byOutcome: {}, throttled: 0 };
+  readonly concurrency: AdaptiveConcurrency;
+  readonly #headers: Record<string, string>;
+  readonly #gate: RateGate;
+  readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'retryBudget' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>>;
+  readonly #signal: AbortSignal | undefined;
+  readonly #listeners: ((event: AttemptEvent) => void)[] = [];
+
+  constructor(options: ClientOptions) {
+    if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+      throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key.');
+    }
+    if (options.rate !== undefined && !(options.rate > 0)) throw new ConfigError(`The request rate must be a positive number, not ${options.rate}.`);
+    const base = checkApiUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    this.roots = {
+      v1: checkApiUrl(options.apiRoots?.v1 ?? joinRoot(base, '/api')).href.replace(/\/+$/, ''),
+      v2: checkApiUrl(options.apiRoots?.v2 ?? joinRoot(base, '/api/v2')).href.replace(/\/+$/, ''),
+    };
+    this.origin = base.origin;
+    this.#headers = { 'x-api-key': options.apiKey, accept: 'application/json' };
+    if (options.orgId) this.#headers['x-org-id'] = options.orgId;
+    this.#gate = new RateGate(options.rate);
+    this.concurrency = new AdaptiveConcurrency(options.concurrency ?? 8);
+    this.#options = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retryBudget: options.retryBudget ?? 1000,
+      maxAttempts: options.maxAttempts ?? 8,
+      backoffMs: options.backoffMs ?? 250,
+      maxWaitMs: options.maxWaitMs ?? 60_000,
+    };
+    this.#signal = options.signal;
+  }
+
+  onAttempt(listener: (event: AttemptEvent) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #url(api: 'v1' | 'v2', path: string, query: Query): URL {
+    const url = new URL(this.roots[api] + path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  /** How a request is named in errors and reports: `GET /api/v2/users/…/associations?targets=…` (no host, no header). */
+  endpoint(api: 'v1' | 'v2', path: string, query: Query = {}): string {
+    const url = this.#url(api, path, query);
+    return `GET ${url.pathname}${url.search.replace(/%2C/g, ',')}`;
+  }
+
+  /** `GET {root}{path}?{query}`; the answer of a 2xx, parsed, or a JcApiError. */
+  async get(api: 'v1' | 'v2', path: string, query: Query, step: string): Promise<ApiResponse> {
+    // Commas in `targets=a,b` are the API's list syntax (explode: false); keep them as they are.
+    const target = this.#url(api, path, query).href.replace(/%2C/g, ',');
+    const endpoint = this.endpoint(api, path, query);
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.concurrency.run(() => this.#attempt(target, endpoint));
+      if ('response' in result) {
+        this.#record(step, result.response.status, false);
+        this.concurrency.onSuccess();
+        return result.response;
+      }
+      const retry = result.retryable && attempt < this.#options.maxAttempts && this.stats.retries < this.#options.retryBudget;
+      const waitMs = result.retryAfterMs ?? this.#backoff(attempt);
+      const tooLong = result.retryAfterMs !== undefined && result.retryAfterMs > this.#options.maxWaitMs;
+      this.#record(step, result.outcome, retry && !tooLong);
+      if (result.outcome === 429) {
+        this.stats.throttled += 1;
+        this.concurrency.onThrottled();
+        if (result.retryAfterMs !== undefined && !tooLong) this.#gate.pauseFor(result.retryAfterMs);
+      }
+      if (!retry || tooLong) {
+        const why = !result.retryable
+          ? result.cause
+          : tooLong
+            ? `${result.cause}, and the server asked to wait ${Math.round(waitMs / 1000)} s, longer than the ${Math.round(this.#options.maxWaitMs / 1000)} s allowed`
+            : attempt >= this.#options.maxAttempts
+              ? `${result.cause}, still after ${attempt} attempts`
+              : `${result.cause}, and the retry budget of ${this.#options.retryBudget} retries for this fetch is spent`;
+        throw new JcApiError(`${endpoint} failed: ${why}.`, {
+          endpoint,
+          ...(typeof result.outcome === 'number' ? { status: result.outcome } : {}),
+          cause: result.error,
+        });
+      }
+      this.stats.retries += 1;
+      await sleep(waitMs, this.#signal);
+    }
+  }
+
+  /** An error body could echo what it was sent: never let the key through into a message. */
+  #redact(text: string): string {
+    const key = this.#headers['x-api-key']!;
+    return text.split(key).join('[key]');
+  }
+
+  #backoff(attempt: number): number {
+    const ceiling = Math.min(this.#options.maxWaitMs, this.#options.backoffMs * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter": never less than half the step
+  }
+
+  #record(step: string, outcome: AttemptEvent['outcome'], retry: boolean): void {
+    this.stats.requests += 1;
+    this.stats.byStep[step] = (this.stats.byStep[step] ?? 0) + 1;
+    this.stats.byOutcome[String(outcome)] = (this.stats.byOutcome[String(outcome)] ?? 0) + 1;
+    const event: AttemptEvent = { step, outcome, retry };
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  async #attempt(
+    url: string,
+    endpoint: string,
+  ): Promise<
+    | { response: ApiResponse }
+    | { outcome: AttemptEvent['outcome']; retryable: boolean; cause: string; retryAfterMs?: number; error?: unknown }
+  > {
+    if (this.#signal?.aborted) throw abortReason(this.#signal);
+    await this.#gate.acquire(this.#signal);
+    let response: Response;
+    let text: string;
+    try {
+      response = await ky.get(url, {
+        headers: this.#headers,
+        timeout: this.#options.timeoutMs,
+        retry: 0,
+        throwHttpErrors: false,
+        redirect: 'error', // a redirect could carry the key to another host
+        ...(this.#signal ? { signal: this.#signal } : {}),
+        hooks: {
+          beforeRequest: [
+            (request) => {
+              if (request.method !== 'GET') throw new JcApiError(`${endpoint}: jcgraph only ever sends GET requests.`, { endpoint });
+            },
+          ],
+        },
+      });
+      text = await response.text();
+    } catch (error) {
+      if (this.#signal?.aborted) throw abortReason(this.#signal);
+      if (error instanceof JcApiError) throw error;
+      if (error instanceof TimeoutError) {
+        return { outcome: 'timeout', retryable: true, cause: `no answer within ${this.#options.timeoutMs} ms`, error };
+      }
+      return { outcome: 'network', retryable: true, cause: `network error (${describeNetworkError(error)})`, error };
+    }
+    const status = response.status;
+    if (status >= 200 && status < 300) {
+      try {
+        return { response: { status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown) } };
+      } catch (error) {
+        return { outcome: 'malformed', retryable: true, cause: `the ${status} answer was not valid JSON`, error };
+      }
+    }
+    const cause = this.#redact(describeStatus(status, text));
+    if (RETRYABLE_STATUSES.has(status)) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      return { outcome: status, retryable: true, cause, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+    return { outcome: status, retryable: false, cause };
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error && parts.length < 3; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? code : e.message);
+  }
+  return parts.join(': ') || String(error);
+}
+
+function describeStatus(status: number, text: string): string {
+  let message = '';
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const m = body.message ?? body.error;
+    if (typeof m === 'string') message = m;
+  } catch {
+    // not JSON: the status alone says it
+  }
+  const short = message.length > 200 ? `${message.slice(0, 200)}…` : message;
+  const what =
+    status === 401
+      ? 'the API key was refused (401 Unauthorized)'
+      : status === 403
+        ? 'access denied (403 Forbidden): the key lacks rights for this organization'
+        : status === 429
+          ? 'rate limited (429 Too Many Requests)'
+          : `HTTP ${status}`;
+  return short ? `${what}: ${short}` : what;
+}

@@ -1,0 +1,24 @@
+/**
+ * Fetchers: the JumpCloud API → TenantData, with the fewest requests the API permits.
+ *
+ * ```ts
+ * const { tenant, meta } = await fetchTenant({ apiKey: process.env.JC_API_KEY!, orgId, rate: 20 });
+ * ```
+ */
+export { fetchTenant, fetchTenants, type FetchOptions, type FetchResult } from './fetch-tenant.ts';
+export { ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, checkApiUrl, parseRetryAfter, type ClientOptions, type RequestStats } from './client.ts';
+export {
+  planFetch,
+  optimumRequests,
+  edgeCensus,
+  traversalApproachRequests,
+  listSteps,
+  pagesFor,
+  type FetchPlan,
+  type EdgeStep,
+  type ObjectCounts,
+  type Optimum,
+} from './planner.ts';
+export { collect, PageCursor, PAGE_LIMIT, type Page, type CollectionResult } from './paging.ts';
+export { RateGate, AdaptiveConcurrency } from './rate.ts';
+export type { FetchProgress, FetchPhase } from './progress.ts';

@@ -1,0 +1,4 @@
+/** jcgraph's version, recorded in every snapshot. */
+import pkg from '../../package.json' with { type: 'json' };
+
+export const TOOL_VERSION: string = pkg.version;

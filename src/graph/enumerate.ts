@@ -1,0 +1,287 @@
+/**
+ * The hot path: every path from one source that fits a plan, found over the compiled index and
+ * returned as integer arrays (SourceBindings), grouped by target and in answer order.
+ */
+import type { CompiledIndex } from './compiled-index.ts';
+import type { PlanShape, TraversalPlan } from './plan.ts';
+
+/**
+ * All bindings of one source: targets sorted by id, each with its paths (shortest first, then by hop
+ * ids), each path a run of hops (the edge followed and the node reached). Integer ids are those of the
+ * index it came from (valid while `index.epoch` is unchanged).
+ */
+export class SourceBindings {
+  constructor(
+    readonly index: CompiledIndex,
+    readonly source: number,
+    /** Target node per binding, sorted by id. */
+    readonly targets: Int32Array,
+    /** 1 where the path cap cut a binding's paths short. */
+    readonly truncated: Uint8Array,
+    /** Binding i's paths are pathStart[i]..pathStart[i+1]. */
+    readonly pathStart: Int32Array,
+    /** Path p's hops are hopStart[p]..hopStart[p+1]. */
+    readonly hopStart: Int32Array,
+    readonly hopEdges: Int32Array,
+    readonly hopNodes: Int32Array,
+  ) {}
+
+  /** Number of bindings (targets). */
+  get size(): number {
+    return this.targets.length;
+  }
+
+  get pathTotal(): number {
+    return this.pathStart[this.targets.length]!;
+  }
+
+  pathCount(binding: number): number {
+    return this.pathStart[binding + 1]! - this.pathStart[binding]!;
+  }
+
+  /** The edges of path p (global path number), in order from the source. */
+  pathEdges(p: number): Int32Array {
+    return this.hopEdges.subarray(this.hopStart[p]!, this.hopStart[p + 1]!);
+  }
+
+  /** The nodes reached by path p's hops (the source excluded). */
+  pathNodes(p: number): Int32Array {
+    return this.hopNodes.subarray(this.hopStart[p]!, this.hopStart[p + 1]!);
+  }
+
+  /** Index of a target node among the bindings, or -1 (binary search by id). */
+  find(target: number): number {
+    let lo = 0;
+    let hi = this.targets.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.index.compareNodes(this.targets[mid]!, target);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Reusable scratch for enumeration: one per index and thread of work (the inventory keeps one for all
+ * its sources). Buffers grow as needed and are never shrunk.
+ */
+export class PathEnumerator {
+  private readonly ix: CompiledIndex;
+  // per node: the slot of a target seen in the current run (valid when stamp matches)
+  private stamp: Int32Array;
+  private slotOfNode: Int32Array;
+  private run = 0;
+  // per target slot
+  private slotNode = new Int32Array(64);
+  private slotCount = new Int32Array(64);
+  private slotTrunc = new Uint8Array(64);
+  private slotHead = new Int32Array(64);
+  private slots = 0;
+  // per emitted path: linked per slot, hops in the flat buffers
+  private pathNext = new Int32Array(256);
+  private pathHop = new Int32Array(256);
+  private pathLen = new Uint8Array(256);
+  private paths = 0;
+  private hopEdge = new Int32Array(1024);
+  private hopNode = new Int32Array(1024);
+  private hops = 0;
+  // the path being walked: stackNode[0] is the source
+  private stackNode = new Int32Array(8);
+  private stackEdge = new Int32Array(8);
+  private cap = Infinity;
+
+  constructor(index: CompiledIndex) {
+    this.ix = index;
+    this.stamp = new Int32Array(index.nodeCount);
+    this.slotOfNode = new Int32Array(index.nodeCount);
+  }
+
+  /** Every path from source fitting the plan, at most pathCap per target (shortest kept). */
+  enumerate(source: number, plan: TraversalPlan, pathCap = Infinity): SourceBindings {
+    const ix = this.ix;
+    if (this.stamp.length < ix.nodeCount) {
+      this.stamp = new Int32Array(ix.nodeCount * 2);
+      this.slotOfNode = new Int32Array(ix.nodeCount * 2);
+      this.run = 0;
+    }
+    this.run++;
+    this.slots = 0;
+    this.paths = 0;
+    this.hops = 0;
+    this.cap = pathCap;
+    if (this.stackNode.length < plan.maxLength + 1) {
+      this.stackNode = new Int32Array(plan.maxLength + 1);
+      this.stackEdge = new Int32Array(plan.maxLength + 1);
+    }
+    this.stackNode[0] = source;
+    for (const shape of plan.shapes) this.walk(shape, 0, source);
+    return this.collect(source);
+  }
+
+  private walk(shape: PlanShape, pos: number, node: number): void {
+    const ix = this.ix;
+    const rel = shape.rels[pos]!;
+    const last = pos === shape.rels.length - 1;
+    const alive = ix.edgeAlive;
+    const byType = ix.csr[rel]!;
+    if (node < ix.baseNodeCount) {
+      for (const t of shape.allowed[pos]!) {
+        const csr = byType[t];
+        if (csr === undefined) continue;
+        const nbrs = csr.nbr;
+        const edges = csr.edge;
+        for (let k = csr.off[node]!, end = csr.off[node + 1]!; k < end; k++) {
+          const e = edges[k]!;
+          if (alive[e] === 1) this.visit(shape, pos, nbrs[k]!, e, last);
+        }
+      }
+    }
+    if (ix.hasOverlay) {
+      const extra = ix.overlay[rel]!.get(node);
+      if (extra) {
+        const allowedSet = shape.allowedSet[pos]!;
+        for (let k = 0; k < extra.nbr.length; k++) {
+          const e = extra.edge[k]!;
+          const nbr = extra.nbr[k]!;
+          if (alive[e] === 1 && allowedSet[ix.nodeType[nbr]!] === 1) this.visit(shape, pos, nbr, e, last);
+        }
+      }
+    }
+  }
+
+  private visit(shape: PlanShape, pos: number, nbr: number, edge: number, last: boolean): void {
+    const stackNode = this.stackNode;
+    for (let i = 0; i <= pos; i++) if (stackNode[i] === nbr) return; // never repeat an object
+    stackNode[pos + 1] = nbr;
+    this.stackEdge[pos + 1] = edge;
+    if (last) this.emit(nbr, pos + 1);
+    else this.walk(shape, pos + 1, nbr);
+  }
+
+  private emit(target: number, length: number): void {
+    let slot: number;
+    if (this.stamp[target] === this.run) {
+      slot = this.slotOfNode[target]!;
+    } else {
+      slot = this.slots++;
+      if (slot >= this.slotNode.length) this.growSlots();
+      this.stamp[target] = this.run;
+      this.slotOfNode[target] = slot;
+      this.slotNode[slot] = target;
+      this.slotCount[slot] = 0;
+      this.slotTrunc[slot] = 0;
+      this.slotHead[slot] = -1;
+    }
+    if (this.slotCount[slot]! >= this.cap) {
+      this.slotTrunc[slot] = 1;
+      return;
+    }
+    this.slotCount[slot]!++;
+    const p = this.paths++;
+    if (p >= this.pathNext.length) this.growPaths();
+    if (this.hops + length > this.hopEdge.length) this.growHops(this.hops + length);
+    this.pathNext[p] = this.slotHead[slot]!;
+    this.slotHead[slot] = p;
+    this.pathHop[p] = this.hops;
+    this.pathLen[p] = length;
+    for (let i = 1; i <= length; i++) {
+      this.hopEdge[this.hops] = this.stackEdge[i]!;
+      this.hopNode[this.hops] = this.stackNode[i]!;
+      this.hops++;
+    }
+  }
+
+  private growSlots(): void {
+    const n = this.slotNode.length * 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.slotNode = g32(this.slotNode);
+    this.slotCount = g32(this.slotCount);
+    this.slotHead = g32(this.slotHead);
+    const t = new Uint8Array(n);
+    t.set(this.slotTrunc);
+    this.slotTrunc = t;
+  }
+
+  private growPaths(): void {
+    const n = this.pathNext.length * 2;
+    const next = new Int32Array(n);
+    next.set(this.pathNext);
+    this.pathNext = next;
+    const hop = new Int32Array(n);
+    hop.set(this.pathHop);
+    this.pathHop = hop;
+    const len = new Uint8Array(n);
+    len.set(this.pathLen);
+    this.pathLen = len;
+  }
+
+  private growHops(need: number): void {
+    const n = Math.max(need, this.hopEdge.length * 2);
+    const e = new Int32Array(n);
+    e.set(this.hopEdge);
+    this.hopEdge = e;
+    const v = new Int32Array(n);
+    v.set(this.hopNode);
+    this.hopNode = v;
+  }
+
+  /** Copies the run's paths out in answer order: targets by id; paths by length, then hop ids. */
+  private collect(source: number): SourceBindings {
+    const ix = this.ix;
+    const slots = this.slots;
+    const order = Array.from({ length: slots }, (_, i) => i);
+    const slotNode = this.slotNode;
+    if (slots > 1) order.sort((a, b) => ix.compareNodes(slotNode[a]!, slotNode[b]!));
+
+    const targets = new Int32Array(slots);
+    const truncated = new Uint8Array(slots);
+    const pathStart = new Int32Array(slots + 1);
+    const hopStart = new Int32Array(this.paths + 1);
+    const hopEdges = new Int32Array(this.hops);
+    const hopNodes = new Int32Array(this.hops);
+    const { pathHop, pathLen, hopNode, hopEdge } = this;
+    const comparePaths = (p: number, q: number): number => {
+      const lp = pathLen[p]!;
+      const d = lp - pathLen[q]!;
+      if (d !== 0) return d;
+      const hp = pathHop[p]!;
+      const hq = pathHop[q]!;
+      for (let i = 0; i < lp; i++) {
+        const c = ix.compareNodes(hopNode[hp + i]!, hopNode[hq + i]!);
+        if (c !== 0) return c;
+      }
+      return 0;
+    };
+    const list: number[] = [];
+    let outPath = 0;
+    let outHop = 0;
+    for (let i = 0; i < slots; i++) {
+      const slot = order[i]!;
+      targets[i] = slotNode[slot]!;
+      truncated[i] = this.slotTrunc[slot]!;
+      pathStart[i] = outPath;
+      list.length = 0;
+      for (let p = this.slotHead[slot]!; p !== -1; p = this.pathNext[p]!) list.push(p);
+      if (list.length > 1) list.sort(comparePaths);
+      for (const p of list) {
+        hopStart[outPath++] = outHop;
+        const h = pathHop[p]!;
+        for (let k = 0, n = pathLen[p]!; k < n; k++) {
+          hopEdges[outHop] = hopEdge[h + k]!;
+          hopNodes[outHop] = hopNode[h + k]!;
+          outHop++;
+        }
+      }
+    }
+    pathStart[slots] = outPath;
+    hopStart[outPath] = outHop;
+    return new SourceBindings(ix, source, targets, truncated, pathStart, hopStart, hopEdges, hopNodes);
+  }
+}

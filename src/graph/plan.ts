@@ -1,0 +1,117 @@
+/**
+ * Rules as data: a traversal query (an endpoint of GRAPH_ENDPOINTS, or targets + path shapes + allowed
+ * intermediate types) is compiled into a plan over the index's type codes. The shapes come from the
+ * grammar table (SHAPES_BY_KIND / TRAVERSAL_SHAPES); no endpoint has code of its own.
+ */
+import { SHAPES_BY_KIND, TRAVERSAL_SHAPES, groupTypeOf, isGraphType, memberTypeOf, type GraphEndpoint, type PathShape, type Step } from '../model/index.ts';
+import { QueryError } from '../errors.ts';
+import { ASSOC, DOWN, UP, type CompiledIndex, type Relation } from './compiled-index.ts';
+
+/** A custom traversal: which types to reach, along which shapes (default: the traversal grammar), through which types. */
+export interface CustomQuery {
+  readonly targets: readonly string[];
+  /** Path shapes to follow; default TRAVERSAL_SHAPES (`[up] association [down]`). */
+  readonly shapes?: readonly PathShape[];
+  /** Types allowed for the objects between source and target; default any. */
+  readonly via?: readonly string[];
+}
+
+export type TraversalQuery = GraphEndpoint | CustomQuery;
+
+export function isEndpoint(query: TraversalQuery): query is GraphEndpoint {
+  return typeof (query as GraphEndpoint).operationId === 'string';
+}
+
+/** The query with the endpoint resolved into targets and shapes. */
+export interface ResolvedQuery {
+  readonly targets: readonly string[];
+  readonly shapes: readonly PathShape[];
+  readonly via: readonly string[] | undefined;
+  /** The source type the query is defined for (endpoints), when there is one. */
+  readonly sourceType: string | undefined;
+  readonly withCommandFields: boolean;
+}
+
+const STEPS: ReadonlySet<string> = new Set<Step>(['up', 'association', 'down']);
+
+export function resolveQuery(query: TraversalQuery): ResolvedQuery {
+  if (isEndpoint(query)) {
+    if (query.kind === 'associations' || query.kind === 'members') {
+      throw new QueryError(`${query.path} answers direct connections, not paths; ask it through answer().`);
+    }
+    return { targets: query.targets, shapes: SHAPES_BY_KIND[query.kind], via: undefined, sourceType: query.source, withCommandFields: query.withCommandFields === true };
+  }
+  if (!Array.isArray(query.targets) || query.targets.length === 0) throw new QueryError('A traversal query needs at least one target type.');
+  const shapes = query.shapes ?? TRAVERSAL_SHAPES;
+  if (shapes.length === 0) throw new QueryError('A traversal query needs at least one path shape.');
+  for (const shape of shapes) {
+    if (shape.length === 0 || shape.some((s) => !STEPS.has(s))) {
+      throw new QueryError(`Path shape [${shape.join(', ')}] is not a non-empty list of up, association and down steps.`);
+    }
+  }
+  return { targets: query.targets, shapes, via: query.via, sourceType: undefined, withCommandFields: false };
+}
+
+export interface PlanShape {
+  readonly rels: readonly Relation[];
+  /** Per position, the type codes a node there may have (to iterate CSRs by neighbour type). */
+  readonly allowed: readonly (readonly number[])[];
+  /** Per position, a membership table over type codes (for overlay neighbours). */
+  readonly allowedSet: readonly Uint8Array[];
+}
+
+export interface TraversalPlan {
+  /** Shapes sorted by length (stable), so the shortest paths are found first. */
+  readonly shapes: readonly PlanShape[];
+  readonly maxLength: number;
+  /** Type codes of the targets. */
+  readonly targetCodes: readonly number[];
+}
+
+const REL_OF: { readonly [S in Step]: Relation } = { up: UP, down: DOWN, association: ASSOC };
+
+/** Can an object of type x take step `rel` to some type in `next`? Memberships are typed by MEMBERSHIPS; associations by the data. */
+function canStep(rel: Relation, x: string, next: ReadonlySet<string>): boolean {
+  if (rel === UP) {
+    const g = groupTypeOf(x);
+    return g !== undefined && next.has(g);
+  }
+  if (rel === DOWN) {
+    const m = memberTypeOf(x);
+    return m !== undefined && next.has(m);
+  }
+  return true;
+}
+
+/** Compiles a resolved query against the index's current type codes. */
+export function compilePlan(index: CompiledIndex, q: ResolvedQuery): TraversalPlan {
+  const typeNames = index.typeNames;
+  for (const t of [...q.targets, ...(q.via ?? [])]) {
+    if (!isGraphType(t) && index.knownTypeCode(t) < 0) throw new QueryError(`${t} is not an object type jcgraph knows or the graph holds.`);
+  }
+  const via = q.via ? new Set(q.via) : undefined;
+  const targetSet = new Set(q.targets);
+  const shapes = [...q.shapes]
+    .map((shape) => {
+      const rels = shape.map((s) => REL_OF[s]);
+      const allowedNames: ReadonlySet<string>[] = new Array<ReadonlySet<string>>(rels.length);
+      allowedNames[rels.length - 1] = targetSet;
+      for (let i = rels.length - 2; i >= 0; i--) {
+        const next = allowedNames[i + 1]!;
+        allowedNames[i] = new Set(typeNames.filter((t) => (via === undefined || via.has(t)) && canStep(rels[i + 1]!, t, next)));
+      }
+      const allowed = allowedNames.map((names) => typeNames.flatMap((t, code) => (names.has(t) ? [code] : [])));
+      const allowedSet = allowed.map((codes) => {
+        const set = new Uint8Array(typeNames.length);
+        for (const c of codes) set[c] = 1;
+        return set;
+      });
+      return { rels, allowed, allowedSet };
+    })
+    .sort((a, b) => a.rels.length - b.rels.length);
+  return {
+    shapes,
+    maxLength: Math.max(...shapes.map((s) => s.rels.length)),
+    targetCodes: q.targets.map((t) => index.knownTypeCode(t)).filter((c) => c >= 0),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * From integer bindings to the live API's shapes: GraphObjectWithPaths with hops
+ * `{to: {id, type, attributes: null}, attributes}`, compiledAttributes, and command fields.
+ */
+import { COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, type GraphConnection, type GraphObjectWithPaths, type JsonObject, type Step } from '../model/index.ts';
+import type { AccessGraph } from './access-graph.ts';
+import { AttributeCompiler, defaultCompile, type CompileFn, type CompileHop } from './compile.ts';
+import { ASSOCIATION_EDGE, type CompiledIndex } from './compiled-index.ts';
+import type { SourceBindings } from './enumerate.ts';
+
+export interface ShapeOptions {
+  readonly compile?: CompileFn | undefined;
+  readonly withCommandFields?: boolean;
+}
+
+/** The hops of path p. */
+export function pathHops(b: SourceBindings, p: number): GraphConnection[] {
+  const ix = b.index;
+  const hops: GraphConnection[] = [];
+  for (let h = b.hopStart[p]!, end = b.hopStart[p + 1]!; h < end; h++) {
+    const n = b.hopNodes[h]!;
+    hops.push({ to: { id: ix.ids[n]!, type: ix.typeOf(n), attributes: null }, attributes: ix.edgeAttributes[b.hopEdges[h]!] ?? null });
+  }
+  return hops;
+}
+
+/** DEFAULT_COMPILE_RULE straight from the integer paths (no context objects): the inventory's fast path. */
+function compileDefaultFromIndex(b: SourceBindings, i: number): JsonObject | undefined {
+  const ix = b.index;
+  const target = b.targets[i]!;
+  const c = new AttributeCompiler(DEFAULT_COMPILE_RULE, ix.typeOf(b.source), ix.typeOf(target));
+  const userGroup = ix.knownTypeCode('user_group');
+  if (ix.nodeType[b.source] === userGroup) c.addUserGroup(ix.ids[b.source]!, ix.records[b.source]!);
+  for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
+    for (let h = b.hopStart[p]!, he = b.hopStart[p + 1]!; h < he; h++) {
+      const n = b.hopNodes[h]!;
+      if (ix.nodeType[n] === userGroup) c.addUserGroup(ix.ids[n]!, ix.records[n]!);
+      const e = b.hopEdges[h]!;
+      if (ix.edgeKind[e] === ASSOCIATION_EDGE) c.addAssociation(ix.typeOf(ix.edgeFrom[e]!), ix.typeOf(ix.edgeTo[e]!), ix.edgeAttributes[e] ?? null);
+    }
+  }
+  return c.result();
+}
+
+function stepOf(ix: CompiledIndex, edge: number, from: number): Step {
+  if (ix.edgeKind[edge] === ASSOCIATION_EDGE) return 'association';
+  return ix.edgeFrom[edge] === from ? 'down' : 'up';
+}
+
+/** The CompileContext of binding i, for a caller's compile function. */
+function compileWithContext(g: AccessGraph, b: SourceBindings, i: number, compile: CompileFn): ReturnType<CompileFn> {
+  const ix = b.index;
+  const nodeOf = (n: number) => g.object(ix.ids[n]!);
+  const source = nodeOf(b.source);
+  const paths: CompileHop[][] = [];
+  for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
+    const hops: CompileHop[] = [];
+    let prev = b.source;
+    for (let h = b.hopStart[p]!, he = b.hopStart[p + 1]!; h < he; h++) {
+      const n = b.hopNodes[h]!;
+      const e = b.hopEdges[h]!;
+      const step = stepOf(ix, e, prev);
+      hops.push({
+        node: nodeOf(n),
+        from: nodeOf(prev),
+        kind: step === 'association' ? 'association' : 'membership',
+        step,
+        attributes: ix.edgeAttributes[e] ?? null,
+      });
+      prev = n;
+    }
+    paths.push(hops);
+  }
+  return compile({ source, target: nodeOf(b.targets[i]!), paths });
+}
+
+/** Binding i of b in the API's GraphObjectWithPaths shape. */
+export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, options: ShapeOptions = {}): GraphObjectWithPaths {
+  const ix = b.index;
+  const target = b.targets[i]!;
+  const paths: GraphConnection[][] = [];
+  for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) paths.push(pathHops(b, p));
+  const compile = options.compile;
+  const compiled = compile === undefined || compile === defaultCompile ? compileDefaultFromIndex(b, i) : compileWithContext(g, b, i, compile);
+  const out: GraphObjectWithPaths = { id: ix.ids[target]!, type: ix.typeOf(target), paths };
+  if (compiled !== undefined && compiled !== null) out.compiledAttributes = compiled;
+  if (options.withCommandFields) {
+    const record = ix.records[target]!;
+    for (const field of COMMAND_TRAVERSAL_FIELDS) if (record[field] !== undefined) out[field] = record[field];
+  }
+  return out;
+}
+
+/** Every binding of b in API shape, in answer order. */
+export function bindingsAnswer(g: AccessGraph, b: SourceBindings, options: ShapeOptions = {}): GraphObjectWithPaths[] {
+  const out: GraphObjectWithPaths[] = new Array<GraphObjectWithPaths>(b.size);
+  for (let i = 0; i < b.size; i++) out[i] = bindingAnswer(g, b, i, options);
+  return out;
+}
