@@ -54,7 +54,8 @@ export interface IndexEdgeInput {
   readonly attributes: JsonObject | null;
 }
 
-function grow<A extends Int32Array | Uint8Array | Float64Array>(array: A, need: number): A {
+/** The array itself when it holds `need` items, else a copy at least twice as long. */
+export function grow<A extends Int32Array | Uint8Array | Float64Array>(array: A, need: number): A {
   if (need <= array.length) return array;
   const ctor = array.constructor as new (n: number) => A;
   const next = new ctor(Math.max(need, array.length * 2, 16));

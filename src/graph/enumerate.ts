@@ -2,7 +2,7 @@
  * The hot path: every path from one source that fits a plan, found over the compiled index and
  * returned as integer arrays (SourceBindings), grouped by target and in answer order.
  */
-import type { CompiledIndex } from './compiled-index.ts';
+import { grow, type CompiledIndex } from './compiled-index.ts';
 import type { PlanShape, TraversalPlan } from './plan.ts';
 
 /**
@@ -75,22 +75,22 @@ export class PathEnumerator {
   private slotOfNode: Int32Array;
   private run = 0;
   // per target slot
-  private slotNode = new Int32Array(64);
-  private slotCount = new Int32Array(64);
-  private slotTrunc = new Uint8Array(64);
-  private slotHead = new Int32Array(64);
+  private slotNode: Int32Array = new Int32Array(64);
+  private slotCount: Int32Array = new Int32Array(64);
+  private slotTrunc: Uint8Array = new Uint8Array(64);
+  private slotHead: Int32Array = new Int32Array(64);
   private slots = 0;
   // per emitted path: linked per slot, hops in the flat buffers
-  private pathNext = new Int32Array(256);
-  private pathHop = new Int32Array(256);
-  private pathLen = new Uint8Array(256);
+  private pathNext: Int32Array = new Int32Array(256);
+  private pathHop: Int32Array = new Int32Array(256);
+  private pathLen: Uint8Array = new Uint8Array(256);
   private paths = 0;
-  private hopEdge = new Int32Array(1024);
-  private hopNode = new Int32Array(1024);
+  private hopEdge: Int32Array = new Int32Array(1024);
+  private hopNode: Int32Array = new Int32Array(1024);
   private hops = 0;
   // the path being walked: stackNode[0] is the source
-  private stackNode = new Int32Array(8);
-  private stackEdge = new Int32Array(8);
+  private stackNode: Int32Array = new Int32Array(8);
+  private stackEdge: Int32Array = new Int32Array(8);
   private cap = Infinity;
 
   constructor(index: CompiledIndex) {
@@ -196,40 +196,22 @@ export class PathEnumerator {
 
   private growSlots(): void {
     const n = this.slotNode.length * 2;
-    const g32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.slotNode = g32(this.slotNode);
-    this.slotCount = g32(this.slotCount);
-    this.slotHead = g32(this.slotHead);
-    const t = new Uint8Array(n);
-    t.set(this.slotTrunc);
-    this.slotTrunc = t;
+    this.slotNode = grow(this.slotNode, n);
+    this.slotCount = grow(this.slotCount, n);
+    this.slotHead = grow(this.slotHead, n);
+    this.slotTrunc = grow(this.slotTrunc, n);
   }
 
   private growPaths(): void {
     const n = this.pathNext.length * 2;
-    const next = new Int32Array(n);
-    next.set(this.pathNext);
-    this.pathNext = next;
-    const hop = new Int32Array(n);
-    hop.set(this.pathHop);
-    this.pathHop = hop;
-    const len = new Uint8Array(n);
-    len.set(this.pathLen);
-    this.pathLen = len;
+    this.pathNext = grow(this.pathNext, n);
+    this.pathHop = grow(this.pathHop, n);
+    this.pathLen = grow(this.pathLen, n);
   }
 
   private growHops(need: number): void {
-    const n = Math.max(need, this.hopEdge.length * 2);
-    const e = new Int32Array(n);
-    e.set(this.hopEdge);
-    this.hopEdge = e;
-    const v = new Int32Array(n);
-    v.set(this.hopNode);
-    this.hopNode = v;
+    this.hopEdge = grow(this.hopEdge, need);
+    this.hopNode = grow(this.hopNode, need);
   }
 
   /** Copies the run's paths out in answer order: targets by id; paths by length, then hop ids. */

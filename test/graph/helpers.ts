@@ -42,3 +42,8 @@ export function pathUsesEdge(source: string, hopIds: readonly string[], edge: Pi
 export function objectsOf(tenant: TenantData, type: string): string[] {
   return tenant.objects.filter((o) => o.type === type).map((o) => o.id);
 }
+
+/** Every (path endpoint, source id) pair of a tenant. */
+export function pathQueries(tenant: TenantData): [GraphEndpoint, string][] {
+  return PATH_ENDPOINTS.flatMap((ep) => tenant.objects.filter((o) => o.type === ep.source).map((o): [GraphEndpoint, string] => [ep, o.id]));
+}

@@ -8,7 +8,7 @@ import { GRAPH_ENDPOINTS, GRAPH_TYPES, canonicalJson, endpointPath, sortTenant, 
 import { AccessGraph, affectedSources, answer, inventory, label, traverse, bindingsOf } from '../../src/graph/index.ts';
 import { bruteForceAnswer } from './brute-force.ts';
 import { tenantArb } from './random-tenant.ts';
-import { PATH_ENDPOINTS, allAnswers, pathUsesEdge, requestOf, shapesOf } from './helpers.ts';
+import { PATH_ENDPOINTS, allAnswers, pathQueries, pathUsesEdge, shapesOf } from './helpers.ts';
 
 const RUNS = 40;
 
@@ -20,11 +20,8 @@ const tenantWithEdge = tenantArb()
 /** Every (endpoint, source, target, path) of the path endpoints, as comparable keys. */
 function pathKeys(g: AccessGraph, tenant: TenantData): Set<string> {
   const keys = new Set<string>();
-  for (const ep of PATH_ENDPOINTS) {
-    for (const o of tenant.objects) {
-      if (o.type !== ep.source || !g.hasObject(o.id)) continue;
-      for (const t of traverse(g, o.id, ep)) for (const p of t.paths) keys.add(`${ep.operationId}|${o.id}|${t.id}|${p.map((h) => h.to.id).join('>')}`);
-    }
+  for (const [ep, id] of pathQueries(tenant)) {
+    for (const t of traverse(g, id, ep)) for (const p of t.paths) keys.add(`${ep.operationId}|${id}|${t.id}|${p.map((h) => h.to.id).join('>')}`);
   }
   return keys;
 }
@@ -34,13 +31,10 @@ describe('traversal equals brute force on random tenants', () => {
     fc.assert(
       fc.property(tenantArb(), (tenant) => {
         const g = AccessGraph.fromTenant(tenant);
-        for (const ep of PATH_ENDPOINTS) {
-          for (const o of tenant.objects) {
-            if (o.type !== ep.source) continue;
-            const expected = bruteForceAnswer(tenant, o.id, shapesOf(ep), ep.targets, { withCommandFields: ep.withCommandFields === true });
-            expect(traverse(g, o.id, ep)).toEqual(expected);
-            expect(answer(g, endpointPath(ep, o.id))).toEqual(expected);
-          }
+        for (const [ep, id] of pathQueries(tenant)) {
+          const expected = bruteForceAnswer(tenant, id, shapesOf(ep), ep.targets, { withCommandFields: ep.withCommandFields === true });
+          expect(traverse(g, id, ep)).toEqual(expected);
+          expect(answer(g, endpointPath(ep, id))).toEqual(expected);
         }
       }),
       { numRuns: RUNS },
@@ -68,7 +62,7 @@ describe('traversal equals brute force on random tenants', () => {
                 return { to: { id: other, type: typeOf.get(other)!, attributes: null }, attributes: e.attributes };
               })
               .sort(byId);
-            const query = ep.kind === 'associations' ? { targets: targets.join(',') } : {};
+            const query: Record<string, string> = ep.kind === 'associations' ? { targets: targets.join(',') } : {};
             expect(answer(g, `/api/v2${endpointPath(ep, o.id)}`, query)).toEqual(expected);
           }
         }
@@ -118,23 +112,20 @@ describe('paths are made of the graph', () => {
     fc.assert(
       fc.property(tenantArb(), (tenant) => {
         const g = AccessGraph.fromTenant(tenant);
-        for (const ep of PATH_ENDPOINTS) {
-          for (const o of tenant.objects) {
-            if (o.type !== ep.source) continue;
-            for (const target of traverse(g, o.id, ep)) {
-              expect(target.paths.length).toBeGreaterThan(0);
-              for (const path of target.paths) {
-                const ids = [o.id, ...path.map((h) => h.to.id)];
-                expect(new Set(ids).size).toBe(ids.length);
-                expect(path[path.length - 1]!.to.id).toBe(target.id);
-                path.forEach((hop, i) => {
-                  const prev = ids[i]!;
-                  const edge = tenant.edges.find((e) => (e.from.id === prev && e.to.id === hop.to.id) || (e.to.id === prev && e.from.id === hop.to.id));
-                  expect(edge, `edge ${prev}–${hop.to.id}`).toBeDefined();
-                  expect(hop.attributes).toEqual(edge!.attributes);
-                  expect(hop.to.type).toBe(tenant.objects.find((x) => x.id === hop.to.id)!.type);
-                });
-              }
+        for (const [ep, source] of pathQueries(tenant)) {
+          for (const target of traverse(g, source, ep)) {
+            expect(target.paths.length).toBeGreaterThan(0);
+            for (const path of target.paths) {
+              const ids = [source, ...path.map((h) => h.to.id)];
+              expect(new Set(ids).size).toBe(ids.length);
+              expect(path[path.length - 1]!.to.id).toBe(target.id);
+              path.forEach((hop, i) => {
+                const prev = ids[i]!;
+                const edge = tenant.edges.find((e) => (e.from.id === prev && e.to.id === hop.to.id) || (e.to.id === prev && e.from.id === hop.to.id));
+                expect(edge, `edge ${prev}–${hop.to.id}`).toBeDefined();
+                expect(hop.attributes).toEqual(edge!.attributes);
+                expect(hop.to.type).toBe(tenant.objects.find((x) => x.id === hop.to.id)!.type);
+              });
             }
           }
         }
