@@ -1,4 +1,7 @@
 /** Every jcgraph command, in the order `jcgraph --help` lists them. */
 import type { Command } from '../command.ts';
+import { fetchCommand } from './fetch.ts';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  fetchCommand,
+];
