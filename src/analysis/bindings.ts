@@ -1,0 +1,180 @@
+/**
+ * What counts as access, defined once for collateral, what-if, drift and findings.
+ *
+ * A **binding** is a (subject, target) pair that a traversal endpoint lists, with every path. The
+ * bindings analysis counts (the *binding universe*) are those whose subject is
+ * - a **user**: to every type its traversal endpoints reach (systems, system groups, applications,
+ *   directories (LDAP, Active Directory, G Suite, Office 365), RADIUS servers, policies, policy groups);
+ * - a **system**: to commands, policies and policy groups (what runs on or configures the machine).
+ *
+ * Mirror endpoints are left out because they list the same access from the other end with the same
+ * paths reversed (`/systems/{id}/users` is `/users/{id}/systems` seen from the system;
+ * `/commands/{id}/systems` is `/systems/{id}/commands`). Group subjects (a user group's systems) are
+ * left out too: a group's binding is access only through its members, whose own bindings are counted.
+ */
+import {
+  bindingLabel,
+  type BindingLabel,
+  type GraphConnection,
+  type GraphObjectWithPaths,
+  type JsonObject,
+  type ObjectRef,
+  type Step,
+} from '../model/index.ts';
+import { QueryError } from '../errors.ts';
+import { traversalTargetsOf, traverse, type AccessGraph, type CompileFn, type CompileHop, type GraphNode } from '../graph/index.ts';
+import { edgeKey, hopEdge, type EdgeRef } from './edges.ts';
+
+/** Subject type → the target types of its bindings. */
+export const BINDING_TARGETS: Readonly<Record<string, readonly string[]>> = {
+  user: traversalTargetsOf('user'),
+  system: ['command', 'policy', 'policy_group'],
+};
+
+export const BINDING_SUBJECT_TYPES: readonly string[] = Object.keys(BINDING_TARGETS);
+
+export function isBindingSubject(type: string): boolean {
+  return type in BINDING_TARGETS;
+}
+
+/** An object with its display name. */
+export interface NamedRef {
+  readonly type: string;
+  readonly id: string;
+  readonly name: string;
+}
+
+/** One path of a binding, from the subject to the target. */
+export interface AccessPath {
+  /** Subject first, target last. */
+  readonly objects: readonly NamedRef[];
+  /** `edges[i]` joins `objects[i]` and `objects[i+1]`. */
+  readonly edges: readonly EdgeRef[];
+  /** edgeKey of each edge. */
+  readonly edgeKeys: readonly string[];
+  /** Each edge's attributes (e.g. `{sudo: …}`), null when it has none. */
+  readonly edgeAttributes: readonly (JsonObject | null)[];
+}
+
+export interface Binding {
+  readonly subject: NamedRef;
+  readonly target: NamedRef;
+  readonly label: BindingLabel;
+  /** Shortest first, then by hop ids (the API's order). */
+  readonly paths: readonly AccessPath[];
+  /** Left out when nothing compiles (as in the API). */
+  readonly compiledAttributes?: JsonObject;
+}
+
+export function bindingKey(subjectId: string, targetId: string): string {
+  return `${subjectId}>${targetId}`;
+}
+
+export function namedRef(g: AccessGraph, id: string): NamedRef {
+  const o = g.object(id);
+  return { type: o.type, id: o.id, name: o.name };
+}
+
+/** A path from hops as the API lists them (source excluded). */
+export function pathFromHops(g: AccessGraph, subject: NamedRef, hops: readonly GraphConnection[]): AccessPath {
+  const objects: NamedRef[] = [subject];
+  const edges: EdgeRef[] = [];
+  const edgeAttributes: (JsonObject | null)[] = [];
+  for (const hop of hops) {
+    const next = namedRef(g, hop.to.id);
+    edges.push(hopEdge(objects[objects.length - 1] as NamedRef, next));
+    edgeAttributes.push(hop.attributes ?? null);
+    objects.push(next);
+  }
+  return { objects, edges, edgeKeys: edges.map(edgeKey), edgeAttributes };
+}
+
+/** A binding from one target of a traversal answer. */
+export function bindingFromAnswer(g: AccessGraph, subject: NamedRef, answer: GraphObjectWithPaths): Binding {
+  const paths = answer.paths.map((hops) => pathFromHops(g, subject, hops));
+  const base = { subject, target: namedRef(g, answer.id), label: bindingLabel(paths.map((p) => p.edges.length)), paths };
+  return answer.compiledAttributes ? { ...base, compiledAttributes: answer.compiledAttributes } : base;
+}
+
+export interface ReachOptions {
+  /** Builds compiledAttributes; default DEFAULT_COMPILE_RULE. */
+  readonly compile?: CompileFn;
+}
+
+/** Every object of `targetTypes` the subject reaches, with all paths (never capped). */
+export function reach(g: AccessGraph, subjectId: string, targetTypes: readonly string[], options: ReachOptions = {}): Binding[] {
+  if (targetTypes.length === 0) return [];
+  const subject = namedRef(g, subjectId);
+  const answers = traverse(g, subjectId, { targets: targetTypes }, options.compile ? { compile: options.compile } : {});
+  return answers.map((a) => bindingFromAnswer(g, subject, a));
+}
+
+/** The subject's bindings in the binding universe (none for types that are not binding subjects). */
+export function subjectBindings(g: AccessGraph, subjectId: string, options: ReachOptions = {}): Binding[] {
+  const type = g.object(subjectId).type;
+  return reach(g, subjectId, BINDING_TARGETS[type] ?? [], options);
+}
+
+/** Every target type a subject of this type can be bound to (its traversal endpoints' targets). */
+export function reachableTypes(type: string): string[] {
+  return traversalTargetsOf(type);
+}
+
+/**
+ * The binding between two objects with all its paths, asked from `subject`'s side; undefined when the
+ * subject does not reach the resource. QueryError when no traversal of the subject's type reaches the
+ * resource's type (ask the other way round).
+ */
+export function bindingBetween(g: AccessGraph, subjectId: string, resourceId: string, options: ReachOptions = {}): Binding | undefined {
+  const subject = g.object(subjectId);
+  const resource = g.object(resourceId);
+  if (!reachableTypes(subject.type).includes(resource.type)) {
+    const hint = reachableTypes(resource.type).includes(subject.type) ? ` (ask it the other way round: ${resource.type} then ${subject.type})` : '';
+    throw new QueryError(`No traversal goes from a ${subject.type} to a ${resource.type}, so jcgraph cannot say how ${subject.name} reaches ${resource.name}${hint}.`);
+  }
+  return reach(g, subjectId, [resource.type], options).find((b) => b.target.id === resourceId);
+}
+
+/**
+ * The binding-universe key of the access between two objects, whichever side is named first: the user
+ * side (or the system side) is the subject. Undefined when the universe does not count such a pair.
+ */
+export function universeKey(a: ObjectRef, b: ObjectRef): string | undefined {
+  if ((BINDING_TARGETS[a.type] ?? []).includes(b.type)) return bindingKey(a.id, b.id);
+  if ((BINDING_TARGETS[b.type] ?? []).includes(a.type)) return bindingKey(b.id, a.id);
+  return undefined;
+}
+
+/** The path read from the other end (for answers asked from the resource's side). */
+export function reversePath(path: AccessPath): AccessPath {
+  return {
+    objects: [...path.objects].reverse(),
+    edges: [...path.edges].reverse(),
+    edgeKeys: [...path.edgeKeys].reverse(),
+    edgeAttributes: [...path.edgeAttributes].reverse(),
+  };
+}
+
+/** The step a path edge takes, seen from its earlier object. */
+export function stepOf(edge: EdgeRef, fromId: string): Step {
+  if (edge.kind === 'association') return 'association';
+  return edge.from.id === fromId ? 'down' : 'up';
+}
+
+/** A path as the compile function sees it (CompileHop[]), for attribute provenance. */
+export function compileHops(g: AccessGraph, path: AccessPath): CompileHop[] {
+  const hops: CompileHop[] = [];
+  for (let i = 0; i < path.edges.length; i++) {
+    const edge = path.edges[i] as EdgeRef;
+    const from = g.object((path.objects[i] as NamedRef).id) as GraphNode;
+    const step = stepOf(edge, from.id);
+    hops.push({
+      node: g.object((path.objects[i + 1] as NamedRef).id),
+      from,
+      kind: edge.kind,
+      step,
+      attributes: path.edgeAttributes[i] ?? null,
+    });
+  }
+  return hops;
+}

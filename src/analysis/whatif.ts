@@ -1,0 +1,209 @@
+/**
+ * What-if: apply hypothetical removals and additions of memberships, associations and whole objects to
+ * an in-memory copy of the graph, recompute only the subjects the changes can touch, and report the
+ * bindings (see bindings.ts) gained, lost and changed per subject.
+ *
+ * A WhatIfSession clones the graph once; each evaluation applies its changes to that copy, recomputes,
+ * then undoes them, so many questions about one tenant cost one clone. The base graph is never edited.
+ *
+ * Which subjects to recompute: every path that appears uses an added edge, and at the moment the last of
+ * its added edges goes in, the rest of the path is there, so `affectedSources` of that edge (asked right
+ * after adding it) holds the path's source. Every path that disappears uses a removed edge, and just
+ * before the first of them goes, the whole path is there, so `affectedSources` asked right before each
+ * removal holds its source. Removing an object removes its edges first, one by one, the same way.
+ */
+import { canonicalJson, type GraphObjectWithPaths, type JsonObject, type TenantEdge, type TenantObject } from '../model/index.ts';
+import { affectedSources, inventory, traverse, type AccessGraph } from '../graph/index.ts';
+import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, bindingFromAnswer, isBindingSubject, type Binding, type NamedRef } from './bindings.ts';
+import type { EdgeRef } from './edges.ts';
+
+export type Change =
+  | { readonly op: 'remove-edge'; readonly edge: EdgeRef }
+  | { readonly op: 'add-edge'; readonly edge: EdgeRef; readonly attributes?: JsonObject | null }
+  | { readonly op: 'remove-object'; readonly id: string }
+  | { readonly op: 'add-object'; readonly object: TenantObject };
+
+/** A binding kept through the change whose paths or compiled attributes differ. */
+export interface ChangedBinding {
+  readonly before: Binding;
+  readonly after: Binding;
+}
+
+export interface SubjectDelta {
+  readonly subject: NamedRef;
+  readonly gained: readonly Binding[];
+  readonly lost: readonly Binding[];
+  readonly changed: readonly ChangedBinding[];
+}
+
+export interface WhatIfResult {
+  /** Subjects whose bindings were recomputed. */
+  readonly recomputed: number;
+  /** Subjects with any difference, by id. */
+  readonly subjects: readonly SubjectDelta[];
+  readonly totals: { readonly gained: number; readonly lost: number; readonly changed: number };
+}
+
+/** A binding answer's identity for comparison: its paths (hops with edge attributes) and compiled attributes. */
+function signature(answer: GraphObjectWithPaths): string {
+  return canonicalJson({ paths: answer.paths, compiled: answer.compiledAttributes ?? null });
+}
+
+/** The subject's binding answers, by target id; empty when the subject is not in the graph. */
+function answersOf(g: AccessGraph, subjectId: string): Map<string, GraphObjectWithPaths> {
+  if (!g.hasObject(subjectId)) return new Map();
+  const targets = BINDING_TARGETS[g.object(subjectId).type] ?? [];
+  if (targets.length === 0) return new Map();
+  return new Map(traverse(g, subjectId, { targets }).map((a) => [a.id, a]));
+}
+
+function subjectRef(g: AccessGraph, id: string): NamedRef {
+  const o = g.object(id);
+  return { type: o.type, id, name: o.name };
+}
+
+/** The difference of one subject's answers in two graphs. */
+function subjectDelta(before: AccessGraph, after: AccessGraph, subjectId: string): SubjectDelta | undefined {
+  const old = answersOf(before, subjectId);
+  const now = answersOf(after, subjectId);
+  if (old.size === 0 && now.size === 0) return undefined;
+  const subjectBefore = old.size > 0 ? subjectRef(before, subjectId) : undefined;
+  const subjectAfter = now.size > 0 ? subjectRef(after, subjectId) : undefined;
+  const gained: Binding[] = [];
+  const lost: Binding[] = [];
+  const changed: ChangedBinding[] = [];
+  for (const [id, answer] of now) {
+    const previous = old.get(id);
+    if (!previous) gained.push(bindingFromAnswer(after, subjectAfter as NamedRef, answer));
+    else if (signature(previous) !== signature(answer)) {
+      changed.push({ before: bindingFromAnswer(before, subjectBefore as NamedRef, previous), after: bindingFromAnswer(after, subjectAfter as NamedRef, answer) });
+    }
+  }
+  for (const [id, answer] of old) if (!now.has(id)) lost.push(bindingFromAnswer(before, subjectBefore as NamedRef, answer));
+  if (gained.length + lost.length + changed.length === 0) return undefined;
+  return { subject: (subjectAfter ?? subjectBefore) as NamedRef, gained, lost, changed };
+}
+
+function result(deltas: (SubjectDelta | undefined)[], recomputed: number): WhatIfResult {
+  const subjects = deltas.filter((d): d is SubjectDelta => d !== undefined).sort((a, b) => (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0));
+  const sum = (f: (d: SubjectDelta) => number) => subjects.reduce((n, d) => n + f(d), 0);
+  return { recomputed, subjects, totals: { gained: sum((d) => d.gained.length), lost: sum((d) => d.lost.length), changed: sum((d) => d.changed.length) } };
+}
+
+/** Applies changes to a graph, returning the subjects they can affect and how to undo them. */
+function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: Set<string>; undo: () => void } {
+  const affected = new Set<string>();
+  const undo: (() => void)[] = [];
+  const note = (edge: EdgeRef): void => {
+    for (const id of affectedSources(g, edge)) affected.add(id);
+  };
+  const removeEdge = (edge: TenantEdge): void => {
+    note(edge);
+    g.removeEdge(edge);
+    undo.push(() => g.addEdge(edge));
+  };
+  try {
+    for (const change of changes) {
+      switch (change.op) {
+        case 'remove-edge':
+          removeEdge({ ...change.edge, attributes: g.edgeAttributes(change.edge) });
+          break;
+        case 'add-edge': {
+          const edge: TenantEdge = { ...change.edge, attributes: change.attributes ?? null };
+          g.addEdge(edge);
+          undo.push(() => g.removeEdge(edge));
+          note(edge);
+          break;
+        }
+        case 'remove-object': {
+          const o = g.object(change.id);
+          for (const edge of g.edgesOf(change.id)) removeEdge(edge);
+          affected.add(change.id);
+          g.removeObject(change.id);
+          undo.push(() => g.addObject({ type: o.type, id: o.id, record: o.record }));
+          break;
+        }
+        case 'add-object':
+          g.addObject(change.object);
+          undo.push(() => g.removeObject(change.object.id));
+          affected.add(change.object.id);
+          break;
+      }
+    }
+  } catch (error) {
+    for (const step of undo.reverse()) step();
+    throw error;
+  }
+  return { affected, undo: () => undo.reverse().forEach((step) => step()) };
+}
+
+export class WhatIfSession {
+  readonly base: AccessGraph;
+  private readonly work: AccessGraph;
+
+  /** Clones `base` once; `base` itself is never edited. */
+  constructor(base: AccessGraph) {
+    this.base = base;
+    this.work = base.clone();
+  }
+
+  /** The bindings gained, lost and changed by the changes, recomputing only the subjects they touch. */
+  evaluate(changes: readonly Change[]): WhatIfResult {
+    return this.withChanges(changes, (after, affected) => {
+      const subjects = [...affected].filter((id) => {
+        const g = after.hasObject(id) ? after : this.base.hasObject(id) ? this.base : undefined;
+        return g !== undefined && isBindingSubject(g.object(id).type);
+      });
+      return result(subjects.map((id) => subjectDelta(this.base, after, id)), subjects.length);
+    });
+  }
+
+  /**
+   * Runs `fn` on the copy with the changes applied, then undoes them. `fn` gets the changed graph and
+   * the ids of the sources the changes can affect (of every type, not only binding subjects).
+   */
+  withChanges<T>(changes: readonly Change[], fn: (after: AccessGraph, affected: ReadonlySet<string>) => T): T {
+    const { affected, undo } = applyChanges(this.work, changes);
+    try {
+      return fn(this.work, affected);
+    } finally {
+      undo();
+    }
+  }
+}
+
+/** One what-if on its own (clones the graph; use a WhatIfSession for many). */
+export function whatIf(g: AccessGraph, changes: readonly Change[]): WhatIfResult {
+  return new WhatIfSession(g).evaluate(changes);
+}
+
+/** Every binding-universe answer of a graph as signatures: subject id → target id → signature. */
+export function bindingSignatures(g: AccessGraph): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const type of BINDING_SUBJECT_TYPES) {
+    for (const b of inventory(g, type, BINDING_TARGETS[type] ?? [])) {
+      let m = out.get(b.source.id);
+      if (!m) out.set(b.source.id, (m = new Map()));
+      m.set(b.target.id, signature(b.target));
+    }
+  }
+  return out;
+}
+
+/**
+ * The same answer as WhatIfSession.evaluate by recomputing every subject of the changed graph and
+ * comparing with `baseSignatures` (bindingSignatures of the base): the reference for tests and the
+ * baseline of the bench.
+ */
+export function whatIfFull(session: WhatIfSession, changes: readonly Change[], baseSignatures = bindingSignatures(session.base)): WhatIfResult {
+  return session.withChanges(changes, (after) => {
+    const afterSignatures = bindingSignatures(after);
+    const differing = new Set<string>();
+    for (const [subject, targets] of afterSignatures) {
+      const old = baseSignatures.get(subject);
+      if (!old || old.size !== targets.size || [...targets].some(([t, s]) => old.get(t) !== s)) differing.add(subject);
+    }
+    for (const subject of baseSignatures.keys()) if (!afterSignatures.has(subject)) differing.add(subject);
+    return result([...differing].map((id) => subjectDelta(session.base, after, id)), afterSignatures.size);
+  });
+}
