@@ -113,7 +113,7 @@ export class PageCursor<R> {
     }
     let fresh = 0;
     let present = 0;
-    for (const item of page.items) {
+    for (const [index, item] of page.items.entries()) {
       if (item === null || item === undefined) {
         pass.nulls += 1;
         continue;
@@ -122,7 +122,7 @@ export class PageCursor<R> {
       const record = item as R;
       const id = this.#idOf(record);
       if (id === undefined) {
-        pass.anomalies.push({ kind: 'record-without-id', message: `a record at position ${this.#skip} has no id` });
+        pass.anomalies.push({ kind: 'record-without-id', message: `the record at position ${this.#skip + index} has no id` });
         continue;
       }
       if (this.#seen.has(id)) continue;

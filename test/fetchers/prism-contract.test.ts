@@ -1,0 +1,69 @@
+/**
+ * Contract: the fetchers crawl Prism mocks of the official specs (random but spec-valid data: unknown
+ * types, ids with spaces, random totals, repeating or endless pages) to the end without crashing, send no
+ * request Prism's validation rejects, and report what they could not use.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchTenant } from '../../src/fetchers/index.ts';
+import { JcApiError } from '../../src/errors.ts';
+import { isGraphType } from '../../src/model/index.ts';
+import { startPrismPair, type PrismPair } from './prism-mocks.ts';
+
+let prism: PrismPair;
+beforeAll(async () => {
+  prism = await startPrismPair();
+}, 180_000);
+afterAll(async () => prism?.close());
+
+const options = () => ({ apiKey: 'prism-contract-key', baseUrl: 'http://127.0.0.1:1', apiRoots: { v1: prism.v1, v2: prism.v2 }, concurrency: 4 });
+
+describe('fetchers against Prism mocks of the official specs', () => {
+  it('crawl to the end in lenient mode, report anomalies and unknown types, and send only valid requests', async () => {
+    prism.log.length = 0;
+    const { tenant, meta } = await fetchTenant({ ...options(), strict: false });
+    // Every request was a GET that Prism's request validation accepted.
+    expect(prism.log.length).toBe(meta.requests.total);
+    expect(prism.log.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(prism.log.filter((r) => r.status === 422 || r.status === 400)).toEqual([]);
+    expect(meta.requests.byOutcome).toEqual({ '200': meta.requests.total });
+    // Unknown edge types: exactly the graph items of types jcgraph does not model that the mock sent.
+    let unknownSent = 0;
+    for (const r of prism.log) {
+      const path = r.url.split('?')[0]!;
+      if (!/\/(associations|members|memberof)$/.test(path)) continue;
+      const seen = new Set<string>();
+      for (const item of JSON.parse(r.body) as any[]) {
+        const ref = path.endsWith('memberof') ? item : item?.to;
+        if (ref && typeof ref.id === 'string' && typeof ref.type === 'string' && !isGraphType(ref.type) && !seen.has(`${ref.type}:${ref.id}`)) {
+          seen.add(`${ref.type}:${ref.id}`);
+          unknownSent++;
+        }
+      }
+    }
+    const unknownCounted = Object.values(meta.unknown.edges).reduce((s, n) => s + n, 0);
+    expect(unknownCounted).toBe(unknownSent);
+    // The tenant holds only modelled types, and its edges only listed objects.
+    const keys = new Set(tenant.objects.map((o) => `${o.type}:${o.id}`));
+    for (const o of tenant.objects) expect(isGraphType(o.type)).toBe(true);
+    for (const e of tenant.edges) {
+      expect(keys.has(`${e.from.type}:${e.from.id}`)).toBe(true);
+      expect(keys.has(`${e.to.type}:${e.to.id}`)).toBe(true);
+    }
+    // v1 lists answer a random totalCount (negative ones are ignored as no total): a list is reported only
+    // when the mock's totals really disagreed, and is never paged endlessly.
+    for (const list of ['/systemusers', '/systems', '/applications', '/commands', '/radiusservers']) {
+      const pages = prism.log.filter((r) => r.url.split('?')[0] === list).map((r) => JSON.parse(r.body) as { totalCount: number });
+      const totals = new Set(pages.map((p) => p.totalCount).filter((t) => t >= 0));
+      const warned = meta.warnings.some((w) => w.startsWith(`GET ${list}?sort=_id: the collection is inconsistent`));
+      if (warned) expect(totals.size).toBeGreaterThan(1);
+      expect(pages.length).toBeLessThanOrEqual(6 * 10);
+    }
+    for (const w of meta.warnings) expect(w).toMatch(/^GET \//);
+  });
+
+  it('fail loudly with a JcApiError naming the endpoint in strict mode', async () => {
+    const error = await fetchTenant(options()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JcApiError);
+    expect((error as JcApiError).endpoint).toMatch(/^GET \//);
+  });
+});
