@@ -57,6 +57,78 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** What one user group contributes, read once per record (records are never mutated). */
+interface GroupSummary {
+  readonly sudo: SudoValue | undefined;
+  readonly ldapGroups: readonly { name: string }[];
+  readonly posixGroups: readonly { id: JsonValue; name: string }[];
+  readonly reply: readonly { name: string; value: string }[];
+  readonly sambaEnabled: boolean | undefined;
+}
+
+const summaries = new WeakMap<JsonObject, GroupSummary | null>();
+
+function summarize(record: JsonObject): GroupSummary | null {
+  let s = summaries.get(record);
+  if (s !== undefined) return s;
+  const attrs = record['attributes'];
+  if (!isObject(attrs)) {
+    summaries.set(record, null);
+    return null;
+  }
+  const ldapGroups: { name: string }[] = [];
+  const posixGroups: { id: JsonValue; name: string }[] = [];
+  const reply: { name: string; value: string }[] = [];
+  if (Array.isArray(attrs['ldapGroups'])) {
+    for (const g of attrs['ldapGroups']) if (isObject(g) && typeof g['name'] === 'string') ldapGroups.push({ name: g['name'] });
+  }
+  if (Array.isArray(attrs['posixGroups'])) {
+    for (const g of attrs['posixGroups']) {
+      if (isObject(g) && typeof g['name'] === 'string' && g['id'] !== undefined) posixGroups.push({ id: g['id'], name: g['name'] });
+    }
+  }
+  const radius = attrs['radius'];
+  const replies = isObject(radius) ? radius['reply'] : undefined;
+  if (Array.isArray(replies)) {
+    for (const r of replies) {
+      if (isObject(r) && typeof r['name'] === 'string' && typeof r['value'] === 'string') reply.push({ name: r['name'], value: r['value'] });
+    }
+  }
+  const samba = attrs['sambaEnabled'];
+  s = {
+    sudo: sudoOf(attrs),
+    ldapGroups: normalized(ldapGroups, nameKey, byName),
+    posixGroups: normalized(posixGroups, idNameKey, byIdName),
+    reply: normalized(reply, nameValueKey, byNameValue),
+    sambaEnabled: typeof samba === 'boolean' ? samba : undefined,
+  };
+  summaries.set(record, s);
+  return s;
+}
+
+/** Union of lists by a key, sorted; items copied so answers never share objects. */
+function union<T extends object>(groups: readonly GroupSummary[], pick: (g: GroupSummary) => readonly T[], key: (item: T) => string, compare: (a: T, b: T) => number): T[] {
+  if (groups.length === 1) return pick(groups[0]!).map((item) => ({ ...item })); // already deduplicated and sorted
+  const byKey = new Map<string, T>();
+  for (const g of groups) for (const item of pick(g)) byKey.set(key(item), item);
+  return [...byKey.values()].sort(compare).map((item) => ({ ...item }));
+}
+
+/** A list deduplicated by key and sorted. */
+function normalized<T>(items: T[], key: (item: T) => string, compare: (a: T, b: T) => number): T[] {
+  return [...new Map(items.map((i) => [key(i), i])).values()].sort(compare);
+}
+
+const ldapOf = (g: GroupSummary) => g.ldapGroups;
+const posixOf = (g: GroupSummary) => g.posixGroups;
+const replyOf = (g: GroupSummary) => g.reply;
+const byName = (a: { name: string }, b: { name: string }) => compareStrings(a.name, b.name);
+const byIdName = (a: { id: JsonValue; name: string }, b: { id: JsonValue; name: string }) => compareIds(a.id, b.id) || compareStrings(a.name, b.name);
+const byNameValue = (a: { name: string; value: string }, b: { name: string; value: string }) => compareStrings(a.name, b.name) || compareStrings(a.value, b.value);
+const nameKey = (x: { name: string }) => x.name;
+const idNameKey = (x: { id: JsonValue; name: string }) => JSON.stringify([x.id, x.name]);
+const nameValueKey = (x: { name: string; value: string }) => `${x.name}\u0000${x.value}`;
+
 /**
  * Accumulates one binding's compiled attributes. Feed it the user groups on the paths and the
  * association hops (in any order, repeats allowed), then read `result()`.
@@ -64,20 +136,15 @@ function compareStrings(a: string, b: string): number {
 export class AttributeCompiler {
   private readonly rule: CompileRule;
   private readonly sudoActive: boolean;
-  private readonly sudoLevels: (SudoValue | undefined)[];
-  private readonly seenGroups = new Set<string>();
-  private readonly ldap = new Map<string, JsonObject>();
-  private readonly posix = new Map<string, { id: JsonValue; name: string }>();
-  private readonly reply = new Map<string, { name: string; value: string }>();
-  private samba: boolean | undefined;
+  private readonly sudoLevels: (SudoValue | undefined)[] = [undefined, undefined, undefined];
+  private readonly groupIds: string[] = [];
+  private readonly groups: GroupSummary[] = [];
 
   constructor(rule: CompileRule, sourceType: string, targetType: string) {
     this.rule = rule;
-    const [left, right] = rule.sudo.between;
-    const inL = (t: string) => (left as readonly string[]).includes(t);
-    const inR = (t: string) => (right as readonly string[]).includes(t);
-    this.sudoActive = (inL(sourceType) && inR(targetType)) || (inR(sourceType) && inL(targetType));
-    this.sudoLevels = rule.sudo.precedence.map(() => undefined);
+    const left: readonly string[] = rule.sudo.between[0];
+    const right: readonly string[] = rule.sudo.between[1];
+    this.sudoActive = (left.includes(sourceType) && right.includes(targetType)) || (right.includes(sourceType) && left.includes(targetType));
   }
 
   private addSudo(source: SudoSource, value: SudoValue | undefined): void {
@@ -92,6 +159,11 @@ export class AttributeCompiler {
     };
   }
 
+  /** False when association hops cannot contribute (sudo is not compiled for this binding). */
+  get wantsAssociations(): boolean {
+    return this.sudoActive;
+  }
+
   /** An association hop between objects of these types, with the edge's attributes. */
   addAssociation(typeA: string, typeB: string, attributes: JsonObject | null): void {
     if (!this.sudoActive || attributes === null) return;
@@ -101,71 +173,45 @@ export class AttributeCompiler {
 
   /** A user group on a path (a hop of type user_group, or the source when it is a user group); repeats are ignored. */
   addUserGroup(id: string, record: JsonObject): void {
-    if (this.seenGroups.has(id)) return;
-    this.seenGroups.add(id);
-    const attrs = record['attributes'];
-    if (!isObject(attrs)) return;
-    if (this.sudoActive) this.addSudo('group-own', sudoOf(attrs));
-    for (const key of this.rule.groupAttributes) {
-      const value = attrs[key];
-      switch (key) {
-        case 'ldapGroups':
-          if (Array.isArray(value)) {
-            for (const g of value) if (isObject(g) && typeof g['name'] === 'string') this.ldap.set(g['name'], { name: g['name'] });
-          }
-          break;
-        case 'posixGroups':
-          if (Array.isArray(value)) {
-            for (const g of value) {
-              if (isObject(g) && typeof g['name'] === 'string' && g['id'] !== undefined) {
-                this.posix.set(JSON.stringify([g['id'], g['name']]), { id: g['id'], name: g['name'] });
-              }
-            }
-          }
-          break;
-        case 'radius': {
-          const replies = isObject(value) ? value['reply'] : undefined;
-          if (Array.isArray(replies)) {
-            for (const r of replies) {
-              if (isObject(r) && typeof r['name'] === 'string' && typeof r['value'] === 'string') {
-                this.reply.set(JSON.stringify([r['name'], r['value']]), { name: r['name'], value: r['value'] });
-              }
-            }
-          }
-          break;
-        }
-        case 'sambaEnabled':
-          if (typeof value === 'boolean') this.samba = (this.samba ?? false) || value;
-          break;
-      }
-    }
+    if (this.groupIds.includes(id)) return;
+    this.groupIds.push(id);
+    const summary = summarize(record);
+    if (summary === null) return;
+    this.groups.push(summary);
+    if (this.sudoActive) this.addSudo('group-own', summary.sudo);
   }
 
   result(): JsonObject | undefined {
     const out: JsonObject = {};
-    let any = false;
     const sudo = this.sudoLevels.find((v) => v !== undefined);
-    if (sudo) {
-      out['sudo'] = { enabled: sudo.enabled, withoutPassword: sudo.withoutPassword };
-      any = true;
+    if (sudo) out['sudo'] = { enabled: sudo.enabled, withoutPassword: sudo.withoutPassword };
+    const groups = this.groups;
+    for (const key of this.rule.groupAttributes) {
+      switch (key) {
+        case 'ldapGroups': {
+          const list = union(groups, ldapOf, nameKey, byName);
+          if (list.length > 0) out['ldapGroups'] = list;
+          break;
+        }
+        case 'posixGroups': {
+          const list = union(groups, posixOf, idNameKey, byIdName);
+          if (list.length > 0) out['posixGroups'] = list;
+          break;
+        }
+        case 'radius': {
+          const list = union(groups, replyOf, nameValueKey, byNameValue);
+          if (list.length > 0) out['radius'] = { reply: list };
+          break;
+        }
+        case 'sambaEnabled': {
+          let samba: boolean | undefined;
+          for (const g of groups) if (g.sambaEnabled !== undefined) samba = samba === true || g.sambaEnabled;
+          if (samba !== undefined) out['sambaEnabled'] = samba;
+          break;
+        }
+      }
     }
-    if (this.ldap.size > 0) {
-      out['ldapGroups'] = [...this.ldap.values()].sort((a, b) => compareStrings(a['name'] as string, b['name'] as string));
-      any = true;
-    }
-    if (this.posix.size > 0) {
-      out['posixGroups'] = [...this.posix.values()].sort((a, b) => compareIds(a.id, b.id) || compareStrings(a.name, b.name));
-      any = true;
-    }
-    if (this.reply.size > 0) {
-      out['radius'] = { reply: [...this.reply.values()].sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.value, b.value)) };
-      any = true;
-    }
-    if (this.samba !== undefined) {
-      out['sambaEnabled'] = this.samba;
-      any = true;
-    }
-    return any ? out : undefined;
+    return Object.keys(out).length > 0 ? out : undefined;
   }
 }
 

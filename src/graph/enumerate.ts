@@ -17,7 +17,7 @@ export class SourceBindings {
     /** Target node per binding, sorted by id. */
     readonly targets: Int32Array,
     /** 1 where the path cap cut a binding's paths short. */
-    readonly truncated: Uint8Array,
+    readonly truncated: Int32Array,
     /** Binding i's paths are pathStart[i]..pathStart[i+1]. */
     readonly pathStart: Int32Array,
     /** Path p's hops are hopStart[p]..hopStart[p+1]. */
@@ -214,45 +214,43 @@ export class PathEnumerator {
     this.hopNode = grow(this.hopNode, need);
   }
 
-  /** Copies the run's paths out in answer order: targets by id; paths by length, then hop ids. */
+  /**
+   * Copies the run's paths out in answer order (targets by id; paths by length, then hop ids) into one
+   * buffer. While no node was added since the build, ids are ranks and plain numeric order is id order.
+   */
   private collect(source: number): SourceBindings {
     const ix = this.ix;
     const slots = this.slots;
-    const order = Array.from({ length: slots }, (_, i) => i);
-    const slotNode = this.slotNode;
-    if (slots > 1) order.sort((a, b) => ix.compareNodes(slotNode[a]!, slotNode[b]!));
+    const paths = this.paths;
+    const hops = this.hops;
+    const buffer = new Int32Array(3 * slots + 1 + paths + 1 + 2 * hops);
+    let at = 0;
+    const view = (n: number) => buffer.subarray(at, (at += n));
+    const targets = view(slots);
+    const truncated = view(slots);
+    const pathStart = view(slots + 1);
+    const hopStart = view(paths + 1);
+    const hopEdges = view(hops);
+    const hopNodes = view(hops);
 
-    const targets = new Int32Array(slots);
-    const truncated = new Uint8Array(slots);
-    const pathStart = new Int32Array(slots + 1);
-    const hopStart = new Int32Array(this.paths + 1);
-    const hopEdges = new Int32Array(this.hops);
-    const hopNodes = new Int32Array(this.hops);
-    const { pathHop, pathLen, hopNode, hopEdge } = this;
-    const comparePaths = (p: number, q: number): number => {
-      const lp = pathLen[p]!;
-      const d = lp - pathLen[q]!;
-      if (d !== 0) return d;
-      const hp = pathHop[p]!;
-      const hq = pathHop[q]!;
-      for (let i = 0; i < lp; i++) {
-        const c = ix.compareNodes(hopNode[hp + i]!, hopNode[hq + i]!);
-        if (c !== 0) return c;
-      }
-      return 0;
-    };
-    const list: number[] = [];
+    const byRank = ix.nodeCount === ix.baseNodeCount;
+    targets.set(this.slotNode.subarray(0, slots));
+    if (byRank) targets.sort();
+    else targets.sort((a, b) => ix.compareNodes(a, b));
+
+    const { pathHop, pathLen, hopNode, hopEdge, pathNext, slotHead, slotTrunc, slotOfNode } = this;
+    const list = this.pathList;
     let outPath = 0;
     let outHop = 0;
     for (let i = 0; i < slots; i++) {
-      const slot = order[i]!;
-      targets[i] = slotNode[slot]!;
-      truncated[i] = this.slotTrunc[slot]!;
+      const slot = slotOfNode[targets[i]!]!;
+      truncated[i] = slotTrunc[slot]!;
       pathStart[i] = outPath;
       list.length = 0;
-      for (let p = this.slotHead[slot]!; p !== -1; p = this.pathNext[p]!) list.push(p);
-      if (list.length > 1) list.sort(comparePaths);
-      for (const p of list) {
+      for (let p = slotHead[slot]!; p !== -1; p = pathNext[p]!) list.push(p);
+      if (list.length > 1) list.sort(byRank ? this.comparePathsByRank : this.comparePathsById);
+      for (let j = 0; j < list.length; j++) {
+        const p = list[j]!;
         hopStart[outPath++] = outHop;
         const h = pathHop[p]!;
         for (let k = 0, n = pathLen[p]!; k < n; k++) {
@@ -266,4 +264,34 @@ export class PathEnumerator {
     hopStart[outPath] = outHop;
     return new SourceBindings(ix, source, targets, truncated, pathStart, hopStart, hopEdges, hopNodes);
   }
+
+  private readonly pathList: number[] = [];
+
+  /** Paths by length, then hop node ids compared as ranks (no node added since the build). */
+  private readonly comparePathsByRank = (p: number, q: number): number => {
+    const lp = this.pathLen[p]!;
+    const d = lp - this.pathLen[q]!;
+    if (d !== 0) return d;
+    const hp = this.pathHop[p]!;
+    const hq = this.pathHop[q]!;
+    for (let i = 0; i < lp; i++) {
+      const c = this.hopNode[hp + i]! - this.hopNode[hq + i]!;
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+
+  /** Paths by length, then hop ids through the index's comparison (nodes added since the build). */
+  private readonly comparePathsById = (p: number, q: number): number => {
+    const lp = this.pathLen[p]!;
+    const d = lp - this.pathLen[q]!;
+    if (d !== 0) return d;
+    const hp = this.pathHop[p]!;
+    const hq = this.pathHop[q]!;
+    for (let i = 0; i < lp; i++) {
+      const c = this.ix.compareNodes(this.hopNode[hp + i]!, this.hopNode[hq + i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
 }

@@ -30,13 +30,17 @@ function compileDefaultFromIndex(b: SourceBindings, i: number): JsonObject | und
   const target = b.targets[i]!;
   const c = new AttributeCompiler(DEFAULT_COMPILE_RULE, ix.typeOf(b.source), ix.typeOf(target));
   const userGroup = ix.knownTypeCode('user_group');
+  const associations = c.wantsAssociations;
   if (ix.nodeType[b.source] === userGroup) c.addUserGroup(ix.ids[b.source]!, ix.records[b.source]!);
   for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
     for (let h = b.hopStart[p]!, he = b.hopStart[p + 1]!; h < he; h++) {
       const n = b.hopNodes[h]!;
       if (ix.nodeType[n] === userGroup) c.addUserGroup(ix.ids[n]!, ix.records[n]!);
       const e = b.hopEdges[h]!;
-      if (ix.edgeKind[e] === ASSOCIATION_EDGE) c.addAssociation(ix.typeOf(ix.edgeFrom[e]!), ix.typeOf(ix.edgeTo[e]!), ix.edgeAttributes[e] ?? null);
+      if (associations && ix.edgeKind[e] === ASSOCIATION_EDGE) {
+        const attributes = ix.edgeAttributes[e] ?? null;
+        if (attributes !== null) c.addAssociation(ix.typeOf(ix.edgeFrom[e]!), ix.typeOf(ix.edgeTo[e]!), attributes);
+      }
     }
   }
   return c.result();
