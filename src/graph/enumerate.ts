@@ -233,7 +233,7 @@ export class PathEnumerator {
     const hopEdges = view(hops);
     const hopNodes = view(hops);
 
-    const byRank = ix.nodeCount === ix.baseNodeCount;
+    const byRank = (this.byRank = ix.nodeCount === ix.baseNodeCount);
     targets.set(this.slotNode.subarray(0, slots));
     if (byRank) targets.sort();
     else targets.sort((a, b) => ix.compareNodes(a, b));
@@ -248,7 +248,7 @@ export class PathEnumerator {
       pathStart[i] = outPath;
       list.length = 0;
       for (let p = slotHead[slot]!; p !== -1; p = pathNext[p]!) list.push(p);
-      if (list.length > 1) list.sort(byRank ? this.comparePathsByRank : this.comparePathsById);
+      if (list.length > 1) list.sort(this.comparePaths);
       for (let j = 0; j < list.length; j++) {
         const p = list[j]!;
         hopStart[outPath++] = outHop;
@@ -267,29 +267,20 @@ export class PathEnumerator {
 
   private readonly pathList: number[] = [];
 
-  /** Paths by length, then hop node ids compared as ranks (no node added since the build). */
-  private readonly comparePathsByRank = (p: number, q: number): number => {
-    const lp = this.pathLen[p]!;
-    const d = lp - this.pathLen[q]!;
-    if (d !== 0) return d;
-    const hp = this.pathHop[p]!;
-    const hq = this.pathHop[q]!;
-    for (let i = 0; i < lp; i++) {
-      const c = this.hopNode[hp + i]! - this.hopNode[hq + i]!;
-      if (c !== 0) return c;
-    }
-    return 0;
-  };
+  /** While true (no node added since the build), node ids are ranks and compare numerically. */
+  private byRank = true;
 
-  /** Paths by length, then hop ids through the index's comparison (nodes added since the build). */
-  private readonly comparePathsById = (p: number, q: number): number => {
+  /** Paths by length, then hop ids. */
+  private readonly comparePaths = (p: number, q: number): number => {
     const lp = this.pathLen[p]!;
     const d = lp - this.pathLen[q]!;
     if (d !== 0) return d;
     const hp = this.pathHop[p]!;
     const hq = this.pathHop[q]!;
     for (let i = 0; i < lp; i++) {
-      const c = this.ix.compareNodes(this.hopNode[hp + i]!, this.hopNode[hq + i]!);
+      const a = this.hopNode[hp + i]!;
+      const b = this.hopNode[hq + i]!;
+      const c = this.byRank ? a - b : this.ix.compareNodes(a, b);
       if (c !== 0) return c;
     }
     return 0;
