@@ -36,7 +36,10 @@ export interface ClientOptions {
   readonly concurrency?: number;
   /** Per-request timeout in milliseconds. Default 30 000. */
   readonly timeoutMs?: number;
-  /** Retries allowed over the whole fetch. Default 1 000. */
+  /**
+   * Retries allowed over the whole fetch. Default: 200 plus a fifth of the requests answered so far, so a
+   * long fetch through a flaky link keeps going while a dead one stops early.
+   */
   readonly retryBudget?: number;
   /** Attempts allowed for one request. Default 8. */
   readonly maxAttempts?: number;
@@ -128,7 +131,7 @@ export class ApiClient {
   readonly concurrency: AdaptiveConcurrency;
   readonly #headers: Record<string, string>;
   readonly #gate: RateGate;
-  readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'retryBudget' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>>;
+  readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>> & { retryBudget: number | undefined };
   readonly #signal: AbortSignal | undefined;
   readonly #listeners: ((event: AttemptEvent) => void)[] = [];
 
@@ -149,12 +152,17 @@ export class ApiClient {
     this.concurrency = new AdaptiveConcurrency(options.concurrency ?? 8);
     this.#options = {
       timeoutMs: options.timeoutMs ?? 30_000,
-      retryBudget: options.retryBudget ?? 1000,
+      retryBudget: options.retryBudget,
       maxAttempts: options.maxAttempts ?? 8,
       backoffMs: options.backoffMs ?? 250,
       maxWaitMs: options.maxWaitMs ?? 60_000,
     };
     this.#signal = options.signal;
+  }
+
+  /** Retries allowed now (see ClientOptions.retryBudget). */
+  get retryBudget(): number {
+    return this.#options.retryBudget ?? 200 + Math.floor((this.stats.requests - this.stats.retries) / 5);
   }
 
   onAttempt(listener: (event: AttemptEvent) => void): void {
@@ -185,7 +193,8 @@ export class ApiClient {
         this.concurrency.onSuccess();
         return result.response;
       }
-      const retry = result.retryable && attempt < this.#options.maxAttempts && this.stats.retries < this.#options.retryBudget;
+      const budget = this.retryBudget;
+      const retry = result.retryable && attempt < this.#options.maxAttempts && this.stats.retries < budget;
       const waitMs = result.retryAfterMs ?? this.#backoff(attempt);
       const tooLong = result.retryAfterMs !== undefined && result.retryAfterMs > this.#options.maxWaitMs;
       this.#record(step, result.outcome, retry && !tooLong);
@@ -201,7 +210,7 @@ export class ApiClient {
             ? `${result.cause}, and the server asked to wait ${Math.round(waitMs / 1000)} s, longer than the ${Math.round(this.#options.maxWaitMs / 1000)} s allowed`
             : attempt >= this.#options.maxAttempts
               ? `${result.cause}, still after ${attempt} attempts`
-              : `${result.cause}, and the retry budget of ${this.#options.retryBudget} retries for this fetch is spent`;
+              : `${result.cause}, and the retry budget of ${budget} retries for this fetch is spent`;
         throw new JcApiError(`${endpoint} failed: ${why}.`, {
           endpoint,
           ...(typeof result.outcome === 'number' ? { status: result.outcome } : {}),

@@ -1,0 +1,11 @@
+/**
+ * The simulated JumpCloud tenant: a seeded generator, a node:http server speaking the v1 and v2 APIs
+ * on loopback (with switchable faults), and the reference answer of every graph endpoint computed by a
+ * plain enumeration of the path grammar. Imports src/model only: it is the engine's independent oracle.
+ */
+export { type PresetName, PRESETS, PRESET_COUNTS, isPresetName } from './presets.ts';
+export { generateTenant, defaultOrgId, type GenerateOptions } from './generate.ts';
+export { writeTenantJson } from './tenant-json.ts';
+export { SimulatorError } from './errors.ts';
+export { referenceAnswer, answerEndpoint, type GraphAnswer } from './reference/answers.ts';
+export { compileAttributes } from './reference/compile.ts';
