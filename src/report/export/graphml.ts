@@ -1,0 +1,51 @@
+/**
+ * GraphML, written here (graphology-graphml only parses). One `<key>` per property with its GraphML type
+ * (boolean, long, double, string). Associations are undirected (they are symmetric:
+ * `edgedefault="undirected"`); memberships carry `directed="true"` and go group → member. Every text is
+ * XML-escaped and characters XML cannot hold become U+FFFD.
+ */
+import { columnsOf, xmlSafe, type ExportData, type PropertyColumn, type Properties } from './properties.ts';
+
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXml(text: string): string {
+  return xmlSafe(text).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] as string);
+}
+
+function keyLines(columns: readonly PropertyColumn[], domain: 'node' | 'edge', prefix: string): string[] {
+  return columns.map((c, i) => `  <key id="${prefix}${i}" for="${domain}" attr.name="${escapeXml(c.name)}" attr.type="${c.type}"/>`);
+}
+
+function dataLines(columns: readonly PropertyColumn[], props: Properties, prefix: string): string[] {
+  const out: string[] = [];
+  columns.forEach((c, i) => {
+    const value = props[c.name];
+    if (value !== undefined) out.push(`      <data key="${prefix}${i}">${escapeXml(String(value))}</data>`);
+  });
+  return out;
+}
+
+export function toGraphml(data: ExportData): string {
+  const nodeColumns = columnsOf(data.nodes, ['type', 'name']);
+  const edgeColumns = columnsOf(data.edges, ['kind']);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ...keyLines(nodeColumns, 'node', 'n'),
+    ...keyLines(edgeColumns, 'edge', 'e'),
+    `  <graph id="${escapeXml(data.orgId || 'jcgraph')}" edgedefault="undirected">`,
+  ];
+  for (const n of data.nodes) {
+    lines.push(`    <node id="${escapeXml(n.id)}">`, ...dataLines(nodeColumns, n.props, 'n'), '    </node>');
+  }
+  for (const e of data.edges) {
+    const directed = e.kind === 'membership' ? ' directed="true"' : '';
+    lines.push(
+      `    <edge id="${escapeXml(e.key)}" source="${escapeXml(e.from.id)}" target="${escapeXml(e.to.id)}"${directed}>`,
+      ...dataLines(edgeColumns, e.props, 'e'),
+      '    </edge>',
+    );
+  }
+  lines.push('  </graph>', '</graphml>', '');
+  return lines.join('\n');
+}
