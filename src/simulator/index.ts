@@ -7,5 +7,10 @@ export { type PresetName, PRESETS, PRESET_COUNTS, isPresetName } from './presets
 export { generateTenant, defaultOrgId, type GenerateOptions } from './generate.ts';
 export { writeTenantJson } from './tenant-json.ts';
 export { SimulatorError } from './errors.ts';
+export {
+  type FaultName, type FaultSettings, FAULT_NAMES, DEFAULT_FAULT_INTENSITY, MAX_CONSECUTIVE_FAILURES, MAX_CHURN_EPISODES,
+  isFaultName, faultSettings,
+} from './server/faults.ts';
+export { type Simulator, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
 export { referenceAnswer, answerEndpoint, type GraphAnswer } from './reference/answers.ts';
 export { compileAttributes } from './reference/compile.ts';

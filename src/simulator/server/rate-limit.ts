@@ -1,0 +1,30 @@
+/**
+ * A token bucket shared by every organization the simulator serves: `rate` tokens per second, holding
+ * at most one second's worth (and at least one token). A request that finds it empty is answered 429.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private readonly capacity: number;
+
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.capacity = Math.max(1, rate);
+    this.tokens = this.capacity;
+    this.last = this.now();
+  }
+
+  /** Takes a token; returns 0 when granted, else the whole seconds to wait before one is available. */
+  take(): number {
+    const t = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) / 1000) * this.rate);
+    this.last = t;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.rate));
+  }
+}

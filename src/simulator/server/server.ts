@@ -1,0 +1,272 @@
+/**
+ * The simulator: a node:http server on loopback speaking the JumpCloud v1 and v2 APIs for one or more
+ * generated (or given) organizations. GET only; `x-api-key` checked; `x-org-id` selects the
+ * organization; paging by `limit`/`skip`; optional rate limit and faults (./faults.ts).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { JsonValue, TenantData } from '../../model/index.ts';
+import { SimulatorError } from '../errors.ts';
+import { defaultOrgId, generateTenant } from '../generate.ts';
+import type { PresetName } from '../presets.ts';
+import { parseTargets } from '../reference/answers.ts';
+import { OrgContent } from './content.ts';
+import {
+  type FaultName, type FaultSettings, FaultInjector, distortedPage, faultSettings, withNulls,
+} from './faults.ts';
+import { parsePaging } from './query.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { type ApiVersion, errorBody } from './responses.ts';
+import { type Route, apiOf, resolveRoute, routeName } from './routes.ts';
+
+export interface SimulatorOptions {
+  /** Preset of the generated organizations; default 'tiny'. */
+  preset?: PresetName;
+  /** Seed of the first organization; default 1. */
+  seed?: number;
+  /** Organizations served, default 1; organization i is generated with seed + i and a deterministic id. */
+  orgs?: number;
+  /** Serve these tenants instead of generating (the first is the default organization). */
+  tenants?: readonly TenantData[];
+  /** Loopback address to listen on; default '127.0.0.1'. */
+  host?: string;
+  /** Port; default 0, a free port. */
+  port?: number;
+  /** The key clients must send in `x-api-key`; default a fresh random key per start. */
+  apiKey?: string;
+  /** Token-bucket requests per second across all organizations; beyond it 429. */
+  rate?: number;
+  /** Faults to switch on: names (default intensity) or name → probability. */
+  faults?: readonly FaultName[] | FaultSettings;
+  /** Seed of every fault decision; default 1. */
+  faultSeed?: number;
+}
+
+export interface SimulatorStats {
+  requests: number;
+  /** Count per HTTP status (as a string), plus `reset` for connections destroyed without an answer. */
+  byStatus: Record<string, number>;
+  /** Count per route template (`/api/v2/users/{user_id}/systems`), `unknown` for unserved paths. */
+  byRoute: Record<string, number>;
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:PORT`: the console root; v1 at `${baseUrl}/api`, v2 at `${baseUrl}/api/v2`. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** The organizations served; the first is used when `x-org-id` is absent. */
+  readonly orgIds: readonly string[];
+  tenant(orgId?: string): TenantData;
+  stats(): SimulatorStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const NULLED_CACHE_SIZE = 64;
+
+function tenantsFor(options: SimulatorOptions): TenantData[] {
+  if (options.tenants) {
+    if (options.tenants.length === 0) throw new SimulatorError('tenants must hold at least one organization');
+    return [...options.tenants];
+  }
+  const orgs = options.orgs ?? 1;
+  if (!Number.isInteger(orgs) || orgs < 1) throw new SimulatorError(`orgs must be a positive integer, not ${String(orgs)}`);
+  const seed = options.seed ?? 1;
+  return Array.from({ length: orgs }, (_, i) => generateTenant({ preset: options.preset ?? 'tiny', seed: seed + i, orgId: defaultOrgId(seed + i) }));
+}
+
+function keyMatches(expected: Buffer, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const buffer = Buffer.from(given);
+  return buffer.length === expected.length && timingSafeEqual(buffer, expected);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: JsonValue;
+  readonly headers?: Record<string, string>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.has(host)) throw new SimulatorError(`the simulator listens on loopback only, not on "${host}"`);
+  if (options.rate !== undefined && !(options.rate > 0)) throw new SimulatorError(`rate must be a positive number of requests per second, not ${String(options.rate)}`);
+  const tenants = tenantsFor(options);
+  const orgs = new Map<string, OrgContent>();
+  for (const tenant of tenants) {
+    if (orgs.has(tenant.orgId)) throw new SimulatorError(`two tenants have the organization id "${tenant.orgId}"`);
+    orgs.set(tenant.orgId, new OrgContent(tenant));
+  }
+  const orgIds = tenants.map((t) => t.orgId);
+  const apiKey = options.apiKey ?? randomBytes(20).toString('hex');
+  const expectedKey = Buffer.from(apiKey);
+  const bucket = options.rate !== undefined ? new TokenBucket(options.rate) : undefined;
+  const faults = new FaultInjector(faultSettings(options.faults), options.faultSeed ?? 1);
+  const nulled = new Map<string, readonly (JsonValue | null)[]>();
+  let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {} };
+
+  const count = (status: string): void => {
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+  };
+
+  /** The collection with `nulls` entries inserted, cached per collection. */
+  const virtualCollection = (collectionKey: string, items: readonly JsonValue[]): readonly (JsonValue | null)[] => {
+    const cached = nulled.get(collectionKey);
+    if (cached) return cached;
+    const positions = faults.nullPositions(collectionKey, items.length);
+    if (positions.length === 0) return items;
+    const virtual = withNulls(items, positions);
+    if (nulled.size >= NULLED_CACHE_SIZE) {
+      const oldest = nulled.keys().next().value;
+      if (oldest !== undefined) nulled.delete(oldest);
+    }
+    nulled.set(collectionKey, virtual);
+    return virtual;
+  };
+
+  const answerCollection = (route: Route, org: OrgContent, params: URLSearchParams, requestKey: string): Answer => {
+    const shape = route.kind === 'list' ? route.list.shape : 'v2';
+    const paging = parsePaging(params, shape === 'v2-rules' ? 100 : 10);
+    let items: readonly JsonValue[];
+    let collectionKey: string;
+    if (route.kind === 'list') {
+      items = org.listItems(route);
+      collectionKey = `${org.tenant.orgId}|${route.path}`;
+    } else {
+      const targets = route.endpoint.kind === 'associations' ? parseTargets(route.endpoint, params.getAll('targets')).sort() : [];
+      items = org.graphItems(route, targets) as unknown as JsonValue[];
+      collectionKey = `${org.tenant.orgId}|${route.endpoint.path}|${route.id}|${targets.join(',')}`;
+    }
+    if (paging.descending) {
+      items = [...items].reverse();
+      collectionKey += '|desc';
+    }
+    const hasTotal = shape === 'v1' || (shape === 'v2' && !faults.withholdsTotal(collectionKey));
+    const virtual = virtualCollection(collectionKey, items);
+    const distortion = faults.pageDistortion(collectionKey, requestKey, virtual.length, paging.skip, paging.limit, hasTotal);
+    const { page, total } = distortedPage(virtual, paging.skip, paging.limit, distortion);
+    if (shape === 'v1') return { status: 200, body: { totalCount: total, results: page } };
+    if (shape === 'v2-rules') return { status: 200, body: { count: page.length, rules: page } };
+    return { status: 200, body: page, headers: hasTotal ? { 'x-total-count': String(total) } : {} };
+  };
+
+  const send = (res: ServerResponse, answer: Answer, malformed = false): void => {
+    let text = JSON.stringify(answer.body);
+    if (malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+    const body = Buffer.from(text);
+    count(String(answer.status));
+    res.writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(body.length),
+      ...answer.headers,
+    });
+    res.end(body);
+  };
+
+  const error = (api: ApiVersion, status: number, message: string, reason?: string, headers?: Record<string, string>): Answer => ({
+    status,
+    body: errorBody(api, status, message, reason),
+    ...(headers ? { headers } : {}),
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const route = resolveRoute(url.pathname);
+    const api = apiOf(url.pathname);
+    stats.requests++;
+    const name = routeName(route);
+    stats.byRoute[name] = (stats.byRoute[name] ?? 0) + 1;
+
+    if (req.method !== 'GET') {
+      return send(res, error(api, 405, `method ${String(req.method)} is not allowed: the simulator answers GET only`, undefined, { allow: 'GET' }));
+    }
+    if (!keyMatches(expectedKey, req.headers['x-api-key'])) {
+      return send(res, error(api, 401, 'unauthorized: the x-api-key header is missing or does not match'));
+    }
+    const orgHeader = headerValue(req.headers['x-org-id']);
+    const orgId = orgHeader ?? orgIds[0] ?? '';
+    const org = orgs.get(orgId);
+    if (!org) return send(res, error(api, 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`));
+
+    if (bucket) {
+      const wait = bucket.take();
+      if (wait > 0) {
+        const headers: Record<string, string> = faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) };
+        return send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
+      }
+    }
+    const requestKey = `${orgId}|${req.url ?? ''}`;
+    const fault = faults.beforeRequest(requestKey);
+    if (fault.kind === 'rate-limited') {
+      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      return send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
+    }
+    if (fault.kind === 'server-error') {
+      const messages = { 500: 'internal server error', 502: 'bad gateway', 503: 'service unavailable' } as const;
+      return send(res, error(api, fault.status, `${messages[fault.status]} (simulated)`));
+    }
+    if (fault.kind === 'reset') {
+      count('reset');
+      req.socket.destroy();
+      return;
+    }
+    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+
+    if (!route) return send(res, error(api, 404, `not found: the simulator serves no endpoint at ${url.pathname}`));
+    try {
+      return send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed);
+    } catch (e) {
+      if (e instanceof SimulatorError && e.status !== undefined) return send(res, error(api, e.status, e.message, e.reason));
+      throw e;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      send(res, error(apiOf(req.url ?? '/'), 500, `simulator failure: ${message}`));
+    });
+  });
+  server.keepAliveTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    baseUrl,
+    apiKey,
+    orgIds,
+    tenant(orgId?: string): TenantData {
+      const org = orgs.get(orgId ?? orgIds[0] ?? '');
+      if (!org) throw new SimulatorError(`organization "${orgId ?? ''}" is not served by this simulator`);
+      return org.tenant;
+    },
+    stats: () => structuredClone(stats),
+    resetStats(): void {
+      stats = { requests: 0, byStatus: {}, byRoute: {} };
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
