@@ -122,9 +122,9 @@ export class FaultInjector {
     return this.settings[name] ?? 0;
   }
 
-  /** True when Retry-After must be left out of 429 answers. */
+  /** True when Retry-After must be left out of 429 answers: `rate-limit-no-retry-after` is named, at any intensity. */
   get withholdRetryAfter(): boolean {
-    return this.p('rate-limit-no-retry-after') > 0;
+    return this.settings['rate-limit-no-retry-after'] !== undefined;
   }
 
   /** Decides the fate of a request, identified by its org, path and query. */
