@@ -1,0 +1,89 @@
+/**
+ * The fetchers against the simulator over HTTP: a fetch reproduces the simulated tenant exactly (all an API
+ * client can see of it), with exactly the planned number of requests, which is the optimum.
+ */
+import { describe, expect, it } from 'vitest';
+import { fetchTenant, fetchTenants } from '../../src/fetchers/index.ts';
+import { CancelledError, ConfigError } from '../../src/errors.ts';
+import { withSimulator } from '../helpers/sim.ts';
+import { canonical, fetchableView, tenantDiff } from './sim-view.ts';
+
+describe('fetch over HTTP from the simulator', () => {
+  for (const preset of ['tiny', 'small', 'large'] as const) {
+    it(`reproduces the ${preset} tenant with exactly the planned, optimal number of requests`, async () => {
+      await withSimulator({ preset, seed: 11 }, async (sim) => {
+        const { tenant, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgId: sim.orgIds[0], concurrency: 16 });
+        const expected = fetchableView(sim.tenant());
+        const same = canonical(tenant) === canonical(expected);
+        expect(same, same ? '' : tenantDiff(tenant, expected)).toBe(true);
+        expect(sim.stats().requests).toBe(meta.requests.total);
+        expect(meta.requests.retries).toBe(0);
+        expect(meta.plan.plannedRequests).toBe(meta.requests.total);
+        expect(meta.plan.optimumRequests).toBe(meta.plan.plannedRequests);
+        expect(meta.plan.optimumExact).toBe(true);
+        // The first-page plan stated up front is the first-page optimum; continuation pages come on top.
+        expect(meta.plan.firstPageRequests).toBe(meta.plan.optimumFirstPageRequests);
+        expect(meta.plan.plannedRequests).toBeGreaterThanOrEqual(meta.plan.firstPageRequests);
+        expect(meta.plan.traversalApproachRequests).toBeGreaterThan(5 * meta.plan.plannedRequests!);
+        expect(meta.warnings).toEqual([]);
+        expect(meta.counts.edges.association + meta.counts.edges.membership).toBe(expected.edges.length);
+        expect(meta.apiHost).toBe(sim.baseUrl);
+      });
+    }, 240_000);
+  }
+
+  it('fetches several organizations, each into its own tenant', async () => {
+    await withSimulator({ preset: 'tiny', seed: 3, orgs: 2 }, async (sim) => {
+      const results = await fetchTenants({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgIds: sim.orgIds });
+      expect(results.map((r) => r.meta.orgId)).toEqual([...sim.orgIds]);
+      for (const [i, r] of results.entries()) expect(canonical(r.tenant) === canonical(fetchableView(sim.tenant(sim.orgIds[i])))).toBe(true);
+      expect(canonical(results[0]!.tenant) === canonical(results[1]!.tenant)).toBe(false);
+    });
+  });
+
+  it('stops cleanly with a CancelledError when aborted mid-fetch', async () => {
+    await withSimulator({ preset: 'small', seed: 5 }, async (sim) => {
+      const controller = new AbortController();
+      let requestsAtAbort = 0;
+      const t0 = performance.now();
+      const error = await fetchTenant({
+        apiKey: sim.apiKey,
+        baseUrl: sim.baseUrl,
+        signal: controller.signal,
+        rate: 200,
+        onProgress: (p) => {
+          if (p.phase === 'reading edges' && p.collectionsDone >= 20 && !controller.signal.aborted) {
+            requestsAtAbort = p.requests;
+            controller.abort();
+          }
+        },
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+      await new Promise((r) => setTimeout(r, 100));
+      // Nothing more is sent after the abort beyond the requests already in flight.
+      expect(sim.stats().requests).toBeLessThanOrEqual(requestsAtAbort + 8);
+    });
+  });
+
+  it('keeps under a configured rate: no 429 from a simulator limited to the same rate', async () => {
+    await withSimulator({ preset: 'tiny', seed: 2, rate: 60 }, async (sim) => {
+      const { meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, rate: 60, concurrency: 16 });
+      expect(sim.stats().byStatus['429'] ?? 0).toBe(0);
+      expect(meta.requests.throttled).toBe(0);
+    });
+  });
+
+  it('backs off and completes when the server rate-limits harder than asked', async () => {
+    await withSimulator({ preset: 'tiny', seed: 2, rate: 40 }, async (sim) => {
+      const { tenant, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgId: sim.orgIds[0], concurrency: 16 });
+      expect(canonical(tenant) === canonical(fetchableView(sim.tenant()))).toBe(true);
+      expect(meta.requests.throttled).toBeGreaterThan(0);
+      expect(meta.requests.byOutcome['429']).toBe(sim.stats().byStatus['429']);
+    });
+  });
+
+  it('refuses plain http to a remote host before sending anything', async () => {
+    await expect(fetchTenant({ apiKey: 'k', baseUrl: 'http://api.example.com' })).rejects.toThrow(ConfigError);
+  });
+});
