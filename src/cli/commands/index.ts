@@ -1,7 +1,9 @@
 /** Every jcgraph command, in the order `jcgraph --help` lists them. */
 import type { Command } from '../command.ts';
 import { fetchCommand } from './fetch.ts';
+import { simCommand } from './sim.ts';
 
 export const COMMANDS: readonly Command[] = [
   fetchCommand,
+  simCommand,
 ];

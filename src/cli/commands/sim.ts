@@ -1,0 +1,146 @@
+/**
+ * `jcgraph sim`: serves a simulated JumpCloud organization on loopback until Ctrl-C. It prints the base
+ * URL and the API key to use, one line each: the key is the simulator's own throwaway key, the one place
+ * jcgraph ever prints a key.
+ */
+import { resolve } from 'node:path';
+import { ConfigError, UsageError } from '../../errors.ts';
+import {
+  DEFAULT_FAULT_INTENSITY, FAULT_NAMES, SimulatorError, isFaultName, isPresetName, startSimulator, writeTenantJson,
+  type FaultSettings, type Simulator,
+} from '../../simulator/index.ts';
+import { intOption, parseCommandArgs } from '../args.ts';
+import type { CliIo, Command } from '../command.ts';
+
+const OPTIONS = {
+  preset: { type: 'string' },
+  seed: { type: 'string' },
+  port: { type: 'string' },
+  rate: { type: 'string' },
+  faults: { type: 'string' },
+  'fault-seed': { type: 'string' },
+  orgs: { type: 'string' },
+  'write-tenant': { type: 'string' },
+} as const;
+
+const HELP = `Usage: jcgraph sim [--preset tiny|small|large|xl] [--seed N] [--port N] [--rate R]
+                   [--faults NAME[=P],…] [--fault-seed N] [--orgs N] [--write-tenant FILE] [--json]
+
+Serves a simulated JumpCloud organization on 127.0.0.1 until Ctrl-C: the v1 lists under /api, the v2
+lists and all 88 graph endpoints under /api/v2, GET only, with its own throwaway API key. It prints
+the base URL and the API key, one line each; point a client at them, e.g.
+
+  JC_API_KEY=<key> jcgraph fetch --base-url <base URL> --out tenant.json
+
+Options:
+  --preset P          tiny (a dozen of each type), small (about 200 users), large (10,000 users),
+                      xl (ten times large). Default tiny.
+  --seed N            Seed of the generated tenant (default 1): the same seed gives the same tenant.
+  --port N            Port to listen on (default: a free one).
+  --rate R            Answer 429 beyond R requests per second (token bucket, one second of burst).
+  --faults LIST       Comma-separated faults to switch on, each at its default intensity or at
+                      NAME=P (a probability from 0 to 1): ${FAULT_NAMES.join(', ')}.
+  --fault-seed N      Seed of the fault decisions (default 1).
+  --orgs N            Serve N organizations (x-org-id), the i-th generated with seed + i (default 1).
+  --write-tenant FILE Also write each generated tenant as canonical JSON; with --orgs above 1, FILE
+                      must contain {org}, replaced by each organization id.
+  --json              Print {"baseUrl", "apiKey", "orgIds"} as one JSON line instead.
+
+Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 usage error.
+`;
+
+/**
+ * Parses `--faults a,b=0.2,…` into fault settings (a bare name at its default intensity), or throws a
+ * UsageError naming the bad entry.
+ */
+export function parseFaults(text: string): FaultSettings {
+  const settings: FaultSettings = {};
+  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e.length > 0)) {
+    const [name = '', p] = entry.split('=');
+    if (!isFaultName(name)) throw new UsageError(`jcgraph sim: unknown fault "${name}" in --faults; faults are ${FAULT_NAMES.join(', ')}`);
+    if (p === undefined) {
+      settings[name] = DEFAULT_FAULT_INTENSITY[name];
+      continue;
+    }
+    const value = Number(p);
+    if (p.trim() === '' || !(value >= 0 && value <= 1)) throw new UsageError(`jcgraph sim: --faults ${name}=${p} needs a probability from 0 to 1`);
+    settings[name] = value;
+  }
+  return settings;
+}
+
+function tenantPaths(file: string, orgIds: readonly string[], cwd: string): string[] {
+  if (orgIds.length === 1) return [resolve(cwd, file.replaceAll('{org}', orgIds[0] ?? ''))];
+  if (!file.includes('{org}')) throw new UsageError('jcgraph sim: with --orgs above 1, --write-tenant must contain {org}');
+  return orgIds.map((org) => resolve(cwd, file.replaceAll('{org}', org)));
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('sim', argv, OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`jcgraph sim: unexpected argument "${positionals[0]}" (see jcgraph sim --help)`);
+  const preset = values.preset ?? 'tiny';
+  if (!isPresetName(preset)) throw new UsageError(`jcgraph sim: --preset must be tiny, small, large or xl, not "${preset}"`);
+  const seed = intOption('sim', 'seed', values.seed, 1);
+  const port = intOption('sim', 'port', values.port, 0);
+  if (port > 65_535) throw new UsageError(`jcgraph sim: --port must be at most 65535, not ${port}`);
+  const orgs = intOption('sim', 'orgs', values.orgs, 1, 1);
+  const faultSeed = intOption('sim', 'fault-seed', values['fault-seed'], 1);
+  let rate: number | undefined;
+  if (values.rate !== undefined) {
+    rate = Number(values.rate);
+    if (!(rate > 0)) throw new UsageError(`jcgraph sim: --rate must be a positive number of requests per second, not "${values.rate}"`);
+  }
+  const faults = values.faults === undefined ? {} : parseFaults(values.faults);
+  const named = Object.keys(faults);
+
+  let sim: Simulator;
+  try {
+    sim = await startSimulator({
+      preset, seed, port, orgs, faultSeed,
+      ...(rate !== undefined ? { rate } : {}),
+      faults,
+    });
+  } catch (error) {
+    if (error instanceof SimulatorError) throw new UsageError(`jcgraph sim: ${error.message}`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(`port ${port} is already in use on 127.0.0.1`);
+    throw error;
+  }
+  try {
+    if (values['write-tenant'] !== undefined) {
+      const paths = tenantPaths(values['write-tenant'], sim.orgIds, io.cwd);
+      for (const [i, path] of paths.entries()) {
+        await writeTenantJson(sim.tenant(sim.orgIds[i]), path);
+        io.stderr.write(`wrote tenant ${sim.orgIds[i]} to ${path}\n`);
+      }
+    }
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, orgIds: sim.orgIds })}\n`);
+    } else {
+      io.stdout.write(`base URL: ${sim.baseUrl}\nAPI key: ${sim.apiKey}\n`);
+    }
+    const faultText = named.length > 0 ? `, faults: ${named.join(', ')}` : '';
+    io.stderr.write(
+      `serving the ${preset} tenant (seed ${seed}) for ${sim.orgIds.length === 1 ? 'organization' : 'organizations'} ${sim.orgIds.join(', ')}` +
+        `${rate !== undefined ? `, at most ${rate} requests/s` : ''}${faultText}; Ctrl-C to stop\n`,
+    );
+    await untilAborted(io.signal);
+  } finally {
+    await sim.close();
+  }
+  io.stderr.write('simulator stopped\n');
+  return 0;
+}
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'serve a simulated JumpCloud organization on loopback (to try jcgraph, and for tests)',
+  help: HELP,
+  run,
+};

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.ts';
+import type { CliIo } from '../../src/cli/command.ts';
+import { parseFaults } from '../../src/cli/commands/sim.ts';
+import { UsageError } from '../../src/errors.ts';
+import { canonicalJson, sortTenant } from '../../src/model/index.ts';
+import { DEFAULT_FAULT_INTENSITY, generateTenant } from '../../src/simulator/index.ts';
+import { getJson } from '../helpers/sim.ts';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+function memoryIo(signal: AbortSignal) {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: { write: (c: string) => (out += c) },
+    stderr: { write: (c: string) => (err += c) },
+    stdin: process.stdin,
+    env: {},
+    signal,
+    cwd: process.cwd(),
+  };
+  return { io, out: () => out, err: () => err };
+}
+
+async function until(check: () => boolean, ms = 30_000): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function parseLines(out: string): { baseUrl: string; apiKey: string } {
+  const baseUrl = /^base URL: (\S+)$/m.exec(out)?.[1];
+  const apiKey = /^API key: (\S+)$/m.exec(out)?.[1];
+  if (!baseUrl || !apiKey) throw new Error(`no base URL / API key lines in ${JSON.stringify(out)}`);
+  return { baseUrl, apiKey };
+}
+
+describe('jcgraph sim', () => {
+  it('prints the base URL and the API key on one line each, serves, and stops on abort', async () => {
+    const controller = new AbortController();
+    const { io, out, err } = memoryIo(controller.signal);
+    const done = main(['sim', '--preset', 'tiny', '--seed', '4', '--orgs', '2'], io);
+    await until(() => out().includes('API key:'));
+    expect(out().split('\n').filter(Boolean)).toHaveLength(2);
+    const target = parseLines(out());
+    expect(target.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const users = await getJson(target, '/api/systemusers');
+    expect(users.status).toBe(200);
+    expect(users.body.totalCount).toBe(12);
+    expect(users.body.results.map((u: any) => u._id)).toEqual(
+      generateTenant({ preset: 'tiny', seed: 4 }).objects.filter((o) => o.type === 'user').map((o) => o.id).sort().slice(0, 10),
+    );
+    expect(err()).toContain('Ctrl-C');
+    // The key appears on stdout only, on its line.
+    expect(err()).not.toContain(target.apiKey);
+    controller.abort();
+    expect(await done).toBe(0);
+    await expect(fetch(`${target.baseUrl}/api/systemusers`)).rejects.toThrow();
+  });
+
+  it('prints JSON with --json and writes the tenant with --write-tenant', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jcgraph-sim-cli-'));
+    try {
+      const controller = new AbortController();
+      const { io, out } = memoryIo(controller.signal);
+      const done = main(['sim', '--preset', 'small', '--seed', '2', '--json', '--write-tenant', join(dir, 't.json'), '--faults', 'nulls,server-errors=0.5', '--rate', '100'], io);
+      await until(() => out().includes('\n'));
+      const info = JSON.parse(out());
+      expect(info).toMatchObject({ baseUrl: expect.stringMatching(/^http:/), apiKey: expect.any(String), orgIds: [expect.any(String)] });
+      const written = await readFile(join(dir, 't.json'), 'utf8');
+      expect(written).toBe(canonicalJson(sortTenant(generateTenant({ preset: 'small', seed: 2 }))));
+      controller.abort();
+      expect(await done).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers usage errors with exit code 2 and a sentence naming the option', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--preset', 'huge'], /--preset must be tiny, small, large or xl/],
+      [['--seed', 'x'], /--seed must be an integer/],
+      [['--rate', '0'], /--rate must be a positive number/],
+      [['--faults', 'nulls,quake'], /unknown fault "quake"/],
+      [['--faults', 'slow=3'], /probability from 0 to 1/],
+      [['--orgs', '2', '--write-tenant', 'x.json'], /must contain \{org\}/],
+      [['--bogus'], /jcgraph sim: /],
+    ];
+    for (const [args, message] of cases) {
+      const { io, err } = memoryIo(new AbortController().signal);
+      expect(await main(['sim', ...args], io), args.join(' ')).toBe(2);
+      expect(err()).toMatch(message);
+    }
+  });
+
+  it('has help text naming every option and fault', async () => {
+    const { io, out } = memoryIo(new AbortController().signal);
+    expect(await main(['sim', '--help'], io)).toBe(0);
+    for (const word of ['--preset', '--seed', '--port', '--rate', '--faults', '--orgs', '--write-tenant', 'churn', 'no-total']) expect(out()).toContain(word);
+  });
+
+  it('parses --faults into settings, bare names at their default intensity', () => {
+    expect(parseFaults('nulls, slow=0.2,reset=0')).toEqual({ nulls: DEFAULT_FAULT_INTENSITY.nulls, slow: 0.2, reset: 0 });
+    expect(() => parseFaults('slow=')).toThrow(UsageError);
+  });
+
+  it('serves from a real process started as `jcgraph sim --preset tiny`, and exits 0 on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/jcgraph.mjs'), 'sim', '--preset', 'tiny'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      await until(() => out.includes('API key:'), 60_000);
+      const target = parseLines(out);
+      const groups = await getJson(target, '/api/v2/usergroups', { limit: '100' });
+      expect(groups.status).toBe(200);
+      expect(groups.body).toHaveLength(12);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
