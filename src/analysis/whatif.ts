@@ -62,8 +62,8 @@ function subjectRef(g: AccessGraph, id: string): NamedRef {
   return { type: o.type, id, name: o.name };
 }
 
-/** The difference of one subject's answers in two graphs. */
-function subjectDelta(before: AccessGraph, after: AccessGraph, subjectId: string): SubjectDelta | undefined {
+/** The difference of one subject's binding answers in two graphs (undefined when there is none). */
+export function subjectDelta(before: AccessGraph, after: AccessGraph, subjectId: string): SubjectDelta | undefined {
   const old = answersOf(before, subjectId);
   const now = answersOf(after, subjectId);
   if (old.size === 0 && now.size === 0) return undefined;
@@ -84,7 +84,7 @@ function subjectDelta(before: AccessGraph, after: AccessGraph, subjectId: string
   return { subject: (subjectAfter ?? subjectBefore) as NamedRef, gained, lost, changed };
 }
 
-function result(deltas: (SubjectDelta | undefined)[], recomputed: number): WhatIfResult {
+export function collectDeltas(deltas: (SubjectDelta | undefined)[], recomputed: number): WhatIfResult {
   const subjects = deltas.filter((d): d is SubjectDelta => d !== undefined).sort((a, b) => (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0));
   const sum = (f: (d: SubjectDelta) => number) => subjects.reduce((n, d) => n + f(d), 0);
   return { recomputed, subjects, totals: { gained: sum((d) => d.gained.length), lost: sum((d) => d.lost.length), changed: sum((d) => d.changed.length) } };
@@ -154,7 +154,7 @@ export class WhatIfSession {
         const g = after.hasObject(id) ? after : this.base.hasObject(id) ? this.base : undefined;
         return g !== undefined && isBindingSubject(g.object(id).type);
       });
-      return result(subjects.map((id) => subjectDelta(this.base, after, id)), subjects.length);
+      return collectDeltas(subjects.map((id) => subjectDelta(this.base, after, id)), subjects.length);
     });
   }
 
@@ -204,6 +204,6 @@ export function whatIfFull(session: WhatIfSession, changes: readonly Change[], b
       if (!old || old.size !== targets.size || [...targets].some(([t, s]) => old.get(t) !== s)) differing.add(subject);
     }
     for (const subject of baseSignatures.keys()) if (!afterSignatures.has(subject)) differing.add(subject);
-    return result([...differing].map((id) => subjectDelta(session.base, after, id)), afterSignatures.size);
+    return collectDeltas([...differing].map((id) => subjectDelta(session.base, after, id)), afterSignatures.size);
   });
 }

@@ -45,7 +45,7 @@ export interface WhyOptions {
 }
 
 /** Narrowed rules: sudo at one level only, or one group attribute only. */
-function sudoOnly(rule: CompileRule, level: SudoSource): CompileRule {
+export function sudoOnly(rule: CompileRule, level: SudoSource): CompileRule {
   return { sudo: { ...rule.sudo, precedence: [level] }, groupAttributes: [] };
 }
 
