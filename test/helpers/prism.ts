@@ -1,0 +1,117 @@
+/**
+ * Stoplight Prism processes for contract tests: `prism proxy <spec> <upstream> --errors` validates every
+ * request and response against the spec (a violation shows in the `sl-violations` header, and an
+ * error-level response violation turns the answer into a 500 problem+json); `prism mock -d <spec>`
+ * answers spec-valid random data. Each runs on a free loopback port.
+ *
+ *   const prism = startPrism({ mode: 'proxy', spec: V2_SPEC_PATH, upstream: `${sim.baseUrl}/api/v2` });
+ *   await prism.ready;           // the v2 spec takes tens of seconds to load
+ *   …
+ *   await prism.stop();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+const PRISM_BIN = resolve(fileURLToPath(import.meta.url), '../../../node_modules/.bin/prism');
+/** Loading the 2.9 MB v2 spec takes 20–60 s on a busy 2-core machine. */
+export const PRISM_START_TIMEOUT_MS = 170_000;
+
+export type PrismSpec =
+  | { readonly mode: 'proxy'; readonly spec: string; readonly upstream: string }
+  | { readonly mode: 'mock'; readonly spec: string; readonly dynamic?: boolean };
+
+export interface PrismProcess {
+  /** `http://127.0.0.1:PORT`; requests go to `${url}${specPath}` (e.g. `/usergroups`). */
+  readonly url: string;
+  /** Resolves once Prism listens; rejects with its log if it exits or does not start in time. */
+  readonly ready: Promise<void>;
+  /** The last few kilobytes of its output. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A port free on loopback right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts Prism at once; await `ready` before sending requests. */
+export async function startPrism(spec: PrismSpec): Promise<PrismProcess> {
+  if (!existsSync(PRISM_BIN)) throw new Error(`Prism is not installed at ${PRISM_BIN}; run npm ci`);
+  const port = await freePort();
+  const args =
+    spec.mode === 'proxy'
+      ? ['proxy', spec.spec, spec.upstream, '--errors', '-h', '127.0.0.1', '-p', String(port)]
+      : ['mock', ...(spec.dynamic === false ? [] : ['-d']), spec.spec, '-h', '127.0.0.1', '-p', String(port)];
+  const child = spawn(PRISM_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let log = '';
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => {
+    running.delete(child);
+    ok(code);
+  }));
+  const ready = new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`prism ${spec.mode} did not start within ${PRISM_START_TIMEOUT_MS / 1000} s:\n${log}`)), PRISM_START_TIMEOUT_MS);
+    const onData = (chunk: Buffer): void => {
+      log = (log + chunk.toString()).slice(-4000);
+      if (log.includes('Prism is listening')) {
+        clearTimeout(timer);
+        ok();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`prism ${spec.mode} exited with code ${code}:\n${log}`));
+    });
+  });
+  ready.catch(() => undefined);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ready,
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Readiness of the processes started by the global setup, shared with the test workers through a file. */
+export type PrismStatus = Record<string, 'starting' | 'ready' | { failed: string }>;
+
+/** Waits until the global setup reports `name` ready; throws with Prism's log when it failed. */
+export async function waitForPrism(statusFile: string, name: string, timeoutMs = PRISM_START_TIMEOUT_MS): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    let status: PrismStatus = {};
+    try {
+      status = JSON.parse(await readFile(statusFile, 'utf8')) as PrismStatus;
+    } catch {
+      // not written yet
+    }
+    const state = status[name];
+    if (state === 'ready') return;
+    if (state && typeof state === 'object') throw new Error(`${name} failed to start: ${state.failed}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
