@@ -2,8 +2,10 @@
 import type { Command } from '../command.ts';
 import { fetchCommand } from './fetch.ts';
 import { simCommand } from './sim.ts';
+import { verifyCommand } from './verify.ts';
 
 export const COMMANDS: readonly Command[] = [
   fetchCommand,
   simCommand,
+  verifyCommand,
 ];

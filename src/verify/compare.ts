@@ -1,0 +1,152 @@
+/**
+ * Comparing the engine's answer to one graph endpoint with the live API's, target by target.
+ *
+ * - Targets are matched by type and id.
+ * - Paths are compared as sets of hop sequences: each hop is the object reached (type and id) and the
+ *   edge's attributes. `from` and the reached object's own `attributes` are not compared (the engine
+ *   always sends null there; the API's content there is not part of the binding).
+ * - compiledAttributes are compared on their own, since the merge rule is partly inferred.
+ *
+ * Rules chosen where the spec is silent: an attribute object that is absent, null or `{}` means "none",
+ * so those three are equal; attribute values are compared canonically (key order ignored) and arrays in
+ * them as multisets (the order of, say, `ldapGroups` gathered from several groups is not part of any
+ * documented rule).
+ */
+import { canonicalJson, type GraphObjectWithPaths, type JsonObject, type JsonValue, type ObjectRef } from '../model/index.ts';
+
+/** One hop of a path as compared: the object reached and the attributes of the edge crossed. */
+export interface HopView {
+  readonly type: string;
+  readonly id: string;
+  readonly attributes: JsonObject | null;
+}
+
+export type PathView = readonly HopView[];
+
+/**
+ * A difference in targets or paths. Named from the engine's side:
+ * - `missing-target`: the live API returns the target, the engine does not (`livePaths` are the API's);
+ * - `extra-target`: the engine returns the target, the live API does not (`enginePaths` are the engine's);
+ * - `paths`: both return the target; `missingPaths` are the API's paths the engine lacks, `extraPaths`
+ *   the engine's paths the API lacks.
+ */
+export type PathDifference =
+  | { readonly kind: 'missing-target'; readonly source: ObjectRef; readonly target: ObjectRef; readonly livePaths: PathView[] }
+  | { readonly kind: 'extra-target'; readonly source: ObjectRef; readonly target: ObjectRef; readonly enginePaths: PathView[] }
+  | {
+      readonly kind: 'paths';
+      readonly source: ObjectRef;
+      readonly target: ObjectRef;
+      readonly missingPaths: PathView[];
+      readonly extraPaths: PathView[];
+    };
+
+/** compiledAttributes of a target both sides return, when they differ (null: none). */
+export interface AttributeDifference {
+  readonly source: ObjectRef;
+  readonly target: ObjectRef;
+  readonly engine: JsonObject | null;
+  readonly live: JsonObject | null;
+}
+
+export interface AnswerComparison {
+  readonly pathDifferences: PathDifference[];
+  readonly attributeDifferences: AttributeDifference[];
+  /** Targets returned by either side. */
+  readonly targets: number;
+  /** Distinct paths returned by either side. */
+  readonly paths: number;
+  /** Targets both sides return where at least one side has compiledAttributes. */
+  readonly compiledCompared: number;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Keys sorted recursively and arrays sorted by their elements' canonical JSON. */
+function normalizeValue(value: unknown): JsonValue {
+  if (Array.isArray(value)) {
+    return value
+      .map(normalizeValue)
+      .map((v) => [canonicalJson(v), v] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, v]) => v);
+  }
+  if (isPlainObject(value)) {
+    const out: JsonObject = {};
+    for (const key of Object.keys(value).sort()) {
+      if (value[key] !== undefined) out[key] = normalizeValue(value[key]);
+    }
+    return out;
+  }
+  return (value ?? null) as JsonValue;
+}
+
+/** An attributes field as compared: null for absent, null, `{}` or a non-object; else normalized. */
+export function normalizeAttributes(value: unknown): JsonObject | null {
+  if (!isPlainObject(value) || Object.keys(value).every((k) => value[k] === undefined)) return null;
+  return normalizeValue(value) as JsonObject;
+}
+
+function hopOf(hop: unknown): HopView {
+  const h = isPlainObject(hop) ? hop : {};
+  const to = isPlainObject(h['to']) ? h['to'] : {};
+  return { type: String(to['type'] ?? ''), id: String(to['id'] ?? ''), attributes: normalizeAttributes(h['attributes']) };
+}
+
+/** Every distinct path of a target, keyed by its canonical JSON. */
+function pathsOf(target: GraphObjectWithPaths): Map<string, PathView> {
+  const out = new Map<string, PathView>();
+  for (const path of Array.isArray(target.paths) ? target.paths : []) {
+    const hops = (Array.isArray(path) ? path : []).map(hopOf);
+    out.set(canonicalJson(hops), hops);
+  }
+  return out;
+}
+
+function byTarget(answer: readonly GraphObjectWithPaths[]): Map<string, GraphObjectWithPaths> {
+  return new Map(answer.map((t) => [`${t.type}:${t.id}`, t]));
+}
+
+function only(a: ReadonlyMap<string, PathView>, b: ReadonlyMap<string, PathView>): PathView[] {
+  return [...a].filter(([key]) => !b.has(key)).map(([, p]) => p);
+}
+
+/** Compares the engine's and the live API's answers to one endpoint for one source. */
+export function compareAnswers(source: ObjectRef, engine: readonly GraphObjectWithPaths[], live: readonly GraphObjectWithPaths[]): AnswerComparison {
+  const engineTargets = byTarget(engine);
+  const liveTargets = byTarget(live);
+  const keys = [...new Set([...engineTargets.keys(), ...liveTargets.keys()])].sort();
+  const pathDifferences: PathDifference[] = [];
+  const attributeDifferences: AttributeDifference[] = [];
+  let paths = 0;
+  let compiledCompared = 0;
+  for (const key of keys) {
+    const e = engineTargets.get(key);
+    const l = liveTargets.get(key);
+    const any = (e ?? l)!;
+    const target: ObjectRef = { type: any.type, id: any.id };
+    const enginePaths = e ? pathsOf(e) : new Map<string, PathView>();
+    const livePaths = l ? pathsOf(l) : new Map<string, PathView>();
+    paths += new Set([...enginePaths.keys(), ...livePaths.keys()]).size;
+    if (!e) {
+      pathDifferences.push({ kind: 'missing-target', source, target, livePaths: [...livePaths.values()] });
+      continue;
+    }
+    if (!l) {
+      pathDifferences.push({ kind: 'extra-target', source, target, enginePaths: [...enginePaths.values()] });
+      continue;
+    }
+    const missingPaths = only(livePaths, enginePaths);
+    const extraPaths = only(enginePaths, livePaths);
+    if (missingPaths.length > 0 || extraPaths.length > 0) pathDifferences.push({ kind: 'paths', source, target, missingPaths, extraPaths });
+    const engineCompiled = normalizeAttributes(e.compiledAttributes);
+    const liveCompiled = normalizeAttributes(l.compiledAttributes);
+    if (engineCompiled !== null || liveCompiled !== null) compiledCompared += 1;
+    if (canonicalJson(engineCompiled) !== canonicalJson(liveCompiled)) {
+      attributeDifferences.push({ source, target, engine: engineCompiled, live: liveCompiled });
+    }
+  }
+  return { pathDifferences, attributeDifferences, targets: keys.length, paths, compiledCompared };
+}
