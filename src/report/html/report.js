@@ -1,0 +1,202 @@
+// jcgraph access review: renders the tables embedded as JSON in #jcgraph-data. Tenant strings are only
+// ever inserted as text nodes or attribute values (never as markup), so names cannot inject anything.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('jcgraph-data').textContent);
+  var objects = data.objects;
+  var SVG = 'http://www.w3.org/2000/svg';
+  var PAGE_SIZES = [25, 100, 500];
+  var STEP_WORDS = { u: 'member of', d: 'which contains', a: 'associated with' };
+  var MAX_LABEL = 22;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) for (var k in attrs) node.setAttribute(k, attrs[k]);
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    for (var k in attrs) node.setAttribute(k, String(attrs[k]));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function role(type) {
+    if (type === 'user') return 'user';
+    if (/_group$/.test(type)) return 'group';
+    return 'resource';
+  }
+
+  function short(name) {
+    return name.length > MAX_LABEL ? name.slice(0, MAX_LABEL - 1) + '\u2026' : name;
+  }
+
+  function ref(i) {
+    var o = objects[i];
+    return o[0] + ':' + o[1];
+  }
+
+  function pathWords(p) {
+    var words = ref(p.o[0]);
+    for (var i = 1; i < p.o.length; i++) words += ' \u2192 ' + STEP_WORDS[p.s[i - 1]] + ' ' + ref(p.o[i]);
+    return words;
+  }
+
+  // One row of labelled boxes per path, joined by arrows: dashed for memberships, solid for associations.
+  function pathPicture(paths) {
+    var rowH = 24, gap = 6, hop = 34, pad = 8, charW = 7;
+    var width = 0;
+    var rows = paths.map(function (p) {
+      var x = 1;
+      var boxes = p.o.map(function (i) {
+        var label = short(objects[i][1]);
+        var w = Math.ceil(label.length * charW) + 2 * pad;
+        var box = { i: i, x: x, w: w, label: label };
+        x += w + hop;
+        return box;
+      });
+      width = Math.max(width, x - hop + 1);
+      return { p: p, boxes: boxes };
+    });
+    var height = rows.length * (rowH + gap) - gap + 2;
+    var root = svg('svg', { class: 'paths', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
+    root.setAttribute('aria-label', paths.map(pathWords).join('; '));
+    rows.forEach(function (row, r) {
+      var y = 1 + r * (rowH + gap);
+      var g = svg('g', { class: 'path' });
+      row.boxes.forEach(function (b, k) {
+        var o = objects[b.i];
+        if (k > 0) {
+          var prev = row.boxes[k - 1];
+          var step = row.p.s[k - 1];
+          var x1 = prev.x + prev.w, x2 = b.x - 1, cy = y + rowH / 2;
+          var line = svg('line', { x1: x1, y1: cy, x2: x2 - 5, y2: cy, class: step === 'a' ? 'hop-association' : 'hop-membership' });
+          line.appendChild(svg('title', {}, STEP_WORDS[step]));
+          g.appendChild(line);
+          g.appendChild(svg('polygon', { points: x2 + ',' + cy + ' ' + (x2 - 6) + ',' + (cy - 4) + ' ' + (x2 - 6) + ',' + (cy + 4) }));
+        }
+        var box = svg('g', { class: 'node' });
+        box.appendChild(svg('title', {}, o[0] + ':' + o[1] + ' (' + o[2] + ')'));
+        box.appendChild(svg('rect', { x: b.x, y: y, width: b.w, height: rowH, rx: 5, class: role(o[0]) }));
+        box.appendChild(svg('text', { x: b.x + pad, y: y + rowH / 2 + 4 }, b.label));
+        g.appendChild(box);
+      });
+      root.appendChild(g);
+    });
+    return root;
+  }
+
+  function cellText(column, value) {
+    if (column.kind === 'paths') return value.map(pathWords).join(' ');
+    return value === null || value === undefined ? '' : String(value);
+  }
+
+  function compare(column, dir) {
+    return function (a, b) {
+      var x = a.cells[column.index], y = b.cells[column.index];
+      var r;
+      if (column.kind === 'number') r = x - y;
+      else if (column.kind === 'paths') r = x.length - y.length;
+      else r = String(x).localeCompare(String(y), 'en', { sensitivity: 'base', numeric: true });
+      return dir === 'ascending' ? r : -r;
+    };
+  }
+
+  function mountTable(container, spec) {
+    var columns = spec.columns.map(function (c, index) {
+      return { key: c.key, title: c.title, kind: c.kind, index: index };
+    });
+    var all = spec.rows.map(function (cells, n) {
+      var text = columns.map(function (c) { return cellText(c, cells[c.index]); }).join('\u0000').toLowerCase();
+      return { cells: cells, text: text, n: n };
+    });
+    var state = { rows: all, page: 0, size: PAGE_SIZES[1], sortBy: null, dir: null };
+
+    var filter = el('input', { type: 'search', placeholder: 'Filter rows\u2026', 'aria-label': 'Filter ' + spec.title });
+    var count = el('span', { class: 'count', 'aria-live': 'polite' });
+    var prev = el('button', { type: 'button', class: 'prev' }, ['\u2039 Previous']);
+    var next = el('button', { type: 'button', class: 'next' }, ['Next \u203a']);
+    var size = el('select', { 'aria-label': 'Rows per page' }, PAGE_SIZES.map(function (n) {
+      var opt = el('option', { value: String(n) }, [n + ' per page']);
+      if (n === state.size) opt.selected = true;
+      return opt;
+    }));
+    var toolbar = el('div', { class: 'toolbar' }, [filter, prev, next, size, count]);
+    var headRow = el('tr');
+    var ths = columns.map(function (c) {
+      var th = el('th', { scope: 'col', class: c.kind === 'number' ? 'num' : '' });
+      var button = el('button', { type: 'button', 'data-key': c.key }, [c.title]);
+      button.addEventListener('click', function () { sortBy(c); });
+      th.appendChild(button);
+      headRow.appendChild(th);
+      return th;
+    });
+    var tbody = el('tbody');
+    var table = el('table', { 'data-name': spec.name }, [el('thead', null, [headRow]), tbody]);
+    container.appendChild(toolbar);
+    container.appendChild(el('div', { class: 'scroll' }, [table]));
+
+    function sortBy(c) {
+      state.dir = state.sortBy === c && state.dir === 'ascending' ? 'descending' : 'ascending';
+      state.sortBy = c;
+      ths.forEach(function (th, i) {
+        if (i === c.index) th.setAttribute('aria-sort', state.dir);
+        else th.removeAttribute('aria-sort');
+      });
+      apply();
+    }
+
+    function apply() {
+      var q = filter.value.trim().toLowerCase();
+      var rows = q ? all.filter(function (r) { return r.text.indexOf(q) >= 0; }) : all.slice();
+      if (state.sortBy) rows.sort(compare(state.sortBy, state.dir));
+      state.rows = rows;
+      state.page = 0;
+      render();
+    }
+
+    function render() {
+      var pages = Math.max(1, Math.ceil(state.rows.length / state.size));
+      state.page = Math.min(state.page, pages - 1);
+      var start = state.page * state.size;
+      var shown = state.rows.slice(start, start + state.size);
+      while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+      shown.forEach(function (r) {
+        var tr = el('tr');
+        columns.forEach(function (c) {
+          var value = r.cells[c.index];
+          var td = el('td', { class: c.kind === 'number' ? 'num' : c.kind === 'paths' ? 'pic' : 'wrap' });
+          if (c.kind === 'paths') {
+            if (value.length > 0) td.appendChild(pathPicture(value));
+          } else td.appendChild(document.createTextNode(cellText(c, value)));
+          tr.appendChild(td);
+        });
+        tbody.appendChild(tr);
+      });
+      var filtered = state.rows.length === all.length ? '' : ' (filtered from ' + all.length.toLocaleString('en') + ')';
+      count.textContent = state.rows.length === 0
+        ? 'No rows' + filtered
+        : 'Rows ' + (start + 1).toLocaleString('en') + '\u2013' + (start + shown.length).toLocaleString('en') + ' of ' + state.rows.length.toLocaleString('en') + filtered;
+      count.setAttribute('data-total', String(state.rows.length));
+      prev.disabled = state.page === 0;
+      next.disabled = state.page >= pages - 1;
+    }
+
+    filter.addEventListener('input', apply);
+    prev.addEventListener('click', function () { state.page--; render(); });
+    next.addEventListener('click', function () { state.page++; render(); });
+    size.addEventListener('change', function () { state.size = Number(size.value); state.page = 0; render(); });
+    render();
+  }
+
+  var containers = document.querySelectorAll('[data-table]');
+  for (var i = 0; i < containers.length; i++) {
+    var spec = data.tables[containers[i].getAttribute('data-table')];
+    if (spec) mountTable(containers[i], spec);
+  }
+  document.documentElement.setAttribute('data-ready', 'true');
+})();

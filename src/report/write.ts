@@ -1,0 +1,123 @@
+/**
+ * Writes an access review to disk in one of four formats. Large outputs (CSV and JSON of every binding)
+ * are streamed, so a tenant with a million bindings is never held in memory as text.
+ *
+ * - `html`: one self-contained file (html.ts); `md`: one Markdown file (markdown.ts);
+ * - `json`: one file with everything (json.ts), bindings in the `by` order (user unless `by` is resource);
+ * - `csv`: with `out` a directory (existing, or written with a trailing `/`): users.csv, resources.csv,
+ *   groups.csv, findings.csv and bindings.csv (by user); with `out` a file: the `by` table only
+ *   (bindings by user, bindings by resource, or groups).
+ */
+import { createWriteStream, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AccessGraph } from '../graph/index.ts';
+import { csvLines } from './csv.ts';
+import { ReportError } from './errors.ts';
+import { renderHtml } from './html.ts';
+import { jsonChunks } from './json.ts';
+import { renderMarkdown } from './markdown.ts';
+import { bindingRows, buildReview, type AccessReview, type ReviewBy, type ReviewOptions } from './review.ts';
+import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, FINDINGS, GROUPS, RESOURCES, USERS, findingRows } from './tables.ts';
+
+export const REPORT_FORMATS = ['html', 'md', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function isReportFormat(value: unknown): value is ReportFormat {
+  return typeof value === 'string' && (REPORT_FORMATS as readonly string[]).includes(value);
+}
+
+export interface WriteReportOptions extends ReviewOptions {
+  readonly format: ReportFormat;
+  readonly by?: ReviewBy;
+  /** A file, or for csv a directory. */
+  readonly out: string;
+  /** Markdown: most table rows (default 1,000). */
+  readonly maxRows?: number;
+}
+
+export interface WrittenReport {
+  /** Absolute paths written. */
+  readonly files: readonly string[];
+  /** The review, when the format needed one (every format but a single CSV table of bindings). */
+  readonly review?: AccessReview;
+}
+
+/** Groups small string chunks into writes of about 64 KiB. */
+function* batched(chunks: Iterable<string>, size = 1 << 16): Iterable<string> {
+  let buffer = '';
+  for (const c of chunks) {
+    buffer += c;
+    if (buffer.length >= size) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
+  try {
+    await pipeline(Readable.from(batched(chunks)), createWriteStream(path, { encoding: 'utf8' }));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (!code) throw error;
+    throw new ReportError(`Could not write the report ${path} (${code}).`, { cause: error });
+  }
+}
+
+function isDirectory(out: string, path: string): boolean {
+  if (out.endsWith('/')) return true;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function writeReport(g: AccessGraph, options: WriteReportOptions): Promise<WrittenReport> {
+  const by = options.by ?? 'user';
+  const out = resolve(options.out);
+  if (options.format === 'csv') {
+    if (isDirectory(options.out, out)) {
+      const review = buildReview(g, options);
+      try {
+        await mkdir(out, { recursive: true });
+      } catch (error) {
+        throw new ReportError(`Could not create the report directory ${out} (${(error as { code?: string }).code ?? String(error)}).`, { cause: error });
+      }
+      const files: [string, Iterable<string>][] = [
+        ['findings.csv', csvLines(FINDINGS, findingRows(review.findings))],
+        ['users.csv', csvLines(USERS, review.users)],
+        ['resources.csv', csvLines(RESOURCES, review.resources)],
+        ['groups.csv', csvLines(GROUPS, review.groups)],
+        ['bindings.csv', csvLines(BINDINGS_BY_USER, bindingRows(g, 'user'))],
+      ];
+      for (const [name, lines] of files) await writeChunks(join(out, name), lines);
+      return { files: files.map(([name]) => join(out, name)), review };
+    }
+    if (by === 'group') {
+      const review = buildReview(g, options);
+      await writeChunks(out, csvLines(GROUPS, review.groups));
+      return { files: [out], review };
+    }
+    await writeChunks(out, csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by)));
+    return { files: [out] };
+  }
+  const review = buildReview(g, options);
+  const rowsBy = by === 'resource' ? 'resource' : 'user';
+  switch (options.format) {
+    case 'html':
+      await writeChunks(out, [renderHtml(review, { by })]);
+      break;
+    case 'md':
+      await writeChunks(out, [renderMarkdown(review, { by, rows: bindingRows(g, rowsBy), ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}) })]);
+      break;
+    case 'json':
+      await writeChunks(out, jsonChunks(review, bindingRows(g, rowsBy)));
+      break;
+  }
+  return { files: [out], review };
+}
