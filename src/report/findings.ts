@@ -118,13 +118,10 @@ export function findingSections(f: Findings): FindingSection[] {
       title: 'Largest blast radius',
       severity: 'info',
       description: 'Groups and associations whose removal alone would end the most bindings: the changes to make with the most care.',
-      items: f.blastRadius.map((b) => {
-        const what = b.group ? formatReference(b.group) : b.ends ? `${formatReference(b.ends[0])} ~ ${formatReference(b.ends[1])}` : 'association';
-        return {
-          ...(b.group ? { subject: b.group } : b.ends ? { subject: b.ends[0], target: b.ends[1] } : {}),
-          detail: `${b.kind === 'group' ? 'group' : 'association'} ${what}: removing it ends ${plural(b.bindingsCut, 'binding')}; ${plural(b.pathsThrough, 'path')} go through it`,
-        };
-      }),
+      items: f.blastRadius.map((b) => ({
+        ...(b.group ? { subject: b.group } : b.ends ? { subject: b.ends[0], target: b.ends[1] } : {}),
+        detail: `removing this ${b.kind} ends ${plural(b.bindingsCut, 'binding')}; ${plural(b.pathsThrough, 'path')} go through it`,
+      })),
     },
     {
       kind: 'direct-user-bindings',

@@ -36,3 +36,4 @@ export { jsonChunks } from './json.ts';
 export { renderHtml, escapeHtml, scriptJson, type HtmlOptions } from './html.ts';
 export { writeReport, isReportFormat, REPORT_FORMATS, type ReportFormat, type WriteReportOptions, type WrittenReport } from './write.ts';
 export * from './export/index.ts';
+export { bindingToExplain } from './highlight.ts';

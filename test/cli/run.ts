@@ -1,0 +1,66 @@
+/**
+ * Runs `jcgraph` commands for tests: in-process through main() (fast, with memory stdout/stderr and an
+ * optional terminal flag), or as a real process through bin/jcgraph.mjs (what a user types).
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../../src/cli/command.ts';
+import { main } from '../../src/cli/main.ts';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string | undefined>;
+  /** Text on stdin. */
+  readonly stdin?: string;
+  /** Pretend stderr is a terminal (progress lines are drawn). */
+  readonly tty?: boolean;
+  readonly cwd?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** One command in-process: exit code and everything it wrote. */
+export async function cli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (c: string) => (stdout += c) },
+    stderr: { write: (c: string) => (stderr += c), isTTY: options.tty === true },
+    stdin: Readable.from(options.stdin !== undefined ? [options.stdin] : []),
+    env: options.env ?? {},
+    signal: options.signal ?? new AbortController().signal,
+    cwd: options.cwd ?? ROOT,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** A real process: `node bin/jcgraph.mjs …` (or any command line), with the given environment added. */
+export function spawnCli(command: string, args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, JC_API_KEY: '', JUMPCLOUD_API_KEY: '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export function jcgraph(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return spawnCli(process.execPath, [resolve(ROOT, 'bin/jcgraph.mjs'), ...args], options);
+}
