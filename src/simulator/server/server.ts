@@ -237,7 +237,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, error(apiOf(req.url ?? '/'), 500, `simulator failure: ${message}`));
     });
   });
-  server.keepAliveTimeout = 10_000;
+  // Idle keep-alive sockets stay open a minute: a short server timeout races clients that reuse a socket
+  // just as the server closes it (seen as resets on a busy machine), which would look like a fault.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
