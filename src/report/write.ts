@@ -77,11 +77,15 @@ function isDirectory(out: string, path: string): boolean {
   }
 }
 
+/** True when a CSV report goes to a directory (the pack of five tables) rather than one file. */
+export function isCsvPack(out: string): boolean {
+  return isDirectory(out, resolve(out));
+}
+
 export async function writeReport(g: AccessGraph, options: WriteReportOptions): Promise<WrittenReport> {
-  const by = options.by ?? 'user';
   const out = resolve(options.out);
   if (options.format === 'csv') {
-    if (isDirectory(options.out, out)) {
+    if (isCsvPack(options.out)) {
       const review = buildReview(g, options);
       try {
         await mkdir(out, { recursive: true });
@@ -98,26 +102,29 @@ export async function writeReport(g: AccessGraph, options: WriteReportOptions): 
       for (const [name, lines] of files) await writeChunks(join(out, name), lines);
       return { files: files.map(([name]) => join(out, name)), review };
     }
-    if (by === 'group') {
-      const review = buildReview(g, options);
-      await writeChunks(out, csvLines(GROUPS, review.groups));
-      return { files: [out], review };
-    }
-    await writeChunks(out, csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by)));
-    return { files: [out] };
   }
+  const { chunks, review } = reportChunks(g, options);
+  await writeChunks(out, chunks);
+  return review ? { files: [out], review } : { files: [out] };
+}
+
+/**
+ * A single-file report as text chunks, for writing anywhere (a file, stdout). Every format but the CSV
+ * pack: html, md, json, and csv as the one table chosen by `by`.
+ */
+export function reportChunks(g: AccessGraph, options: Omit<WriteReportOptions, 'out'> & { readonly out?: string }): { chunks: Iterable<string>; review?: AccessReview } {
+  const by = options.by ?? 'user';
+  if (options.format === 'csv' && by !== 'group') return { chunks: csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by)) };
   const review = buildReview(g, options);
   const rowsBy = by === 'resource' ? 'resource' : 'user';
   switch (options.format) {
+    case 'csv':
+      return { chunks: csvLines(GROUPS, review.groups), review };
     case 'html':
-      await writeChunks(out, [renderHtml(review, { by })]);
-      break;
+      return { chunks: [renderHtml(review, { by })], review };
     case 'md':
-      await writeChunks(out, [renderMarkdown(review, { by, rows: bindingRows(g, rowsBy), ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}) })]);
-      break;
+      return { chunks: [renderMarkdown(review, { by, rows: bindingRows(g, rowsBy), ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}) })], review };
     case 'json':
-      await writeChunks(out, jsonChunks(review, bindingRows(g, rowsBy)));
-      break;
+      return { chunks: jsonChunks(review, bindingRows(g, rowsBy)), review };
   }
-  return { files: [out], review };
 }
