@@ -16,6 +16,7 @@
  * - Objects and edges of types jcgraph does not model (agent_group, workday directories, odd types) are
  *   counted in `meta.unknown` and left out, in both modes.
  */
+import { setMaxListeners } from 'node:events';
 import {
   TYPE_INFO,
   associationEdge,
@@ -236,6 +237,7 @@ function objectCounts(objects: Iterable<TenantObject>): Record<string, number> {
 export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
   const startedAt = new Date();
   const internal = new AbortController();
+  setMaxListeners(0, internal.signal); // every request in flight listens to it
   const onOuterAbort = (): void => internal.abort(options.signal?.reason ?? new CancelledError('the fetch was cancelled'));
   if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });

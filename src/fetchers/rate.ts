@@ -1,7 +1,6 @@
 /**
- * Request pacing. `RateGate` is a hard cap: request starts are spaced at least `1/rate` seconds apart
- * (a token bucket of capacity one), so no window of one second ever holds more than `rate` starts, whatever
- * the concurrency. It also holds a shared "not before" instant, set when the server answers 429 with a
+ * Request pacing. `RateGate` is a hard cap: no window of one second ever holds more than `rate` request
+ * starts (a sliding-window log), whatever the concurrency. It also holds a shared "not before" instant, set when the server answers 429 with a
  * Retry-After, so every request waits out the server's pause instead of tripping it again.
  *
  * `AdaptiveConcurrency` is additive-increase / multiplicative-decrease over a p-limit queue: it halves the
@@ -37,24 +36,35 @@ export function abortReason(signal: AbortSignal): CancelledError {
 }
 
 export class RateGate {
-  readonly #intervalMs: number;
+  /** At most `#burst` starts in any window of `#windowMs`: `rate` per second, measured over a sliding window. */
+  readonly #burst: number;
+  readonly #windowMs: number;
   readonly #now: Clock;
-  #nextSlot = -Infinity;
+  /** Start times of the last `#burst` requests, oldest first. */
+  readonly #starts: number[] = [];
   #notBefore = -Infinity;
 
   /** @param rate requests per second; `undefined` or `Infinity` for no cap (Retry-After pauses still apply). */
   constructor(rate: number | undefined, now: Clock = monotonicNow) {
-    this.#intervalMs = rate === undefined || !Number.isFinite(rate) ? 0 : 1000 / rate;
+    const capped = rate !== undefined && Number.isFinite(rate);
+    this.#burst = capped ? Math.max(1, Math.floor(rate)) : 0;
+    this.#windowMs = capped ? (this.#burst / rate) * 1000 : 0;
     this.#now = now;
   }
 
-  /** Resolves when the caller may start one request; reserves its slot. */
+  /** Resolves when the caller may start one request; records its start. */
   async acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.#now();
-      const start = Math.max(now, this.#nextSlot, this.#notBefore);
+      // A sliding window rather than fixed spacing: a waiter woken late (a busy event loop) does not lose
+      // its slot, yet no window of `#windowMs` ever holds more than `#burst` starts.
+      const windowFree = this.#burst === 0 || this.#starts.length < this.#burst ? -Infinity : this.#starts[0]! + this.#windowMs;
+      const start = Math.max(windowFree, this.#notBefore);
       if (start <= now) {
-        this.#nextSlot = now + this.#intervalMs;
+        if (this.#burst > 0) {
+          this.#starts.push(now);
+          if (this.#starts.length > this.#burst) this.#starts.shift();
+        }
         return;
       }
       // Timers may fire a little early: loop until the clock has really reached the slot.

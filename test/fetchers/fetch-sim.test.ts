@@ -16,9 +16,14 @@ describe('fetch over HTTP from the simulator', () => {
         const expected = fetchableView(sim.tenant());
         const same = canonical(tenant) === canonical(expected);
         expect(same, same ? '' : tenantDiff(tenant, expected)).toBe(true);
-        expect(sim.stats().requests).toBe(meta.requests.total);
-        expect(meta.requests.retries).toBe(0);
-        expect(meta.plan.plannedRequests).toBe(meta.requests.total);
+        // Requests the API received: every one answered 200, exactly as many as planned. (On a busy machine
+        // the client may also meet a rare stale keep-alive socket, which fails before reaching the server
+        // and is retried: counted by the client as `network`, never by the server.)
+        const received = sim.stats();
+        expect(received.byStatus).toEqual({ '200': received.requests });
+        expect(meta.requests.byOutcome['200']).toBe(received.requests);
+        expect(meta.requests.total - received.requests).toBe(meta.requests.byOutcome['network'] ?? 0);
+        expect(meta.plan.plannedRequests).toBe(received.requests);
         expect(meta.plan.optimumRequests).toBe(meta.plan.plannedRequests);
         expect(meta.plan.optimumExact).toBe(true);
         // The first-page plan stated up front is the first-page optimum; continuation pages come on top.

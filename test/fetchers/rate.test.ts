@@ -12,9 +12,10 @@ describe('RateGate', () => {
       starts.push(performance.now());
     }));
     starts.sort((a, b) => a - b);
-    for (let i = 0; i + rate < starts.length; i++) expect(starts[i + rate]! - starts[i]!).toBeGreaterThanOrEqual(1000);
-    // …and keeps close to the rate (100 requests at 40/s: about 2.5 s).
-    expect(starts.at(-1)! - starts[0]!).toBeLessThan(2475 * 1.3);
+    // (A few ms of slack: the times are taken when each waiter resumes, a little after the gate let it go.)
+    for (let i = 0; i + rate < starts.length; i++) expect(starts[i + rate]! - starts[i]!).toBeGreaterThanOrEqual(995);
+    // …and keeps close to the rate (100 requests at 40/s: the last starts after 2 s).
+    expect(starts.at(-1)! - starts[0]!).toBeLessThan(2600);
   });
 
   it('holds every request during a server-requested pause', async () => {
