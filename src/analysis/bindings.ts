@@ -14,6 +14,7 @@
  */
 import {
   bindingLabel,
+  memberTypeOf,
   type BindingLabel,
   type GraphConnection,
   type GraphObjectWithPaths,
@@ -177,4 +178,43 @@ export function compileHops(g: AccessGraph, path: AccessPath): CompileHop[] {
     });
   }
   return hops;
+}
+
+/**
+ * The target types whose bindings of `sourceId` can use `edge` (undefined: any type). A membership is
+ * used going up only as a source's first hop (so by its member, towards any target) and going down only
+ * as a path's last hop (so towards a target of the member's type). An association is the one association
+ * hop of a path, which then ends at one of its ends or at a member of one of them.
+ */
+export function edgeTargetTypes(edge: EdgeRef, sourceId: string): ReadonlySet<string> | undefined {
+  if (edge.kind === 'membership') return edge.to.id === sourceId ? undefined : new Set([edge.to.type]);
+  const types = [edge.from.type, edge.to.type, memberTypeOf(edge.from.type), memberTypeOf(edge.to.type)];
+  return new Set(types.filter((t): t is NonNullable<typeof t> => t !== undefined));
+}
+
+/** Accumulates, per source, the target types to recompute (undefined: all). */
+export class AffectedTargets {
+  private readonly bySource = new Map<string, Set<string> | undefined>();
+
+  add(sourceId: string, types: ReadonlySet<string> | undefined): void {
+    if (!this.bySource.has(sourceId)) {
+      this.bySource.set(sourceId, types && new Set(types));
+      return;
+    }
+    const known = this.bySource.get(sourceId);
+    if (!known) return;
+    if (!types) this.bySource.set(sourceId, undefined);
+    else for (const t of types) known.add(t);
+  }
+
+  sources(): string[] {
+    return [...this.bySource.keys()];
+  }
+
+  /** The binding target types of a subject type to recompute for a source. */
+  targetsFor(sourceId: string, subjectType: string): readonly string[] {
+    const all = BINDING_TARGETS[subjectType] ?? [];
+    const types = this.bySource.get(sourceId);
+    return types ? all.filter((t) => types.has(t)) : all;
+  }
 }

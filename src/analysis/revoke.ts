@@ -17,22 +17,23 @@
  * scored exactly from the complete paths of every binding that crosses an edge of the union (removing
  * edges only ever removes paths, so a binding is lost exactly when every one of its paths loses an
  * edge); the chosen plan's collateral is then computed again by re-traversal of the affected subjects on
- * a copy of the graph with the removals applied, and that is what the plan reports.
+ * a copy of the graph with the removals applied (what-if), and that is what the plan reports.
  *
  * Protected edges are never removed. When every cut needs one, PlanError names the paths made only of
  * protected edges (for subject-only: the protected edges of the subject).
  */
 import { PlanError, QueryError } from '../errors.ts';
-import { affectedSources, type AccessGraph } from '../graph/index.ts';
+import { affectedSources, bindingsOf, type AccessGraph } from '../graph/index.ts';
 import { access } from './access.ts';
 import {
+  AffectedTargets,
   bindingBetween,
   bindingKey,
+  edgeTargetTypes,
   isBindingSubject,
   namedRef,
   reachableTypes,
   reversePath,
-  subjectBindings,
   universeKey,
   type AccessPath,
   type Binding,
@@ -121,46 +122,69 @@ function bindingToRevoke(g: AccessGraph, subjectId: string, resourceId: string):
   throw new QueryError(`No traversal joins a ${subject.type} and a ${resource.type}, so there is no access from ${subject.name} to ${resource.name} to revoke.`);
 }
 
-/** A binding crossing the union, with each path as a set of edge keys. */
-interface Exposed {
-  readonly key: string;
-  readonly binding: Binding;
-  readonly pathEdges: readonly ReadonlySet<string>[];
+/**
+ * Bindings that a cut of the union could end, collapsed by shape: for each path, the union edges on it
+ * (a binding ends exactly when every path loses one). Bindings with a path that avoids the union can
+ * never end and are left out; bindings of the same shape are counted together, so scoring a cut costs
+ * the number of distinct shapes, however many users sit behind a group.
+ */
+interface ExposureShape {
+  /** Per path, the sorted union edge keys on it. */
+  readonly paths: readonly (readonly string[])[];
+  count: number;
 }
 
-/** Every universe binding (but the revoked one) with a path through an edge of `edges`, on the base graph. */
-function exposedBindings(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string | undefined): Map<string, Exposed[]> {
+interface Exposure {
+  readonly shapes: readonly ExposureShape[];
+  /** Union edge key → bindings (weighted) with a path through it. */
+  readonly perEdge: ReadonlyMap<string, number>;
+}
+
+/** The exposure of every universe binding (but the revoked one) to cuts of the union edges, on the base graph. */
+function exposure(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string | undefined): Exposure {
   const keys = new Set(edges.map(edgeKey));
-  const sources = new Set<string>();
-  for (const e of edges) for (const id of affectedSources(g, e)) if (isBindingSubject(g.object(id).type)) sources.add(id);
-  const byEdge = new Map<string, Exposed[]>([...keys].map((k) => [k, []]));
-  for (const id of sources) {
-    for (const binding of subjectBindings(g, id)) {
-      const key = bindingKey(binding.subject.id, binding.target.id);
-      if (key === revokedKey) continue;
-      const pathEdges = binding.paths.map((p) => new Set(p.edgeKeys));
-      const exposed: Exposed = { key, binding, pathEdges };
+  const affected = new AffectedTargets();
+  for (const e of edges) for (const id of affectedSources(g, e)) affected.add(id, edgeTargetTypes(e, id));
+  const shapes = new Map<string, ExposureShape>();
+  const perEdge = new Map<string, number>();
+  for (const id of affected.sources()) {
+    const type = g.object(id).type;
+    const targets = affected.targetsFor(id, type);
+    if (!isBindingSubject(type) || targets.length === 0) continue;
+    const b = bindingsOf(g, id, { targets });
+    const ix = b.index;
+    for (let i = 0; i < b.size; i++) {
+      if (bindingKey(id, ix.idOf(b.targets[i] as number)) === revokedKey) continue;
+      const paths: string[][] = [];
       const crossed = new Set<string>();
-      for (const p of pathEdges) for (const k of p) if (keys.has(k)) crossed.add(k);
-      for (const k of crossed) byEdge.get(k)?.push(exposed);
+      for (let p = b.pathStart[i] as number, pe = b.pathStart[i + 1] as number; p < pe; p++) {
+        const onPath: string[] = [];
+        for (let h = b.hopStart[p] as number, he = b.hopStart[p + 1] as number; h < he; h++) {
+          const key = ix.edgeKeys[b.hopEdges[h] as number] as string;
+          if (keys.has(key)) onPath.push(key);
+        }
+        onPath.forEach((k) => crossed.add(k));
+        paths.push(onPath.sort());
+      }
+      if (crossed.size === 0) continue;
+      for (const k of crossed) perEdge.set(k, (perEdge.get(k) ?? 0) + 1);
+      if (paths.some((p) => p.length === 0)) continue; // a path off the union: no cut ends this binding
+      const sorted = paths.map((p) => p.join(' ')).sort();
+      const shapeKey = sorted.join('|');
+      const known = shapes.get(shapeKey);
+      if (known) known.count++;
+      else shapes.set(shapeKey, { paths: sorted.map((p) => p.split(' ')), count: 1 });
     }
   }
-  return byEdge;
+  return { shapes: [...shapes.values()], perEdge };
 }
 
-/** Scores cuts exactly: the exposed bindings every one of whose paths loses an edge. */
-function collateralScorer(byEdge: Map<string, Exposed[]>): (cut: readonly string[]) => Exposed[] {
+/** Scores cuts exactly: how many exposed bindings every one of whose paths loses an edge. */
+function collateralScorer(exposed: Exposure): (cut: readonly string[]) => number {
   return (cut) => {
     const removed = new Set(cut);
-    const seen = new Set<string>();
-    const lost: Exposed[] = [];
-    for (const k of cut) {
-      for (const b of byEdge.get(k) ?? []) {
-        if (seen.has(b.key)) continue;
-        seen.add(b.key);
-        if (b.pathEdges.every((p) => [...p].some((e) => removed.has(e)))) lost.push(b);
-      }
-    }
+    let lost = 0;
+    for (const shape of exposed.shapes) if (shape.paths.every((p) => p.some((e) => removed.has(e)))) lost += shape.count;
     return lost;
   };
 }
@@ -309,9 +333,8 @@ export function planRevoke(g: AccessGraph, subjectId: string, resourceId: string
   const revokedKey = universeKey(subject, resource);
   const unionEdges = new Map<string, EdgeRef>();
   for (const p of paths) p.edges.forEach((e, i) => unionEdges.set(p.edgeKeys[i] as string, e));
-  const byEdge = exposedBindings(g, [...unionEdges.values()], revokedKey);
-  const scorer = collateralScorer(byEdge);
-  const chosen = chooseCut(strategy, subject, resource, paths, protectedKeys, (cut) => scorer(cut).length, (e) => byEdge.get(e)?.length ?? 0, options.candidateCap ?? 2_000);
+  const exposed = exposure(g, [...unionEdges.values()], revokedKey);
+  const chosen = chooseCut(strategy, subject, resource, paths, protectedKeys, collateralScorer(exposed), (e) => exposed.perEdge.get(e) ?? 0, options.candidateCap ?? 2_000);
   const changes: Change[] = chosen.cut.map((k) => ({ op: 'remove-edge', edge: unionEdges.get(k) as EdgeRef }));
   const session = options.session ?? new WhatIfSession(g);
   const result = session.evaluate(changes);

@@ -11,11 +11,14 @@
  * after adding it) holds the path's source. Every path that disappears uses a removed edge, and just
  * before the first of them goes, the whole path is there, so `affectedSources` asked right before each
  * removal holds its source. Removing an object removes its edges first, one by one, the same way.
+ * Each source is recomputed only towards the target types its paths through the changed edges can end
+ * at (bindings.ts edgeTargetTypes), so removing "All Staff"'s association with one application
+ * re-asks every user about applications only.
  */
 import { canonicalJson, type GraphObjectWithPaths, type JsonObject, type TenantEdge, type TenantObject } from '../model/index.ts';
-import { affectedSources, inventory, traverse, type AccessGraph } from '../graph/index.ts';
-import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, bindingFromAnswer, isBindingSubject, type Binding, type NamedRef } from './bindings.ts';
-import type { EdgeRef } from './edges.ts';
+import { affectedSources, bindingAnswer, bindingsOf, inventory, traverse, type AccessGraph, type SourceBindings } from '../graph/index.ts';
+import { AffectedTargets, BINDING_SUBJECT_TYPES, BINDING_TARGETS, bindingFromAnswer, edgeTargetTypes, isBindingSubject, type Binding, type NamedRef } from './bindings.ts';
+import { edgeKey, type EdgeRef } from './edges.ts';
 
 export type Change =
   | { readonly op: 'remove-edge'; readonly edge: EdgeRef }
@@ -49,10 +52,10 @@ function signature(answer: GraphObjectWithPaths): string {
   return canonicalJson({ paths: answer.paths, compiled: answer.compiledAttributes ?? null });
 }
 
-/** The subject's binding answers, by target id; empty when the subject is not in the graph. */
-function answersOf(g: AccessGraph, subjectId: string): Map<string, GraphObjectWithPaths> {
+/** The subject's binding answers (to `types`, default all), by target id; empty when the subject is not in the graph. */
+function answersOf(g: AccessGraph, subjectId: string, types?: readonly string[]): Map<string, GraphObjectWithPaths> {
   if (!g.hasObject(subjectId)) return new Map();
-  const targets = BINDING_TARGETS[g.object(subjectId).type] ?? [];
+  const targets = types ?? BINDING_TARGETS[g.object(subjectId).type] ?? [];
   if (targets.length === 0) return new Map();
   return new Map(traverse(g, subjectId, { targets }).map((a) => [a.id, a]));
 }
@@ -62,10 +65,80 @@ function subjectRef(g: AccessGraph, id: string): NamedRef {
   return { type: o.type, id, name: o.name };
 }
 
-/** The difference of one subject's binding answers in two graphs (undefined when there is none). */
-export function subjectDelta(before: AccessGraph, after: AccessGraph, subjectId: string): SubjectDelta | undefined {
-  const old = answersOf(before, subjectId);
-  const now = answersOf(after, subjectId);
+/** The subject's answers for only the targets some path of which (in `b`) uses one of the edges. */
+function answersUsing(g: AccessGraph, b: SourceBindings | undefined, edges: ReadonlySet<string>, also: ReadonlySet<string>): Map<string, GraphObjectWithPaths> {
+  const out = new Map<string, GraphObjectWithPaths>();
+  if (!b) return out;
+  const ix = b.index;
+  for (let i = 0; i < b.size; i++) {
+    const target = ix.idOf(b.targets[i] as number);
+    let uses = also.has(target);
+    for (let h = b.hopStart[b.pathStart[i] as number] as number, he = b.hopStart[b.pathStart[i + 1] as number] as number; !uses && h < he; h++) {
+      uses = edges.has(ix.edgeKeys[b.hopEdges[h] as number] as string);
+    }
+    if (uses) out.set(target, bindingAnswer(g, b, i));
+  }
+  return out;
+}
+
+/** Targets (ids) some path of which uses one of the edges. */
+function targetsUsing(b: SourceBindings | undefined, edges: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (!b) return out;
+  const ix = b.index;
+  for (let i = 0; i < b.size; i++) {
+    for (let h = b.hopStart[b.pathStart[i] as number] as number, he = b.hopStart[b.pathStart[i + 1] as number] as number; h < he; h++) {
+      if (edges.has(ix.edgeKeys[b.hopEdges[h] as number] as string)) {
+        out.add(ix.idOf(b.targets[i] as number));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function integerBindings(g: AccessGraph, subjectId: string, types: readonly string[]): SourceBindings | undefined {
+  return g.hasObject(subjectId) && types.length > 0 ? bindingsOf(g, subjectId, { targets: types }) : undefined;
+}
+
+/**
+ * The difference of one subject's binding answers in two graphs (undefined when there is none), towards
+ * `types` only when given (the caller knows the others cannot differ). With `changedEdges` (the keys of
+ * every edge added or removed between the graphs), only the bindings with a path through one of them in
+ * either graph are compared: no other binding's paths or attributes can differ when only edges changed.
+ */
+export function subjectDelta(
+  before: AccessGraph,
+  after: AccessGraph,
+  subjectId: string,
+  types?: readonly string[],
+  changedEdges?: ReadonlySet<string>,
+): SubjectDelta | undefined {
+  let old: Map<string, GraphObjectWithPaths>;
+  let now: Map<string, GraphObjectWithPaths>;
+  if (changedEdges) {
+    const typeOf = (g: AccessGraph) => (g.hasObject(subjectId) ? g.object(subjectId).type : undefined);
+    const targets = types ?? BINDING_TARGETS[typeOf(after) ?? typeOf(before) ?? ''] ?? [];
+    const b0 = integerBindings(before, subjectId, targets);
+    const b1 = integerBindings(after, subjectId, targets);
+    const candidates = new Set([...targetsUsing(b0, changedEdges), ...targetsUsing(b1, changedEdges)]);
+    if (candidates.size === 0) return undefined;
+    old = answersUsing(before, b0, changedEdges, candidates);
+    now = answersUsing(after, b1, changedEdges, candidates);
+  } else {
+    old = answersOf(before, subjectId, types);
+    now = answersOf(after, subjectId, types);
+  }
+  return compareAnswers(before, after, subjectId, old, now);
+}
+
+function compareAnswers(
+  before: AccessGraph,
+  after: AccessGraph,
+  subjectId: string,
+  old: ReadonlyMap<string, GraphObjectWithPaths>,
+  now: ReadonlyMap<string, GraphObjectWithPaths>,
+): SubjectDelta | undefined {
   if (old.size === 0 && now.size === 0) return undefined;
   const subjectBefore = old.size > 0 ? subjectRef(before, subjectId) : undefined;
   const subjectAfter = now.size > 0 ? subjectRef(after, subjectId) : undefined;
@@ -91,11 +164,13 @@ export function collectDeltas(deltas: (SubjectDelta | undefined)[], recomputed: 
 }
 
 /** Applies changes to a graph, returning the subjects they can affect and how to undo them. */
-function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: Set<string>; undo: () => void } {
-  const affected = new Set<string>();
+function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: AffectedTargets; changedEdges: Set<string>; undo: () => void } {
+  const affected = new AffectedTargets();
+  const changedEdges = new Set<string>();
   const undo: (() => void)[] = [];
   const note = (edge: EdgeRef): void => {
-    for (const id of affectedSources(g, edge)) affected.add(id);
+    changedEdges.add(edgeKey(edge));
+    for (const id of affectedSources(g, edge)) affected.add(id, edgeTargetTypes(edge, id));
   };
   const removeEdge = (edge: TenantEdge): void => {
     note(edge);
@@ -118,7 +193,7 @@ function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: S
         case 'remove-object': {
           const o = g.object(change.id);
           for (const edge of g.edgesOf(change.id)) removeEdge(edge);
-          affected.add(change.id);
+          affected.add(change.id, undefined);
           g.removeObject(change.id);
           undo.push(() => g.addObject({ type: o.type, id: o.id, record: o.record }));
           break;
@@ -126,7 +201,7 @@ function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: S
         case 'add-object':
           g.addObject(change.object);
           undo.push(() => g.removeObject(change.object.id));
-          affected.add(change.object.id);
+          affected.add(change.object.id, undefined);
           break;
       }
     }
@@ -134,7 +209,7 @@ function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: S
     for (const step of undo.reverse()) step();
     throw error;
   }
-  return { affected, undo: () => undo.reverse().forEach((step) => step()) };
+  return { affected, changedEdges, undo: () => undo.reverse().forEach((step) => step()) };
 }
 
 export class WhatIfSession {
@@ -149,23 +224,27 @@ export class WhatIfSession {
 
   /** The bindings gained, lost and changed by the changes, recomputing only the subjects they touch. */
   evaluate(changes: readonly Change[]): WhatIfResult {
-    return this.withChanges(changes, (after, affected) => {
-      const subjects = [...affected].filter((id) => {
+    return this.withChanges(changes, (after, affected, changedEdges) => {
+      const deltas: (SubjectDelta | undefined)[] = [];
+      for (const id of affected.sources()) {
         const g = after.hasObject(id) ? after : this.base.hasObject(id) ? this.base : undefined;
-        return g !== undefined && isBindingSubject(g.object(id).type);
-      });
-      return collectDeltas(subjects.map((id) => subjectDelta(this.base, after, id)), subjects.length);
+        const type = g?.object(id).type;
+        if (type === undefined || !isBindingSubject(type)) continue;
+        deltas.push(subjectDelta(this.base, after, id, affected.targetsFor(id, type), changedEdges));
+      }
+      return collectDeltas(deltas, deltas.length);
     });
   }
 
   /**
    * Runs `fn` on the copy with the changes applied, then undoes them. `fn` gets the changed graph and
-   * the ids of the sources the changes can affect (of every type, not only binding subjects).
+   * the sources the changes can affect (of every type, not only binding subjects) with their target
+   * types, and the keys of the edges added or removed.
    */
-  withChanges<T>(changes: readonly Change[], fn: (after: AccessGraph, affected: ReadonlySet<string>) => T): T {
-    const { affected, undo } = applyChanges(this.work, changes);
+  withChanges<T>(changes: readonly Change[], fn: (after: AccessGraph, affected: AffectedTargets, changedEdges: ReadonlySet<string>) => T): T {
+    const { affected, changedEdges, undo } = applyChanges(this.work, changes);
     try {
-      return fn(this.work, affected);
+      return fn(this.work, affected, changedEdges);
     } finally {
       undo();
     }
