@@ -19,6 +19,7 @@ import type { TenantData, TenantEdge } from '../src/model/index.ts';
 import { membershipEdge } from '../src/model/index.ts';
 import { AccessGraph } from '../src/graph/index.ts';
 import { generateTenant, type PresetName } from '../src/simulator/index.ts';
+import { Rng } from '../src/simulator/random.ts';
 import { WhatIfSession, bindingSignatures, whatIfFull, type Change } from '../src/analysis/whatif.ts';
 import { planRevoke } from '../src/analysis/revoke.ts';
 import { findings } from '../src/analysis/findings.ts';
@@ -60,22 +61,6 @@ export interface WhatIfBenchFigures {
   readonly findingsMs: number;
 }
 
-/** A small seeded generator (mulberry32), so the sample is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(items: readonly T[], random: () => number): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-
 function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
@@ -88,7 +73,7 @@ function latency(samples: readonly { ms: number; recomputed: number }[]): Latenc
 }
 
 /** Seeded single changes of three kinds. */
-function sampleChanges(tenant: TenantData, samples: number, random: () => number): { kind: string; change: Change }[] {
+function sampleChanges(tenant: TenantData, samples: number, random: Rng): { kind: string; change: Change }[] {
   const memberships = tenant.edges.filter((e) => e.kind === 'membership' && e.from.type === 'user_group');
   const associations = tenant.edges.filter((e) => e.kind === 'association' && e.from.type === 'user_group');
   const present = new Set(memberships.map((e) => `${e.from.id}>${e.to.id}`));
@@ -96,11 +81,11 @@ function sampleChanges(tenant: TenantData, samples: number, random: () => number
   const groups = tenant.objects.filter((o) => o.type === 'user_group');
   const out: { kind: string; change: Change }[] = [];
   for (let i = 0; i < samples; i++) {
-    out.push({ kind: 'remove membership', change: { op: 'remove-edge', edge: pick(memberships, random) } });
-    out.push({ kind: 'remove association', change: { op: 'remove-edge', edge: pick(associations, random) } });
+    out.push({ kind: 'remove membership', change: { op: 'remove-edge', edge: random.pick(memberships) } });
+    out.push({ kind: 'remove association', change: { op: 'remove-edge', edge: random.pick(associations) } });
     let added: TenantEdge | undefined;
     while (!added) {
-      const candidate = membershipEdge(pick(groups, random), pick(users, random));
+      const candidate = membershipEdge(random.pick(groups), random.pick(users));
       if (!present.has(`${candidate.from.id}>${candidate.to.id}`)) added = candidate;
     }
     out.push({ kind: 'add membership', change: { op: 'add-edge', edge: added } });
@@ -113,7 +98,7 @@ export function runWhatIfBench(options: WhatIfBenchOptions = {}): WhatIfBenchFig
   const seed = options.seed ?? 1;
   const samples = options.samples ?? 30;
   const tenant = options.tenant ?? generateTenant({ preset, seed });
-  const random = rng(seed);
+  const random = new Rng(seed);
 
   let t0 = performance.now();
   const g = AccessGraph.fromTenant(tenant);
@@ -148,9 +133,9 @@ export function runWhatIfBench(options: WhatIfBenchOptions = {}): WhatIfBenchFig
   const pairs: [string, string][] = [];
   const users = tenant.objects.filter((o) => o.type === 'user');
   while (pairs.length < 5) {
-    const user = pick(users, random);
+    const user = random.pick(users);
     const systems = subjectBindings(g, user.id).filter((b) => b.target.type === 'system');
-    if (systems.length > 0) pairs.push([user.id, pick(systems, random).target.id]);
+    if (systems.length > 0) pairs.push([user.id, random.pick(systems).target.id]);
   }
   const revokeMs = pairs
     .map(([subject, resource]) => {
