@@ -1,0 +1,306 @@
+/**
+ * The unified bench: `npm run bench [-- --preset small|large|xl …] [--live [--base-url URL] [--rate N]] [--out FILE]`.
+ *
+ * For each preset (default small, large and xl, in that order), every phase runs in a child process of
+ * its own (bench/phases.ts) so that each phase's peak RSS is its own:
+ *   fetch      a fetch from a simulator in a further process (so the RSS is the client's), rate-limited
+ *              on both sides at the preset's rate; the snapshot is saved; then verify against the same
+ *              simulator on a seeded sample of every endpoint with paths;
+ *   scale      load the snapshot and run every analysis command once (bench/scale.ts);
+ *   traversal  bench/traversal.ts: inventory, per-query latency, allSimplePaths on a sample;
+ *   whatif     bench/whatif.ts: single-change what-if against full recompute;
+ *   fetch-bench bench/fetch.ts (small and large only): the fetcher's own bench, in one process.
+ * Then it prints a table, ratios first, and writes bench/results.json (merged per preset, so
+ * `--preset NAME` refreshes one size). `--live` runs fetch and verify against the tenant of JC_API_KEY
+ * instead (read-only; nothing saved but the figures).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isPresetName, type PresetName } from '../src/simulator/index.ts';
+import { BENCH_DIR, runChild } from './harness.ts';
+import type { PhaseName, PhaseOptions, PhaseResults } from './phases.ts';
+import { RSS_CEILING_MIB } from './scale.ts';
+
+interface PresetPlan {
+  /** Requests per second of the rate-limited fetch (simulator limit and client cap alike). */
+  readonly rate: number;
+  readonly verifySample: number;
+  /** Users in the allSimplePaths comparison. */
+  readonly aspSample: number;
+  /** What-if changes per kind and full-recompute runs. */
+  readonly whatifSamples: number;
+  readonly fullRuns: number;
+  /** Whether bench/fetch.ts (two in-process fetches, one unlimited) runs too. */
+  readonly fetchBench: boolean;
+}
+
+/**
+ * xl keeps the run in minutes: a smaller verify sample, fewer what-if samples, one full recompute, and
+ * no second (in-process) fetch from bench/fetch.ts. allSimplePaths runs within bench/traversal.ts's time
+ * budget (it extrapolates per-query time from the pairs it ran, and says so).
+ */
+const PLANS: Record<PresetName, PresetPlan> = {
+  tiny: { rate: 50, verifySample: 10, aspSample: 12, whatifSamples: 10, fullRuns: 3, fetchBench: true },
+  small: { rate: 50, verifySample: 10, aspSample: 20, whatifSamples: 30, fullRuns: 3, fetchBench: true },
+  large: { rate: 200, verifySample: 10, aspSample: 5, whatifSamples: 30, fullRuns: 2, fetchBench: true },
+  xl: { rate: 300, verifySample: 5, aspSample: 5, whatifSamples: 10, fullRuns: 1, fetchBench: false },
+};
+
+const SEED = 1;
+
+type Outcome<T> = { ok: true; ms: number; figures: T } | { ok: false; ms: number; error: string };
+type PhaseOutcome<N extends PhaseName> = Outcome<PhaseResults[N]>;
+
+async function phase<N extends PhaseName>(name: N, options: PhaseOptions): Promise<PhaseOutcome<N>> {
+  const t0 = performance.now();
+  process.stderr.write(`bench: ${options.preset} ${name}…\n`);
+  try {
+    const figures = await runChild<PhaseResults[N]>('phases.ts', [name, JSON.stringify(options)]);
+    return { ok: true, ms: performance.now() - t0, figures };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`bench: ${options.preset} ${name} failed: ${message}\n`);
+    return { ok: false, ms: performance.now() - t0, error: message };
+  }
+}
+
+function figuresOf<T>(outcome: Outcome<T> | undefined): T | undefined {
+  return outcome?.ok ? outcome.figures : undefined;
+}
+
+export interface Ratios {
+  /** fetch requests ÷ the planner's exact optimum (target 1). */
+  readonly fetchRequestsVsOptimum: number | null;
+  /** per-object traversal requests (lower bound) ÷ fetch requests (target ≥ 10 on large). */
+  readonly naiveRequestsVsFetchRequests: number | null;
+  /** fetch wall time ÷ (requests ÷ rate) under the simulator's rate limit (target ≤ 1.15). */
+  readonly fetchTimeVsRateBound: number | null;
+  /** allSimplePaths time ÷ engine time on the same queries (target ≥ 50). */
+  readonly allSimplePathsVsEngine: number | null;
+  /** full recompute ÷ single-change what-if p50 (target ≥ 100 on large). */
+  readonly fullRecomputeVsWhatIf: number | null;
+  /** verify: agreeing sources ÷ sampled sources against the simulator (target 1). */
+  readonly verifyAgreement: number | null;
+  /** peak RSS of loading the snapshot and running every command ÷ 2 GiB (target ≤ 1). */
+  readonly scalePeakRssVsCeiling: number | null;
+}
+
+export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
+  fetchRequestsVsOptimum: '= 1',
+  naiveRequestsVsFetchRequests: '≥ 10 on large',
+  fetchTimeVsRateBound: '≤ 1.15',
+  allSimplePathsVsEngine: '≥ 50',
+  fullRecomputeVsWhatIf: '≥ 100 on large',
+  verifyAgreement: '= 1 (100%)',
+  scalePeakRssVsCeiling: '≤ 1 (2 GiB)',
+};
+
+const ratio = (a: number | undefined, b: number | undefined): number | null =>
+  a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b;
+
+interface PresetResult {
+  readonly date: string;
+  readonly seed: number;
+  readonly plan: PresetPlan;
+  /** Load average (1 min) before and after: other work on the machine disturbs the times. */
+  readonly loadAverage: { readonly before: number; readonly after: number };
+  readonly ratios: Ratios;
+  readonly targets: typeof TARGETS;
+  readonly phases: { [N in PhaseName]?: PhaseOutcome<N> };
+}
+
+function ratiosOf(phases: PresetResult['phases']): Ratios {
+  const fetch = figuresOf(phases.fetch);
+  const traversal = figuresOf(phases.traversal);
+  const whatif = figuresOf(phases.whatif);
+  const scale = figuresOf(phases.scale);
+  return {
+    fetchRequestsVsOptimum: ratio(fetch?.fetch.requests, fetch?.fetch.optimumRequests),
+    naiveRequestsVsFetchRequests: ratio(fetch?.fetch.naiveRequests, fetch?.fetch.requests),
+    fetchTimeVsRateBound: ratio(fetch?.fetch.wallMs, fetch?.fetch.rateBoundMs),
+    allSimplePathsVsEngine: traversal?.allSimplePaths.ratio ?? null,
+    fullRecomputeVsWhatIf: whatif?.speedup ?? null,
+    verifyAgreement: fetch?.verify.agreement ?? null,
+    scalePeakRssVsCeiling: ratio(scale?.peakRssMiB, RSS_CEILING_MIB),
+  };
+}
+
+async function runPreset(preset: PresetName, work: string): Promise<PresetResult> {
+  const plan = PLANS[preset];
+  const before = loadavg()[0]!;
+  const base = { preset, seed: SEED };
+  const snapshot = join(work, `${preset}.json`);
+  const phases: PresetResult['phases'] = {};
+  phases.fetch = await phase('fetch', { ...base, rate: plan.rate, snapshot, verifySample: plan.verifySample });
+  if (phases.fetch.ok) phases.scale = await phase('scale', { ...base, snapshot });
+  await rm(snapshot, { force: true });
+  phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample });
+  phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns });
+  if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base);
+  return {
+    date: new Date().toISOString(),
+    seed: SEED,
+    plan,
+    loadAverage: { before, after: loadavg()[0]! },
+    ratios: ratiosOf(phases),
+    targets: TARGETS,
+    phases,
+  };
+}
+
+// ---- the table ----
+
+const n = (x: number | null | undefined, digits = 0): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const s = (ms: number | null | undefined, digits = 1): string => (ms === null || ms === undefined ? '–' : `${n(ms / 1000, digits)} s`);
+const ms = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined ? '–' : `${n(x, digits)} ms`);
+const mib = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${n(x)} MiB`);
+
+type Row = [label: string, cell: (r: PresetResult) => string];
+
+function table(title: string, rows: readonly Row[], results: readonly [string, PresetResult][]): string {
+  const head = ['', ...results.map(([name]) => name)];
+  const body = rows.map(([label, cell]) => [label, ...results.map(([, r]) => cell(r))]);
+  const widths = head.map((_, i) => Math.max(...[head, ...body].map((row) => row[i]!.length)));
+  const line = (row: readonly string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ');
+  return [title, line(head), ...body.map(line)].join('\n');
+}
+
+const ratioRows: Row[] = (Object.keys(TARGETS) as (keyof Ratios)[]).map((key) => [
+  `${key} (target ${TARGETS[key]})`,
+  (r) => (key === 'verifyAgreement' && r.ratios[key] !== null ? `${n(r.ratios[key]! * 100, 1)}%` : n(r.ratios[key], key === 'fetchRequestsVsOptimum' || key === 'fetchTimeVsRateBound' || key === 'scalePeakRssVsCeiling' ? 3 : 1)),
+]);
+
+const f = (r: PresetResult) => figuresOf(r.phases.fetch);
+const t = (r: PresetResult) => figuresOf(r.phases.traversal);
+const w = (r: PresetResult) => figuresOf(r.phases.whatif);
+const sc = (r: PresetResult) => figuresOf(r.phases.scale);
+const fb = (r: PresetResult) => figuresOf(r.phases['fetch-bench']);
+const cmd = (r: PresetResult, name: string) => sc(r)?.commands.find((c) => c.command === name)?.ms;
+
+const absoluteRows: Row[] = [
+  ['objects / edges', (r) => (f(r) ? `${n(f(r)!.fetch.objects)} / ${n(f(r)!.fetch.edges)}` : '–')],
+  ['fetch requests (= planned)', (r) => n(f(r)?.fetch.requests)],
+  ['  exact optimum', (r) => n(f(r)?.fetch.optimumRequests)],
+  ['  per-object traversal calls (≥)', (r) => n(f(r)?.fetch.naiveRequests)],
+  ['  the fetcher\'s per-object figure (≥)', (r) => n(f(r)?.fetch.traversalApproachAtLeast)],
+  ['fetch wall time at rate', (r) => (f(r) ? `${s(f(r)!.fetch.wallMs)} @ ${f(r)!.fetch.rate}/s` : '–')],
+  ['  requests ÷ rate', (r) => s(f(r)?.fetch.rateBoundMs)],
+  ['  429s met', (r) => n(f(r)?.fetch.throttled)],
+  ['fetch, no rate limit (bench/fetch.ts)', (r) => (fb(r) ? `${s(fb(r)!.unlimitedMs)} (${n(fb(r)!.requests / (fb(r)!.unlimitedMs / 1000))} req/s)` : '–')],
+  ['verify: sources agreeing / sampled', (r) => (f(r) ? `${n(f(r)!.verify.agreeing)} / ${n(f(r)!.verify.sampled)} on ${f(r)!.verify.endpointsSampled} endpoints` : '–')],
+  ['  verify requests', (r) => n(f(r)?.verify.requests)],
+  ['snapshot bytes', (r) => n(f(r)?.snapshot.bytes)],
+  ['snapshot save / load', (r) => (f(r) && sc(r) ? `${ms(f(r)!.snapshot.saveMs)} / ${ms(sc(r)!.loadMs)}` : '–')],
+  ['graph build (from snapshot)', (r) => ms(sc(r)?.buildMs)],
+  ['whole-tenant inventory (all endpoints)', (r) => (sc(r) ? `${ms(sc(r)!.inventory.ms)}, ${n(sc(r)!.inventory.paths)} paths` : '–')],
+  ['  paths per second', (r) => n(sc(r)?.inventory.pathsPerSecond)],
+  ['user→system inventory, API shape', (r) => (t(r) ? `${ms(t(r)!.inventoryApiShape.bestMs)}, ${n(t(r)!.inventoryApiShape.pathsPerSecond)} paths/s` : '–')],
+  ['/users/{id}/systems latency p50 / p99', (r) => (t(r) ? `${n(t(r)!.latency.p50Us, 1)} / ${n(t(r)!.latency.p99Us, 1)} µs` : '–')],
+  ['allSimplePaths vs engine, per query', (r) => (t(r) ? `${ms(t(r)!.allSimplePaths.allSimplePathsMsPerQuery)} vs ${ms(t(r)!.allSimplePaths.engineMsPerQuery, 2)}` : '–')],
+  ['  sample', (r) => (t(r) ? `${t(r)!.allSimplePaths.sampleUsers} users, ${n(t(r)!.allSimplePaths.pairsMeasured)} pairs run${t(r)!.allSimplePaths.extrapolated ? ', extrapolated' : ''}; ${t(r)!.allSimplePaths.samePaths ? 'same paths' : 'PATHS DIFFER'}` : '–')],
+  ['what-if p50 vs full recompute', (r) => (w(r) ? `${ms(w(r)!.incremental.overall.p50Ms, 2)} vs ${ms(w(r)!.fullRecomputeMs)}` : '–')],
+  ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export'].map(
+    (name): Row => [`command ${name}`, (r) => ms(cmd(r, name), 1)],
+  ),
+  ['peak RSS: fetch client', (r) => mib(f(r)?.fetch.clientPeakRssMiB)],
+  ['peak RSS: simulator process', (r) => mib(f(r)?.simulator.maxRssMiB)],
+  ['peak RSS: load + every command', (r) => mib(sc(r)?.peakRssMiB)],
+  ['peak RSS: traversal bench', (r) => mib(t(r)?.peakRssMiB)],
+  ['peak RSS: what-if bench', (r) => mib(w(r)?.peakRssMiB)],
+  ['load average before / after', (r) => `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)}`],
+];
+
+function failures(results: readonly [string, PresetResult][]): string[] {
+  return results.flatMap(([name, r]) =>
+    Object.entries(r.phases).flatMap(([phaseName, o]) => (o && !o.ok ? [`${name} ${phaseName}: ${o.error}`] : [])),
+  );
+}
+
+function printTables(results: readonly [string, PresetResult][]): void {
+  const out = [
+    table('Ratios (measured side by side in this run)', ratioRows, results),
+    '',
+    table(`Absolute figures: this machine (${cpus().length} cores)`, absoluteRows, results),
+  ];
+  const failed = failures(results);
+  if (failed.length > 0) out.push('', 'Phases that failed:', ...failed.map((x) => `  ${x}`));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// ---- live ----
+
+async function runLive(options: { baseUrl?: string; rate?: number; sample: number }): Promise<unknown> {
+  const outcome = await phase('live', { preset: 'small', seed: SEED, verifySample: options.sample, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.rate ? { rate: options.rate } : {}) });
+  if (!outcome.ok) return outcome;
+  const x = outcome.figures;
+  const ratios = {
+    fetchRequestsVsOptimum: ratio(x.fetch.requests, x.fetch.optimumRequests),
+    naiveRequestsVsFetchRequests: ratio(x.fetch.naiveRequests, x.fetch.requests),
+    fetchTimeVsRateBound: ratio(x.fetch.wallMs, x.fetch.rateBoundMs),
+    verifyAgreement: x.verify.agreement,
+  };
+  process.stdout.write(
+    [
+      'Live tenant (read-only):',
+      `  fetch: ${n(x.fetch.requests)} requests (optimum ${n(x.fetch.optimumRequests)}; per-object traversal calls ≥ ${n(x.fetch.naiveRequests)}) in ${s(x.fetch.wallMs)}${x.fetch.rate ? ` at ${x.fetch.rate}/s (bound ${s(x.fetch.rateBoundMs)})` : ''}; ${x.fetch.throttled} × 429`,
+      `  ratios: ${Object.entries(ratios).map(([k, v]) => `${k} ${n(v, 3)}`).join(', ')}`,
+      `  verify: ${x.verify.agreeing} of ${x.verify.sampled} sources agree on ${x.verify.endpointsSampled} endpoints; ${x.verify.pathDifferences} path and ${x.verify.attributeDifferences} compiledAttributes differences (run jcgraph verify for each one); ${x.verify.requests} requests`,
+      '',
+    ].join('\n'),
+  );
+  return { date: new Date().toISOString(), ratios, ...x };
+}
+
+// ---- main ----
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string', multiple: true },
+      live: { type: 'boolean' },
+      'base-url': { type: 'string' },
+      rate: { type: 'string' },
+      sample: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const out = values.out ?? join(BENCH_DIR, 'results.json');
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { presets?: Record<string, PresetResult>; live?: unknown }) : {};
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), platform: `${process.platform} ${process.arch}` };
+  const results: Record<string, unknown> = { machine, date: new Date().toISOString(), node: process.version, presets: previous.presets ?? {}, ...(previous.live ? { live: previous.live } : {}) };
+
+  if (values.live) {
+    results['live'] = await runLive({
+      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+      ...(values.rate ? { rate: Number(values.rate) } : {}),
+      sample: Number(values.sample ?? 10),
+    });
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    if (!values.preset) return;
+  }
+
+  const presets = (values.preset ?? ['small', 'large', 'xl']).map((p) => {
+    if (!isPresetName(p)) throw new Error(`--preset must be tiny, small, large or xl, not "${p}"`);
+    return p;
+  });
+  const work = await mkdtemp(join(tmpdir(), 'jcgraph-bench-'));
+  const done: [string, PresetResult][] = [];
+  try {
+    for (const preset of presets) {
+      const result = await runPreset(preset, work);
+      done.push([preset, result]);
+      (results['presets'] as Record<string, PresetResult>)[preset] = result;
+      writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`); // after each preset, so a long run keeps what it has
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  printTables(done);
+  process.stdout.write(`\nWrote ${out}.\n`);
+}
+
+await main();
