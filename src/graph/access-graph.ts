@@ -71,10 +71,11 @@ export class AccessGraph {
   private compiledIndex: CompiledIndex;
   private readonly nodeCache = new Map<string, GraphNode>();
 
-  private constructor(orgId: string, model: AccessModel, index: CompiledIndex | undefined) {
+  /** `index`: a copy to adopt, or 'validated' when the model was just built with every check made. */
+  private constructor(orgId: string, model: AccessModel, index: CompiledIndex | 'validated' | undefined) {
     this.orgId = orgId;
     this.model = model;
-    this.compiledIndex = index ?? buildIndex(model, 0);
+    this.compiledIndex = index instanceof CompiledIndex ? index : buildIndex(model, 0, index !== 'validated');
     const touched = () => {
       this.versionCounter++;
       if (!this.ownEdit) {
@@ -108,7 +109,7 @@ export class AccessGraph {
       }
       model.addDirectedEdgeWithKey(key, edge.from.id, edge.to.id, { kind: edge.kind, attributes: edge.attributes ?? null });
     }
-    return new AccessGraph(tenant.orgId, model, undefined);
+    return new AccessGraph(tenant.orgId, model, 'validated');
   }
 
   /** Bumps on every edit (of the graph or, directly, of its model). */
@@ -122,7 +123,7 @@ export class AccessGraph {
    */
   get index(): CompiledIndex {
     if (this.dirty || this.compiledIndex.wantsRebuild) {
-      this.compiledIndex = buildIndex(this.model, this.compiledIndex.epoch + 1);
+      this.compiledIndex = buildIndex(this.model, this.compiledIndex.epoch + 1, this.dirty);
       this.dirty = false;
     }
     return this.compiledIndex;
@@ -296,8 +297,8 @@ function checkEdgeEnds(model: AccessModel, edge: EdgeIdentity): void {
   }
 }
 
-/** Builds the compiled index from the model, validating what a direct model edit may have broken. */
-function buildIndex(model: AccessModel, epoch: number): CompiledIndex {
+/** Builds the compiled index from the model, validating (when asked) what a direct model edit may have broken. */
+function buildIndex(model: AccessModel, epoch: number, validate: boolean): CompiledIndex {
   const nodes: IndexNodeInput[] = [];
   model.forEachNode((id, a) => {
     if (typeof a.type !== 'string') throw new GraphDataError(`Model node ${id} has no type attribute.`);
@@ -305,9 +306,11 @@ function buildIndex(model: AccessModel, epoch: number): CompiledIndex {
   });
   const edges: IndexEdgeInput[] = [];
   model.forEachEdge((key, a, from, to, fromAttrs, toAttrs) => {
-    const edge: EdgeIdentity = { kind: a.kind, from: { type: fromAttrs.type, id: from }, to: { type: toAttrs.type, id: to } };
-    checkEdgeEnds(model, edge);
-    if (key !== edgeKey(canonicalEdge(edge))) throw new GraphDataError(`Model edge ${key} is not keyed by its kind and canonical ends (${edgeKey(canonicalEdge(edge))}).`);
+    if (validate) {
+      const edge: EdgeIdentity = { kind: a.kind, from: { type: fromAttrs.type, id: from }, to: { type: toAttrs.type, id: to } };
+      checkEdgeEnds(model, edge);
+      if (key !== edgeKey(canonicalEdge(edge))) throw new GraphDataError(`Model edge ${key} is not keyed by its kind and canonical ends (${edgeKey(canonicalEdge(edge))}).`);
+    }
     edges.push({ key, kind: a.kind, from, to, attributes: a.attributes ?? null });
   });
   return CompiledIndex.build(nodes, edges, epoch);
