@@ -139,4 +139,18 @@ describe('edits', () => {
     g.removeObject('u2');
     expect(() => it.next()).toThrow(ConcurrentEditError);
   });
+
+  it('holds objects of types jcgraph does not model, before and after the build, and reaches them only when asked', () => {
+    const t = smallTenant();
+    const agents = { type: 'agent_group', id: 'ag1', record: { id: 'ag1', name: 'agents' } };
+    const app = { type: 'application', id: 'app1', record: { _id: 'app1', name: 'Slack' } };
+    const g = AccessGraph.fromTenant({ ...t, objects: [...t.objects, agents, app], edges: [...t.edges, associationEdge(ref(app), ref(agents)), associationEdge(ref(ug('g1')), ref(app))] });
+    expect(traverse(g, 'u1', { targets: ['application'] }).map((x) => x.id)).toEqual(['app1']);
+    expect(traverse(g, 'app1', { targets: ['agent_group'] }).map((x) => x.id)).toEqual(['ag1']);
+    g.addObject({ type: 'printer', id: 'p1', record: { id: 'p1' } });
+    g.addEdge(associationEdge({ type: 'printer', id: 'p1' }, ref(u('u1'))));
+    expect(traverse(g, 'u1', { targets: ['printer'] }).map((x) => [x.id, x.type])).toEqual([['p1', 'printer']]);
+    expect(traverse(g, 'u1', { targets: ['system'] }).map((x) => x.id)).toEqual(['s1', 's2']);
+    expect(g.toTenant().objects.map((o) => o.type)).toContain('printer');
+  });
 });
