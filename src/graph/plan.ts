@@ -115,3 +115,17 @@ export function compilePlan(index: CompiledIndex, q: ResolvedQuery): TraversalPl
     targetCodes: q.targets.map((t) => index.knownTypeCode(t)).filter((c) => c >= 0),
   };
 }
+
+const planCache = new WeakMap<object, { readonly index: CompiledIndex; readonly typeCount: number; readonly plan: TraversalPlan }>();
+
+/**
+ * The plan of a query, compiled once per query object and index (endpoints are shared objects, so
+ * their plans are reused by every call): valid while the index has the same type codes.
+ */
+export function planFor(index: CompiledIndex, query: TraversalQuery, resolved: ResolvedQuery): TraversalPlan {
+  const hit = planCache.get(query);
+  if (hit && hit.index === index && hit.typeCount === index.typeNames.length) return hit.plan;
+  const plan = compilePlan(index, resolved);
+  planCache.set(query, { index, typeCount: index.typeNames.length, plan });
+  return plan;
+}

@@ -14,7 +14,7 @@ import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
 import type { CompiledIndex } from './compiled-index.ts';
 import { PathEnumerator, type SourceBindings } from './enumerate.ts';
-import { compilePlan, resolveQuery, type ResolvedQuery, type TraversalQuery } from './plan.ts';
+import { planFor, resolveQuery, type ResolvedQuery, type TraversalQuery } from './plan.ts';
 import { bindingsAnswer } from './shape.ts';
 
 export interface TraverseOptions {
@@ -66,7 +66,7 @@ export function traverse(g: AccessGraph, sourceId: string, query: TraversalQuery
   const cap = checkPathCap(options.pathCap);
   const source = sourceNode(g, sourceId, q);
   const index = g.index;
-  const bindings = enumeratorFor(index).enumerate(source, compilePlan(index, q), cap);
+  const bindings = enumeratorFor(index).enumerate(source, planFor(index, query, q), cap);
   return bindingsAnswer(g, bindings, { compile: options.compile, withCommandFields: q.withCommandFields });
 }
 
@@ -77,6 +77,18 @@ export function traversalTargetsOf(sourceType: string): string[] {
   return [...out];
 }
 
+const allTargetsQueries = new Map<string, TraversalQuery>();
+
+/** One shared query object per source type (so its compiled plan is cached). */
+function allTargetsQuery(sourceType: string): TraversalQuery {
+  let q = allTargetsQueries.get(sourceType);
+  if (!q) {
+    q = { targets: traversalTargetsOf(sourceType) };
+    allTargetsQueries.set(sourceType, q);
+  }
+  return q;
+}
+
 /**
  * The integer-level answer for bulk work: all bindings of a source (by default to every type its
  * traversal endpoints reach) with paths as edge lists over `g.index`. Valid while `g.index.epoch` is unchanged.
@@ -85,9 +97,10 @@ export function bindingsOf(g: AccessGraph, sourceId: string, query?: TraversalQu
   const index = g.index;
   const node = index.nodeOf(sourceId);
   if (node < 0) throw new UnknownObjectError(`No object with id ${sourceId} is in the graph.`, { reference: sourceId });
-  const q = resolveQuery(query ?? { targets: traversalTargetsOf(index.typeOf(node)) });
+  const resolvedQuery = query ?? allTargetsQuery(index.typeOf(node));
+  const q = resolveQuery(resolvedQuery);
   sourceNode(g, sourceId, q);
-  return enumeratorFor(index).enumerate(node, compilePlan(index, q), checkPathCap(options.pathCap));
+  return enumeratorFor(index).enumerate(node, planFor(index, resolvedQuery, q), checkPathCap(options.pathCap));
 }
 
 /** direct / indirect / direct/indirect, from a binding's paths (DOMAIN.md; src/model/grammar.ts bindingLabel). */
