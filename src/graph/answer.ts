@@ -23,10 +23,10 @@ function directConnections(index: CompiledIndex, node: number, rel: Relation, ty
   }));
 }
 
-/** The `targets` of an associations request, checked against the endpoint's enum as the API does. */
-function associationTargets(endpoint: GraphEndpoint, raw: string | undefined, path: string): Set<string> {
-  const targets = (raw ?? '')
-    .split(',')
+/** The `targets` of an associations request (repeated and/or comma-separated), checked against the endpoint's enum as the API does. */
+function associationTargets(endpoint: GraphEndpoint, raw: readonly string[], path: string): Set<string> {
+  const targets = raw
+    .flatMap((value) => value.split(','))
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   if (targets.length === 0) {
@@ -55,7 +55,7 @@ export function answer(g: AccessGraph, apiPath: string, query: Readonly<Record<s
   if (!match) throw new QueryError(`${apiPath} is not one of the graph endpoints jcgraph answers.`);
   const { endpoint, id } = match;
   const params = new URLSearchParams(apiPath.includes('?') ? apiPath.slice(apiPath.indexOf('?') + 1) : '');
-  for (const [k, v] of Object.entries(query)) params.set(k, v);
+  for (const [k, v] of Object.entries(query)) params.set(k, v); // the query object wins over the path's query string
 
   const index = g.index;
   const node = index.nodeOf(id);
@@ -64,7 +64,7 @@ export function answer(g: AccessGraph, apiPath: string, query: Readonly<Record<s
   }
   switch (endpoint.kind) {
     case 'associations':
-      return directConnections(index, node, ASSOC, associationTargets(endpoint, params.get('targets') ?? undefined, apiPath.split('?')[0] ?? apiPath));
+      return directConnections(index, node, ASSOC, associationTargets(endpoint, params.getAll('targets'), apiPath.split('?')[0] ?? apiPath));
     case 'members':
       return directConnections(index, node, DOWN, new Set(endpoint.targets));
     default:

@@ -123,6 +123,7 @@ describe('traversal answers in the API shape', () => {
     expect(answer(g, '/api/v2/users/alice/associations?targets=system,system_group')).toEqual([hop('web', 'system', sudo(true, false))]);
     expect(answer(g, '/usergroups/admins/associations', { targets: 'system_group' })).toEqual([hop('linux', 'system_group')]);
     expect(answer(g, '/applications/app/associations', { targets: 'agent_group' })).toEqual([]);
+    expect(answer(g, '/users/alice/associations?targets=system&targets=application')).toEqual([hop('web', 'system', sudo(true, false))]);
   });
 });
 
