@@ -127,34 +127,27 @@ describe('verify against the simulator', () => {
   });
 });
 
-/** A loopback proxy in front of the simulator that alters two endpoints' answers, as a tenant that disagrees would. */
-async function tamperingProxy(target: string): Promise<{ url: string; close: () => Promise<void>; tampered: { paths: number; compiled: number } }> {
-  const tampered = { paths: 0, compiled: 0 };
+type Tamper = (path: string, body: GraphObjectWithPaths[]) => boolean;
+
+/** A loopback proxy in front of the simulator that alters graph answers, as a tenant that disagrees would. */
+async function tamperingProxy(target: string, tamper: Tamper): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const headers: Record<string, string> = {};
       for (const name of ['x-api-key', 'x-org-id']) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name] as string;
       const upstream = await fetch(target + (req.url ?? '/'), { headers });
       let text = await upstream.text();
+      let total = upstream.headers.get('x-total-count');
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (upstream.status === 200 && /^\/api\/v2\/users\/[^/]+\/systems$/.test(path)) {
+      if (upstream.status === 200 && path.startsWith('/api/v2/')) {
         const body = JSON.parse(text) as GraphObjectWithPaths[];
-        const first = body[0]?.paths[0]?.[0];
-        if (first) {
-          first.attributes = { tampered: true };
-          tampered.paths++;
+        const length = body.length;
+        if (Array.isArray(body) && tamper(path, body)) {
+          text = JSON.stringify(body);
+          if (total !== null) total = String(Number(total) + body.length - length);
         }
-        text = JSON.stringify(body);
-      } else if (upstream.status === 200 && /^\/api\/v2\/systems\/[^/]+\/users$/.test(path)) {
-        const body = JSON.parse(text) as GraphObjectWithPaths[];
-        if (body[0]) {
-          body[0].compiledAttributes = { ...(body[0].compiledAttributes ?? {}), ldapGroups: [{ name: 'tampered' }] };
-          tampered.compiled++;
-        }
-        text = JSON.stringify(body);
       }
       const out: Record<string, string> = { 'content-type': 'application/json' };
-      const total = upstream.headers.get('x-total-count');
       if (total !== null) out['x-total-count'] = total;
       res.writeHead(upstream.status, out);
       res.end(text);
@@ -164,7 +157,6 @@ async function tamperingProxy(target: string): Promise<{ url: string; close: () 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    tampered,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -175,19 +167,32 @@ async function tamperingProxy(target: string): Promise<{ url: string; close: () 
 describe('jcgraph verify', () => {
   it('exits 1 against a tenant that disagrees, listing path and compiledAttributes differences apart, and never prints the key', async () => {
     await withSimulator({ preset: 'small', seed: 5 }, async (sim) => {
-      const proxy = await tamperingProxy(sim.baseUrl);
+      const tampered = { paths: 0, compiled: 0 };
+      const proxy = await tamperingProxy(sim.baseUrl, (path, body) => {
+        if (/^\/api\/v2\/users\/[^/]+\/systems$/.test(path) && body[0]?.paths[0]?.[0]) {
+          body[0].paths[0][0].attributes = { tampered: true };
+          tampered.paths++;
+          return true;
+        }
+        if (/^\/api\/v2\/systems\/[^/]+\/users$/.test(path) && body[0]) {
+          body[0].compiledAttributes = { ...(body[0].compiledAttributes ?? {}), ldapGroups: [{ name: 'tampered' }] };
+          tampered.compiled++;
+          return true;
+        }
+        return false;
+      });
       try {
         const args = ['verify', '--base-url', proxy.url, '--sample', '5', '--endpoint', USER_SYSTEMS.path, '--endpoint', SYSTEM_USERS.operationId];
         const json = memoryIo({ JC_API_KEY: sim.apiKey });
         expect(await main([...args, '--json'], json.io)).toBe(1);
-        expect(proxy.tampered.paths).toBeGreaterThan(0);
-        expect(proxy.tampered.compiled).toBeGreaterThan(0);
+        expect(tampered.paths).toBeGreaterThan(0);
+        expect(tampered.compiled).toBeGreaterThan(0);
         const report = JSON.parse(json.out()) as VerifyReport;
         expect(report.agree).toBe(false);
         const bySource = new Map(report.endpoints.map((e) => [e.endpoint, e]));
         const userSystems = bySource.get(USER_SYSTEMS.path)!;
         const systemUsers = bySource.get(SYSTEM_USERS.path)!;
-        expect(userSystems.pathDifferences).toHaveLength(proxy.tampered.paths);
+        expect(userSystems.pathDifferences).toHaveLength(tampered.paths);
         expect(userSystems.attributeDifferences).toEqual([]);
         for (const d of userSystems.pathDifferences) {
           expect(d.kind).toBe('paths');
@@ -198,7 +203,7 @@ describe('jcgraph verify', () => {
           }
         }
         expect(systemUsers.pathDifferences).toEqual([]);
-        expect(systemUsers.attributeDifferences).toHaveLength(proxy.tampered.compiled);
+        expect(systemUsers.attributeDifferences).toHaveLength(tampered.compiled);
         expect(systemUsers.attributeDifferences[0]!.live?.['ldapGroups']).toContainEqual({ name: 'tampered' });
 
         const text = memoryIo({ JC_API_KEY: sim.apiKey });
@@ -208,6 +213,33 @@ describe('jcgraph verify', () => {
         expect(text.out()).toMatch(/only the API: .*\{"tampered":true\}/);
         expect(text.out()).toContain('requests');
         for (const io of [json, text]) expect(io.out() + io.err()).not.toContain(sim.apiKey);
+      } finally {
+        await proxy.close();
+      }
+    });
+  });
+
+  it('leaves out targets of and paths through types jcgraph does not model, and counts them', async () => {
+    await withSimulator({ preset: 'small', seed: 6 }, async (sim) => {
+      let injected = 0;
+      const proxy = await tamperingProxy(sim.baseUrl, (path, body) => {
+        if (!/^\/api\/v2\/users\/[^/]+\/applications$/.test(path)) return false;
+        const agentGroup = { id: 'ag0000000000000000000001', type: 'agent_group', attributes: null };
+        if (body[0]) body[0].paths.push([{ to: agentGroup, attributes: null }, { to: { id: body[0].id, type: body[0].type, attributes: null }, attributes: null }]);
+        body.push({ ...agentGroup, paths: [[{ to: agentGroup, attributes: null }]] });
+        injected++;
+        return true;
+      });
+      try {
+        const run = memoryIo({ JC_API_KEY: sim.apiKey });
+        const args = ['verify', '--base-url', proxy.url, '--sample', '3', '--endpoint', '/users/{user_id}/applications', '--json'];
+        expect(await main(args, run.io)).toBe(0);
+        const report = JSON.parse(run.out()) as VerifyReport;
+        expect(injected).toBe(3);
+        expect(report.agree).toBe(true);
+        expect(report.endpoints[0]!.unmodelled.types).toEqual(['agent_group']);
+        expect(report.endpoints[0]!.unmodelled.targets).toBe(3);
+        expect(report.totals.unmodelledPaths).toBeGreaterThan(0);
       } finally {
         await proxy.close();
       }

@@ -161,6 +161,10 @@ export function formatReport(report: VerifyReport, against: string): string {
   ];
   const pathDiffs = report.endpoints.flatMap((e) => e.pathDifferences.flatMap((d) => pathDifferenceLines(e.endpoint, d)));
   const attrDiffs = report.endpoints.flatMap((e) => e.attributeDifferences.flatMap((d) => attributeDifferenceLines(e.endpoint, d)));
+  const unmodelled = [...new Set(report.endpoints.flatMap((e) => e.unmodelled.types))];
+  if (t.unmodelledTargets + t.unmodelledPaths > 0) {
+    lines.push('', `Left out: ${t.unmodelledTargets} targets and ${t.unmodelledPaths} paths of types jcgraph does not model (${unmodelled.join(', ')}).`);
+  }
   if (t.pathDifferences > 0) lines.push('', `Differences in targets and paths (${t.pathDifferences}):`, ...pathDiffs);
   if (t.attributeDifferences > 0) lines.push('', `Differences in compiledAttributes (${t.attributeDifferences}; the merge rule is partly inferred):`, ...attrDiffs);
   lines.push(
