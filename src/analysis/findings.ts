@@ -3,9 +3,10 @@
  * integer level of the graph's index, materializing only what is reported:
  *
  * - **privileged**: user bindings to systems and system groups whose compiled sudo is enabled, grouped
- *   by what grants it: the precedence level that decided it and the elements on the granting paths that
- *   hold the value (the association hop for the association levels, the user groups with their own sudo
- *   for `group-own`), with the users, the count, and one example binding with its granting paths. Plus
+ *   by what grants it: the precedence level that decided it and the elements on the granting paths (the
+ *   paths whose value at that level enables sudo) that hold the value (the association hop for the
+ *   association levels, the user groups whose own sudo is enabled for `group-own`), with the users, the
+ *   count, and one example binding with its granting paths. Plus
  *   users whose own record carries global `sudo` / `passwordless_sudo`.
  * - **inactive users with access**: users suspended (`suspended` or state SUSPENDED), staged (state
  *   STAGED) or locked (`account_locked`) that still have bindings.
@@ -279,7 +280,8 @@ class PrivilegedCollector {
     perPath.forEach((values, k) => {
       const value = values[levelIndex];
       if (!value) return;
-      granting.push(pathStart + k);
+      // Only paths whose value enables sudo grant it (a group's explicit "sudo off" does not).
+      if (value.enabled) granting.push(pathStart + k);
       enabled ||= value.enabled;
       withoutPassword ||= value.enabled && value.withoutPassword;
     });
@@ -329,9 +331,11 @@ class PrivilegedCollector {
   }
 }
 
+/** A user group whose own attributes enable sudo. */
 function hasOwnSudo(record: JsonObject | undefined): boolean {
   const attributes = record?.['attributes'];
-  return attributes !== null && typeof attributes === 'object' && !Array.isArray(attributes) && attributes['sudo'] !== undefined;
+  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return false;
+  return sudoOf({ sudo: attributes['sudo'] ?? null })?.enabled === true;
 }
 
 export function findings(g: AccessGraph, options: FindingsOptions = {}): Findings {

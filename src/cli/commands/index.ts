@@ -4,10 +4,26 @@ import { demoCommand } from './demo.ts';
 import { fetchCommand } from './fetch.ts';
 import { simCommand } from './sim.ts';
 import { verifyCommand } from './verify.ts';
+import { whyCommand } from './why.ts';
+import { accessCommand } from './access.ts';
+import { whoCommand } from './who.ts';
+import { revokeCommand } from './revoke.ts';
+import { offboardCommand } from './offboard.ts';
+import { whatifCommand } from './whatif.ts';
+import { diffCommand } from './diff.ts';
+import { findingsCommand } from './findings.ts';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
   fetchCommand,
   simCommand,
   verifyCommand,
+  whyCommand,
+  accessCommand,
+  whoCommand,
+  revokeCommand,
+  offboardCommand,
+  whatifCommand,
+  diffCommand,
+  findingsCommand,
 ];

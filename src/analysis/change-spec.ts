@@ -1,0 +1,110 @@
+/**
+ * What-if changes as people write them (edge specs and references, resolve.ts) turned into Changes on
+ * ids. Changes are resolved in order against the graph as it would be after the earlier ones, so an
+ * object added by one change can be named by the next, and a removed one cannot.
+ *
+ * A change spec is one of:
+ *   {"op": "remove", "edge": "user_group:Engineering>user:jdoe"}
+ *   {"op": "add", "edge": "user_group:Engineering~system:web-01", "attributes": {"sudo": {"enabled": true, "withoutPassword": false}}}
+ *   {"op": "remove-object", "object": "user_group:Contractors"}
+ *   {"op": "add-object", "type": "system", "name": "web-99", "id": "optional id", "record": {optional record fields}}
+ */
+import { UsageError } from '../errors.ts';
+import { isGraphType, TYPE_INFO, type JsonObject, type JsonValue } from '../model/index.ts';
+import type { AccessGraph } from '../graph/index.ts';
+import { resolveEdgeSpec, resolveObject, type NamedObject, type ObjectDirectory } from './resolve.ts';
+import type { Change } from './whatif.ts';
+
+export type ChangeSpec =
+  | { readonly op: 'remove'; readonly edge: string }
+  | { readonly op: 'add'; readonly edge: string; readonly attributes?: JsonObject | null }
+  | { readonly op: 'remove-object'; readonly object: string }
+  | { readonly op: 'add-object'; readonly type: string; readonly name: string; readonly id?: string; readonly record?: JsonObject };
+
+/** The graph's objects, with the objects added and removed by earlier changes. */
+class PendingDirectory implements ObjectDirectory {
+  readonly added = new Map<string, NamedObject>();
+  readonly removed = new Set<string>();
+  constructor(private readonly g: AccessGraph) {}
+
+  hasObject(id: string): boolean {
+    return this.added.has(id) || (!this.removed.has(id) && this.g.hasObject(id));
+  }
+
+  object(id: string): NamedObject {
+    return this.added.get(id) ?? this.g.object(id);
+  }
+
+  *objects(type?: string): Iterable<NamedObject> {
+    for (const o of this.g.objects(type)) if (!this.removed.has(o.id)) yield o;
+    for (const o of this.added.values()) if (type === undefined || o.type === type) yield o;
+  }
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Checks one parsed JSON item of a changes file; `where` names it in errors. */
+export function checkChangeSpec(item: JsonValue, where: string): ChangeSpec {
+  if (!isObject(item)) throw new UsageError(`${where} is not an object with an "op".`);
+  const text = (field: string): string => {
+    const v = item[field];
+    if (typeof v !== 'string' || v.length === 0) throw new UsageError(`${where} needs "${field}" as a non-empty string.`);
+    return v;
+  };
+  switch (item['op']) {
+    case 'remove':
+      return { op: 'remove', edge: text('edge') };
+    case 'add': {
+      const attributes = item['attributes'];
+      if (attributes !== undefined && attributes !== null && !isObject(attributes)) throw new UsageError(`${where}: "attributes" must be an object.`);
+      return { op: 'add', edge: text('edge'), attributes: attributes ?? null };
+    }
+    case 'remove-object':
+      return { op: 'remove-object', object: text('object') };
+    case 'add-object': {
+      const record = item['record'];
+      if (record !== undefined && !isObject(record)) throw new UsageError(`${where}: "record" must be an object.`);
+      const id = item['id'];
+      if (id !== undefined && typeof id !== 'string') throw new UsageError(`${where}: "id" must be a string.`);
+      return { op: 'add-object', type: text('type'), name: text('name'), ...(id ? { id } : {}), ...(record ? { record } : {}) };
+    }
+    default:
+      throw new UsageError(`${where} has op ${JSON.stringify(item['op'] ?? null)}; ops are remove, add, remove-object and add-object.`);
+  }
+}
+
+/** Resolves specs in order into Changes. UsageError / UnknownObjectError name the change at fault. */
+export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] {
+  const directory = new PendingDirectory(g);
+  return specs.map((spec, i): Change => {
+    try {
+      switch (spec.op) {
+        case 'remove':
+          return { op: 'remove-edge', edge: resolveEdgeSpec(directory, spec.edge) };
+        case 'add':
+          return { op: 'add-edge', edge: resolveEdgeSpec(directory, spec.edge), attributes: spec.attributes ?? null };
+        case 'remove-object': {
+          const o = resolveObject(directory, spec.object);
+          directory.removed.add(o.id);
+          directory.added.delete(o.id);
+          return { op: 'remove-object', id: o.id };
+        }
+        case 'add-object': {
+          if (!isGraphType(spec.type)) throw new UsageError(`"${spec.type}" is not an object type.`);
+          const info = TYPE_INFO[spec.type];
+          const id = spec.id ?? `whatif-${spec.type}-${i + 1}`;
+          if (directory.hasObject(id)) throw new UsageError(`an object with id ${id} already exists.`);
+          const record: JsonObject = { [info.idField]: id, [info.nameFields[0] ?? 'name']: spec.name, ...(spec.record ?? {}) };
+          const object = { type: spec.type, id, name: spec.name, record };
+          directory.added.set(id, object);
+          return { op: 'add-object', object: { type: spec.type, id, record } };
+        }
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw new UsageError(`Change ${i + 1} (${spec.op}): ${error.message}`);
+      throw error;
+    }
+  });
+}

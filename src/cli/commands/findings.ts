@@ -1,0 +1,72 @@
+/** `jcgraph findings`: what an access review should look at. */
+import { findings, type Findings } from '../../analysis/findings.ts';
+import { UsageError } from '../../errors.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CliIo, Command } from '../command.ts';
+import { capped, pathText, plural, ref, writeJson } from '../format.ts';
+import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { parseLimit } from './revoke.ts';
+
+const OPTIONS = { ...SOURCE_OPTIONS, limit: { type: 'string' }, top: { type: 'string' } } as const;
+
+const HELP = `Usage: jcgraph findings (--snapshot FILE | --sim PRESET[:SEED]) [--top N] [--limit N] [--json]
+
+Findings for an access review, from every binding of every user (to every type) and every system (to
+commands, policies and policy groups):
+  - sudo: bindings to systems and system groups with sudo, grouped by what grants it (a user's own
+    association, a user group's own sudo, a group's association), with the paths; users whose record
+    has global sudo;
+  - suspended, staged or locked users that still have access;
+  - redundant access: the same binding both directly and through a group;
+  - blast radius: the groups and associations whose removal alone would end the most bindings (exact);
+  - users bound directly rather than through groups;
+  - empty groups; resources nothing is bound to.
+
+Options:
+${SOURCE_HELP}
+  --top N              Blast-radius entries to compute and keep (default 20).
+  --limit N            Lines per section (default 20; --json has them all).
+  --json               Print every finding as JSON.
+
+Exit codes: 0 answered, 1 failure, 2 usage error.
+`;
+
+export function findingsText(f: Findings, limit: number): string {
+  const section = (title: string, lines: readonly string[]) => `${title} (${lines.length}):\n${lines.length === 0 ? '  none\n' : capped(lines, limit)}`;
+  let out = `${plural(f.totals.bindings, 'binding')} of ${plural(f.totals.subjects, 'subject')}, ${plural(f.totals.paths, 'path')}.\n`;
+  out += section(
+    `Sudo: ${plural(f.privileged.bindings, 'binding')}, by grant`,
+    f.privileged.grants.map((g) => {
+      const by = g.grantedBy.map((x) => (x.group ? `${ref(x.group)} (own sudo)` : x.ends ? `${ref(x.ends[0])}~${ref(x.ends[1])}` : '?')).join(' + ');
+      return `${by} [${g.level}]: ${plural(g.bindings, 'binding')} (${g.withoutPassword} without password), ${plural(g.users.length, 'user')}; e.g. ${g.example.paths.map((p) => pathText(p)).join('; ')}`;
+    }),
+  );
+  out += section('Users with global sudo in their record', f.userSudo.map((u) => `${ref(u.user)}: ${[u.sudo ? 'sudo' : '', u.passwordlessSudo ? 'passwordless_sudo' : ''].filter(Boolean).join(', ')}; ${plural(u.bindings, 'binding')}`));
+  out += section('Suspended, staged or locked users with access', f.inactiveUsers.map((u) => `${ref(u.user)} (${u.reasons.join(', ')}): ${plural(u.bindings.length, 'binding')}: ${u.bindings.slice(0, 5).map((b) => ref(b.target)).join(', ')}${u.bindings.length > 5 ? ', …' : ''}`));
+  out += section('Redundant access (direct and through a group)', f.redundant.map((r) => `${ref(r.subject)} → ${ref(r.target)}: ${plural(r.direct.length, 'direct path')}, ${plural(r.indirect.length, 'indirect path')}`));
+  out += section(
+    'Blast radius (bindings its removal alone would end; paths through it)',
+    f.blastRadius.map((e) => `${e.group ? `group ${ref(e.group)}` : `association ${e.ends ? `${ref(e.ends[0])}~${ref(e.ends[1])}` : '?'}`}: ${e.bindingsCut} (${e.pathsThrough} paths)`),
+  );
+  out += section('Users bound directly (not through a group)', f.directlyBound.map((d) => `${ref(d.user)}: ${d.targets.slice(0, 5).map(ref).join(', ')}${d.targets.length > 5 ? `, … (${d.targets.length})` : ''}`));
+  out += section('Empty groups', f.emptyGroups.map((g) => `${ref(g)} (${g.id})`));
+  out += section('Unbound resources', f.unboundResources.map((r) => `${ref(r)} (${r.id})`));
+  return out;
+}
+
+export const findingsCommand: Command = {
+  name: 'findings',
+  summary: 'Access-review findings: sudo, inactive users with access, redundancy, blast radius, strays',
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs('findings', argv, OPTIONS);
+    if (positionals.length > 0) throw new UsageError(`jcgraph findings: unexpected argument "${positionals[0]}"`);
+    const limit = parseLimit('findings', values.limit);
+    const top = parseLimit('findings', values.top, 'top');
+    const { graph } = await loadGraph('findings', values, io);
+    const f = findings(graph, { top });
+    if (values.json) writeJson(io, f);
+    else io.stdout.write(findingsText(f, limit));
+    return 0;
+  },
+};

@@ -1,0 +1,108 @@
+/** `jcgraph revoke SUBJECT RESOURCE`: a dry-run plan of removals that ends the access, with its collateral. */
+import { planRevoke, REVOKE_STRATEGIES, type Collateral, type RevokePlan, type RevokeStrategy } from '../../analysis/revoke.ts';
+import { formatOperation } from '../../analysis/operations.ts';
+import { formatEdgeSpec, resolveEdgeSpec, resolveObject } from '../../analysis/resolve.ts';
+import type { AccessGraph } from '../../graph/index.ts';
+import { UsageError } from '../../errors.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CliIo, Command } from '../command.ts';
+import { capped, pathText, plural, ref, writeJson } from '../format.ts';
+import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+
+const OPTIONS = {
+  ...SOURCE_OPTIONS,
+  strategy: { type: 'string' },
+  protect: { type: 'string', multiple: true },
+  limit: { type: 'string' },
+} as const;
+
+export const EDGE_SPEC_HELP = `Edges are written GROUP>MEMBER for a membership and A~B for an association, each end an id or
+type:name: user_group:Engineering>user:jdoe, user_group:Engineering~system:web-01,
+user_group:"All Staff"~application:Slack.`;
+
+const HELP = `Usage: jcgraph revoke SUBJECT RESOURCE (--snapshot FILE | --sim PRESET[:SEED])
+                      [--strategy fewest-changes|least-collateral|subject-only] [--protect EDGE …] [--json]
+
+A plan that ends every path from SUBJECT to RESOURCE: the memberships and associations to remove, each
+as the exact API call (a dry run: jcgraph never writes to a tenant), with its collateral: the other
+access it ends (other subjects', and SUBJECT's other bindings) and the access that used it but survives
+through other paths. The plan is checked by re-traversal: after it, SUBJECT no longer reaches RESOURCE.
+
+Strategies:
+  fewest-changes     The fewest removals (a minimum cut of the paths); ties go to less collateral.
+  least-collateral   The removals that take the least other access away; ties go to fewer removals.
+  subject-only       Only SUBJECT's own memberships and direct associations.
+
+Options:
+${SOURCE_HELP}
+  --strategy S         One of the above (default fewest-changes).
+  --protect EDGE       An edge the plan must not remove (repeatable). When every plan needs a protected
+                       edge, jcgraph says which path is made only of protected edges (exit 1).
+  --limit N            Collateral lines shown per list (default 20; --json has them all).
+  --json               Print the plan as JSON.
+
+${EDGE_SPEC_HELP}
+
+Exit codes: 0 planned (or nothing to revoke), 1 failure (no plan possible, unknown object), 2 usage error.
+`;
+
+/** A positive whole-number option (default 20): --limit, --top. */
+export function parseLimit(command: string, value: string | undefined, option = 'limit'): number {
+  if (value === undefined) return 20;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`jcgraph ${command}: --${option} must be a whole number of at least 1, not "${value}"`);
+  return n;
+}
+
+export function collateralText(collateral: Collateral, limit: number, indent: string): string {
+  const lost = collateral.lost.map((b) => `${ref(b.subject)} → ${ref(b.target)}`);
+  const surviving = collateral.surviving.map((s) => `${ref(s.subject)} → ${ref(s.target)}, still through ${s.paths[0] ? pathText(s.paths[0], false) : '?'}${s.paths.length > 1 ? ` (+${s.paths.length - 1})` : ''}`);
+  let out = '';
+  out += lost.length === 0 ? `${indent}ends no other access\n` : `${indent}ends ${plural(lost.length, 'other binding')}:\n${capped(lost, limit, `${indent}  `)}`;
+  if (surviving.length > 0) out += `${indent}${plural(surviving.length, 'binding')} used it and survive${surviving.length === 1 ? 's' : ''}:\n${capped(surviving, limit, `${indent}  `)}`;
+  return out;
+}
+
+export function planText(graph: AccessGraph, plan: RevokePlan, limit: number): string {
+  const head = `Revoke ${ref(plan.subject)}'s access to ${ref(plan.resource)} (strategy ${plan.strategy}; dry run, nothing is sent)`;
+  if (!plan.reached) return `${head}\n${ref(plan.subject)} does not reach ${ref(plan.resource)}: nothing to revoke.\n`;
+  let out = `${head}\n${plural(plan.paths.length, 'path')} to cut:\n`;
+  plan.paths.forEach((p, i) => (out += `  ${String(i + 1).padStart(2)}. ${pathText(p)}\n`));
+  if (plan.protectedEdges.length > 0) out += `Protected: ${plan.protectedEdges.length} edge(s) the plan leaves alone.\n`;
+  out += `${plural(plan.steps.length, 'step')}:\n`;
+  plan.steps.forEach((s, i) => {
+    out += `  ${i + 1}. remove ${s.edge.kind} ${formatEdgeSpec(graph, s.edge)}   (cuts ${s.cutsPaths.length === 1 ? 'path' : 'paths'} ${s.cutsPaths.map((p) => p + 1).join(', ')})\n`;
+    out += `     ${formatOperation(s.operation)}\n`;
+    out += collateralText(s.collateral, limit, '     ');
+  });
+  out += `Collateral of the whole plan: ${plural(plan.collateral.lost.length, 'other binding')} lost.\n`;
+  if (plan.strategy === 'least-collateral' && !plan.search.exhaustive) {
+    out += `(Searched ${plan.search.candidates} candidate plans, not every minimal cut: a plan with less collateral may exist.)\n`;
+  }
+  out += plan.verified ? `Checked: after the plan, ${ref(plan.subject)} no longer reaches ${ref(plan.resource)}.\n` : `WARNING: after the plan, ${ref(plan.subject)} still reaches ${ref(plan.resource)}.\n`;
+  return out;
+}
+
+export const revokeCommand: Command = {
+  name: 'revoke',
+  summary: 'Plan the removals that end an access (dry run), with what else they would take away',
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs('revoke', argv, OPTIONS);
+    if (positionals.length !== 2) throw new UsageError('jcgraph revoke: give a SUBJECT and a RESOURCE (see jcgraph revoke --help)');
+    const strategy = (values.strategy ?? 'fewest-changes') as RevokeStrategy;
+    if (!REVOKE_STRATEGIES.includes(strategy)) throw new UsageError(`jcgraph revoke: --strategy must be one of ${REVOKE_STRATEGIES.join(', ')}, not "${values.strategy}"`);
+    const limit = parseLimit('revoke', values.limit);
+    const { graph } = await loadGraph('revoke', values, io);
+    const subject = resolveObject(graph, positionals[0] as string);
+    const resource = resolveObject(graph, positionals[1] as string);
+    const protectedEdges = (values.protect ?? []).map((spec) => resolveEdgeSpec(graph, spec));
+    for (const [i, edge] of protectedEdges.entries()) {
+      if (!graph.hasEdge(edge)) throw new UsageError(`jcgraph revoke: --protect ${values.protect?.[i]} names an edge the organization does not have`);
+    }
+    const plan = planRevoke(graph, subject.id, resource.id, { strategy, protectedEdges });
+    if (values.json) writeJson(io, plan);
+    else io.stdout.write(planText(graph, plan, limit));
+    return plan.verified ? 0 : 1;
+  },
+};

@@ -1,0 +1,60 @@
+/** `jcgraph why SUBJECT RESOURCE`: every path by which the subject reaches the resource, and where its attributes come from. */
+import { why } from '../../analysis/why.ts';
+import { resolveObject } from '../../analysis/resolve.ts';
+import { UsageError } from '../../errors.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CliIo, Command } from '../command.ts';
+import { pathText, plural, ref, writeJson } from '../format.ts';
+import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+
+const HELP = `Usage: jcgraph why SUBJECT RESOURCE (--snapshot FILE | --sim PRESET[:SEED]) [--json]
+
+Why SUBJECT can reach RESOURCE: every path (direct when it is one association, indirect through
+groups), the compiled attributes (sudo, ldapGroups, …) and, for each attribute, the paths it came from.
+When no traversal goes from SUBJECT's type to RESOURCE's type, the question is asked from RESOURCE's
+side and the paths are read back towards it.
+
+Objects are named by id or as type:name, e.g. user:jdoe, system:web-01, user_group:"All Staff"
+(a name matches the display name or any name field: a user's username or email, a system's
+displayName or hostname).
+
+Options:
+${SOURCE_HELP}
+  --json               Print the answer as JSON.
+
+Exit codes: 0 answered (also when there is no access), 1 failure (e.g. an unknown object), 2 usage error.
+`;
+
+export const whyCommand: Command = {
+  name: 'why',
+  summary: 'Why a subject can reach a resource: every path, and where each attribute comes from',
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs('why', argv, SOURCE_OPTIONS);
+    if (positionals.length !== 2) throw new UsageError('jcgraph why: give a SUBJECT and a RESOURCE (see jcgraph why --help)');
+    const { graph } = await loadGraph('why', values, io);
+    const subject = resolveObject(graph, positionals[0] as string);
+    const resource = resolveObject(graph, positionals[1] as string);
+    const answer = why(graph, subject.id, resource.id);
+    if (values.json) {
+      writeJson(io, answer);
+      return 0;
+    }
+    const out: string[] = [];
+    if (!answer.reached) {
+      out.push(`${ref(answer.subject)} does not reach ${ref(answer.resource)}.`);
+    } else {
+      out.push(`${ref(answer.subject)} reaches ${ref(answer.resource)}: ${answer.label}, ${plural(answer.paths.length, 'path')}.`);
+      answer.paths.forEach((p, i) => out.push(`  ${String(i + 1).padStart(2)}. ${p.label.padEnd(8)}  ${pathText(p)}`));
+      if (answer.compiledAttributes) {
+        out.push('compiledAttributes:');
+        for (const s of answer.attributeSources) {
+          const from = s.paths.map((i) => i + 1).join(', ');
+          out.push(`  ${s.key}: ${JSON.stringify(s.value)}   (${s.level ? `${s.level}, ` : ''}from ${s.paths.length === 1 ? 'path' : 'paths'} ${from})`);
+        }
+      }
+    }
+    io.stdout.write(`${out.join('\n')}\n`);
+    return 0;
+  },
+};

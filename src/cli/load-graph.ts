@@ -1,0 +1,62 @@
+/**
+ * Where an analysis command reads its organization from: `--snapshot FILE` (written by `jcgraph fetch`)
+ * or `--sim PRESET[:SEED]` (the simulator's seeded tenant, generated in-process; seed 1 by default).
+ * Exactly one of them; a usage error otherwise.
+ */
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
+import type { TenantData } from '../model/index.ts';
+import { AccessGraph } from '../graph/index.ts';
+import { loadSnapshot } from '../snapshot/index.ts';
+import { generateTenant, isPresetName, PRESETS } from '../simulator/index.ts';
+import type { CliIo } from './command.ts';
+
+export const SOURCE_OPTIONS = {
+  snapshot: { type: 'string' },
+  sim: { type: 'string' },
+} as const;
+
+/** Help lines for the source options, to paste into a command's help. */
+export const SOURCE_HELP = `  --snapshot FILE      Read the organization from a snapshot written by jcgraph fetch.
+  --sim PRESET[:SEED]  Use a simulated organization (${PRESETS.join(', ')}; seed 1 unless given), generated here.`;
+
+export interface TenantSource {
+  readonly tenant: TenantData;
+  /** `snapshot acme.json` or `simulated small:1`, for headings. */
+  readonly label: string;
+}
+
+/** Parses `PRESET[:SEED]`. */
+export function parseSim(command: string, value: string): { preset: (typeof PRESETS)[number]; seed: number } {
+  const [preset, seedText, ...rest] = value.split(':');
+  if (!preset || !isPresetName(preset) || rest.length > 0) {
+    throw new UsageError(`jcgraph ${command}: --sim must be PRESET or PRESET:SEED with PRESET one of ${PRESETS.join(', ')}, not "${value}"`);
+  }
+  const seed = seedText === undefined ? 1 : Number(seedText);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`jcgraph ${command}: the seed in --sim ${value} must be a whole number of at least 0`);
+  return { preset, seed };
+}
+
+/** The tenant named by --snapshot or --sim. */
+export async function loadTenant(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<TenantSource> {
+  if (values.snapshot !== undefined && values.sim !== undefined) {
+    throw new UsageError(`jcgraph ${command}: give --snapshot FILE or --sim PRESET[:SEED], not both`);
+  }
+  if (values.snapshot !== undefined) return loadSnapshotFile(values.snapshot, io);
+  if (values.sim !== undefined) {
+    const { preset, seed } = parseSim(command, values.sim);
+    return { tenant: generateTenant({ preset, seed }), label: `simulated ${preset}:${seed}` };
+  }
+  throw new UsageError(`jcgraph ${command}: say which organization: --snapshot FILE or --sim PRESET[:SEED] (see jcgraph ${command} --help)`);
+}
+
+export async function loadSnapshotFile(path: string, io: CliIo): Promise<TenantSource> {
+  const snapshot = await loadSnapshot(resolve(io.cwd, path));
+  return { tenant: snapshot.tenant, label: `snapshot ${path}` };
+}
+
+/** The access graph of the organization named by --snapshot or --sim. */
+export async function loadGraph(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<{ graph: AccessGraph; label: string }> {
+  const { tenant, label } = await loadTenant(command, values, io);
+  return { graph: AccessGraph.fromTenant(tenant), label };
+}
