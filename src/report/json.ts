@@ -1,31 +1,28 @@
 /**
  * The access review as one JSON document, produced in pieces so that a tenant's million bindings are
  * never held as one string:
- * `{meta, counts, findings, users, resources, groups, bindings}`, where `findings` are the titled
- * sections (with every item and its paths) and `bindings` every binding row in the order given.
+ * `{meta, counts, findings, users, resources, groups, bindings, objects}`:
+ * - `findings`: the titled sections, every item with its paths (objects named in full);
+ * - `bindings`: every binding row in the order given, one per line, compact: `{user, resource, label,
+ *   sudo, via, paths}` with `user` and `resource` named, `via` the ids of the groups on the paths and
+ *   `paths` lists of object ids, subject first (a hop between a member and a group of its group type
+ *   is a membership, any other hop an association);
+ * - `objects`: id → `[type, name]` for every object a binding names, written last.
  */
 import type { AccessReview, BindingRow } from './review.ts';
-
-/** A binding row as JSON: paths as object lists with the kind of each hop. */
-function bindingJson(row: BindingRow): unknown {
-  return {
-    user: row.user,
-    resource: row.resource,
-    label: row.label,
-    sudo: row.sudo || null,
-    via: row.via,
-    paths: row.paths.map((p) => ({ objects: p.objects, edges: p.edges, edgeAttributes: p.edgeAttributes })),
-  };
-}
 
 export function* jsonChunks(review: AccessReview, bindings: Iterable<BindingRow>): Iterable<string> {
   const { meta, counts, findings, users, resources, groups } = review;
   yield `{"meta":${JSON.stringify(meta)},\n"counts":${JSON.stringify(counts)},\n"findings":${JSON.stringify(findings)},\n`;
   yield `"users":${JSON.stringify(users)},\n"resources":${JSON.stringify(resources)},\n"groups":${JSON.stringify(groups)},\n"bindings":[`;
+  const objects = new Map<string, [string, string]>();
   let first = true;
   for (const row of bindings) {
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(bindingJson(row))}`;
+    for (const p of row.paths) for (const o of p.objects) if (!objects.has(o.id)) objects.set(o.id, [o.type, o.name]);
+    const { user, resource, label, sudo } = row;
+    const json = { user, resource, label, sudo: sudo || null, via: row.via.map((v) => v.id), paths: row.paths.map((p) => p.objects.map((o) => o.id)) };
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(json)}`;
     first = false;
   }
-  yield '\n]}\n';
+  yield `\n],\n"objects":${JSON.stringify(Object.fromEntries(objects))}}\n`;
 }

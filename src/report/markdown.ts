@@ -10,7 +10,7 @@ import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, GROUPS, type Cell, type Table }
 
 export interface MarkdownOptions {
   readonly by?: ReviewBy;
-  /** The binding rows for `by` user or resource (bindingRows(g, by)); default the review's sample. */
+  /** Every binding row, for `by` user or resource (bindingRows(g, by)); default the review's sample. */
   readonly rows?: Iterable<BindingRow>;
   /** Most table rows (default 1,000). */
   readonly maxRows?: number;
@@ -24,15 +24,17 @@ export function mdEscape(value: Cell): string {
   return value.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`);
 }
 
-function mdTable<T>(table: Table<T>, keys: readonly string[], rows: Iterable<T>, max: number): { lines: string[]; shown: number; total: number } {
+/** The first `max` rows as a table; the rows are read no further than needed when `known` gives their count. */
+function mdTable<T>(table: Table<T>, keys: readonly string[], rows: Iterable<T>, max: number, known?: number): { lines: string[]; shown: number; total: number } {
   const columns = keys.map((k) => table.columns.find((c) => c.key === k)).filter((c) => c !== undefined);
   const lines = [`| ${columns.map((c) => c.title).join(' | ')} |`, `| ${columns.map((c) => (c.numeric ? '---:' : '---')).join(' | ')} |`];
   let total = 0;
   for (const row of rows) {
+    if (total >= max && known !== undefined) break;
     total++;
     if (total <= max) lines.push(`| ${columns.map((c) => mdEscape(c.value(row))).join(' | ')} |`);
   }
-  return { lines, shown: Math.min(total, max), total };
+  return { lines, shown: Math.min(total, max), total: known ?? total };
 }
 
 function findingLines(section: FindingSection, max: number): string[] {
@@ -70,7 +72,9 @@ export function renderMarkdown(review: AccessReview, options: MarkdownOptions = 
   const table =
     by === 'group'
       ? mdTable(GROUPS, GROUP_KEYS, review.groups, maxRows)
-      : mdTable(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE, options.rows ?? review.sample, maxRows);
+      : options.rows
+        ? mdTable(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE, options.rows, maxRows, review.counts.bindings)
+        : mdTable(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE, review.sample, maxRows);
   const title = by === 'group' ? GROUPS.title : by === 'user' ? BINDINGS_BY_USER.title : BINDINGS_BY_RESOURCE.title;
   lines.push(`## ${title}`, '');
   if (table.shown < table.total) {

@@ -85,7 +85,14 @@ describe('JSON', () => {
     expect(doc.users).toHaveLength(review.users.length);
     expect(doc.meta.source).toBe('fixture <test>');
     const alice = doc.bindings.find((b: any) => b.user.name === 'alice' && b.resource.name === 'web-01');
-    expect(alice.paths[1].edges.map((e: { kind: string }) => e.kind)).toEqual(['membership', 'association', 'membership']);
+    expect(alice.paths.map((p: string[]) => p.map((id) => doc.objects[id][1]))).toEqual([
+      ['alice', 'web-01'],
+      ['alice', 'Admins', 'Servers', 'web-01'],
+    ]);
+    expect(alice.via.map((id: string) => doc.objects[id])).toEqual([
+      ['user_group', 'Admins'],
+      ['system_group', 'Servers'],
+    ]);
   });
 });
 
