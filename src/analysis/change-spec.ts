@@ -9,7 +9,7 @@
  *   {"op": "remove-object", "object": "user_group:Contractors"}
  *   {"op": "add-object", "type": "system", "name": "web-99", "id": "optional id", "record": {optional record fields}}
  */
-import { UsageError } from '../errors.ts';
+import { UnknownObjectError, UsageError } from '../errors.ts';
 import { isGraphType, TYPE_INFO, type JsonObject, type JsonValue } from '../model/index.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { resolveEdgeSpec, resolveObject, type NamedObject, type ObjectDirectory } from './resolve.ts';
@@ -103,7 +103,9 @@ export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Ch
         }
       }
     } catch (error) {
-      if (error instanceof UsageError) throw new UsageError(`Change ${i + 1} (${spec.op}): ${error.message}`);
+      const where = `Change ${i + 1} (${spec.op})`;
+      if (error instanceof UsageError) throw new UsageError(`${where}: ${error.message}`);
+      if (error instanceof UnknownObjectError) throw new UnknownObjectError(`${where}: ${error.message}`, { reference: error.reference, candidates: error.candidates });
       throw error;
     }
   });

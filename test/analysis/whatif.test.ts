@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { AccessGraph } from '../../src/graph/index.ts';
+import { WhatIfSession, whatIf } from '../../src/analysis/whatif.ts';
+import { resolveChanges } from '../../src/analysis/change-spec.ts';
+import { hopEdge } from '../../src/analysis/edges.ts';
+import { describePath } from '../../src/analysis/revoke.ts';
+import { associationEdge, membershipEdge } from '../../src/model/index.ts';
+import { acme } from './acme.ts';
+
+const names = (bindings: readonly { subject: { name: string }; target: { name: string } }[]): string[] =>
+  bindings.map((b) => `${b.subject.name}>${b.target.name}`).sort();
+
+describe('what-if on the hand-built tenant', () => {
+  it('removing Engineering: jdoe loses 4 bindings, ann 3, and keeps web-01 directly', () => {
+    const t = acme();
+    const g = AccessGraph.fromTenant(t.tenant);
+    const result = whatIf(g, [{ op: 'remove-object', id: t.eng.id }]);
+    const lost = result.subjects.flatMap((d) => d.lost);
+    expect(names(lost)).toEqual(['ann>GitHub', 'ann>Web Servers', 'ann>web-02', 'jdoe>GitHub', 'jdoe>Web Servers', 'jdoe>web-01', 'jdoe>web-02']);
+    const changed = result.subjects.flatMap((d) => d.changed);
+    expect(changed.map((c) => [c.after.subject.name, c.after.target.name, c.after.paths.map(describePath), c.after.compiledAttributes])).toEqual([
+      ['ann', 'web-01', ['user:ann → system:web-01'], { sudo: { enabled: true, withoutPassword: true } }],
+    ]);
+    expect(result.totals).toEqual({ gained: 0, lost: 7, changed: 1 });
+    // The base graph is untouched.
+    expect(g.hasObject(t.eng.id)).toBe(true);
+  });
+
+  it('adding carol to Engineering and Web Servers to Admins', () => {
+    const t = acme();
+    const g = AccessGraph.fromTenant(t.tenant);
+    const result = whatIf(g, [
+      { op: 'add-edge', edge: membershipEdge(t.eng, t.carol) },
+      { op: 'add-edge', edge: associationEdge(t.admins, t.ws) },
+    ]);
+    // carol gains what Engineering gives; jdoe keeps web-01, web-02 and Web Servers, now also through Admins,
+    // whose own sudo makes them sudo bindings.
+    expect(names(result.subjects.flatMap((d) => d.gained))).toEqual(['carol>GitHub', 'carol>Web Servers', 'carol>web-01', 'carol>web-02']);
+    const changed = result.subjects.flatMap((d) => d.changed);
+    expect(changed.map((c) => [`${c.after.subject.name}>${c.after.target.name}`, c.before.paths.length, c.after.paths.length, c.after.compiledAttributes?.['sudo']])).toEqual([
+      ['jdoe>web-01', 2, 3, { enabled: true, withoutPassword: false }],
+      ['jdoe>web-02', 1, 2, { enabled: true, withoutPassword: false }],
+      ['jdoe>Web Servers', 1, 2, { enabled: true, withoutPassword: false }],
+    ]);
+  });
+
+  it('resolves change specs in order, so an added object can be named next', () => {
+    const t = acme();
+    const g = AccessGraph.fromTenant(t.tenant);
+    const changes = resolveChanges(g, [
+      { op: 'add-object', type: 'system', name: 'web-99' },
+      { op: 'add', edge: 'system_group:"Web Servers">system:web-99' },
+      { op: 'remove-object', object: 'user:ann' },
+    ]);
+    const result = whatIf(g, changes);
+    expect(names(result.subjects.flatMap((d) => d.gained))).toEqual(['jdoe>web-99', 'web-99>patch']);
+    expect(names(result.subjects.flatMap((d) => d.lost))).toEqual(['ann>GitHub', 'ann>Web Servers', 'ann>web-01', 'ann>web-02']);
+    expect(() => resolveChanges(g, [{ op: 'remove-object', object: 'user:ann' }, { op: 'remove', edge: 'user_group:Engineering>user:ann' }])).toThrow(
+      /Change 2 \(remove\): No user named "ann"/,
+    );
+  });
+
+  it('leaves the copy as it was when a change fails half-way', () => {
+    const t = acme();
+    const g = AccessGraph.fromTenant(t.tenant);
+    const session = new WhatIfSession(g);
+    expect(() =>
+      session.evaluate([
+        { op: 'remove-edge', edge: hopEdge(t.jdoe, t.eng) },
+        { op: 'remove-edge', edge: hopEdge(t.jdoe, t.eng) }, // already gone
+      ]),
+    ).toThrow(/no membership/);
+    expect(session.evaluate([])).toMatchObject({ subjects: [] });
+    expect(session.withChanges([], (copy) => copy.toTenant())).toEqual(g.toTenant());
+    expect(session.evaluate([{ op: 'remove-edge', edge: hopEdge(t.jdoe, t.eng) }]).totals.lost).toBe(4);
+  });
+});
