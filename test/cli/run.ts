@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from '../../src/cli/command.ts';
+import type { CliIo, Command } from '../../src/cli/command.ts';
 import { main } from '../../src/cli/main.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -25,10 +25,19 @@ export interface RunOptions {
   readonly tty?: boolean;
   readonly cwd?: string;
   readonly signal?: AbortSignal;
+  /** The command table (default: every registered command). */
+  readonly commands?: readonly Command[];
 }
 
-/** One command in-process: exit code and everything it wrote. */
-export async function cli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+/** A command running in-process: what it has written so far, and its end. */
+export interface RunningCli {
+  stdout(): string;
+  stderr(): string;
+  readonly done: Promise<CliResult>;
+}
+
+/** Starts one command in-process (for long-running ones like `sim`, stopped through `signal`). */
+export function startCli(argv: readonly string[], options: RunOptions = {}): RunningCli {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -39,8 +48,13 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
     signal: options.signal ?? new AbortController().signal,
     cwd: options.cwd ?? ROOT,
   };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+  const done = main(argv, io, ...(options.commands ? [options.commands] : [])).then((code) => ({ code, stdout, stderr }));
+  return { stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** One command in-process: exit code and everything it wrote. */
+export function cli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return startCli(argv, options).done;
 }
 
 /** A real process: `node bin/jcgraph.mjs …` (or any command line), with the given environment added. */

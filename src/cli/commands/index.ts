@@ -12,12 +12,16 @@ import { offboardCommand } from './offboard.ts';
 import { whatifCommand } from './whatif.ts';
 import { diffCommand } from './diff.ts';
 import { findingsCommand } from './findings.ts';
+import { traverseCommand } from './traverse.ts';
+import { reportCommand } from './report.ts';
+import { exportCommand } from './export.ts';
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
   fetchCommand,
   simCommand,
   verifyCommand,
+  traverseCommand,
   whyCommand,
   accessCommand,
   whoCommand,
@@ -26,4 +30,6 @@ export const COMMANDS: readonly Command[] = [
   whatifCommand,
   diffCommand,
   findingsCommand,
+  reportCommand,
+  exportCommand,
 ];
