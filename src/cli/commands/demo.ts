@@ -176,7 +176,7 @@ export const demoCommand: Command = {
       else say('No user has any access, so there is no revoke plan to show.');
       say('');
       const where = source.kind === 'simulator' ? `--sim ${source.preset}${source.seed !== 1 ? `:${source.seed}` : ''}` : '--snapshot FILE (after jcgraph fetch --out FILE)';
-      say(`Next: jcgraph report ${where} --format html --out review.html   (jcgraph --help lists every command)`);
+      say(`Next: npx jcgraph report ${where} --format html --out review.html   (npx jcgraph --help lists every command)`);
 
       if (values.json) {
         const { rawFindings: _raw, sample: _sample, ...summary } = review;
