@@ -46,16 +46,16 @@ export function emitResult(value: unknown): void {
   process.stdout.write(`${RESULT_MARK}${JSON.stringify(value)}\n`);
 }
 
-function spawnTsx(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', `${BENCH_DIR}${script}`, ...args], {
+function spawnTsx(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `${BENCH_DIR}${script}`, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env,
   });
 }
 
-/** Runs `bench/<script> args` in a child process and returns the result it emitted. */
-export async function runChild<T>(script: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<T> {
-  const child = spawnTsx(script, args, env);
+/** Runs `node [nodeArgs] bench/<script> args` in a child process and returns the result it emitted. */
+export async function runChild<T>(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<T> {
+  const child = spawnTsx(script, args, process.env, nodeArgs);
   child.stdin?.end();
   let result: T | undefined;
   const lines = createInterface({ input: child.stdout! });

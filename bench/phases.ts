@@ -6,7 +6,8 @@
  * Phases: `fetch` (a rate-limited fetch from a simulator in its own process, the snapshot saved, then a
  * verify against the same simulator), `live` (fetch and verify against the tenant of JC_API_KEY),
  * `traversal`, `whatif` and `fetch-bench` (the per-part benches of bench/traversal.ts, bench/whatif.ts,
- * bench/fetch.ts), `scale` (bench/scale.ts). Each emits its figures on one marked line.
+ * bench/fetch.ts), `scale` (bench/scale.ts: load + every command but diff) and `diff` (two snapshots).
+ * Each emits its figures on one marked line.
  */
 import { stat } from 'node:fs/promises';
 import { ApiClient, fetchTenant, type FetchOptions } from '../src/fetchers/index.ts';
@@ -17,7 +18,7 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } fr
 import { verifyGraph, type GraphVerifyReport } from '../src/verify/index.ts';
 import { runFetchBench, type FetchBenchFigures } from './fetch.ts';
 import { emitResult, peakRssMiB, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
-import { runScale, type ScaleFigures } from './scale.ts';
+import { runDiff, runScale, type CommandFigures, type ScaleFigures } from './scale.ts';
 import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 
@@ -170,7 +171,7 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
   return fetchAndVerify({ ...options, snapshot: undefined }, { apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }
 
-export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale';
+export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'diff';
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -179,6 +180,7 @@ export interface PhaseResults {
   whatif: WhatIfBenchFigures & { readonly peakRssMiB: number };
   'fetch-bench': FetchBenchFigures & { readonly peakRssMiB: number };
   scale: ScaleFigures;
+  diff: CommandFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -201,6 +203,9 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);
+    case 'diff':
+      if (!options.snapshot) throw new Error('the diff phase needs a snapshot');
+      return runDiff(options.snapshot);
   }
 }
 

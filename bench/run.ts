@@ -35,6 +35,11 @@ interface PresetPlan {
   readonly fullRuns: number;
   /** Whether bench/fetch.ts (two in-process fetches, one unlimited) runs too. */
   readonly fetchBench: boolean;
+  /**
+   * `--max-old-space-size` of every phase process, in MiB. Without it V8 sizes its heap for this 24 GiB
+   * machine and collects lazily, so peak RSS would measure that laziness rather than what the work needs.
+   */
+  readonly heapMiB?: number;
 }
 
 /**
@@ -46,7 +51,7 @@ const PLANS: Record<PresetName, PresetPlan> = {
   tiny: { rate: 50, verifySample: 10, aspSample: 12, whatifSamples: 10, fullRuns: 3, fetchBench: true },
   small: { rate: 50, verifySample: 10, aspSample: 20, whatifSamples: 30, fullRuns: 3, fetchBench: true },
   large: { rate: 200, verifySample: 10, aspSample: 5, whatifSamples: 30, fullRuns: 2, fetchBench: true },
-  xl: { rate: 300, verifySample: 5, aspSample: 5, whatifSamples: 10, fullRuns: 1, fetchBench: false },
+  xl: { rate: 300, verifySample: 5, aspSample: 5, whatifSamples: 10, fullRuns: 1, fetchBench: false, heapMiB: 1536 },
 };
 
 const SEED = 1;
@@ -54,11 +59,11 @@ const SEED = 1;
 type Outcome<T> = { ok: true; ms: number; figures: T } | { ok: false; ms: number; error: string };
 type PhaseOutcome<N extends PhaseName> = Outcome<PhaseResults[N]>;
 
-async function phase<N extends PhaseName>(name: N, options: PhaseOptions): Promise<PhaseOutcome<N>> {
+async function phase<N extends PhaseName>(name: N, options: PhaseOptions, heapMiB?: number): Promise<PhaseOutcome<N>> {
   const t0 = performance.now();
   process.stderr.write(`bench: ${options.preset} ${name}…\n`);
   try {
-    const figures = await runChild<PhaseResults[N]>('phases.ts', [name, JSON.stringify(options)]);
+    const figures = await runChild<PhaseResults[N]>('phases.ts', [name, JSON.stringify(options)], heapMiB ? [`--max-old-space-size=${heapMiB}`] : []);
     return { ok: true, ms: performance.now() - t0, figures };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -84,7 +89,7 @@ export interface Ratios {
   readonly fullRecomputeVsWhatIf: number | null;
   /** verify: agreeing sources ÷ sampled sources against the simulator (target 1). */
   readonly verifyAgreement: number | null;
-  /** peak RSS of loading the snapshot and running every command ÷ 2 GiB (target ≤ 1). */
+  /** peak RSS of loading the snapshot and running every command (diff in a process of its own: the larger) ÷ 2 GiB (target ≤ 1). */
   readonly scalePeakRssVsCeiling: number | null;
 }
 
@@ -117,6 +122,8 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
   const traversal = figuresOf(phases.traversal);
   const whatif = figuresOf(phases.whatif);
   const scale = figuresOf(phases.scale);
+  const diff = figuresOf(phases.diff);
+  const commandsPeak = scale && diff ? Math.max(scale.peakRssMiB, diff.peakRssMiB) : undefined;
   return {
     fetchRequestsVsOptimum: ratio(fetch?.fetch.requests, fetch?.fetch.optimumRequests),
     naiveRequestsVsFetchRequests: ratio(fetch?.fetch.naiveRequests, fetch?.fetch.requests),
@@ -124,7 +131,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     allSimplePathsVsEngine: traversal?.allSimplePaths.ratio ?? null,
     fullRecomputeVsWhatIf: whatif?.speedup ?? null,
     verifyAgreement: fetch?.verify.agreement ?? null,
-    scalePeakRssVsCeiling: ratio(scale?.peakRssMiB, RSS_CEILING_MIB),
+    scalePeakRssVsCeiling: ratio(commandsPeak, RSS_CEILING_MIB),
   };
 }
 
@@ -134,12 +141,16 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   const base = { preset, seed: SEED };
   const snapshot = join(work, `${preset}.json`);
   const phases: PresetResult['phases'] = {};
-  phases.fetch = await phase('fetch', { ...base, rate: plan.rate, snapshot, verifySample: plan.verifySample });
-  if (phases.fetch.ok) phases.scale = await phase('scale', { ...base, snapshot });
+  const heap = plan.heapMiB;
+  phases.fetch = await phase('fetch', { ...base, rate: plan.rate, snapshot, verifySample: plan.verifySample }, heap);
+  if (phases.fetch.ok) {
+    phases.scale = await phase('scale', { ...base, snapshot }, heap);
+    phases.diff = await phase('diff', { ...base, snapshot }, heap);
+  }
   await rm(snapshot, { force: true });
-  phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample });
-  phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns });
-  if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base);
+  phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
+  phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
+  if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base, heap);
   return {
     date: new Date().toISOString(),
     seed: SEED,
@@ -179,7 +190,7 @@ const t = (r: PresetResult) => figuresOf(r.phases.traversal);
 const w = (r: PresetResult) => figuresOf(r.phases.whatif);
 const sc = (r: PresetResult) => figuresOf(r.phases.scale);
 const fb = (r: PresetResult) => figuresOf(r.phases['fetch-bench']);
-const cmd = (r: PresetResult, name: string) => sc(r)?.commands.find((c) => c.command === name)?.ms;
+const cmd = (r: PresetResult, name: string) => (name === 'diff' ? figuresOf(r.phases.diff)?.ms : sc(r)?.commands.find((c) => c.command === name)?.ms);
 
 const absoluteRows: Row[] = [
   ['objects / edges', (r) => (f(r) ? `${n(f(r)!.fetch.objects)} / ${n(f(r)!.fetch.edges)}` : '–')],
@@ -203,12 +214,13 @@ const absoluteRows: Row[] = [
   ['allSimplePaths vs engine, per query', (r) => (t(r) ? `${ms(t(r)!.allSimplePaths.allSimplePathsMsPerQuery)} vs ${ms(t(r)!.allSimplePaths.engineMsPerQuery, 2)}` : '–')],
   ['  sample', (r) => (t(r) ? `${t(r)!.allSimplePaths.sampleUsers} users, ${n(t(r)!.allSimplePaths.pairsMeasured)} pairs run${t(r)!.allSimplePaths.extrapolated ? ', extrapolated' : ''}; ${t(r)!.allSimplePaths.samePaths ? 'same paths' : 'PATHS DIFFER'}` : '–')],
   ['what-if p50 vs full recompute', (r) => (w(r) ? `${ms(w(r)!.incremental.overall.p50Ms, 2)} vs ${ms(w(r)!.fullRecomputeMs)}` : '–')],
-  ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export'].map(
+  ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export', 'inventory'].map(
     (name): Row => [`command ${name}`, (r) => ms(cmd(r, name), 1)],
   ),
   ['peak RSS: fetch client', (r) => mib(f(r)?.fetch.clientPeakRssMiB)],
   ['peak RSS: simulator process', (r) => mib(f(r)?.simulator.maxRssMiB)],
-  ['peak RSS: load + every command', (r) => mib(sc(r)?.peakRssMiB)],
+  ['peak RSS: load + every command but diff', (r) => mib(sc(r)?.peakRssMiB)],
+  ['peak RSS: diff (two snapshots)', (r) => (r.phases.diff && !r.phases.diff.ok ? 'failed' : mib(figuresOf(r.phases.diff)?.peakRssMiB))],
   ['peak RSS: traversal bench', (r) => mib(t(r)?.peakRssMiB)],
   ['peak RSS: what-if bench', (r) => mib(w(r)?.peakRssMiB)],
   ['load average before / after', (r) => `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)}`],

@@ -5,10 +5,10 @@
  *   node --import tsx bench/scale.ts SNAPSHOT [--json]
  *
  * The commands run through the library calls the CLI commands are built on (the printing layer is left
- * out): traverse, why, access, who, revoke, offboard, whatif, diff (a second load of the snapshot with
- * one edge removed: structural diff and binding drift), findings, report (HTML access review written to a
- * temporary directory), export (GraphML written there), and a whole-tenant inventory: every binding of
- * every traversal endpoint, with paths, as integer arrays.
+ * out): traverse, why, access, who, revoke, offboard, whatif, findings, report (HTML access review
+ * written to a temporary directory), export (GraphML written there), and a whole-tenant inventory: every
+ * binding of every traversal endpoint, with paths, as integer arrays. `diff` reads two snapshots and so
+ * runs on its own (`runDiff`, `--diff`), as its own command would, in a process of its own.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,24 @@ function wholeInventory(g: AccessGraph): ScaleFigures['inventory'] {
   return { endpoints: TRAVERSAL_ENDPOINTS.length, sources, bindings, paths, ms, pathsPerSecond: paths / (ms / 1000) };
 }
 
+/**
+ * The diff command on its own, as its own process would run it: the snapshot loaded twice (the second
+ * time with one user's membership in a group removed), then the structural diff
+ * and the drift of every binding (which builds a graph of each).
+ */
+export async function runDiff(snapshotPath: string): Promise<CommandFigures> {
+  const { ms, value } = await timedAsync(async () => {
+    const before = (await loadSnapshot(snapshotPath)).tenant;
+    const after = (await loadSnapshot(snapshotPath)).tenant;
+    const at = after.edges.findIndex((e) => e.kind === 'membership' && e.to.type === 'user');
+    after.edges.splice(at, 1);
+    const report = drift(before, after);
+    const b = report.bindings;
+    return `${report.structure.edgesRemoved.length} edge removed; bindings ${b.lost.length} lost, ${b.pathsChanged.length} with paths changed; ${report.recomputed} subjects recomputed`;
+  });
+  return { command: 'diff', ms, output: value, peakRssMiB: peakRssMiB() };
+}
+
 export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
   const snapshotBytes = (await stat(snapshotPath)).size;
   const loaded = await timedAsync(() => loadSnapshot(snapshotPath));
@@ -105,6 +123,7 @@ export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
   const run = async (command: string, fn: () => string | Promise<string>): Promise<void> => {
     const { ms, value } = await timedAsync(async () => fn());
     commands.push({ command, ms, output: value, peakRssMiB: peakRssMiB() });
+    process.stderr.write(`  scale: ${command} ${ms.toFixed(0)} ms, peak RSS ${peakRssMiB().toFixed(0)} MiB\n`);
   };
   try {
     const picked = timed(() => pickSubject(g));
@@ -117,15 +136,6 @@ export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
     await run('revoke', () => `${planRevoke(g, user, system.id).steps.length} steps`);
     await run('offboard', () => `${planOffboard(g, user).steps.length} steps`);
     await run('whatif', () => `${whatIf(g, [{ op: 'remove-edge', edge }]).subjects.length} subjects changed`);
-    await run('diff', async () => {
-      // The diff command reads two snapshots: the same file again, with one edge gone.
-      const after = (await loadSnapshot(snapshotPath)).tenant;
-      const at = after.edges.findIndex((e) => e.kind === edge.kind && e.from.id === edge.from.id && e.to.id === edge.to.id);
-      after.edges.splice(at, 1);
-      const report = drift(tenant, after);
-      const b = report.bindings;
-      return `${report.structure.edgesRemoved.length} edge removed; bindings ${b.lost.length} lost, ${b.pathsChanged.length} with paths changed; ${report.recomputed} subjects recomputed`;
-    });
     await run('findings', () => `${findings(g).totals.bindings} bindings reviewed`);
     await run('report', async () => `${await fileBytes((await writeReport(g, { format: 'html', out: join(out, 'review.html') })).files)} bytes of HTML`);
     await run('export', async () => `${await fileBytes(await writeExport(tenant, 'graphml', join(out, 'graph.graphml')))} bytes of GraphML`);
@@ -153,7 +163,11 @@ export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [snapshot] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  if (!snapshot) throw new Error('usage: node --import tsx bench/scale.ts SNAPSHOT [--json]');
+  if (!snapshot) throw new Error('usage: node --import tsx bench/scale.ts SNAPSHOT [--diff] [--json]');
+  if (process.argv.includes('--diff')) {
+    process.stdout.write(`${JSON.stringify(await runDiff(snapshot))}\n`);
+    process.exit(0);
+  }
   const figures = await runScale(snapshot);
   if (process.argv.includes('--emit')) emitResult(figures);
   else if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
