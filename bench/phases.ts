@@ -17,8 +17,8 @@ import type { PresetName } from '../src/simulator/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../src/snapshot/index.ts';
 import { verifyGraph, type GraphVerifyReport } from '../src/verify/index.ts';
 import { runFetchBench, type FetchBenchFigures } from './fetch.ts';
-import { emitResult, peakRssMiB, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
-import { runDiff, runScale, type CommandFigures, type ScaleFigures } from './scale.ts';
+import { emitResult, peakRssMiB, runChild, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
+import { runDiff, runReport, runScale, type CommandFigures, type ScaleFigures } from './scale.ts';
 import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 
@@ -171,7 +171,7 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
   return fetchAndVerify({ ...options, snapshot: undefined }, { apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }
 
-export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'diff';
+export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'diff' | 'report';
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -181,6 +181,25 @@ export interface PhaseResults {
   'fetch-bench': FetchBenchFigures & { readonly peakRssMiB: number };
   scale: ScaleFigures;
   diff: CommandFigures;
+  report: CommandFigures;
+}
+
+/**
+ * Every command but diff: the report in a process of its own (started from here, with this process's
+ * node options), the others in this one. The scale figures' peak RSS is the larger of the two.
+ */
+async function scaleWithReport(options: PhaseOptions): Promise<ScaleFigures> {
+  const scale = await runScale(options.snapshot!);
+  let report: CommandFigures;
+  try {
+    report = await runChild<CommandFigures>('phases.ts', ['report', JSON.stringify(options)], process.execArgv.filter((a) => a.startsWith('--max-old-space-size')));
+  } catch (error) {
+    report = { command: 'report', ms: NaN, output: `failed: ${error instanceof Error ? error.message : String(error)}`, peakRssMiB: NaN };
+  }
+  const peak = Math.max(scale.peakRssMiB, Number.isFinite(report.peakRssMiB) ? report.peakRssMiB : 0);
+  const commands = [...scale.commands];
+  commands.splice(commands.findIndex((c) => c.command === 'findings') + 1, 0, report);
+  return { ...scale, commands, peakRssMiB: peak, withinCeiling: Number.isFinite(report.ms) && peak <= scale.ceilingMiB };
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -202,7 +221,10 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
     }
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
-      return runScale(options.snapshot);
+      return scaleWithReport(options);
+    case 'report':
+      if (!options.snapshot) throw new Error('the report phase needs a snapshot');
+      return runReport(options.snapshot);
     case 'diff':
       if (!options.snapshot) throw new Error('the diff phase needs a snapshot');
       return runDiff(options.snapshot);
