@@ -5,18 +5,23 @@
  * - wall time under the simulator's rate limit, with the fetch told the same rate, vs requests ÷ rate
  *   (target: at most 1.15 ×).
  *
- *   node --import tsx bench/fetch.ts [--preset small|large] [--rate N] [--seed N]
+ *   node --import tsx bench/fetch.ts [--preset small|large …] [--rate N] [--seed N] [--lower-bound]
+ *
+ * --lower-bound skips counting the traversal approach's real pages (one page per call is then assumed).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fetchTenant } from '../src/fetchers/index.ts';
-import { startSimulator, type PresetName } from '../src/simulator/index.ts';
+import { fetchTenant, pagesFor, traversalApproachRequests } from '../src/fetchers/index.ts';
+import { answerEndpoint, startSimulator, type PresetName } from '../src/simulator/index.ts';
+import type { TenantData } from '../src/model/index.ts';
 
 export interface FetchBenchOptions {
   readonly presets?: readonly PresetName[];
   /** Requests per second of the simulator's token bucket and of the fetch; default by preset. */
   readonly rate?: number;
   readonly seed?: number;
+  /** Count the traversal approach's pages exactly from the simulator's reference answers (default true; ~45 s for large). */
+  readonly exactTraversal?: boolean;
 }
 
 export interface FetchBenchFigures {
@@ -28,6 +33,8 @@ export interface FetchBenchFigures {
   readonly optimum: number;
   readonly firstPagePlan: number;
   readonly traversalApproachAtLeast: number;
+  /** The same with every call's real page count (reference answers of the simulator), when computed. */
+  readonly traversalApproachExact: number | undefined;
   /** Wall time with no rate limit anywhere. */
   readonly unlimitedMs: number;
   readonly rate: number;
@@ -38,6 +45,10 @@ export interface FetchBenchFigures {
   readonly ratio: number;
   /** 429s met in the rate-limited run. */
   readonly throttled: number;
+  /** The same simulator limit, the fetch told no rate (it learns the limit from the 429s). */
+  readonly learnedMs: number;
+  readonly learnedRatio: number;
+  readonly learnedThrottled: number;
 }
 
 const DEFAULT_RATE: Record<PresetName, number> = { tiny: 20, small: 50, large: 200, xl: 200 };
@@ -48,6 +59,7 @@ export async function runFetchBench(options: FetchBenchOptions = {}): Promise<Fe
     const seed = options.seed ?? 1;
     const rate = options.rate ?? DEFAULT_RATE[preset];
     const free = await startSimulator({ preset, seed });
+    const simTenant = free.tenant();
     let t0 = performance.now();
     const { tenant, meta } = await fetchTenant({ apiKey: free.apiKey, baseUrl: free.baseUrl, concurrency: 16 }).finally(() => free.close());
     const unlimitedMs = performance.now() - t0;
@@ -55,7 +67,11 @@ export async function runFetchBench(options: FetchBenchOptions = {}): Promise<Fe
     t0 = performance.now();
     const run = await fetchTenant({ apiKey: limited.apiKey, baseUrl: limited.baseUrl, rate, concurrency: 16 }).finally(() => limited.close());
     const limitedMs = performance.now() - t0;
-    const idealMs = (run.meta.requests.total / rate) * 1000;
+    const idealMs = (meta.requests.total / rate) * 1000;
+    const learning = await startSimulator({ preset, seed, rate });
+    t0 = performance.now();
+    const learned = await fetchTenant({ apiKey: learning.apiKey, baseUrl: learning.baseUrl, concurrency: 16 }).finally(() => learning.close());
+    const learnedMs = performance.now() - t0;
     out.push({
       preset,
       objects: tenant.objects.length,
@@ -65,32 +81,48 @@ export async function runFetchBench(options: FetchBenchOptions = {}): Promise<Fe
       optimum: meta.plan.optimumRequests ?? NaN,
       firstPagePlan: meta.plan.firstPageRequests,
       traversalApproachAtLeast: meta.plan.traversalApproachRequests ?? NaN,
+      traversalApproachExact: options.exactTraversal === false ? undefined : meta.plan.listRequests + exactTraversal(simTenant, tenant),
       unlimitedMs,
       rate,
       limitedMs,
       idealMs,
       ratio: limitedMs / idealMs,
       throttled: run.meta.requests.throttled,
+      learnedMs,
+      learnedRatio: learnedMs / idealMs,
+      learnedThrottled: learned.meta.requests.throttled,
     });
   }
   return out;
 }
 
+/** Pages of every per-object graph call for the fetched objects, from the simulator's reference answers. */
+function exactTraversal(simTenant: TenantData, fetched: TenantData): number {
+  return traversalApproachRequests(fetched.objects, (endpoint, id) =>
+    pagesFor(answerEndpoint(simTenant, endpoint, id, endpoint.kind === 'associations' ? endpoint.targets : []).length),
+  );
+}
+
 function print(rows: readonly FetchBenchFigures[]): void {
   for (const r of rows) {
     console.log(`${r.preset}: ${r.objects} objects, ${r.edges} edges`);
-    console.log(`  requests ${r.requests} = planned ${r.planned} = optimum ${r.optimum} (first pages ${r.firstPagePlan}); per-object traversal endpoints: at least ${r.traversalApproachAtLeast} (${(r.traversalApproachAtLeast / r.requests).toFixed(1)} ×)`);
+    console.log(`  requests ${r.requests} = planned ${r.planned} = optimum ${r.optimum} (first pages ${r.firstPagePlan}); per-object traversal endpoints: ${r.traversalApproachExact ?? `at least ${r.traversalApproachAtLeast}`} (${((r.traversalApproachExact ?? r.traversalApproachAtLeast) / r.requests).toFixed(1)} ×)`);
     console.log(`  no rate limit: ${(r.unlimitedMs / 1000).toFixed(1)} s (${((r.requests / r.unlimitedMs) * 1000).toFixed(0)} req/s)`);
-    console.log(`  at ${r.rate} req/s: ${(r.limitedMs / 1000).toFixed(1)} s vs requests ÷ rate ${(r.idealMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(3)} × (target ≤ 1.15), ${r.throttled} × 429`);
+    console.log(`  simulator limited to ${r.rate} req/s, requests ÷ rate = ${(r.idealMs / 1000).toFixed(1)} s (target ≤ 1.15 ×):`);
+    console.log(`    fetch told --rate ${r.rate}: ${(r.limitedMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(3)} ×, ${r.throttled} × 429`);
+    console.log(`    fetch told no rate (learns it from 429s): ${(r.learnedMs / 1000).toFixed(1)} s = ${r.learnedRatio.toFixed(3)} ×, ${r.learnedThrottled} × 429`);
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { preset: { type: 'string', multiple: true }, rate: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { preset: { type: 'string', multiple: true }, rate: { type: 'string' }, seed: { type: 'string' }, 'lower-bound': { type: 'boolean' } },
+  });
   const rows = await runFetchBench({
     ...(values.preset ? { presets: values.preset as PresetName[] } : {}),
     ...(values.rate ? { rate: Number(values.rate) } : {}),
     ...(values.seed ? { seed: Number(values.seed) } : {}),
+    exactTraversal: !values['lower-bound'],
   });
   print(rows);
 }

@@ -134,6 +134,10 @@ export class ApiClient {
   readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>> & { retryBudget: number | undefined };
   readonly #signal: AbortSignal | undefined;
   readonly #listeners: ((event: AttemptEvent) => void)[] = [];
+  /** Rounds of 429s without Retry-After since the last success: the whole client backs off together on them. */
+  #throttleStreak = 0;
+  /** End of the current client-wide backoff; 429s to requests sent before it do not lengthen it. */
+  #backoffUntil = -Infinity;
 
   constructor(options: ClientOptions) {
     if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
@@ -158,6 +162,11 @@ export class ApiClient {
       maxWaitMs: options.maxWaitMs ?? 60_000,
     };
     this.#signal = options.signal;
+  }
+
+  /** The request rate in force: the configured cap, or lower when the server's 429s showed it allows less. */
+  get rate(): number {
+    return this.#gate.rate;
   }
 
   /** Retries allowed now (see ClientOptions.retryBudget). */
@@ -191,17 +200,30 @@ export class ApiClient {
       if ('response' in result) {
         this.#record(step, result.response.status, false);
         this.concurrency.onSuccess();
+        this.#gate.succeeded();
+        this.#throttleStreak = 0;
         return result.response;
       }
       const budget = this.retryBudget;
       const retry = result.retryable && attempt < this.#options.maxAttempts && this.stats.retries < budget;
-      const waitMs = result.retryAfterMs ?? this.#backoff(attempt);
+      // A 429 is about the whole client, not this request: without a Retry-After every request backs off
+      // together, longer at each 429 in a row, so a storm costs a few retries rather than one per request.
+      let globalBackoff: number | undefined;
+      if (result.outcome === 429 && result.retryAfterMs === undefined) {
+        const now = performance.now();
+        if (now >= this.#backoffUntil) {
+          globalBackoff = this.#backoff(++this.#throttleStreak);
+          this.#backoffUntil = now + globalBackoff;
+        } else globalBackoff = this.#backoffUntil - now;
+      }
+      const waitMs = result.retryAfterMs ?? globalBackoff ?? this.#backoff(attempt);
       const tooLong = result.retryAfterMs !== undefined && result.retryAfterMs > this.#options.maxWaitMs;
       this.#record(step, result.outcome, retry && !tooLong);
       if (result.outcome === 429) {
         this.stats.throttled += 1;
         this.concurrency.onThrottled();
-        if (result.retryAfterMs !== undefined && !tooLong) this.#gate.pauseFor(result.retryAfterMs);
+        this.#gate.throttled();
+        if (!tooLong) this.#gate.pauseFor(waitMs);
       }
       if (!retry || tooLong) {
         const why = !result.retryable

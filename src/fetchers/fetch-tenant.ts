@@ -320,6 +320,7 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
         retries: client.stats.retries,
         restarts: crawl.restarts,
         throttled: client.stats.throttled,
+        ...(Number.isFinite(client.rate) ? { rate: Math.round(client.rate * 100) / 100 } : {}),
         byStep: { ...client.stats.byStep },
         byOutcome: { ...client.stats.byOutcome },
       },

@@ -1,6 +1,8 @@
 /**
  * Request pacing. `RateGate` is a hard cap: no window of one second ever holds more than `rate` request
- * starts (a sliding-window log), whatever the concurrency. It also holds a shared "not before" instant, set when the server answers 429 with a
+ * starts (a sliding-window log), whatever the concurrency. When the server answers 429 it also learns the
+ * server's rate (measured between two throttling episodes) and keeps a little under it, probing slowly
+ * upwards while no 429 comes, so a fetch saturates an unpublished limit without tripping it for long. It also holds a shared "not before" instant, set when the server answers 429 with a
  * Retry-After, so every request waits out the server's pause instead of tripping it again.
  *
  * `AdaptiveConcurrency` is additive-increase / multiplicative-decrease over a p-limit queue: it halves the
@@ -35,36 +37,67 @@ export function abortReason(signal: AbortSignal): CancelledError {
   return signal.reason instanceof CancelledError ? signal.reason : new CancelledError('the fetch was cancelled');
 }
 
+/** Seconds between 429 episodes below which the rate between them is not measured. */
+const MIN_MEASURE_MS = 1000;
+/** Fewest accepted requests between two episodes for a measure. */
+const MIN_MEASURE_REQUESTS = 20;
+/** 429s closer together than this belong to one episode. */
+const EPISODE_MS = 500;
+/** Without a 429 for this long, the learned rate is raised by RAISE_FACTOR (probing for more). */
+const RAISE_EVERY_MS = 10_000;
+const RAISE_FACTOR = 1.02;
+/** Two measures agree when they differ by at most this share. */
+const AGREEMENT = 0.15;
+/** Once a rate is learned, measures under this share of it are taken for random 429s, not a lower limit. */
+const PLAUSIBLE_DROP = 0.8;
+/** The learned rate stays this far under the rate measured between two throttling episodes. */
+const LEARN_MARGIN = 0.95;
+
 export class RateGate {
-  /** At most `#burst` starts in any window of `#windowMs`: `rate` per second, measured over a sliding window. */
-  readonly #burst: number;
-  readonly #windowMs: number;
+  readonly #configured: number;
   readonly #now: Clock;
-  /** Start times of the last `#burst` requests, oldest first. */
+  /** Start times of recent requests, oldest first (as many as the current rate's window holds). */
   readonly #starts: number[] = [];
   #notBefore = -Infinity;
+  /** The server's rate as learned from its 429s; Infinity until two episodes were seen. */
+  #learned = Infinity;
+  #lastEpisode: { at: number; successesBefore: number } | undefined;
+  #lastMeasure: number | undefined;
+  #successes = 0;
+  #lastChange = -Infinity;
 
-  /** @param rate requests per second; `undefined` or `Infinity` for no cap (Retry-After pauses still apply). */
-  constructor(rate: number | undefined, now: Clock = monotonicNow) {
-    const capped = rate !== undefined && Number.isFinite(rate);
-    this.#burst = capped ? Math.max(1, Math.floor(rate)) : 0;
-    this.#windowMs = capped ? (this.#burst / rate) * 1000 : 0;
+  readonly #onStart: ((at: number) => void) | undefined;
+
+  /**
+   * @param rate requests per second; `undefined` or `Infinity` for no cap (Retry-After pauses still apply).
+   * @param onStart told the clock time of every start it allows (for statistics and tests).
+   */
+  constructor(rate: number | undefined, now: Clock = monotonicNow, onStart?: (at: number) => void) {
+    this.#configured = rate !== undefined && Number.isFinite(rate) ? rate : Infinity;
     this.#now = now;
+    this.#onStart = onStart;
+  }
+
+  /** The rate in force: the configured cap, or less when the server showed it allows less. */
+  get rate(): number {
+    return Math.min(this.#configured, this.#learned);
   }
 
   /** Resolves when the caller may start one request; records its start. */
   async acquire(signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.#now();
+      this.#probe(now);
+      const rate = this.rate;
       // A sliding window rather than fixed spacing: a waiter woken late (a busy event loop) does not lose
-      // its slot, yet no window of `#windowMs` ever holds more than `#burst` starts.
-      const windowFree = this.#burst === 0 || this.#starts.length < this.#burst ? -Infinity : this.#starts[0]! + this.#windowMs;
+      // its slot, yet no window of burst/rate seconds ever holds more than `burst` starts (rate per second).
+      const burst = Number.isFinite(rate) ? Math.max(1, Math.floor(rate)) : 0;
+      while (this.#starts.length > burst) this.#starts.shift();
+      const windowFree = burst === 0 || this.#starts.length < burst ? -Infinity : this.#starts[0]! + (burst / rate) * 1000;
       const start = Math.max(windowFree, this.#notBefore);
       if (start <= now) {
-        if (this.#burst > 0) {
-          this.#starts.push(now);
-          if (this.#starts.length > this.#burst) this.#starts.shift();
-        }
+        if (burst > 0) this.#starts.push(now);
+        this.#onStart?.(now);
         return;
       }
       // Timers may fire a little early: loop until the clock has really reached the slot.
@@ -75,6 +108,46 @@ export class RateGate {
   /** Holds every request until `ms` from now (a server-requested pause); never shortens a longer pause. */
   pauseFor(ms: number): void {
     this.#notBefore = Math.max(this.#notBefore, this.#now() + ms);
+  }
+
+  /** A request succeeded (counts towards the rate measured between throttling episodes). */
+  succeeded(): void {
+    this.#successes += 1;
+  }
+
+  /**
+   * The server answered 429. Between the starts of two throttling episodes the server's bucket went from
+   * empty to empty, so the requests it accepted in between, over the time in between, is its rate: keep a
+   * little under it, once two measures running agree. A measure over too short a time or too few requests is
+   * not taken. Once a rate is learned, a measure far below it is not a limit (the client was already pacing at the learned rate, a
+   * real bucket would have let that through): it is a burst of 429s unrelated to the rate, left to the
+   * backoff, so random 429 storms cannot drive the rate down step by step.
+   */
+  throttled(): void {
+    const now = this.#now();
+    const last = this.#lastEpisode;
+    if (last && now - last.at < EPISODE_MS) return;
+    const accepted = last ? this.#successes - last.successesBefore : 0;
+    if (last && now - last.at >= MIN_MEASURE_MS && accepted >= MIN_MEASURE_REQUESTS) {
+      const measured = ((accepted * 1000) / (now - last.at)) * LEARN_MARGIN;
+      // A real limit measures the same twice running; random 429 storms give measures that wander.
+      const confirmed = this.#lastMeasure !== undefined && Math.abs(measured - this.#lastMeasure) <= this.#lastMeasure * AGREEMENT;
+      const plausible = !Number.isFinite(this.#learned) || measured >= this.#learned * PLAUSIBLE_DROP;
+      if (confirmed && plausible && measured < this.#learned) {
+        this.#learned = Math.max(1, measured);
+        this.#lastChange = now;
+      }
+      this.#lastMeasure = measured;
+    }
+    this.#lastEpisode = { at: now, successesBefore: this.#successes };
+  }
+
+  #probe(now: number): void {
+    if (!Number.isFinite(this.#learned) || now - this.#lastChange < RAISE_EVERY_MS) return;
+    const lastThrottle = this.#lastEpisode?.at ?? -Infinity;
+    if (now - lastThrottle < RAISE_EVERY_MS) return;
+    this.#learned *= RAISE_FACTOR;
+    this.#lastChange = now;
   }
 }
 

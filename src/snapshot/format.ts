@@ -16,6 +16,8 @@ export interface RequestFigures {
   readonly restarts: number;
   /** Times the concurrency was lowered after a 429. */
   readonly throttled: number;
+  /** The request rate in force at the end (the configured cap, or what the 429s showed the server allows); absent when none. */
+  readonly rate?: number;
   /** Requests per step, retries included. */
   readonly byStep: Readonly<Record<string, number>>;
   /** Attempts per outcome: HTTP status, `network`, `timeout`, `malformed`. */

@@ -57,8 +57,16 @@ async function recordingProxy(target: string, log: Recorded[]): Promise<{ url: s
   const server = createServer(async (req, res) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers[k] = v;
-    const upstream = await fetch(target + (req.url ?? ''), { method: req.method ?? 'GET', headers });
-    const body = await upstream.text();
+    let upstream: Response;
+    let body: string;
+    try {
+      upstream = await fetch(target + (req.url ?? ''), { method: req.method ?? 'GET', headers });
+      body = await upstream.text();
+    } catch {
+      // The mock went away (the test is over, or a cancelled crawl left requests behind).
+      res.destroy();
+      return;
+    }
     log.push({ method: req.method ?? '', url: req.url ?? '', status: upstream.status, body });
     const out: Record<string, string> = {};
     upstream.headers.forEach((v, k) => {

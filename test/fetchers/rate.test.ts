@@ -5,15 +5,11 @@ import { CancelledError } from '../../src/errors.ts';
 describe('RateGate', () => {
   it('never starts more than `rate` requests in any one-second window, whatever the concurrency', async () => {
     const rate = 40;
-    const gate = new RateGate(rate);
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 100 }, async () => {
-      await gate.acquire();
-      starts.push(performance.now());
-    }));
-    starts.sort((a, b) => a - b);
-    // (A few ms of slack: the times are taken when each waiter resumes, a little after the gate let it go.)
-    for (let i = 0; i + rate < starts.length; i++) expect(starts[i + rate]! - starts[i]!).toBeGreaterThanOrEqual(995);
+    const gate = new RateGate(rate, () => performance.now(), (at) => starts.push(at));
+    await Promise.all(Array.from({ length: 100 }, () => gate.acquire()));
+    expect(starts.length).toBe(100);
+    for (let i = 0; i + rate < starts.length; i++) expect(starts[i + rate]! - starts[i]!).toBeGreaterThanOrEqual(1000);
     // …and keeps close to the rate (100 requests at 40/s: the last starts after 2 s).
     expect(starts.at(-1)! - starts[0]!).toBeLessThan(2600);
   });
@@ -33,6 +29,60 @@ describe('RateGate', () => {
     const waiting = gate.acquire(controller.signal);
     controller.abort(new CancelledError('stop'));
     await expect(waiting).rejects.toThrow(CancelledError);
+  });
+});
+
+describe('RateGate learning an unpublished limit', () => {
+  it('keeps a little under the rate measured between 429 episodes once two measures agree, then probes slowly upwards', async () => {
+    let t = 0;
+    const gate = new RateGate(undefined, () => t);
+    const episode = async (requests: number, ms: number) => {
+      for (let i = 0; i < requests; i++) {
+        t += ms / requests;
+        await gate.acquire();
+        gate.succeeded();
+      }
+      gate.throttled();
+    };
+    gate.throttled(); // first episode: nothing to measure yet
+    await episode(300, 3000); // 100/s: a first measure, not yet confirmed
+    expect(gate.rate).toBe(Infinity);
+    await episode(200, 2000); // 100/s again: confirmed
+    expect(gate.rate).toBeCloseTo(95, 5);
+    t += 100;
+    gate.throttled(); // the same episode: no new measure
+    expect(gate.rate).toBeCloseTo(95, 5);
+    t += 10_001;
+    await gate.acquire();
+    expect(gate.rate).toBeCloseTo(95 * 1.02, 5);
+  });
+
+  it('never learns above a configured cap, nor from too few requests, nor from random 429 storms', () => {
+    let t = 0;
+    const measure = (gate: RateGate, accepted: number, ms: number) => {
+      for (let i = 0; i < accepted; i++) gate.succeeded();
+      t += ms;
+      gate.throttled();
+    };
+    const capped = new RateGate(20, () => t);
+    capped.throttled();
+    measure(capped, 500, 5000);
+    measure(capped, 500, 5000); // 100/s, twice: the cap of 20 stands
+    expect(capped.rate).toBe(20);
+    const free = new RateGate(undefined, () => t);
+    free.throttled();
+    measure(free, 10, 5000);
+    measure(free, 10, 5000); // 10 requests each: too few to measure
+    expect(free.rate).toBe(Infinity);
+    measure(free, 1000, 1000);
+    measure(free, 1000, 1000); // 1000/s twice
+    expect(free.rate).toBeCloseTo(950, 5);
+    measure(free, 500, 1000);
+    measure(free, 480, 1000); // about 500/s while pacing at 950/s: random storms, not a limit
+    expect(free.rate).toBeCloseTo(950, 5);
+    measure(free, 850, 1000);
+    measure(free, 860, 1000); // 850/s then 860/s: a plausible lower limit
+    expect(free.rate).toBeCloseTo(860 * 0.95, 5);
   });
 });
 
