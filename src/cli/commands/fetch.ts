@@ -3,8 +3,8 @@
  * from the environment only (JC_API_KEY, else JUMPCLOUD_API_KEY), never from a flag that would land in
  * shell history. Progress is a live line on stderr when stderr is a terminal, nothing otherwise.
  */
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { fetchTenant, type FetchOptions, type FetchProgress } from '../../fetchers/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../../snapshot/index.ts';
@@ -34,7 +34,8 @@ The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY); there is no flag for
 Options:
   --out FILE         Snapshot to write (mode 0600, written atomically; gzipped when FILE ends in .gz).
                      With several --org-id, FILE must contain {org} (replaced by each org id) or be a
-                     directory (existing, or ending in /), which gets one jcgraph-<org id>.json per org.
+                     directory (existing, or ending in / and then created), which gets one
+                     jcgraph-<org id>.json per org (.json.gz with --gzip).
   --base-url URL     API host: https://console.jumpcloud.com (default), https://console.eu.jumpcloud.com,
                      https://console.in.jumpcloud.com, or a loopback URL (a simulator). Plain http is
                      refused for anything but loopback.
@@ -128,6 +129,8 @@ export const fetchCommand: Command = {
     const orgIds = values['org-id'] ?? [];
     const gzip = values.gzip ?? false;
     const paths = outputPaths(values.out, orgIds, gzip, io.cwd);
+    // A directory named with a trailing slash is created (private: snapshots describe who can reach what).
+    if (orgIds.length > 1 && !values.out.includes('{org}')) mkdirSync(dirname(paths[0]!), { recursive: true, mode: 0o700 });
     const rate = numberOption('rate', values.rate);
     const tty = io.stderr.isTTY === true;
     let lastDraw = 0;
