@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fetchTenant, fetchTenants } from '../../src/fetchers/index.ts';
 import { CancelledError, ConfigError } from '../../src/errors.ts';
+import { generateTenant } from '../../src/simulator/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
 import { canonical, fetchableView, tenantDiff } from './sim-view.ts';
 
@@ -36,6 +37,23 @@ describe('fetch over HTTP from the simulator', () => {
       });
     }, 240_000);
   }
+
+  it('reads memberships from the member side (memberof) when that is cheaper', async () => {
+    // Many more user groups than users: /users/{id}/memberof is the cheaper side for user_group ⊇ user.
+    const base = generateTenant({ preset: 'tiny', seed: 9 });
+    const extra = Array.from({ length: 40 }, (_, i) => {
+      const id = `ffff${String(i).padStart(20, '0')}`;
+      return { type: 'user_group', id, record: { id, name: `Empty group ${i}`, type: 'user_group' } };
+    });
+    const tenant = { ...base, objects: [...base.objects, ...extra] };
+    await withSimulator({ tenants: [tenant] }, async (sim) => {
+      const { tenant: fetched, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgId: sim.orgIds[0] });
+      expect(meta.plan.steps.map((s) => s.name)).toContain('memberof:user');
+      expect(canonical(fetched) === canonical(fetchableView(sim.tenant()))).toBe(true);
+      expect(meta.plan.plannedRequests).toBe(meta.plan.optimumRequests);
+      expect(sim.stats().requests).toBe(meta.plan.plannedRequests);
+    });
+  });
 
   it('fetches several organizations, each into its own tenant', async () => {
     await withSimulator({ preset: 'tiny', seed: 3, orgs: 2 }, async (sim) => {
