@@ -3,16 +3,20 @@
  * types, ids with spaces, random totals, repeating or endless pages) to the end without crashing, send no
  * request Prism's validation rejects, and report what they could not use.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fetchTenant } from '../../src/fetchers/index.ts';
 import { JcApiError } from '../../src/errors.ts';
 import { isGraphType } from '../../src/model/index.ts';
+import { defaultOrgId, generateTenant } from '../../src/simulator/index.ts';
+import { waitForPrism } from '../helpers/prism.ts';
+import { GLOBAL_SIM } from '../global-setup.ts';
+import { canonical, fetchableView } from './sim-view.ts';
 import { startPrismPair, type PrismPair } from './prism-mocks.ts';
 
 let prism: PrismPair;
 beforeAll(async () => {
   prism = await startPrismPair();
-}, 180_000);
+}, 200_000);
 afterAll(async () => prism?.close());
 
 const options = () => ({ apiKey: 'prism-contract-key', baseUrl: 'http://127.0.0.1:1', apiRoots: { v1: prism.v1, v2: prism.v2 }, concurrency: 4 });
@@ -60,6 +64,21 @@ describe('fetchers against Prism mocks of the official specs', () => {
     }
     for (const w of meta.warnings) expect(w).toMatch(/^GET \//);
   });
+
+  it('fetch the simulator through Prism proxies validating every request and answer against both specs', async () => {
+    const status = inject('prismStatusFile');
+    await Promise.all([waitForPrism(status, 'prismV1Proxy'), waitForPrism(status, 'prismV2Proxy')]);
+    const { tenant, meta } = await fetchTenant({
+      apiKey: inject('simApiKey'),
+      baseUrl: 'http://127.0.0.1:1',
+      apiRoots: { v1: inject('prismV1ProxyUrl'), v2: inject('prismV2ProxyUrl') },
+      concurrency: 4,
+    });
+    // The proxies run with --errors: a request or an answer violating the spec would have failed the fetch.
+    expect(meta.requests.byOutcome).toEqual({ '200': meta.requests.total });
+    const expected = generateTenant({ preset: GLOBAL_SIM.preset, seed: GLOBAL_SIM.seed, orgId: defaultOrgId(GLOBAL_SIM.seed) });
+    expect(canonical(tenant) === canonical({ ...fetchableView(expected), orgId: '' })).toBe(true);
+  }, 200_000);
 
   it('fail loudly with a JcApiError naming the endpoint in strict mode', async () => {
     const error = await fetchTenant(options()).catch((e: unknown) => e);

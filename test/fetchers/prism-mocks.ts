@@ -1,55 +1,18 @@
 /**
- * Prism mocks for the fetchers' contract test, behind a recording proxy. The shared global setup starts
- * one v2 mock; the fetchers also need the v1 lists (users, systems, applications, commands, RADIUS), so this
- * helper starts its own pair (v1 and v2 specs), each on a free loopback port, and records every answer
- * so the test can check what the fetcher reported against what the mock actually sent.
+ * A recording proxy in front of the shared Prism mocks (test/global-setup.ts starts `prism mock -d` of the
+ * v1 and v2 specs once per run): the fetchers need both, v1 for users, systems, applications, commands and
+ * RADIUS servers, v2 for the rest. The proxy records every answer so the contract test can check what the
+ * fetcher reported against what the mock actually sent.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { V1_SPEC_PATH, V2_SPEC_PATH } from '../helpers/spec.ts';
-
+import { inject } from 'vitest';
+import { waitForPrism } from '../helpers/prism.ts';
 export interface Recorded {
   readonly method: string;
   readonly url: string;
   readonly status: number;
   readonly body: string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-async function startPrism(spec: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const bin = resolve(import.meta.dirname, '../../node_modules/.bin/prism');
-  const child = spawn(bin, ['mock', '-d', '-h', '127.0.0.1', '-p', String(port), spec], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((ok, fail) => {
-    let log = '';
-    const timer = setTimeout(() => fail(new Error(`prism did not start within 150 s:\n${log.slice(-2000)}`)), 150_000);
-    const onData = (chunk: Buffer): void => {
-      log += chunk.toString();
-      if (log.includes('Prism is listening')) {
-        clearTimeout(timer);
-        ok();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`prism exited with ${code}:\n${log.slice(-2000)}`));
-    });
-  });
-  // Keep draining its log so the pipe never fills.
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { url: `http://127.0.0.1:${port}`, child };
 }
 
 /** A loopback proxy in front of a mock, recording every exchange. */
@@ -87,15 +50,15 @@ export interface PrismPair {
 }
 
 export async function startPrismPair(): Promise<PrismPair> {
-  const [m1, m2] = await Promise.all([startPrism(V1_SPEC_PATH), startPrism(V2_SPEC_PATH)]);
+  const status = inject('prismStatusFile');
+  await Promise.all([waitForPrism(status, 'prismV1Mock'), waitForPrism(status, 'prismV2Mock')]);
   const log: Recorded[] = [];
-  const [p1, p2] = await Promise.all([recordingProxy(m1.url, log), recordingProxy(m2.url, log)]);
+  const [p1, p2] = await Promise.all([recordingProxy(inject('prismV1MockUrl'), log), recordingProxy(inject('prismV2MockUrl'), log)]);
   return {
     v1: p1.url,
     v2: p2.url,
     log,
     async close() {
-      for (const child of [m1.child, m2.child]) child.kill('SIGTERM');
       await Promise.all([p1, p2].map((p) => new Promise<void>((r) => p.server.close(() => r()))));
     },
   };
