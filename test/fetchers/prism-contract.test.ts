@@ -1,7 +1,8 @@
 /**
  * Contract: the fetchers crawl Prism mocks of the official specs (random but spec-valid data: unknown
  * types, ids with spaces, random totals, repeating or endless pages) to the end without crashing, send no
- * request Prism's validation rejects, and report what they could not use.
+ * request Prism's validation rejects, and report what they could not use; and a fetch of the simulator
+ * through Prism proxies validating both specs (--errors) succeeds and equals the simulated tenant.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fetchTenant } from '../../src/fetchers/index.ts';
