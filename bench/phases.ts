@@ -6,7 +6,8 @@
  * Phases: `fetch` (a rate-limited fetch from a simulator in its own process, the snapshot saved, then a
  * verify against the same simulator), `live` (fetch and verify against the tenant of JC_API_KEY),
  * `traversal`, `whatif` and `fetch-bench` (the per-part benches of bench/traversal.ts, bench/whatif.ts,
- * bench/fetch.ts), `scale` (bench/scale.ts: load + every command but diff) and `diff` (two snapshots).
+ * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), and `report`, `export`, `diff`
+ * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
 import { stat } from 'node:fs/promises';
@@ -17,8 +18,8 @@ import type { PresetName } from '../src/simulator/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../src/snapshot/index.ts';
 import { verifyGraph, type GraphVerifyReport } from '../src/verify/index.ts';
 import { runFetchBench, type FetchBenchFigures } from './fetch.ts';
-import { emitResult, peakRssMiB, runChild, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
-import { runDiff, runReport, runScale, type CommandFigures, type ScaleFigures } from './scale.ts';
+import { emitResult, peakRssMiB, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
+import { runOwnProcessCommand, runScale, type CommandFigures, type OwnProcessCommand, type ScaleFigures } from './scale.ts';
 import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 
@@ -171,7 +172,7 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
   return fetchAndVerify({ ...options, snapshot: undefined }, { apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }
 
-export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'diff' | 'report';
+export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | OwnProcessCommand;
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -180,26 +181,9 @@ export interface PhaseResults {
   whatif: WhatIfBenchFigures & { readonly peakRssMiB: number };
   'fetch-bench': FetchBenchFigures & { readonly peakRssMiB: number };
   scale: ScaleFigures;
-  diff: CommandFigures;
   report: CommandFigures;
-}
-
-/**
- * Every command but diff: the report in a process of its own (started from here, with this process's
- * node options), the others in this one. The scale figures' peak RSS is the larger of the two.
- */
-async function scaleWithReport(options: PhaseOptions): Promise<ScaleFigures> {
-  const scale = await runScale(options.snapshot!);
-  let report: CommandFigures;
-  try {
-    report = await runChild<CommandFigures>('phases.ts', ['report', JSON.stringify(options)], process.execArgv.filter((a) => a.startsWith('--max-old-space-size')));
-  } catch (error) {
-    report = { command: 'report', ms: NaN, output: `failed: ${error instanceof Error ? error.message : String(error)}`, peakRssMiB: NaN };
-  }
-  const peak = Math.max(scale.peakRssMiB, Number.isFinite(report.peakRssMiB) ? report.peakRssMiB : 0);
-  const commands = [...scale.commands];
-  commands.splice(commands.findIndex((c) => c.command === 'findings') + 1, 0, report);
-  return { ...scale, commands, peakRssMiB: peak, withinCeiling: Number.isFinite(report.ms) && peak <= scale.ceilingMiB };
+  export: CommandFigures;
+  diff: CommandFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -221,13 +205,12 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
     }
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
-      return scaleWithReport(options);
+      return runScale(options.snapshot);
     case 'report':
-      if (!options.snapshot) throw new Error('the report phase needs a snapshot');
-      return runReport(options.snapshot);
+    case 'export':
     case 'diff':
-      if (!options.snapshot) throw new Error('the diff phase needs a snapshot');
-      return runDiff(options.snapshot);
+      if (!options.snapshot) throw new Error(`the ${name} phase needs a snapshot`);
+      return runOwnProcessCommand(name, options.snapshot);
   }
 }
 

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { isPresetName, type PresetName } from '../src/simulator/index.ts';
 import { BENCH_DIR, runChild } from './harness.ts';
 import type { PhaseName, PhaseOptions, PhaseResults } from './phases.ts';
-import { RSS_CEILING_MIB } from './scale.ts';
+import { OWN_PROCESS_COMMANDS, RSS_CEILING_MIB } from './scale.ts';
 
 interface PresetPlan {
   /** Requests per second of the rate-limited fetch (simulator limit and client cap alike). */
@@ -89,7 +89,7 @@ export interface Ratios {
   readonly fullRecomputeVsWhatIf: number | null;
   /** verify: agreeing sources ÷ sampled sources against the simulator (target 1). */
   readonly verifyAgreement: number | null;
-  /** peak RSS of loading the snapshot and running every command (diff in a process of its own: the larger) ÷ 2 GiB (target ≤ 1). */
+  /** peak RSS of loading the snapshot and answering every command (the largest of the scale, report, export and diff processes) ÷ 2 GiB (target ≤ 1); null when one failed. */
   readonly scalePeakRssVsCeiling: number | null;
 }
 
@@ -121,9 +121,9 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
   const fetch = figuresOf(phases.fetch);
   const traversal = figuresOf(phases.traversal);
   const whatif = figuresOf(phases.whatif);
-  const scale = figuresOf(phases.scale);
-  const diff = figuresOf(phases.diff);
-  const commandsPeak = scale && diff ? Math.max(scale.peakRssMiB, diff.peakRssMiB) : undefined;
+  // Every command must have answered for the peak to mean anything.
+  const peaks = [figuresOf(phases.scale)?.peakRssMiB, ...OWN_PROCESS_COMMANDS.map((c) => figuresOf(phases[c])?.peakRssMiB)];
+  const commandsPeak = peaks.every((p) => p !== undefined) ? Math.max(...(peaks as number[])) : undefined;
   return {
     fetchRequestsVsOptimum: ratio(fetch?.fetch.requests, fetch?.fetch.optimumRequests),
     naiveRequestsVsFetchRequests: ratio(fetch?.fetch.naiveRequests, fetch?.fetch.requests),
@@ -145,7 +145,7 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   phases.fetch = await phase('fetch', { ...base, rate: plan.rate, snapshot, verifySample: plan.verifySample }, heap);
   if (phases.fetch.ok) {
     phases.scale = await phase('scale', { ...base, snapshot }, heap);
-    phases.diff = await phase('diff', { ...base, snapshot }, heap);
+    for (const command of OWN_PROCESS_COMMANDS) phases[command] = await phase(command, { ...base, snapshot }, heap);
   }
   await rm(snapshot, { force: true });
   phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
@@ -190,7 +190,16 @@ const t = (r: PresetResult) => figuresOf(r.phases.traversal);
 const w = (r: PresetResult) => figuresOf(r.phases.whatif);
 const sc = (r: PresetResult) => figuresOf(r.phases.scale);
 const fb = (r: PresetResult) => figuresOf(r.phases['fetch-bench']);
-const cmd = (r: PresetResult, name: string) => (name === 'diff' ? figuresOf(r.phases.diff)?.ms : sc(r)?.commands.find((c) => c.command === name)?.ms);
+const ownProcess = (name: string): name is (typeof OWN_PROCESS_COMMANDS)[number] => (OWN_PROCESS_COMMANDS as readonly string[]).includes(name);
+const cmd = (r: PresetResult, name: string): string => {
+  if (!ownProcess(name)) return ms(sc(r)?.commands.find((c) => c.command === name)?.ms, 1);
+  const o = r.phases[name];
+  return o && !o.ok ? 'failed' : ms(figuresOf(o)?.ms, 1);
+};
+const ownPeak = (r: PresetResult, name: (typeof OWN_PROCESS_COMMANDS)[number]): string => {
+  const o = r.phases[name];
+  return o && !o.ok ? 'failed' : mib(figuresOf(o)?.peakRssMiB);
+};
 
 const absoluteRows: Row[] = [
   ['objects / edges', (r) => (f(r) ? `${n(f(r)!.fetch.objects)} / ${n(f(r)!.fetch.edges)}` : '–')],
@@ -215,12 +224,12 @@ const absoluteRows: Row[] = [
   ['  sample', (r) => (t(r) ? `${t(r)!.allSimplePaths.sampleUsers} users, ${n(t(r)!.allSimplePaths.pairsMeasured)} pairs run${t(r)!.allSimplePaths.extrapolated ? ', extrapolated' : ''}; ${t(r)!.allSimplePaths.samePaths ? 'same paths' : 'PATHS DIFFER'}` : '–')],
   ['what-if p50 vs full recompute', (r) => (w(r) ? `${ms(w(r)!.incremental.overall.p50Ms, 2)} vs ${ms(w(r)!.fullRecomputeMs)}` : '–')],
   ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export', 'inventory'].map(
-    (name): Row => [`command ${name}`, (r) => ms(cmd(r, name), 1)],
+    (name): Row => [`command ${name}${ownProcess(name) ? ' (own process)' : ''}`, (r) => cmd(r, name)],
   ),
   ['peak RSS: fetch client', (r) => mib(f(r)?.fetch.clientPeakRssMiB)],
   ['peak RSS: simulator process', (r) => mib(f(r)?.simulator.maxRssMiB)],
-  ['peak RSS: load + every command but diff', (r) => mib(sc(r)?.peakRssMiB)],
-  ['peak RSS: diff (two snapshots)', (r) => (r.phases.diff && !r.phases.diff.ok ? 'failed' : mib(figuresOf(r.phases.diff)?.peakRssMiB))],
+  ['peak RSS: load + the light commands', (r) => mib(sc(r)?.peakRssMiB)],
+  ...OWN_PROCESS_COMMANDS.map((name): Row => [`peak RSS: ${name}`, (r) => ownPeak(r, name)]),
   ['peak RSS: traversal bench', (r) => mib(t(r)?.peakRssMiB)],
   ['peak RSS: what-if bench', (r) => mib(w(r)?.peakRssMiB)],
   ['load average before / after', (r) => `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)}`],

@@ -5,10 +5,10 @@
  *   node --import tsx bench/scale.ts SNAPSHOT [--json]
  *
  * The commands run through the library calls the CLI commands are built on (the printing layer is left
- * out): traverse, why, access, who, revoke, offboard, whatif, findings, export (GraphML written to a
- * temporary directory), and a whole-tenant inventory: every binding of every traversal endpoint, with
- * paths, as integer arrays. The two heaviest commands run in processes of their own, as their commands
- * would: `report` (`runReport`: the HTML access review) and `diff` (`runDiff`: reads two snapshots).
+ * out): traverse, why, access, who, revoke, offboard, whatif, findings, and a whole-tenant inventory:
+ * every binding of every traversal endpoint, with paths, as integer arrays. The three heaviest commands
+ * run in processes of their own, as their commands would (`runOwnProcessCommand`): `report` (the HTML
+ * access review), `export` (GraphML) and `diff` (two snapshots).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,34 +94,48 @@ function wholeInventory(g: AccessGraph): ScaleFigures['inventory'] {
   return { endpoints: TRAVERSAL_ENDPOINTS.length, sources, bindings, paths, ms, pathsPerSecond: paths / (ms / 1000) };
 }
 
-/** The report command on its own: load, build, write the HTML access review (the heaviest command). */
-export async function runReport(snapshotPath: string): Promise<CommandFigures> {
+/** The commands that run in a process of their own, as their own command would. */
+export const OWN_PROCESS_COMMANDS = ['report', 'export', 'diff'] as const;
+export type OwnProcessCommand = (typeof OWN_PROCESS_COMMANDS)[number];
+
+/** The report command on its own: load, build, write the HTML access review. */
+async function runReport(snapshotPath: string, out: string): Promise<string> {
   const g = AccessGraph.fromTenant((await loadSnapshot(snapshotPath)).tenant);
-  const out = await mkdtemp(join(tmpdir(), 'jcgraph-report-'));
+  return `${await fileBytes((await writeReport(g, { format: 'html', out: join(out, 'review.html') })).files)} bytes of HTML`;
+}
+
+/** The export command on its own: load, write GraphML (the whole document is built in memory first). */
+async function runExport(snapshotPath: string, out: string): Promise<string> {
+  const tenant = (await loadSnapshot(snapshotPath)).tenant;
+  return `${await fileBytes(await writeExport(tenant, 'graphml', join(out, 'graph.graphml')))} bytes of GraphML`;
+}
+
+/** One of the own-process commands, timed from the snapshot on disk to its output written. */
+export async function runOwnProcessCommand(command: OwnProcessCommand, snapshotPath: string): Promise<CommandFigures> {
+  const out = await mkdtemp(join(tmpdir(), `jcgraph-${command}-`));
   try {
-    const { ms, value } = await timedAsync(async () => `${await fileBytes((await writeReport(g, { format: 'html', out: join(out, 'review.html') })).files)} bytes of HTML`);
-    return { command: 'report', ms, output: value, peakRssMiB: peakRssMiB() };
+    const { ms, value } = await timedAsync(() =>
+      command === 'report' ? runReport(snapshotPath, out) : command === 'export' ? runExport(snapshotPath, out) : runDiff(snapshotPath),
+    );
+    return { command, ms, output: value, peakRssMiB: peakRssMiB() };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
 }
 
 /**
- * The diff command on its own, as its own process would run it: the snapshot loaded twice (the second
+ * The diff command on its own: the snapshot loaded twice (the second
  * time with one user's membership in a group removed), then the structural diff
  * and the drift of every binding (which builds a graph of each).
  */
-export async function runDiff(snapshotPath: string): Promise<CommandFigures> {
-  const { ms, value } = await timedAsync(async () => {
-    const before = (await loadSnapshot(snapshotPath)).tenant;
-    const after = (await loadSnapshot(snapshotPath)).tenant;
-    const at = after.edges.findIndex((e) => e.kind === 'membership' && e.to.type === 'user');
-    after.edges.splice(at, 1);
-    const report = drift(before, after);
-    const b = report.bindings;
-    return `${report.structure.edgesRemoved.length} edge removed; bindings ${b.lost.length} lost, ${b.pathsChanged.length} with paths changed; ${report.recomputed} subjects recomputed`;
-  });
-  return { command: 'diff', ms, output: value, peakRssMiB: peakRssMiB() };
+async function runDiff(snapshotPath: string): Promise<string> {
+  const before = (await loadSnapshot(snapshotPath)).tenant;
+  const after = (await loadSnapshot(snapshotPath)).tenant;
+  const at = after.edges.findIndex((e) => e.kind === 'membership' && e.to.type === 'user');
+  after.edges.splice(at, 1);
+  const report = drift(before, after);
+  const b = report.bindings;
+  return `${report.structure.edgesRemoved.length} edge removed; bindings ${b.lost.length} lost, ${b.pathsChanged.length} with paths changed; ${report.recomputed} subjects recomputed`;
 }
 
 export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
@@ -149,7 +163,6 @@ export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
     await run('offboard', () => `${planOffboard(g, user).steps.length} steps`);
     await run('whatif', () => `${whatIf(g, [{ op: 'remove-edge', edge }]).subjects.length} subjects changed`);
     await run('findings', () => `${findings(g).totals.bindings} bindings reviewed`);
-    await run('export', async () => `${await fileBytes(await writeExport(tenant, 'graphml', join(out, 'graph.graphml')))} bytes of GraphML`);
     const inventory = wholeInventory(g);
     commands.push({ command: 'inventory', ms: inventory.ms, output: `${inventory.paths} paths`, peakRssMiB: peakRssMiB() });
     const peak = peakRssMiB();
@@ -174,10 +187,10 @@ export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [snapshot] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  if (!snapshot) throw new Error('usage: node --import tsx bench/scale.ts SNAPSHOT [--diff | --report] [--json]');
-  if (process.argv.includes('--diff') || process.argv.includes('--report')) {
-    const figures = process.argv.includes('--diff') ? await runDiff(snapshot) : await runReport(snapshot);
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  if (!snapshot) throw new Error('usage: node --import tsx bench/scale.ts SNAPSHOT [--report | --export | --diff] [--json]');
+  const own = OWN_PROCESS_COMMANDS.find((c) => process.argv.includes(`--${c}`));
+  if (own) {
+    process.stdout.write(`${JSON.stringify(await runOwnProcessCommand(own, snapshot))}\n`);
     process.exit(0);
   }
   const figures = await runScale(snapshot);
