@@ -23,8 +23,8 @@ import { PRESET_COUNTS, type PresetName, isPresetName } from './presets.ts';
 import { Rng } from './random.ts';
 import {
   type MembershipMethod, type OsFamily, type RecordContext, type UserState, OS_FAMILIES,
-  activeDirectoryRecord, applicationRecord, cloudDirectoryRecord, commandRecord, idpRoutingPolicyRecord, ldapServerRecord,
-  passwordManagerItemRecord, policyGroupRecord, policyRecord, radiusServerRecord, ruleRecord, softwareAppRecord,
+  activeDirectoryRecord, applicationRecord, cloudDirectoryRecord, commandRecord, ldapServerRecord,
+  policyGroupRecord, policyRecord, radiusServerRecord, ruleRecord, softwareAppRecord, unlistedRecord,
   systemGroupRecord, systemRecord, userGroupRecord, userRecord,
 } from './records.ts';
 import { SimulatorError } from './errors.ts';
@@ -309,13 +309,14 @@ export function generateTenant(options: GenerateOptions): TenantData {
     make('g_suite', counts.g_suite, (id, t, i) => cloudDirectoryRecord(c, id, 'g_suite', i, ids.next(t)));
     make('office_365', counts.office_365, (id, t, i) => cloudDirectoryRecord(c, id, 'office_365', i, ids.next(t)));
     make('software_app', counts.software_app, (id, t, i) => softwareAppRecord(c, id, t, i));
-    make('idp_routing_policy', counts.idp_routing_policy, (id, _t, i) => idpRoutingPolicyRecord(c, id, i));
-    make('password_manager_item', counts.password_manager_item, (id, _t, i) => passwordManagerItemRecord(c, id, i));
+    make('idp_routing_policy', counts.idp_routing_policy, (id) => unlistedRecord(id, 'idp_routing_policy'));
+    make('password_manager_item', counts.password_manager_item, (id) => unlistedRecord(id, 'password_manager_item'));
     make('rule', counts.rule, (id, t, i) => ruleRecord(c, id, t, i));
   }
 
-  // The last of each resource type (when there are at least three) is left unbound.
-  for (const type of ['application', 'command', 'policy', 'radius_server', 'ldap_server', 'software_app', 'idp_routing_policy', 'password_manager_item', 'rule'] as const) {
+  // The last of each listed resource type (when there are at least three) is left unbound. Types with no
+  // list endpoint exist for a client only through their associations, so every one of them is bound.
+  for (const type of ['application', 'command', 'policy', 'radius_server', 'ldap_server', 'software_app', 'rule'] as const) {
     const list = b.refs(type);
     const last = list[list.length - 1];
     if (list.length >= 3 && last) b.reservedUnbound.add(refKey(last));
@@ -384,7 +385,6 @@ function bindIdentities(b: TenantBuilder, rng: Rng, ug: UserGroupRoles, activeUs
   });
   b.refs('password_manager_item').forEach((item) => {
     const r = rng.float();
-    if (r < 0.1) return;
     if (r < 0.7) for (const g of someGroups(1)) b.associate(g, item);
     else for (const u of someUsers(rng.between(1, 3))) b.associate(u, item);
   });

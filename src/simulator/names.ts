@@ -72,8 +72,6 @@ export const SOFTWARE_CATALOG = [
   '7-Zip', 'VLC', 'Docker Desktop', 'Python', 'Git', 'Adobe Acrobat Reader', 'Notepad++', 'iTerm2', 'Postman',
 ] as const;
 
-export const PASSWORD_ITEM_KINDS = ['Wi-Fi', 'Shared mailbox', 'Vendor portal', 'Database', 'Router admin', 'Social account'] as const;
-
 export const RULE_EVENTS = [
   'policy_result', 'command_result', 'software_status_update', 'user_create', 'user_admin_granted', 'device_inactive',
 ] as const;

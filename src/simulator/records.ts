@@ -8,7 +8,7 @@ import type { JsonObject } from '../model/index.ts';
 import { isoSeconds } from './ids.ts';
 import type { Rng } from './random.ts';
 import {
-  APP_CATALOG, COMMAND_NAMES, JOB_TITLES, LOCATIONS, PASSWORD_ITEM_KINDS, POLICY_TEMPLATES, RULE_EVENTS, SOFTWARE_CATALOG,
+  APP_CATALOG, COMMAND_NAMES, JOB_TITLES, LOCATIONS, POLICY_TEMPLATES, RULE_EVENTS, SOFTWARE_CATALOG,
 } from './names.ts';
 
 export interface RecordContext {
@@ -281,12 +281,13 @@ export function cloudDirectoryRecord(ctx: RecordContext, id: string, type: 'g_su
   };
 }
 
-export function idpRoutingPolicyRecord(ctx: RecordContext, id: string, index: number): JsonObject {
-  return { id, type: 'idp_routing_policy', name: `IdP routing ${index + 1}` };
-}
-
-export function passwordManagerItemRecord(ctx: RecordContext, id: string, index: number): JsonObject {
-  return { id, type: 'password_manager_item', name: `${PASSWORD_ITEM_KINDS[index % PASSWORD_ITEM_KINDS.length]} ${index + 1}` };
+/**
+ * IdP routing policies and password manager items have no list endpoint: the API only ever shows them
+ * as association ends, `{id, type}`. Their records hold exactly that, so the simulated tenant is what a
+ * client can observe (and a fetch can reproduce it byte for byte).
+ */
+export function unlistedRecord(id: string, type: 'idp_routing_policy' | 'password_manager_item'): JsonObject {
+  return { id, type };
 }
 
 /** A health-monitoring rule. The spec names its id `objectId`; jcgraph reads `id`, so both carry it. */
