@@ -40,7 +40,7 @@ export function bindingRows(bindings: readonly Binding[], end: 'target' | 'subje
 
 export const accessCommand: Command = {
   name: 'access',
-  summary: 'Everything a subject can reach, of every type, with labels and sudo',
+  summary: 'everything a subject can reach, of every type, with labels and sudo',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('access', argv, OPTIONS);

@@ -53,7 +53,7 @@ function reportText(r: DriftReport, limit: number): string {
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'What changed between two snapshots and what it did to access (sudo gained first)',
+  summary: 'what changed between two snapshots and what it did to access (sudo gained first)',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('diff', argv, OPTIONS);

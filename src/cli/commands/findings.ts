@@ -56,7 +56,7 @@ export function findingsText(f: Findings, limit: number): string {
 
 export const findingsCommand: Command = {
   name: 'findings',
-  summary: 'Access-review findings: sudo, inactive users with access, redundancy, blast radius, strays',
+  summary: 'access-review findings: sudo, inactive users with access, redundancy, blast radius, strays',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('findings', argv, OPTIONS);

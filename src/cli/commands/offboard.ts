@@ -28,7 +28,7 @@ Exit codes: 0 planned and checked, 1 failure (or a binding remains), 2 usage err
 
 export const offboardCommand: Command = {
   name: 'offboard',
-  summary: "Every binding of a user, the removals that end them all, and a check that none remains",
+  summary: "every binding of a user, the removals that end them all, and a check that none remains",
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('offboard', argv, OPTIONS);

@@ -85,7 +85,7 @@ export function planText(graph: AccessGraph, plan: RevokePlan, limit: number): s
 
 export const revokeCommand: Command = {
   name: 'revoke',
-  summary: 'Plan the removals that end an access (dry run), with what else they would take away',
+  summary: 'plan the removals that end an access (dry run), with what else they would take away',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('revoke', argv, OPTIONS);

@@ -78,7 +78,7 @@ function deltaText(d: SubjectDelta, limit: number): string {
 
 export const whatifCommand: Command = {
   name: 'whatif',
-  summary: 'What access would be gained and lost if memberships, associations or objects changed',
+  summary: 'what access would be gained and lost if memberships, associations or objects changed',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('whatif', argv, OPTIONS);

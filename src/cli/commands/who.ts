@@ -26,7 +26,7 @@ Exit codes: 0 answered, 1 failure, 2 usage error.
 
 export const whoCommand: Command = {
   name: 'who',
-  summary: 'Every user, user group and system that can reach a resource, and how',
+  summary: 'every user, user group and system that can reach a resource, and how',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('who', argv, OPTIONS);

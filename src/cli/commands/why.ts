@@ -27,7 +27,7 @@ Exit codes: 0 answered (also when there is no access), 1 failure (e.g. an unknow
 
 export const whyCommand: Command = {
   name: 'why',
-  summary: 'Why a subject can reach a resource: every path, and where each attribute comes from',
+  summary: 'why a subject can reach a resource: every path, and where each attribute comes from',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('why', argv, SOURCE_OPTIONS);
