@@ -5,48 +5,29 @@
  *
  * - **bindings**: every user's bindings (the user side of the binding universe, bindings.ts), one row per
  *   (user, resource) with label, compiled sudo, the groups on its paths and the paths themselves.
- *   Streamed (`bindingRows`): a 10,000-user tenant has close to a million.
+ *   Streamed (`bindingRows`, rows.ts): a 10,000-user tenant has close to a million, 100,000 users eight
+ *   million.
  * - **users / resources / groups**: one summary row per user, per resource a user can be bound to, and
- *   per group, from one pass over the bindings.
+ *   per group, from one pass over the bindings at the graph's integer level (typed arrays per object,
+ *   no row per binding), so its memory grows with the objects, not with the bindings or paths.
  * - **findings**: `findings()` of src/analysis, as titled sections.
  * - **sample**: at most `maxBindings` binding rows for the renderers that cannot hold them all
  *   (HTML, Markdown): sudo bindings first, then those of inactive users, then the rest, each in user order.
+ *   The pass keeps (user, resource) pairs; rows are built only for the pairs the sample ends up holding.
  */
-import { isGroupType, type BindingLabel, type JsonObject, type JsonValue } from '../model/index.ts';
-import { inventory, traversalTargetsOf, type AccessGraph } from '../graph/index.ts';
-import { BINDING_TARGETS, bindingFromAnswer, namedRef, reversePath, type AccessPath, type NamedRef } from '../analysis/bindings.ts';
-import { sudoOf, type SudoValue } from '../analysis/drift.ts';
+import { isGroupType, type JsonObject, type JsonValue } from '../model/index.ts';
+import { inventoryBindings, MEMBERSHIP_EDGE, type AccessGraph, type SourceBindings } from '../graph/index.ts';
+import { namedRef, type NamedRef } from '../analysis/bindings.ts';
+import { sudoOf } from '../analysis/drift.ts';
 import { findings as analyse, type Findings } from '../analysis/findings.ts';
 import { findingSections, type FindingSection } from './findings.ts';
+import { PairSet } from './pair-set.ts';
+import { recordText, RowFactory, sudoLevel, USER_TARGETS, userRef, type BindingRow, type SudoLevel, type UserRef } from './rows.ts';
+
+export { bindingRows, sudoLevel, userRef, type BindingRow, type SudoLevel, type UserRef } from './rows.ts';
 
 export const REVIEW_BY = ['user', 'resource', 'group'] as const;
 export type ReviewBy = (typeof REVIEW_BY)[number];
-
-/** Sudo as one word for tables: `sudo`, `sudo-nopasswd`, or empty. */
-export type SudoLevel = '' | 'sudo' | 'sudo-nopasswd';
-
-export function sudoLevel(sudo: SudoValue | null): SudoLevel {
-  if (!sudo?.enabled) return '';
-  return sudo.withoutPassword ? 'sudo-nopasswd' : 'sudo';
-}
-
-export interface UserRef extends NamedRef {
-  readonly email: string;
-  /** The record's `state` (ACTIVATED, STAGED, SUSPENDED), or SUSPENDED when only `suspended` says so. */
-  readonly state: string;
-  readonly locked: boolean;
-}
-
-export interface BindingRow {
-  readonly user: UserRef;
-  readonly resource: NamedRef;
-  readonly label: BindingLabel;
-  readonly sudo: SudoLevel;
-  /** Distinct groups on its paths, in path order. */
-  readonly via: readonly NamedRef[];
-  /** From the user to the resource, shortest first. */
-  readonly paths: readonly AccessPath[];
-}
 
 export interface UserRow {
   readonly user: UserRef;
@@ -133,95 +114,15 @@ export interface ReviewOptions {
   readonly findings?: Findings;
 }
 
+
 const DIRECTORY_TYPES: ReadonlySet<string> = new Set(['ldap_server', 'active_directory', 'g_suite', 'office_365']);
 export const DEFAULT_MAX_BINDINGS = 10_000;
-
-function text(record: JsonObject, field: string): string {
-  const v = record[field];
-  return typeof v === 'string' ? v : '';
-}
-
-export function userRef(g: AccessGraph, id: string): UserRef {
-  const o = g.object(id);
-  const state = text(o.record, 'state') || (o.record['suspended'] === true ? 'SUSPENDED' : '');
-  return { type: o.type, id, name: o.name, email: text(o.record, 'email'), state, locked: o.record['account_locked'] === true };
-}
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The groups on a binding's paths, each once, in order of first appearance. */
-function groupsOn(paths: readonly AccessPath[]): NamedRef[] {
-  const seen = new Map<string, NamedRef>();
-  for (const p of paths) for (const o of p.objects.slice(1, -1)) if (isGroupType(o.type) && !seen.has(o.id)) seen.set(o.id, o);
-  return [...seen.values()];
-}
-
-/** The groups on every one of the paths (a path with no group makes this empty). */
-function groupsOnAll(paths: readonly AccessPath[]): string[] {
-  let common: Set<string> | undefined;
-  for (const p of paths) {
-    const here = new Set(p.objects.slice(1, -1).filter((o) => isGroupType(o.type)).map((o) => o.id));
-    common = common ? new Set([...common].filter((id) => here.has(id))) : here;
-  }
-  return [...(common ?? [])];
-}
-
-const USER_TARGETS: readonly string[] = BINDING_TARGETS['user'] ?? traversalTargetsOf('user');
-
-/** Every user's bindings as rows, users by id, each user's resources by id. Streamed. */
-function* rowsByUser(g: AccessGraph): Iterable<BindingRow> {
-  let user: UserRef | undefined;
-  for (const b of inventory(g, 'user', USER_TARGETS)) {
-    if (user?.id !== b.source.id) user = userRef(g, b.source.id);
-    const binding = bindingFromAnswer(g, user, b.target);
-    yield { user, resource: binding.target, label: binding.label, sudo: sudoLevel(sudoOf(binding.compiledAttributes)), via: groupsOn(binding.paths), paths: binding.paths };
-  }
-}
-
-/** The same rows asked from each resource's side (its `…/users` traversal), resources by type then id. */
-function* rowsByResource(g: AccessGraph): Iterable<BindingRow> {
-  const users = new Map<string, UserRef>();
-  const resourceTypes = [...new Set(USER_TARGETS)];
-  for (const type of resourceTypes) {
-    let resource: NamedRef | undefined;
-    for (const b of inventory(g, type, ['user'])) {
-      if (resource?.id !== b.source.id) resource = namedRef(g, b.source.id);
-      let user = users.get(b.target.id);
-      if (!user) users.set(b.target.id, (user = userRef(g, b.target.id)));
-      const binding = bindingFromAnswer(g, resource, b.target);
-      const paths = binding.paths.map(reversePath);
-      yield { user, resource, label: binding.label, sudo: sudoLevel(sudoOf(binding.compiledAttributes)), via: groupsOn(paths), paths };
-    }
-  }
-}
-
-/**
- * Every user binding as a row: `by: 'user'` in user order (users by id), `by: 'resource'` in resource
- * order (by type, then id), read from the resource's side. Streamed: one source's bindings at a time.
- */
-export function bindingRows(g: AccessGraph, by: 'user' | 'resource' = 'user'): Iterable<BindingRow> {
-  return by === 'user' ? rowsByUser(g) : rowsByResource(g);
-}
-
-interface UserTally {
-  bindings: number;
-  systems: number;
-  sudoSystems: number;
-  applications: number;
-  directories: number;
-  direct: number;
-}
-
-interface ResourceTally {
-  users: number;
-  sudoUsers: number;
-  directUsers: number;
-  userGroups: Set<string>;
-}
-
-function groupRow(g: AccessGraph, id: string, through: ReadonlyMap<string, number>, only: ReadonlyMap<string, number>): GroupRow {
+function groupRow(g: AccessGraph, id: string, through: number, only: number): GroupRow {
   const o = g.object(id);
   let members = 0;
   const associations: NamedRef[] = [];
@@ -235,77 +136,168 @@ function groupRow(g: AccessGraph, id: string, through: ReadonlyMap<string, numbe
   return {
     group: { type: o.type, id, name: o.name },
     members,
-    method: text(o.record, 'membershipMethod'),
+    method: recordText(o.record, 'membershipMethod'),
     sudo: ownSudo ? sudoLevel(ownSudo) || 'off' : '',
     associations: associations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    bindingsThrough: through.get(id) ?? 0,
-    bindingsOnlyThrough: only.get(id) ?? 0,
+    bindingsThrough: through,
+    bindingsOnlyThrough: only,
   };
 }
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/** What kind of resource a type is, for the per-user counts. */
+const SYSTEM = 1;
+const APPLICATION = 2;
+const DIRECTORY = 3;
+
+/**
+ * The sample's three buckets (sudo, inactive user, the rest) as (user, target) node pairs, each kept to
+ * the first `max` in user order; rows are built only for the pairs the sample ends up holding.
+ */
+class SampleBuckets {
+  private readonly pairs: Int32Array[];
+  private readonly counts = [0, 0, 0];
+
+  constructor(private readonly max: number) {
+    this.pairs = [0, 1, 2].map(() => new Int32Array(2 * Math.min(max, 1 << 20)));
+  }
+
+  offer(bucket: number, user: number, target: number): void {
+    const n = this.counts[bucket]!;
+    if (n >= this.max) return;
+    let pairs = this.pairs[bucket]!;
+    if (2 * n + 2 > pairs.length) {
+      const grown = new Int32Array(Math.min(2 * this.max, pairs.length * 2));
+      grown.set(pairs);
+      this.pairs[bucket] = pairs = grown;
+    }
+    pairs[2 * n] = user;
+    pairs[2 * n + 1] = target;
+    this.counts[bucket] = n + 1;
+  }
+
+  /** The sample's rows: the sudo bucket, then the inactive one, then the rest, at most `max` in all. */
+  rows(rows: RowFactory): BindingRow[] {
+    const out: BindingRow[] = [];
+    for (let bucket = 0; bucket < 3; bucket++) {
+      const pairs = this.pairs[bucket]!;
+      let current: SourceBindings | undefined;
+      for (let k = 0; k < this.counts[bucket]! && out.length < this.max; k++) {
+        const user = pairs[2 * k]!;
+        if (current?.source !== user) current = rows.userBindings(user);
+        out.push(rows.userRow(current, current.find(pairs[2 * k + 1]!)));
+      }
+    }
+    return out;
+  }
 }
 
-/** Builds the review: one pass over every user binding, plus the analysis findings. */
+/** Builds the review: one pass over every user binding at the graph's integer level, plus the analysis findings. */
 export function buildReview(g: AccessGraph, options: ReviewOptions = {}): AccessReview {
   const raw = options.findings ?? analyse(g);
   const maxBindings = options.maxBindings ?? DEFAULT_MAX_BINDINGS;
+  const rows = new RowFactory(g);
+  const ix = rows.index;
+  const nodes = ix.nodeCount;
   const inactive = new Map(raw.inactiveUsers.map((u) => [u.user.id, u.reasons]));
-  const userTally = new Map<string, UserTally>();
-  const resourceTally = new Map<string, ResourceTally>();
-  const through = new Map<string, number>();
-  const only = new Map<string, number>();
-  const buckets: BindingRow[][] = [[], [], []];
-  let bindings = 0;
+  const isInactive = new Uint8Array(nodes);
+  for (const id of inactive.keys()) if (ix.nodeOf(id) >= 0) isInactive[ix.nodeOf(id)] = 1;
+  const resourceKind = new Uint8Array(ix.typeNames.length);
+  ix.typeNames.forEach((t, code) => {
+    resourceKind[code] = t === 'system' ? SYSTEM : t === 'application' ? APPLICATION : DIRECTORY_TYPES.has(t) ? DIRECTORY : 0;
+  });
+
+  // Per user node, per resource node, per group node.
+  const userBindings = new Int32Array(nodes);
+  const userSystems = new Int32Array(nodes);
+  const userSudoSystems = new Int32Array(nodes);
+  const userApplications = new Int32Array(nodes);
+  const userDirectories = new Int32Array(nodes);
+  const userDirect = new Int32Array(nodes);
+  const resourceUsers = new Int32Array(nodes);
+  const resourceSudo = new Int32Array(nodes);
+  const resourceDirect = new Int32Array(nodes);
+  const resourceUserGroups = new Int32Array(nodes);
+  const through = new Int32Array(nodes);
+  const only = new Int32Array(nodes);
+  const userGroupPairs = new PairSet();
+  const sample = new SampleBuckets(maxBindings);
+  // Groups on the current binding's paths: stamped per binding, with the number of paths through each.
+  const stamp = new Int32Array(nodes);
+  const pathsThrough = new Int32Array(nodes);
+  const groupsHere: number[] = [];
+  let binding = 0;
+  let usersWithAccess = 0;
   let paths = 0;
   let sudoBindings = 0;
-  for (const row of bindingRows(g, 'user')) {
-    bindings++;
-    paths += row.paths.length;
-    const direct = row.label !== 'indirect';
-    let u = userTally.get(row.user.id);
-    if (!u) userTally.set(row.user.id, (u = { bindings: 0, systems: 0, sudoSystems: 0, applications: 0, directories: 0, direct: 0 }));
-    u.bindings++;
-    if (direct) u.direct++;
-    const type = row.resource.type;
-    if (type === 'system') {
-      u.systems++;
-      if (row.sudo) u.sudoSystems++;
-    } else if (type === 'application') u.applications++;
-    else if (DIRECTORY_TYPES.has(type)) u.directories++;
-    if (row.sudo) sudoBindings++;
-    let r = resourceTally.get(row.resource.id);
-    if (!r) resourceTally.set(row.resource.id, (r = { users: 0, sudoUsers: 0, directUsers: 0, userGroups: new Set() }));
-    r.users++;
-    if (row.sudo) r.sudoUsers++;
-    if (direct) r.directUsers++;
-    for (const v of row.via) {
-      if (v.type === 'user_group') r.userGroups.add(v.id);
-      bump(through, v.id);
+  const { isGroup, index } = rows;
+  const nodeType = index.nodeType;
+  for (const b of inventoryBindings(g, 'user', USER_TARGETS)) {
+    const user = b.source;
+    if (b.size > 0) usersWithAccess++;
+    for (let i = 0; i < b.size; i++) {
+      const target = b.targets[i]!;
+      const pathStart = b.pathStart[i]!;
+      const pathCount = b.pathStart[i + 1]! - pathStart;
+      paths += pathCount;
+      binding++;
+      groupsHere.length = 0;
+      let direct = false;
+      for (let p = pathStart; p < pathStart + pathCount; p++) {
+        const last = b.hopStart[p + 1]! - 1;
+        if (last === b.hopStart[p]!) direct = true;
+        for (let h = b.hopStart[p]!; h < last; h++) {
+          const n = b.hopNodes[h]!;
+          if (isGroup[nodeType[n]!] !== 1) continue;
+          if (stamp[n] !== binding) {
+            stamp[n] = binding;
+            pathsThrough[n] = 0;
+            groupsHere.push(n);
+          }
+          pathsThrough[n]!++; // a path never repeats an object: at most once per path
+        }
+      }
+      const sudo = rows.sudo(b, i) !== '';
+      userBindings[user]!++;
+      if (direct) userDirect[user]!++;
+      const kind = resourceKind[nodeType[target]!];
+      if (kind === SYSTEM) {
+        userSystems[user]!++;
+        if (sudo) userSudoSystems[user]!++;
+      } else if (kind === APPLICATION) userApplications[user]!++;
+      else if (kind === DIRECTORY) userDirectories[user]!++;
+      if (sudo) sudoBindings++;
+      resourceUsers[target]!++;
+      if (sudo) resourceSudo[target]!++;
+      if (direct) resourceDirect[target]!++;
+      for (const n of groupsHere) {
+        through[n]!++;
+        if (pathsThrough[n] === pathCount) only[n]!++;
+        if (rows.isUserGroupNode(n) && userGroupPairs.add(target, n)) resourceUserGroups[target]!++;
+      }
+      sample.offer(sudo ? 0 : isInactive[user] === 1 ? 1 : 2, user, target);
     }
-    for (const id of groupsOnAll(row.paths)) bump(only, id);
-    const bucket = buckets[row.sudo ? 0 : inactive.has(row.user.id) ? 1 : 2] as BindingRow[];
-    if (bucket.length < maxBindings) bucket.push(row);
   }
 
   const users: UserRow[] = [];
-  const groupCounts = new Map<string, number>();
-  for (const e of g.edges()) if (e.kind === 'membership' && e.from.type === 'user_group') bump(groupCounts, e.to.id);
+  const groupCounts = new Int32Array(nodes);
+  const userGroup = ix.knownTypeCode('user_group');
+  for (let e = 0; e < ix.edgeCount; e++) {
+    if (ix.edgeAlive[e] === 1 && ix.edgeKind[e] === MEMBERSHIP_EDGE && nodeType[ix.edgeFrom[e]!] === userGroup) groupCounts[ix.edgeTo[e]!]!++;
+  }
   for (const o of g.objects('user')) {
-    const t = userTally.get(o.id);
+    const n = ix.nodeOf(o.id);
     const globalSudo = o.record['sudo'] === true || o.record['passwordless_sudo'] === true;
     users.push({
       user: userRef(g, o.id),
-      inactive: t ? (inactive.get(o.id) ?? []) : [],
+      inactive: userBindings[n]! > 0 ? (inactive.get(o.id) ?? []) : [],
       globalSudo: globalSudo ? (o.record['passwordless_sudo'] === true ? 'sudo-nopasswd' : 'sudo') : '',
-      groups: groupCounts.get(o.id) ?? 0,
-      bindings: t?.bindings ?? 0,
-      systems: t?.systems ?? 0,
-      sudoSystems: t?.sudoSystems ?? 0,
-      applications: t?.applications ?? 0,
-      directories: t?.directories ?? 0,
-      direct: t?.direct ?? 0,
+      groups: groupCounts[n]!,
+      bindings: userBindings[n]!,
+      systems: userSystems[n]!,
+      sudoSystems: userSudoSystems[n]!,
+      applications: userApplications[n]!,
+      directories: userDirectories[n]!,
+      direct: userDirect[n]!,
     });
   }
   const resourceTypes = new Set(USER_TARGETS);
@@ -314,24 +306,30 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
   const objects: Record<string, number> = {};
   for (const o of g.objects()) {
     objects[o.type] = (objects[o.type] ?? 0) + 1;
+    const n = ix.nodeOf(o.id);
     if (resourceTypes.has(o.type)) {
-      const r = resourceTally.get(o.id);
-      resources.push({ resource: { type: o.type, id: o.id, name: o.name }, users: r?.users ?? 0, sudoUsers: r?.sudoUsers ?? 0, directUsers: r?.directUsers ?? 0, userGroups: r?.userGroups.size ?? 0 });
+      resources.push({
+        resource: { type: o.type, id: o.id, name: o.name },
+        users: resourceUsers[n]!,
+        sudoUsers: resourceSudo[n]!,
+        directUsers: resourceDirect[n]!,
+        userGroups: resourceUserGroups[n]!,
+      });
     }
-    if (isGroupType(o.type)) groups.push(groupRow(g, o.id, through, only));
+    if (isGroupType(o.type)) groups.push(groupRow(g, o.id, through[n]!, only[n]!));
   }
   const byId = <T>(key: (x: T) => NamedRef) => (a: T, b: T) => (key(a).id < key(b).id ? -1 : key(a).id > key(b).id ? 1 : 0);
   users.sort(byId((r) => r.user));
   resources.sort(byId((r) => r.resource));
   groups.sort(byId((r) => r.group));
-  const sample = buckets.flat().slice(0, maxBindings);
+  const sampleRows = sample.rows(rows);
   return {
     meta: { orgId: g.orgId, generatedAt: (options.generatedAt ?? new Date()).toISOString(), source: options.source ?? '' },
     counts: {
       objects,
       users: users.length,
-      usersWithAccess: userTally.size,
-      bindings,
+      usersWithAccess,
+      bindings: binding,
       paths,
       sudoBindings,
       groups: groups.length,
@@ -342,7 +340,7 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
     users,
     resources,
     groups,
-    sample,
-    sampled: sample.length < bindings,
+    sample: sampleRows,
+    sampled: sampleRows.length < binding,
   };
 }

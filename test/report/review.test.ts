@@ -7,6 +7,7 @@ import { generateTenant } from '../../src/simulator/index.ts';
 import { bindingRows, buildReview, type BindingRow } from '../../src/report/index.ts';
 import { randomTenant } from '../analysis/random-tenant.ts';
 import { hostileTenant } from './fixture.ts';
+import { referenceRows, referenceTallies } from './reference-review.ts';
 
 /** A binding row as comparable data: ends, label, sudo and paths as id sequences. */
 function rowKey(r: BindingRow): string {
@@ -91,5 +92,50 @@ describe('bindingRows', () => {
     const ids = byUser.map((r) => r.user.id);
     expect(ids).toEqual([...ids].sort());
     expect(byUser.length).toBeGreaterThan(50);
+  });
+});
+
+/** Checks the review's tallies, sample and rows against the ones computed from the library's answers. */
+function expectReviewAsReference(g: AccessGraph, max: number): void {
+  const review = buildReview(g, { maxBindings: max });
+  const inactive = new Set(review.rawFindings.inactiveUsers.map((u) => u.user.id));
+  const ref = referenceTallies(g, inactive, max);
+  expect(review.counts).toMatchObject({ bindings: ref.bindings, paths: ref.paths, sudoBindings: ref.sudoBindings, usersWithAccess: ref.usersWithAccess });
+  for (const u of review.users) {
+    expect([u.bindings, u.systems, u.sudoSystems, u.applications, u.directories, u.direct]).toEqual(ref.users.get(u.user.id) ?? [0, 0, 0, 0, 0, 0]);
+  }
+  for (const r of review.resources) expect([r.users, r.sudoUsers, r.directUsers, r.userGroups]).toEqual(ref.resources.get(r.resource.id) ?? [0, 0, 0, 0]);
+  for (const gr of review.groups) expect([gr.bindingsThrough, gr.bindingsOnlyThrough]).toEqual(ref.groups.get(gr.group.id) ?? [0, 0]);
+  expect(review.sample.map((r) => `${r.user.id}>${r.resource.id}`)).toEqual(ref.sample);
+  expect(review.sampled).toBe(review.sample.length < ref.bindings);
+  const library = new Map(referenceRows(g, 'user').map((r) => [`${r.user.id}>${r.resource.id}`, r]));
+  for (const row of review.sample) expect(row).toEqual(library.get(`${row.user.id}>${row.resource.id}`));
+}
+
+describe("the integer-level review agrees with the library's answers", () => {
+  it('tallies, sample and rows on random tenants, for any sample size', () => {
+    fc.assert(
+      fc.property(randomTenant(), fc.integer({ min: 0, max: 8 }), ({ tenant }, max) => expectReviewAsReference(AccessGraph.fromTenant(tenant), max)),
+      { numRuns: 80 },
+    );
+  });
+
+  it('tallies, sample and rows on generated tenants (suspended, staged and locked users, sudo from every level)', () => {
+    for (const seed of [1, 2, 3]) {
+      const g = AccessGraph.fromTenant(generateTenant({ preset: 'tiny', seed }));
+      for (const max of [0, 7, 60, 10_000]) expectReviewAsReference(g, max);
+    }
+  });
+
+  it("bindingRows equal the rows built from the library's answers, by user and by resource", () => {
+    const graphs = [AccessGraph.fromTenant(hostileTenant()), AccessGraph.fromTenant(generateTenant({ preset: 'tiny', seed: 5 }))];
+    fc.assert(
+      fc.property(randomTenant(), ({ tenant }) => {
+        const g = AccessGraph.fromTenant(tenant);
+        for (const by of ['user', 'resource'] as const) expect([...bindingRows(g, by)]).toEqual(referenceRows(g, by));
+      }),
+      { numRuns: 60 },
+    );
+    for (const g of graphs) for (const by of ['user', 'resource'] as const) expect([...bindingRows(g, by)]).toEqual(referenceRows(g, by));
   });
 });
