@@ -8,11 +8,9 @@
  *   groups.csv, findings.csv and bindings.csv (by user); with `out` a file: the `by` table only
  *   (bindings by user, bindings by resource, or groups).
  */
-import { createWriteStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { AccessGraph } from '../graph/index.ts';
 import { csvLines } from './csv.ts';
 import { ReportError } from './errors.ts';
@@ -20,6 +18,7 @@ import { renderHtml } from './html.ts';
 import { jsonChunks } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { bindingRows, buildReview, type AccessReview, type ReviewBy, type ReviewOptions } from './review.ts';
+import { writeChunks } from './stream.ts';
 import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, FINDINGS, GROUPS, RESOURCES, USERS, findingRows } from './tables.ts';
 
 export const REPORT_FORMATS = ['html', 'md', 'csv', 'json'] as const;
@@ -45,27 +44,8 @@ export interface WrittenReport {
   readonly review?: AccessReview;
 }
 
-/** Groups small string chunks into writes of about 64 KiB. */
-function* batched(chunks: Iterable<string>, size = 1 << 16): Iterable<string> {
-  let buffer = '';
-  for (const c of chunks) {
-    buffer += c;
-    if (buffer.length >= size) {
-      yield buffer;
-      buffer = '';
-    }
-  }
-  if (buffer) yield buffer;
-}
-
-async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
-  try {
-    await pipeline(Readable.from(batched(chunks)), createWriteStream(path, { encoding: 'utf8' }));
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (!code) throw error;
-    throw new ReportError(`Could not write the report ${path} (${code}).`, { cause: error });
-  }
+function writeReportFile(path: string, chunks: Iterable<string>): Promise<void> {
+  return writeChunks(path, chunks, (code) => `Could not write the report ${path} (${code}).`);
 }
 
 function isDirectory(out: string, path: string): boolean {
@@ -99,12 +79,12 @@ export async function writeReport(g: AccessGraph, options: WriteReportOptions): 
         ['groups.csv', csvLines(GROUPS, review.groups)],
         ['bindings.csv', csvLines(BINDINGS_BY_USER, bindingRows(g, 'user'))],
       ];
-      for (const [name, lines] of files) await writeChunks(join(out, name), lines);
+      for (const [name, lines] of files) await writeReportFile(join(out, name), lines);
       return { files: files.map(([name]) => join(out, name)), review };
     }
   }
   const { chunks, review } = reportChunks(g, options);
-  await writeChunks(out, chunks);
+  await writeReportFile(out, chunks);
   return review ? { files: [out], review } : { files: [out] };
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiGraph } from 'graphology';
-import { parse as parseGexf } from 'graphology-gexf';
+import { parse as parseGexf, write as writeGexf } from 'graphology-gexf';
 import { parse as parseGraphml } from 'graphology-graphml';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,14 +10,19 @@ import { generateTenant } from '../../src/simulator/index.ts';
 import { edgeKey, objectName, type TenantData } from '../../src/model/index.ts';
 import {
   exportData,
+  exportView,
+  jsonExportChunks,
   labelOf,
+  neo4jStreams,
   renderExport,
   toGexf,
   toGraphml,
   toJsonExport,
+  toNeo4jFiles,
   writeExport,
   xmlSafe,
 } from '../../src/report/export/index.ts';
+import { randomTenant } from '../analysis/random-tenant.ts';
 import { csvObjects, parseCsv } from './csv-parse.ts';
 import { HOSTILE_GROUP, HOSTILE_USER, MULTILINE_APP, hostileTenant } from './fixture.ts';
 
@@ -172,10 +177,112 @@ describe('writeExport', () => {
     expect(names).toContain('nodes-user.csv');
   });
 
+  it('streams exactly the rendered text, in every format', async () => {
+    for (const tenant of [tiny, hostile]) {
+      for (const format of ['gexf', 'graphml', 'json', 'neo4j'] as const) {
+        const out = join(dir, `${tenant.orgId}-${format}`);
+        const written = await writeExport(tenant, format, out);
+        const rendered = renderExport(tenant, format, out);
+        expect(written).toEqual(rendered.map((f) => (f.name ? join(out, f.name) : out)));
+        for (const [i, f] of rendered.entries()) expect(await readFile(written[i]!, 'utf8'), `${format} ${f.name}`).toBe(f.content);
+      }
+    }
+  });
+
   it('fails with a ReportError naming the path when it cannot write', async () => {
     await expect(writeExport(tiny, 'json', join(dir, 'missing', 'x.json'))).rejects.toMatchObject({
       name: 'ReportError',
       message: expect.stringContaining(join(dir, 'missing', 'x.json')),
     });
+  });
+});
+
+/** What graphology-gexf writes for the export (jcgraph's GEXF before it streamed): the reference for gexfChunks. */
+function graphologyGexf(data: ReturnType<typeof exportData>): string {
+  const safe = (props: Record<string, string | number | boolean>) => Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typeof v === 'string' ? xmlSafe(v) : v]));
+  const graph = new MultiGraph();
+  graph.setAttribute('creator', 'jcgraph');
+  graph.setAttribute('description', xmlSafe(`JumpCloud organization ${data.orgId || '(no org id)'}: objects, memberships (directed, group to member) and associations (undirected)`));
+  for (const n of data.nodes) graph.addNode(n.id, safe(n.props));
+  for (const e of data.edges) {
+    if (e.kind === 'membership') graph.addDirectedEdgeWithKey(e.key, e.from.id, e.to.id, safe(e.props));
+    else graph.addUndirectedEdgeWithKey(e.key, e.from.id, e.to.id, safe(e.props));
+  }
+  return writeGexf(graph, {
+    version: '1.3',
+    formatNode: (_key, attributes) => ({ label: String(attributes['name']), attributes }),
+    formatEdge: (_key, attributes) => ({ label: String(attributes['kind']), attributes }),
+  });
+}
+
+const scalar = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', "it's", 'say "hi"', 'a\tb\r\nc', '<&>', '=1+2'),
+  fc.integer(),
+  fc.constantFrom(-(2 ** 31), 2 ** 31, 2 ** 40, -0, 0.5, 1e21, Number.MAX_SAFE_INTEGER + 2),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+);
+const fieldName = fc.constantFrom('port', 'active', 'note', 'x_1', 'type', 'name', 'record', 'id', '_id', '9bad', 'bad-name', 'attributes');
+const record = fc.dictionary(fieldName, fc.oneof(scalar, fc.dictionary(fieldName, scalar, { maxKeys: 3 }), fc.array(scalar, { maxLength: 2 })), { maxKeys: 6 });
+
+/** Random tenants whose records and edge attributes hold every kind of value the exports type and escape. */
+const exportTenant: fc.Arbitrary<TenantData> = randomTenant().chain(({ tenant }) =>
+  fc
+    .record({
+      records: fc.array(record, { minLength: tenant.objects.length, maxLength: tenant.objects.length }),
+      attributes: fc.array(fc.option(record, { nil: null }), { minLength: tenant.edges.length, maxLength: tenant.edges.length }),
+      keep: fc.constantFrom('all', 'memberships', 'associations', 'none'),
+    })
+    .map(({ records, attributes, keep }) => ({
+      orgId: tenant.orgId,
+      objects: tenant.objects.map((o, i) => ({ ...o, record: { ...o.record, ...records[i], id: o.id } })),
+      edges: tenant.edges
+        .filter((e) => keep === 'all' || (keep === 'memberships' ? e.kind === 'membership' : keep === 'associations' ? e.kind === 'association' : false))
+        .map((e, i) => ({ ...e, attributes: e.attributes ?? attributes[i] ?? null })),
+    })),
+);
+
+describe('the streamed exports', () => {
+  const fixed: [string, TenantData][] = [
+    ['tiny', tiny],
+    ['hostile', hostile],
+    ['empty', { orgId: '', objects: [], edges: [] }],
+  ];
+
+  it('GEXF is byte for byte what graphology-gexf writes for the same graph', () => {
+    for (const [name, tenant] of fixed) expect(toGexf(exportView(tenant)), name).toBe(graphologyGexf(exportData(tenant)));
+    fc.assert(
+      fc.property(exportTenant, (tenant) => {
+        expect(toGexf(exportView(tenant))).toBe(graphologyGexf(exportData(tenant)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('JSON is exactly JSON.stringify(toJsonExport(tenant), null, 1), in pieces', () => {
+    const expectSame = (tenant: TenantData): void => {
+      expect([...jsonExportChunks(tenant)].join('')).toBe(`${JSON.stringify(toJsonExport(tenant), null, 1)}\n`);
+    };
+    for (const [, tenant] of fixed) expectSame(tenant);
+    fc.assert(fc.property(exportTenant, expectSame), { numRuns: 100 });
+  });
+
+  it('the lazy view gives the same GraphML, GEXF and Neo4j files as the materialized export data', () => {
+    fc.assert(
+      fc.property(exportTenant, (tenant) => {
+        const data = exportData(tenant);
+        const view = exportView(tenant);
+        expect([...view.nodes]).toEqual(data.nodes);
+        expect([...view.edges]).toEqual(data.edges);
+        expect(toGraphml(view)).toBe(toGraphml(data));
+        expect(toGexf(view)).toBe(toGexf(data));
+        const streamed = neo4jStreams(view).map((f) => ({ name: f.name, content: [...f.chunks].join('') }));
+        expect(streamed).toEqual(toNeo4jFiles(data));
+        expect(renderExport(tenant, 'neo4j', '/x').slice(0, -1)).toEqual(streamed);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

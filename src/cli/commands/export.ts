@@ -4,7 +4,7 @@
  */
 import { extname, resolve } from 'node:path';
 import { UsageError } from '../../errors.ts';
-import { EXPORT_FORMATS, isExportFormat, renderExport, writeExport, type ExportFormat } from '../../report/index.ts';
+import { EXPORT_FORMATS, exportStreams, isExportFormat, writeExport, type ExportFormat } from '../../report/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { plural, writeJson } from '../format.ts';
@@ -59,7 +59,7 @@ export const exportCommand: Command = {
     if (out === '-' && values.json) throw new UsageError('jcgraph export: --out - writes the export to stdout, so --json cannot be used with it');
     const { tenant, label } = await loadTenant('export', values, io);
     if (out === '-') {
-      io.stdout.write(renderExport(tenant, format)[0]?.content ?? '');
+      for (const chunk of exportStreams(tenant, format)[0]?.chunks ?? []) io.stdout.write(chunk);
       return 0;
     }
     const files = await writeExport(tenant, format, resolve(io.cwd, out));

@@ -2,9 +2,11 @@
  * GraphML, written here (graphology-graphml only parses). One `<key>` per property with its GraphML type
  * (boolean, long, double, string). Associations are undirected (they are symmetric:
  * `edgedefault="undirected"`); memberships carry `directed="true"` and go group → member. Every text is
- * XML-escaped and characters XML cannot hold become U+FFFD.
+ * XML-escaped and characters XML cannot hold become U+FFFD. Produced in pieces (graphmlChunks), after
+ * one pass over the nodes and edges for the keys, so a large tenant is never one string.
  */
-import { columnsOf, xmlSafe, type ExportData, type PropertyColumn, type Properties } from './properties.ts';
+import { joinChunks } from '../stream.ts';
+import { columnsOf, xmlSafe, type ExportInput, type PropertyColumn, type Properties } from './properties.ts';
 
 const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -25,27 +27,33 @@ function dataLines(columns: readonly PropertyColumn[], props: Properties, prefix
   return out;
 }
 
-export function toGraphml(data: ExportData): string {
+/** The GraphML document in pieces (one per node or edge), for writing as it is produced. */
+export function* graphmlChunks(data: ExportInput): Iterable<string> {
   const nodeColumns = columnsOf(data.nodes, ['type', 'name']);
   const edgeColumns = columnsOf(data.edges, ['kind']);
-  const lines = [
+  yield lines([
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
     ...keyLines(nodeColumns, 'node', 'n'),
     ...keyLines(edgeColumns, 'edge', 'e'),
     `  <graph id="${escapeXml(data.orgId || 'jcgraph')}" edgedefault="undirected">`,
-  ];
-  for (const n of data.nodes) {
-    lines.push(`    <node id="${escapeXml(n.id)}">`, ...dataLines(nodeColumns, n.props, 'n'), '    </node>');
-  }
+  ]);
+  for (const n of data.nodes) yield lines([`    <node id="${escapeXml(n.id)}">`, ...dataLines(nodeColumns, n.props, 'n'), '    </node>']);
   for (const e of data.edges) {
     const directed = e.kind === 'membership' ? ' directed="true"' : '';
-    lines.push(
+    yield lines([
       `    <edge id="${escapeXml(e.key)}" source="${escapeXml(e.from.id)}" target="${escapeXml(e.to.id)}"${directed}>`,
       ...dataLines(edgeColumns, e.props, 'e'),
       '    </edge>',
-    );
+    ]);
   }
-  lines.push('  </graph>', '</graphml>', '');
-  return lines.join('\n');
+  yield lines(['  </graph>', '</graphml>']);
+}
+
+function lines(items: readonly string[]): string {
+  return `${items.join('\n')}\n`;
+}
+
+export function toGraphml(data: ExportInput): string {
+  return joinChunks(graphmlChunks(data));
 }

@@ -14,7 +14,8 @@
  * default quoting), absent values empty; names may hold line breaks, hence `--multiline-fields=true`.
  */
 import { isGroupType } from '../../model/index.ts';
-import { columnsOf, type ExportData, type ExportEdge, type ExportNode, type Properties, type PropertyColumn } from './properties.ts';
+import { joinChunks } from '../stream.ts';
+import { columnsOf, type ExportData, type ExportEdge, type ExportNode, type ExportView, type Properties, type PropertyColumn } from './properties.ts';
 
 export interface ExportFile {
   /** File name inside the export directory. */
@@ -48,34 +49,27 @@ function header(column: PropertyColumn): string {
   return `${column.name}:${column.type}`;
 }
 
-function csv(lines: readonly string[]): string {
-  return lines.map((l) => `${l}\n`).join('');
+/** A file of the export as text in pieces (one per line), for writing as it is produced. */
+export interface ExportStream {
+  /** File name inside the export directory ('' for a single-file format: the output itself). */
+  readonly name: string;
+  readonly chunks: Iterable<string>;
 }
 
-function nodeFile(type: string, nodes: readonly ExportNode[]): ExportFile {
+function* nodeLines(type: string, nodes: Iterable<ExportNode>): Iterable<string> {
   const columns = columnsOf(nodes, ['type', 'name', 'record']);
   const labels = [labelOf(type), ...(isGroupType(type) ? ['Group'] : [])].join(';');
-  return {
-    name: `nodes-${type}.csv`,
-    content: csv([
-      ['id:ID', ':LABEL', ...columns.map(header)].join(','),
-      ...nodes.map((n) => [quote(n.id), quote(labels), ...columns.map((c) => cell(c, n.props))].join(',')),
-    ]),
-  };
+  yield `${['id:ID', ':LABEL', ...columns.map(header)].join(',')}\n`;
+  for (const n of nodes) yield `${[quote(n.id), quote(labels), ...columns.map((c) => cell(c, n.props))].join(',')}\n`;
 }
 
-function relationshipFile(name: string, type: string, edges: readonly ExportEdge[], ends: (e: ExportEdge) => [string, string]): ExportFile {
+function* relationshipLines(type: string, edges: Iterable<ExportEdge>, ends: (e: ExportEdge) => [string, string]): Iterable<string> {
   const columns = columnsOf(edges, ['kind']);
-  return {
-    name,
-    content: csv([
-      [':START_ID', ':END_ID', ':TYPE', ...columns.map(header)].join(','),
-      ...edges.map((e) => {
-        const [start, end] = ends(e);
-        return [quote(start), quote(end), type, ...columns.map((c) => cell(c, e.props))].join(',');
-      }),
-    ]),
-  };
+  yield `${[':START_ID', ':END_ID', ':TYPE', ...columns.map(header)].join(',')}\n`;
+  for (const e of edges) {
+    const [start, end] = ends(e);
+    yield `${[quote(start), quote(end), type, ...columns.map((c) => cell(c, e.props))].join(',')}\n`;
+  }
 }
 
 /** A path quoted for a POSIX shell when it needs it. */
@@ -84,13 +78,22 @@ function shellWord(text: string): string {
 }
 
 /** The import command for the files as they lie in `directory` (absolute paths), into `database`. */
-export function neo4jImportCommand(directory: string, files: readonly ExportFile[], database = 'neo4j'): string {
-  const at = (f: ExportFile): string => shellWord(`${directory.replace(/\/+$/, '')}/${f.name}`);
+export function neo4jImportCommand(directory: string, files: readonly { readonly name: string }[], database = 'neo4j'): string {
+  const at = (f: { readonly name: string }): string => shellWord(`${directory.replace(/\/+$/, '')}/${f.name}`);
   const args = [
     ...files.filter((f) => f.name.startsWith('nodes-')).map((f) => `--nodes=${at(f)}`),
     ...files.filter((f) => f.name.startsWith('relationships-')).map((f) => `--relationships=${at(f)}`),
   ];
   return [`neo4j-admin database import full ${shellWord(database)}`, ...args, '--multiline-fields=true'].join(' \\\n    ');
+}
+
+/** The node and relationship files as streams (README.txt excluded: it needs the directory, see neo4jReadme). */
+export function neo4jStreams(view: ExportView): ExportStream[] {
+  return [
+    ...view.nodesByType.map(({ type, nodes }) => ({ name: `nodes-${type}.csv`, chunks: nodeLines(type, nodes) })),
+    { name: 'relationships-member_of.csv', chunks: relationshipLines(MEMBER_OF, view.memberships, (e) => [e.to.id, e.from.id]) },
+    { name: 'relationships-associated_with.csv', chunks: relationshipLines(ASSOCIATED_WITH, view.associations, (e) => [e.from.id, e.to.id]) },
+  ];
 }
 
 /** The node and relationship files (README.txt excluded: it needs the directory, see neo4jReadme). */
@@ -101,19 +104,24 @@ export function toNeo4jFiles(data: ExportData): ExportFile[] {
     if (!list) byType.set(n.type, (list = []));
     list.push(n);
   }
-  const memberships = data.edges.filter((e) => e.kind === 'membership');
-  const associations = data.edges.filter((e) => e.kind === 'association');
-  return [
-    ...[...byType].map(([type, nodes]) => nodeFile(type, nodes)),
-    relationshipFile('relationships-member_of.csv', MEMBER_OF, memberships, (e) => [e.to.id, e.from.id]),
-    relationshipFile('relationships-associated_with.csv', ASSOCIATED_WITH, associations, (e) => [e.from.id, e.to.id]),
-  ];
+  const view: ExportView = {
+    orgId: data.orgId,
+    nodeCount: data.nodes.length,
+    edgeCount: data.edges.length,
+    nodes: data.nodes,
+    edges: data.edges,
+    nodesByType: [...byType].map(([type, nodes]) => ({ type, nodes })),
+    memberships: data.edges.filter((e) => e.kind === 'membership'),
+    associations: data.edges.filter((e) => e.kind === 'association'),
+  };
+  return neo4jStreams(view).map((f) => ({ name: f.name, content: joinChunks(f.chunks) }));
 }
 
-export function neo4jReadme(data: ExportData, directory: string, files: readonly ExportFile[]): ExportFile {
+export function neo4jReadme(data: ExportData | ExportView, directory: string, files: readonly { readonly name: string }[]): ExportFile {
   const count = (prefix: string) => files.filter((f) => f.name.startsWith(prefix)).length;
+  const [nodes, edges] = 'nodeCount' in data ? [data.nodeCount, data.edgeCount] : [data.nodes.length, data.edges.length];
   const text = `jcgraph export for Neo4j: JumpCloud organization ${data.orgId || '(no org id)'}
-${data.nodes.length} nodes in ${count('nodes-')} node files, ${data.edges.length} relationships in ${count('relationships-')} relationship files.
+${nodes} nodes in ${count('nodes-')} node files, ${edges} relationships in ${count('relationships-')} relationship files.
 
 Import into an empty database (stop Neo4j first; the database must not exist, or add
 --overwrite-destination=true to replace it), then start Neo4j and create the database if needed:

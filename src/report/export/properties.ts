@@ -14,7 +14,7 @@
  * - A column's type is the narrowest that holds all its values: boolean, long (safe integers), double,
  *   else string (non-string values written as JSON). Null values are absent.
  */
-import { edgeKey, objectName, sortTenant, type EdgeKind, type JsonObject, type JsonValue, type ObjectRef, type TenantData } from '../../model/index.ts';
+import { edgeKey, objectName, sortTenant, type EdgeKind, type JsonObject, type JsonValue, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
 
 export type Scalar = string | number | boolean;
 export type PropertyType = 'boolean' | 'long' | 'double' | 'string';
@@ -90,17 +90,78 @@ export function edgeProperties(kind: EdgeKind, attributes: JsonObject | null): P
   return props;
 }
 
-/** The export form of a tenant (or of `graph.toTenant()`). */
+/**
+ * What the export writers read: ExportData, or a lazy view of a tenant (exportView) whose nodes and
+ * edges get their properties as they are read, so that a writer holds one node's properties at a time.
+ * `nodes` and `edges` may be iterated more than once (the writers read them once for the columns, once
+ * to write).
+ */
+export interface ExportInput {
+  readonly orgId: string;
+  readonly nodes: Iterable<ExportNode>;
+  readonly edges: Iterable<ExportEdge>;
+}
+
+function exportNode(o: TenantObject): ExportNode {
+  const name = objectName(o.type, o.record, o.id);
+  return { id: o.id, type: o.type, name, props: nodeProperties(o.type, name, o.record) };
+}
+
+function exportEdge(e: TenantEdge): ExportEdge {
+  return { key: edgeKey(e), kind: e.kind, from: e.from, to: e.to, props: edgeProperties(e.kind, e.attributes) };
+}
+
+/** An iterable that maps `items` afresh each time it is iterated. */
+function lazyMap<T, U>(items: readonly T[], map: (item: T) => U): Iterable<U> {
+  return {
+    *[Symbol.iterator]() {
+      for (const item of items) yield map(item);
+    },
+  };
+}
+
+/** The export form of a tenant (or of `graph.toTenant()`), every node's properties built up front. */
 export function exportData(tenant: TenantData): ExportData {
   const sorted = sortTenant(tenant);
-  const nodes = sorted.objects.map((o): ExportNode => {
-    const name = objectName(o.type, o.record, o.id);
-    return { id: o.id, type: o.type, name, props: nodeProperties(o.type, name, o.record) };
-  });
-  const edges = sorted.edges.map(
-    (e): ExportEdge => ({ key: edgeKey(e), kind: e.kind, from: e.from, to: e.to, props: edgeProperties(e.kind, e.attributes) }),
-  );
-  return { orgId: tenant.orgId, nodes, edges };
+  return { orgId: tenant.orgId, nodes: sorted.objects.map(exportNode), edges: sorted.edges.map(exportEdge) };
+}
+
+/** A tenant in sorted order, for the export writers. */
+export interface ExportView extends ExportInput {
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** The object types present, in sorted order, each with a lazy view of its nodes. */
+  readonly nodesByType: readonly { readonly type: string; readonly nodes: Iterable<ExportNode> }[];
+  /** Lazy views of the memberships and of the associations. */
+  readonly memberships: Iterable<ExportEdge>;
+  readonly associations: Iterable<ExportEdge>;
+}
+
+/** The same nodes and edges as exportData, in the same order, with properties built only as they are read. */
+export function exportView(tenant: TenantData): ExportView {
+  const sorted = sortTenant(tenant);
+  const byType = new Map<string, TenantObject[]>();
+  for (const o of sorted.objects) {
+    let list = byType.get(o.type);
+    if (!list) byType.set(o.type, (list = []));
+    list.push(o);
+  }
+  return {
+    orgId: tenant.orgId,
+    nodeCount: sorted.objects.length,
+    edgeCount: sorted.edges.length,
+    nodes: lazyMap(sorted.objects, exportNode),
+    edges: lazyMap(sorted.edges, exportEdge),
+    nodesByType: [...byType].map(([type, objects]) => ({ type, nodes: lazyMap(objects, exportNode) })),
+    memberships: lazyMap(
+      sorted.edges.filter((e) => e.kind === 'membership'),
+      exportEdge,
+    ),
+    associations: lazyMap(
+      sorted.edges.filter((e) => e.kind === 'association'),
+      exportEdge,
+    ),
+  };
 }
 
 function typeOf(value: Scalar): PropertyType {
