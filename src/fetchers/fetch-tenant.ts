@@ -33,6 +33,7 @@ import {
 import { CancelledError, JcApiError } from '../errors.ts';
 import type { PlanFigures, SnapshotMeta } from '../snapshot/format.ts';
 import { ApiClient, type ClientOptions } from './client.ts';
+import { forEachBounded } from './bounded.ts';
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
 import { edgeCensus, listSteps, optimumRequests, planFetch, traversalApproachRequests, type EdgeStep, type ObjectCounts } from './planner.ts';
 import { ProgressTracker, type FetchProgress } from './progress.ts';
@@ -233,6 +234,26 @@ function objectCounts(objects: Iterable<TenantObject>): Record<string, number> {
   return counts;
 }
 
+function edgeCounts(edges: readonly TenantEdge[]): { membership: number; association: number } {
+  const counts = { membership: 0, association: 0 };
+  for (const e of edges) counts[e.kind] += 1;
+  return counts;
+}
+
+/** Every (edge step, source id) collection to read, generated as the readers ask for them. */
+function* edgeTasks(steps: readonly EdgeStep[], sources: ReadonlyMap<GraphType, readonly string[]>): Generator<{ step: EdgeStep; id: string }> {
+  for (const step of steps) for (const id of sources.get(step.source) ?? []) yield { step, id };
+}
+
+/**
+ * Collections read at once: twice the most requests the client lets into flight, so a reader between two
+ * pages never leaves a request slot idle. The crawl holds this many collections in progress, not one
+ * pending task per collection (131,540 on the xl preset): its memory is the tenant it builds plus O(this).
+ */
+function readerCount(client: ApiClient): number {
+  return 2 * client.concurrency.max;
+}
+
 /** Fetches one organization. Throws JcApiError, ConfigError or CancelledError; never returns a tenant silently short. */
 export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
   const startedAt = new Date();
@@ -277,15 +298,13 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
       ids.push(o.id);
       sources.set(o.type, ids);
     }
-    const tasks = plan.edgeSteps.flatMap((step) => (sources.get(step.source) ?? []).map((id) => ({ step, id })));
-    progress.phase('reading edges', tasks.length);
+    const collections = plan.edgeSteps.reduce((n, step) => n + (sources.get(step.source)?.length ?? 0), 0);
+    progress.phase('reading edges', collections);
     await guard(
-      Promise.all(
-        tasks.map(async ({ step, id }) => {
-          await readEdges(crawl, step, id);
-          progress.collectionDone();
-        }),
-      ),
+      forEachBounded(edgeTasks(plan.edgeSteps, sources), readerCount(client), internal.signal, async ({ step, id }) => {
+        await readEdges(crawl, step, id);
+        progress.collectionDone();
+      }),
     );
     const tenant: TenantData = { orgId: crawl.orgId, objects: [...crawl.objects.values()], edges: [...crawl.edges.values()] };
     const finalCounts: ObjectCounts = objectCounts(tenant.objects);
@@ -310,10 +329,7 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
       strict: crawl.strict,
       counts: {
         objects: objectCounts(tenant.objects),
-        edges: {
-          membership: tenant.edges.filter((e) => e.kind === 'membership').length,
-          association: tenant.edges.filter((e) => e.kind === 'association').length,
-        },
+        edges: edgeCounts(tenant.edges),
       },
       requests: {
         total: client.stats.requests,

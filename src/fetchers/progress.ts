@@ -43,10 +43,13 @@ export class ProgressTracker {
     this.#orgId = orgId;
     this.#client = client;
     this.#listener = listener;
-    client.onAttempt(() => {
-      this.#times.push(performance.now());
-      this.#emit('request');
-    });
+    // Without a listener nothing reads the request times: keep none (they would pile up over a long fetch).
+    if (listener) {
+      client.onAttempt(() => {
+        this.#times.push(performance.now());
+        this.#emit('request');
+      });
+    }
   }
 
   phase(phase: FetchPhase, collectionsTotal: number | undefined): void {
