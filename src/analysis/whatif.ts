@@ -15,6 +15,7 @@
  * at (bindings.ts edgeTargetTypes), so removing "All Staff"'s association with one application
  * re-asks every user about applications only.
  */
+import { createHash } from 'node:crypto';
 import { canonicalJson, type GraphObjectWithPaths, type JsonObject, type TenantEdge, type TenantObject } from '../model/index.ts';
 import { affectedSources, bindingAnswer, bindingsOf, inventory, traverse, type AccessGraph, type SourceBindings } from '../graph/index.ts';
 import { AffectedTargets, BINDING_SUBJECT_TYPES, BINDING_TARGETS, bindingFromAnswer, edgeTargetTypes, isBindingSubject, type Binding, type NamedRef } from './bindings.ts';
@@ -256,33 +257,73 @@ export function whatIf(g: AccessGraph, changes: readonly Change[]): WhatIfResult
   return new WhatIfSession(g).evaluate(changes);
 }
 
-/** Every binding-universe answer of a graph as signatures: subject id → target id → signature. */
-export function bindingSignatures(g: AccessGraph): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
+/**
+ * A graph's binding answers, held compactly: per binding subject (with at least one binding), one digest
+ * of its every binding in target order (target id, paths with their edge attributes, compiled attributes:
+ * what `signature` covers). Two graphs give a subject the same digest exactly when its answers agree (but
+ * for a SHA-256 collision). About a hundred bytes per subject, where the signatures themselves take
+ * gigabytes on a 100,000-user tenant.
+ */
+export interface BindingDigests {
+  readonly bySubject: ReadonlyMap<string, string>;
+  /** Bindings digested, over every subject. */
+  readonly bindings: number;
+}
+
+/** Streams every binding subject of `g` with the digest of its bindings; one subject's answers held at a time. */
+function forEachSubjectDigest(g: AccessGraph, visit: (subjectId: string, digest: string, bindings: number) => void): void {
   for (const type of BINDING_SUBJECT_TYPES) {
+    let subject: string | undefined;
+    let hash = createHash('sha256');
+    let bindings = 0;
+    const flush = (): void => {
+      if (subject !== undefined) visit(subject, hash.digest('base64'), bindings);
+    };
     for (const b of inventory(g, type, BINDING_TARGETS[type] ?? [])) {
-      let m = out.get(b.source.id);
-      if (!m) out.set(b.source.id, (m = new Map()));
-      m.set(b.target.id, signature(b.target));
+      if (b.source.id !== subject) {
+        flush();
+        subject = b.source.id;
+        hash = createHash('sha256');
+        bindings = 0;
+      }
+      // JSON values one after another: no separator needed for the sequence to be unambiguous.
+      hash.update(JSON.stringify(b.target.id));
+      hash.update(signature(b.target));
+      bindings += 1;
     }
+    flush();
   }
-  return out;
+}
+
+/** Every binding subject's digest (see BindingDigests): the base a full recompute compares against. */
+export function bindingDigests(g: AccessGraph): BindingDigests {
+  const bySubject = new Map<string, string>();
+  let total = 0;
+  forEachSubjectDigest(g, (subject, digest, bindings) => {
+    bySubject.set(subject, digest);
+    total += bindings;
+  });
+  return { bySubject, bindings: total };
 }
 
 /**
- * The same answer as WhatIfSession.evaluate by recomputing every subject of the changed graph and
- * comparing with `baseSignatures` (bindingSignatures of the base): the reference for tests and the
- * baseline of the bench.
+ * The same answer as WhatIfSession.evaluate by recomputing every binding of every subject of the changed
+ * graph and comparing each subject with `base` (bindingDigests of the base graph): the reference for tests
+ * and the baseline of the bench. Streams one subject at a time, so its memory is the digests, not the
+ * bindings; the subjects that differ are then compared binding by binding.
  */
-export function whatIfFull(session: WhatIfSession, changes: readonly Change[], baseSignatures = bindingSignatures(session.base)): WhatIfResult {
+export function whatIfFull(session: WhatIfSession, changes: readonly Change[], base: BindingDigests = bindingDigests(session.base)): WhatIfResult {
   return session.withChanges(changes, (after) => {
-    const afterSignatures = bindingSignatures(after);
-    const differing = new Set<string>();
-    for (const [subject, targets] of afterSignatures) {
-      const old = baseSignatures.get(subject);
-      if (!old || old.size !== targets.size || [...targets].some(([t, s]) => old.get(t) !== s)) differing.add(subject);
-    }
-    for (const subject of baseSignatures.keys()) if (!afterSignatures.has(subject)) differing.add(subject);
-    return collectDeltas([...differing].map((id) => subjectDelta(session.base, after, id)), afterSignatures.size);
+    const differing: string[] = [];
+    const seen = new Set<string>();
+    forEachSubjectDigest(after, (subject, digest) => {
+      seen.add(subject);
+      if (base.bySubject.get(subject) !== digest) differing.push(subject);
+    });
+    for (const subject of base.bySubject.keys()) if (!seen.has(subject)) differing.push(subject);
+    return collectDeltas(
+      differing.map((id) => subjectDelta(session.base, after, id)),
+      seen.size,
+    );
   });
 }
