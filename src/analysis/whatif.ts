@@ -40,12 +40,27 @@ export interface SubjectDelta {
   readonly changed: readonly ChangedBinding[];
 }
 
+export interface WhatIfTotals {
+  readonly gained: number;
+  readonly lost: number;
+  readonly changed: number;
+}
+
 export interface WhatIfResult {
   /** Subjects whose bindings were recomputed. */
   readonly recomputed: number;
   /** Subjects with any difference, by id. */
   readonly subjects: readonly SubjectDelta[];
-  readonly totals: { readonly gained: number; readonly lost: number; readonly changed: number };
+  readonly totals: WhatIfTotals;
+}
+
+/** What WhatIfSession.evaluateEach returns once every subject's delta has been handed over. */
+export interface WhatIfSummary {
+  /** Subjects whose bindings were recomputed. */
+  readonly recomputed: number;
+  /** Subjects with any difference (the deltas handed over). */
+  readonly subjects: number;
+  readonly totals: WhatIfTotals;
 }
 
 /** A binding answer's identity for comparison: its paths (hops with edge attributes) and compiled attributes. */
@@ -225,15 +240,40 @@ export class WhatIfSession {
 
   /** The bindings gained, lost and changed by the changes, recomputing only the subjects they touch. */
   evaluate(changes: readonly Change[]): WhatIfResult {
+    const subjects: SubjectDelta[] = [];
+    const { recomputed, totals } = this.evaluateEach(changes, (delta) => subjects.push(delta));
+    return { recomputed, subjects, totals };
+  }
+
+  /**
+   * The same answer as `evaluate`, handed over one subject at a time (in id order) as each is computed,
+   * so that memory holds one subject's delta rather than all of them: removing "All Staff" from a
+   * 100,000-user tenant loses tens of millions of bindings, too many to hold with their paths. `visit`
+   * runs while the changes are applied to the session's copy and must not edit it.
+   */
+  evaluateEach(changes: readonly Change[], visit: (delta: SubjectDelta) => void): WhatIfSummary {
     return this.withChanges(changes, (after, affected, changedEdges) => {
-      const deltas: (SubjectDelta | undefined)[] = [];
+      const subjects: { id: string; type: string }[] = [];
       for (const id of affected.sources()) {
         const g = after.hasObject(id) ? after : this.base.hasObject(id) ? this.base : undefined;
         const type = g?.object(id).type;
-        if (type === undefined || !isBindingSubject(type)) continue;
-        deltas.push(subjectDelta(this.base, after, id, affected.targetsFor(id, type), changedEdges));
+        if (type !== undefined && isBindingSubject(type)) subjects.push({ id, type });
       }
-      return collectDeltas(deltas, deltas.length);
+      subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      let differing = 0;
+      let gained = 0;
+      let lost = 0;
+      let changed = 0;
+      for (const { id, type } of subjects) {
+        const delta = subjectDelta(this.base, after, id, affected.targetsFor(id, type), changedEdges);
+        if (!delta) continue;
+        differing += 1;
+        gained += delta.gained.length;
+        lost += delta.lost.length;
+        changed += delta.changed.length;
+        visit(delta);
+      }
+      return { recomputed: subjects.length, subjects: differing, totals: { gained, lost, changed } };
     });
   }
 
@@ -255,6 +295,11 @@ export class WhatIfSession {
 /** One what-if on its own (clones the graph; use a WhatIfSession for many). */
 export function whatIf(g: AccessGraph, changes: readonly Change[]): WhatIfResult {
   return new WhatIfSession(g).evaluate(changes);
+}
+
+/** One what-if on its own, each subject's delta handed to `visit` as it is computed (see WhatIfSession.evaluateEach). */
+export function whatIfEach(g: AccessGraph, changes: readonly Change[], visit: (delta: SubjectDelta) => void): WhatIfSummary {
+  return new WhatIfSession(g).evaluateEach(changes, visit);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AccessPath, Binding, NamedRef } from '../analysis/bindings.ts';
 import { describePath } from '../analysis/revoke.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { CliIo } from './command.ts';
+import { writeJsonDocument } from './json-out.ts';
 
 /** `user:jdoe`, `user_group:"All Staff"`. */
 export function ref(o: NamedRef): string {
@@ -37,7 +38,8 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 
 /** Pretty JSON, one trailing newline. */
 export function writeJson(io: CliIo, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  // In pieces: a large tenant's findings or drift exceed the longest string V8 can build.
+  writeJsonDocument(io.stdout, value);
 }
 
 /** A binding in one line: `user:ann → system:web-01 (direct/indirect, 3 paths)`. */

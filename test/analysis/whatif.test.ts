@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
-import { WhatIfSession, whatIf } from '../../src/analysis/whatif.ts';
+import { WhatIfSession, whatIf, whatIfEach, type SubjectDelta } from '../../src/analysis/whatif.ts';
 import { resolveChanges } from '../../src/analysis/change-spec.ts';
 import { hopEdge } from '../../src/analysis/edges.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
@@ -58,6 +58,26 @@ describe('what-if on the hand-built tenant', () => {
     expect(() => resolveChanges(g, [{ op: 'remove-object', object: 'user:ann' }, { op: 'remove', edge: 'user_group:Engineering>user:ann' }])).toThrow(
       /Change 2 \(remove\): No user named "ann"/,
     );
+  });
+
+  it('hands each subject over as it is computed, in id order, then the totals; the copy is undone even when the visitor throws', () => {
+    const t = acme();
+    const g = AccessGraph.fromTenant(t.tenant);
+    const seen: SubjectDelta[] = [];
+    const summary = whatIfEach(g, [{ op: 'remove-object', id: t.eng.id }], (d) => seen.push(d));
+    const whole = whatIf(g, [{ op: 'remove-object', id: t.eng.id }]);
+    expect(seen.map((d) => d.subject.name).sort()).toEqual(['ann', 'jdoe']);
+    const ids = seen.map((d) => d.subject.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(seen).toEqual(whole.subjects);
+    expect(summary).toEqual({ recomputed: whole.recomputed, subjects: 2, totals: { gained: 0, lost: 7, changed: 1 } });
+    const session = new WhatIfSession(g);
+    expect(() =>
+      session.evaluateEach([{ op: 'remove-object', id: t.eng.id }], () => {
+        throw new Error('reader gave up');
+      }),
+    ).toThrow('reader gave up');
+    expect(session.withChanges([], (copy) => copy.toTenant())).toEqual(g.toTenant());
   });
 
   it('leaves the copy as it was when a change fails half-way', () => {

@@ -12,6 +12,7 @@ import { JcGraphError, QueryError, UsageError } from '../../errors.ts';
 import { answer, type AccessGraph } from '../../graph/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
+import { writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 
 const HELP = `Usage: jcgraph traverse <api-path>… (--snapshot FILE | --sim PRESET[:SEED])
@@ -90,7 +91,7 @@ export const traverseCommand: Command = {
     if (paths.length === 1 && !fromStdin) {
       const result = answerOne(graph, paths[0] as string);
       if (!result.ok) throw result.error;
-      io.stdout.write(`${JSON.stringify(result.value, null, 2)}\n`);
+      writeJson(io, result.value);
       return 0;
     }
     const unique = [...new Set(paths)];

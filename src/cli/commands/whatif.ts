@@ -2,12 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkChangeSpec, resolveChanges, type ChangeSpec } from '../../analysis/change-spec.ts';
-import { whatIf, type SubjectDelta } from '../../analysis/whatif.ts';
+import { whatIfEach, type SubjectDelta } from '../../analysis/whatif.ts';
 import { UsageError } from '../../errors.ts';
 import type { JsonValue } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, plural, ref, writeJson } from '../format.ts';
+import { capped, plural, ref } from '../format.ts';
+import { writeJsonWithStreamedArray } from '../json-out.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { EDGE_SPEC_HELP, parseLimit } from './revoke.ts';
 
@@ -40,7 +41,10 @@ ${SOURCE_HELP}
                          {"op": "add-object", "type": "system", "name": "web-99"}   (then name it as system:web-99)
                        The flags follow in this order: --remove-object, --remove, --add.
   --limit N            Lines per subject (default 20; --json has them all).
-  --json               Print the result as JSON.
+  --json               Print the result as JSON: {changes, subjects, recomputed, totals}.
+
+Each subject is printed as soon as it is computed, and the totals last, so that even a change as wide
+as removing the largest group streams out in bounded memory.
 
 ${EDGE_SPEC_HELP}
 
@@ -93,17 +97,21 @@ export const whatifCommand: Command = {
     if (specs.length === 0) throw new UsageError('jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)');
     const { graph } = await loadGraph('whatif', values, io);
     const changes = resolveChanges(graph, specs);
-    const result = whatIf(graph, changes);
+    // Each subject's delta is written as it is computed and then dropped (whatIfEach), so the totals come
+    // after the subjects: a change as wide as removing "All Staff" stays within memory.
     if (values.json) {
-      writeJson(io, { changes, ...result });
+      writeJsonWithStreamedArray<SubjectDelta>(io.stdout, { changes }, 'subjects', (emit) => {
+        const { recomputed, totals } = whatIfEach(graph, changes, emit);
+        return { recomputed, totals };
+      });
       return 0;
     }
-    let out = `What if (${plural(specs.length, 'change')}, on an in-memory copy; nothing is sent):\n`;
-    specs.forEach((s, i) => (out += `  ${i + 1}. ${s.op} ${'edge' in s ? s.edge : 'object' in s ? s.object : `${s.type}:${s.name}`}\n`));
-    const { gained, lost, changed } = result.totals;
-    out += `${plural(result.subjects.length, 'subject')} affected: ${gained} bindings gained, ${lost} lost, ${changed} kept with other paths or attributes (${result.recomputed} subjects recomputed).\n`;
-    for (const d of result.subjects) out += deltaText(d, limit);
-    io.stdout.write(out);
+    let head = `What if (${plural(specs.length, 'change')}, on an in-memory copy; nothing is sent):\n`;
+    specs.forEach((s, i) => (head += `  ${i + 1}. ${s.op} ${'edge' in s ? s.edge : 'object' in s ? s.object : `${s.type}:${s.name}`}\n`));
+    io.stdout.write(head);
+    const summary = whatIfEach(graph, changes, (d) => io.stdout.write(deltaText(d, limit)));
+    const { gained, lost, changed } = summary.totals;
+    io.stdout.write(`${plural(summary.subjects, 'subject')} affected: ${gained} bindings gained, ${lost} lost, ${changed} kept with other paths or attributes (${summary.recomputed} subjects recomputed).\n`);
     return 0;
   },
 };

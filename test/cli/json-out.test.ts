@@ -1,0 +1,78 @@
+/** JSON written in pieces: byte for byte what JSON.stringify(…, null, 2) writes for the whole document. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { writeJsonDocument, writeJsonWithStreamedArray } from '../../src/cli/json-out.ts';
+
+function memorySink(): { write(chunk: string): void; chunks: string[] } {
+  const chunks: string[] = [];
+  return { chunks, write: (chunk: string) => void chunks.push(chunk) };
+}
+
+// Integer-like keys are left out of the streamed array's head and tail: a JS object lists them first
+// whatever the order they were set in, so the reference document could not be built in head, array,
+// tail order with them. writeJsonDocument itself is tested with any keys.
+const plainKey = fc.string({ minLength: 1, maxLength: 6 }).filter((k) => k !== '__proto__' && !/^(0|[1-9]\d*)$/.test(k));
+const fields = fc.dictionary(plainKey, fc.option(fc.jsonValue({ maxDepth: 3 }), { nil: undefined }), { maxKeys: 4 });
+
+/** JSON values, with undefined inside objects and arrays (left out, and written as null) and deep nesting. */
+const valueWithHoles = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.constant(undefined),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+describe('writeJsonDocument', () => {
+  it('writes exactly JSON.stringify(value, null, 2) and a newline, for any JSON value at any depth', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 8 }), valueWithHoles.filter((v) => v !== undefined)), (value) => {
+        const sink = memorySink();
+        writeJsonDocument(sink, value);
+        expect(sink.chunks.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes a document larger than one chunk in several writes, and one with toJSON as JSON.stringify does', () => {
+    const big = { bindings: Array.from({ length: 30_000 }, (_, i) => ({ id: `b${i}`, paths: [[{ to: { id: `t${i}` } }]] })), at: new Date(0) };
+    const sink = memorySink();
+    writeJsonDocument(sink, big);
+    expect(sink.chunks.length).toBeGreaterThan(1);
+    expect(sink.chunks.join('')).toBe(`${JSON.stringify(big, null, 2)}\n`);
+    expect(() => writeJsonDocument(memorySink(), undefined)).toThrow(TypeError);
+  });
+});
+
+describe('writeJsonWithStreamedArray', () => {
+  it('writes exactly what JSON.stringify(document, null, 2) writes', () => {
+    fc.assert(
+      fc.property(fields, fc.array(valueWithHoles, { maxLength: 5 }), fields, (head, items, tail) => {
+        const arrayKey = 'items\u2028"';
+        const h = Object.fromEntries(Object.entries(head).filter(([k]) => k !== arrayKey));
+        const t = Object.fromEntries(Object.entries(tail).filter(([k]) => k !== arrayKey && !(k in h)));
+        const sink = memorySink();
+        writeJsonWithStreamedArray<unknown>(sink, h, arrayKey, (emit) => {
+          for (const item of items) emit(item);
+          return t;
+        });
+        expect(sink.chunks.join('')).toBe(`${JSON.stringify({ ...h, [arrayKey]: items, ...t }, null, 2)}\n`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes items out while they are still being produced, not all at the end', () => {
+    const sink = memorySink();
+    let writtenBeforeTheEnd = 0;
+    writeJsonWithStreamedArray<string>(sink, {}, 'lines', (emit) => {
+      for (let i = 0; i < 5_000; i++) emit('x'.repeat(1_000));
+      writtenBeforeTheEnd = sink.chunks.join('').length;
+      return { count: 5_000 };
+    });
+    expect(writtenBeforeTheEnd).toBeGreaterThan(4_000_000);
+  });
+});
