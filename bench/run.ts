@@ -238,7 +238,7 @@ const absoluteRows: Row[] = [
   ['allSimplePaths vs engine, per query', (r) => (t(r) ? `${ms(t(r)!.allSimplePaths.allSimplePathsMsPerQuery)} vs ${ms(t(r)!.allSimplePaths.engineMsPerQuery, 2)}` : '–')],
   ['  sample', (r) => (t(r) ? `${t(r)!.allSimplePaths.sampleUsers} users, ${n(t(r)!.allSimplePaths.pairsMeasured)} pairs run${t(r)!.allSimplePaths.extrapolated ? ', extrapolated' : ''}; ${t(r)!.allSimplePaths.samePaths ? 'same paths' : 'PATHS DIFFER'}` : '–')],
   ['what-if p50 vs full recompute', (r) => (w(r) ? `${ms(w(r)!.incremental.overall.p50Ms, 2)} vs ${ms(w(r)!.fullRecomputeMs)}` : '–')],
-  ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export', 'inventory'].map(
+  ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'whatif, largest group removed', 'diff', 'findings', 'report', 'export', 'inventory'].map(
     (name): Row => [`command ${name}${ownProcess(name) ? ' (own process)' : ''}`, (r) => cmd(r, name)],
   ),
   ['peak RSS: fetch client', (r) => mib(f(r)?.fetch.clientPeakRssMiB)],

@@ -19,7 +19,7 @@ import { drift } from '../src/analysis/drift.ts';
 import { hopEdge } from '../src/analysis/edges.ts';
 import { findings } from '../src/analysis/findings.ts';
 import { planOffboard, planRevoke } from '../src/analysis/revoke.ts';
-import { whatIf } from '../src/analysis/whatif.ts';
+import { whatIf, whatIfEach } from '../src/analysis/whatif.ts';
 import { why } from '../src/analysis/why.ts';
 import { AccessGraph, inventoryBindings, traverse } from '../src/graph/index.ts';
 import { TRAVERSAL_ENDPOINTS, findEndpoint, type GraphObjectWithPaths, type TenantData } from '../src/model/index.ts';
@@ -71,6 +71,17 @@ function pickSubject(g: AccessGraph): { user: string; answer: GraphObjectWithPat
   return fallback;
 }
 
+/** The user group with the most members. */
+function largestUserGroup(g: AccessGraph): string {
+  let best: { id: string; members: number } | undefined;
+  for (const o of g.objects('user_group')) {
+    const members = g.edgesOf(o.id).filter((e) => e.kind === 'membership' && e.from.id === o.id).length;
+    if (!best || members > best.members) best = { id: o.id, members };
+  }
+  if (!best) throw new Error('scale bench: the tenant has no user group');
+  return best.id;
+}
+
 async function fileBytes(paths: readonly string[]): Promise<number> {
   let total = 0;
   for (const p of paths) total += (await stat(p)).size;
@@ -104,7 +115,7 @@ async function runReport(snapshotPath: string, out: string): Promise<string> {
   return `${await fileBytes((await writeReport(g, { format: 'html', out: join(out, 'review.html') })).files)} bytes of HTML`;
 }
 
-/** The export command on its own: load, write GraphML (the whole document is built in memory first). */
+/** The export command on its own: load, write GraphML (streamed to the file as it is produced). */
 async function runExport(snapshotPath: string, out: string): Promise<string> {
   const tenant = (await loadSnapshot(snapshotPath)).tenant;
   return `${await fileBytes(await writeExport(tenant, 'graphml', join(out, 'graph.graphml')))} bytes of GraphML`;
@@ -162,6 +173,13 @@ export async function runScale(snapshotPath: string): Promise<ScaleFigures> {
     await run('revoke', () => `${planRevoke(g, user, system.id).steps.length} steps`);
     await run('offboard', () => `${planOffboard(g, user).steps.length} steps`);
     await run('whatif', () => `${whatIf(g, [{ op: 'remove-edge', edge }]).subjects.length} subjects changed`);
+    // The widest what-if there is: the user group with the most members removed, every subject streamed.
+    const largest = largestUserGroup(g);
+    await run('whatif, largest group removed', () => {
+      let lost = 0;
+      const summary = whatIfEach(g, [{ op: 'remove-object', id: largest }], (d) => (lost += d.lost.length));
+      return `${summary.subjects} subjects lose ${lost} bindings`;
+    });
     await run('findings', () => `${findings(g).totals.bindings} bindings reviewed`);
     const inventory = wholeInventory(g);
     commands.push({ command: 'inventory', ms: inventory.ms, output: `${inventory.paths} paths`, peakRssMiB: peakRssMiB() });
