@@ -40,20 +40,23 @@ interface PresetPlan {
    * machine and collects lazily, so peak RSS would measure that laziness rather than what the work needs.
    */
   readonly heapMiB?: number;
-  /** A larger bound for the what-if bench, whose full recompute holds every binding's signature at once. */
-  readonly whatifHeapMiB?: number;
+  /**
+   * Whether bench/whatif.ts runs. Its yardstick, a full recompute, digests every binding twice: about
+   * 25 µs a binding, so some 40 minutes for xl's 48 million; its target is on large.
+   */
+  readonly whatifBench: boolean;
 }
 
 /**
- * xl keeps the run in minutes: a smaller verify sample, fewer what-if samples, one full recompute, and
- * no second (in-process) fetch from bench/fetch.ts. allSimplePaths runs within bench/traversal.ts's time
+ * xl keeps the run in minutes: a smaller verify sample, no what-if bench (the commands' what-ifs, the
+ * widest included, are timed by the scale phase), and no second (in-process) fetch from bench/fetch.ts. allSimplePaths runs within bench/traversal.ts's time
  * budget (it extrapolates per-query time from the pairs it ran, and says so).
  */
 const PLANS: Record<PresetName, PresetPlan> = {
-  tiny: { rate: 50, verifySample: 10, aspSample: 12, whatifSamples: 10, fullRuns: 3, fetchBench: true },
-  small: { rate: 50, verifySample: 10, aspSample: 20, whatifSamples: 30, fullRuns: 3, fetchBench: true },
-  large: { rate: 200, verifySample: 10, aspSample: 5, whatifSamples: 30, fullRuns: 2, fetchBench: true },
-  xl: { rate: 300, verifySample: 5, aspSample: 5, whatifSamples: 10, fullRuns: 1, fetchBench: false, heapMiB: 1536, whatifHeapMiB: 8192 },
+  tiny: { rate: 50, verifySample: 10, aspSample: 12, whatifSamples: 10, fullRuns: 3, fetchBench: true, whatifBench: true },
+  small: { rate: 50, verifySample: 10, aspSample: 20, whatifSamples: 30, fullRuns: 3, fetchBench: true, whatifBench: true },
+  large: { rate: 200, verifySample: 10, aspSample: 5, whatifSamples: 30, fullRuns: 2, fetchBench: true, whatifBench: true },
+  xl: { rate: 300, verifySample: 5, aspSample: 5, whatifSamples: 10, fullRuns: 1, fetchBench: false, whatifBench: false, heapMiB: 1536 },
 };
 
 const SEED = 1;
@@ -161,7 +164,7 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   }
   await rm(snapshot, { force: true });
   phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
-  phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, plan.whatifHeapMiB ?? heap);
+  if (plan.whatifBench) phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
   if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base, heap);
   return {
     date: new Date().toISOString(),
