@@ -8,10 +8,24 @@
 import { joinChunks } from '../stream.ts';
 import { columnsOf, xmlSafe, type ExportInput, type PropertyColumn, type Properties } from './properties.ts';
 
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/**
+ * Markup characters, and the line ends a parser would otherwise rewrite to \n (\r always; NEL, LS and PS
+ * in XML 1.1 and in parsers that follow it), written as references so that every text reads back exactly.
+ */
+const XML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#xD;',
+  '\u0085': '&#x85;',
+  '\u2028': '&#x2028;',
+  '\u2029': '&#x2029;',
+};
 
 export function escapeXml(text: string): string {
-  return xmlSafe(text).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] as string);
+  return xmlSafe(text).replace(/[&<>"'\r\u0085\u2028\u2029]/g, (c) => XML_ESCAPES[c] as string);
 }
 
 function keyLines(columns: readonly PropertyColumn[], domain: 'node' | 'edge', prefix: string): string[] {
