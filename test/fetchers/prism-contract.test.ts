@@ -81,9 +81,25 @@ describe('fetchers against Prism mocks of the official specs', () => {
     expect(canonical(tenant) === canonical({ ...expected, orgId: '' })).toBe(true);
   }, 200_000);
 
-  it('fail loudly with a JcApiError naming the endpoint in strict mode', async () => {
-    const error = await fetchTenant(options()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(JcApiError);
-    expect((error as JcApiError).endpoint).toMatch(/^GET \//);
+  it('in strict mode, fail loudly with a JcApiError naming the endpoint, or return a consistent tenant', async () => {
+    // Prism's random data nearly always holds an anomaly (an edge to an object no list returned, a total
+    // that changes between pages), which strict mode must turn into a JcApiError. Now and then the random
+    // data holds none (one CI run in many): then the tenant must be whole, with no warning held back.
+    const outcome = await fetchTenant(options()).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (!outcome.ok) {
+      expect(outcome.error).toBeInstanceOf(JcApiError);
+      expect((outcome.error as JcApiError).endpoint).toMatch(/^GET \//);
+      return;
+    }
+    const { tenant, meta } = outcome.result;
+    expect(meta.warnings).toEqual([]);
+    const keys = new Set(tenant.objects.map((o) => `${o.type}:${o.id}`));
+    for (const e of tenant.edges) {
+      expect(keys.has(`${e.from.type}:${e.from.id}`)).toBe(true);
+      expect(keys.has(`${e.to.type}:${e.to.id}`)).toBe(true);
+    }
   });
 });
