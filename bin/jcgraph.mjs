@@ -1,7 +1,51 @@
 #!/usr/bin/env node
 // The jcgraph command: runs the TypeScript CLI through tsx, so `npx jcgraph` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// When a memory budget is known and the user set no heap bound, it first relaunches itself with one
+// (see heap-bound.mjs).
+import { spawn } from 'node:child_process';
+import { totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
+import { heapBoundMiB, RELAUNCHED_ENV } from './heap-bound.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+let bound;
+try {
+  bound = heapBoundMiB({
+    env: process.env,
+    execArgv: process.execArgv,
+    totalBytes: totalmem(),
+    constrainedBytes: typeof process.constrainedMemory === 'function' ? (process.constrainedMemory() ?? 0) : 0,
+    heapLimitBytes: getHeapStatistics().heap_size_limit,
+  });
+} catch (error) {
+  process.stderr.write(`jcgraph: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+
+if (bound !== undefined) {
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${bound}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [RELAUNCHED_ENV]: '1' },
+  });
+  // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on. The CLI
+  // takes a second SIGINT within a moment of the first as the same one.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, () => child.kill(signal));
+  child.on('error', (error) => {
+    process.stderr.write(`jcgraph: could not start with a heap bound of ${bound} MiB (${error.message}).\n`);
+    process.exitCode = 1;
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      for (const s of signals) process.removeAllListeners(s);
+      process.kill(process.pid, signal); // end the way the command ended
+    } else {
+      process.exitCode = code ?? 1;
+    }
+  });
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../src/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+}

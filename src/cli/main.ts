@@ -19,14 +19,23 @@ export function globalHelp(commands: readonly Command[] = COMMANDS): string {
     'Every command takes --json for machine-readable output and --help.',
     'Exit codes: 0 success, 1 failure, 2 usage error.',
     'The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY), never from a flag.',
+    'Memory: in a container, jcgraph bounds its heap at three quarters of the container\'s limit; set',
+    'JCGRAPH_MEMORY_MIB to give it a budget yourself, or NODE_OPTIONS=--max-old-space-size=N to choose.',
     '',
   ].join('\n');
 }
 
 function processIo(): CliIo {
   const controller = new AbortController();
+  let firstAt = 0;
   const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
+    // A second Ctrl-C forces the exit; one that follows the first within a moment is the same press
+    // delivered twice (by the terminal and by bin/jcgraph.mjs passing it on to a relaunched process).
+    if (controller.signal.aborted) {
+      if (Date.now() - firstAt > 300) process.exit(130);
+      return;
+    }
+    firstAt = Date.now();
     controller.abort(new CancelledError('cancelled by Ctrl-C'));
   };
   process.on('SIGINT', onSigint);
