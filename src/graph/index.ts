@@ -24,6 +24,6 @@ export { inventory, inventoryBindings, type Binding, type InventoryOptions } fro
 export { affectedSources } from './affected.ts';
 export { defaultCompile, compileWithRule, AttributeCompiler, type CompileFn, type CompileContext, type CompileHop } from './compile.ts';
 export { SourceBindings, PathEnumerator } from './enumerate.ts';
-export { bindingAnswer, bindingsAnswer, pathHops } from './shape.ts';
+export { bindingAnswer, bindingsAnswer, compileFromIndex, pathHops } from './shape.ts';
 export { compilePlan, resolveQuery, type TraversalQuery, type CustomQuery, type TraversalPlan } from './plan.ts';
 export { CompiledIndex, UP, DOWN, ASSOC, MEMBERSHIP_EDGE, ASSOCIATION_EDGE, type Relation } from './compiled-index.ts';

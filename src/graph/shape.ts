@@ -2,7 +2,7 @@
  * From integer bindings to the live API's shapes: GraphObjectWithPaths with hops
  * `{to: {id, type, attributes: null}, attributes}`, compiledAttributes, and command fields.
  */
-import { COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, type GraphConnection, type GraphObjectWithPaths, type JsonObject, type Step } from '../model/index.ts';
+import { COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, type CompileRule, type GraphConnection, type GraphObjectWithPaths, type JsonObject, type Step } from '../model/index.ts';
 import type { AccessGraph } from './access-graph.ts';
 import { AttributeCompiler, defaultCompile, type CompileFn, type CompileHop } from './compile.ts';
 import { ASSOCIATION_EDGE, type CompiledIndex } from './compiled-index.ts';
@@ -24,11 +24,14 @@ export function pathHops(b: SourceBindings, p: number): GraphConnection[] {
   return hops;
 }
 
-/** DEFAULT_COMPILE_RULE straight from the integer paths (no context objects): the inventory's fast path. */
-function compileDefaultFromIndex(b: SourceBindings, i: number): JsonObject | undefined {
+/**
+ * A compile rule applied straight to binding i's integer paths (no context objects): the inventory's
+ * fast path for the default rule, and the review's sudo column.
+ */
+export function compileFromIndex(rule: CompileRule, b: SourceBindings, i: number): JsonObject | undefined {
   const ix = b.index;
   const target = b.targets[i]!;
-  const c = new AttributeCompiler(DEFAULT_COMPILE_RULE, ix.typeOf(b.source), ix.typeOf(target));
+  const c = new AttributeCompiler(rule, ix.typeOf(b.source), ix.typeOf(target));
   const userGroup = ix.knownTypeCode('user_group');
   const associations = c.wantsAssociations;
   if (ix.nodeType[b.source] === userGroup) c.addUserGroup(ix.ids[b.source]!, ix.records[b.source]!);
@@ -85,7 +88,7 @@ export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, opti
   const paths: GraphConnection[][] = [];
   for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) paths.push(pathHops(b, p));
   const compile = options.compile;
-  const compiled = compile === undefined || compile === defaultCompile ? compileDefaultFromIndex(b, i) : compileWithContext(g, b, i, compile);
+  const compiled = compile === undefined || compile === defaultCompile ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i) : compileWithContext(g, b, i, compile);
   const out: GraphObjectWithPaths = { id: ix.ids[target]!, type: ix.typeOf(target), paths };
   if (compiled !== undefined && compiled !== null) out.compiledAttributes = compiled;
   if (options.withCommandFields) {

@@ -229,8 +229,8 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
   let usersWithAccess = 0;
   let paths = 0;
   let sudoBindings = 0;
-  const { isGroup, index } = rows;
-  const nodeType = index.nodeType;
+  const { isGroup } = rows;
+  const nodeType = ix.nodeType;
   for (const b of inventoryBindings(g, 'user', USER_TARGETS)) {
     const user = b.source;
     if (b.size > 0) usersWithAccess++;

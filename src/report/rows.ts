@@ -11,8 +11,8 @@
 import { bindingLabel, DEFAULT_COMPILE_RULE, isGroupType, type BindingLabel, type CompileRule, type JsonObject } from '../model/index.ts';
 import {
   AttributeCompiler,
-  ASSOCIATION_EDGE,
   bindingsOf,
+  compileFromIndex,
   inventoryBindings,
   MEMBERSHIP_EDGE,
   traversalTargetsOf,
@@ -138,9 +138,9 @@ export class RowFactory {
   }
 
   /**
-   * The compiled sudo of binding i of b under the default rule, as a table word. The same walk as the
-   * graph's own integer fast path (src/graph/shape.ts), which is private and compiles every group
-   * attribute too; the review needs only sudo, for every binding of the tenant.
+   * The compiled sudo of binding i of b under the default rule, as a table word: the graph's integer
+   * fast path (compileFromIndex) with a rule that leaves out the group attributes, which the review does
+   * not need for every binding of the tenant; pairs of types that carry no sudo are skipped outright.
    */
   sudo(b: SourceBindings, i: number): SudoLevel {
     const ix = this.index;
@@ -152,21 +152,7 @@ export class RowFactory {
       this.sudoPairs.set(pair, active);
     }
     if (!active) return '';
-    const c = new AttributeCompiler(SUDO_RULE, ix.typeOf(b.source), ix.typeOf(target));
-    const userGroup = this.userGroupCode;
-    if (ix.nodeType[b.source] === userGroup) c.addUserGroup(ix.ids[b.source]!, ix.records[b.source]!);
-    for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
-      for (let h = b.hopStart[p]!, he = b.hopStart[p + 1]!; h < he; h++) {
-        const n = b.hopNodes[h]!;
-        if (ix.nodeType[n] === userGroup) c.addUserGroup(ix.ids[n]!, ix.records[n]!);
-        const e = b.hopEdges[h]!;
-        if (ix.edgeKind[e] === ASSOCIATION_EDGE) {
-          const attributes = ix.edgeAttributes[e] ?? null;
-          if (attributes !== null) c.addAssociation(ix.typeOf(ix.edgeFrom[e]!), ix.typeOf(ix.edgeTo[e]!), attributes);
-        }
-      }
-    }
-    return sudoLevel(sudoOf(c.result()));
+    return sudoLevel(sudoOf(compileFromIndex(SUDO_RULE, b, i)));
   }
 
   /** Path p of b, from `first` (b's source) to the target. */
