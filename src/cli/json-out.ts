@@ -77,15 +77,27 @@ function writeValue(out: ChunkedWriter, value: unknown, depth: number): boolean 
     out.push(`\n${'  '.repeat(depth)}]`);
     return true;
   }
-  let written = 0;
-  for (const [key, item] of Object.entries(value)) {
+  // Array.isArray does not narrow a readonly array out of the union: what is left is the plain object.
+  const written = writeFields(out, value as Readonly<Record<string, unknown>>, depth, 0);
+  out.push(written === 0 ? '{}' : `\n${'  '.repeat(depth)}}`);
+  return true;
+}
+
+/**
+ * Writes the fields of an object at `depth` (each on its own line, `{` before the first of the object
+ * when `before` is 0, a comma before any other), leaving out those JSON.stringify leaves out. Returns
+ * the fields written so far in the object, `before` included.
+ */
+function writeFields(out: ChunkedWriter, record: Readonly<Record<string, unknown>>, depth: number, before: number): number {
+  const inner = `\n${'  '.repeat(depth + 1)}`;
+  let written = before;
+  for (const [key, item] of Object.entries(record)) {
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
     out.push(`${written === 0 ? '{' : ','}${inner}${JSON.stringify(key)}: `);
     writeValue(out, item, depth + 1);
     written += 1;
   }
-  out.push(written === 0 ? '{}' : `\n${'  '.repeat(depth)}}`);
-  return true;
+  return written;
 }
 
 /** Writes `JSON.stringify(value, null, 2)` and a newline to `sink`, in pieces. */
@@ -108,18 +120,9 @@ export function writeJsonWithStreamedArray<T>(
   produce: (emit: (item: T) => void) => Readonly<Record<string, unknown>>,
 ): void {
   const out = new ChunkedWriter(sink);
-  const fields = (record: Readonly<Record<string, unknown>>, first: boolean): boolean => {
-    for (const [k, v] of Object.entries(record)) {
-      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-      out.push(`${first ? '' : ','}\n  ${JSON.stringify(k)}: `);
-      writeValue(out, v, 1);
-      first = false;
-    }
-    return first;
-  };
-  out.push('{');
-  const empty = fields(head, true);
-  out.push(`${empty ? '' : ','}\n  ${JSON.stringify(key)}: [`);
+  // The head's fields, then the array as one more field, written here item by item, then the tail's.
+  const before = writeFields(out, head, 0, 0);
+  out.push(`${before === 0 ? '{' : ','}\n  ${JSON.stringify(key)}: [`);
   let items = 0;
   const tail = produce((item) => {
     out.push(items === 0 ? '\n    ' : ',\n    ');
@@ -127,7 +130,7 @@ export function writeJsonWithStreamedArray<T>(
     items += 1;
   });
   out.push(items === 0 ? ']' : '\n  ]');
-  fields(tail, false);
+  writeFields(out, tail, 0, before + 1);
   out.push('\n}\n');
   out.flush();
 }
