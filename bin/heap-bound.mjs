@@ -1,4 +1,4 @@
-// How much V8 heap the jcgraph command runs with. Plain JavaScript: the launcher decides before tsx loads.
+// How much V8 heap the jcgraph command runs with. Plain JavaScript: the launcher decides before the CLI loads.
 //
 // Node sizes its heap from the machine's memory or the container's limit: about half of a 2 GiB
 // container, too little for `diff` on a 100,000-user organization (it holds two), and on a large machine

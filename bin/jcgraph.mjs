@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The jcgraph command: runs the TypeScript CLI through tsx, so `npx jcgraph` works right after `npm ci`.
-// When a memory budget is known and the user set no heap bound, it first relaunches itself with one
+// The jcgraph command: runs the compiled CLI in dist/ (built by `npm run build`, which `npm ci` runs in a
+// checkout through the `prepare` script; the published package carries dist/). When a memory budget is known and the user set no heap bound, it first relaunches itself with one
 // (see heap-bound.mjs).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
@@ -44,8 +45,11 @@ if (bound !== undefined) {
     }
   });
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { main } = await import('../src/cli/main.ts');
+  const entry = new URL('../dist/cli/main.js', import.meta.url);
+  if (!existsSync(entry)) {
+    process.stderr.write(`jcgraph: the compiled CLI is missing (${fileURLToPath(entry)}): run \`npm run build\` in the jcgraph checkout.\n`);
+    process.exit(1);
+  }
+  const { main } = await import(entry.href);
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,5 +1,6 @@
 /**
- * Once per test run: one simulator (tiny preset, seed 1), Prism proxies validating the v2 and v1 specs in
+ * Once per test run: an incremental build of dist/ (so that tests which run the real `jcgraph` command
+ * run the code under test), the Chromium for browser tests, one simulator (tiny preset, seed 1), Prism proxies validating the v2 and v1 specs in
  * front of it, and dynamic Prism mocks of the v2 and v1 specs. Tests read their URLs and the simulator's key
  * with `inject(…)`. The Prisms load in the background (tens of seconds) so that test files that do not
  * need them are not held up; a test that does calls `waitForPrism(inject('prismStatusFile'), name)`.
@@ -8,9 +9,11 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { build } from '../scripts/build.mjs';
 import { startSimulator } from '../src/simulator/index.ts';
 import { startPrism, type PrismProcess, type PrismStatus } from './helpers/prism.ts';
 import { V1_SPEC_PATH, V2_SPEC_PATH } from './helpers/spec.ts';
+import { resolveChromium } from './helpers/chromium.ts';
 
 export const GLOBAL_SIM = { preset: 'tiny', seed: 1 } as const;
 
@@ -32,10 +35,14 @@ declare module 'vitest' {
     prismV1MockUrl: string;
     /** JSON PrismStatus file: 'starting' | 'ready' | {failed} per name (prismV2Proxy, prismV1Proxy, prismV2Mock, prismV1Mock). */
     prismStatusFile: string;
+    /** The Chromium binary for browser tests (test/helpers/browser.ts). */
+    chromiumPath: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  build({ clean: false });
+  project.provide('chromiumPath', await resolveChromium());
   const sim = await startSimulator({ preset: GLOBAL_SIM.preset, seed: GLOBAL_SIM.seed });
   const dir = await mkdtemp(join(tmpdir(), 'jcgraph-prism-'));
   const statusFile = join(dir, 'status.json');

@@ -1,33 +1,30 @@
 /**
- * Opens the HTML report in headless Chromium (Debian's chromium, driven by playwright-core; .ci/run
- * installs it): no console errors, no request leaves the page, tables sort and filter, the path
+ * Opens the HTML report in headless Chromium (the one from npm, test/helpers/browser.ts, driven by
+ * playwright-core): no console errors, no request leaves the page, tables sort and filter, the path
  * pictures carry the right labels, hostile names stay text. Saves a screenshot to test/artifacts/.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { buildReview, renderHtml, type AccessReview, type BindingRow } from '../../src/report/index.ts';
 import { HOSTILE_GROUP, HOSTILE_USER, hostileTenant } from './fixture.ts';
+import { launchChromium, type LaunchedChromium } from '../helpers/browser.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 let dir: string;
+let browser: LaunchedChromium;
 let context: BrowserContext;
 const problems: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'jcgraph-html-'));
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1400, height: 1000 },
-  });
+  browser = await launchChromium({ viewport: { width: 1400, height: 1000 } });
+  context = browser.context;
   // Anything but the report file itself is a failure (and is never let through).
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -38,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await rm(dir, { recursive: true, force: true });
 });
 

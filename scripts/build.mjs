@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Builds the package: src → dist with tsc (tsconfig.build.json), then copies the files that the code
+// reads at run time beside the JavaScript that reads them.
+//
+//   node scripts/build.mjs          a clean build (what `npm run build`, `prepare` and `npm pack` run)
+//   node scripts/build.mjs --quick  an incremental build into the existing dist (the tests' global setup)
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Files under src/ that are read at run time (through import.meta.url), not compiled. */
+export const RUNTIME_ASSETS = ['report/html/report.css', 'report/html/report.js'];
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** tsc's record of the last build (tsconfig.build.json), kept out of dist/ so that it is not published. */
+const BUILD_INFO = join(root, 'node_modules', '.cache', 'jcgraph-build', 'tsbuildinfo');
+
+/** Builds dist/; throws with tsc's output when the compiler reports an error. */
+export function build({ clean = true } = {}) {
+  // Without dist/ the record would say that nothing needs emitting: an incremental build starts clean.
+  if (clean || !existsSync(join(root, 'dist', 'index.js'))) {
+    rmSync(join(root, 'dist'), { recursive: true, force: true });
+    rmSync(BUILD_INFO, { force: true });
+  }
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`tsc failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  for (const asset of RUNTIME_ASSETS) {
+    const to = join(root, 'dist', asset);
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(join(root, 'src', asset), to);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    build({ clean: !process.argv.includes('--quick') });
+  } catch (error) {
+    process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
