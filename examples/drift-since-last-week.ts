@@ -6,7 +6,7 @@
  *   node --import tsx examples/drift-since-last-week.ts   # simulates a week: fetch, two admin changes, fetch again
  */
 import { parseArgs } from 'node:util';
-import { drift, formatReference, loadSnapshot, membershipEdge, type TenantData } from '../src/index.ts';
+import { drift, formatReference, loadSnapshot, membershipEdge, type TenantData } from 'jcgraph';
 import { simulatedTenant } from './tenant.ts';
 
 const { values } = parseArgs({ options: { before: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' } } });

@@ -6,7 +6,7 @@
  *   node --import tsx examples/offboard-user.ts user:jdoe --snapshot acme.json
  */
 import { parseArgs } from 'node:util';
-import { AccessGraph, describePath, findings, formatOperation, formatReference, planOffboard, resolveObject } from '../src/index.ts';
+import { AccessGraph, describePath, findings, formatOperation, formatReference, planOffboard, resolveObject } from 'jcgraph';
 import { TENANT_OPTIONS, openTenant } from './tenant.ts';
 
 const { values, positionals } = parseArgs({ options: TENANT_OPTIONS, allowPositionals: true });

@@ -6,7 +6,7 @@
  *   node --import tsx examples/sudo-anywhere.ts --snapshot acme.json  # a snapshot from jcgraph fetch
  */
 import { parseArgs } from 'node:util';
-import { AccessGraph, access, formatReference, sudoOf } from '../src/index.ts';
+import { AccessGraph, access, formatReference, sudoOf } from 'jcgraph';
 import { TENANT_OPTIONS, openTenant } from './tenant.ts';
 
 const { values } = parseArgs({ options: TENANT_OPTIONS });

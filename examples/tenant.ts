@@ -3,7 +3,7 @@
  * written by `jcgraph fetch`; otherwise a simulated organization is started on loopback and fetched
  * over HTTP, exactly as a real tenant would be (`--preset`, `--seed` pick it).
  */
-import { fetchTenant, loadSnapshot, startSimulator, type PresetName, type TenantData } from '../src/index.ts';
+import { fetchTenant, loadSnapshot, startSimulator, type PresetName, type TenantData } from 'jcgraph';
 
 export interface Opened {
   readonly tenant: TenantData;
