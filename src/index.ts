@@ -81,3 +81,6 @@ export {
   type Simulator,
   type SimulatorOptions,
 } from './simulator/index.ts';
+
+/** The snapshot as a service: the read-only API replica, analysis over HTTP and the explorer (jcgraph serve). */
+export { startServer, RequestError, type ServeOptions, type JcgraphServer } from './serve/index.ts';

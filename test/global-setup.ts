@@ -14,6 +14,7 @@ import { startSimulator } from '../src/simulator/index.ts';
 import { startPrism, type PrismProcess, type PrismStatus } from './helpers/prism.ts';
 import { V1_SPEC_PATH, V2_SPEC_PATH } from './helpers/spec.ts';
 import { resolveChromium } from './helpers/chromium.ts';
+import { startUpstreamSwitch } from './helpers/upstream-switch.ts';
 
 export const GLOBAL_SIM = { preset: 'tiny', seed: 1 } as const;
 
@@ -25,9 +26,12 @@ declare module 'vitest' {
     simApiKey: string;
     simPreset: 'tiny';
     simSeed: number;
-    /** Prism proxy validating against the v2 spec, upstream `${simBaseUrl}/api/v2` (v2 paths at its root). */
+    /**
+     * Prism proxy validating against the v2 spec, upstream `${simBaseUrl}/api/v2` (v2 paths at its root);
+     * a request with the UPSTREAM_HEADER of helpers/upstream-switch.ts goes to that server instead.
+     */
     prismV2ProxyUrl: string;
-    /** Prism proxy validating against the v1 spec, upstream `${simBaseUrl}/api` (v1 paths at its root). */
+    /** Prism proxy validating against the v1 spec, upstream `${simBaseUrl}/api` (v1 paths at its root); UPSTREAM_HEADER as above. */
     prismV1ProxyUrl: string;
     /** `prism mock -d` of the v2 spec (v2 paths at its root). */
     prismV2MockUrl: string;
@@ -44,11 +48,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   build({ clean: false });
   project.provide('chromiumPath', await resolveChromium());
   const sim = await startSimulator({ preset: GLOBAL_SIM.preset, seed: GLOBAL_SIM.seed });
+  const upstream = await startUpstreamSwitch(sim.baseUrl);
   const dir = await mkdtemp(join(tmpdir(), 'jcgraph-prism-'));
   const statusFile = join(dir, 'status.json');
   const processes: Record<string, PrismProcess> = {
-    prismV2Proxy: await startPrism({ mode: 'proxy', spec: V2_SPEC_PATH, upstream: `${sim.baseUrl}/api/v2` }),
-    prismV1Proxy: await startPrism({ mode: 'proxy', spec: V1_SPEC_PATH, upstream: `${sim.baseUrl}/api` }),
+    prismV2Proxy: await startPrism({ mode: 'proxy', spec: V2_SPEC_PATH, upstream: `${upstream.url}/api/v2` }),
+    prismV1Proxy: await startPrism({ mode: 'proxy', spec: V1_SPEC_PATH, upstream: `${upstream.url}/api` }),
     prismV2Mock: await startPrism({ mode: 'mock', spec: V2_SPEC_PATH, dynamic: true }),
     prismV1Mock: await startPrism({ mode: 'mock', spec: V1_SPEC_PATH, dynamic: true }),
   };
@@ -77,6 +82,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     await Promise.all(Object.values(processes).map((p) => p.stop()));
+    await upstream.close();
     await sim.close();
     await writes.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });

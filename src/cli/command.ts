@@ -26,3 +26,11 @@ export interface Command {
   /** Runs the command; returns the exit code (0 success, 1 failure, 2 usage). Throws JcGraphError subclasses. */
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
+
+/** Resolves when the signal is aborted (Ctrl-C): how the long-running commands (sim, serve) wait. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

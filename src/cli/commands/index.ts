@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
 import { fetchCommand } from './fetch.ts';
 import { simCommand } from './sim.ts';
+import { serveCommand } from './serve.ts';
 import { verifyCommand } from './verify.ts';
 import { whyCommand } from './why.ts';
 import { accessCommand } from './access.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   fetchCommand,
   simCommand,
+  serveCommand,
   verifyCommand,
   traverseCommand,
   whyCommand,

@@ -10,7 +10,7 @@ import {
   type FaultSettings, type Simulator,
 } from '../../simulator/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
-import type { CliIo, Command } from '../command.ts';
+import { untilAborted, type CliIo, type Command } from '../command.ts';
 
 const OPTIONS = {
   preset: { type: 'string' },
@@ -73,13 +73,6 @@ function tenantPaths(file: string, orgIds: readonly string[], cwd: string): stri
   if (orgIds.length === 1) return [resolve(cwd, file.replaceAll('{org}', orgIds[0] ?? ''))];
   if (!file.includes('{org}')) throw new UsageError('jcgraph sim: with --orgs above 1, --write-tenant must contain {org}');
   return orgIds.map((org) => resolve(cwd, file.replaceAll('{org}', org)));
-}
-
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,144 @@
+/**
+ * The jcgraph server: one node:http server, read-only, on loopback by default, with three faces:
+ *
+ * - `/api/…`: the JumpCloud API replica (./replica), GET only (anything else 405), `x-api-key` checked;
+ * - `/jcgraph/v1/…`: analysis over HTTP (./analysis.ts), with the key or the explorer's session cookie;
+ * - `/`: the explorer (./explorer), opened with a one-time token that it trades for the cookie.
+ *
+ * Requests whose `Host` is not the server's own are refused when it listens on loopback, so a web page
+ * elsewhere cannot reach it through a DNS name rebound to 127.0.0.1 (the browser would send that name).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../errors.ts';
+import type { AccessGraph } from '../graph/index.ts';
+import { Gate } from './auth.ts';
+import { apiError, Replica } from './replica/replica.ts';
+import { apiOf } from './replica/routes.ts';
+
+export interface ServeOptions {
+  /** The organization to serve. */
+  readonly graph: AccessGraph;
+  /** Address to listen on; default 127.0.0.1. Another than loopback needs `allowRemote` and a key. */
+  readonly host?: string;
+  /** Port; default 0, a free port. */
+  readonly port?: number;
+  /** The key clients send in `x-api-key`; default a fresh random key. `null`: no authentication (loopback only). */
+  readonly apiKey?: string | null;
+  /** Allow a `host` that is not loopback. */
+  readonly allowRemote?: boolean;
+  /** Where the organization came from (`snapshot acme.json`), shown by the explorer. */
+  readonly source?: string;
+}
+
+export interface JcgraphServer {
+  /** `http://127.0.0.1:PORT`: the console root; the v1 API at `${baseUrl}/api`, v2 at `${baseUrl}/api/v2`. */
+  readonly baseUrl: string;
+  /** The key to send in `x-api-key`; undefined without authentication. */
+  readonly apiKey: string | undefined;
+  /** A link that opens the explorer, with a fresh one-time token (plain `/` without authentication). */
+  explorerLink(): string;
+  close(): Promise<void>;
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** Checks the address options: ConfigError for a remote host without `allowRemote`, or remote without a key. */
+export function checkServeAddress(host: string, allowRemote: boolean, keyed: boolean): void {
+  if (isLoopbackHost(host)) return;
+  if (!allowRemote) throw new ConfigError(`Refusing to listen on ${host}: it is not a loopback address; add --allow-remote to serve other machines.`);
+  if (!keyed) throw new ConfigError(`Refusing to listen on ${host} without authentication: --no-auth is for loopback only.`);
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+function send(res: ServerResponse, reply: Reply, contentType = 'application/json; charset=utf-8'): void {
+  const body = Buffer.from(reply.body, 'utf8');
+  res.writeHead(reply.status, {
+    'content-type': contentType,
+    'content-length': String(body.length),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...reply.headers,
+  });
+  res.end(body);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function startServer(options: ServeOptions): Promise<JcgraphServer> {
+  const host = options.host ?? '127.0.0.1';
+  const apiKey = options.apiKey === null ? undefined : (options.apiKey ?? randomBytes(20).toString('hex'));
+  checkServeAddress(host, options.allowRemote === true, apiKey !== undefined);
+  const gate = new Gate(apiKey);
+  const replica = new Replica(options.graph);
+  let allowedHosts: ReadonlySet<string> | undefined;
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://jcgraph.invalid');
+    const path = url.pathname;
+    if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      return send(res, apiError(apiOf(path), 403, `Forbidden: this server answers requests for ${[...allowedHosts][0]} only, not for host "${req.headers.host ?? ''}".`));
+    }
+    if (path === '/api' || path.startsWith('/api/')) {
+      const api = apiOf(path);
+      if (req.method !== 'GET') {
+        return send(res, apiError(api, 405, `Method ${req.method ?? '?'} is not allowed: the replica is read-only and answers GET only.`, undefined, { allow: 'GET' }));
+      }
+      if (!gate.keyed(headerText(req.headers['x-api-key']))) {
+        return send(res, apiError(api, 401, 'Unauthorized: the x-api-key header is missing or does not match the key jcgraph serve printed.'));
+      }
+      return send(res, replica.get(path, url.searchParams, req.headers));
+    }
+    return send(res, { status: 404, body: JSON.stringify({ code: 404, message: `Not found: nothing is served at ${path}.` }), headers: {} });
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (res.headersSent) res.destroy();
+      else send(res, { status: 500, body: JSON.stringify({ code: 500, message: `Internal error: ${message}` }), headers: {} });
+    }
+  });
+  // Idle keep-alive sockets stay open a minute, so a client reusing one never races the server closing it.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const baseUrl = `http://${shown}:${port}`;
+  if (isLoopbackHost(host)) {
+    allowedHosts = new Set([`${shown}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
+  }
+
+  return {
+    baseUrl,
+    apiKey,
+    explorerLink: () => (gate.open ? `${baseUrl}/` : `${baseUrl}/?token=${gate.mintToken()}`),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
