@@ -1,22 +1,25 @@
 /**
- * Once per test run: an incremental build of dist/ (so that tests which run the real `jcgraph` command
- * run the code under test), the Chromium for browser tests, one simulator (tiny preset, seed 1), Prism proxies validating the v2 and v1 specs in
- * front of it, and dynamic Prism mocks of the v2 and v1 specs. Tests read their URLs and the simulator's key
- * with `inject(…)`. The Prisms load in the background (tens of seconds) so that test files that do not
- * need them are not held up; a test that does calls `waitForPrism(inject('prismStatusFile'), name)`.
+ * Once per test run: an incremental build of dist/ when src/ changed since the last one (so that tests which run the real `jcgraph` command
+ * run the code under test), the Chromium for browser tests, one simulator (tiny preset, seed 1), and, on
+ * demand, Prism proxies validating the v2 and v1 specs in front of it and dynamic Prism mocks of the v2 and
+ * v1 specs. Tests read their URLs and the simulator's key with `inject(…)`. A Prism takes tens of seconds
+ * of CPU to load its spec, so each starts only when a test first calls
+ * `waitForPrism(inject('prismControlUrl'), name)`, which resolves once it listens at its injected URL.
  */
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { build } from '../scripts/build.mjs';
+import { buildIfStale } from '../scripts/build.mjs';
 import { startSimulator } from '../src/simulator/index.ts';
-import { startPrism, type PrismProcess, type PrismStatus } from './helpers/prism.ts';
+import { freePort, startPrism, type PrismProcess, type PrismSpec } from './helpers/prism.ts';
 import { V1_SPEC_PATH, V2_SPEC_PATH } from './helpers/spec.ts';
 import { resolveChromium } from './helpers/chromium.ts';
 import { startUpstreamSwitch } from './helpers/upstream-switch.ts';
 
 export const GLOBAL_SIM = { preset: 'tiny', seed: 1 } as const;
+
+const PRISM_NAMES = ['prismV2Proxy', 'prismV1Proxy', 'prismV2Mock', 'prismV1Mock'] as const;
+type PrismName = (typeof PRISM_NAMES)[number];
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,54 +40,69 @@ declare module 'vitest' {
     prismV2MockUrl: string;
     /** `prism mock -d` of the v1 spec (v1 paths at its root); it loads in a few seconds. */
     prismV1MockUrl: string;
-    /** JSON PrismStatus file: 'starting' | 'ready' | {failed} per name (prismV2Proxy, prismV1Proxy, prismV2Mock, prismV1Mock). */
-    prismStatusFile: string;
+    /** Where `waitForPrism(url, name)` asks for a Prism (prismV2Proxy, prismV1Proxy, prismV2Mock, prismV1Mock) to be started. */
+    prismControlUrl: string;
     /** The Chromium binary for browser tests (test/helpers/browser.ts). */
     chromiumPath: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  build({ clean: false });
+  buildIfStale();
   project.provide('chromiumPath', await resolveChromium());
   const sim = await startSimulator({ preset: GLOBAL_SIM.preset, seed: GLOBAL_SIM.seed });
   const upstream = await startUpstreamSwitch(sim.baseUrl);
-  const dir = await mkdtemp(join(tmpdir(), 'jcgraph-prism-'));
-  const statusFile = join(dir, 'status.json');
-  const processes: Record<string, PrismProcess> = {
-    prismV2Proxy: await startPrism({ mode: 'proxy', spec: V2_SPEC_PATH, upstream: `${upstream.url}/api/v2` }),
-    prismV1Proxy: await startPrism({ mode: 'proxy', spec: V1_SPEC_PATH, upstream: `${upstream.url}/api` }),
-    prismV2Mock: await startPrism({ mode: 'mock', spec: V2_SPEC_PATH, dynamic: true }),
-    prismV1Mock: await startPrism({ mode: 'mock', spec: V1_SPEC_PATH, dynamic: true }),
+  const specs: Record<PrismName, PrismSpec> = {
+    prismV2Proxy: { mode: 'proxy', spec: V2_SPEC_PATH, upstream: `${upstream.url}/api/v2` },
+    prismV1Proxy: { mode: 'proxy', spec: V1_SPEC_PATH, upstream: `${upstream.url}/api` },
+    prismV2Mock: { mode: 'mock', spec: V2_SPEC_PATH, dynamic: true },
+    prismV1Mock: { mode: 'mock', spec: V1_SPEC_PATH, dynamic: true },
   };
-  const status: PrismStatus = Object.fromEntries(Object.keys(processes).map((name) => [name, 'starting']));
-  let writes = writeFile(statusFile, JSON.stringify(status));
-  const report = (name: string, state: PrismStatus[string]): void => {
-    status[name] = state;
-    const text = JSON.stringify(status);
-    // Written aside then renamed, so a worker never reads half a file.
-    writes = writes.then(() => writeFile(`${statusFile}.tmp`, text)).then(() => rename(`${statusFile}.tmp`, statusFile));
+  // Ports are chosen now so that the URLs can be injected before any Prism runs.
+  const ports = {} as Record<PrismName, number>;
+  for (const name of PRISM_NAMES) ports[name] = await freePort();
+  const started = new Map<PrismName, Promise<PrismProcess>>();
+  const start = (name: PrismName): Promise<PrismProcess> => {
+    let p = started.get(name);
+    if (!p) {
+      p = startPrism(specs[name], ports[name]);
+      started.set(name, p);
+    }
+    return p;
   };
-  for (const [name, p] of Object.entries(processes)) {
-    p.ready.then(() => report(name, 'ready'), (e: Error) => report(name, { failed: e.message }));
-  }
-  await writes;
+
+  const control = createServer((req, res) => {
+    const name = decodeURIComponent((req.url ?? '/').slice(1)) as PrismName;
+    if (!PRISM_NAMES.includes(name)) {
+      res.writeHead(404).end(`no Prism named ${name}`);
+      return;
+    }
+    start(name)
+      .then((p) => p.ready)
+      .then(
+        () => res.writeHead(200).end('ready'),
+        (e: Error) => res.writeHead(500).end(e.message),
+      );
+  });
+  control.requestTimeout = 0;
+  await new Promise<void>((ok) => control.listen(0, '127.0.0.1', ok));
 
   project.provide('simBaseUrl', sim.baseUrl);
   project.provide('simApiKey', sim.apiKey);
   project.provide('simPreset', GLOBAL_SIM.preset);
   project.provide('simSeed', GLOBAL_SIM.seed);
-  project.provide('prismV2ProxyUrl', processes['prismV2Proxy']!.url);
-  project.provide('prismV1ProxyUrl', processes['prismV1Proxy']!.url);
-  project.provide('prismV2MockUrl', processes['prismV2Mock']!.url);
-  project.provide('prismV1MockUrl', processes['prismV1Mock']!.url);
-  project.provide('prismStatusFile', statusFile);
+  project.provide('prismV2ProxyUrl', `http://127.0.0.1:${ports.prismV2Proxy}`);
+  project.provide('prismV1ProxyUrl', `http://127.0.0.1:${ports.prismV1Proxy}`);
+  project.provide('prismV2MockUrl', `http://127.0.0.1:${ports.prismV2Mock}`);
+  project.provide('prismV1MockUrl', `http://127.0.0.1:${ports.prismV1Mock}`);
+  project.provide('prismControlUrl', `http://127.0.0.1:${(control.address() as AddressInfo).port}`);
 
   return async () => {
-    await Promise.all(Object.values(processes).map((p) => p.stop()));
+    control.closeAllConnections();
+    await new Promise((ok) => control.close(ok));
+    const processes = await Promise.allSettled(started.values());
+    await Promise.all(processes.map((p) => (p.status === 'fulfilled' ? p.value.stop() : undefined)));
     await upstream.close();
     await sim.close();
-    await writes.catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
   };
 }

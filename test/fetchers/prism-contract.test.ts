@@ -67,7 +67,7 @@ describe('fetchers against Prism mocks of the official specs', () => {
   });
 
   it('fetch the simulator through Prism proxies validating every request and answer against both specs', async () => {
-    const status = inject('prismStatusFile');
+    const status = inject('prismControlUrl');
     await Promise.all([waitForPrism(status, 'prismV1Proxy'), waitForPrism(status, 'prismV2Proxy')]);
     const { tenant, meta } = await fetchTenant({
       apiKey: inject('simApiKey'),

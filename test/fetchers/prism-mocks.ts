@@ -50,7 +50,7 @@ export interface PrismPair {
 }
 
 export async function startPrismPair(): Promise<PrismPair> {
-  const status = inject('prismStatusFile');
+  const status = inject('prismControlUrl');
   await Promise.all([waitForPrism(status, 'prismV1Mock'), waitForPrism(status, 'prismV2Mock')]);
   const log: Recorded[] = [];
   const [p1, p2] = await Promise.all([recordingProxy(inject('prismV1MockUrl'), log), recordingProxy(inject('prismV2MockUrl'), log)]);

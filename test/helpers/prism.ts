@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
@@ -49,10 +48,10 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts Prism at once; await `ready` before sending requests. */
-export async function startPrism(spec: PrismSpec): Promise<PrismProcess> {
+/** Starts Prism at once (on `port`, or a free one); await `ready` before sending requests. */
+export async function startPrism(spec: PrismSpec, port?: number): Promise<PrismProcess> {
   if (!existsSync(PRISM_BIN)) throw new Error(`Prism is not installed at ${PRISM_BIN}; run npm ci`);
-  const port = await freePort();
+  port ??= await freePort();
   const args =
     spec.mode === 'proxy'
       ? ['proxy', spec.spec, spec.upstream, '--errors', '-h', '127.0.0.1', '-p', String(port)]
@@ -95,25 +94,15 @@ export async function startPrism(spec: PrismSpec): Promise<PrismProcess> {
   };
 }
 
-/** Readiness of the processes started by the global setup, shared with the test workers through a file. */
-export type PrismStatus = Record<string, 'starting' | 'ready' | { failed: string }>;
-
-/** Waits until the global setup reports `name` ready; throws with Prism's log when it failed. */
-export async function waitForPrism(statusFile: string, name: string, timeoutMs = PRISM_START_TIMEOUT_MS): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    let status: PrismStatus = {};
-    try {
-      status = JSON.parse(await readFile(statusFile, 'utf8')) as PrismStatus;
-    } catch {
-      // not written yet
-    }
-    const state = status[name];
-    if (state === 'ready') return;
-    if (state && typeof state === 'object') throw new Error(`${name} failed to start: ${state.failed}`);
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
-    await new Promise((ok) => setTimeout(ok, 250));
-  }
+/**
+ * Asks the global setup's Prism service (test/global-setup.ts) for the Prism named `name`: it is started on
+ * the first request of the run (each takes tens of seconds of CPU to load its spec, so a run whose tests
+ * need none starts none), and this resolves once it listens at the URL injected for that name. Throws with
+ * Prism's log when it failed to start.
+ */
+export async function waitForPrism(controlUrl: string, name: string, timeoutMs = PRISM_START_TIMEOUT_MS): Promise<void> {
+  const response = await fetch(`${controlUrl}/${encodeURIComponent(name)}`, { signal: AbortSignal.timeout(timeoutMs + 10_000) });
+  if (!response.ok) throw new Error(`${name} failed to start: ${await response.text()}`);
 }
 
 /** One GET through a Prism proxy: its status, body and the spec violations Prism reported. */

@@ -20,8 +20,8 @@ let server: JcgraphServer;
 
 beforeAll(async () => {
   server = await startServer({ graph });
-  const statusFile = inject('prismStatusFile');
-  await Promise.all([waitForPrism(statusFile, 'prismV2Proxy'), waitForPrism(statusFile, 'prismV1Proxy')]);
+  const control = inject('prismControlUrl');
+  await Promise.all([waitForPrism(control, 'prismV2Proxy'), waitForPrism(control, 'prismV1Proxy')]);
 }, 180_000);
 
 afterAll(() => server?.close());

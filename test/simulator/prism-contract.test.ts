@@ -14,7 +14,7 @@ const tenant = generateTenant({ preset: inject('simPreset'), seed: inject('simSe
 const apiKey = inject('simApiKey');
 
 beforeAll(async () => {
-  const statusFile = inject('prismStatusFile');
+  const statusFile = inject('prismControlUrl');
   await Promise.all([waitForPrism(statusFile, 'prismV2Proxy'), waitForPrism(statusFile, 'prismV1Proxy')]);
 }, 180_000);
 
