@@ -84,3 +84,6 @@ export {
 
 /** The snapshot as a service: the read-only API replica, analysis over HTTP and the explorer (jcgraph serve). */
 export { startServer, RequestError, type ServeOptions, type JcgraphServer } from './serve/index.ts';
+
+/** The answer documents every face gives (the CLI's --json, /jcgraph/v1, the MCP tools), and the JSON writer. */
+export * from './documents/index.ts';

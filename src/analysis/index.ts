@@ -5,6 +5,7 @@
 export * from './bindings.ts';
 export * from './edges.ts';
 export * from './resolve.ts';
+export * from './search.ts';
 export * from './operations.ts';
 export * from './mincut.ts';
 export * from './why.ts';

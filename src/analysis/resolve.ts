@@ -80,7 +80,8 @@ export function formatReference(o: { type: string; name: string }): string {
   return /^[^\s"\\:>~]+$/.test(o.name) ? `${o.type}:${o.name}` : `${o.type}:${JSON.stringify(o.name)}`;
 }
 
-function namesOf(o: NamedObject): string[] {
+/** Every name an object answers to: its display name and its type's name fields (a user's username and email, …). */
+export function objectNames(o: NamedObject): string[] {
   const names = [o.name];
   if (isGraphType(o.type)) {
     for (const field of TYPE_INFO[o.type].nameFields) {
@@ -114,7 +115,7 @@ function nearMatches(directory: ObjectDirectory, ref: ParsedReference, limit = 5
   const scored: { score: number; label: string }[] = [];
   for (const o of directory.objects()) {
     let best = Infinity;
-    for (const n of namesOf(o)) {
+    for (const n of objectNames(o)) {
       const name = n.toLowerCase();
       const distance = name.includes(wanted) || wanted.includes(name) ? 0.5 : editDistance(name, wanted);
       best = Math.min(best, distance);
@@ -139,10 +140,10 @@ function resolveParsed(directory: ObjectDirectory, ref: ParsedReference, referen
     if (!ref.type || o.type === ref.type) return o;
   }
   const candidates = [...directory.objects(ref.type)];
-  let matches = candidates.filter((o) => namesOf(o).includes(ref.name));
+  let matches = candidates.filter((o) => objectNames(o).includes(ref.name));
   if (matches.length === 0) {
     const lower = ref.name.toLowerCase();
-    matches = candidates.filter((o) => namesOf(o).some((n) => n.toLowerCase() === lower));
+    matches = candidates.filter((o) => objectNames(o).some((n) => n.toLowerCase() === lower));
   }
   if (matches.length === 1) return matches[0] as NamedObject;
   const what = ref.type ? `${ref.type} named "${ref.name}"` : `object with id or name "${ref.name}"`;

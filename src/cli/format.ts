@@ -3,7 +3,7 @@ import type { AccessPath, Binding, NamedRef } from '../analysis/bindings.ts';
 import { describePath } from '../analysis/revoke.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { CliIo } from './command.ts';
-import { writeJsonDocument } from './json-out.ts';
+import { writeJsonDocument } from '../documents/index.ts';
 
 /** `user:jdoe`, `user_group:"All Staff"`. */
 export function ref(o: NamedRef): string {

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
+import { ANALYSIS_ROOT, answerAnalysis } from './analysis.ts';
 import { Gate } from './auth.ts';
 import { apiError, Replica } from './replica/replica.ts';
 import { apiOf } from './replica/routes.ts';
@@ -85,7 +86,9 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
   const replica = new Replica(options.graph);
   let allowedHosts: ReadonlySet<string> | undefined;
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const analysis = { graph: options.graph, source: options.source ?? 'an organization given to startServer' };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://jcgraph.invalid');
     const path = url.pathname;
     if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
@@ -101,16 +104,27 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
       }
       return send(res, replica.get(path, url.searchParams, req.headers));
     }
+    if (path === ANALYSIS_ROOT || path.startsWith(`${ANALYSIS_ROOT}/`)) {
+      if (!gate.keyed(headerText(req.headers['x-api-key'])) && !gate.inSession(req.headers.cookie)) {
+        const message = 'Send the key jcgraph serve printed in x-api-key, or open the explorer link it printed.';
+        return send(res, { status: 401, body: JSON.stringify({ error: { name: 'Unauthorized', message } }), headers: {} });
+      }
+      return answerAnalysis(analysis, req, res, url);
+    }
     return send(res, { status: 404, body: JSON.stringify({ code: 404, message: `Not found: nothing is served at ${path}.` }), headers: {} });
   };
 
+  const failed = (res: ServerResponse, error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (res.headersSent) res.destroy();
+    else send(res, { status: 500, body: JSON.stringify({ code: 500, message: `Internal error: ${message}` }), headers: {} });
+  };
   const server = createServer((req, res) => {
     try {
-      handle(req, res);
+      const pending = handle(req, res);
+      if (pending) pending.catch((error: unknown) => failed(res, error));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (res.headersSent) res.destroy();
-      else send(res, { status: 500, body: JSON.stringify({ code: 500, message: `Internal error: ${message}` }), headers: {} });
+      failed(res, error);
     }
   });
   // Idle keep-alive sockets stay open a minute, so a client reusing one never races the server closing it.

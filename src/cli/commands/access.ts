@@ -1,6 +1,5 @@
 /** `jcgraph access SUBJECT`: every binding of a subject, of every type. */
-import { access } from '../../analysis/access.ts';
-import { resolveObject } from '../../analysis/resolve.ts';
+import { accessDocument } from '../../documents/index.ts';
 import { sudoOf } from '../../analysis/drift.ts';
 import type { Binding } from '../../analysis/bindings.ts';
 import { UsageError } from '../../errors.ts';
@@ -46,10 +45,10 @@ export const accessCommand: Command = {
     const { values, positionals } = parseCommandArgs('access', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph access: give one SUBJECT (see jcgraph access --help)');
     const { graph } = await loadGraph('access', values, io);
-    const subject = resolveObject(graph, positionals[0] as string);
-    const bindings = access(graph, subject.id, values.type ? { types: values.type } : {});
+    const document = accessDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
+    const { subject, bindings } = document;
     if (values.json) {
-      writeJson(io, { subject: { type: subject.type, id: subject.id, name: subject.name }, bindings });
+      writeJson(io, document);
       return 0;
     }
     io.stdout.write(`${ref(subject)} is bound to ${plural(bindings.length, 'object')}.\n`);

@@ -1,5 +1,6 @@
 /** `jcgraph findings`: what an access review should look at. */
-import { findings, type Findings } from '../../analysis/findings.ts';
+import type { Findings } from '../../analysis/findings.ts';
+import { findingsDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -64,7 +65,7 @@ export const findingsCommand: Command = {
     const limit = parseLimit('findings', values.limit);
     const top = parseLimit('findings', values.top, 'top');
     const { graph } = await loadGraph('findings', values, io);
-    const f = findings(graph, { top });
+    const f = findingsDocument(graph, { top });
     if (values.json) writeJson(io, f);
     else io.stdout.write(findingsText(f, limit));
     return 0;

@@ -1,7 +1,7 @@
 /** `jcgraph offboard USER`: every binding of a user, the removals that end them all, and the check. */
-import { planOffboard } from '../../analysis/revoke.ts';
 import { formatOperation } from '../../analysis/operations.ts';
-import { formatEdgeSpec, resolveObject } from '../../analysis/resolve.ts';
+import { formatEdgeSpec } from '../../analysis/resolve.ts';
+import { offboardDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -35,8 +35,7 @@ export const offboardCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('jcgraph offboard: give one USER (see jcgraph offboard --help)');
     const limit = parseLimit('offboard', values.limit);
     const { graph } = await loadGraph('offboard', values, io);
-    const user = resolveObject(graph, positionals[0] as string);
-    const plan = planOffboard(graph, user.id);
+    const plan = offboardDocument(graph, positionals[0] as string);
     if (values.json) {
       writeJson(io, plan);
       return plan.remaining.length === 0 ? 0 : 1;

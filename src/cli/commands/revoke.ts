@@ -1,7 +1,8 @@
 /** `jcgraph revoke SUBJECT RESOURCE`: a dry-run plan of removals that ends the access, with its collateral. */
-import { planRevoke, REVOKE_STRATEGIES, type Collateral, type RevokePlan, type RevokeStrategy } from '../../analysis/revoke.ts';
+import type { Collateral, RevokePlan } from '../../analysis/revoke.ts';
 import { formatOperation } from '../../analysis/operations.ts';
-import { formatEdgeSpec, resolveEdgeSpec, resolveObject } from '../../analysis/resolve.ts';
+import { formatEdgeSpec } from '../../analysis/resolve.ts';
+import { checkStrategy, revokeDocument } from '../../documents/index.ts';
 import type { AccessGraph } from '../../graph/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -90,17 +91,10 @@ export const revokeCommand: Command = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('revoke', argv, OPTIONS);
     if (positionals.length !== 2) throw new UsageError('jcgraph revoke: give a SUBJECT and a RESOURCE (see jcgraph revoke --help)');
-    const strategy = (values.strategy ?? 'fewest-changes') as RevokeStrategy;
-    if (!REVOKE_STRATEGIES.includes(strategy)) throw new UsageError(`jcgraph revoke: --strategy must be one of ${REVOKE_STRATEGIES.join(', ')}, not "${values.strategy}"`);
+    const strategy = checkStrategy(values.strategy, 'jcgraph revoke: --strategy');
     const limit = parseLimit('revoke', values.limit);
     const { graph } = await loadGraph('revoke', values, io);
-    const subject = resolveObject(graph, positionals[0] as string);
-    const resource = resolveObject(graph, positionals[1] as string);
-    const protectedEdges = (values.protect ?? []).map((spec) => resolveEdgeSpec(graph, spec));
-    for (const [i, edge] of protectedEdges.entries()) {
-      if (!graph.hasEdge(edge)) throw new UsageError(`jcgraph revoke: --protect ${values.protect?.[i]} names an edge the organization does not have`);
-    }
-    const plan = planRevoke(graph, subject.id, resource.id, { strategy, protectedEdges });
+    const plan = revokeDocument(graph, positionals[0] as string, positionals[1] as string, { strategy, protect: values.protect ?? [] });
     if (values.json) writeJson(io, plan);
     else io.stdout.write(planText(graph, plan, limit));
     return plan.verified ? 0 : 1;

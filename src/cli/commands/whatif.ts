@@ -3,12 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkChangeSpec, resolveChanges, type ChangeSpec } from '../../analysis/change-spec.ts';
 import { whatIfEach, type SubjectDelta } from '../../analysis/whatif.ts';
+import { whatIfWriter } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import type { JsonValue } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, plural, ref } from '../format.ts';
-import { writeJsonWithStreamedArray } from '../json-out.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { EDGE_SPEC_HELP, parseLimit } from './revoke.ts';
 
@@ -96,16 +96,13 @@ export const whatifCommand: Command = {
     ];
     if (specs.length === 0) throw new UsageError('jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)');
     const { graph } = await loadGraph('whatif', values, io);
-    const changes = resolveChanges(graph, specs);
     // Each subject's delta is written as it is computed and then dropped (whatIfEach), so the totals come
     // after the subjects: a change as wide as removing "All Staff" stays within memory.
     if (values.json) {
-      writeJsonWithStreamedArray<SubjectDelta>(io.stdout, { changes }, 'subjects', (emit) => {
-        const { recomputed, totals } = whatIfEach(graph, changes, emit);
-        return { recomputed, totals };
-      });
+      whatIfWriter(graph, specs)(io.stdout);
       return 0;
     }
+    const changes = resolveChanges(graph, specs);
     let head = `What if (${plural(specs.length, 'change')}, on an in-memory copy; nothing is sent):\n`;
     specs.forEach((s, i) => (head += `  ${i + 1}. ${s.op} ${'edge' in s ? s.edge : 'object' in s ? s.object : `${s.type}:${s.name}`}\n`));
     io.stdout.write(head);

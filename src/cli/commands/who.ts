@@ -1,6 +1,6 @@
 /** `jcgraph who RESOURCE`: every user, user group and system bound to a resource. */
-import { whoCanAccess, WHO_TYPES } from '../../analysis/access.ts';
-import { resolveObject } from '../../analysis/resolve.ts';
+import { WHO_TYPES } from '../../analysis/access.ts';
+import { checkWhoTypes, whoDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -31,14 +31,12 @@ export const whoCommand: Command = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('who', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph who: give one RESOURCE (see jcgraph who --help)');
-    for (const t of values.type ?? []) {
-      if (!WHO_TYPES.includes(t)) throw new UsageError(`jcgraph who: --type must be one of ${WHO_TYPES.join(', ')}, not "${t}"`);
-    }
+    checkWhoTypes(values.type, 'jcgraph who: --type');
     const { graph } = await loadGraph('who', values, io);
-    const resource = resolveObject(graph, positionals[0] as string);
-    const bindings = whoCanAccess(graph, resource.id, values.type ? { types: values.type } : {});
+    const document = whoDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
+    const { resource, bindings } = document;
     if (values.json) {
-      writeJson(io, { resource: { type: resource.type, id: resource.id, name: resource.name }, bindings });
+      writeJson(io, document);
       return 0;
     }
     io.stdout.write(`${plural(bindings.length, 'subject')} can reach ${ref(resource)}.\n`);

@@ -1,6 +1,5 @@
 /** `jcgraph why SUBJECT RESOURCE`: every path by which the subject reaches the resource, and where its attributes come from. */
-import { why } from '../../analysis/why.ts';
-import { resolveObject } from '../../analysis/resolve.ts';
+import { whyDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -33,9 +32,7 @@ export const whyCommand: Command = {
     const { values, positionals } = parseCommandArgs('why', argv, SOURCE_OPTIONS);
     if (positionals.length !== 2) throw new UsageError('jcgraph why: give a SUBJECT and a RESOURCE (see jcgraph why --help)');
     const { graph } = await loadGraph('why', values, io);
-    const subject = resolveObject(graph, positionals[0] as string);
-    const resource = resolveObject(graph, positionals[1] as string);
-    const answer = why(graph, subject.id, resource.id);
+    const answer = whyDocument(graph, positionals[0] as string, positionals[1] as string);
     if (values.json) {
       writeJson(io, answer);
       return 0;

@@ -6,7 +6,7 @@
  * (one binding with its paths, one finding), and the pieces are written in chunks of about CHUNK_CHARS.
  */
 
-/** Where the text goes: a CLI stream (see CliIo.stdout). */
+/** Where the text goes: a CLI stream (CliIo.stdout), an HTTP response, a collecting buffer. */
 export interface TextSink {
   write(chunk: string): unknown;
 }

@@ -1,7 +1,7 @@
 /** JSON written in pieces: byte for byte what JSON.stringify(…, null, 2) writes for the whole document. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeJsonDocument, writeJsonWithStreamedArray } from '../../src/cli/json-out.ts';
+import { writeJsonDocument, writeJsonWithStreamedArray } from '../../src/documents/json-out.ts';
 
 function memorySink(): { write(chunk: string): void; chunks: string[] } {
   const chunks: string[] = [];

@@ -1,0 +1,157 @@
+/**
+ * The answer documents of jcgraph's questions, built in one place so that every face gives the same one:
+ * `jcgraph why|access|who|revoke|offboard|whatif|findings --json`, the HTTP API under `/jcgraph/v1/`
+ * and the MCP tools. Each takes objects and edges as people name them (an id or `type:name`; edges
+ * `GROUP>MEMBER` and `A~B`, see analysis/resolve.ts) and the command's options.
+ *
+ * Unknown and ambiguous names throw UnknownObjectError with candidates; option values that cannot work
+ * throw UsageError naming the option; PlanError and QueryError pass through from the analysis.
+ */
+import { UsageError } from '../errors.ts';
+import type { AccessGraph } from '../graph/index.ts';
+import {
+  REVOKE_STRATEGIES,
+  WHO_TYPES,
+  access,
+  findings,
+  planOffboard,
+  planRevoke,
+  resolveChanges,
+  resolveEdgeSpec,
+  resolveObject,
+  whatIf,
+  whatIfEach,
+  whoCanAccess,
+  why,
+  type Binding,
+  type Change,
+  type ChangeSpec,
+  type Findings,
+  type NamedRef,
+  type OffboardPlan,
+  type RevokePlan,
+  type RevokeStrategy,
+  type SubjectDelta,
+  type WhatIfSummary,
+  type WhatIfTotals,
+  type WhyAnswer,
+} from '../analysis/index.ts';
+import { writeJsonWithStreamedArray, type TextSink } from './json-out.ts';
+
+/** `jcgraph access SUBJECT --json`. */
+export interface AccessDocument {
+  readonly subject: NamedRef;
+  readonly bindings: readonly Binding[];
+}
+
+/** `jcgraph who RESOURCE --json`. */
+export interface WhoDocument {
+  readonly resource: NamedRef;
+  readonly bindings: readonly Binding[];
+}
+
+/** `jcgraph whatif --json`: the changes as resolved, each affected subject's delta, then the totals. */
+export interface WhatIfDocument {
+  readonly changes: readonly Change[];
+  readonly subjects: readonly SubjectDelta[];
+  readonly recomputed: number;
+  readonly totals: WhatIfTotals;
+}
+
+export interface TypeFilter {
+  /** Only bindings to (access) or from (who) objects of these types. */
+  readonly types?: readonly string[];
+}
+
+export interface RevokeDocumentOptions {
+  /** Default fewest-changes. */
+  readonly strategy?: string;
+  /** Edges the plan must not remove, as `GROUP>MEMBER` or `A~B`. */
+  readonly protect?: readonly string[];
+}
+
+function named(o: NamedRef): NamedRef {
+  return { type: o.type, id: o.id, name: o.name };
+}
+
+/** The strategy named by `value` (default fewest-changes); UsageError naming `option` otherwise. */
+export function checkStrategy(value: string | undefined, option = 'strategy'): RevokeStrategy {
+  const strategy = value ?? 'fewest-changes';
+  if (!(REVOKE_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new UsageError(`${option} must be one of ${REVOKE_STRATEGIES.join(', ')}, not "${strategy}"`);
+  }
+  return strategy as RevokeStrategy;
+}
+
+/** The subject types `who` can list; UsageError naming `option` for another. */
+export function checkWhoTypes(types: readonly string[] | undefined, option = 'type'): readonly string[] | undefined {
+  for (const t of types ?? []) {
+    if (!WHO_TYPES.includes(t)) throw new UsageError(`${option} must be one of ${WHO_TYPES.join(', ')}, not "${t}"`);
+  }
+  return types;
+}
+
+export function whyDocument(g: AccessGraph, subject: string, resource: string): WhyAnswer {
+  return why(g, resolveObject(g, subject).id, resolveObject(g, resource).id);
+}
+
+export function accessDocument(g: AccessGraph, subject: string, options: TypeFilter = {}): AccessDocument {
+  const s = resolveObject(g, subject);
+  return { subject: named(s), bindings: access(g, s.id, options.types ? { types: options.types } : {}) };
+}
+
+export function whoDocument(g: AccessGraph, resource: string, options: TypeFilter = {}): WhoDocument {
+  const types = checkWhoTypes(options.types);
+  const r = resolveObject(g, resource);
+  return { resource: named(r), bindings: whoCanAccess(g, r.id, types ? { types } : {}) };
+}
+
+export function revokeDocument(g: AccessGraph, subject: string, resource: string, options: RevokeDocumentOptions = {}): RevokePlan {
+  const strategy = checkStrategy(options.strategy);
+  const s = resolveObject(g, subject);
+  const r = resolveObject(g, resource);
+  const protectedEdges = (options.protect ?? []).map((spec) => {
+    const edge = resolveEdgeSpec(g, spec);
+    if (!g.hasEdge(edge)) throw new UsageError(`The protected edge ${spec} names an edge the organization does not have.`);
+    return edge;
+  });
+  return planRevoke(g, s.id, r.id, { strategy, protectedEdges });
+}
+
+export function offboardDocument(g: AccessGraph, user: string): OffboardPlan {
+  return planOffboard(g, resolveObject(g, user).id);
+}
+
+function checkedChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] {
+  if (specs.length === 0) throw new UsageError('whatif needs at least one change.');
+  return resolveChanges(g, specs);
+}
+
+/** The what-if document, held whole (for a change as wide as removing the largest group, see whatIfWriter). */
+export function whatIfDocument(g: AccessGraph, specs: readonly ChangeSpec[]): WhatIfDocument {
+  const changes = checkedChanges(g, specs);
+  const { subjects, recomputed, totals } = whatIf(g, changes);
+  return { changes, subjects, recomputed, totals };
+}
+
+/**
+ * The what-if document written as it is computed, each subject's delta as soon as it is known and then
+ * dropped, the totals last, as `JSON.stringify(whatIfDocument(…), null, 2)` would write it whole. The
+ * changes are resolved here, before anything is written (an unknown name throws now); the returned
+ * function writes the document and returns the summary.
+ */
+export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sink: TextSink) => WhatIfSummary {
+  const changes = checkedChanges(g, specs);
+  return (sink) => {
+    let summary: WhatIfSummary | undefined;
+    writeJsonWithStreamedArray<SubjectDelta>(sink, { changes }, 'subjects', (emit) => {
+      summary = whatIfEach(g, changes, emit);
+      return { recomputed: summary.recomputed, totals: summary.totals };
+    });
+    return summary as WhatIfSummary;
+  };
+}
+
+export function findingsDocument(g: AccessGraph, options: { readonly top?: number } = {}): Findings {
+  return findings(g, options.top !== undefined ? { top: options.top } : {});
+}
