@@ -1,0 +1,116 @@
+/**
+ * Users and user groups: departments skewed so the first ones are the big ones, every user state present
+ * even in tiny, "All Staff", one group per department, "IT Admins" (group-level sudo), "Contractors"
+ * (group-level sudo explicitly off), and many small groups, a few of medium size and some empty.
+ */
+import type { JsonObject, ObjectRef } from '../../model/index.ts';
+import { DEPARTMENTS, FIRST_NAMES, GROUP_KINDS, LAST_NAMES, TEAM_WORDS } from '../names.ts';
+import { type MembershipMethod, type UserState, userGroupRecord, userRecord } from '../records.ts';
+import { type Attrs, type Generation, created, slug } from './builder.ts';
+
+/** The users the later sections pick from. */
+export interface GeneratedUsers {
+  readonly departments: readonly string[];
+  readonly usersByDept: ReadonlyMap<string, readonly ObjectRef[]>;
+  /** Users who are not staged. */
+  readonly activeUsers: readonly ObjectRef[];
+  readonly itUsers: readonly ObjectRef[];
+}
+
+/** User groups by the role they play in the tenant. */
+export interface UserGroupRoles {
+  readonly allStaff: readonly ObjectRef[];
+  readonly depts: readonly ObjectRef[];
+  readonly admins: readonly ObjectRef[];
+  readonly contractors: readonly ObjectRef[];
+  readonly small: readonly ObjectRef[];
+}
+
+export function addUsers({ b, ids, counts, ctx }: Generation): GeneratedUsers {
+  const nDept = Math.max(3, Math.min(DEPARTMENTS.length, Math.round(counts.user_group / 50)));
+  const departments = DEPARTMENTS.slice(0, nDept);
+  const usersByDept = new Map<string, ObjectRef[]>(departments.map((d) => [d, []]));
+  const activeUsers: ObjectRef[] = [];
+  const itUsers: ObjectRef[] = [];
+  const c = ctx('users');
+  const usernames = new Set<string>();
+  for (let i = 0; i < counts.user; i++) {
+    const firstname = c.rng.pick(FIRST_NAMES);
+    const lastname = c.rng.pick(LAST_NAMES);
+    let username = `${firstname}.${lastname}`.toLowerCase();
+    if (usernames.has(username)) username = `${username}${i + 1}`;
+    usernames.add(username);
+    // Departments are skewed: the first ones are the big ones.
+    const department = departments[Math.min(nDept - 1, Math.floor(nDept * c.rng.float() ** 1.6))] as string;
+    const r = c.rng.float();
+    // Every state appears even in tiny: user 1 is staged, user 2 suspended, user 3 locked.
+    const state: UserState = i === 1 || (i > 3 && r < 0.06) ? 'STAGED' : i === 2 || (i > 3 && r < 0.11) ? 'SUSPENDED' : 'ACTIVATED';
+    const locked = state === 'ACTIVATED' && (i === 3 || (i > 3 && c.rng.chance(0.03)));
+    const globalSudo = c.rng.chance(0.02);
+    const t = created(c.rng);
+    const id = ids.next(t);
+    const ref = b.add('user', id, userRecord(c, {
+      id, created: t, index: i, firstname, lastname, username, department, state, locked,
+      sudo: globalSudo, passwordlessSudo: globalSudo && c.rng.chance(0.5),
+    }));
+    usersByDept.get(department)?.push(ref);
+    if (state !== 'STAGED') activeUsers.push(ref);
+    if (department === 'IT') itUsers.push(ref);
+  }
+  return { departments, usersByDept, activeUsers, itUsers };
+}
+
+export function addUserGroups({ b, ids, counts, ctx }: Generation, people: GeneratedUsers): UserGroupRoles {
+  const users = b.refs('user');
+  const ug = { allStaff: [] as ObjectRef[], depts: [] as ObjectRef[], admins: [] as ObjectRef[], contractors: [] as ObjectRef[], small: [] as ObjectRef[] };
+  const c = ctx('user_groups');
+  const rng = c.rng;
+  const n = counts.user_group;
+  const addGroup = (name: string, attributes: Attrs, method: MembershipMethod): ObjectRef => {
+    const id = ids.next(created(rng));
+    return b.add('user_group', id, userGroupRecord(c, id, name, attributes, method));
+  };
+  const allStaff = addGroup('All Staff', { ldapGroups: [{ name: 'staff' }], posixGroups: [{ id: 5000, name: 'staff' }] }, 'DYNAMIC_AUTOMATED');
+  ug.allStaff.push(allStaff);
+  for (const u of people.activeUsers) if (!rng.chance(0.03)) b.member(allStaff, u);
+  for (const dept of people.departments) {
+    if (b.refs('user_group').length >= n) break;
+    const attrs: Attrs = rng.chance(0.6) ? { ldapGroups: [{ name: slug(dept) }] } : null;
+    const g = addGroup(dept, attrs, 'DYNAMIC_REVIEW_REQUIRED');
+    ug.depts.push(g);
+    for (const u of people.usersByDept.get(dept) ?? []) b.member(g, u);
+  }
+  if (b.refs('user_group').length < n) {
+    const admins = addGroup('IT Admins', { sudo: { enabled: true, withoutPassword: false }, posixGroups: [{ id: 27, name: 'sudo' }] }, 'STATIC');
+    ug.admins.push(admins);
+    const size = Math.max(2, Math.min(40, Math.round(users.length * 0.004)));
+    const pool = people.itUsers.length >= size ? people.itUsers : users;
+    for (const u of rng.sample(pool, size)) b.member(admins, u);
+  }
+  if (b.refs('user_group').length < n) {
+    const contractors = addGroup('Contractors', { sudo: { enabled: false, withoutPassword: false } }, 'STATIC');
+    ug.contractors.push(contractors);
+    for (const u of rng.sample(users, Math.max(2, Math.round(users.length * 0.02)))) b.member(contractors, u);
+  }
+  const firstSmall = b.refs('user_group').length;
+  for (let i = firstSmall; i < n; i++) {
+    const name = `${rng.pick(GROUP_KINDS)} ${rng.pick(TEAM_WORDS)} ${i + 1}`;
+    const attrs: JsonObject = {};
+    if (rng.chance(0.08)) attrs['sudo'] = { enabled: rng.chance(0.75), withoutPassword: false };
+    if (rng.chance(0.1)) attrs['ldapGroups'] = [{ name: slug(name) }];
+    if (rng.chance(0.08)) attrs['posixGroups'] = [{ id: 6000 + i, name: slug(name) }];
+    if (rng.chance(0.05)) attrs['radius'] = { reply: [{ name: 'Filter-Id', value: slug(name) }] };
+    if (rng.chance(0.05)) attrs['sambaEnabled'] = true;
+    if (attrs['sudo'] && (attrs['sudo'] as JsonObject)['enabled'] === true && rng.chance(0.3)) {
+      attrs['sudo'] = { enabled: true, withoutPassword: true };
+    }
+    const method: MembershipMethod = rng.chance(0.85) ? 'STATIC' : rng.pick(['DYNAMIC_REVIEW_REQUIRED', 'DYNAMIC_AUTOMATED'] as const);
+    const g = addGroup(name, Object.keys(attrs).length > 0 ? attrs : null, method);
+    ug.small.push(g);
+    const isLast = i === n - 1;
+    const r = rng.float();
+    const size = isLast || r < 0.06 ? 0 : r < 0.09 ? rng.between(50, 200) : 1 + Math.floor(24 * rng.float() ** 2);
+    for (const u of rng.sample(users, Math.min(size, Math.floor(users.length / 3) || 1))) b.member(g, u);
+  }
+  return ug;
+}
