@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { access, whoCanAccess } from '../src/analysis/access.ts';
 import { drift } from '../src/analysis/drift.ts';
 import { hopEdge } from '../src/analysis/edges.ts';
-import { findings } from '../src/analysis/findings.ts';
+import { findings } from '../src/analysis/findings/index.ts';
 import { planOffboard, planRevoke } from '../src/analysis/revoke.ts';
 import { whatIf, whatIfEach } from '../src/analysis/whatif.ts';
 import { why } from '../src/analysis/why.ts';

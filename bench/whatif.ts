@@ -22,7 +22,7 @@ import { generateTenant, type PresetName } from '../src/simulator/index.ts';
 import { Rng } from '../src/simulator/random.ts';
 import { WhatIfSession, bindingDigests, whatIfFull, type Change } from '../src/analysis/whatif.ts';
 import { planRevoke } from '../src/analysis/revoke.ts';
-import { findings } from '../src/analysis/findings.ts';
+import { findings } from '../src/analysis/findings/index.ts';
 import { subjectBindings } from '../src/analysis/bindings.ts';
 
 export interface WhatIfBenchOptions {

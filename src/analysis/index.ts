@@ -15,4 +15,4 @@ export * from './change-spec.ts';
 export * from './revoke.ts';
 export * from './tenant-diff.ts';
 export * from './drift.ts';
-export * from './findings.ts';
+export * from './findings/index.ts';

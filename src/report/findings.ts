@@ -1,12 +1,12 @@
 /**
- * The analysis findings (src/analysis/findings.ts) as titled sections of an access review, in the
+ * The analysis findings (src/analysis/findings/) as titled sections of an access review, in the
  * order an auditor reads them: privilege first, then accounts that should have none, then hygiene.
  * Every item names its subject and target, says in words why it is there, and keeps the paths that
  * explain it (drawn by the HTML report).
  */
 import type { SudoSource } from '../model/index.ts';
 import type { AccessPath, NamedRef } from '../analysis/bindings.ts';
-import type { Findings, SudoGrant } from '../analysis/findings.ts';
+import type { Findings, SudoGrant } from '../analysis/findings/index.ts';
 import { formatReference } from '../analysis/resolve.ts';
 
 export type FindingKind =

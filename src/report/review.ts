@@ -19,7 +19,7 @@ import { isGroupType, type JsonObject, type JsonValue } from '../model/index.ts'
 import { inventoryBindings, MEMBERSHIP_EDGE, type AccessGraph, type SourceBindings } from '../graph/index.ts';
 import { namedRef, type NamedRef } from '../analysis/bindings.ts';
 import { sudoOf } from '../analysis/drift.ts';
-import { findings as analyse, type Findings } from '../analysis/findings.ts';
+import { findings as analyse, type Findings } from '../analysis/findings/index.ts';
 import { findingSections, type FindingSection } from './findings.ts';
 import { PairSet } from './pair-set.ts';
 import { recordText, RowFactory, sudoLevel, USER_TARGETS, userRef, type BindingRow, type SudoLevel, type UserRef } from './rows.ts';

@@ -8,7 +8,7 @@ import { associationEdge, edgeKey, membershipEdge, type TenantData } from '../..
 import { saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta } from '../../src/snapshot/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { why } from '../../src/analysis/why.ts';
-import { findings } from '../../src/analysis/findings.ts';
+import { findings } from '../../src/analysis/findings/index.ts';
 import { cli } from '../cli/run.ts';
 import { acme } from './acme.ts';
 

@@ -6,7 +6,7 @@ import { WhatIfSession, type Change } from '../../src/analysis/whatif.ts';
 import type { EdgeRef } from '../../src/analysis/edges.ts';
 import { randomTenant } from './random-tenant.ts';
 import { AccessGraph } from '../../src/graph/index.ts';
-import { findings } from '../../src/analysis/findings.ts';
+import { findings } from '../../src/analysis/findings/index.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
 import { acme } from './acme.ts';
 import { associationEdge } from '../../src/model/index.ts';

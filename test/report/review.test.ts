@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { access } from '../../src/analysis/access.ts';
-import { findings } from '../../src/analysis/findings.ts';
+import { findings } from '../../src/analysis/findings/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { bindingRows, buildReview, type BindingRow } from '../../src/report/index.ts';
 import { randomTenant } from '../analysis/random-tenant.ts';

@@ -8,7 +8,7 @@
 import { UsageError } from '../../errors.ts';
 import { fetchTenant, type FetchProgress } from '../../fetchers/index.ts';
 import { AccessGraph } from '../../graph/index.ts';
-import { findings } from '../../analysis/findings.ts';
+import { findings } from '../../analysis/findings/index.ts';
 import { formatOperation } from '../../analysis/operations.ts';
 import { formatReference } from '../../analysis/resolve.ts';
 import { describePath, planRevoke, type PlanStep, type RevokePlan } from '../../analysis/revoke.ts';

@@ -1,5 +1,5 @@
 /** `jcgraph findings`: what an access review should look at. */
-import type { Findings } from '../../analysis/findings.ts';
+import type { Findings } from '../../analysis/findings/index.ts';
 import { findingsDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';

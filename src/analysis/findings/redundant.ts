@@ -1,0 +1,21 @@
+/** Redundant bindings: reached both directly and through a group (label direct/indirect). */
+import { bindingAnswer, type AccessGraph, type SourceBindings } from '../../graph/index.ts';
+import { bindingFromAnswer, type AccessPath, type NamedRef } from '../bindings.ts';
+
+export interface RedundantBinding {
+  readonly subject: NamedRef;
+  readonly target: NamedRef;
+  readonly direct: readonly AccessPath[];
+  readonly indirect: readonly AccessPath[];
+}
+
+/** Binding i of b, its direct paths apart from the others. */
+export function redundantBinding(g: AccessGraph, subject: NamedRef, b: SourceBindings, i: number): RedundantBinding {
+  const binding = bindingFromAnswer(g, subject, bindingAnswer(g, b, i));
+  return {
+    subject,
+    target: binding.target,
+    direct: binding.paths.filter((p) => p.edges.length === 1),
+    indirect: binding.paths.filter((p) => p.edges.length > 1),
+  };
+}
