@@ -2,7 +2,7 @@
  * Traversal benchmark: `node --import tsx bench/traversal.ts [--preset large] [--seed 1] [--sample 5] [--budget-ms 30000] [--runs 3] [--json]`.
  *
  * Prints, for a simulator preset:
- * - building: AccessGraph.fromTenant (graphology model + compiled index);
+ * - building: AccessGraph.fromTenant (graphology model + traversal index);
  * - the whole user→system inventory with paths, streamed: time, bindings, paths, paths per second and
  *   peak heap above the graph, both as integer arrays (inventoryBindings) and in the API's shape with
  *   compiledAttributes (inventory);
@@ -291,7 +291,7 @@ function format(f: TraversalBenchFigures): string {
   const a = f.allSimplePaths;
   return [
     `traversal bench: preset ${f.preset}, seed ${f.seed}: ${n(f.objects)} objects, ${n(f.edges)} edges (${n(f.users)} users, ${n(f.systems)} systems)`,
-    `build (graphology model + compiled index): ${n(f.buildMs)} ms`,
+    `build (graphology model + traversal index): ${n(f.buildMs)} ms`,
     `whole user→system inventory with paths, streamed:`,
     inv('integer arrays', f.inventoryIntegers),
     inv('API shape + compiledAttributes', f.inventoryApiShape),

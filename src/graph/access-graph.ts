@@ -1,6 +1,6 @@
 /**
  * AccessGraph: one organization as a graphology MultiDirectedGraph (the model every consumer can read)
- * plus the compiled integer index the traversals run on, kept in step with every edit.
+ * plus the integer traversal index the traversals run on, kept in step with every edit.
  */
 import { MultiDirectedGraph } from 'graphology';
 import {
@@ -17,7 +17,7 @@ import {
   type TenantObject,
 } from '../model/index.ts';
 import { UnknownObjectError } from '../errors.ts';
-import { CompiledIndex, type IndexEdgeInput, type IndexNodeInput } from './compiled-index.ts';
+import { TraversalIndex, type IndexEdgeInput, type IndexNodeInput } from './traversal-index.ts';
 import { GraphDataError } from './errors.ts';
 
 /** An object of the graph. `record` is the raw record as its list endpoint returned it (treat as read-only). */
@@ -68,14 +68,14 @@ export class AccessGraph {
   private versionCounter = 0;
   private ownEdit = false;
   private dirty = false;
-  private compiledIndex: CompiledIndex;
+  private traversalIndex: TraversalIndex;
   private readonly nodeCache = new Map<string, GraphNode>();
 
   /** `index`: a copy to adopt, or 'validated' when the model was just built with every check made. */
-  private constructor(orgId: string, model: AccessModel, index: CompiledIndex | 'validated' | undefined) {
+  private constructor(orgId: string, model: AccessModel, index: TraversalIndex | 'validated' | undefined) {
     this.orgId = orgId;
     this.model = model;
-    this.compiledIndex = index instanceof CompiledIndex ? index : buildIndex(model, 0, index !== 'validated');
+    this.traversalIndex = index instanceof TraversalIndex ? index : buildIndex(model, 0, index !== 'validated');
     const touched = () => {
       this.versionCounter++;
       if (!this.ownEdit) {
@@ -118,15 +118,15 @@ export class AccessGraph {
   }
 
   /**
-   * The compiled index, current with the model (rebuilt first if the model was edited directly or the
+   * The traversal index, current with the model (rebuilt first if the model was edited directly or the
    * overlay of incremental edits has grown large). Integer ids are valid until `index.epoch` changes.
    */
-  get index(): CompiledIndex {
-    if (this.dirty || this.compiledIndex.wantsRebuild) {
-      this.compiledIndex = buildIndex(this.model, this.compiledIndex.epoch + 1, this.dirty);
+  get index(): TraversalIndex {
+    if (this.dirty || this.traversalIndex.wantsRebuild) {
+      this.traversalIndex = buildIndex(this.model, this.traversalIndex.epoch + 1, this.dirty);
       this.dirty = false;
     }
-    return this.compiledIndex;
+    return this.traversalIndex;
   }
 
   hasObject(id: string): boolean {
@@ -207,7 +207,7 @@ export class AccessGraph {
     const attrs: ModelNodeAttributes = { type: obj.type, name: objectName(obj.type, obj.record, obj.id), record: obj.record };
     this.edit(() => {
       this.model.addNode(obj.id, attrs);
-      this.compiledIndex.addNode({ id: obj.id, type: obj.type, record: obj.record });
+      this.traversalIndex.addNode({ id: obj.id, type: obj.type, record: obj.record });
     });
   }
 
@@ -218,10 +218,10 @@ export class AccessGraph {
     this.edit(() => {
       for (const key of keys) {
         this.model.dropEdge(key);
-        this.compiledIndex.removeEdge(key);
+        this.traversalIndex.removeEdge(key);
       }
       this.model.dropNode(id);
-      this.compiledIndex.removeNode(id);
+      this.traversalIndex.removeNode(id);
       this.nodeCache.delete(id);
     });
   }
@@ -241,7 +241,7 @@ export class AccessGraph {
     const attributes = c.attributes ?? null;
     this.edit(() => {
       this.model.addDirectedEdgeWithKey(key, c.from.id, c.to.id, { kind: c.kind, attributes });
-      this.compiledIndex.addEdge({ key, kind: c.kind, from: c.from.id, to: c.to.id, attributes });
+      this.traversalIndex.addEdge({ key, kind: c.kind, from: c.from.id, to: c.to.id, attributes });
     });
   }
 
@@ -250,7 +250,7 @@ export class AccessGraph {
     const key = this.existingEdgeKey(edge);
     this.edit(() => {
       this.model.dropEdge(key);
-      this.compiledIndex.removeEdge(key);
+      this.traversalIndex.removeEdge(key);
     });
   }
 
@@ -259,14 +259,14 @@ export class AccessGraph {
     const key = this.existingEdgeKey(edge);
     this.edit(() => {
       this.model.setEdgeAttribute(key, 'attributes', attributes);
-      this.compiledIndex.setEdgeAttributes(key, attributes);
+      this.traversalIndex.setEdgeAttributes(key, attributes);
     });
   }
 
   /** An independent copy (records and attribute objects are shared: they are never mutated). */
   clone(): AccessGraph {
     const model = this.model.copy() as AccessModel;
-    return new AccessGraph(this.orgId, model, this.dirty ? undefined : this.compiledIndex.clone());
+    return new AccessGraph(this.orgId, model, this.dirty ? undefined : this.traversalIndex.clone());
   }
 
   /** The graph as TenantData, in sortTenant order. */
@@ -297,8 +297,8 @@ function checkEdgeEnds(model: AccessModel, edge: EdgeIdentity): void {
   }
 }
 
-/** Builds the compiled index from the model, validating (when asked) what a direct model edit may have broken. */
-function buildIndex(model: AccessModel, epoch: number, validate: boolean): CompiledIndex {
+/** Builds the traversal index from the model, validating (when asked) what a direct model edit may have broken. */
+function buildIndex(model: AccessModel, epoch: number, validate: boolean): TraversalIndex {
   const nodes: IndexNodeInput[] = [];
   model.forEachNode((id, a) => {
     if (typeof a.type !== 'string') throw new GraphDataError(`Model node ${id} has no type attribute.`);
@@ -313,5 +313,5 @@ function buildIndex(model: AccessModel, epoch: number, validate: boolean): Compi
     }
     edges.push({ key, kind: a.kind, from, to, attributes: a.attributes ?? null });
   });
-  return CompiledIndex.build(nodes, edges, epoch);
+  return TraversalIndex.build(nodes, edges, epoch);
 }

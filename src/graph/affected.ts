@@ -11,7 +11,7 @@
 import { SHAPES_BY_KIND, type PathShape, type Step } from '../model/index.ts';
 import { UnknownObjectError } from '../errors.ts';
 import { canonicalEdge, type AccessGraph, type EdgeIdentity } from './access-graph.ts';
-import { ASSOC, DOWN, UP, type CompiledIndex, type Relation } from './compiled-index.ts';
+import { ASSOC, DOWN, UP, type TraversalIndex, type Relation } from './traversal-index.ts';
 
 /** Every shape the answers use: traversals, memberof, membership (associations = [association], members = [down] are among them). */
 const ALL_SHAPES: readonly PathShape[] = [...SHAPES_BY_KIND.traverse, ...SHAPES_BY_KIND.memberof, ...SHAPES_BY_KIND.membership];
@@ -38,7 +38,7 @@ export function affectedSources(g: AccessGraph, edge: EdgeIdentity, shapes: read
   return new Set([...out].map((n) => index.ids[n]!));
 }
 
-function walkBack(index: CompiledIndex, shape: PathShape, position: number, node: number, out: Set<number>): void {
+function walkBack(index: TraversalIndex, shape: PathShape, position: number, node: number, out: Set<number>): void {
   if (position === 0) {
     out.add(node);
     return;

@@ -6,12 +6,12 @@
 import { matchEndpoint, type GraphConnection, type GraphEndpoint } from '../model/index.ts';
 import { QueryError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
-import { ASSOC, DOWN, type CompiledIndex, type Relation } from './compiled-index.ts';
+import { ASSOC, DOWN, type TraversalIndex, type Relation } from './traversal-index.ts';
 import type { CompileFn } from './compile.ts';
 import { traverse } from './traverse.ts';
 
 /** Direct connections of a node by relation, to the given types: `{to:{id,type,attributes:null}, attributes}` by target id. */
-function directConnections(index: CompiledIndex, node: number, rel: Relation, types: ReadonlySet<string>): GraphConnection[] {
+function directConnections(index: TraversalIndex, node: number, rel: Relation, types: ReadonlySet<string>): GraphConnection[] {
   const found: { nbr: number; edge: number }[] = [];
   index.forEachNeighbour(node, rel, (nbr, edge) => {
     if (types.has(index.typeOf(nbr))) found.push({ nbr, edge });

@@ -1,8 +1,8 @@
 /**
- * The hot path: every path from one source that fits a plan, found over the compiled index and
+ * The hot path: every path from one source that fits a plan, found over the traversal index and
  * returned as integer arrays (SourceBindings), grouped by target and in answer order.
  */
-import { grow, type CompiledIndex } from './compiled-index.ts';
+import { grow, type TraversalIndex } from './traversal-index.ts';
 import type { PlanShape, TraversalPlan } from './plan.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { PlanShape, TraversalPlan } from './plan.ts';
  */
 export class SourceBindings {
   constructor(
-    readonly index: CompiledIndex,
+    readonly index: TraversalIndex,
     readonly source: number,
     /** Target node per binding, sorted by id. */
     readonly targets: Int32Array,
@@ -69,7 +69,7 @@ export class SourceBindings {
  * its sources). Buffers grow as needed and are never shrunk.
  */
 export class PathEnumerator {
-  private readonly ix: CompiledIndex;
+  private readonly ix: TraversalIndex;
   // per node: the slot of a target seen in the current run (valid when stamp matches)
   private stamp: Int32Array;
   private slotOfNode: Int32Array;
@@ -93,7 +93,7 @@ export class PathEnumerator {
   private stackEdge: Int32Array = new Int32Array(8);
   private cap = Infinity;
 
-  constructor(index: CompiledIndex) {
+  constructor(index: TraversalIndex) {
     this.ix = index;
     this.stamp = new Int32Array(index.nodeCount);
     this.slotOfNode = new Int32Array(index.nodeCount);

@@ -1,7 +1,7 @@
 /**
  * jcgraph's graph and traversal core.
  *
- * - {@link AccessGraph}: a tenant as a graphology MultiDirectedGraph (`model`) plus a compiled integer
+ * - {@link AccessGraph}: a tenant as a graphology MultiDirectedGraph (`model`) plus an integer traversal
  *   index (`index`) the traversals run on, kept in step with every edit (incremental overlay, rebuilt
  *   when the overlay grows large).
  * - {@link traverse}: one source's answer to a traversal endpoint or a custom query, in the live API's
@@ -25,5 +25,5 @@ export { affectedSources } from './affected.ts';
 export { defaultCompile, compileWithRule, AttributeCompiler, type CompileFn, type CompileContext, type CompileHop } from './compile.ts';
 export { SourceBindings, PathEnumerator } from './enumerate.ts';
 export { bindingAnswer, bindingsAnswer, compileFromIndex, pathHops } from './shape.ts';
-export { compilePlan, resolveQuery, type TraversalQuery, type CustomQuery, type TraversalPlan } from './plan.ts';
-export { CompiledIndex, UP, DOWN, ASSOC, MEMBERSHIP_EDGE, ASSOCIATION_EDGE, type Relation } from './compiled-index.ts';
+export { buildPlan, resolveQuery, type TraversalQuery, type CustomQuery, type TraversalPlan } from './plan.ts';
+export { TraversalIndex, UP, DOWN, ASSOC, MEMBERSHIP_EDGE, ASSOCIATION_EDGE, type Relation } from './traversal-index.ts';

@@ -8,7 +8,7 @@ import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
 import { PathEnumerator, type SourceBindings } from './enumerate.ts';
 import { ConcurrentEditError } from './errors.ts';
-import { compilePlan, resolveQuery, type ResolvedQuery } from './plan.ts';
+import { buildPlan, resolveQuery, type ResolvedQuery } from './plan.ts';
 import { bindingAnswer } from './shape.ts';
 import { checkPathCap } from './traverse.ts';
 
@@ -61,12 +61,12 @@ export function inventoryBindings(
   checkSourceType(g, sourceType);
   const q: ResolvedQuery = resolveQuery({ targets: targetTypes, ...(options.shapes ? { shapes: options.shapes } : {}), ...(options.via ? { via: options.via } : {}) });
   const cap = checkPathCap(options.pathCap);
-  compilePlan(g.index, q); // validates the types now rather than at the first step of the iteration
+  buildPlan(g.index, q); // validates the types now rather than at the first step of the iteration
   return {
     *[Symbol.iterator]() {
       const version = g.version;
       const index = g.index;
-      const plan = compilePlan(index, q);
+      const plan = buildPlan(index, q);
       const enumerator = new PathEnumerator(index); // its own scratch: traversals inside the loop stay safe
       for (const source of index.nodesOfType(sourceType)) {
         if (g.version !== version) throw new ConcurrentEditError(`The graph was edited while its ${sourceType} inventory was being read.`);

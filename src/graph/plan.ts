@@ -1,11 +1,11 @@
 /**
  * Rules as data: a traversal query (an endpoint of GRAPH_ENDPOINTS, or targets + path shapes + allowed
- * intermediate types) is compiled into a plan over the index's type codes. The shapes come from the
+ * intermediate types) is turned into a plan over the index's type codes. The shapes come from the
  * grammar table (SHAPES_BY_KIND / TRAVERSAL_SHAPES); no endpoint has code of its own.
  */
 import { SHAPES_BY_KIND, TRAVERSAL_SHAPES, groupTypeOf, isGraphType, memberTypeOf, type GraphEndpoint, type PathShape, type Step } from '../model/index.ts';
 import { QueryError } from '../errors.ts';
-import { ASSOC, DOWN, UP, type CompiledIndex, type Relation } from './compiled-index.ts';
+import { ASSOC, DOWN, UP, type TraversalIndex, type Relation } from './traversal-index.ts';
 
 /** A custom traversal: which types to reach, along which shapes (default: the traversal grammar), through which types. */
 export interface CustomQuery {
@@ -83,8 +83,8 @@ function canStep(rel: Relation, x: string, next: ReadonlySet<string>): boolean {
   return true;
 }
 
-/** Compiles a resolved query against the index's current type codes. */
-export function compilePlan(index: CompiledIndex, q: ResolvedQuery): TraversalPlan {
+/** Builds the plan of a resolved query against the index's current type codes. */
+export function buildPlan(index: TraversalIndex, q: ResolvedQuery): TraversalPlan {
   const typeNames = index.typeNames;
   for (const t of [...q.targets, ...(q.via ?? [])]) {
     if (!isGraphType(t) && index.knownTypeCode(t) < 0) throw new QueryError(`${t} is not an object type jcgraph knows or the graph holds.`);
@@ -116,16 +116,16 @@ export function compilePlan(index: CompiledIndex, q: ResolvedQuery): TraversalPl
   };
 }
 
-const planCache = new WeakMap<object, { readonly index: CompiledIndex; readonly typeCount: number; readonly plan: TraversalPlan }>();
+const planCache = new WeakMap<object, { readonly index: TraversalIndex; readonly typeCount: number; readonly plan: TraversalPlan }>();
 
 /**
- * The plan of a query, compiled once per query object and index (endpoints are shared objects, so
+ * The plan of a query, built once per query object and index (endpoints are shared objects, so
  * their plans are reused by every call): valid while the index has the same type codes.
  */
-export function planFor(index: CompiledIndex, query: TraversalQuery, resolved: ResolvedQuery): TraversalPlan {
+export function planFor(index: TraversalIndex, query: TraversalQuery, resolved: ResolvedQuery): TraversalPlan {
   const hit = planCache.get(query);
   if (hit && hit.index === index && hit.typeCount === index.typeNames.length) return hit.plan;
-  const plan = compilePlan(index, resolved);
+  const plan = buildPlan(index, resolved);
   planCache.set(query, { index, typeCount: index.typeNames.length, plan });
   return plan;
 }

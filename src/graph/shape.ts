@@ -5,7 +5,7 @@
 import { COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, type CompileRule, type GraphConnection, type GraphObjectWithPaths, type JsonObject, type Step } from '../model/index.ts';
 import type { AccessGraph } from './access-graph.ts';
 import { AttributeCompiler, defaultCompile, type CompileFn, type CompileHop } from './compile.ts';
-import { ASSOCIATION_EDGE, type CompiledIndex } from './compiled-index.ts';
+import { ASSOCIATION_EDGE, type TraversalIndex } from './traversal-index.ts';
 import type { SourceBindings } from './enumerate.ts';
 
 export interface ShapeOptions {
@@ -49,7 +49,7 @@ export function compileFromIndex(rule: CompileRule, b: SourceBindings, i: number
   return c.result();
 }
 
-function stepOf(ix: CompiledIndex, edge: number, from: number): Step {
+function stepOf(ix: TraversalIndex, edge: number, from: number): Step {
   if (ix.edgeKind[edge] === ASSOCIATION_EDGE) return 'association';
   return ix.edgeFrom[edge] === from ? 'down' : 'up';
 }

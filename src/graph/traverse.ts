@@ -12,7 +12,7 @@ import {
 import { QueryError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
-import type { CompiledIndex } from './compiled-index.ts';
+import type { TraversalIndex } from './traversal-index.ts';
 import { PathEnumerator, type SourceBindings } from './enumerate.ts';
 import { planFor, resolveQuery, type ResolvedQuery, type TraversalQuery } from './plan.ts';
 import { bindingsAnswer } from './shape.ts';
@@ -24,10 +24,10 @@ export interface TraverseOptions {
   readonly pathCap?: number;
 }
 
-const enumerators = new WeakMap<CompiledIndex, PathEnumerator>();
+const enumerators = new WeakMap<TraversalIndex, PathEnumerator>();
 
 /** The enumerator (scratch buffers) of an index, made once per index. */
-export function enumeratorFor(index: CompiledIndex): PathEnumerator {
+export function enumeratorFor(index: TraversalIndex): PathEnumerator {
   let e = enumerators.get(index);
   if (!e) {
     e = new PathEnumerator(index);
@@ -79,7 +79,7 @@ export function traversalTargetsOf(sourceType: string): string[] {
 
 const allTargetsQueries = new Map<string, TraversalQuery>();
 
-/** One shared query object per source type (so its compiled plan is cached). */
+/** One shared query object per source type (so its plan is cached). */
 function allTargetsQuery(sourceType: string): TraversalQuery {
   let q = allTargetsQueries.get(sourceType);
   if (!q) {

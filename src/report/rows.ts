@@ -17,7 +17,7 @@ import {
   MEMBERSHIP_EDGE,
   traversalTargetsOf,
   type AccessGraph,
-  type CompiledIndex,
+  type TraversalIndex,
   type SourceBindings,
   type TraversalQuery,
 } from '../graph/index.ts';
@@ -66,7 +66,7 @@ export function userRef(g: AccessGraph, id: string): UserRef {
 /** The user side of the binding universe: every type a user's traversal endpoints reach. */
 export const USER_TARGETS: readonly string[] = BINDING_TARGETS['user'] ?? traversalTargetsOf('user');
 
-/** One shared query object, so its compiled plan is cached. */
+/** One shared query object, so its plan is cached. */
 const USER_QUERY: TraversalQuery = { targets: USER_TARGETS };
 
 /** The default rule's sudo alone (its group attributes are not needed for a table's sudo column). */
@@ -85,7 +85,7 @@ function pathLengths(b: SourceBindings, i: number): number[] {
  */
 export class RowFactory {
   readonly g: AccessGraph;
-  readonly index: CompiledIndex;
+  readonly index: TraversalIndex;
   private readonly named: (NamedRef | undefined)[] = [];
   private readonly users: (UserRef | undefined)[] = [];
   private readonly edges: (EdgeRef | undefined)[] = [];

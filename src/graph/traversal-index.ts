@@ -1,5 +1,5 @@
 /**
- * The compiled traversal index: every object as a dense integer, every edge as a dense integer, and
+ * The traversal index: every object as a dense integer, every edge as a dense integer, and
  * adjacency as CSR typed arrays per relation (up, down, association) and neighbour type, so a traversal
  * touches only the neighbours of the types its path shapes allow.
  *
@@ -63,7 +63,7 @@ export function grow<A extends Int32Array | Uint8Array | Float64Array>(array: A,
   return next;
 }
 
-export class CompiledIndex {
+export class TraversalIndex {
   /** Type code → type name: GRAPH_TYPES first, then types jcgraph does not model, as they appear. */
   readonly typeNames: string[] = [...GRAPH_TYPES];
   private readonly typeCodes = new Map<string, number>(GRAPH_TYPES.map((t, i) => [t, i]));
@@ -99,8 +99,8 @@ export class CompiledIndex {
   /** Changes when integer ids are renumbered (a rebuild). */
   epoch = 0;
 
-  static build(nodes: readonly IndexNodeInput[], edges: readonly IndexEdgeInput[], epoch = 0): CompiledIndex {
-    const ix = new CompiledIndex();
+  static build(nodes: readonly IndexNodeInput[], edges: readonly IndexEdgeInput[], epoch = 0): TraversalIndex {
+    const ix = new TraversalIndex();
     ix.epoch = epoch;
     const sorted = [...nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const n = sorted.length;
@@ -356,8 +356,8 @@ export class CompiledIndex {
   }
 
   /** A deep copy (typed arrays copied, records and attribute objects shared: they are never mutated). */
-  clone(): CompiledIndex {
-    const c = new CompiledIndex();
+  clone(): TraversalIndex {
+    const c = new TraversalIndex();
     c.typeNames.length = 0;
     c.typeNames.push(...this.typeNames);
     for (const [t, code] of this.typeCodes) c.typeCodes.set(t, code);
