@@ -25,7 +25,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { UndirectedGraph } from 'graphology';
 import { allSimplePaths } from 'graphology-simple-path';
-import { TRAVERSAL_SHAPES, findEndpoint, type TenantData } from '../src/model/index.ts';
+import { TRAVERSAL_PATTERNS, findEndpoint, type TenantData } from '../src/model/index.ts';
 import { AccessGraph, inventory, inventoryBindings, traverse } from '../src/graph/index.ts';
 import { generateTenant, type PresetName } from '../src/simulator/index.ts';
 
@@ -204,7 +204,7 @@ export function runTraversalBench(options: TraversalBenchOptions = {}): Traversa
   const undirected = new UndirectedGraph();
   g.model.forEachNode((id) => undirected.addNode(id));
   g.model.forEachEdge((_key, _attrs, from, to) => undirected.mergeEdge(from, to));
-  const shapeKeys = new Set(TRAVERSAL_SHAPES.map((s) => s.join('>')));
+  const patternKeys = new Set(TRAVERSAL_PATTERNS.map((s) => s.join('>')));
   const stepOf = (a: string, b: string): string => {
     const ta = g.object(a).type;
     const tb = g.object(b).type;
@@ -212,7 +212,7 @@ export function runTraversalBench(options: TraversalBenchOptions = {}): Traversa
     if (g.hasEdge({ kind: 'membership', from: { type: ta, id: a }, to: { type: tb, id: b } })) return 'down';
     return 'association';
   };
-  const fitsGrammar = (nodes: readonly string[]) => shapeKeys.has(nodes.slice(1).map((n, i) => stepOf(nodes[i]!, n)).join('>'));
+  const fitsGrammar = (nodes: readonly string[]) => patternKeys.has(nodes.slice(1).map((n, i) => stepOf(nodes[i]!, n)).join('>'));
 
   // Per sampled user: the engine's query (repeated for a stable time), then allSimplePaths to the bound
   // systems first and the others in id order until the user's share of the time budget is spent.

@@ -123,19 +123,19 @@ function bindingToRevoke(g: AccessGraph, subjectId: string, resourceId: string):
 }
 
 /**
- * Bindings that a cut of the union could end, collapsed by shape: for each path, the union edges on it
+ * Bindings that a cut of the union could end, collapsed into classes: for each path, the union edges on it
  * (a binding ends exactly when every path loses one). Bindings with a path that avoids the union can
- * never end and are left out; bindings of the same shape are counted together, so scoring a cut costs
- * the number of distinct shapes, however many users sit behind a group.
+ * never end and are left out; bindings whose paths cross the same union edges form one class, counted
+ * together, so scoring a cut costs the number of distinct classes, however many users sit behind a group.
  */
-interface ExposureShape {
+interface ExposureClass {
   /** Per path, the sorted union edge keys on it. */
   readonly paths: readonly (readonly string[])[];
   count: number;
 }
 
 interface Exposure {
-  readonly shapes: readonly ExposureShape[];
+  readonly classes: readonly ExposureClass[];
   /** Union edge key → bindings (weighted) with a path through it. */
   readonly perEdge: ReadonlyMap<string, number>;
 }
@@ -145,7 +145,7 @@ function exposure(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string 
   const keys = new Set(edges.map(edgeKey));
   const affected = new AffectedTargets();
   for (const e of edges) for (const id of affectedSources(g, e)) affected.add(id, edgeTargetTypes(e, id));
-  const shapes = new Map<string, ExposureShape>();
+  const classes = new Map<string, ExposureClass>();
   const perEdge = new Map<string, number>();
   for (const id of affected.sources()) {
     const type = g.object(id).type;
@@ -170,13 +170,13 @@ function exposure(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string 
       for (const k of crossed) perEdge.set(k, (perEdge.get(k) ?? 0) + 1);
       if (paths.some((p) => p.length === 0)) continue; // a path off the union: no cut ends this binding
       const sorted = paths.map((p) => p.join(' ')).sort();
-      const shapeKey = sorted.join('|');
-      const known = shapes.get(shapeKey);
+      const classKey = sorted.join('|');
+      const known = classes.get(classKey);
       if (known) known.count++;
-      else shapes.set(shapeKey, { paths: sorted.map((p) => p.split(' ')), count: 1 });
+      else classes.set(classKey, { paths: sorted.map((p) => p.split(' ')), count: 1 });
     }
   }
-  return { shapes: [...shapes.values()], perEdge };
+  return { classes: [...classes.values()], perEdge };
 }
 
 /** Scores cuts exactly: how many exposed bindings every one of whose paths loses an edge. */
@@ -184,7 +184,7 @@ function collateralScorer(exposed: Exposure): (cut: readonly string[]) => number
   return (cut) => {
     const removed = new Set(cut);
     let lost = 0;
-    for (const shape of exposed.shapes) if (shape.paths.every((p) => p.some((e) => removed.has(e)))) lost += shape.count;
+    for (const cls of exposed.classes) if (cls.paths.every((p) => p.some((e) => removed.has(e)))) lost += cls.count;
     return lost;
   };
 }

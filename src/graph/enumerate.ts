@@ -3,7 +3,7 @@
  * returned as integer arrays (SourceBindings), grouped by target and in answer order.
  */
 import { grow, type TraversalIndex } from './traversal-index.ts';
-import type { PlanShape, TraversalPlan } from './plan.ts';
+import type { PlanPattern, TraversalPlan } from './plan.ts';
 
 /**
  * All bindings of one source: targets sorted by id, each with its paths (shortest first, then by hop
@@ -117,48 +117,48 @@ export class PathEnumerator {
       this.stackEdge = new Int32Array(plan.maxLength + 1);
     }
     this.stackNode[0] = source;
-    for (const shape of plan.shapes) this.walk(shape, 0, source);
+    for (const pattern of plan.patterns) this.walk(pattern, 0, source);
     return this.collect(source);
   }
 
-  private walk(shape: PlanShape, pos: number, node: number): void {
+  private walk(pattern: PlanPattern, pos: number, node: number): void {
     const ix = this.ix;
-    const rel = shape.rels[pos]!;
-    const last = pos === shape.rels.length - 1;
+    const rel = pattern.rels[pos]!;
+    const last = pos === pattern.rels.length - 1;
     const alive = ix.edgeAlive;
     const byType = ix.csr[rel]!;
     if (node < ix.baseNodeCount) {
-      for (const t of shape.allowed[pos]!) {
+      for (const t of pattern.allowed[pos]!) {
         const csr = byType[t];
         if (csr === undefined) continue;
         const nbrs = csr.nbr;
         const edges = csr.edge;
         for (let k = csr.off[node]!, end = csr.off[node + 1]!; k < end; k++) {
           const e = edges[k]!;
-          if (alive[e] === 1) this.visit(shape, pos, nbrs[k]!, e, last);
+          if (alive[e] === 1) this.visit(pattern, pos, nbrs[k]!, e, last);
         }
       }
     }
     if (ix.hasOverlay) {
       const extra = ix.overlay[rel]!.get(node);
       if (extra) {
-        const allowedSet = shape.allowedSet[pos]!;
+        const allowedSet = pattern.allowedSet[pos]!;
         for (let k = 0; k < extra.nbr.length; k++) {
           const e = extra.edge[k]!;
           const nbr = extra.nbr[k]!;
-          if (alive[e] === 1 && allowedSet[ix.nodeType[nbr]!] === 1) this.visit(shape, pos, nbr, e, last);
+          if (alive[e] === 1 && allowedSet[ix.nodeType[nbr]!] === 1) this.visit(pattern, pos, nbr, e, last);
         }
       }
     }
   }
 
-  private visit(shape: PlanShape, pos: number, nbr: number, edge: number, last: boolean): void {
+  private visit(pattern: PlanPattern, pos: number, nbr: number, edge: number, last: boolean): void {
     const stackNode = this.stackNode;
     for (let i = 0; i <= pos; i++) if (stackNode[i] === nbr) return; // never repeat an object
     stackNode[pos + 1] = nbr;
     this.stackEdge[pos + 1] = edge;
     if (last) this.emit(nbr, pos + 1);
-    else this.walk(shape, pos + 1, nbr);
+    else this.walk(pattern, pos + 1, nbr);
   }
 
   private emit(target: number, length: number): void {

@@ -12,7 +12,7 @@
  * - {@link affectedSources}: which sources an edge edit can affect.
  * - {@link label} / {@link explain}: direct, indirect, direct/indirect, and paths in words.
  *
- * The path shapes come from src/model/grammar.ts and the endpoints from src/model/endpoints.ts: no
+ * The path patterns come from src/model/grammar.ts and the endpoints from src/model/endpoints.ts: no
  * endpoint has code of its own. compiledAttributes come from a replaceable {@link CompileFn}
  * (default: DEFAULT_COMPILE_RULE).
  */
@@ -24,6 +24,6 @@ export { inventory, inventoryBindings, type Binding, type InventoryOptions } fro
 export { affectedSources } from './affected.ts';
 export { defaultCompile, compileWithRule, AttributeCompiler, type CompileFn, type CompileContext, type CompileHop } from './compile.ts';
 export { SourceBindings, PathEnumerator } from './enumerate.ts';
-export { bindingAnswer, bindingsAnswer, compileFromIndex, pathHops } from './shape.ts';
+export { bindingAnswer, bindingsAnswer, compileFromIndex, pathHops } from './materialize.ts';
 export { buildPlan, resolveQuery, type TraversalQuery, type CustomQuery, type TraversalPlan } from './plan.ts';
 export { TraversalIndex, UP, DOWN, ASSOC, MEMBERSHIP_EDGE, ASSOCIATION_EDGE, type Relation } from './traversal-index.ts';

@@ -2,14 +2,14 @@
  * The whole-tenant inventory: every binding of every source of a type to the target types, streamed
  * one source at a time, so only one source's bindings are ever held.
  */
-import { isGraphType, type BindingLabel, type GraphObjectWithPaths, type ObjectRef, type PathShape } from '../model/index.ts';
+import { isGraphType, type BindingLabel, type GraphObjectWithPaths, type ObjectRef, type PathPattern } from '../model/index.ts';
 import { QueryError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
 import { PathEnumerator, type SourceBindings } from './enumerate.ts';
 import { ConcurrentEditError } from './errors.ts';
 import { buildPlan, resolveQuery, type ResolvedQuery } from './plan.ts';
-import { bindingAnswer } from './shape.ts';
+import { bindingAnswer } from './materialize.ts';
 import { checkPathCap } from './traverse.ts';
 
 export interface Binding {
@@ -25,8 +25,8 @@ export interface InventoryOptions {
   /** At most this many paths per (source, target) pair; default no cap. */
   readonly pathCap?: number;
   readonly compile?: CompileFn;
-  /** Path shapes; default TRAVERSAL_SHAPES. */
-  readonly shapes?: readonly PathShape[];
+  /** Path patterns; default TRAVERSAL_PATTERNS. */
+  readonly patterns?: readonly PathPattern[];
   /** Allowed intermediate types; default any. */
   readonly via?: readonly string[];
 }
@@ -59,7 +59,7 @@ export function inventoryBindings(
   options: Omit<InventoryOptions, 'compile'> = {},
 ): Iterable<SourceBindings> {
   checkSourceType(g, sourceType);
-  const q: ResolvedQuery = resolveQuery({ targets: targetTypes, ...(options.shapes ? { shapes: options.shapes } : {}), ...(options.via ? { via: options.via } : {}) });
+  const q: ResolvedQuery = resolveQuery({ targets: targetTypes, ...(options.patterns ? { patterns: options.patterns } : {}), ...(options.via ? { via: options.via } : {}) });
   const cap = checkPathCap(options.pathCap);
   buildPlan(g.index, q); // validates the types now rather than at the first step of the iteration
   return {

@@ -1,17 +1,17 @@
 /**
- * Rules as data: a traversal query (an endpoint of GRAPH_ENDPOINTS, or targets + path shapes + allowed
- * intermediate types) is turned into a plan over the index's type codes. The shapes come from the
- * grammar table (SHAPES_BY_KIND / TRAVERSAL_SHAPES); no endpoint has code of its own.
+ * Rules as data: a traversal query (an endpoint of GRAPH_ENDPOINTS, or targets + path patterns + allowed
+ * intermediate types) is turned into a plan over the index's type codes. The patterns come from the
+ * grammar table (PATTERNS_BY_KIND / TRAVERSAL_PATTERNS); no endpoint has code of its own.
  */
-import { SHAPES_BY_KIND, TRAVERSAL_SHAPES, groupTypeOf, isGraphType, memberTypeOf, type GraphEndpoint, type PathShape, type Step } from '../model/index.ts';
+import { PATTERNS_BY_KIND, TRAVERSAL_PATTERNS, groupTypeOf, isGraphType, memberTypeOf, type GraphEndpoint, type PathPattern, type Step } from '../model/index.ts';
 import { QueryError } from '../errors.ts';
 import { ASSOC, DOWN, UP, type TraversalIndex, type Relation } from './traversal-index.ts';
 
-/** A custom traversal: which types to reach, along which shapes (default: the traversal grammar), through which types. */
+/** A custom traversal: which types to reach, along which patterns (default: the traversal grammar), through which types. */
 export interface CustomQuery {
   readonly targets: readonly string[];
-  /** Path shapes to follow; default TRAVERSAL_SHAPES (`[up] association [down]`). */
-  readonly shapes?: readonly PathShape[];
+  /** Path patterns to follow; default TRAVERSAL_PATTERNS (`[up] association [down]`). */
+  readonly patterns?: readonly PathPattern[];
   /** Types allowed for the objects between source and target; default any. */
   readonly via?: readonly string[];
 }
@@ -22,10 +22,10 @@ export function isEndpoint(query: TraversalQuery): query is GraphEndpoint {
   return typeof (query as GraphEndpoint).operationId === 'string';
 }
 
-/** The query with the endpoint resolved into targets and shapes. */
+/** The query with the endpoint resolved into targets and patterns. */
 export interface ResolvedQuery {
   readonly targets: readonly string[];
-  readonly shapes: readonly PathShape[];
+  readonly patterns: readonly PathPattern[];
   readonly via: readonly string[] | undefined;
   /** The source type the query is defined for (endpoints), when there is one. */
   readonly sourceType: string | undefined;
@@ -39,20 +39,20 @@ export function resolveQuery(query: TraversalQuery): ResolvedQuery {
     if (query.kind === 'associations' || query.kind === 'members') {
       throw new QueryError(`${query.path} answers direct connections, not paths; ask it through answer().`);
     }
-    return { targets: query.targets, shapes: SHAPES_BY_KIND[query.kind], via: undefined, sourceType: query.source, withCommandFields: query.withCommandFields === true };
+    return { targets: query.targets, patterns: PATTERNS_BY_KIND[query.kind], via: undefined, sourceType: query.source, withCommandFields: query.withCommandFields === true };
   }
   if (!Array.isArray(query.targets) || query.targets.length === 0) throw new QueryError('A traversal query needs at least one target type.');
-  const shapes = query.shapes ?? TRAVERSAL_SHAPES;
-  if (shapes.length === 0) throw new QueryError('A traversal query needs at least one path shape.');
-  for (const shape of shapes) {
-    if (shape.length === 0 || shape.some((s) => !STEPS.has(s))) {
-      throw new QueryError(`Path shape [${shape.join(', ')}] is not a non-empty list of up, association and down steps.`);
+  const patterns = query.patterns ?? TRAVERSAL_PATTERNS;
+  if (patterns.length === 0) throw new QueryError('A traversal query needs at least one path pattern.');
+  for (const pattern of patterns) {
+    if (pattern.length === 0 || pattern.some((s) => !STEPS.has(s))) {
+      throw new QueryError(`Path pattern [${pattern.join(', ')}] is not a non-empty list of up, association and down steps.`);
     }
   }
-  return { targets: query.targets, shapes, via: query.via, sourceType: undefined, withCommandFields: false };
+  return { targets: query.targets, patterns, via: query.via, sourceType: undefined, withCommandFields: false };
 }
 
-export interface PlanShape {
+export interface PlanPattern {
   readonly rels: readonly Relation[];
   /** Per position, the type codes a node there may have (to iterate CSRs by neighbour type). */
   readonly allowed: readonly (readonly number[])[];
@@ -61,8 +61,8 @@ export interface PlanShape {
 }
 
 export interface TraversalPlan {
-  /** Shapes sorted by length (stable), so the shortest paths are found first. */
-  readonly shapes: readonly PlanShape[];
+  /** Patterns sorted by length (stable), so the shortest paths are found first. */
+  readonly patterns: readonly PlanPattern[];
   readonly maxLength: number;
   /** Type codes of the targets. */
   readonly targetCodes: readonly number[];
@@ -91,9 +91,9 @@ export function buildPlan(index: TraversalIndex, q: ResolvedQuery): TraversalPla
   }
   const via = q.via ? new Set(q.via) : undefined;
   const targetSet = new Set(q.targets);
-  const shapes = [...q.shapes]
-    .map((shape) => {
-      const rels = shape.map((s) => REL_OF[s]);
+  const patterns = [...q.patterns]
+    .map((pattern) => {
+      const rels = pattern.map((s) => REL_OF[s]);
       const allowedNames: ReadonlySet<string>[] = new Array<ReadonlySet<string>>(rels.length);
       allowedNames[rels.length - 1] = targetSet;
       for (let i = rels.length - 2; i >= 0; i--) {
@@ -110,8 +110,8 @@ export function buildPlan(index: TraversalIndex, q: ResolvedQuery): TraversalPla
     })
     .sort((a, b) => a.rels.length - b.rels.length);
   return {
-    shapes,
-    maxLength: Math.max(...shapes.map((s) => s.rels.length)),
+    patterns,
+    maxLength: Math.max(...patterns.map((s) => s.rels.length)),
     targetCodes: q.targets.map((t) => index.knownTypeCode(t)).filter((c) => c >= 0),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The traversal index: every object as a dense integer, every edge as a dense integer, and
  * adjacency as CSR typed arrays per relation (up, down, association) and neighbour type, so a traversal
- * touches only the neighbours of the types its path shapes allow.
+ * touches only the neighbours of the types its path patterns allow.
  *
  * Keeping it in step with the graphology model: edits are applied incrementally. A removed edge or
  * object is tombstoned (`edgeAlive`/`nodeAlive`), an added edge or object goes to a small overlay of

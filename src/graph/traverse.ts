@@ -15,7 +15,7 @@ import type { CompileFn } from './compile.ts';
 import type { TraversalIndex } from './traversal-index.ts';
 import { PathEnumerator, type SourceBindings } from './enumerate.ts';
 import { planFor, resolveQuery, type ResolvedQuery, type TraversalQuery } from './plan.ts';
-import { bindingsAnswer } from './shape.ts';
+import { bindingsAnswer } from './materialize.ts';
 
 export interface TraverseOptions {
   /** Builds compiledAttributes; default `defaultCompile` (DEFAULT_COMPILE_RULE). */

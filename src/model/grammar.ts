@@ -4,25 +4,25 @@
  * group it is a member of, exactly one association hop, and an optional hop from a group down to one of
  * its members; it ends on an object of type T and never repeats an object.
  *
- * `memberof` answers are paths of the single shape [up]; `membership` answers, [down].
+ * `memberof` answers are paths of the single pattern [up]; `membership` answers, [down].
  */
 import type { EndpointKind } from './endpoints.ts';
 
 /** One step of a path: up (member → its group), association (either direction), down (group → member). */
 export type Step = 'up' | 'association' | 'down';
 
-export type PathShape = readonly Step[];
+export type PathPattern = readonly Step[];
 
-/** Shapes of a traversal path, shortest first (the order in which paths of a binding are listed). */
-export const TRAVERSAL_SHAPES: readonly PathShape[] = [
+/** Patterns of a traversal path, shortest first (the order in which paths of a binding are listed). */
+export const TRAVERSAL_PATTERNS: readonly PathPattern[] = [
   ['association'],
   ['up', 'association'],
   ['association', 'down'],
   ['up', 'association', 'down'],
 ];
 
-export const SHAPES_BY_KIND: { readonly [K in Exclude<EndpointKind, 'associations' | 'members'>]: readonly PathShape[] } = {
-  traverse: TRAVERSAL_SHAPES,
+export const PATTERNS_BY_KIND: { readonly [K in Exclude<EndpointKind, 'associations' | 'members'>]: readonly PathPattern[] } = {
+  traverse: TRAVERSAL_PATTERNS,
   memberof: [['up']],
   membership: [['down']],
 };

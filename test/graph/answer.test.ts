@@ -146,7 +146,7 @@ describe('answer() refuses what the API would refuse', () => {
     expect(() => traverse(g, 'alice', findEndpoint('user', 'associations')!)).toThrow(QueryError);
     expect(() => traverse(g, 'alice', { targets: ['sytem'] })).toThrow(/sytem is not an object type/);
     expect(() => traverse(g, 'alice', { targets: [] })).toThrow(QueryError);
-    expect(() => traverse(g, 'alice', { targets: ['system'], shapes: [['sideways' as never]] })).toThrow(QueryError);
+    expect(() => traverse(g, 'alice', { targets: ['system'], patterns: [['sideways' as never]] })).toThrow(QueryError);
     expect(() => traverse(g, 'alice', { targets: ['system'] }, { pathCap: 0 })).toThrow(QueryError);
     expect(() => traverse(g, 'web', findEndpoint('user', 'traverse', ['system'])!)).toThrow(UnknownObjectError);
   });

@@ -1,9 +1,9 @@
 /**
  * The independent oracle of the graph tests: every simple walk of 1..maxLength hops over the raw edge
- * list, kept when its steps form one of the shapes and it ends on a target type; and the compile rule
+ * list, kept when its steps form one of the patterns and it ends on a target type; and the compile rule
  * re-read from src/model/compile-rule.ts's doc comment, written separately from src/graph/compile.ts.
  */
-import type { GraphObjectWithPaths, JsonObject, PathShape, Step, TenantData, TenantEdge } from '../../src/model/index.ts';
+import type { GraphObjectWithPaths, JsonObject, PathPattern, Step, TenantData, TenantEdge } from '../../src/model/index.ts';
 import { COMMAND_TRAVERSAL_FIELDS } from '../../src/model/index.ts';
 
 export interface WalkHop {
@@ -68,20 +68,20 @@ function recordOf(tenant: TenantData, id: string): JsonObject {
   return tenant.objects.find((x) => x.id === id)!.record;
 }
 
-/** Bindings by brute force: walks fitting the shapes, ending on a target type, intermediates in `via`. */
+/** Bindings by brute force: walks fitting the patterns, ending on a target type, intermediates in `via`. */
 export function bruteForceBindings(
   tenant: TenantData,
   source: string,
-  shapes: readonly PathShape[],
+  patterns: readonly PathPattern[],
   targets: readonly string[],
   via?: readonly string[],
 ): Map<string, Walk[]> {
-  const maxLength = Math.max(...shapes.map((s) => s.length));
-  const shapeKeys = new Set(shapes.map((s) => s.join('>')));
+  const maxLength = Math.max(...patterns.map((s) => s.length));
+  const patternKeys = new Set(patterns.map((s) => s.join('>')));
   const byTarget = new Map<string, Walk[]>();
   for (const walk of cachedWalks(tenant, source, maxLength)) {
     if (walk.hops.length > maxLength) continue;
-    if (!shapeKeys.has(walk.hops.map((h) => h.step).join('>'))) continue;
+    if (!patternKeys.has(walk.hops.map((h) => h.step).join('>'))) continue;
     const last = walk.hops[walk.hops.length - 1]!;
     if (!targets.includes(typeOf(tenant, last.to))) continue;
     if (via && walk.hops.slice(0, -1).some((h) => !via.includes(typeOf(tenant, h.to)))) continue;
@@ -157,11 +157,11 @@ export function referenceCompile(tenant: TenantData, source: string, target: str
 export function bruteForceAnswer(
   tenant: TenantData,
   source: string,
-  shapes: readonly PathShape[],
+  patterns: readonly PathPattern[],
   targets: readonly string[],
   options: { via?: readonly string[]; withCommandFields?: boolean } = {},
 ): GraphObjectWithPaths[] {
-  const byTarget = bruteForceBindings(tenant, source, shapes, targets, options.via);
+  const byTarget = bruteForceBindings(tenant, source, patterns, targets, options.via);
   const hopIds = (w: Walk) => w.hops.map((h) => h.to);
   const comparePaths = (a: Walk, b: Walk) => {
     if (a.hops.length !== b.hops.length) return a.hops.length - b.hops.length;

@@ -1,13 +1,13 @@
 /** Shared helpers of the graph tests. */
-import { GRAPH_ENDPOINTS, SHAPES_BY_KIND, endpointPath, type GraphEndpoint, type PathShape, type TenantData, type TenantEdge } from '../../src/model/index.ts';
+import { GRAPH_ENDPOINTS, PATTERNS_BY_KIND, endpointPath, type GraphEndpoint, type PathPattern, type TenantData, type TenantEdge } from '../../src/model/index.ts';
 import { answer, type AccessGraph } from '../../src/graph/index.ts';
 
 /** Endpoints answering with paths (traversals, memberof, membership). */
 export const PATH_ENDPOINTS: readonly GraphEndpoint[] = GRAPH_ENDPOINTS.filter((e) => e.kind === 'traverse' || e.kind === 'memberof' || e.kind === 'membership');
 
-export function shapesOf(endpoint: GraphEndpoint): readonly PathShape[] {
-  if (endpoint.kind === 'associations' || endpoint.kind === 'members') throw new Error(`${endpoint.path} has no shapes`);
-  return SHAPES_BY_KIND[endpoint.kind];
+export function patternsOf(endpoint: GraphEndpoint): readonly PathPattern[] {
+  if (endpoint.kind === 'associations' || endpoint.kind === 'members') throw new Error(`${endpoint.path} has no path patterns`);
+  return PATTERNS_BY_KIND[endpoint.kind];
 }
 
 /** The concrete request for an endpoint and source, asking associations for every target they allow. */

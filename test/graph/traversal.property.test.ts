@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GRAPH_ENDPOINTS, GRAPH_TYPES, canonicalJson, endpointPath, sortTenant, type PathShape, type Step, type TenantData, type TenantEdge } from '../../src/model/index.ts';
+import { GRAPH_ENDPOINTS, GRAPH_TYPES, canonicalJson, endpointPath, sortTenant, type PathPattern, type Step, type TenantData, type TenantEdge } from '../../src/model/index.ts';
 import { AccessGraph, affectedSources, answer, inventory, label, traverse, bindingsOf } from '../../src/graph/index.ts';
 import { bruteForceAnswer } from './brute-force.ts';
 import { tenantArb } from './random-tenant.ts';
-import { PATH_ENDPOINTS, allAnswers, pathQueries, pathUsesEdge, shapesOf } from './helpers.ts';
+import { PATH_ENDPOINTS, allAnswers, pathQueries, pathUsesEdge, patternsOf } from './helpers.ts';
 
 const RUNS = 40;
 
@@ -32,7 +32,7 @@ describe('traversal equals brute force on random tenants', () => {
       fc.property(tenantArb(), (tenant) => {
         const g = AccessGraph.fromTenant(tenant);
         for (const [ep, id] of pathQueries(tenant)) {
-          const expected = bruteForceAnswer(tenant, id, shapesOf(ep), ep.targets, { withCommandFields: ep.withCommandFields === true });
+          const expected = bruteForceAnswer(tenant, id, patternsOf(ep), ep.targets, { withCommandFields: ep.withCommandFields === true });
           expect(traverse(g, id, ep)).toEqual(expected);
           expect(answer(g, endpointPath(ep, id))).toEqual(expected);
         }
@@ -71,19 +71,19 @@ describe('traversal equals brute force on random tenants', () => {
     );
   });
 
-  it('answers custom queries (targets, shapes, via) as the brute force does', () => {
+  it('answers custom queries (targets, patterns, via) as the brute force does', () => {
     const step = fc.constantFrom<Step>('up', 'association', 'down');
-    const shape: fc.Arbitrary<PathShape> = fc.array(step, { minLength: 1, maxLength: 3 });
+    const pattern: fc.Arbitrary<PathPattern> = fc.array(step, { minLength: 1, maxLength: 3 });
     const query = fc.record({
       targets: fc.subarray([...GRAPH_TYPES.filter((t) => t !== 'rule')], { minLength: 1 }),
-      shapes: fc.uniqueArray(shape, { minLength: 1, maxLength: 4, selector: (s) => s.join('>') }),
+      patterns: fc.uniqueArray(pattern, { minLength: 1, maxLength: 4, selector: (s) => s.join('>') }),
       via: fc.option(fc.subarray([...GRAPH_TYPES.filter((t) => t !== 'rule')]), { nil: undefined }),
     });
     fc.assert(
       fc.property(tenantArb(), query, (tenant, q) => {
         const g = AccessGraph.fromTenant(tenant);
         for (const o of tenant.objects) {
-          const expected = bruteForceAnswer(tenant, o.id, q.shapes, q.targets, q.via ? { via: q.via } : {});
+          const expected = bruteForceAnswer(tenant, o.id, q.patterns, q.targets, q.via ? { via: q.via } : {});
           expect(traverse(g, o.id, q)).toEqual(expected);
         }
       }),
@@ -95,10 +95,10 @@ describe('traversal equals brute force on random tenants', () => {
     fc.assert(
       fc.property(tenantArb(), (tenant) => {
         const g = AccessGraph.fromTenant(tenant);
-        const q = { targets: ['application'], shapes: [['up', 'association']] as PathShape[], via: ['user_group'] };
+        const q = { targets: ['application'], patterns: [['up', 'association']] as PathPattern[], via: ['user_group'] };
         for (const o of tenant.objects.filter((x) => x.type === 'user')) {
           const got = traverse(g, o.id, q);
-          expect(got).toEqual(bruteForceAnswer(tenant, o.id, q.shapes, q.targets, { via: q.via }));
+          expect(got).toEqual(bruteForceAnswer(tenant, o.id, q.patterns, q.targets, { via: q.via }));
           for (const t of got) for (const p of t.paths) expect(p.map((h) => h.to.type)).toEqual(['user_group', 'application']);
         }
       }),

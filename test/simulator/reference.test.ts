@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  GRAPH_ENDPOINTS, TRAVERSAL_SHAPES, associationEdge, endpointPath, membershipEdge,
+  GRAPH_ENDPOINTS, TRAVERSAL_PATTERNS, associationEdge, endpointPath, membershipEdge,
   type JsonObject, type ObjectRef, type TenantData, type TenantEdge,
 } from '../../src/model/index.ts';
 import { SimulatorError, generateTenant, referenceAnswer } from '../../src/simulator/index.ts';
-import { pathsOfShape } from '../../src/simulator/reference/paths.ts';
+import { pathsOfPattern } from '../../src/simulator/reference/paths.ts';
 import { TenantIndex } from '../../src/simulator/reference/tenant-index.ts';
 
 // A hand-built tenant; ids are chosen so that their order is easy to follow (u < g < sg < s < app < cmd).
@@ -179,7 +179,7 @@ describe('reference answers on a hand-built tenant', () => {
   it('never repeats an object on a path', () => {
     // An edge the model does not allow (device group ↔ device) would give s2 → sg1 → s2.
     const odd: TenantData = { ...hand, edges: [...hand.edges, associationEdge(sg1, s2)] };
-    const walked = pathsOfShape(new TenantIndex(odd), s2, ['up', 'association']).map((p) => p.map((h) => h.to.id));
+    const walked = pathsOfPattern(new TenantIndex(odd), s2, ['up', 'association']).map((p) => p.map((h) => h.to.id));
     expect(walked).toContainEqual([sg1.id, cmd.id]);
     expect(walked).not.toContainEqual([sg1.id, s2.id]);
   });
@@ -187,7 +187,7 @@ describe('reference answers on a hand-built tenant', () => {
 
 /**
  * A second, deliberately different enumeration: depth-first over every edge (each membership usable up
- * or down, each association either way), keeping walks whose step kinds spell a grammar shape.
+ * or down, each association either way), keeping walks whose step kinds spell a grammar pattern.
  */
 function bruteForce(tenant: TenantData, source: ObjectRef, targetTypes: readonly string[]): Map<string, string[]> {
   const steps: { from: string; to: ObjectRef; step: string; attributes: unknown }[] = [];
@@ -202,10 +202,10 @@ function bruteForce(tenant: TenantData, source: ObjectRef, targetTypes: readonly
     }
   };
   tenant.edges.forEach(add);
-  const shapes = new Set(TRAVERSAL_SHAPES.map((s) => s.join(',')));
+  const patterns = new Set(TRAVERSAL_PATTERNS.map((s) => s.join(',')));
   const found = new Map<string, string[]>();
   const walk = (at: ObjectRef, kinds: string[], ids: string[], seen: Set<string>) => {
-    if (kinds.length > 0 && shapes.has(kinds.join(',')) && targetTypes.includes(at.type)) {
+    if (kinds.length > 0 && patterns.has(kinds.join(',')) && targetTypes.includes(at.type)) {
       const list = found.get(at.id) ?? [];
       list.push(ids.join('>'));
       found.set(at.id, list);

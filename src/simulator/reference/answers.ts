@@ -3,7 +3,7 @@
  * (targets by id; paths shortest first, then by hop ids), exactly in the API's wire shape.
  */
 import {
-  ASSOCIATION_TARGETS, COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, SHAPES_BY_KIND,
+  ASSOCIATION_TARGETS, COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, PATTERNS_BY_KIND,
   type CompileRule, type GraphConnection, type GraphEndpoint, type GraphObjectWithPaths, type JsonObject, type ObjectRef,
   type TenantData, matchEndpoint,
 } from '../../model/index.ts';
@@ -65,7 +65,7 @@ export function answerEndpoint(
     case 'memberof':
     case 'membership':
     case 'traverse': {
-      return bindings(index, source, SHAPES_BY_KIND[endpoint.kind], endpoint.targets).map(({ target, paths }) => {
+      return bindings(index, source, PATTERNS_BY_KIND[endpoint.kind], endpoint.targets).map(({ target, paths }) => {
         const item: GraphObjectWithPaths = { id: target.id, type: target.type, paths: paths.map(hopsOf) };
         if (endpoint.withCommandFields) {
           const record = index.object(target)?.record ?? {};

@@ -1,9 +1,9 @@
 /**
- * The reference enumeration of paths: for each shape of the grammar (src/model/grammar.ts), extend
+ * The reference enumeration of paths: for each pattern of the grammar (src/model/grammar.ts), extend
  * every partial path by every edge the next step allows, keep the complete paths that never repeat an
  * object and end on a wanted type. No pruning, no cleverness: this is what the engine is checked against.
  */
-import type { JsonObject, ObjectRef, PathShape, Step } from '../../model/index.ts';
+import type { JsonObject, ObjectRef, PathPattern, Step } from '../../model/index.ts';
 import { type Neighbor, type TenantIndex, refKey } from './tenant-index.ts';
 
 export interface Hop {
@@ -31,10 +31,10 @@ function neighbors(index: TenantIndex, step: Step, at: ObjectRef): readonly Neig
   }
 }
 
-/** Every path of one shape from `source`, repeated objects excluded. */
-export function pathsOfShape(index: TenantIndex, source: ObjectRef, shape: PathShape): Path[] {
+/** Every path of one pattern from `source`, repeated objects excluded. */
+export function pathsOfPattern(index: TenantIndex, source: ObjectRef, pattern: PathPattern): Path[] {
   let partial: Hop[][] = [[]];
-  for (const step of shape) {
+  for (const step of pattern) {
     const longer: Hop[][] = [];
     for (const path of partial) {
       const at = path.length === 0 ? source : (path[path.length - 1] as Hop).to;
@@ -55,12 +55,12 @@ function repeatsAnObject(source: ObjectRef, path: Path): boolean {
   return false;
 }
 
-/** The bindings of `source` to objects of `targetTypes` through paths of the given shapes, targets by id. */
-export function bindings(index: TenantIndex, source: ObjectRef, shapes: readonly PathShape[], targetTypes: readonly string[]): Binding[] {
+/** The bindings of `source` to objects of `targetTypes` through paths of the given patterns, targets by id. */
+export function bindings(index: TenantIndex, source: ObjectRef, patterns: readonly PathPattern[], targetTypes: readonly string[]): Binding[] {
   const wanted = new Set(targetTypes);
   const byTarget = new Map<string, { target: ObjectRef; paths: Path[] }>();
-  for (const shape of shapes) {
-    for (const path of pathsOfShape(index, source, shape)) {
+  for (const pattern of patterns) {
+    for (const path of pathsOfPattern(index, source, pattern)) {
       const last = (path[path.length - 1] as Hop).to;
       if (!wanted.has(last.type)) continue;
       const key = refKey(last);

@@ -8,7 +8,7 @@ import { AttributeCompiler, defaultCompile, type CompileFn, type CompileHop } fr
 import { ASSOCIATION_EDGE, type TraversalIndex } from './traversal-index.ts';
 import type { SourceBindings } from './enumerate.ts';
 
-export interface ShapeOptions {
+export interface MaterializeOptions {
   readonly compile?: CompileFn | undefined;
   readonly withCommandFields?: boolean;
 }
@@ -82,7 +82,7 @@ function compileWithContext(g: AccessGraph, b: SourceBindings, i: number, compil
 }
 
 /** Binding i of b in the API's GraphObjectWithPaths shape. */
-export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, options: ShapeOptions = {}): GraphObjectWithPaths {
+export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, options: MaterializeOptions = {}): GraphObjectWithPaths {
   const ix = b.index;
   const target = b.targets[i]!;
   const paths: GraphConnection[][] = [];
@@ -99,7 +99,7 @@ export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, opti
 }
 
 /** Every binding of b in API shape, in answer order. */
-export function bindingsAnswer(g: AccessGraph, b: SourceBindings, options: ShapeOptions = {}): GraphObjectWithPaths[] {
+export function bindingsAnswer(g: AccessGraph, b: SourceBindings, options: MaterializeOptions = {}): GraphObjectWithPaths[] {
   const out: GraphObjectWithPaths[] = new Array<GraphObjectWithPaths>(b.size);
   for (let i = 0; i < b.size; i++) out[i] = bindingAnswer(g, b, i, options);
   return out;
