@@ -9,8 +9,10 @@ export { writeTenantJson } from './tenant-json.ts';
 export { SimulatorError } from './errors.ts';
 export {
   type FaultName, type FaultSettings, FAULT_NAMES, DEFAULT_FAULT_INTENSITY, MAX_CONSECUTIVE_FAILURES, MAX_CHURN_EPISODES,
-  isFaultName, faultSettings,
+  isFaultName, faultSettings, faultValueProblem,
 } from './server/faults.ts';
 export { type Simulator, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
+export { INSIGHTS_DENIALS, INSIGHTS_EVENTS_PATH, CHANGES_PATH, type InsightsDenial } from './server/insights.ts';
+export type { SimChange, SimChangeKind, AppliedChange, FieldChange, NamedRef } from './live/changes.ts';
 export { referenceAnswer, answerEndpoint, type GraphAnswer } from './reference/answers.ts';
 export { compileAttributes } from './reference/compile.ts';

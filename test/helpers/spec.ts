@@ -7,12 +7,13 @@ import { parse } from 'yaml';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Directory holding `api/2.0/index.yaml` and `api/1.0/index.yaml`: $JCGRAPH_SPEC_DIR, else the copy
+ * Directory holding `api/2.0/index.yaml`, `api/1.0/index.yaml` and `api/insights/directory/1.0/index.yaml`: $JCGRAPH_SPEC_DIR, else the copy
  * vendored in the repo's `spec/` (unmodified official files; provenance in spec/SOURCE.md).
  */
 export const SPEC_DIR = process.env['JCGRAPH_SPEC_DIR'] ?? resolve(here, '../../spec');
 export const V2_SPEC_PATH = resolve(SPEC_DIR, 'api/2.0/index.yaml');
 export const V1_SPEC_PATH = resolve(SPEC_DIR, 'api/1.0/index.yaml');
+export const INSIGHTS_SPEC_PATH = resolve(SPEC_DIR, 'api/insights/directory/1.0/index.yaml');
 
 type Json = Record<string, any>;
 const cache = new Map<string, Json>();

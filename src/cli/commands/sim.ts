@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../../errors.ts';
 import {
-  DEFAULT_FAULT_INTENSITY, FAULT_NAMES, SimulatorError, isFaultName, isPresetName, startSimulator, writeTenantJson,
-  type FaultSettings, type Simulator,
+  DEFAULT_FAULT_INTENSITY, FAULT_NAMES, SimulatorError, faultValueProblem, isFaultName, isPresetName, startSimulator, writeTenantJson,
+  INSIGHTS_DENIALS, type FaultSettings, type InsightsDenial, type Simulator,
 } from '../../simulator/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { untilAborted, type CliIo, type Command } from '../command.ts';
@@ -21,14 +21,23 @@ const OPTIONS = {
   'fault-seed': { type: 'string' },
   orgs: { type: 'string' },
   'write-tenant': { type: 'string' },
+  churn: { type: 'string' },
+  'churn-seed': { type: 'string' },
+  'allow-changes': { type: 'boolean' },
+  'retention-days': { type: 'string' },
+  'insights-denied': { type: 'string' },
 } as const;
 
 const HELP = `Usage: jcgraph sim [--preset tiny|small|large|xl] [--seed N] [--port N] [--rate R]
-                   [--faults NAME[=P],…] [--fault-seed N] [--orgs N] [--write-tenant FILE] [--json]
+                   [--faults NAME[=P],…] [--fault-seed N] [--orgs N] [--write-tenant FILE]
+                   [--churn R] [--churn-seed N] [--allow-changes] [--retention-days N]
+                   [--insights-denied 401|402|403] [--json]
 
 Serves a simulated JumpCloud organization on 127.0.0.1 until Ctrl-C: the v1 lists under /api, the v2
-lists and all 88 graph endpoints under /api/v2, GET only, with its own throwaway API key. It prints
-the base URL and the API key, one line each; point a client at them, e.g.
+lists and all 88 graph endpoints under /api/v2 (GET only), and the Directory Insights events query
+(POST /insights/directory/v1/events, read-only), with its own throwaway API key. Every change to the
+organization is logged there as JumpCloud logs it. It prints the base URL and the API key, one line
+each; point a client at them, e.g.
 
   JC_API_KEY=<key> jcgraph fetch --base-url <base URL> --out tenant.json
 
@@ -40,10 +49,22 @@ Options:
   --rate R            Answer 429 beyond R requests per second (token bucket, one second of burst).
   --faults LIST       Comma-separated faults to switch on, each at its default intensity or at
                       NAME=P (a probability from 0 to 1): ${FAULT_NAMES.join(', ')}.
+                      events-lag=S makes each Directory Insights event visible S seconds late;
+                      silent-changes=P lets a change leave no event with probability P.
   --fault-seed N      Seed of the fault decisions (default 1).
   --orgs N            Serve N organizations (x-org-id), the i-th generated with seed + i (default 1).
   --write-tenant FILE Also write each generated tenant as canonical JSON; with --orgs above 1, FILE
                       must contain {org}, replaced by each organization id.
+  --churn R           Apply R random changes a minute to every organization (memberships and
+                      associations added and removed, objects created and deleted, users
+                      suspended, group sudo changed, renames).
+  --churn-seed N      Seed of the random changes (default: the seed).
+  --allow-changes     Also serve POST /simulator/v1/changes (loopback clients only), which applies a
+                      given list of changes, {"changes": [{"kind": "add-member", "group": {…},
+                      "member": {…}}, …]}: for tests. Off by default.
+  --retention-days N  Days of Directory Insights events kept (default 90; 15 on the lowest plans).
+  --insights-denied S The events query answers status S instead: 401 (key refused), 402 (Directory
+                      Insights not in the plan) or 403 (the key lacks its scope).
   --json              Print {"baseUrl", "apiKey", "orgIds"} as one JSON line instead.
 
 Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 usage error.
@@ -62,8 +83,9 @@ export function parseFaults(text: string): FaultSettings {
       settings[name] = DEFAULT_FAULT_INTENSITY[name];
       continue;
     }
-    const value = Number(p);
-    if (p.trim() === '' || !(value >= 0 && value <= 1)) throw new UsageError(`jcgraph sim: --faults ${name}=${p} needs a probability from 0 to 1`);
+    const value = p.trim() === '' ? NaN : Number(p);
+    const problem = faultValueProblem(name, value);
+    if (problem) throw new UsageError(`jcgraph sim: --faults ${name}=${p} ${problem}`);
     settings[name] = value;
   }
   return settings;
@@ -92,13 +114,28 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const faults = values.faults === undefined ? {} : parseFaults(values.faults);
   const named = Object.keys(faults);
+  let churn: number | undefined;
+  if (values.churn !== undefined) {
+    churn = Number(values.churn);
+    if (!(churn > 0)) throw new UsageError(`jcgraph sim: --churn must be a positive number of changes a minute, not "${values.churn}"`);
+  }
+  const churnSeed = intOption('sim', 'churn-seed', values['churn-seed'], seed);
+  const retentionDays = intOption('sim', 'retention-days', values['retention-days'], 90, 1);
+  let denied: InsightsDenial | undefined;
+  if (values['insights-denied'] !== undefined) {
+    denied = Number(values['insights-denied']) as InsightsDenial;
+    if (!INSIGHTS_DENIALS.includes(denied)) throw new UsageError(`jcgraph sim: --insights-denied must be 401, 402 or 403, not "${values['insights-denied']}"`);
+  }
 
   let sim: Simulator;
   try {
     sim = await startSimulator({
       preset, seed, port, orgs, faultSeed,
       ...(rate !== undefined ? { rate } : {}),
+      ...(churn !== undefined ? { churn, churnSeed } : {}),
       faults,
+      allowChanges: values['allow-changes'] === true,
+      insights: { retentionDays, ...(denied !== undefined ? { denied } : {}) },
     });
   } catch (error) {
     if (error instanceof SimulatorError) throw new UsageError(`jcgraph sim: ${error.message}`);
@@ -118,7 +155,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     } else {
       io.stdout.write(`base URL: ${sim.baseUrl}\nAPI key: ${sim.apiKey}\n`);
     }
-    const faultText = named.length > 0 ? `, faults: ${named.join(', ')}` : '';
+    const faultText =
+      (named.length > 0 ? `, faults: ${named.join(', ')}` : '') +
+      (churn !== undefined ? `, ${churn} changes a minute` : '') +
+      (values['allow-changes'] ? ', change door open' : '');
     io.stderr.write(
       `serving the ${preset} tenant (seed ${seed}) for ${sim.orgIds.length === 1 ? 'organization' : 'organizations'} ${sim.orgIds.join(', ')}` +
         `${rate !== undefined ? `, at most ${rate} requests/s` : ''}${faultText}; Ctrl-C to stop\n`,

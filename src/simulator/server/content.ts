@@ -1,9 +1,14 @@
 /**
  * The clean content of every collection of one organization: list records in id order, graph answers
- * from the reference, each computed once and kept (lists for the server's life, graph answers in a
- * small LRU, since paging one large traversal asks for the same answer many times).
+ * from the reference, each computed once and kept (lists until the organization changes, graph answers
+ * in a small LRU, since paging one large traversal asks for the same answer many times). The
+ * organization changes only through `apply`, which also logs each change in its Directory Insights log.
  */
 import { type JsonObject, type TenantData, type TenantObject } from '../../model/index.ts';
+import { SimulatorError } from '../errors.ts';
+import { InsightsLog, type InsightsLogOptions } from '../insights/log.ts';
+import type { AppliedChange, SimChange } from '../live/changes.ts';
+import { LiveTenant } from '../live/live-tenant.ts';
 import { type GraphAnswer, answerEndpoint } from '../reference/answers.ts';
 import type { GraphRoute, ListRoute } from './routes.ts';
 
@@ -30,8 +35,48 @@ function byId(x: TenantObject, y: TenantObject): number {
 export class OrgContent {
   private readonly lists = new Map<string, readonly JsonObject[]>();
   private readonly answers = new Map<string, GraphAnswer>();
+  readonly #base: TenantData;
+  /** Made at the first change: until then the generated tenant is served as it is. */
+  #live: LiveTenant | undefined;
+  readonly insights: InsightsLog;
 
-  constructor(readonly tenant: TenantData) {}
+  constructor(tenant: TenantData, insights: InsightsLogOptions = {}, nowMs: number = Date.now()) {
+    this.#base = tenant;
+    this.insights = new InsightsLog(tenant.orgId, insights, nowMs);
+  }
+
+  /** The organization as it is now. */
+  get tenant(): TenantData {
+    return this.#live?.tenant ?? this.#base;
+  }
+
+  /**
+   * Applies changes in order and logs each in the Directory Insights log. A change the API would refuse
+   * throws a SimulatorError (400); the changes before it stay applied.
+   */
+  apply(changes: readonly SimChange[], nowMs: number): AppliedChange[] {
+    this.#live ??= new LiveTenant(this.#base);
+    const out: AppliedChange[] = [];
+    try {
+      for (const [i, change] of changes.entries()) {
+        let applied: AppliedChange;
+        try {
+          applied = this.#live.apply(change, nowMs);
+        } catch (e) {
+          if (e instanceof SimulatorError && changes.length > 1) throw new SimulatorError(`change ${i + 1} of ${changes.length}: ${e.message}`, e.status, e.reason);
+          throw e;
+        }
+        this.insights.record(applied, nowMs);
+        out.push(applied);
+      }
+    } finally {
+      if (out.some((a) => a.effect !== 'none')) {
+        this.lists.clear();
+        this.answers.clear();
+      }
+    }
+    return out;
+  }
 
   /** The records of a list, ascending by id. */
   listItems(route: ListRoute): readonly JsonObject[] {

@@ -14,6 +14,10 @@
  *   could tell a short page from the end or notice a shift; `churn` strikes at most MAX_CHURN_EPISODES
  *   times per collection.
  *
+ * Two more act on the Directory Insights log (./../insights/log.ts), not on requests: `events-lag=S`
+ * makes every event visible S seconds after it happened (its value is seconds, not a probability), and
+ * `silent-changes=P` lets a change leave no event with probability P.
+ *
  * Every random decision is a hash of (faultSeed, what it is about, how many times that request was
  * seen), so runs are reproducible whatever the interleaving of concurrent requests.
  */
@@ -30,7 +34,9 @@ export type FaultName =
   | 'nulls'
   | 'short-page'
   | 'churn'
-  | 'no-total';
+  | 'no-total'
+  | 'events-lag'
+  | 'silent-changes';
 
 export const FAULT_NAMES: readonly FaultName[] = [
   'rate-limit',
@@ -43,6 +49,8 @@ export const FAULT_NAMES: readonly FaultName[] = [
   'short-page',
   'churn',
   'no-total',
+  'events-lag',
+  'silent-changes',
 ];
 
 /** Intensity used when a fault is named without one. */
@@ -57,7 +65,12 @@ export const DEFAULT_FAULT_INTENSITY: { readonly [F in FaultName]: number } = {
   'short-page': 0.5,
   churn: 0.5,
   'no-total': 1,
+  'events-lag': 5,
+  'silent-changes': 0.1,
 };
+
+/** Faults whose value is a number of seconds rather than a probability. */
+const SECONDS_FAULTS: ReadonlySet<FaultName> = new Set(['events-lag']);
 
 export const MAX_CONSECUTIVE_FAILURES = 2;
 export const MAX_CHURN_EPISODES = 2;
@@ -75,6 +88,12 @@ export function isFaultName(value: string): value is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(value);
 }
 
+/** Why `value` cannot be the value of fault `name` ("needs a probability from 0 to 1"), or undefined when it can. */
+export function faultValueProblem(name: FaultName, value: unknown): string | undefined {
+  if (SECONDS_FAULTS.has(name)) return typeof value === 'number' && value >= 0 && Number.isFinite(value) ? undefined : 'needs a number of seconds';
+  return typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'needs a probability from 0 to 1';
+}
+
 /** Normalizes the `faults` option: names (default intensity) or name → probability in [0, 1]. */
 export function faultSettings(faults: readonly FaultName[] | FaultSettings | undefined): FaultSettings {
   const out: FaultSettings = {};
@@ -84,7 +103,8 @@ export function faultSettings(faults: readonly FaultName[] | FaultSettings | und
     : Object.entries(faults as FaultSettings).map(([name, p]) => [name, p ?? 0]);
   for (const [name, p] of entries) {
     if (!isFaultName(name)) throw new SimulatorError(`unknown fault "${name}"; faults are ${FAULT_NAMES.join(', ')}`);
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new SimulatorError(`fault "${name}" needs a probability from 0 to 1, not ${String(p)}`);
+    const problem = faultValueProblem(name, p);
+    if (problem) throw new SimulatorError(`fault "${name}" ${problem}, not ${String(p)}`);
     out[name] = p;
   }
   return out;

@@ -1,17 +1,23 @@
 /**
  * The simulator: a node:http server on loopback speaking the JumpCloud v1 and v2 APIs for one or more
- * generated (or given) organizations. GET only; `x-api-key` checked; `x-org-id` selects the
- * organization; paging by `limit`/`skip`; optional rate limit and faults (./faults.ts).
+ * generated (or given) organizations. GET only, but for the two POSTs of ./insights.ts: Directory
+ * Insights' read-only events query, and the change door tests use (off unless `allowChanges`);
+ * `x-api-key` checked; `x-org-id` selects the organization; paging by `limit`/`skip`; optional rate
+ * limit and faults (./faults.ts); optional churn, random changes applied as time passes.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { JsonValue, TenantData } from '../../model/index.ts';
+import type { JsonObject, JsonValue, TenantData } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { defaultOrgId, generateTenant } from '../generate.ts';
+import type { AppliedChange, SimChange } from '../live/changes.ts';
+import { randomChange } from '../live/churn.ts';
 import type { PresetName } from '../presets.ts';
+import { Rng, hash32 } from '../random.ts';
 import { parseTargets } from '../reference/answers.ts';
 import { OrgContent } from './content.ts';
+import { CHANGES_PATH, INSIGHTS_EVENTS_PATH, answerChanges, answerEvents, insightsError, readBody, type InsightsDenial } from './insights.ts';
 import {
   type FaultName, type FaultSettings, FaultInjector, distortedPage, faultSettings, withNulls,
 } from './faults.ts';
@@ -41,6 +47,14 @@ export interface SimulatorOptions {
   faults?: readonly FaultName[] | FaultSettings;
   /** Seed of every fault decision; default 1. */
   faultSeed?: number;
+  /** Serve `POST /simulator/v1/changes`, which applies a list of changes (tests). Off by default. */
+  allowChanges?: boolean;
+  /** Random changes applied per minute to every organization, as time passes; default none. */
+  churn?: number;
+  /** Seed of the random changes (churn and `Simulator.churn`); default the seed. */
+  churnSeed?: number;
+  /** Directory Insights: days of events kept (default 90), and a status the events API answers instead (not in the plan, …). */
+  insights?: { readonly retentionDays?: number; readonly denied?: InsightsDenial };
 }
 
 export interface SimulatorStats {
@@ -57,7 +71,16 @@ export interface Simulator {
   readonly apiKey: string;
   /** The organizations served; the first is used when `x-org-id` is absent. */
   readonly orgIds: readonly string[];
+  /** The organization as it is now (it changes with churn and applied changes). */
   tenant(orgId?: string): TenantData;
+  /** Applies changes to an organization and logs them in its Directory Insights log. */
+  applyChanges(changes: readonly SimChange[], orgId?: string): AppliedChange[];
+  /** Applies `count` random changes that each change something (what `churn` does as time passes). */
+  churn(count: number, orgId?: string): AppliedChange[];
+  /** Every event of an organization's Directory Insights log, visible yet or not (for tests). */
+  insightsEvents(orgId?: string): readonly JsonObject[];
+  /** Changes that left no event because of `silent-changes`. */
+  silencedChanges(orgId?: string): number;
   stats(): SimulatorStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -83,6 +106,10 @@ function keyMatches(expected: Buffer, given: string | string[] | undefined): boo
   return buffer.length === expected.length && timingSafeEqual(buffer, expected);
 }
 
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -97,17 +124,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new SimulatorError(`the simulator listens on loopback only, not on "${host}"`);
   if (options.rate !== undefined && !(options.rate > 0)) throw new SimulatorError(`rate must be a positive number of requests per second, not ${String(options.rate)}`);
+  if (options.churn !== undefined && !(options.churn > 0)) throw new SimulatorError(`churn must be a positive number of changes per minute, not ${String(options.churn)}`);
+  const retentionDays = options.insights?.retentionDays ?? 90;
+  if (!(retentionDays > 0)) throw new SimulatorError(`retentionDays must be a positive number of days, not ${String(retentionDays)}`);
   const tenants = tenantsFor(options);
+  const faultConfig = faultSettings(options.faults);
   const orgs = new Map<string, OrgContent>();
+  const startedMs = Date.now();
   for (const tenant of tenants) {
     if (orgs.has(tenant.orgId)) throw new SimulatorError(`two tenants have the organization id "${tenant.orgId}"`);
-    orgs.set(tenant.orgId, new OrgContent(tenant));
+    orgs.set(
+      tenant.orgId,
+      new OrgContent(
+        tenant,
+        { retentionDays, lagSeconds: faultConfig['events-lag'] ?? 0, silentShare: faultConfig['silent-changes'] ?? 0, seed: options.faultSeed ?? 1 },
+        startedMs,
+      ),
+    );
   }
   const orgIds = tenants.map((t) => t.orgId);
   const apiKey = options.apiKey ?? randomBytes(20).toString('hex');
   const expectedKey = Buffer.from(apiKey);
   const bucket = options.rate !== undefined ? new TokenBucket(options.rate) : undefined;
-  const faults = new FaultInjector(faultSettings(options.faults), options.faultSeed ?? 1);
+  const faults = new FaultInjector(faultConfig, options.faultSeed ?? 1);
   const nulled = new Map<string, readonly (JsonValue | null)[]>();
   let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {} };
 
@@ -175,8 +214,42 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(headers ? { headers } : {}),
   });
 
+  const churnRng = new Rng(hash32(`churn:${options.churnSeed ?? options.seed ?? 1}`));
+  const orgOf = (orgId: string | undefined): OrgContent => {
+    const org = orgs.get(orgId ?? orgIds[0] ?? '');
+    if (!org) throw new SimulatorError(`organization "${orgId ?? ''}" is not served by this simulator`);
+    return org;
+  };
+  /** Changes to an organization, and the collections the server caches for it dropped. */
+  const applyTo = (org: OrgContent, changes: readonly SimChange[]): AppliedChange[] => {
+    try {
+      return org.apply(changes, Date.now());
+    } finally {
+      for (const key of nulled.keys()) if (key.startsWith(`${org.tenant.orgId}|`)) nulled.delete(key);
+    }
+  };
+  const churnOnce = (org: OrgContent, count: number): AppliedChange[] => {
+    const out: AppliedChange[] = [];
+    for (let misses = 0; out.length < count && misses < 100 * count + 100; ) {
+      const change = randomChange(org.tenant, churnRng);
+      if (!change) break;
+      const [applied] = applyTo(org, [change]);
+      if (applied && applied.effect !== 'none') out.push(applied);
+      else misses++;
+    }
+    return out;
+  };
+  const churnTimer =
+    options.churn === undefined
+      ? undefined
+      : setInterval(() => {
+          for (const org of orgs.values()) churnOnce(org, 1);
+        }, 60_000 / options.churn);
+  churnTimer?.unref();
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    if (url.pathname === INSIGHTS_EVENTS_PATH || url.pathname === CHANGES_PATH) return handlePost(req, res, url.pathname);
     const route = resolveRoute(url.pathname);
     const api = apiOf(url.pathname);
     stats.requests++;
@@ -227,6 +300,50 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   };
 
+  /** The two POST endpoints: the Directory Insights events query, and the change door. */
+  const handlePost = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    stats.requests++;
+    stats.byRoute[path] = (stats.byRoute[path] ?? 0) + 1;
+    const door = path === CHANGES_PATH;
+    if (door && (!options.allowChanges || !isLoopback(req.socket.remoteAddress))) {
+      return send(res, error('v2', 404, `not found: the simulator serves no endpoint at ${path} (start it with allowChanges)`));
+    }
+    if (req.method !== 'POST') {
+      return send(res, door ? error('v2', 405, `method ${String(req.method)} is not allowed: POST only`, undefined, { allow: 'POST' }) : insightsError(405, 'POST only', { allow: 'POST' }));
+    }
+    if (!keyMatches(expectedKey, req.headers['x-api-key'])) {
+      return send(res, door ? error('v2', 401, 'unauthorized: the x-api-key header is missing or does not match') : insightsError(401, 'Unauthorized (Invalid API Key)'));
+    }
+    const orgHeader = headerValue(req.headers['x-org-id']);
+    const org = orgs.get(orgHeader ?? orgIds[0] ?? '');
+    if (!org) return send(res, door ? error('v2', 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`) : insightsError(401, `Unauthorized: organization "${orgHeader ?? ''}" is not served here`));
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      if (e instanceof SimulatorError) return send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message));
+      throw e;
+    }
+    if (door) return send(res, answerChanges(body, (changes) => applyTo(org, changes)));
+
+    if (bucket) {
+      const wait = bucket.take();
+      if (wait > 0) return send(res, insightsError(429, 'Too Many Requests', faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) }));
+    }
+    const fault = faults.beforeRequest(`${org.tenant.orgId}|POST ${path}|${body}`);
+    if (fault.kind === 'rate-limited') {
+      return send(res, insightsError(429, 'Too Many Requests', fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }));
+    }
+    if (fault.kind === 'server-error') return send(res, insightsError(fault.status, 'Technical difficulties processing your request (simulated)'));
+    if (fault.kind === 'reset') {
+      count('reset');
+      req.socket.destroy();
+      return;
+    }
+    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    return send(res, answerEvents(org.insights, body, Date.now(), options.insights?.denied), fault.malformed);
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) {
@@ -256,17 +373,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     baseUrl,
     apiKey,
     orgIds,
-    tenant(orgId?: string): TenantData {
-      const org = orgs.get(orgId ?? orgIds[0] ?? '');
-      if (!org) throw new SimulatorError(`organization "${orgId ?? ''}" is not served by this simulator`);
-      return org.tenant;
-    },
+    tenant: (orgId?: string): TenantData => orgOf(orgId).tenant,
+    applyChanges: (changes, orgId) => applyTo(orgOf(orgId), changes),
+    churn: (count, orgId) => churnOnce(orgOf(orgId), count),
+    insightsEvents: (orgId) => orgOf(orgId).insights.all(),
+    silencedChanges: (orgId) => orgOf(orgId).insights.silenced,
     stats: () => structuredClone(stats),
     resetStats(): void {
       stats = { requests: 0, byStatus: {}, byRoute: {} };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (churnTimer) clearInterval(churnTimer);
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();
       }),
