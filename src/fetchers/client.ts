@@ -1,6 +1,8 @@
 /**
  * The JumpCloud API client: GET only, over ky, with the key in `x-api-key` and the organization in
- * `x-org-id`. Every request passes the rate gate (a hard cap) and the adaptive concurrency limit; transient
+ * `x-org-id`. The one exception is Directory Insights' events query (`postEvents`), a read-only query
+ * that the API takes as a POST: a POST to that one URL is allowed, and the request hook refuses any other
+ * method or URL, so nothing else can ever be sent. Every request passes the rate gate (a hard cap) and the adaptive concurrency limit; transient
  * failures (429, 500, 502, 503, 504, resets and other network errors, timeouts, bodies that are not JSON)
  * are retried, waiting as long as `Retry-After` says when the server says, else with jittered exponential
  * backoff, within a per-request limit and a retry budget shared by the whole fetch. Anything else fails at
@@ -13,6 +15,14 @@ import { AdaptiveConcurrency, RateGate, abortReason, sleep } from './rate.ts';
 export const DEFAULT_BASE_URL = 'https://console.jumpcloud.com';
 /** The JumpCloud API hosts a key may be sent to (besides loopback, for simulators and mocks). */
 export const JUMPCLOUD_HOSTS: readonly string[] = ['console.jumpcloud.com', 'console.eu.jumpcloud.com', 'console.in.jumpcloud.com'];
+/** Directory Insights' host for each API host (JumpCloud's data centres: US, EU, IN). */
+export const INSIGHTS_HOSTS: Readonly<Record<string, string>> = {
+  'console.jumpcloud.com': 'api.jumpcloud.com',
+  'console.eu.jumpcloud.com': 'api.eu.jumpcloud.com',
+  'console.in.jumpcloud.com': 'api.in.jumpcloud.com',
+};
+/** Directory Insights' API root under its host. */
+export const INSIGHTS_ROOT_PATH = '/insights/directory/v1';
 
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
@@ -26,8 +36,12 @@ export interface ClientOptions {
    * v2 under `/api/v2`.
    */
   readonly baseUrl?: string;
-  /** Separate roots for v1 and v2 when they are not `{baseUrl}/api` and `{baseUrl}/api/v2` (e.g. two mocks). */
-  readonly apiRoots?: { readonly v1?: string; readonly v2?: string };
+  /**
+   * Separate roots for v1, v2 and Directory Insights when they are not `{baseUrl}/api`, `{baseUrl}/api/v2`
+   * and `{insights host}/insights/directory/v1` (e.g. mocks). The insights host is api.jumpcloud.com for
+   * console.jumpcloud.com (api.eu.… and api.in.… likewise) and the base URL's own origin for loopback.
+   */
+  readonly apiRoots?: { readonly v1?: string; readonly v2?: string; readonly insights?: string };
   /** Organization id, sent as `x-org-id` (multi-tenant administrators). */
   readonly orgId?: string;
   /** Hard cap on requests per second, never exceeded whatever the concurrency. Default: none. */
@@ -108,6 +122,30 @@ export function checkApiUrl(raw: string): URL {
   return url;
 }
 
+/** Checks a Directory Insights root: https to one of JumpCloud's insights hosts, or loopback. */
+export function checkInsightsUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`The Directory Insights URL "${raw}" is not a valid URL.`);
+  }
+  if (isLoopback(url.hostname)) return checkApiUrl(raw);
+  const hosts = Object.values(INSIGHTS_HOSTS);
+  if (url.protocol !== 'https:' || url.username || url.password || !hosts.includes(url.hostname)) {
+    throw new ConfigError(`Refusing to send the API key to ${url.protocol}//${url.host}: it is not a Directory Insights host (${hosts.join(', ')}) over https, nor loopback.`);
+  }
+  return url;
+}
+
+/** Directory Insights' root for an API base URL: `https://api.jumpcloud.com/insights/directory/v1` for the US console, the same origin for loopback. */
+export function insightsRootFor(base: URL): string {
+  if (isLoopback(base.hostname)) return joinRoot(new URL(base.origin), INSIGHTS_ROOT_PATH);
+  const host = INSIGHTS_HOSTS[base.hostname];
+  if (!host) throw new ConfigError(`No Directory Insights host is known for ${base.host}.`);
+  return `https://${host}${INSIGHTS_ROOT_PATH}`;
+}
+
 function joinRoot(base: URL, suffix: string): string {
   return base.href.replace(/\/+$/, '') + suffix;
 }
@@ -123,8 +161,15 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 
 export type Query = Readonly<Record<string, string | number>>;
 
+/** A request as the client sends it: a GET, or the one POST (the events query) with its JSON body. */
+interface OutgoingRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly json?: Readonly<Record<string, unknown>>;
+}
+
 export class ApiClient {
-  readonly roots: { readonly v1: string; readonly v2: string };
+  readonly roots: { readonly v1: string; readonly v2: string; readonly insights: string };
   /** The API origin, for snapshot metadata. */
   readonly origin: string;
   readonly stats: RequestStats = { requests: 0, retries: 0, byStep: {}, byOutcome: {}, throttled: 0 };
@@ -133,6 +178,8 @@ export class ApiClient {
   readonly #gate: RateGate;
   readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>> & { retryBudget: number | undefined };
   readonly #signal: AbortSignal | undefined;
+  /** The one URL a POST may go to: Directory Insights' events query. */
+  readonly #eventsUrl: string;
   readonly #listeners: ((event: AttemptEvent) => void)[] = [];
   /** Rounds of 429s without Retry-After since the last success: the whole client backs off together on them. */
   #throttleStreak = 0;
@@ -148,7 +195,9 @@ export class ApiClient {
     this.roots = {
       v1: checkApiUrl(options.apiRoots?.v1 ?? joinRoot(base, '/api')).href.replace(/\/+$/, ''),
       v2: checkApiUrl(options.apiRoots?.v2 ?? joinRoot(base, '/api/v2')).href.replace(/\/+$/, ''),
+      insights: checkInsightsUrl(options.apiRoots?.insights ?? insightsRootFor(base)).href.replace(/\/+$/, ''),
     };
+    this.#eventsUrl = `${this.roots.insights}/events`;
     this.origin = base.origin;
     this.#headers = { 'x-api-key': options.apiKey, accept: 'application/json' };
     if (options.orgId) this.#headers['x-org-id'] = options.orgId;
@@ -194,9 +243,25 @@ export class ApiClient {
   async get(api: 'v1' | 'v2', path: string, query: Query, step: string): Promise<ApiResponse> {
     // Commas in `targets=a,b` are the API's list syntax (explode: false); keep them as they are.
     const target = this.#url(api, path, query).href.replace(/%2C/g, ',');
-    const endpoint = this.endpoint(api, path, query);
+    return this.#send({ method: 'GET', url: target }, this.endpoint(api, path, query), step);
+  }
+
+  /** How the events query is named in errors: `POST /insights/directory/v1/events`. */
+  get eventsEndpoint(): string {
+    return `POST ${new URL(this.#eventsUrl).pathname}`;
+  }
+
+  /**
+   * Directory Insights' events query, `POST {insights root}/events` with a JSON body: read-only, and the
+   * only request jcgraph sends that is not a GET. Retried like a GET (it changes nothing).
+   */
+  async postEvents(body: Readonly<Record<string, unknown>>, step: string): Promise<ApiResponse> {
+    return this.#send({ method: 'POST', url: this.#eventsUrl, json: body }, this.eventsEndpoint, step);
+  }
+
+  async #send(request: OutgoingRequest, endpoint: string, step: string): Promise<ApiResponse> {
     for (let attempt = 1; ; attempt++) {
-      const result = await this.concurrency.run(() => this.#attempt(target, endpoint));
+      const result = await this.concurrency.run(() => this.#attempt(request, endpoint));
       if ('response' in result) {
         this.#record(step, result.response.status, false);
         this.concurrency.onSuccess();
@@ -264,7 +329,7 @@ export class ApiClient {
   }
 
   async #attempt(
-    url: string,
+    request: OutgoingRequest,
     endpoint: string,
   ): Promise<
     | { response: ApiResponse }
@@ -275,8 +340,10 @@ export class ApiClient {
     let response: Response;
     let text: string;
     try {
-      response = await ky.get(url, {
+      response = await ky(request.url, {
+        method: request.method,
         headers: this.#headers,
+        ...(request.json !== undefined ? { json: request.json } : {}),
         timeout: this.#options.timeoutMs,
         retry: 0,
         throwHttpErrors: false,
@@ -284,8 +351,11 @@ export class ApiClient {
         ...(this.#signal ? { signal: this.#signal } : {}),
         hooks: {
           beforeRequest: [
-            (request) => {
-              if (request.method !== 'GET') throw new JcApiError(`${endpoint}: jcgraph only ever sends GET requests.`, { endpoint });
+            (outgoing) => {
+              const allowed = outgoing.method === 'GET' || (outgoing.method === 'POST' && outgoing.url === this.#eventsUrl);
+              if (!allowed) {
+                throw new JcApiError(`${endpoint}: jcgraph only ever sends GET requests (and Directory Insights' read-only events query).`, { endpoint });
+              }
             },
           ],
         },
@@ -338,7 +408,9 @@ function describeStatus(status: number, text: string): string {
   const what =
     status === 401
       ? 'the API key was refused (401 Unauthorized)'
-      : status === 403
+      : status === 402
+        ? 'not in the plan (402 Payment Required)'
+        : status === 403
         ? 'access denied (403 Forbidden): the key lacks rights for this organization'
         : status === 429
           ? 'rate limited (429 Too Many Requests)'

@@ -6,7 +6,11 @@
  * ```
  */
 export { fetchTenant, fetchTenants, type FetchOptions, type FetchResult } from './fetch-tenant.ts';
-export { ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, checkApiUrl, parseRetryAfter, type ClientOptions, type RequestStats } from './client.ts';
+export {
+  ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, INSIGHTS_HOSTS, checkApiUrl, checkInsightsUrl, insightsRootFor, parseRetryAfter,
+  type ClientOptions, type RequestStats,
+} from './client.ts';
+export { readEvents, eventsReachBack, interpretEvent, type EventEffect, type InterpretedEvent } from './insights/index.ts';
 export {
   planFetch,
   optimumRequests,
