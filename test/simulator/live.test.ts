@@ -176,6 +176,9 @@ describe('the change door', () => {
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { message: string }).message).toMatch(/^change 2 of 2: ref user .* does not exist/);
       expect((await post('{not json')).status).toBe(400);
+      expect((await post(JSON.stringify({ random: -1 }))).status).toBe(400);
+      const random = await post(JSON.stringify({ random: 7 }));
+      expect(((await random.json()) as { applied: { effect: string }[] }).applied.filter((a) => a.effect !== 'none')).toHaveLength(7);
     });
   });
 });

@@ -6,9 +6,9 @@
  *   `X-Limit`, `X-Sort`, `X-Search_after` (a JSON array, present on every page, the last one included)
  *   and `X-Request-Id`; errors are `{message}`. A denial option makes it answer 401 (key refused), 402
  *   (Directory Insights not in the plan) or 403 (the key lacks the `directoryinsights.readonly` scope).
- * - `POST /simulator/v1/changes`: `{"changes": [SimChange, …]}` applied in order (tests), answered with
- *   `{"applied": [AppliedChange, …]}`; served only when the simulator was started with `allowChanges`,
- *   and only to loopback clients.
+ * - `POST /simulator/v1/changes`: `{"changes": [SimChange, …]}` applied in order (tests), or
+ *   `{"random": N}` for N random changes (what churn applies), answered with `{"applied": [AppliedChange, …]}`;
+ *   served only when the simulator was started with `allowChanges`, and only to loopback clients.
  */
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -81,16 +81,26 @@ export function answerEvents(log: InsightsLog, body: string, nowMs: number, deni
   }
 }
 
-export function answerChanges(body: string, apply: (changes: readonly SimChange[]) => AppliedChange[]): PostAnswer {
-  let changes: unknown;
+export function answerChanges(
+  body: string,
+  apply: (changes: readonly SimChange[]) => AppliedChange[],
+  random: (count: number) => AppliedChange[],
+): PostAnswer {
+  let parsed: { changes?: unknown; random?: unknown } | null;
   try {
-    changes = (JSON.parse(body) as { changes?: unknown } | null)?.changes;
+    parsed = JSON.parse(body) as typeof parsed;
   } catch {
     return { status: 400, body: errorBody('v2', 400, 'the request body is not valid JSON', 'invalidBody') };
   }
-  if (!Array.isArray(changes)) return { status: 400, body: errorBody('v2', 400, 'the body must be {"changes": [ … ]}', 'invalidBody') };
+  const changes = parsed?.changes;
+  const count = parsed?.random;
+  const isCount = typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 1_000_000;
+  if (!Array.isArray(changes) && !isCount) {
+    return { status: 400, body: errorBody('v2', 400, 'the body must be {"changes": [ … ]} or {"random": N}', 'invalidBody') };
+  }
   try {
-    return { status: 200, body: { applied: apply(changes as SimChange[]) as unknown as JsonValue } };
+    const applied = Array.isArray(changes) ? apply(changes as SimChange[]) : random(count as number);
+    return { status: 200, body: { applied: applied as unknown as JsonValue } };
   } catch (e) {
     if (e instanceof SimulatorError && e.status !== undefined) return { status: e.status, body: errorBody('v2', e.status, e.message, e.reason) };
     throw e;

@@ -324,7 +324,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (e instanceof SimulatorError) return send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message));
       throw e;
     }
-    if (door) return send(res, answerChanges(body, (changes) => applyTo(org, changes)));
+    if (door) return send(res, answerChanges(body, (changes) => applyTo(org, changes), (n) => churnOnce(org, n)));
 
     if (bucket) {
       const wait = bucket.take();
