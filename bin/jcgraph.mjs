@@ -23,7 +23,10 @@ try {
   process.exit(2);
 }
 
-if (bound !== undefined) {
+// Help and the version load no command and need no heap bound: they run here, without a second process.
+const answersAtOnce = ['--help', '-h', 'help', '--version', undefined].includes(process.argv[2]);
+
+if (bound !== undefined && !answersAtOnce) {
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${bound}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, [RELAUNCHED_ENV]: '1' },

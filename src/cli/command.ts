@@ -34,3 +34,21 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+
+/**
+ * A command known by its name and summary, its module loaded when it runs or shows its help (the
+ * command table lists these, so that starting jcgraph loads no command it does not run).
+ */
+export interface LazyCommand {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+/** What a command table holds. */
+export type CommandEntry = Command | LazyCommand;
+
+/** The command itself, loading its module when the entry is lazy. */
+export async function loadCommand(entry: CommandEntry): Promise<Command> {
+  return 'load' in entry ? entry.load() : entry;
+}

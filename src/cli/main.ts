@@ -3,10 +3,10 @@
  * (0 success, 1 failure, 2 usage).
  */
 import { JcGraphError, UsageError, CancelledError } from '../errors.ts';
-import type { CliIo, Command } from './command.ts';
+import { loadCommand, type CliIo, type CommandEntry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 
-export function globalHelp(commands: readonly Command[] = COMMANDS): string {
+export function globalHelp(commands: readonly CommandEntry[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'jcgraph: who can reach what in a JumpCloud organization, why, and what to remove to revoke it.',
@@ -49,22 +49,23 @@ function processIo(): CliIo {
   };
 }
 
-export async function main(argv: readonly string[], io: CliIo = processIo(), commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo(), commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    io.stdout.write(target ? target.help : globalHelp(commands));
+    io.stdout.write(target ? (await loadCommand(target)).help : globalHelp(commands));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
     io.stdout.write('jcgraph 0.1.0\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`jcgraph: unknown command "${name}"; commands are: ${commands.map((c) => c.name).join(', ')}\n`);
     return 2;
   }
+  const command = await loadCommand(entry);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.help);
     return 0;

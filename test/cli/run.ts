@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { CliIo, Command } from '../../src/cli/command.ts';
+import type { CliIo, CommandEntry } from '../../src/cli/command.ts';
 import { main } from '../../src/cli/main.ts';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -26,7 +26,7 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly signal?: AbortSignal;
   /** The command table (default: every registered command). */
-  readonly commands?: readonly Command[];
+  readonly commands?: readonly CommandEntry[];
 }
 
 /** A command running in-process: what it has written so far, and its end. */

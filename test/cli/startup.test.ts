@@ -1,0 +1,36 @@
+/**
+ * The command table names each command without loading it (so that `jcgraph --help` and every command
+ * start without loading the modules of the others): its summary must be the command's own.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Command, LazyCommand } from '../../src/cli/command.ts';
+import { COMMANDS } from '../../src/cli/commands/index.ts';
+import { cli } from './run.ts';
+
+describe('the command table', () => {
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('lists %s with the summary and name its module gives', async (_name, entry) => {
+    const command = await entry.load();
+    expect(command.name).toBe(entry.name);
+    expect(command.summary).toBe(entry.summary);
+    expect(command.help.length).toBeGreaterThan(0);
+  });
+
+  it('prints the global help without loading any command, and loads only the one that runs', async () => {
+    const loaded: string[] = [];
+    const table: LazyCommand[] = COMMANDS.map((c) => ({
+      name: c.name,
+      summary: c.summary,
+      load: async (): Promise<Command> => {
+        loaded.push(c.name);
+        return c.load();
+      },
+    }));
+    const help = await cli(['--help'], { commands: table });
+    expect(help.code).toBe(0);
+    for (const c of COMMANDS) expect(help.stdout).toContain(`${c.name}  `);
+    expect(loaded).toEqual([]);
+    const whyHelp = await cli(['why', '--help'], { commands: table });
+    expect(whyHelp.code).toBe(0);
+    expect(loaded).toEqual(['why']);
+  });
+});
