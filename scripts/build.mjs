@@ -11,7 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Files under src/ that are read at run time (through import.meta.url), not compiled. */
-export const RUNTIME_ASSETS = ['report/html/report.css', 'report/html/report.js'];
+export const RUNTIME_ASSETS = [
+  'report/html/report.css',
+  'report/html/report.js',
+  'report/html/paths.js',
+  'serve/explorer/explorer.css',
+  'serve/explorer/explorer.js',
+];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

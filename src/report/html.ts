@@ -6,8 +6,8 @@
  * Findings come first, then the users, resources, groups and bindings tables (the one chosen by `by`
  * first). The tables are data (JSON in a non-executed script element, with `<`, `>`, `&` and the line
  * separators escaped) rendered by ./html/report.js: sort on a header click, filter with a text box,
- * pages of 25/100/500 rows, and each binding's paths drawn as a small SVG picture (boxes for objects,
- * dashed arrows for memberships, solid for associations). Tenant strings reach the page only as
+ * pages of 25/100/500 rows, and each binding's paths drawn as a small SVG picture by ./html/paths.js
+ * (boxes for objects, dashed arrows for memberships, solid for associations; shared with the explorer). Tenant strings reach the page only as
  * escaped text here or as text nodes there.
  *
  * Size: every user, resource and group has its row; bindings are the review's sample (at most
@@ -22,8 +22,12 @@ import type { FindingSection } from './findings.ts';
 import type { AccessReview, BindingRow, ReviewBy } from './review.ts';
 import { BINDINGS_BY_USER, GROUPS, RESOURCES, USERS, type Cell, type Column, type Table } from './tables.ts';
 
-const CSS = readFileSync(new URL('./html/report.css', import.meta.url), 'utf8');
-const SCRIPT = readFileSync(new URL('./html/report.js', import.meta.url), 'utf8');
+/** The report's stylesheet: also the explorer's (jcgraph serve), so the two look alike. */
+export const REPORT_STYLESHEET = readFileSync(new URL('./html/report.css', import.meta.url), 'utf8');
+/** `JcgraphPaths`: draws a binding's paths as a picture (boxes for objects, arrows for hops); shared with the explorer. */
+export const PATH_PICTURE_SCRIPT = readFileSync(new URL('./html/paths.js', import.meta.url), 'utf8');
+const CSS = REPORT_STYLESHEET;
+const SCRIPT = `${PATH_PICTURE_SCRIPT}\n${readFileSync(new URL('./html/report.js', import.meta.url), 'utf8')}`;
 
 export interface HtmlOptions {
   /** Which table follows the findings (default user). */

@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { ANALYSIS_ROOT, answerAnalysis } from './analysis.ts';
-import { Gate } from './auth.ts';
+import { Gate, SESSION_COOKIE } from './auth.ts';
+import { EXPLORER_CSP, EXPLORER_PAGE, MESSAGE_CSP, messagePage } from './explorer/page.ts';
 import { apiError, Replica } from './replica/replica.ts';
 import { apiOf } from './replica/routes.ts';
 
@@ -111,7 +112,30 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
       }
       return answerAnalysis(analysis, req, res, url);
     }
-    return send(res, { status: 404, body: JSON.stringify({ code: 404, message: `Not found: nothing is served at ${path}.` }), headers: {} });
+    return explorer(req, res, url);
+  };
+
+  /** The explorer page at `/`: with a valid one-time token, trade it for a session cookie and come back without it. */
+  const explorer = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
+    const page = (status: number, body: string, csp: string, headers: Record<string, string> = {}): void =>
+      send(res, { status, body, headers: { 'content-security-policy': csp, 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', ...headers } }, 'text/html; charset=utf-8');
+    if (url.pathname !== '/' && url.pathname !== '/index.html') {
+      return page(404, messagePage('Not found', `Nothing is served at ${url.pathname}. The explorer is at /.`), MESSAGE_CSP);
+    }
+    if (req.method !== 'GET') return page(405, messagePage('Not allowed', 'The explorer page answers GET only.'), MESSAGE_CSP, { allow: 'GET' });
+    const token = url.searchParams.get('token');
+    if (token !== null) {
+      const session = gate.redeem(token);
+      if (session) {
+        return page(303, '', MESSAGE_CSP, { location: '/', 'set-cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+      }
+      if (gate.inSession(req.headers.cookie)) return page(303, '', MESSAGE_CSP, { location: '/' });
+      return page(401, messagePage('This link has been used', 'Each explorer link opens one browser session and works once. Use the browser it was first opened in, or run jcgraph serve again for a new link.'), MESSAGE_CSP);
+    }
+    if (!gate.inSession(req.headers.cookie)) {
+      return page(401, messagePage('Open the link jcgraph serve printed', 'The explorer opens from the link that jcgraph serve prints (it carries a one-time token). This browser has no session yet.'), MESSAGE_CSP);
+    }
+    return page(200, EXPLORER_PAGE, EXPLORER_CSP);
   };
 
   const failed = (res: ServerResponse, error: unknown): void => {

@@ -13,7 +13,7 @@ import { AccessGraph } from '../../src/graph/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { buildReview, renderHtml, type AccessReview, type BindingRow } from '../../src/report/index.ts';
 import { HOSTILE_GROUP, HOSTILE_USER, hostileTenant } from './fixture.ts';
-import { launchChromium, type LaunchedChromium } from '../helpers/browser.ts';
+import { launchChromium, type LaunchedChromium, recordProblems } from '../helpers/browser.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 let dir: string;
@@ -43,15 +43,7 @@ async function open(review: AccessReview, name: string): Promise<Page> {
   const path = join(dir, name);
   await writeFile(path, renderHtml(review));
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  recordProblems(page, problems);
   await page.goto(pathToFileURL(path).href);
   await page.waitForSelector('html[data-ready="true"]');
   return page;

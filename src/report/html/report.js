@@ -1,13 +1,11 @@
-// jcgraph access review: renders the tables embedded as JSON in #jcgraph-data. Tenant strings are only
-// ever inserted as text nodes or attribute values (never as markup), so names cannot inject anything.
+// jcgraph access review: renders the tables embedded as JSON in #jcgraph-data (after paths.js, which
+// draws the path pictures). Tenant strings are only ever inserted as text nodes or attribute values
+// (never as markup), so names cannot inject anything.
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('jcgraph-data').textContent);
   var objects = data.objects;
-  var SVG = 'http://www.w3.org/2000/svg';
   var PAGE_SIZES = [25, 100, 500];
-  var STEP_WORDS = { u: 'member of', d: 'which contains', a: 'associated with' };
-  var MAX_LABEL = 22;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -18,76 +16,13 @@
     return node;
   }
 
-  function svg(tag, attrs, text) {
-    var node = document.createElementNS(SVG, tag);
-    for (var k in attrs) node.setAttribute(k, String(attrs[k]));
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function role(type) {
-    if (type === 'user') return 'user';
-    if (/_group$/.test(type)) return 'group';
-    return 'resource';
-  }
-
-  function short(name) {
-    return name.length > MAX_LABEL ? name.slice(0, MAX_LABEL - 1) + '\u2026' : name;
-  }
-
-  function ref(i) {
-    var o = objects[i];
-    return o[0] + ':' + o[1];
+  // Pictures and words for paths: paths.js (JcgraphPaths), shared with the explorer.
+  function objectOf(i) {
+    return objects[i];
   }
 
   function pathWords(p) {
-    var words = ref(p.o[0]);
-    for (var i = 1; i < p.o.length; i++) words += ' \u2192 ' + STEP_WORDS[p.s[i - 1]] + ' ' + ref(p.o[i]);
-    return words;
-  }
-
-  // One row of labelled boxes per path, joined by arrows: dashed for memberships, solid for associations.
-  function pathPicture(paths) {
-    var rowH = 24, gap = 6, hop = 34, pad = 8, charW = 7;
-    var width = 0;
-    var rows = paths.map(function (p) {
-      var x = 1;
-      var boxes = p.o.map(function (i) {
-        var label = short(objects[i][1]);
-        var w = Math.ceil(label.length * charW) + 2 * pad;
-        var box = { i: i, x: x, w: w, label: label };
-        x += w + hop;
-        return box;
-      });
-      width = Math.max(width, x - hop + 1);
-      return { p: p, boxes: boxes };
-    });
-    var height = rows.length * (rowH + gap) - gap + 2;
-    var root = svg('svg', { class: 'paths', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
-    root.setAttribute('aria-label', paths.map(pathWords).join('; '));
-    rows.forEach(function (row, r) {
-      var y = 1 + r * (rowH + gap);
-      var g = svg('g', { class: 'path' });
-      row.boxes.forEach(function (b, k) {
-        var o = objects[b.i];
-        if (k > 0) {
-          var prev = row.boxes[k - 1];
-          var step = row.p.s[k - 1];
-          var x1 = prev.x + prev.w, x2 = b.x - 1, cy = y + rowH / 2;
-          var line = svg('line', { x1: x1, y1: cy, x2: x2 - 5, y2: cy, class: step === 'a' ? 'hop-association' : 'hop-membership' });
-          line.appendChild(svg('title', {}, STEP_WORDS[step]));
-          g.appendChild(line);
-          g.appendChild(svg('polygon', { points: x2 + ',' + cy + ' ' + (x2 - 6) + ',' + (cy - 4) + ' ' + (x2 - 6) + ',' + (cy + 4) }));
-        }
-        var box = svg('g', { class: 'node' });
-        box.appendChild(svg('title', {}, o[0] + ':' + o[1] + ' (' + o[2] + ')'));
-        box.appendChild(svg('rect', { x: b.x, y: y, width: b.w, height: rowH, rx: 5, class: role(o[0]) }));
-        box.appendChild(svg('text', { x: b.x + pad, y: y + rowH / 2 + 4 }, b.label));
-        g.appendChild(box);
-      });
-      root.appendChild(g);
-    });
-    return root;
+    return JcgraphPaths.words(p, objectOf);
   }
 
   function cellText(column, value) {
@@ -171,7 +106,7 @@
           var value = r.cells[c.index];
           var td = el('td', { class: c.kind === 'number' ? 'num' : c.kind === 'paths' ? 'pic' : 'wrap' });
           if (c.kind === 'paths') {
-            if (value.length > 0) td.appendChild(pathPicture(value));
+            if (value.length > 0) td.appendChild(JcgraphPaths.picture(value, objectOf));
           } else td.appendChild(document.createTextNode(cellText(c, value)));
           tr.appendChild(td);
         });
