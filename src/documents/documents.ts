@@ -7,8 +7,8 @@
  * Unknown and ambiguous names throw UnknownObjectError with candidates; option values that cannot work
  * throw UsageError naming the option; PlanError and QueryError pass through from the analysis.
  */
-import { UsageError } from '../errors.ts';
-import type { AccessGraph } from '../graph/index.ts';
+import { QueryError, UsageError } from '../errors.ts';
+import { answer, type AccessGraph } from '../graph/index.ts';
 import {
   REVOKE_STRATEGIES,
   WHO_TYPES,
@@ -154,4 +154,27 @@ export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sin
 
 export function findingsDocument(g: AccessGraph, options: { readonly top?: number } = {}): Findings {
   return findings(g, options.top !== undefined ? { top: options.top } : {});
+}
+
+/** `https://host/api/v2/users/x/systems?…` → `/api/v2/users/x/systems?…`; other paths as given. */
+export function apiPathOf(text: string): string {
+  const trimmed = text.trim();
+  if (/^https?:\/\//i.test(trimmed)) {
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new QueryError(`${trimmed} is not a path or URL jcgraph can read.`);
+    }
+    return `${url.pathname}${url.search}`;
+  }
+  return trimmed;
+}
+
+/**
+ * `jcgraph traverse PATH`: what one of the 88 graph endpoints would answer, all pages merged, for a
+ * concrete path (`/users/{id}/systems`, with or without `/api/v2`, or a full URL).
+ */
+export function traverseDocument(g: AccessGraph, path: string): unknown {
+  return answer(g, apiPathOf(path));
 }

@@ -20,7 +20,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JcGraphError, PlanError, UnknownObjectError } from '../errors.ts';
-import { answer, type AccessGraph } from '../graph/index.ts';
+import type { AccessGraph } from '../graph/index.ts';
 import { GRAPH_TYPES, type JsonValue } from '../model/index.ts';
 import {
   checkChangeSpec,
@@ -38,6 +38,7 @@ import {
   findingsDocument,
   offboardDocument,
   revokeDocument,
+  traverseDocument,
   whoDocument,
   whyDocument,
   whatIfWriter,
@@ -235,7 +236,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
     methods: ['GET'],
     answer: (c, q) => {
       const path = q.required('path', 'a graph endpoint path, e.g. /users/{id}/systems');
-      return json(about('path', () => answer(c.graph, path)));
+      return json(about('path', () => traverseDocument(c.graph, path)));
     },
   },
 };

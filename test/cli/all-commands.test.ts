@@ -35,7 +35,7 @@ import { cli, startCli, type RunningCli } from './run.ts';
 import { csvObjects } from '../report/csv-parse.ts';
 
 /** Every command the issue asks for, in its order. */
-const EXPECTED_COMMANDS = ['demo', 'sim', 'fetch', 'traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export', 'verify', 'serve'];
+const EXPECTED_COMMANDS = ['demo', 'sim', 'fetch', 'traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export', 'verify', 'serve', 'mcp'];
 
 let dir: string;
 let stopSim: AbortController;

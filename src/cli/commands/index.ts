@@ -13,6 +13,7 @@ export const COMMANDS: readonly LazyCommand[] = [
   lazy('fetch', 'read a JumpCloud organization into a snapshot file', async () => (await import('./fetch.ts')).fetchCommand),
   lazy('sim', 'serve a simulated JumpCloud organization on loopback (to try jcgraph, and for tests)', async () => (await import('./sim.ts')).simCommand),
   lazy('serve', 'serve an organization read-only: the JumpCloud API replica, analysis over HTTP, the explorer', async () => (await import('./serve.ts')).serveCommand),
+  lazy('mcp', "an MCP server over stdio: read-only tools that answer an assistant's access questions", async () => (await import('./mcp.ts')).mcpCommand),
   lazy('verify', "check the engine's answers against a live tenant's (or the simulator's) on a seeded sample", async () => (await import('./verify.ts')).verifyCommand),
   lazy('traverse', 'print what a graph endpoint would answer (all pages merged), for one path or thousands', async () => (await import('./traverse.ts')).traverseCommand),
   lazy('why', 'why a subject can reach a resource: every path, and where each attribute comes from', async () => (await import('./why.ts')).whyCommand),

@@ -9,7 +9,8 @@
  * and the exit code is 1 when any path failed. Paths name objects by id, as the API does.
  */
 import { JcGraphError, QueryError, UsageError } from '../../errors.ts';
-import { answer, type AccessGraph } from '../../graph/index.ts';
+import type { AccessGraph } from '../../graph/index.ts';
+import { traverseDocument } from '../../documents/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeJson } from '../format.ts';
@@ -42,16 +43,6 @@ ${SOURCE_HELP}
 Exit codes: 0 every path answered, 1 a path failed (or the organization could not be read), 2 usage error.
 `;
 
-/** `https://host/api/v2/users/x/systems?…` → `/api/v2/users/x/systems?…`; other paths as given. */
-export function apiPathOf(text: string): string {
-  const trimmed = text.trim();
-  if (/^https?:\/\//i.test(trimmed)) {
-    const url = new URL(trimmed);
-    return `${url.pathname}${url.search}`;
-  }
-  return trimmed;
-}
-
 async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
   let text = '';
   for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
@@ -65,7 +56,7 @@ type Entry = unknown | { error: { name: string; message: string } };
 
 function answerOne(g: AccessGraph, path: string): { ok: true; value: unknown } | { ok: false; error: JcGraphError } {
   try {
-    return { ok: true, value: answer(g, apiPathOf(path)) };
+    return { ok: true, value: traverseDocument(g, path) };
   } catch (error) {
     if (error instanceof JcGraphError) return { ok: false, error };
     if (error instanceof TypeError) return { ok: false, error: new QueryError(`${path} is not a path or URL jcgraph can read.`) };
