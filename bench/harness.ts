@@ -89,9 +89,17 @@ export interface SimChild {
   stop(): Promise<SimChildStats>;
 }
 
-/** A simulator in a child process (bench/sim-child.ts); resolves once it listens. */
-export async function startSimChild(options: SimChildOptions): Promise<SimChild> {
-  const child = spawnTsx('sim-child.ts', [JSON.stringify(options)]);
+/** A child process that talks in marked result lines: each message in order, then its end. */
+export interface MessagingChild {
+  /** The next message the child emits; rejects if it exits first. */
+  next(): Promise<unknown>;
+  /** Closes the child's stdin (its signal to stop), reads its last message, and waits for it to exit. */
+  stop(): Promise<unknown>;
+}
+
+/** Starts `node --import tsx bench/<script> args` and reads the messages it emits. */
+export function startMessagingChild(script: string, args: readonly string[]): MessagingChild {
+  const child = spawnTsx(script, args);
   const lines = createInterface({ input: child.stdout! });
   const messages: unknown[] = [];
   const waiters: ((m: unknown) => void)[] = [];
@@ -109,18 +117,27 @@ export async function startSimChild(options: SimChildOptions): Promise<SimChild>
       : Promise.race([
           new Promise<unknown>((resolve) => waiters.push(resolve)),
           exited.then((code) => {
-            throw new Error(`the simulator child exited with code ${code}`);
+            throw new Error(`bench/${script} exited with code ${code}`);
           }),
         ]);
-  const ready = (await next()) as { baseUrl: string; apiKey: string };
+  return {
+    next,
+    async stop() {
+      child.stdin!.end(); // the child stops when its stdin closes
+      const last = await next();
+      await exited;
+      return last;
+    },
+  };
+}
+
+/** A simulator in a child process (bench/sim-child.ts); resolves once it listens. */
+export async function startSimChild(options: SimChildOptions): Promise<SimChild> {
+  const child = startMessagingChild('sim-child.ts', [JSON.stringify(options)]);
+  const ready = (await child.next()) as { baseUrl: string; apiKey: string };
   return {
     baseUrl: ready.baseUrl,
     apiKey: ready.apiKey,
-    async stop() {
-      child.stdin!.end(); // the child stops when its stdin closes
-      const stats = (await next()) as SimChildStats;
-      await exited;
-      return stats;
-    },
+    stop: async () => (await child.stop()) as SimChildStats,
   };
 }

@@ -6,7 +6,8 @@
  * Phases: `fetch` (a rate-limited fetch from a simulator in its own process, the snapshot saved, then a
  * verify against the same simulator), `live` (fetch and verify against the tenant of JC_API_KEY),
  * `traversal`, `whatif` and `fetch-bench` (the per-part benches of bench/traversal.ts, bench/whatif.ts,
- * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), and `report`, `export`, `diff`
+ * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), `serve` (bench/serve.ts: the
+ * API replica of the snapshot against the engine in-process, and fetched whole), and `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
@@ -20,6 +21,7 @@ import { verifyGraph, type GraphVerifyReport } from '../src/verify/index.ts';
 import { runFetchBench, type FetchBenchFigures } from './fetch.ts';
 import { emitResult, peakRssMiB, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
 import { runOwnProcessCommand, runScale, type CommandFigures, type OwnProcessCommand, type ScaleFigures } from './scale.ts';
+import { runServeBench, type ServeBenchFigures } from './serve.ts';
 import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 
@@ -172,7 +174,7 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
   return fetchAndVerify({ ...options, snapshot: undefined }, { apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }
 
-export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | OwnProcessCommand;
+export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | OwnProcessCommand;
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -181,6 +183,7 @@ export interface PhaseResults {
   whatif: WhatIfBenchFigures & { readonly peakRssMiB: number };
   'fetch-bench': FetchBenchFigures & { readonly peakRssMiB: number };
   scale: ScaleFigures;
+  serve: ServeBenchFigures;
   report: CommandFigures;
   export: CommandFigures;
   diff: CommandFigures;
@@ -206,6 +209,9 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);
+    case 'serve':
+      if (!options.snapshot) throw new Error('the serve phase needs a snapshot');
+      return runServeBench({ snapshot: options.snapshot });
     case 'report':
     case 'export':
     case 'diff':

@@ -7,6 +7,8 @@
  *              on both sides at the preset's rate; the snapshot is saved; then verify against the same
  *              simulator on a seeded sample of every endpoint with paths;
  *   scale      load the snapshot and run every analysis command once (bench/scale.ts);
+ *   serve      the snapshot served by jcgraph serve: an answer over HTTP against in-process, and the
+ *              whole fetch against the replica with no limit (bench/serve.ts);
  *   traversal  bench/traversal.ts: inventory, per-query latency, allSimplePaths on a sample;
  *   whatif     bench/whatif.ts: single-change what-if against full recompute;
  *   fetch-bench bench/fetch.ts (small and large only): the fetcher's own bench, in one process.
@@ -105,6 +107,10 @@ export interface Ratios {
   readonly verifyAgreement: number | null;
   /** peak RSS of loading the snapshot and answering every command (the largest of the scale, report, export and diff processes) ÷ 2 GiB (target ≤ 1); null when one failed. */
   readonly scalePeakRssVsCeiling: number | null;
+  /** p50 of a traversal answer served by the replica over HTTP keep-alive ÷ p50 of the same answer in-process (target ≤ 20 on large). */
+  readonly replicaAnswerVsInProcess: number | null;
+  /** the fetch against the simulator under the rate limit ÷ the same fetch against the replica with no limit (reported). */
+  readonly replicaFetchSpeedup: number | null;
 }
 
 export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
@@ -115,6 +121,8 @@ export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
   fullRecomputeVsWhatIf: '≥ 100 on large',
   verifyAgreement: '= 1 (100%)',
   scalePeakRssVsCeiling: '≤ 1 (2 GiB)',
+  replicaAnswerVsInProcess: '≤ 20 on large',
+  replicaFetchSpeedup: 'reported',
 };
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -147,6 +155,8 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     fullRecomputeVsWhatIf: whatif?.speedup ?? null,
     verifyAgreement: fetch?.verify.agreement ?? null,
     scalePeakRssVsCeiling: ratio(commandsPeak, RSS_CEILING_MIB),
+    replicaAnswerVsInProcess: figuresOf(phases.serve)?.answer.ratio ?? null,
+    replicaFetchSpeedup: ratio(fetch?.fetch.wallMs, figuresOf(phases.serve)?.fetch.ms),
   };
 }
 
@@ -161,6 +171,7 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   if (phases.fetch.ok) {
     phases.scale = await phase('scale', { ...base, snapshot }, heap);
     for (const command of OWN_PROCESS_COMMANDS) phases[command] = await phase(command, { ...base, snapshot }, heap);
+    phases.serve = await phase('serve', { ...base, snapshot }, heap);
   }
   await rm(snapshot, { force: true });
   phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
@@ -229,6 +240,8 @@ const absoluteRows: Row[] = [
   ['  requests ÷ rate', (r) => s(f(r)?.fetch.rateBoundMs)],
   ['  429s met', (r) => n(f(r)?.fetch.throttled)],
   ['fetch, no rate limit (bench/fetch.ts)', (r) => (fb(r) ? `${s(fb(r)!.unlimitedMs)} (${n(fb(r)!.requests / (fb(r)!.unlimitedMs / 1000))} req/s)` : '–')],
+  ['replica: served / in-process answer p50', (r) => (figuresOf(r.phases.serve) ? `${n(figuresOf(r.phases.serve)!.answer.httpP50Us, 1)} / ${n(figuresOf(r.phases.serve)!.answer.inProcessP50Us, 1)} µs` : '–')],
+  ['replica: whole fetch, no limit', (r) => (figuresOf(r.phases.serve) ? `${s(figuresOf(r.phases.serve)!.fetch.ms)} (${n(figuresOf(r.phases.serve)!.fetch.requestsPerSecond)} req/s)` : '–')],
   ['verify: sources agreeing / sampled', (r) => (f(r) ? `${n(f(r)!.verify.agreeing)} / ${n(f(r)!.verify.sampled)} on ${f(r)!.verify.endpointsSampled} endpoints` : '–')],
   ['  verify requests', (r) => n(f(r)?.verify.requests)],
   ['snapshot bytes', (r) => n(f(r)?.snapshot.bytes)],

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
-import type { TenantData } from '../../src/model/index.ts';
+import { GRAPH_ENDPOINTS, endpointPath, matchEndpoint, type TenantData } from '../../src/model/index.ts';
+import { resolveRoute } from '../../src/serve/replica/routes.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { TenantBuilder } from '../analysis/tenant-builder.ts';
@@ -155,6 +156,20 @@ describe('v2 lists', () => {
 });
 
 describe('graph endpoints', () => {
+  it('are routed as the model matches them, every one of the 88, ids percent-decoded', () => {
+    for (const endpoint of GRAPH_ENDPOINTS) {
+      for (const id of ['5f1e0a9bfa1b78391015887a', 'a b/c', 'ü%']) {
+        const path = `/api/v2${endpointPath(endpoint, id)}`;
+        const route = resolveRoute(path);
+        expect(route, path).toEqual({ kind: 'graph', api: 'v2', endpoint, id });
+        expect(matchEndpoint(path)).toEqual({ endpoint, id });
+        expect(resolveRoute(`${path}/`)).toEqual(route);
+      }
+    }
+    expect(resolveRoute('/api/v2/users//systems')).toBeUndefined();
+    expect(resolveRoute('/api/v2/users/x/planets')).toBeUndefined();
+  });
+
   it('answer the engine\'s answer, paged, with x-total-count', async () => {
     const path = '/api/v2/usergroups/user_group-Engineering/systems';
     const whole = answer(graph, path) as unknown[];

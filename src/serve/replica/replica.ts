@@ -15,7 +15,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { QueryError, UnknownObjectError } from '../../errors.ts';
-import { answer, type AccessGraph } from '../../graph/index.ts';
+import { answer, traverse, type AccessGraph } from '../../graph/index.ts';
 import { endpointPath, type GraphEndpoint, type JsonObject, type JsonValue } from '../../model/index.ts';
 import { RequestError, badParameter } from '../errors.ts';
 import { CollectionCache } from './cache.ts';
@@ -85,6 +85,7 @@ function itemOf(value: JsonObject): Item {
 export class Replica {
   private readonly lists = new Map<string, readonly Item[]>();
   private readonly collections = new CollectionCache<Item>();
+  private readonly answers = new CollectionCache<JsonObject>();
   private listsVersion: number;
 
   constructor(readonly graph: AccessGraph) {
@@ -168,15 +169,25 @@ export class Replica {
     return ok(route.list.shape === 'v2-rules' ? { rule: record } : record);
   }
 
+  /** The whole answer of a graph endpoint, kept a while for the pages that follow the first. */
+  private wholeAnswer(endpoint: GraphEndpoint, id: string, targets: readonly string[] | undefined): readonly JsonObject[] {
+    const key = `${this.graph.version} ${endpoint.operationId} ${id}${targets ? ` ${targets.join(',')}` : ''}`;
+    return this.answers.get(key, () =>
+      // Traversals, memberof and membership go straight to the traversal (the route is known already);
+      // associations and members through answer(), which lists direct edges.
+      (endpoint.kind === 'associations' || endpoint.kind === 'members'
+        ? answer(this.graph, endpointPath(endpoint, id), targets ? { targets: targets.join(',') } : {})
+        : traverse(this.graph, id, endpoint)) as JsonObject[],
+    );
+  }
+
   private graphAnswer(route: GraphRoute, params: URLSearchParams): ApiAnswer {
     const { endpoint, id } = route;
     const paging = parsePaging(params);
     const targets = endpoint.kind === 'associations' ? parseTargets(endpoint, params) : undefined;
     const filter = parseFilters('v2', params);
-    const path = endpointPath(endpoint, id);
-    const key = `graph ${this.graph.version} ${path}${targets ? `?targets=${targets.join(',')}` : ''}`;
-    let items = this.collections.get(key, () => (answer(this.graph, path, targets ? { targets: targets.join(',') } : {}) as JsonObject[]).map(itemOf));
-    if (filter) items = items.filter((i) => filter(i.value, i.id));
-    return ok(items.slice(paging.skip, paging.skip + paging.limit).map((i) => i.value), { 'x-total-count': String(items.length) });
+    const whole = this.wholeAnswer(endpoint, id, targets);
+    const items = filter ? whole.filter((value) => { const i = itemOf(value); return filter(i.value, i.id); }) : whole;
+    return ok(items.slice(paging.skip, paging.skip + paging.limit), { 'x-total-count': String(items.length) });
   }
 }
