@@ -32,6 +32,7 @@ import {
 } from '../../src/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/snapshot/index.ts';
 import { ROOT } from '../cli/run.ts';
+import { TenantBuilder } from '../analysis/tenant-builder.ts';
 
 const TOOLS = ['search_objects', 'why', 'access', 'who', 'revoke_plan', 'offboard_plan', 'what_if', 'findings', 'traverse'];
 
@@ -176,8 +177,13 @@ describe('jcgraph mcp over stdio', () => {
     }
   });
 
-  it('serves a snapshot, and exits by itself, cleanly, when the client closes', async () => {
-    const sim = await startSimulator({ preset: 'tiny', seed: 6 });
+  it('serves a snapshot, names an ambiguous name\'s every match, and exits by itself, cleanly, when the client closes', async () => {
+    const b = new TenantBuilder();
+    const ann = b.user('ann');
+    const web = b.add('system', 'web', {}, 'system-1');
+    b.add('system', 'web', {}, 'system-2');
+    b.associate(ann, web);
+    const sim = await startSimulator({ tenants: [b.build('org-twins')] });
     const file = join(dir, 'tiny.json');
     try {
       const { tenant: fetched, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl });
@@ -189,6 +195,10 @@ describe('jcgraph mcp over stdio', () => {
     await c.client.connect(c.transport);
     const answered = (await c.client.callTool({ name: 'findings', arguments: {} })) as unknown as { structuredContent: { totals: { subjects: number } } };
     expect(answered.structuredContent.totals.subjects).toBeGreaterThan(0);
+    const ambiguous = (await c.client.callTool({ name: 'why', arguments: { subject: 'user:ann', resource: 'system:web' } })) as unknown as { isError: boolean; content: { text: string }[] };
+    expect(ambiguous.isError).toBe(true);
+    expect(ambiguous.content[0]!.text).toMatch(/is ambiguous/);
+    expect(ambiguous.content[0]!.text).toContain('Candidates: system:web (system-1); system:web (system-2).');
     const pid = c.transport.pid!;
     const t0 = Date.now();
     await c.client.close();
