@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FAULT_NAMES, MAX_CHURN_EPISODES, MAX_CONSECUTIVE_FAILURES, type FaultName, type FaultSettings, type Simulator,
+  TRANSIENT_FAULT_NAMES, MAX_CHURN_EPISODES, MAX_CONSECUTIVE_FAILURES, type FaultName, type FaultSettings, type Simulator,
 } from '../../src/simulator/index.ts';
 import { apiUrl, fetchAll, firstOf, getJson, objectsOf, pageItems, withSimulator } from '../helpers/sim.ts';
 
@@ -235,7 +235,7 @@ describe('faults together', () => {
     const clean = await withSimulator({ preset: 'small', seed: 9 }, async (sim) =>
       Promise.all(collections(sim).map((p) => fetchAll(sim, p))),
     );
-    await withSimulator({ preset: 'small', seed: 9, faults: FAULT_NAMES, faultSeed: 5 }, async (sim) => {
+    await withSimulator({ preset: 'small', seed: 9, faults: TRANSIENT_FAULT_NAMES, faultSeed: 5 }, async (sim) => {
       const got = [];
       for (const p of collections(sim)) got.push((await robustFetchAll(sim, p, {}, 25)).items);
       expect(got).toEqual(clean);

@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../../errors.ts';
 import {
-  DEFAULT_FAULT_INTENSITY, FAULT_NAMES, SimulatorError, faultValueProblem, isFaultName, isPresetName, startSimulator, writeTenantJson,
-  INSIGHTS_DENIALS, type FaultSettings, type InsightsDenial, type Simulator,
+  FAULT_NAMES, SimulatorError, TRANSIENT_FAULT_NAMES, defaultFaultValue, faultValueProblem, isCountFault, isFaultName, isListFault, isPresetName,
+  startSimulator, writeTenantJson, INSIGHTS_DENIALS, type FaultSettings, type InsightsDenial, type Simulator,
 } from '../../simulator/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { untilAborted, type CliIo, type Command } from '../command.ts';
@@ -47,10 +47,22 @@ Options:
   --seed N            Seed of the generated tenant (default 1): the same seed gives the same tenant.
   --port N            Port to listen on (default: a free one).
   --rate R            Answer 429 beyond R requests per second (token bucket, one second of burst).
-  --faults LIST       Comma-separated faults to switch on, each at its default intensity or at
-                      NAME=P (a probability from 0 to 1): ${FAULT_NAMES.join(', ')}.
-                      events-lag=S makes each Directory Insights event visible S seconds late;
-                      silent-changes=P lets a change leave no event with probability P.
+  --faults LIST       Comma-separated faults to switch on, each at its default or at NAME=VALUE.
+                      Transient (a client that retries gets the clean tenant), VALUE a probability
+                      from 0 to 1: ${TRANSIENT_FAULT_NAMES.join(', ')}.
+                      What a real tenant does that no retry mends:
+                        forbidden=LIST, not-found=LIST, payment-required=LIST: 403, 404 or 402 on
+                          every request to the named endpoints or types, joined with + (an API path
+                          below the root, like healthmonitoring or usergroups, or a type, like
+                          user_group); defaults softwareapps, healthmonitoring and directories.
+                        broken-objects=N: N objects whose every graph endpoint answers 500 (default 3).
+                        truncated=P: answers cut off mid-JSON with probability P, on every attempt
+                          alike (default 0.05).
+                        drop-after=N: after N requests, every connection is closed and new ones are
+                          refused for a minute, once (default 500).
+                      Of the Directory Insights log: events-lag=S makes each event visible S seconds
+                        late (default 5); silent-changes=P lets a change leave no event with
+                        probability P (default 0.1).
   --fault-seed N      Seed of the fault decisions (default 1).
   --orgs N            Serve N organizations (x-org-id), the i-th generated with seed + i (default 1).
   --write-tenant FILE Also write each generated tenant as canonical JSON; with --orgs above 1, FILE
@@ -71,24 +83,36 @@ Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 usage error.
 `;
 
 /**
- * Parses `--faults a,b=0.2,…` into fault settings (a bare name at its default intensity), or throws a
- * UsageError naming the bad entry.
+ * Parses `--faults a,b=0.2,forbidden=softwareapps+policies,broken-objects=3,…` into fault settings (a bare
+ * name at its default), or throws a UsageError naming the bad entry.
  */
 export function parseFaults(text: string): FaultSettings {
-  const settings: FaultSettings = {};
+  const settings: Record<string, unknown> = {};
   for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e.length > 0)) {
-    const [name = '', p] = entry.split('=');
+    const [name = '', value] = entry.split('=');
     if (!isFaultName(name)) throw new UsageError(`jcgraph sim: unknown fault "${name}" in --faults; faults are ${FAULT_NAMES.join(', ')}`);
-    if (p === undefined) {
-      settings[name] = DEFAULT_FAULT_INTENSITY[name];
+    if (value === undefined) {
+      settings[name] = defaultFaultValue(name);
       continue;
     }
-    const value = p.trim() === '' ? NaN : Number(p);
-    const problem = faultValueProblem(name, value);
-    if (problem) throw new UsageError(`jcgraph sim: --faults ${name}=${p} ${problem}`);
-    settings[name] = value;
+    if (isListFault(name)) {
+      const list = value.split('+').map((e) => e.trim()).filter((e) => e.length > 0);
+      if (list.length === 0) throw new UsageError(`jcgraph sim: --faults ${name}=${value} needs endpoints or types joined with +, e.g. ${name}=softwareapps+user_group`);
+      settings[name] = list;
+    } else if (isCountFault(name)) {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isInteger(n) || n < (name === 'drop-after' ? 1 : 0)) {
+        throw new UsageError(`jcgraph sim: --faults ${name}=${value} needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}`);
+      }
+      settings[name] = n;
+    } else {
+      const n = value.trim() === '' ? NaN : Number(value);
+      const problem = faultValueProblem(name, n);
+      if (problem) throw new UsageError(`jcgraph sim: --faults ${name}=${value} ${problem}`);
+      settings[name] = n;
+    }
   }
-  return settings;
+  return settings as FaultSettings;
 }
 
 function tenantPaths(file: string, orgIds: readonly string[], cwd: string): string[] {

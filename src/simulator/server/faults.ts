@@ -1,9 +1,8 @@
 /**
- * Switchable misbehaviour, each off unless asked for, all transient and bounded so that a client that
- * retries, honours Retry-After and refetches a collection whose total changed always ends with the
- * clean tenant.
+ * Switchable misbehaviour, each off unless asked for.
  *
- * Two families:
+ * Transient faults, bounded so that a client that retries, honours Retry-After and refetches a collection
+ * whose total changed always ends with the clean tenant:
  * - per request (`rate-limit*`, `server-errors`, `slow`, `reset`, `malformed`): the intensity is the
  *   probability that one request meets the fault. No request key (org, path and query) fails more than
  *   MAX_CONSECUTIVE_FAILURES times in a row; 429 storms last at most STORM_MAX_MS and are followed by a
@@ -14,17 +13,31 @@
  *   could tell a short page from the end or notice a shift; `churn` strikes at most MAX_CHURN_EPISODES
  *   times per collection.
  *
- * Two more act on the Directory Insights log (./../insights/log.ts), not on requests: `events-lag=S`
+ * Faults a real tenant has and no retry mends (what a fetch must record as not read, and go on):
+ * - `forbidden=LIST` (403), `not-found=LIST` (404), `payment-required=LIST` (402): on every request to the
+ *   named endpoints or types. An entry is a type (`user_group`: its own list and every graph endpoint of a
+ *   user group) or an API path below the root (`healthmonitoring`, `v2/softwareapps`, `usergroups`:
+ *   that path and everything under it). Entries are joined with `+` on the command line.
+ * - `broken-objects=N`: N objects, picked by the fault seed, whose every graph endpoint answers 500.
+ * - `truncated=P`: each answer with a body is, with probability P, a 200 whose body stops mid-JSON (the
+ *   connection closes after half of it). Not bounded: at a high P a page can fail on every attempt.
+ * - `drop-after=N`: after N requests the server closes every connection and refuses new ones for the
+ *   drop pause (SimulatorOptions.dropPauseMs, default 60 s), once: a network gone for longer than a
+ *   client's retries.
+ *
+ * Two more act on the Directory Insights log (../insights/log.ts), not on requests: `events-lag=S`
  * makes every event visible S seconds after it happened (its value is seconds, not a probability), and
  * `silent-changes=P` lets a change leave no event with probability P.
  *
  * Every random decision is a hash of (faultSeed, what it is about, how many times that request was
  * seen), so runs are reproducible whatever the interleaving of concurrent requests.
  */
+import { GRAPH_TYPES, TYPE_INFO, isGraphType, type TenantObject } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { unitHash } from '../random.ts';
 
-export type FaultName =
+/** Faults whose intensity is a probability from 0 to 1. */
+export type ProbabilityFaultName =
   | 'rate-limit'
   | 'rate-limit-no-retry-after'
   | 'server-errors'
@@ -35,10 +48,21 @@ export type FaultName =
   | 'short-page'
   | 'churn'
   | 'no-total'
-  | 'events-lag'
-  | 'silent-changes';
+  | 'truncated';
 
-export const FAULT_NAMES: readonly FaultName[] = [
+/** Faults that take a list of endpoints or types. */
+export type ListFaultName = 'forbidden' | 'not-found' | 'payment-required';
+
+/** Faults that take a count. */
+export type CountFaultName = 'broken-objects' | 'drop-after';
+
+/** Faults of the Directory Insights log: `events-lag` in seconds, `silent-changes` a probability. */
+export type LogFaultName = 'events-lag' | 'silent-changes';
+
+export type FaultName = ProbabilityFaultName | ListFaultName | CountFaultName | LogFaultName;
+
+/** The transient faults: a client that retries and refetches always ends with the clean tenant. */
+export const TRANSIENT_FAULT_NAMES: readonly ProbabilityFaultName[] = [
   'rate-limit',
   'rate-limit-no-retry-after',
   'server-errors',
@@ -49,12 +73,17 @@ export const FAULT_NAMES: readonly FaultName[] = [
   'short-page',
   'churn',
   'no-total',
-  'events-lag',
-  'silent-changes',
 ];
 
-/** Intensity used when a fault is named without one. */
-export const DEFAULT_FAULT_INTENSITY: { readonly [F in FaultName]: number } = {
+export const LIST_FAULT_NAMES: readonly ListFaultName[] = ['forbidden', 'not-found', 'payment-required'];
+export const COUNT_FAULT_NAMES: readonly CountFaultName[] = ['broken-objects', 'drop-after'];
+export const LOG_FAULT_NAMES: readonly LogFaultName[] = ['events-lag', 'silent-changes'];
+
+/** Every fault. */
+export const FAULT_NAMES: readonly FaultName[] = [...TRANSIENT_FAULT_NAMES, ...LIST_FAULT_NAMES, ...COUNT_FAULT_NAMES, 'truncated', ...LOG_FAULT_NAMES];
+
+/** Intensity used when a probability fault is named without one. */
+export const DEFAULT_FAULT_INTENSITY: { readonly [F in ProbabilityFaultName | LogFaultName]: number } = {
   'rate-limit': 0.03,
   'rate-limit-no-retry-after': 0.03,
   'server-errors': 0.05,
@@ -65,12 +94,24 @@ export const DEFAULT_FAULT_INTENSITY: { readonly [F in FaultName]: number } = {
   'short-page': 0.5,
   churn: 0.5,
   'no-total': 1,
+  truncated: 0.05,
   'events-lag': 5,
   'silent-changes': 0.1,
 };
 
-/** Faults whose value is a number of seconds rather than a probability. */
-const SECONDS_FAULTS: ReadonlySet<FaultName> = new Set(['events-lag']);
+/** What a list or count fault means when named without a value. */
+export const DEFAULT_FAULT_VALUES: { readonly [F in ListFaultName]: readonly string[] } & { readonly [F in CountFaultName]: number } = {
+  forbidden: ['softwareapps'],
+  'not-found': ['healthmonitoring'],
+  'payment-required': ['directories'],
+  'broken-objects': 3,
+  'drop-after': 500,
+};
+
+/** The status each list fault answers. */
+export const LIST_FAULT_STATUS: { readonly [F in ListFaultName]: 402 | 403 | 404 } = { forbidden: 403, 'not-found': 404, 'payment-required': 402 };
+
+export const DEFAULT_DROP_PAUSE_MS = 60_000;
 
 export const MAX_CONSECUTIVE_FAILURES = 2;
 export const MAX_CHURN_EPISODES = 2;
@@ -82,32 +123,95 @@ export const SLOW_MAX_MS = 1000;
 /** Share of a collection's length that `nulls` adds as null entries (at least one). */
 const NULL_SHARE = 0.03;
 
-export type FaultSettings = Partial<Record<FaultName, number>>;
+export type FaultSettings = { [F in ProbabilityFaultName | LogFaultName]?: number } & { [F in ListFaultName]?: readonly string[] } & { [F in CountFaultName]?: number };
 
 export function isFaultName(value: string): value is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(value);
 }
 
-/** Why `value` cannot be the value of fault `name` ("needs a probability from 0 to 1"), or undefined when it can. */
-export function faultValueProblem(name: FaultName, value: unknown): string | undefined {
-  if (SECONDS_FAULTS.has(name)) return typeof value === 'number' && value >= 0 && Number.isFinite(value) ? undefined : 'needs a number of seconds';
+export function isListFault(name: FaultName): name is ListFaultName {
+  return (LIST_FAULT_NAMES as readonly string[]).includes(name);
+}
+
+export function isCountFault(name: FaultName): name is CountFaultName {
+  return (COUNT_FAULT_NAMES as readonly string[]).includes(name);
+}
+
+/** The value a fault takes when named alone. */
+export function defaultFaultValue(name: FaultName): number | readonly string[] {
+  return isListFault(name) || isCountFault(name) ? DEFAULT_FAULT_VALUES[name] : DEFAULT_FAULT_INTENSITY[name];
+}
+
+/**
+ * Normalizes the `faults` option: names (each at its default) or name → value: a probability in [0, 1],
+ * a list of endpoints or types, or a count.
+ */
+export function faultSettings(faults: readonly FaultName[] | FaultSettings | undefined): FaultSettings {
+  const out: Record<string, unknown> = {};
+  if (!faults) return out as FaultSettings;
+  const entries: [string, unknown][] = Array.isArray(faults)
+    ? (faults as readonly string[]).map((name) => [name, isFaultName(name) ? defaultFaultValue(name) : undefined])
+    : Object.entries(faults as FaultSettings);
+  for (const [name, value] of entries) {
+    if (!isFaultName(name)) throw new SimulatorError(`unknown fault "${name}"; faults are ${FAULT_NAMES.join(', ')}`);
+    if (value === undefined) continue;
+    if (isListFault(name)) {
+      if (!Array.isArray(value) || value.length === 0 || !value.every((e) => typeof e === 'string' && e.trim() !== '')) {
+        throw new SimulatorError(`fault "${name}" needs a list of endpoints or types, e.g. ${name}=${DEFAULT_FAULT_VALUES[name].join('+')}`);
+      }
+      out[name] = (value as string[]).map((e) => e.trim());
+    } else if (isCountFault(name)) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'drop-after' ? 1 : 0)) {
+        throw new SimulatorError(`fault "${name}" needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}, not ${String(value)}`);
+      }
+      out[name] = value;
+    } else {
+      const problem = faultValueProblem(name, value);
+      if (problem) throw new SimulatorError(`fault "${name}" ${problem}, not ${String(value)}`);
+      out[name] = value;
+    }
+  }
+  return out as FaultSettings;
+}
+
+/**
+ * Why `value` cannot be the value of the probability or log fault `name` ("needs a probability from 0
+ * to 1"), or undefined when it can.
+ */
+export function faultValueProblem(name: ProbabilityFaultName | LogFaultName, value: unknown): string | undefined {
+  if (name === 'events-lag') return typeof value === 'number' && value >= 0 && Number.isFinite(value) ? undefined : 'needs a number of seconds';
   return typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'needs a probability from 0 to 1';
 }
 
-/** Normalizes the `faults` option: names (default intensity) or name → probability in [0, 1]. */
-export function faultSettings(faults: readonly FaultName[] | FaultSettings | undefined): FaultSettings {
-  const out: FaultSettings = {};
-  if (!faults) return out;
-  const entries: [string, number][] = Array.isArray(faults)
-    ? (faults as readonly string[]).map((name) => [name, DEFAULT_FAULT_INTENSITY[name as FaultName] ?? 0])
-    : Object.entries(faults as FaultSettings).map(([name, p]) => [name, p ?? 0]);
-  for (const [name, p] of entries) {
-    if (!isFaultName(name)) throw new SimulatorError(`unknown fault "${name}"; faults are ${FAULT_NAMES.join(', ')}`);
-    const problem = faultValueProblem(name, p);
-    if (problem) throw new SimulatorError(`fault "${name}" ${problem}, not ${String(p)}`);
-    out[name] = p;
+/** What a request is about, for the refusal faults. */
+export interface RequestTarget {
+  /** The path under the API root (`/systemusers`, `/usergroups/{id}/members`). */
+  readonly path: string;
+  /** A list's types, or a graph endpoint's source type. */
+  readonly listTypes?: readonly string[];
+  readonly sourceType?: string;
+}
+
+/** True when a `forbidden`/`not-found`/`payment-required` entry names this request. */
+export function entryMatches(entry: string, target: RequestTarget): boolean {
+  if (isGraphType(entry)) {
+    return (target.listTypes?.length === 1 && target.listTypes[0] === entry) || target.sourceType === entry;
   }
-  return out;
+  const e = entry.replace(/^\/+/, '').replace(/^api\/(v2\/)?/, '').replace(/^v2\//, '').replace(/\/+$/, '');
+  const path = target.path.replace(/^\/+/, '');
+  return e !== '' && (path === e || path.startsWith(`${e}/`));
+}
+
+/** The objects `broken-objects` breaks: N objects of listed types, picked by the seed alone. */
+export function pickBrokenObjects(objects: readonly TenantObject[], count: number, seed: number): TenantObject[] {
+  if (count <= 0) return [];
+  const listed = new Set(GRAPH_TYPES.filter((t) => TYPE_INFO[t].lists.length > 0));
+  return objects
+    .filter((o) => isGraphType(o.type) && listed.has(o.type))
+    .map((o) => ({ o, u: unitHash(seed, 'broken', o.type, o.id) }))
+    .sort((x, y) => x.u - y.u)
+    .slice(0, count)
+    .map((x) => x.o);
 }
 
 /** What happens to one request before it is answered. */
@@ -138,8 +242,22 @@ export class FaultInjector {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  private p(name: FaultName): number {
+  private p(name: ProbabilityFaultName): number {
     return this.settings[name] ?? 0;
+  }
+
+  /** The refusal (402, 403, 404) the list faults give this request, if any. */
+  refusal(target: RequestTarget): { status: 402 | 403 | 404; fault: ListFaultName } | undefined {
+    for (const fault of LIST_FAULT_NAMES) {
+      if ((this.settings[fault] ?? []).some((entry) => entryMatches(entry, target))) return { status: LIST_FAULT_STATUS[fault], fault };
+    }
+    return undefined;
+  }
+
+  /** True when this answer is to be cut short (`truncated`), decided per request and attempt, unbounded. */
+  truncates(requestKey: string): boolean {
+    const p = this.p('truncated');
+    return p > 0 && unitHash(this.seed, 'truncated', requestKey, this.seen.get(requestKey) ?? 0) < p;
   }
 
   /** True when Retry-After must be left out of 429 answers: `rate-limit-no-retry-after` is named, at any intensity. */
@@ -186,7 +304,7 @@ export class FaultInjector {
     return u('slow') < this.p('slow') ? Math.round(100 + u('slow-length') * (SLOW_MAX_MS - 100)) : 0;
   }
 
-  private affects(name: FaultName, collectionKey: string): boolean {
+  private affects(name: ProbabilityFaultName, collectionKey: string): boolean {
     const p = this.p(name);
     return p > 0 && unitHash(this.seed, name, collectionKey) < p;
   }

@@ -7,8 +7,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { JsonObject, JsonValue, TenantData } from '../../model/index.ts';
+import type { AddressInfo, Socket } from 'node:net';
+import type { JsonObject, JsonValue, ObjectRef, TenantData } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { defaultOrgId, generateTenant } from '../generate.ts';
 import type { AppliedChange, SimChange } from '../live/changes.ts';
@@ -19,12 +19,12 @@ import { parseTargets } from '../reference/answers.ts';
 import { OrgContent } from './content.ts';
 import { CHANGES_PATH, INSIGHTS_EVENTS_PATH, answerChanges, answerEvents, insightsError, readBody, type InsightsDenial } from './insights.ts';
 import {
-  type FaultName, type FaultSettings, FaultInjector, distortedPage, faultSettings, withNulls,
+  type FaultName, type FaultSettings, DEFAULT_DROP_PAUSE_MS, FaultInjector, distortedPage, faultSettings, pickBrokenObjects, withNulls,
 } from './faults.ts';
 import { parsePaging } from './query.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { type ApiVersion, errorBody } from './responses.ts';
-import { type Route, apiOf, resolveRoute, routeName } from './routes.ts';
+import { type Route, V1_ROOT, V2_ROOT, apiOf, resolveRoute, routeName } from './routes.ts';
 
 export interface SimulatorOptions {
   /** Preset of the generated organizations; default 'tiny'. */
@@ -55,11 +55,19 @@ export interface SimulatorOptions {
   churnSeed?: number;
   /** Directory Insights: days of events kept (default 90), and a status the events API answers instead (not in the plan, …). */
   insights?: { readonly retentionDays?: number; readonly denied?: InsightsDenial };
+  /** How long `drop-after` refuses connections, in milliseconds; default 60 000. */
+  dropPauseMs?: number;
+  /** Called as each request ends: its URL (path and query) and its byStatus key (`200`, `403`, `reset`, `truncated`, `dropped`). */
+  onAnswer?: (url: string, status: string) => void;
 }
 
 export interface SimulatorStats {
   requests: number;
-  /** Count per HTTP status (as a string), plus `reset` for connections destroyed without an answer. */
+  /**
+   * Count per HTTP status (as a string), plus `reset` for connections destroyed without an answer,
+   * `truncated` for 200s cut short, `dropped` for requests cut by `drop-after` and `refused` for
+   * connections refused during its pause.
+   */
   byStatus: Record<string, number>;
   /** Count per route template (`/api/v2/users/{user_id}/systems`), `unknown` for unserved paths. */
   byRoute: Record<string, number>;
@@ -81,6 +89,8 @@ export interface Simulator {
   insightsEvents(orgId?: string): readonly JsonObject[];
   /** Changes that left no event because of `silent-changes`. */
   silencedChanges(orgId?: string): number;
+  /** The objects `broken-objects` breaks, per organization (empty when the fault is off). */
+  brokenObjects(orgId?: string): readonly ObjectRef[];
   stats(): SimulatorStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -147,12 +157,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const expectedKey = Buffer.from(apiKey);
   const bucket = options.rate !== undefined ? new TokenBucket(options.rate) : undefined;
   const faults = new FaultInjector(faultConfig, options.faultSeed ?? 1);
+  const broken = new Map(tenants.map((t) => [t.orgId, pickBrokenObjects(t.objects, faultConfig['broken-objects'] ?? 0, options.faultSeed ?? 1)]));
+  const brokenIds = new Map([...broken].map(([org, objects]) => [org, new Set(objects.map((o) => o.id))]));
+  const dropAfter = faultConfig['drop-after'];
+  const dropPauseMs = options.dropPauseMs ?? DEFAULT_DROP_PAUSE_MS;
+  let dropUntil = -Infinity;
+  const sockets = new Set<Socket>();
   const nulled = new Map<string, readonly (JsonValue | null)[]>();
   let stats: SimulatorStats = { requests: 0, byStatus: {}, byRoute: {} };
 
-  const count = (status: string): void => {
+  const count = (status: string, url?: string): void => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    if (url !== undefined) options.onAnswer?.(url, status);
   };
+  const dropping = (): boolean => performance.now() < dropUntil;
 
   /** The collection with `nulls` entries inserted, cached per collection. */
   const virtualCollection = (collectionKey: string, items: readonly JsonValue[]): readonly (JsonValue | null)[] => {
@@ -195,17 +213,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return { status: 200, body: page, headers: hasTotal ? { 'x-total-count': String(total) } : {} };
   };
 
-  const send = (res: ServerResponse, answer: Answer, malformed = false): void => {
+  const send = (res: ServerResponse, answer: Answer, malformed = false, truncated = false): void => {
     let text = JSON.stringify(answer.body);
     if (malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
     const body = Buffer.from(text);
-    count(String(answer.status));
+    count(truncated ? 'truncated' : String(answer.status), res.req.url ?? '');
     res.writeHead(answer.status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': String(body.length),
       ...answer.headers,
     });
-    res.end(body);
+    if (!truncated) {
+      res.end(body);
+      return;
+    }
+    // The whole length announced, half of it sent, then the connection closed: a body cut mid-JSON.
+    res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))), () => res.socket?.destroy());
   };
 
   const error = (api: ApiVersion, status: number, message: string, reason?: string, headers?: Record<string, string>): Answer => ({
@@ -248,11 +271,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   churnTimer?.unref();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (dropping()) {
+      count('dropped', req.url ?? '');
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     if (url.pathname === INSIGHTS_EVENTS_PATH || url.pathname === CHANGES_PATH) return handlePost(req, res, url.pathname);
     const route = resolveRoute(url.pathname);
     const api = apiOf(url.pathname);
     stats.requests++;
+    if (dropAfter !== undefined && stats.requests === dropAfter && dropUntil === -Infinity) {
+      // This request is the last one served before the network goes: every connection closes once it is answered.
+      dropUntil = Infinity;
+      res.once('close', () => {
+        dropUntil = performance.now() + dropPauseMs;
+        for (const socket of sockets) socket.destroy();
+      });
+    }
     const name = routeName(route);
     stats.byRoute[name] = (stats.byRoute[name] ?? 0) + 1;
 
@@ -274,6 +310,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
       }
     }
+    const relative = url.pathname.startsWith(`${V2_ROOT}/`) ? url.pathname.slice(V2_ROOT.length) : url.pathname.slice(V1_ROOT.length);
+    const refusal = faults.refusal({
+      path: relative,
+      ...(route?.kind === 'list' ? { listTypes: route.types } : {}),
+      ...(route?.kind === 'graph' ? { sourceType: route.endpoint.source } : {}),
+    });
+    if (refusal) {
+      const messages = { 402: 'payment required: this feature is not in the plan', 403: 'forbidden: the API key lacks the rights for this', 404: 'not found: this feature is not enabled' } as const;
+      return send(res, error(api, refusal.status, `${messages[refusal.status]} (simulated ${refusal.fault})`));
+    }
+    if (route?.kind === 'graph' && brokenIds.get(orgId)?.has(route.id)) {
+      return send(res, error(api, 500, 'internal server error (simulated: a broken object)'));
+    }
     const requestKey = `${orgId}|${req.url ?? ''}`;
     const fault = faults.beforeRequest(requestKey);
     if (fault.kind === 'rate-limited') {
@@ -285,7 +334,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return send(res, error(api, fault.status, `${messages[fault.status]} (simulated)`));
     }
     if (fault.kind === 'reset') {
-      count('reset');
+      count('reset', req.url ?? '');
       req.socket.destroy();
       return;
     }
@@ -293,7 +342,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     if (!route) return send(res, error(api, 404, `not found: the simulator serves no endpoint at ${url.pathname}`));
     try {
-      return send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed);
+      return send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed, !fault.malformed && faults.truncates(requestKey));
     } catch (e) {
       if (e instanceof SimulatorError && e.status !== undefined) return send(res, error(api, e.status, e.message, e.reason));
       throw e;
@@ -358,6 +407,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // just as the server closes it (seen as resets on a busy machine), which would look like a fault.
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
+  server.on('connection', (socket: Socket) => {
+    if (dropping()) {
+      count('refused');
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -378,6 +436,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     churn: (count, orgId) => churnOnce(orgOf(orgId), count),
     insightsEvents: (orgId) => orgOf(orgId).insights.all(),
     silencedChanges: (orgId) => orgOf(orgId).insights.silenced,
+    brokenObjects: (orgId?: string) => (broken.get(orgId ?? orgIds[0] ?? '') ?? []).map((o) => ({ type: o.type, id: o.id })),
     stats: () => structuredClone(stats),
     resetStats(): void {
       stats = { requests: 0, byStatus: {}, byRoute: {} };
