@@ -11,6 +11,13 @@ export class JcGraphError extends Error {
   }
 }
 
+/**
+ * How the last attempt of a failed request ended: an HTTP status, or `network` (reset, refused),
+ * `timeout`, `truncated` (a 200 whose body was cut short), `malformed` (a body that is not JSON), or
+ * `refused` (a failure no retry can mend: a refused certificate, an invalid header, a bad URL).
+ */
+export type RequestOutcome = number | 'network' | 'timeout' | 'truncated' | 'malformed' | 'refused';
+
 /** The JumpCloud API (or the simulator) refused, failed or answered something unusable. */
 export class JcApiError extends JcGraphError {
   override name = 'JcApiError';
@@ -18,16 +25,41 @@ export class JcApiError extends JcGraphError {
   readonly endpoint: string;
   /** The HTTP status of the last answer, when there was one. */
   readonly status: number | undefined;
-  constructor(message: string, details: { endpoint: string; status?: number; cause?: unknown }) {
+  /** How the last attempt ended, when the request was sent. */
+  readonly outcome: RequestOutcome | undefined;
+  /** Attempts made for the request, when it was sent. */
+  readonly attempts: number | undefined;
+  constructor(message: string, details: { endpoint: string; status?: number; outcome?: RequestOutcome; attempts?: number; cause?: unknown }) {
     super(message, { cause: details.cause });
     this.endpoint = details.endpoint;
     this.status = details.status;
+    this.outcome = details.outcome ?? details.status;
+    this.attempts = details.attempts;
   }
+}
+
+/**
+ * The API host stopped answering altogether (no request sent after the failure began was answered):
+ * the network is gone or the host is down, for longer than the retries could ride out. A fetch stops
+ * on it, keeping its journal, so that `jcgraph fetch --resume` can continue later.
+ */
+export class ConnectionLostError extends JcApiError {
+  override name = 'ConnectionLostError';
 }
 
 /** A snapshot file is missing, truncated, corrupt, of a foreign format or version, or could not be written. */
 export class SnapshotError extends JcGraphError {
   override name = 'SnapshotError';
+  readonly path: string;
+  constructor(message: string, details: { path: string; cause?: unknown }) {
+    super(message, { cause: details.cause });
+    this.path = details.path;
+  }
+}
+
+/** A fetch journal (`FILE.partial`) cannot be resumed: missing, of another organization or host, of another format, or unreadable. */
+export class JournalError extends JcGraphError {
+  override name = 'JournalError';
   readonly path: string;
   constructor(message: string, details: { path: string; cause?: unknown }) {
     super(message, { cause: details.cause });

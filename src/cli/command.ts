@@ -5,8 +5,8 @@
  */
 
 export interface CliIo {
-  /** Where results go. */
-  readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Where results go (bytes only for binary output: a gzipped snapshot to stdout). */
+  readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
   /** Where progress, warnings and errors go. */
   readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
   readonly stdin: NodeJS.ReadableStream;
@@ -23,7 +23,7 @@ export interface Command {
   readonly summary: string;
   /** Full `--help` text of the command. */
   readonly help: string;
-  /** Runs the command; returns the exit code (0 success, 1 failure, 2 usage). Throws JcGraphError subclasses. */
+  /** Runs the command; returns the exit code (0 success, 1 failure, 2 usage, 3 partial). Throws JcGraphError subclasses. */
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
 

@@ -5,9 +5,46 @@ import { formatReference } from '../analysis/resolve.ts';
 import type { CliIo } from './command.ts';
 import { writeJsonDocument } from '../documents/index.ts';
 
-/** `user:jdoe`, `user_group:"All Staff"`. */
+/**
+ * Characters that must not reach a terminal raw: C0 controls (a newline could forge a line of output,
+ * an escape sequence recolour or rewrite it), DEL, C1 controls (0x9b is a one-byte CSI), and the
+ * characters that reorder or hide text (bidi controls, line and paragraph separators, zero-width ones,
+ * the byte-order mark).
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Any text from arguments or from tenant data, made safe for text output: every character above shown
+ * as a visible escape (`\n`, `\x1b`, `\u202e`). The one function all text output uses for names, ids,
+ * paths and messages; `--json` output is written exactly, without it.
+ */
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const named = NAMED_ESCAPES[c];
+    if (named) return named;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * The message with the API key of the environment taken out, wherever it came from. A key holding a line
+ * break or another control character is also taken out piece by piece, and as JSON would quote it.
+ */
+export function withoutKey(message: string, env: CliIo['env']): string {
+  let out = message;
+  for (const key of [env['JC_API_KEY'], env['JUMPCLOUD_API_KEY']]) {
+    if (!key || key.trim().length < 4) continue;
+    const forms = [key, key.trim(), JSON.stringify(key.trim()).slice(1, -1), ...key.split(/[\u0000-\u001f\u007f]+/).filter((p) => p.length >= 8)];
+    for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join('[key]');
+  }
+  return out;
+}
+
+/** `user:jdoe`, `user_group:"All Staff"`, shown safely (safeText). */
 export function ref(o: NamedRef): string {
-  return formatReference(o);
+  return safeText(formatReference(o));
 }
 
 /** `user:jdoe → user_group:Engineering → system:web-01`, with edge attributes after it when there are any. */

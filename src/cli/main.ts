@@ -1,10 +1,12 @@
 /**
  * `jcgraph` entry point: dispatches to a command, turns errors into one line on stderr and an exit code
- * (0 success, 1 failure, 2 usage).
+ * (0 success, 1 failure, 2 usage, 3 partial: a snapshot was written or read that lacks what could not be
+ * fetched). Every message is shown safely (safeText), and never with the API key in it.
  */
 import { JcGraphError, UsageError, CancelledError } from '../errors.ts';
 import { loadCommand, type CliIo, type CommandEntry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { safeText, withoutKey } from './format.ts';
 
 export function globalHelp(commands: readonly CommandEntry[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,7 +19,8 @@ export function globalHelp(commands: readonly CommandEntry[] = COMMANDS): string
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Every command takes --json for machine-readable output and --help.',
-    'Exit codes: 0 success, 1 failure, 2 usage error.',
+    'Exit codes: 0 success, 1 failure, 2 usage error, 3 partial (fetch wrote a snapshot that lacks what it',
+    'could not read; see jcgraph fetch --help), 130 cancelled.',
     'The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY), never from a flag.',
     'Memory: in a container, jcgraph bounds its heap at three quarters of the container\'s limit; set',
     'JCGRAPH_MEMORY_MIB to give it a budget yourself, or NODE_OPTIONS=--max-old-space-size=N to choose.',
@@ -62,10 +65,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), com
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    io.stderr.write(`jcgraph: unknown command "${name}"; commands are: ${commands.map((c) => c.name).join(', ')}\n`);
+    io.stderr.write(`jcgraph: unknown command "${safeText(name)}"; commands are: ${commands.map((c) => c.name).join(', ')}\n`);
     return 2;
   }
   const command = await loadCommand(entry);
+  const say = (text: string): void => {
+    io.stderr.write(`${safeText(withoutKey(text, io.env))}\n`);
+  };
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.help);
     return 0;
@@ -74,20 +80,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), com
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`${error.message}\n`);
+      say(error.message);
       return 2;
     }
     if (error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError')) {
-      io.stderr.write(`jcgraph ${name}: cancelled\n`);
+      say(`jcgraph ${name}: cancelled`);
       return 130;
     }
     if (error instanceof JcGraphError) {
-      io.stderr.write(`jcgraph ${name}: ${error.message}\n`);
+      say(`jcgraph ${name}: ${error.message}`);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`jcgraph ${name}: unexpected error: ${message}\n`);
-    if (io.env['JCGRAPH_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    say(`jcgraph ${name}: unexpected error: ${message}`);
+    if (io.env['JCGRAPH_DEBUG'] && error instanceof Error && error.stack) io.stderr.write(`${withoutKey(error.stack, io.env)}\n`);
     return 1;
   }
 }

@@ -9,7 +9,7 @@
  * once with a JcApiError naming the request (method and path, never a header) and the cause.
  */
 import ky, { TimeoutError } from 'ky';
-import { ConfigError, JcApiError } from '../errors.ts';
+import { ConfigError, ConnectionLostError, JcApiError, type RequestOutcome } from '../errors.ts';
 import { AdaptiveConcurrency, RateGate, abortReason, sleep } from './rate.ts';
 
 export const DEFAULT_BASE_URL = 'https://console.jumpcloud.com';
@@ -74,8 +74,8 @@ export interface ApiResponse {
 /** What happened to one attempt, for statistics and progress. */
 export interface AttemptEvent {
   readonly step: string;
-  /** HTTP status, or `network`, `timeout`, `malformed` (body not JSON). */
-  readonly outcome: number | 'network' | 'timeout' | 'malformed';
+  /** HTTP status, or `network`, `timeout`, `truncated` (body cut short), `malformed` (body not JSON), `refused`. */
+  readonly outcome: RequestOutcome;
   /** True when the attempt will be retried. */
   readonly retry: boolean;
 }
@@ -86,7 +86,7 @@ export interface RequestStats {
   retries: number;
   /** Requests per step (`list:/systemusers`, `associations:user`, …), retries included. */
   byStep: Record<string, number>;
-  /** Outcomes: status codes and `network`, `timeout`, `malformed`. */
+  /** Outcomes: status codes and `network`, `timeout`, `truncated`, `malformed`, `refused`. */
   byOutcome: Record<string, number>;
   /** Times the concurrency limit was lowered after a 429. */
   throttled: number;
@@ -181,6 +181,8 @@ export class ApiClient {
   /** The one URL a POST may go to: Directory Insights' events query. */
   readonly #eventsUrl: string;
   readonly #listeners: ((event: AttemptEvent) => void)[] = [];
+  /** When the latest request that got an HTTP answer (any status) was sent: the host was alive then. */
+  #lastAnsweredSentAt = -Infinity;
   /** Rounds of 429s without Retry-After since the last success: the whole client backs off together on them. */
   #throttleStreak = 0;
   /** End of the current client-wide backoff; 429s to requests sent before it do not lengthen it. */
@@ -190,6 +192,7 @@ export class ApiClient {
     if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
       throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key.');
     }
+    checkApiKey(options.apiKey);
     if (options.rate !== undefined && !(options.rate > 0)) throw new ConfigError(`The request rate must be a positive number, not ${options.rate}.`);
     const base = checkApiUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.roots = {
@@ -199,7 +202,7 @@ export class ApiClient {
     };
     this.#eventsUrl = `${this.roots.insights}/events`;
     this.origin = base.origin;
-    this.#headers = { 'x-api-key': options.apiKey, accept: 'application/json' };
+    this.#headers = { 'x-api-key': options.apiKey.trim(), accept: 'application/json' };
     if (options.orgId) this.#headers['x-org-id'] = options.orgId;
     this.#gate = new RateGate(options.rate);
     this.concurrency = new AdaptiveConcurrency(options.concurrency ?? 8);
@@ -260,8 +263,11 @@ export class ApiClient {
   }
 
   async #send(request: OutgoingRequest, endpoint: string, step: string): Promise<ApiResponse> {
+    // When this request first failed: if no request sent since then is answered, the host is gone.
+    let failingSince: number | undefined;
     for (let attempt = 1; ; attempt++) {
       const result = await this.concurrency.run(() => this.#attempt(request, endpoint));
+      if (result.answered) this.#lastAnsweredSentAt = Math.max(this.#lastAnsweredSentAt, result.sentAt);
       if ('response' in result) {
         this.#record(step, result.response.status, false);
         this.concurrency.onSuccess();
@@ -269,6 +275,7 @@ export class ApiClient {
         this.#throttleStreak = 0;
         return result.response;
       }
+      failingSince ??= performance.now();
       const budget = this.retryBudget;
       const retry = result.retryable && attempt < this.#options.maxAttempts && this.stats.retries < budget;
       // A 429 is about the whole client, not this request: without a Retry-After every request backs off
@@ -291,6 +298,12 @@ export class ApiClient {
         if (!tooLong) this.#gate.pauseFor(waitMs);
       }
       if (!retry || tooLong) {
+        if (!result.answered && result.outcome !== 'refused' && this.#lastAnsweredSentAt < failingSince) {
+          throw new ConnectionLostError(
+            `${endpoint} failed: ${result.cause}, and the API host answered no request sent since (${attempt === 1 ? 'no retry was left' : `${attempt} attempts`}): the connection is lost.`,
+            { endpoint, outcome: result.outcome, attempts: attempt, cause: result.error },
+          );
+        }
         const why = !result.retryable
           ? result.cause
           : tooLong
@@ -301,6 +314,8 @@ export class ApiClient {
         throw new JcApiError(`${endpoint} failed: ${why}.`, {
           endpoint,
           ...(typeof result.outcome === 'number' ? { status: result.outcome } : {}),
+          outcome: result.outcome,
+          attempts: attempt,
           cause: result.error,
         });
       }
@@ -328,16 +343,11 @@ export class ApiClient {
     for (const listener of this.#listeners) listener(event);
   }
 
-  async #attempt(
-    request: OutgoingRequest,
-    endpoint: string,
-  ): Promise<
-    | { response: ApiResponse }
-    | { outcome: AttemptEvent['outcome']; retryable: boolean; cause: string; retryAfterMs?: number; error?: unknown }
-  > {
+  async #attempt(request: OutgoingRequest, endpoint: string): Promise<AttemptResult> {
     if (this.#signal?.aborted) throw abortReason(this.#signal);
     await this.#gate.acquire(this.#signal);
-    let response: Response;
+    const sentAt = performance.now();
+    let response: Response | undefined;
     let text: string;
     try {
       response = await ky(request.url, {
@@ -364,26 +374,80 @@ export class ApiClient {
     } catch (error) {
       if (this.#signal?.aborted) throw abortReason(this.#signal);
       if (error instanceof JcApiError) throw error;
-      if (error instanceof TimeoutError) {
-        return { outcome: 'timeout', retryable: true, cause: `no answer within ${this.#options.timeoutMs} ms`, error };
+      const answered = response !== undefined;
+      if (error instanceof TimeoutError || (answered && isTimeout(error))) {
+        return { sentAt, answered, outcome: 'timeout', retryable: true, cause: `no answer within ${this.#options.timeoutMs} ms`, error };
       }
-      return { outcome: 'network', retryable: true, cause: `network error (${describeNetworkError(error)})`, error };
+      const detail = this.#redact(describeNetworkError(error));
+      if (answered) {
+        // The status line and headers came, the body did not: the host is there, this answer was cut short.
+        return { sentAt, answered, outcome: 'truncated', retryable: true, cause: `the ${response!.status} answer was cut short (${detail})`, error };
+      }
+      if (isPermanentTransportError(error)) {
+        return { sentAt, answered, outcome: 'refused', retryable: false, cause: `the request could not be made (${detail}); retrying cannot help`, error };
+      }
+      return { sentAt, answered, outcome: 'network', retryable: true, cause: `network error (${detail})`, error };
     }
     const status = response.status;
     if (status >= 200 && status < 300) {
       try {
-        return { response: { status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown) } };
+        return { sentAt, answered: true, response: { status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown) } };
       } catch (error) {
-        return { outcome: 'malformed', retryable: true, cause: `the ${status} answer was not valid JSON`, error };
+        return { sentAt, answered: true, outcome: 'malformed', retryable: true, cause: `the ${status} answer was not valid JSON`, error };
       }
     }
     const cause = this.#redact(describeStatus(status, text));
     if (RETRYABLE_STATUSES.has(status)) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      return { outcome: status, retryable: true, cause, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return { sentAt, answered: true, outcome: status, retryable: true, cause, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     }
-    return { outcome: status, retryable: false, cause };
+    return { sentAt, answered: true, outcome: status, retryable: false, cause };
   }
+}
+
+/** One attempt: the answer, or how it failed. `answered`: an HTTP status line came back (the host is alive). */
+type AttemptResult = { readonly sentAt: number; readonly answered: boolean } & (
+  | { readonly response: ApiResponse }
+  | { readonly outcome: RequestOutcome; readonly retryable: boolean; readonly cause: string; readonly retryAfterMs?: number; readonly error?: unknown }
+);
+
+/**
+ * Checks that a key can be sent as a header value. A key pasted with a line break or another control
+ * character inside it cannot: say so at once (without the key), rather than fail every request.
+ */
+export function checkApiKey(key: string): void {
+  const trimmed = key.trim();
+  for (let i = 0; i < trimmed.length; i++) {
+    const code = trimmed.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || code > 0xff) {
+      const what = code === 0x0a || code === 0x0d ? 'a line break' : code > 0xff ? 'a character outside Latin-1' : 'a control character';
+      throw new ConfigError(
+        `The API key holds ${what} at character ${i + 1} of ${trimmed.length}, which cannot be sent in an HTTP header; set JC_API_KEY to the key alone.`,
+      );
+    }
+  }
+}
+
+/** Error codes of failures that no retry can mend: certificates refused, TLS mismatches, invalid requests. */
+const PERMANENT_CODES = /^(CERT_|ERR_TLS_CERT|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|ERR_INVALID_(CHAR|URL|ARG|HTTP_TOKEN)|UND_ERR_INVALID_ARG$|EPROTO$)/;
+
+function errorChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+function isPermanentTransportError(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && PERMANENT_CODES.test(code)) return true;
+    // undici names a header it cannot send this way, without a code.
+    return e instanceof TypeError && /invalid header|header value|invalid url/i.test(e.message);
+  });
+}
+
+function isTimeout(error: unknown): boolean {
+  return errorChain(error).some((e) => e instanceof TimeoutError || (e as { name?: unknown }).name === 'TimeoutError');
 }
 
 function describeNetworkError(error: unknown): string {

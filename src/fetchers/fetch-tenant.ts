@@ -2,19 +2,27 @@
  * One organization, API → TenantData: list every object, plan the edge steps from the counts, read every
  * edge kind from the planned side, and check the result.
  *
- * Rules chosen where DOMAIN.md is silent (documented here and in the report):
+ * What cannot be read does not stop the crawl (rules chosen where DOMAIN.md is silent, documented here and
+ * in the README): every list and every edge collection is a unit (./collections.ts). One that answers an
+ * HTTP error (402, 403, 404, or a 5xx or 429 still there after the retries), or whose every attempt timed
+ * out, was reset, cut short or not JSON while the host answered other requests, is a **gap**: recorded in
+ * `meta.coverage` (request, status or cause, attempts, what it would have provided) and left out, and the
+ * crawl goes on. A collection that stays inconsistent after being refetched, a page of the wrong shape,
+ * an edge to an object its list did not return: the collection is kept as read and recorded as an
+ * `incomplete` gap. Objects of a type whose list was not read are missing, and so is every edge to one.
+ * What stops the fetch: 401 (nothing can be read with that key), every list failing, a failure no retry
+ * can mend (a refused certificate), the host answering nothing at all (ConnectionLostError: the journal
+ * is kept for a resume), a cancellation; and, with `strict`, the first gap.
+ *
+ * Other rules:
  * - ldap_server and active_directory appear both in their own list and in `/directories`; the record kept is
  *   the one from their own list (it has the type's full fields), the `/directories` item only when the
- *   object is missing from its own list.
+ *   object is missing from its own list (and never when their own list was not read).
  * - idp_routing_policy and password_manager_item have no list: they are known from the associations that
  *   reach them, and their record is what the API showed: `{id, type}` (plus the `attributes` of the
  *   GraphObject when the API sent any). Such objects with no edge at all cannot be found.
- * - An edge to an object of a listed type that its list did not return, a collection that stays
- *   inconsistent after being refetched, a page of the wrong shape: anomalies. Strict mode (the default) fails
- *   with a JcApiError naming the request; lenient mode (`strict: false`) leaves the edge out, keeps what
- *   it could read and reports every anomaly in `meta.warnings`.
  * - Objects and edges of types jcgraph does not model (agent_group, workday directories, odd types) are
- *   counted in `meta.unknown` and left out, in both modes.
+ *   counted in `meta.unknown` and left out.
  */
 import { setMaxListeners } from 'node:events';
 import {
@@ -23,6 +31,9 @@ import {
   edgeKey,
   isGraphType,
   membershipEdge,
+  type Coverage,
+  type CoverageGap,
+  type GapCause,
   type GraphType,
   type JsonObject,
   type ObjectRef,
@@ -30,12 +41,14 @@ import {
   type TenantEdge,
   type TenantObject,
 } from '../model/index.ts';
-import { CancelledError, JcApiError } from '../errors.ts';
+import { CancelledError, ConnectionLostError, JcApiError, JournalError } from '../errors.ts';
 import type { PlanFigures, SnapshotMeta } from '../snapshot/format.ts';
 import { ApiClient, type ClientOptions } from './client.ts';
 import { forEachBounded } from './bounded.ts';
+import { CollectionPlan, LIST_COLLECTIONS, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type JournalContent, type JournalEntry } from './journal.ts';
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
-import { edgeCensus, listSteps, optimumRequests, planFetch, traversalApproachRequests, type EdgeStep, type ObjectCounts } from './planner.ts';
+import { edgeCensus, optimumRequests, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
 import { ProgressTracker, type FetchProgress } from './progress.ts';
 import { ShapeError, directHopAttributes, graphPage, graphRef, isObject, listPage } from './shapes.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -46,15 +59,27 @@ import { TOOL_VERSION } from './version.ts';
  */
 export interface FetchOptions extends ClientOptions {
   /**
-   * Strict mode (default true): any anomaly (an inconsistent collection, an edge to an object its list did
-   * not return, a body of the wrong shape) fails the fetch with a JcApiError. With `false` the fetch keeps
-   * going, leaves the unusable part out and lists every anomaly in `meta.warnings`.
+   * Strict mode (default false): the first collection that cannot be read in full (see the gaps above)
+   * fails the fetch with its JcApiError, and nothing is returned. By default the fetch records it in
+   * `meta.coverage` and goes on.
    */
   readonly strict?: boolean;
   /** Times a collection that changed under the crawl is fetched again from the start. Default 5. */
   readonly maxRestarts?: number;
   /** Called as the fetch advances (after every request, and once with the plan). Nothing else reports progress. */
   readonly onProgress?: (progress: FetchProgress) => void;
+  /**
+   * A journal file (./journal.ts, mode 0600) of the collections finished, written as the fetch goes and
+   * left in place whatever the outcome: the caller removes it (`removeJournal`) once the snapshot is saved.
+   */
+  readonly journal?: string;
+  /**
+   * Continue the fetch recorded in `journal` (same organization and host, else a JournalError): the lists
+   * are read again, finished collections of objects still listed are taken from the journal (unless they
+   * name a listed object that is gone: those are read again), those of objects gone are dropped, and the
+   * rest are read.
+   */
+  readonly resume?: boolean;
 }
 
 export interface FetchResult {
@@ -62,7 +87,23 @@ export interface FetchResult {
   readonly meta: SnapshotMeta;
 }
 
-type Anomaly = { endpoint: string; message: string };
+/** The gap a failed request leaves, or undefined when the failure must stop the fetch. */
+function gapCause(error: unknown): { cause: GapCause; status?: number; attempts: number } | undefined {
+  if (!(error instanceof JcApiError) || error instanceof ConnectionLostError) return undefined;
+  const attempts = error.attempts ?? 1;
+  const outcome = error.outcome;
+  if (typeof outcome === 'number') return outcome === 401 ? undefined : { cause: 'http', status: outcome, attempts };
+  if (outcome === 'network' || outcome === 'timeout' || outcome === 'truncated' || outcome === 'malformed') return { cause: outcome, attempts };
+  return undefined; // 'refused' (a certificate, an invalid header): no other request can fare better
+}
+
+/** What one edge collection yielded, for the journal. */
+interface Yield {
+  pages: number;
+  edges: TenantEdge[];
+  found: TenantObject[];
+  unknown: Record<string, number>;
+}
 
 class Crawl {
   readonly client: ApiClient;
@@ -76,45 +117,83 @@ class Crawl {
   readonly unknownEdges: Record<string, number> = {};
   readonly listPages: number[] = [];
   readonly stepPages = new Map<string, number>();
+  readonly gaps = new Map<string, CoverageGap>();
+  /** Types whose list was not read: their objects, and every edge to one, are missing. */
+  readonly unreadTypes = new Set<GraphType>();
+  /** The first list failure, reported when every list fails. */
+  firstListFailure: unknown;
   restarts = 0;
+  planned = 0;
 
   constructor(client: ApiClient, options: FetchOptions) {
     this.client = client;
-    this.strict = options.strict ?? true;
+    this.strict = options.strict ?? false;
     this.maxRestarts = options.maxRestarts ?? 5;
     this.orgId = options.orgId ?? '';
   }
 
-  anomaly({ endpoint, message }: Anomaly): void {
-    if (this.strict) throw new JcApiError(`${endpoint}: ${message}.`, { endpoint });
-    this.warnings.push(`${endpoint}: ${message}.`);
+  endpointOf(c: Collection): string {
+    return this.client.endpoint(c.request.api, c.request.path, c.request.query);
   }
 
-  /** Reads a whole collection; shape errors and paging anomalies become anomalies of its endpoint. */
-  async collection<R>(
-    api: 'v1' | 'v2',
-    path: string,
-    query: Record<string, string>,
-    step: string,
-    parse: (response: Awaited<ReturnType<ApiClient['get']>>) => Page,
-    idOf: (record: R) => string | undefined,
-  ): Promise<CollectionResult<R>> {
-    const endpoint = this.client.endpoint(api, path, query);
-    const result = await collect<R>(
-      async (skip, limit) => {
-        const response = await this.client.get(api, path, { ...query, limit, skip }, step);
-        try {
-          return parse(response);
-        } catch (error) {
-          if (!(error instanceof ShapeError)) throw error;
-          this.anomaly({ endpoint: `${endpoint} (skip ${skip})`, message: `the answer has the wrong shape: ${error.message}` });
-          return { items: [], total: undefined };
-        }
-      },
-      { idOf, limit: PAGE_LIMIT, maxRestarts: this.maxRestarts },
-    );
+  provides(c: Collection): CoverageGap['provides'] {
+    return c.kind === 'list' ? { kind: 'objects', types: c.provides } : { kind: 'edges', source: c.source, edgeKinds: c.edgeKinds };
+  }
+
+  /** The collection could not be read at all: a gap (or, in strict mode, the end of the fetch). */
+  unread(c: Collection, error: JcApiError, how: { cause: GapCause; status?: number; attempts: number }): void {
+    if (this.strict) throw error;
+    this.gaps.set(c.key, {
+      collection: c.key,
+      endpoint: this.endpointOf(c),
+      state: 'unread',
+      cause: how.cause,
+      ...(how.status !== undefined ? { status: how.status } : {}),
+      attempts: how.attempts,
+      message: error.message,
+      provides: this.provides(c),
+    });
+  }
+
+  /** The collection was read but may lack records: kept, and recorded (or, in strict mode, the end of the fetch). */
+  incomplete(c: Collection, cause: GapCause, message: string, endpoint = this.endpointOf(c)): void {
+    const sentence = `${endpoint}: ${message}.`;
+    if (this.strict) throw new JcApiError(sentence, { endpoint });
+    if (this.gaps.has(c.key)) return; // the first problem of a collection is the one recorded
+    this.gaps.set(c.key, { collection: c.key, endpoint: this.endpointOf(c), state: 'incomplete', cause, attempts: 1, message: sentence, provides: this.provides(c) });
+  }
+
+  /**
+   * Reads a whole collection. Undefined when it could not be read (a gap was recorded); shape errors and
+   * paging anomalies make it incomplete. Failures that must stop the fetch are thrown.
+   */
+  async read<R>(c: Collection, parse: (response: Awaited<ReturnType<ApiClient['get']>>) => Page, idOf: (record: R) => string | undefined): Promise<CollectionResult<R> | undefined> {
+    const { api, path, query } = c.request;
+    const step = c.kind === 'list' ? `list:${path}` : c.step.name;
+    const endpoint = this.endpointOf(c);
+    let result: CollectionResult<R>;
+    try {
+      result = await collect<R>(
+        async (skip, limit) => {
+          const response = await this.client.get(api, path, { ...query, limit, skip }, step);
+          try {
+            return parse(response);
+          } catch (error) {
+            if (!(error instanceof ShapeError)) throw error;
+            this.incomplete(c, 'malformed', `the answer has the wrong shape: ${error.message}`, `${endpoint} (skip ${skip})`);
+            return { items: [], total: undefined };
+          }
+        },
+        { idOf, limit: PAGE_LIMIT, maxRestarts: this.maxRestarts },
+      );
+    } catch (error) {
+      const how = gapCause(error);
+      if (!how) throw error;
+      this.unread(c, error as JcApiError, how);
+      return undefined;
+    }
     this.restarts += result.restarts;
-    for (const a of result.anomalies) this.anomaly({ endpoint, message: `the collection is inconsistent: ${a.message}` });
+    for (const a of result.anomalies) this.incomplete(c, 'inconsistent', `the collection is inconsistent: ${a.message}`);
     return result;
   }
 
@@ -127,47 +206,68 @@ class Crawl {
     return this.objects.has(`${ref.type}:${ref.id}`);
   }
 
-  count(bucket: Record<string, number>, key: string): void {
-    bucket[key] = (bucket[key] ?? 0) + 1;
-  }
-
   addEdge(edge: TenantEdge): void {
     const key = edgeKey(edge);
     if (!this.edges.has(key)) this.edges.set(key, edge);
   }
+
+  coverage(): Coverage {
+    const gaps = [...this.gaps.values()].sort((x, y) => (x.collection < y.collection ? -1 : x.collection > y.collection ? 1 : 0));
+    return { complete: gaps.length === 0, planned: this.planned, gaps };
+  }
 }
 
-/** Lists every object type. */
+function count(bucket: Record<string, number>, key: string, n = 1): void {
+  bucket[key] = (bucket[key] ?? 0) + n;
+}
+
+/** Lists every object type. Throws the first failure when no list could be read. */
 async function listObjects(crawl: Crawl): Promise<void> {
-  await Promise.all(
-    listSteps().map(async ({ list, types }) => {
-      const step = `list:${list.path}`;
-      const result = await crawl.collection<Record<string, unknown>>(
-        list.api,
-        list.path,
-        { sort: '_id' },
-        step,
+  const read = await Promise.all(
+    LIST_COLLECTIONS.map(async (c) => {
+      const { list, types } = c;
+      const idField = list.mixedTypes ? 'id' : TYPE_INFO[types[0]!].idField;
+      const result = await crawl.read<Record<string, unknown>>(
+        c,
         (response) => listPage(list.shape, response),
-        (record) => (isObject(record) ? recordIdOf(record, list.mixedTypes ? 'id' : TYPE_INFO[types[0]!].idField) : undefined),
+        (record) => (isObject(record) ? recordIdOf(record, idField) : undefined),
       );
-      crawl.listPages.push(result.finalPages);
-      for (const record of result.records) {
-        if (!isObject(record)) continue;
-        let type: string = types[0]!;
-        if (list.mixedTypes) {
-          const t = record['type'];
-          type = typeof t === 'string' ? t : '(no type)';
-          if (!isGraphType(type) || !list.mixedTypes.includes(type)) {
-            crawl.count(crawl.unknownObjects, type);
-            continue;
-          }
-        }
-        const id = recordIdOf(record, list.mixedTypes ? 'id' : TYPE_INFO[type as GraphType].idField)!;
-        // A type's own list wins over the mixed /directories list (see the rules above).
-        crawl.addObject({ type, id, record: record as JsonObject }, !list.mixedTypes);
-      }
+      if (result) crawl.listPages.push(result.finalPages);
+      return { c, result };
     }),
   );
+  for (const { c, result } of read) if (!result) for (const type of c.provides) crawl.unreadTypes.add(type);
+  if (read.every((r) => !r.result)) {
+    const first = read[0]!.c;
+    throw new JcApiError(`No list could be read: ${crawl.gaps.get(first.key)?.message ?? 'every list failed'}`, {
+      endpoint: crawl.endpointOf(first),
+      ...(crawl.gaps.get(first.key)?.status !== undefined ? { status: crawl.gaps.get(first.key)!.status! } : {}),
+    });
+  }
+  // Own lists first, so that their records win over /directories summaries (see the rules above).
+  for (const { c, result } of [...read].sort((x, y) => Number(Boolean(x.c.list.mixedTypes)) - Number(Boolean(y.c.list.mixedTypes)))) {
+    if (result) addListed(crawl, c, result.records);
+  }
+}
+
+function addListed(crawl: Crawl, c: ListCollection, records: readonly Record<string, unknown>[]): void {
+  const { list, types } = c;
+  for (const record of records) {
+    if (!isObject(record)) continue;
+    let type: string = types[0]!;
+    if (list.mixedTypes) {
+      const t = record['type'];
+      type = typeof t === 'string' ? t : '(no type)';
+      if (!isGraphType(type) || !list.mixedTypes.includes(type)) {
+        count(crawl.unknownObjects, type);
+        continue;
+      }
+      // A type whose own list was not read stays missing: a /directories summary is not its record.
+      if (crawl.unreadTypes.has(type)) continue;
+    }
+    const id = recordIdOf(record, list.mixedTypes ? 'id' : TYPE_INFO[type as GraphType].idField)!;
+    crawl.addObject({ type, id, record: record as JsonObject }, !list.mixedTypes);
+  }
 }
 
 function recordIdOf(record: Record<string, unknown>, field: '_id' | 'id'): string | undefined {
@@ -175,57 +275,80 @@ function recordIdOf(record: Record<string, unknown>, field: '_id' | 'id'): strin
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** Reads one object's collection for an edge step and adds its edges. */
-async function readEdges(crawl: Crawl, step: EdgeStep, sourceId: string): Promise<void> {
-  const source: ObjectRef = { type: step.source, id: sourceId };
-  const path = `/${TYPE_INFO[step.source].pathPrefix}/${encodeURIComponent(sourceId)}/${step.endpoint}`;
-  const query: Record<string, string> = step.endpoint === 'associations' ? { targets: step.targets.join(',') } : {};
-  const result = await crawl.collection<Record<string, unknown>>(
-    'v2',
-    path,
-    query,
-    step.name,
-    graphPage,
-    (item) => {
-      const ref = graphRef(step.endpoint === 'memberof' ? item : item['to']);
-      return ref ? `${ref.type}:${ref.id}` : undefined;
-    },
-  );
-  crawl.stepPages.set(step.name, (crawl.stepPages.get(step.name) ?? 0) + result.finalPages);
-  const endpoint = crawl.client.endpoint('v2', path, query);
+/** True when `other` is an object the crawl cannot hold because its type's list was not read. */
+function ofUnreadType(crawl: Crawl, other: ObjectRef): boolean {
+  return isGraphType(other.type) && crawl.unreadTypes.has(other.type);
+}
+
+/** Reads one edge collection, adds its edges, and returns what it yielded (undefined when it was not read). */
+async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undefined> {
+  const { step, source } = c;
+  const result = await crawl.read<Record<string, unknown>>(c, graphPage, (item) => {
+    const ref = graphRef(step.endpoint === 'memberof' ? item : item['to']);
+    return ref ? `${ref.type}:${ref.id}` : undefined;
+  });
+  if (!result) return undefined;
+  const out: Yield = { pages: result.finalPages, edges: [], found: [], unknown: {} };
   for (const item of result.records) {
     if (!isObject(item)) continue;
     const other = graphRef(step.endpoint === 'memberof' ? item : item['to']);
     if (!other) continue; // counted as record-without-id by the pager
     if (!isGraphType(other.type)) {
-      crawl.count(crawl.unknownEdges, `${step.source}>${other.type}`);
+      count(out.unknown, `${step.source}>${other.type}`);
       continue;
     }
     if (!step.targets.includes(other.type)) {
-      crawl.anomaly({ endpoint, message: `the answer holds a ${other.type} (${other.id}), a type that was not asked for` });
+      crawl.incomplete(c, 'inconsistent', `the answer holds a ${other.type} (${other.id}), a type that was not asked for`);
       continue;
     }
+    if (ofUnreadType(crawl, other)) continue; // its list was not read: the list's gap accounts for this edge
     if (!crawl.has(other)) {
       if (TYPE_INFO[other.type].lists.length > 0) {
-        crawl.anomaly({ endpoint, message: `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)` });
+        crawl.incomplete(c, 'inconsistent', `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)`);
         continue;
       }
       const record: JsonObject = { id: other.id, type: other.type };
       if (other.attributes) record['attributes'] = other.attributes;
-      crawl.addObject({ type: other.type, id: other.id, record }, false);
+      out.found.push({ type: other.type, id: other.id, record });
     }
     let edge: TenantEdge;
-    if (step.endpoint === 'associations') {
-      edge = associationEdge(source, { type: other.type, id: other.id }, isObject(item['attributes']) ? (item['attributes'] as JsonObject) : null);
-    } else if (step.endpoint === 'members') {
-      edge = membershipEdge(source, { type: other.type, id: other.id }, isObject(item['attributes']) ? (item['attributes'] as JsonObject) : null);
-    } else {
+    const attributes = isObject(item['attributes']) ? (item['attributes'] as JsonObject) : null;
+    if (step.endpoint === 'associations') edge = associationEdge(source, { type: other.type, id: other.id }, attributes);
+    else if (step.endpoint === 'members') edge = membershipEdge(source, { type: other.type, id: other.id }, attributes);
+    else {
       const hop = directHopAttributes(item);
-      if (!hop.found) crawl.anomaly({ endpoint, message: `its ${other.type} ${other.id} has no direct (one-hop) path` });
+      if (!hop.found) crawl.incomplete(c, 'inconsistent', `its ${other.type} ${other.id} has no direct (one-hop) path`);
       edge = membershipEdge({ type: other.type, id: other.id }, source, hop.attributes);
     }
-    crawl.addEdge(edge);
+    out.edges.push(edge);
   }
+  addYield(crawl, c, out);
+  return out;
+}
+
+function addYield(crawl: Crawl, c: EdgeCollection, y: { pages: number; edges: readonly TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> }): void {
+  for (const o of y.found) crawl.addObject(o, false);
+  for (const e of y.edges) crawl.addEdge(e);
+  for (const [k, n] of Object.entries(y.unknown)) count(crawl.unknownEdges, k, n);
+  crawl.stepPages.set(c.step.name, (crawl.stepPages.get(c.step.name) ?? 0) + y.pages);
+}
+
+/**
+ * A journaled collection, if it still holds: its source is listed, and every listed object it names is
+ * still listed (else it is read again). Edges to objects of a type whose list was not read are dropped,
+ * as a fresh read would drop them.
+ */
+function replay(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): boolean {
+  const other = (e: TenantEdge): ObjectRef => (e.from.type === c.source.type && e.from.id === c.source.id ? e.to : e.from);
+  const edges: TenantEdge[] = [];
+  for (const e of entry.edges) {
+    const o = other(e);
+    if (ofUnreadType(crawl, o)) continue;
+    if (isGraphType(o.type) && TYPE_INFO[o.type].lists.length > 0 && !crawl.has(o)) return false;
+    edges.push(e);
+  }
+  addYield(crawl, c, { pages: entry.pages, edges, found: entry.found, unknown: entry.unknown ?? {} });
+  return true;
 }
 
 function objectCounts(objects: Iterable<TenantObject>): Record<string, number> {
@@ -240,11 +363,6 @@ function edgeCounts(edges: readonly TenantEdge[]): { membership: number; associa
   return counts;
 }
 
-/** Every (edge step, source id) collection to read, generated as the readers ask for them. */
-function* edgeTasks(steps: readonly EdgeStep[], sources: ReadonlyMap<GraphType, readonly string[]>): Generator<{ step: EdgeStep; id: string }> {
-  for (const step of steps) for (const id of sources.get(step.source) ?? []) yield { step, id };
-}
-
 /**
  * Collections read at once: twice the most requests the client lets into flight, so a reader between two
  * pages never leaves a request slot idle. The crawl holds this many collections in progress, not one
@@ -254,7 +372,43 @@ function readerCount(client: ApiClient): number {
   return 2 * client.concurrency.max;
 }
 
-/** Fetches one organization. Throws JcApiError, ConfigError or CancelledError; never returns a tenant silently short. */
+/** Opens the journal: afresh, or (resume) checked against this fetch and rewritten with what still holds. */
+async function openJournal(options: FetchOptions, client: ApiClient, startedAt: Date): Promise<{ writer: JournalWriter | undefined; earlier: JournalContent | undefined }> {
+  const path = options.journal;
+  if (path === undefined) {
+    if (options.resume) throw new JournalError('A resumed fetch needs the journal to resume from (the journal option).', { path: '' });
+    return { writer: undefined, earlier: undefined };
+  }
+  const orgId = options.orgId ?? '';
+  let earlier: JournalContent | undefined;
+  if (options.resume) {
+    earlier = await readJournal(path);
+    const h = earlier.header;
+    if (h.apiHost !== client.origin) {
+      throw new JournalError(`The fetch journal ${path} is of a fetch from ${h.apiHost}, not ${client.origin}: resume it with the same --base-url, or fetch afresh.`, { path });
+    }
+    if (h.orgId !== orgId) {
+      const name = (o: string): string => (o ? `organization ${o}` : "the key's own organization");
+      throw new JournalError(`The fetch journal ${path} is of ${name(h.orgId)}, not ${name(orgId)}: resume it with the same --org-id, or fetch afresh.`, { path });
+    }
+  }
+  const header = {
+    format: JOURNAL_FORMAT,
+    version: JOURNAL_VERSION,
+    orgId,
+    apiHost: client.origin,
+    toolVersion: TOOL_VERSION,
+    startedAt: earlier?.header.startedAt ?? startedAt.toISOString(),
+  } as const;
+  const writer = await JournalWriter.create(path, header, earlier ? { plan: earlier.plan, entries: earlier.entries.values() } : undefined);
+  return { writer, earlier };
+}
+
+/**
+ * Fetches one organization. Returns the tenant with `meta.coverage` saying what could not be read; throws
+ * JcApiError (401, every list failing, strict mode's first gap), ConnectionLostError, ConfigError,
+ * JournalError or CancelledError. Never returns a tenant short of something its coverage does not name.
+ */
 export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
   const startedAt = new Date();
   const internal = new AbortController();
@@ -276,44 +430,63 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
       throw firstError;
     }
   };
+  let journal: JournalWriter | undefined;
   try {
+    const opened = await openJournal(options, client, startedAt);
+    journal = opened.writer;
+    const earlier = opened.earlier;
     progress.phase('listing objects', undefined);
     await guard(listObjects(crawl));
     const counts: ObjectCounts = objectCounts(crawl.objects.values());
-    const plan = planFetch(counts);
+    const fresh = planFetch(counts);
+    // A resumed fetch keeps the plan it started with, so that its finished collections still count.
+    const plan = earlier?.plan ? CollectionPlan.fromFigures({ steps: earlier.plan }) : new CollectionPlan(fresh.edgeSteps);
     const listRequests = crawl.listPages.reduce((s, n) => s + n, 0);
+    const steps = plan.steps.map((s) => ({ name: s.name, endpoint: s.endpoint, source: s.source, targets: s.targets, firstPageRequests: counts[s.source] ?? 0 }));
     const stated: PlanFigures = {
       listRequests,
-      steps: plan.edgeSteps.map((s) => ({ name: s.name, endpoint: s.endpoint, source: s.source, targets: s.targets, firstPageRequests: s.firstPageRequests })),
-      firstPageRequests: listRequests + plan.edgeFirstPageRequests,
-      optimumFirstPageRequests: listRequests + plan.optimumFirstPageRequests,
-      unreachableKinds: plan.unreachableKinds,
+      steps,
+      firstPageRequests: listRequests + steps.reduce((n, s) => n + s.firstPageRequests, 0),
+      optimumFirstPageRequests: listRequests + fresh.optimumFirstPageRequests,
+      unreachableKinds: fresh.unreachableKinds,
     };
-    for (const kind of plan.unreachableKinds) crawl.warnings.push(`No listable type can read ${kind} associations; they are not fetched.`);
+    if (!earlier?.plan) journal?.plan(steps);
+    for (const kind of fresh.unreachableKinds) crawl.warnings.push(`No listable type can read ${kind} associations; they are not fetched.`);
     progress.plan(stated);
     const sources = new Map<GraphType, string[]>();
     for (const o of crawl.objects.values()) {
-      if (!isGraphType(o.type)) continue;
+      if (!isGraphType(o.type) || TYPE_INFO[o.type].lists.length === 0) continue;
       const ids = sources.get(o.type) ?? [];
       ids.push(o.id);
       sources.set(o.type, ids);
     }
-    const collections = plan.edgeSteps.reduce((n, step) => n + (sources.get(step.source)?.length ?? 0), 0);
+    const sourcesOf = (type: GraphType): readonly string[] => sources.get(type) ?? [];
+    const collections = plan.steps.reduce((n, step) => n + sourcesOf(step.source).length, 0);
+    crawl.planned = LIST_COLLECTIONS.length + collections;
+    let resumed = 0;
     progress.phase('reading edges', collections);
     await guard(
-      forEachBounded(edgeTasks(plan.edgeSteps, sources), readerCount(client), internal.signal, async ({ step, id }) => {
-        await readEdges(crawl, step, id);
+      forEachBounded(plan.edgeCollections(sourcesOf), readerCount(client), internal.signal, async (c) => {
+        const entry = earlier?.entries.get(c.key);
+        if (entry && replay(crawl, c, entry)) {
+          resumed += 1;
+          journal?.append(entry);
+        } else {
+          const y = await readEdges(crawl, c);
+          // Finished in full: journaled. A gap (or an incomplete read) is tried again by a resume.
+          if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: y.edges, found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+        }
         progress.collectionDone();
       }),
     );
     const tenant: TenantData = { orgId: crawl.orgId, objects: [...crawl.objects.values()], edges: [...crawl.edges.values()] };
     const finalCounts: ObjectCounts = objectCounts(tenant.objects);
     const optimum = optimumRequests(finalCounts, edgeCensus(tenant.edges));
-    const steps = stated.steps.map((s) => ({ ...s, requests: crawl.stepPages.get(s.name) ?? 0 }));
+    const finalSteps = stated.steps.map((s) => ({ ...s, requests: crawl.stepPages.get(s.name) ?? 0 }));
     const planFigures: PlanFigures = {
       ...stated,
-      steps,
-      plannedRequests: listRequests + steps.reduce((s, step) => s + step.requests, 0),
+      steps: finalSteps,
+      plannedRequests: listRequests + finalSteps.reduce((s, step) => s + step.requests, 0),
       optimumRequests: listRequests + optimum.edgeRequests,
       optimumExact: optimum.exact,
       traversalApproachRequests: listRequests + traversalApproachRequests(tenant.objects),
@@ -343,6 +516,8 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
       plan: planFigures,
       unknown: { objects: crawl.unknownObjects, edges: crawl.unknownEdges },
       warnings: crawl.warnings,
+      coverage: crawl.coverage(),
+      ...(earlier ? { resumed: { startedAt: earlier.header.startedAt, collections: resumed } } : {}),
     };
     progress.done();
     return { tenant, meta };
@@ -352,6 +527,8 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
     progress.stop();
+    // The journal only serves a later resume: failing to finish it must not hide the fetch's own outcome.
+    await journal?.close().catch(() => undefined);
   }
 }
 

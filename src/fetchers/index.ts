@@ -7,19 +7,45 @@
  */
 export { fetchTenant, fetchTenants, type FetchOptions, type FetchResult } from './fetch-tenant.ts';
 export {
-  ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, INSIGHTS_HOSTS, checkApiUrl, checkInsightsUrl, insightsRootFor, parseRetryAfter,
+  ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, INSIGHTS_HOSTS, checkApiKey, checkApiUrl, checkInsightsUrl, insightsRootFor, parseRetryAfter,
   type ClientOptions, type RequestStats,
 } from './client.ts';
 export { readEvents, eventsReachBack, interpretEvent, type EventEffect, type InterpretedEvent } from './insights/index.ts';
+export {
+  CollectionPlan,
+  LIST_COLLECTIONS,
+  UNLISTED_TYPES,
+  edgeCollection,
+  listCollectionOf,
+  stepCovers,
+  stepFromFigures,
+  type Collection,
+  type CollectionRequest,
+  type EdgeCollection,
+  type ListCollection,
+} from './collections.ts';
+export {
+  JOURNAL_FORMAT,
+  JOURNAL_VERSION,
+  JournalWriter,
+  journalPath,
+  readJournal,
+  removeJournal,
+  type JournalContent,
+  type JournalEntry,
+  type JournalHeader,
+} from './journal.ts';
 export {
   planFetch,
   optimumRequests,
   edgeCensus,
   traversalApproachRequests,
   listSteps,
+  membershipKey,
   pagesFor,
   type FetchPlan,
   type EdgeStep,
+  type ListStep,
   type ObjectCounts,
   type Optimum,
 } from './planner.ts';

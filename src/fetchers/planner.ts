@@ -20,8 +20,9 @@ import {
   MEMBERSHIPS,
   TYPE_INFO,
   GRAPH_ENDPOINTS,
-  associationKindKey,
+  edgeKindKey,
   findEndpoint,
+  membershipKindKey,
   type GraphEndpoint,
   type AssociationKind,
   type GraphType,
@@ -62,8 +63,9 @@ export interface FetchPlan {
   readonly unreachableKinds: readonly string[];
 }
 
+/** A membership kind key (`membership:user_group|user`), as coverage gaps name it. */
 export function membershipKey(group: GraphType, member: GraphType): string {
-  return `membership:${group}|${member}`;
+  return membershipKindKey(group, member);
 }
 
 /** The distinct list endpoints, each with the types it yields (`/directories` once for four types). */
@@ -336,7 +338,7 @@ export function edgeCensus(edges: Iterable<{ kind: 'membership' | 'association';
     perObject.set(key, (perObject.get(key) ?? 0) + 1);
   };
   for (const e of edges) {
-    const key = e.kind === 'membership' ? membershipKey(e.from.type as GraphType, e.to.type as GraphType) : associationKindKey(e.from.type, e.to.type);
+    const key = edgeKindKey(e);
     bump(e.from.type, e.from.id, key);
     bump(e.to.type, e.to.id, key);
   }

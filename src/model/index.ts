@@ -5,3 +5,4 @@ export * from './api-shapes.ts';
 export * from './endpoints.ts';
 export * from './grammar.ts';
 export * from './compile-rule.ts';
+export * from './coverage.ts';

@@ -1,11 +1,29 @@
 /**
- * The snapshot file format (version 1): one organization's TenantData with the metadata of the fetch that
- * produced it. JSON, optionally gzipped. Never holds the API key (nothing in it is derived from the key).
+ * The snapshot file format: one organization's TenantData with the metadata of the fetch that produced
+ * it. JSON, optionally gzipped. Never holds the API key (nothing in it is derived from the key).
+ *
+ * Versions: a version says what a reader must understand to read the file truthfully.
+ * - 1: a complete snapshot. `meta.coverage` may be present (`complete: true`) and is then ignorable.
+ * - 2: a partial snapshot: `meta.coverage` lists what the fetch could not read, and a reader that does
+ *   not know coverage would take it for complete, so older jcgraph versions refuse it.
+ * A complete snapshot is written as version 1, so every jcgraph can read it; a partial one as version 2
+ * (`snapshotVersionFor`). Version 1 files without `meta.coverage` (written before it existed) are complete.
  */
-import type { TenantData } from '../model/index.ts';
+import type { Coverage, TenantData } from '../model/index.ts';
 
 export const SNAPSHOT_FORMAT = 'jcgraph-snapshot';
+/** The version of a complete snapshot. */
 export const SNAPSHOT_VERSION = 1;
+/** The version of a partial snapshot (one whose meta.coverage has gaps). */
+export const PARTIAL_SNAPSHOT_VERSION = 2;
+/** Every version this jcgraph reads. */
+export const SNAPSHOT_VERSIONS: readonly number[] = [SNAPSHOT_VERSION, PARTIAL_SNAPSHOT_VERSION];
+export type SnapshotVersion = typeof SNAPSHOT_VERSION | typeof PARTIAL_SNAPSHOT_VERSION;
+
+/** The version a snapshot with this metadata must be written as. */
+export function snapshotVersionFor(meta: { readonly coverage?: Coverage }): SnapshotVersion {
+  return meta.coverage && !meta.coverage.complete ? PARTIAL_SNAPSHOT_VERSION : SNAPSHOT_VERSION;
+}
 
 /** Request statistics of a fetch. */
 export interface RequestFigures {
@@ -68,7 +86,7 @@ export interface SnapshotMeta {
   readonly fetchedAt: string;
   readonly durationMs: number;
   readonly toolVersion: string;
-  /** Whether anomalies failed the fetch (strict) or were reported as warnings. */
+  /** Whether any collection that could not be read would have failed the fetch (strict mode). */
   readonly strict: boolean;
   readonly counts: {
     readonly objects: Readonly<Record<string, number>>;
@@ -82,13 +100,17 @@ export interface SnapshotMeta {
     /** By `sourceType>otherType`. */
     readonly edges: Readonly<Record<string, number>>;
   };
-  /** Anomalies (lenient mode) and notes, one sentence each. */
+  /** Notes on the fetch, one sentence each (what could not be read is in `coverage`). */
   readonly warnings: readonly string[];
+  /** What the fetch could not read (absent in snapshots written before it was recorded: complete). */
+  readonly coverage?: Coverage;
+  /** Set when the fetch was resumed from a journal: when the first run started, and collections taken from the journal. */
+  readonly resumed?: { readonly startedAt: string; readonly collections: number };
 }
 
 export interface Snapshot {
   readonly format: typeof SNAPSHOT_FORMAT;
-  readonly version: typeof SNAPSHOT_VERSION;
+  readonly version: SnapshotVersion;
   readonly meta: SnapshotMeta;
   readonly tenant: TenantData;
 }

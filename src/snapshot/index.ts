@@ -1,13 +1,13 @@
 /**
- * Snapshot files: save (atomically, mode 0600, gzipped when asked or when the path ends in `.gz`) and load
- * (any problem is a SnapshotError naming the file and what is wrong with it).
+ * Snapshot files: save (atomically, mode 0600, gzipped when asked or when the path ends in `.gz`; a device
+ * or pipe is written to directly, never replaced) and load (any problem is a SnapshotError naming the file
+ * and what is wrong with it).
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { SnapshotError } from '../errors.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './format.ts';
+import { writeOutput } from '../io/output.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSIONS, snapshotVersionFor, type Snapshot } from './format.ts';
 
 export * from './format.ts';
 
@@ -16,23 +16,19 @@ export interface SaveOptions {
   readonly gzip?: boolean;
 }
 
-/** Writes a temporary file next to `path`, then renames it over `path`: readers never see half a file. */
+/** The bytes of a snapshot file: its JSON, gzipped when asked. */
+export function snapshotBytes(snapshot: Snapshot, options: SaveOptions = {}): Buffer {
+  // The version follows from the coverage: a partial snapshot must not be read by a jcgraph that would take it for complete.
+  const json = JSON.stringify({ ...snapshot, version: snapshotVersionFor(snapshot.meta) });
+  return options.gzip ? gzipSync(json) : Buffer.from(json, 'utf8');
+}
+
+/** Writes a snapshot file (see the module doc): readers never see half a file. */
 export async function saveSnapshot(path: string, snapshot: Snapshot, options: SaveOptions = {}): Promise<void> {
-  const json = JSON.stringify(snapshot);
-  const bytes = options.gzip || path.endsWith('.gz') ? gzipSync(json) : Buffer.from(json, 'utf8');
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const bytes = snapshotBytes(snapshot, { gzip: options.gzip === true || path.endsWith('.gz') });
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600); // whatever the umask
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeOutput(path, [bytes]);
   } catch (error) {
-    await rm(temp, { force: true });
     const code = (error as { code?: string }).code;
     throw new SnapshotError(`Could not write the snapshot ${path}${code ? ` (${code})` : ''}.`, { path, cause: error });
   }
@@ -59,17 +55,20 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
       throw new SnapshotError(`The snapshot ${path} is a truncated or corrupt gzip file.`, { path, cause: error });
     }
   }
+  let text = bytes.toString('utf8');
+  // A byte-order mark (an editor's, a Windows tool's) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   try {
-    data = JSON.parse(bytes.toString('utf8'));
+    data = JSON.parse(text);
   } catch (error) {
     throw new SnapshotError(`The snapshot ${path} is not valid JSON (truncated or corrupt).`, { path, cause: error });
   }
   if (!isRecord(data) || data['format'] !== SNAPSHOT_FORMAT) {
     throw new SnapshotError(`The file ${path} is not a jcgraph snapshot.`, { path });
   }
-  if (data['version'] !== SNAPSHOT_VERSION) {
-    throw new SnapshotError(`The snapshot ${path} has format version ${JSON.stringify(data['version'])}; this jcgraph reads version ${SNAPSHOT_VERSION}.`, { path });
+  if (!SNAPSHOT_VERSIONS.includes(data['version'] as number)) {
+    throw new SnapshotError(`The snapshot ${path} has format version ${JSON.stringify(data['version'])}; this jcgraph reads versions ${SNAPSHOT_VERSIONS.join(' and ')}.`, { path });
   }
   const problem = findProblem(data);
   if (problem) throw new SnapshotError(`The snapshot ${path} is invalid: ${problem}.`, { path });
@@ -84,6 +83,25 @@ function findProblem(data: Record<string, unknown>): string | undefined {
   if (!isRecord(meta)) return 'the field meta is missing';
   for (const field of ['orgId', 'apiHost', 'fetchedAt'] as const) {
     if (typeof meta[field] !== 'string') return `the field meta.${field} is missing or not a string`;
+  }
+  const coverage = meta['coverage'];
+  if (coverage !== undefined) {
+    if (!isRecord(coverage) || typeof coverage['complete'] !== 'boolean' || !Array.isArray(coverage['gaps'])) {
+      return 'the field meta.coverage is not a coverage record';
+    }
+    for (const [i, gap] of (coverage['gaps'] as unknown[]).entries()) {
+      const provides = isRecord(gap) ? gap['provides'] : undefined;
+      if (!isRecord(gap) || typeof gap['collection'] !== 'string' || typeof gap['endpoint'] !== 'string' || !isRecord(provides)) {
+        return `meta.coverage.gaps[${i}] lacks a collection, endpoint or provides`;
+      }
+      if (provides['kind'] === 'objects' ? !Array.isArray(provides['types']) : provides['kind'] !== 'edges' || !isRef(provides['source']) || !Array.isArray(provides['edgeKinds'])) {
+        return `meta.coverage.gaps[${i}].provides is neither object types nor edges of a source`;
+      }
+    }
+    if (coverage['complete'] !== ((coverage['gaps'] as unknown[]).length === 0)) return 'meta.coverage.complete disagrees with its gaps';
+  }
+  if (data['version'] === 2 && (coverage === undefined || (coverage as { complete?: unknown }).complete === true)) {
+    return 'a version 2 snapshot must say in meta.coverage what it lacks';
   }
   const tenant = data['tenant'];
   if (!isRecord(tenant)) return 'the field tenant is missing';

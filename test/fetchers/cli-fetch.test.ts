@@ -48,7 +48,9 @@ describe('jcgraph fetch', () => {
       const cli = io({ JC_API_KEY: sim.apiKey }, controller.signal);
       const code = await main(['fetch', '--base-url', sim.baseUrl, '--rate', '50', '--out', 'cancelled.json'], cli);
       expect(code).toBe(130);
-      expect(cli.err()).toBe('jcgraph fetch: cancelled\n');
+      // One line; then, when collections were finished, where they are kept and how to go on.
+      const journal = existsSync(join(dir, 'cancelled.json.partial'));
+      expect(cli.err()).toMatch(journal ? /^jcgraph fetch: cancelled\n  Nothing was written .*\n  Continue with: jcgraph fetch --resume .*\n$/ : /^jcgraph fetch: cancelled\n$/);
       expect(existsSync(join(dir, 'cancelled.json'))).toBe(false);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fetchTenant, type FetchOptions } from '../../src/fetchers/index.ts';
 import { JcApiError } from '../../src/errors.ts';
-import { FAULT_NAMES, type FaultName, type FaultSettings } from '../../src/simulator/index.ts';
+import { TRANSIENT_FAULT_NAMES, type FaultName, type FaultSettings } from '../../src/simulator/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
 import { canonical, tenantDiff } from './sim-view.ts';
 
@@ -42,7 +42,7 @@ async function fetchUnder(preset: 'tiny' | 'small', faults: FaultSettings | read
 }
 
 describe('fetch under simulator faults', () => {
-  for (const fault of FAULT_NAMES) {
+  for (const fault of TRANSIENT_FAULT_NAMES) {
     it(`returns the clean tenant under ${fault}`, async () => {
       // Collection faults at full intensity (every collection affected), request faults at their defaults.
       const perCollection = ['nulls', 'short-page', 'churn', 'no-total'].includes(fault);
@@ -60,7 +60,7 @@ describe('fetch under simulator faults', () => {
   }
 
   it('returns the clean tenant under all faults together', async () => {
-    const outcome = await fetchUnder('small', FAULT_NAMES, 2);
+    const outcome = await fetchUnder('small', TRANSIENT_FAULT_NAMES, 2);
     expect(outcome.ok, outcome.ok ? '' : outcome.error.message).toBe(true);
   }, 180_000);
 

@@ -23,9 +23,9 @@ afterAll(async () => prism?.close());
 const options = () => ({ apiKey: 'prism-contract-key', baseUrl: 'http://127.0.0.1:1', apiRoots: { v1: prism.v1, v2: prism.v2 }, concurrency: 4 });
 
 describe('fetchers against Prism mocks of the official specs', () => {
-  it('crawl to the end in lenient mode, report anomalies and unknown types, and send only valid requests', async () => {
+  it('crawl to the end by default, record anomalies as gaps of their collections, count unknown types, and send only valid requests', async () => {
     prism.log.length = 0;
-    const { tenant, meta } = await fetchTenant({ ...options(), strict: false });
+    const { tenant, meta } = await fetchTenant(options());
     // Every request was a GET that Prism's request validation accepted.
     expect(prism.log.length).toBe(meta.requests.total);
     expect(prism.log.filter((r) => r.method !== 'GET')).toEqual([]);
@@ -59,11 +59,20 @@ describe('fetchers against Prism mocks of the official specs', () => {
     for (const list of ['/systemusers', '/systems', '/applications', '/commands', '/radiusservers']) {
       const pages = prism.log.filter((r) => r.url.split('?')[0] === list).map((r) => JSON.parse(r.body) as { totalCount: number });
       const totals = new Set(pages.map((p) => p.totalCount).filter((t) => t >= 0));
-      const warned = meta.warnings.some((w) => w.startsWith(`GET ${list}?sort=_id: the collection is inconsistent`));
-      if (warned) expect(totals.size).toBeGreaterThan(1);
+      const gap = meta.coverage!.gaps.find((g) => g.endpoint === `GET ${list}?sort=_id`);
+      if (gap) {
+        expect(gap).toMatchObject({ state: 'incomplete', cause: 'inconsistent' });
+        expect(gap.message).toMatch(/the collection is inconsistent/);
+        expect(totals.size).toBeGreaterThan(1);
+      }
       expect(pages.length).toBeLessThanOrEqual(6 * 10);
     }
-    for (const w of meta.warnings) expect(w).toMatch(/^GET \//);
+    // Every anomaly is a gap of the collection it was met in, named by its request.
+    for (const g of meta.coverage!.gaps) {
+      expect(g.endpoint).toMatch(/^GET \//);
+      expect(g.state).toBe('incomplete');
+    }
+    expect(meta.coverage!.complete).toBe(meta.coverage!.gaps.length === 0);
   });
 
   it('fetch the simulator through Prism proxies validating every request and answer against both specs', async () => {
@@ -85,7 +94,7 @@ describe('fetchers against Prism mocks of the official specs', () => {
     // Prism's random data nearly always holds an anomaly (an edge to an object no list returned, a total
     // that changes between pages), which strict mode must turn into a JcApiError. Now and then the random
     // data holds none (one CI run in many): then the tenant must be whole, with no warning held back.
-    const outcome = await fetchTenant(options()).then(
+    const outcome = await fetchTenant({ ...options(), strict: true }).then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, error }),
     );
@@ -95,7 +104,7 @@ describe('fetchers against Prism mocks of the official specs', () => {
       return;
     }
     const { tenant, meta } = outcome.result;
-    expect(meta.warnings).toEqual([]);
+    expect(meta.coverage).toMatchObject({ complete: true, gaps: [] });
     const keys = new Set(tenant.objects.map((o) => `${o.type}:${o.id}`));
     for (const e of tenant.edges) {
       expect(keys.has(`${e.from.type}:${e.from.id}`)).toBe(true);

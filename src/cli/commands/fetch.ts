@@ -2,14 +2,21 @@
  * `jcgraph fetch`: reads a whole organization from the JumpCloud API into a snapshot file. The key comes
  * from the environment only (JC_API_KEY, else JUMPCLOUD_API_KEY), never from a flag that would land in
  * shell history. Progress is a live line on stderr when stderr is a terminal, nothing otherwise.
+ *
+ * What cannot be read (a scoped key's 403, a feature's 404 or 402, a broken object's 500) is recorded in
+ * the snapshot's coverage and the fetch goes on: exit 3, with a summary of the gaps on stderr. A journal
+ * beside the output (FILE.partial) keeps the collections finished, so an interrupted fetch resumes.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, UsageError } from '../../errors.ts';
-import { fetchTenant, type FetchOptions, type FetchProgress } from '../../fetchers/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../../snapshot/index.ts';
+import { CancelledError, ConfigError, JcGraphError, JournalError, UsageError } from '../../errors.ts';
+import { checkApiKey, checkApiUrl, fetchTenant, journalPath, removeJournal, type FetchOptions, type FetchProgress } from '../../fetchers/index.ts';
+import { checkOutputPath } from '../../io/output.ts';
+import { gapCauseLabel, type Coverage } from '../../model/index.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, snapshotBytes, type SnapshotMeta } from '../../snapshot/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
+import { safeText, withoutKey } from '../format.ts';
 
 const OPTIONS = {
   'base-url': { type: 'string' },
@@ -17,22 +24,37 @@ const OPTIONS = {
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  retries: { type: 'string' },
   out: { type: 'string', short: 'o' },
   gzip: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  resume: { type: 'boolean' },
   lenient: { type: 'boolean' },
 } as const;
 
+/** Exit code of a fetch that wrote a snapshot lacking what it could not read. */
+export const EXIT_PARTIAL = 3;
+
 const HELP = `Usage: jcgraph fetch --out FILE [--base-url URL] [--org-id ID …] [--rate N] [--concurrency N]
-                     [--timeout MS] [--gzip] [--lenient] [--json]
+                     [--timeout MS] [--retries N] [--gzip] [--strict] [--resume] [--json]
 
 Reads every object and every direct edge (memberships and associations, with their attributes) of a
 JumpCloud organization into a snapshot file, with the fewest requests the API permits: it lists every
 type, then plans which side to read each kind of edge from, and says so before reading them.
 
+What cannot be read does not stop it: a list or an edge collection that answers 402, 403 or 404 (a key
+without that scope, a feature not in the plan), or that still fails after the retries (a broken object's
+500, timeouts, answers cut short), is recorded in the snapshot's coverage with the request, the cause,
+the attempts and what it would have provided, and the fetch goes on. The snapshot is then partial:
+every command that reads it says so, and whether its answer could be affected. A 401, every list
+failing, or the API host answering nothing at all still stops the fetch.
+
 The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY); there is no flag for it.
 
 Options:
   --out FILE         Snapshot to write (mode 0600, written atomically; gzipped when FILE ends in .gz).
+                     - writes it to stdout (the summary then goes to stderr). A device or a pipe is
+                     written to, never replaced.
                      With several --org-id, FILE must contain {org} (replaced by each org id) or be a
                      directory (existing, or ending in / and then created), which gets one
                      jcgraph-<org id>.json per org (.json.gz with --gzip).
@@ -44,12 +66,23 @@ Options:
   --rate N           Never more than N requests per second (default: no cap; 429s are honoured).
   --concurrency N    Most requests in flight (default 8); lowered on 429, raised again after successes.
   --timeout MS       Per-request timeout in milliseconds (default 30000).
+  --retries N        Retries of a failed request (5xx, 429, timeout, reset, body cut short) before its
+                     collection counts as not read (default 7, backing off from 250 ms to a minute).
   --gzip             Gzip the snapshot whatever its name.
-  --lenient          Keep going past anomalies (an inconsistent collection, an edge to an object its list
-                     did not return) and list them as warnings in the snapshot; by default they fail the fetch.
-  --json             Print the snapshot metadata of each org as JSON on stdout.
+  --strict           Any collection that cannot be read in full fails the fetch (exit 1, nothing written).
+  --resume           Continue an interrupted fetch from its journal FILE.partial (same org and host):
+                     the lists are read again, finished collections are not, collections of objects
+                     gone are dropped and those of new objects read.
+  --lenient          Accepted for older scripts: keeping going past what cannot be read is now the
+                     default (see --strict).
+  --json             Print the snapshot metadata of each org as JSON on stdout (its coverage included).
 
-Exit codes: 0 complete snapshot written, 1 failure (nothing written), 2 usage error, 130 cancelled.
+While it runs, the fetch keeps a journal of the collections it has finished beside the output
+(FILE.partial, mode 0600, no key in it). It is removed once the snapshot is written; after Ctrl-C or a
+lost connection it stays, and --resume continues from it.
+
+Exit codes: 0 complete snapshot written; 3 partial snapshot written (stderr says what is missing);
+1 failure, nothing written; 2 usage error; 130 cancelled (the journal is kept for --resume).
 `;
 
 /** Where each org's snapshot goes. */
@@ -107,13 +140,57 @@ function summary(path: string, meta: SnapshotMeta): string {
   const edges = meta.counts.edges.membership + meta.counts.edges.association;
   const plan = meta.plan;
   const unknown = Object.values(meta.unknown.objects).reduce((s, n) => s + n, 0) + Object.values(meta.unknown.edges).reduce((s, n) => s + n, 0);
+  const partial = meta.coverage !== undefined && !meta.coverage.complete;
   return [
-    `Wrote ${path}: ${objects} objects, ${edges} edges${meta.orgId ? ` of org ${meta.orgId}` : ''}.`,
+    `Wrote ${safeText(path)}: ${partial ? 'PARTIAL, ' : ''}${objects} objects, ${edges} edges${meta.orgId ? ` of org ${safeText(meta.orgId)}` : ''}.`,
     `  ${meta.requests.total} requests (${meta.requests.retries} retries) in ${duration(meta.durationMs / 1000)}; plan ${plan.plannedRequests}, optimum ${plan.optimumRequests}, per-object traversal endpoints at least ${plan.traversalApproachRequests}.`,
+    ...(meta.resumed ? [`  Resumed: ${meta.resumed.collections} collections taken from the journal of the fetch started ${meta.resumed.startedAt}.`] : []),
     ...(unknown > 0 ? [`  ${unknown} objects or edges of types jcgraph does not model were counted and left out.`] : []),
-    ...(meta.warnings.length > 0 ? [`  ${meta.warnings.length} warnings (see the snapshot's meta.warnings).`] : []),
+    ...(meta.warnings.length > 0 ? [`  ${meta.warnings.length} notes (see the snapshot's meta.warnings).`] : []),
     '',
   ].join('\n');
+}
+
+/** How many of each group's endpoints the partial summary names. */
+const SHOWN_PER_GROUP = 3;
+
+/**
+ * The partial summary on stderr: how many collections are missing, grouped by cause, with the first
+ * endpoints of each group, what types are missing altogether, and how to see every gap.
+ */
+export function partialSummary(path: string, coverage: Coverage): string {
+  const groups = new Map<string, string[]>();
+  for (const gap of coverage.gaps) {
+    const label = `${gapCauseLabel(gap)}${gap.state === 'incomplete' ? ', read in part' : ''}`;
+    groups.set(label, [...(groups.get(label) ?? []), gap.endpoint]);
+  }
+  const missingTypes = coverage.gaps.flatMap((g) => (g.provides.kind === 'objects' && g.state === 'unread' ? g.provides.types : []));
+  const n = coverage.gaps.length;
+  const lines = [`jcgraph fetch: ${safeText(path)} is PARTIAL: ${n} of ${coverage.planned} collections ${n === 1 ? 'was' : 'were'} not read in full.`];
+  for (const [label, endpoints] of [...groups].sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : 1))) {
+    const shown = endpoints.slice(0, SHOWN_PER_GROUP).map(safeText).join(', ');
+    lines.push(`  ${label} (${endpoints.length}): ${shown}${endpoints.length > SHOWN_PER_GROUP ? `, and ${endpoints.length - SHOWN_PER_GROUP} more` : ''}`);
+  }
+  if (missingTypes.length > 0) lines.push(`  Missing altogether, with their edges: ${[...new Set(missingTypes)].join(', ')}.`);
+  const where = path === '-' ? 'the snapshot' : safeText(path);
+  lines.push(`  Every gap: jcgraph coverage --snapshot ${path === '-' ? 'FILE' : where} (or meta.coverage in the snapshot).`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Finished collections in a journal (0 when there is none). */
+function journalEntries(path: string): number {
+  try {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    return lines.filter((l) => l.startsWith('{"key"')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** The command line that resumes this fetch: the same options, with --resume. */
+function resumeCommand(argv: readonly string[]): string {
+  const quoted = argv.filter((a) => a !== '--resume').map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`));
+  return `jcgraph fetch --resume ${quoted.join(' ')}`;
 }
 
 export const fetchCommand: Command = {
@@ -126,11 +203,31 @@ export const fetchCommand: Command = {
     if (!values.out) throw new UsageError('jcgraph fetch: --out FILE is required (see jcgraph fetch --help)');
     const apiKey = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
     if (!apiKey) throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key.');
+    checkApiKey(apiKey);
+    const baseUrl = values['base-url'];
+    if (baseUrl !== undefined) {
+      if (!URL.canParse(baseUrl)) throw new UsageError(`jcgraph fetch: --base-url must be a URL such as https://console.eu.jumpcloud.com, not "${baseUrl}"`);
+      checkApiUrl(baseUrl);
+    }
     const orgIds = values['org-id'] ?? [];
     const gzip = values.gzip ?? false;
-    const paths = outputPaths(values.out, orgIds, gzip, io.cwd);
+    const toStdout = values.out === '-';
+    if (toStdout && orgIds.length > 1) throw new UsageError('jcgraph fetch: --out - writes one snapshot to stdout; with several --org-id, give a directory or a {org} pattern');
+    if (toStdout && values.json) throw new UsageError('jcgraph fetch: --out - writes the snapshot to stdout, so --json cannot be used with it');
+    if (toStdout && values.resume) throw new UsageError('jcgraph fetch: --resume needs the journal of a snapshot file; it cannot go with --out -');
+    const paths = toStdout ? ['-'] : outputPaths(values.out, orgIds, gzip, io.cwd);
     // A directory named with a trailing slash is created (private: snapshots describe who can reach what).
     if (orgIds.length > 1 && !values.out.includes('{org}')) mkdirSync(dirname(paths[0]!), { recursive: true, mode: 0o700 });
+    // Every output (and its journal) is checked before the first request, not after a long fetch.
+    if (!toStdout) {
+      for (const path of paths) {
+        checkOutputPath(path, 'the snapshot');
+        checkOutputPath(journalPath(path), 'the fetch journal');
+      }
+      if (values.resume && !paths.some((p) => existsSync(journalPath(p)))) {
+        throw new ConfigError(`Nothing to resume: no fetch journal ${paths.map((p) => journalPath(p)).join(', ')} exists (a finished fetch removes it).`);
+      }
+    }
     const rate = numberOption('rate', values.rate);
     const tty = io.stderr.isTTY === true;
     let lastDraw = 0;
@@ -147,28 +244,63 @@ export const fetchCommand: Command = {
     };
     const base: FetchOptions = {
       apiKey,
-      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+      ...(baseUrl ? { baseUrl } : {}),
       ...(rate !== undefined ? { rate } : {}),
       concurrency: intOption('fetch', 'concurrency', values.concurrency, 8, 1),
       timeoutMs: intOption('fetch', 'timeout', values.timeout, 30_000, 1),
-      strict: !values.lenient,
+      maxAttempts: intOption('fetch', 'retries', values.retries, 7, 0) + 1,
+      strict: values.strict === true,
       signal: io.signal,
       onProgress,
     };
     const metas: SnapshotMeta[] = [];
-    try {
-      for (const [i, path] of paths.entries()) {
-        const orgId = orgIds[i];
-        const { tenant, meta } = await fetchTenant({ ...base, ...(orgId ? { orgId } : {}) });
-        await saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta, tenant }, { gzip });
-        metas.push(meta);
-        if (tty) io.stderr.write('\r\x1b[K');
-        if (!values.json) io.stdout.write(summary(path, meta));
+    let partial = false;
+    for (const [i, path] of paths.entries()) {
+      const orgId = orgIds[i];
+      const journal = toStdout ? undefined : journalPath(path);
+      const resume = values.resume === true && journal !== undefined && existsSync(journal);
+      if (values.resume && !resume) io.stderr.write(`jcgraph fetch: no journal for ${safeText(path)}: fetching it in full.\n`);
+      if (!resume && journal !== undefined && existsSync(journal)) {
+        io.stderr.write(`jcgraph fetch: replacing the journal of an earlier interrupted fetch, ${safeText(journal)} (--resume would have continued it).\n`);
       }
-    } finally {
-      if (tty) io.stderr.write('\r\x1b[K');
+      let result;
+      try {
+        result = await fetchTenant({ ...base, ...(orgId ? { orgId } : {}), ...(journal ? { journal, resume } : {}) });
+        if (tty) io.stderr.write('\r\x1b[K');
+        const snapshot = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant } as const;
+        if (toStdout) io.stdout.write(snapshotBytes(snapshot, { gzip }));
+        else await saveSnapshot(path, snapshot, { gzip });
+      } catch (error) {
+        if (tty) io.stderr.write('\r\x1b[K');
+        return await failed(io, error, journal, argv, path);
+      }
+      if (journal) await removeJournal(journal);
+      const { meta } = result;
+      metas.push(meta);
+      if (!values.json) (toStdout ? io.stderr : io.stdout).write(summary(path === '-' ? 'the snapshot to stdout' : path, meta));
+      if (meta.coverage && !meta.coverage.complete) {
+        partial = true;
+        io.stderr.write(partialSummary(path, meta.coverage));
+      }
     }
     if (values.json) io.stdout.write(`${JSON.stringify(metas.length === 1 ? metas[0] : metas, null, 2)}\n`);
-    return 0;
+    return partial ? EXIT_PARTIAL : 0;
   },
 };
+
+/**
+ * A fetch that wrote nothing: one line naming the failure (as main would), then whether the collections
+ * read so far are kept for a resume. Exit 130 when cancelled, else 1.
+ */
+async function failed(io: CliIo, error: unknown, journal: string | undefined, argv: readonly string[], path: string): Promise<number> {
+  const cancelled = error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError');
+  if (!cancelled && !(error instanceof JcGraphError)) throw error;
+  const kept = journal ? journalEntries(journal) : 0;
+  // A journal of nothing finished is no use; one that is not ours (JournalError) is left alone.
+  if (journal && kept === 0 && !(error instanceof JournalError)) await removeJournal(journal);
+  io.stderr.write(`jcgraph fetch: ${cancelled ? 'cancelled' : safeText(withoutKey(error instanceof Error ? error.message : String(error), io.env))}\n`);
+  if (journal && kept > 0 && !(error instanceof JournalError)) {
+    io.stderr.write(`  Nothing was written to ${safeText(path)}; the ${kept} collections read so far are kept in ${safeText(journal)}.\n  Continue with: ${safeText(resumeCommand(argv))}\n`);
+  }
+  return cancelled ? 130 : 1;
+}
