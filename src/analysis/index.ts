@@ -16,3 +16,4 @@ export * from './revoke.ts';
 export * from './tenant-diff.ts';
 export * from './drift.ts';
 export * from './findings/index.ts';
+export * from './coverage.ts';

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import type { TenantData } from '../model/index.ts';
+import type { Coverage, TenantData } from '../model/index.ts';
 import { AccessGraph } from '../graph/index.ts';
 import { loadSnapshot } from '../snapshot/index.ts';
 import { generateTenant, isPresetName, PRESETS } from '../simulator/index.ts';
@@ -24,6 +24,10 @@ export interface TenantSource {
   readonly tenant: TenantData;
   /** `snapshot acme.json` or `simulated small:1`, for headings. */
   readonly label: string;
+  /** The snapshot file as given, when the organization came from one. */
+  readonly path?: string;
+  /** What the fetch could not read (a partial snapshot; see ./coverage-notice.ts). */
+  readonly coverage?: Coverage;
 }
 
 /** Parses `PRESET[:SEED]`. */
@@ -52,11 +56,11 @@ export async function loadTenant(command: string, values: { snapshot?: string; s
 
 export async function loadSnapshotFile(path: string, io: CliIo): Promise<TenantSource> {
   const snapshot = await loadSnapshot(resolve(io.cwd, path));
-  return { tenant: snapshot.tenant, label: `snapshot ${path}` };
+  return { tenant: snapshot.tenant, label: `snapshot ${path}`, path, ...(snapshot.meta.coverage ? { coverage: snapshot.meta.coverage } : {}) };
 }
 
-/** The access graph of the organization named by --snapshot or --sim. */
-export async function loadGraph(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<{ graph: AccessGraph; label: string }> {
-  const { tenant, label } = await loadTenant(command, values, io);
-  return { graph: AccessGraph.fromTenant(tenant), label };
+/** The access graph of the organization named by --snapshot or --sim, with where it came from. */
+export async function loadGraph(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<Omit<TenantSource, 'tenant'> & { graph: AccessGraph }> {
+  const { tenant, ...source } = await loadTenant(command, values, io);
+  return { graph: AccessGraph.fromTenant(tenant), ...source };
 }

@@ -9,6 +9,7 @@
  */
 import { QueryError, UsageError } from '../errors.ts';
 import { answer, type AccessGraph } from '../graph/index.ts';
+import type { Coverage } from '../model/index.ts';
 import {
   REVOKE_STRATEGIES,
   WHO_TYPES,
@@ -140,20 +141,21 @@ export function whatIfDocument(g: AccessGraph, specs: readonly ChangeSpec[]): Wh
  * changes are resolved here, before anything is written (an unknown name throws now); the returned
  * function writes the document and returns the summary.
  */
-export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sink: TextSink) => WhatIfSummary {
+export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sink: TextSink, after?: Readonly<Record<string, unknown>>) => WhatIfSummary {
   const changes = checkedChanges(g, specs);
-  return (sink) => {
+  // `after`: fields written after the totals (the CLI's `coverage` of a partial snapshot).
+  return (sink, after = {}) => {
     let summary: WhatIfSummary | undefined;
     writeJsonWithStreamedArray<SubjectDelta>(sink, { changes }, 'subjects', (emit) => {
       summary = whatIfEach(g, changes, emit);
-      return { recomputed: summary.recomputed, totals: summary.totals };
+      return { recomputed: summary.recomputed, totals: summary.totals, ...after };
     });
     return summary as WhatIfSummary;
   };
 }
 
-export function findingsDocument(g: AccessGraph, options: { readonly top?: number } = {}): Findings {
-  return findings(g, options.top !== undefined ? { top: options.top } : {});
+export function findingsDocument(g: AccessGraph, options: { readonly top?: number; readonly coverage?: Coverage } = {}): Findings {
+  return findings(g, { ...(options.top !== undefined ? { top: options.top } : {}), ...(options.coverage ? { coverage: options.coverage } : {}) });
 }
 
 /** `https://host/api/v2/users/x/systems?…` → `/api/v2/users/x/systems?…`; other paths as given. */

@@ -347,6 +347,8 @@ export class ApiClient {
     if (this.#signal?.aborted) throw abortReason(this.#signal);
     await this.#gate.acquire(this.#signal);
     const sentAt = performance.now();
+    const timer = AbortSignal.timeout(this.#options.timeoutMs);
+    const deadline = this.#signal ? AbortSignal.any([this.#signal, timer]) : timer;
     let response: Response | undefined;
     let text: string;
     try {
@@ -354,11 +356,13 @@ export class ApiClient {
         method: request.method,
         headers: this.#headers,
         ...(request.json !== undefined ? { json: request.json } : {}),
-        timeout: this.#options.timeoutMs,
+        // The timeout covers the whole answer, body included: a server that stalls mid-body would
+        // otherwise hold the request for ever (ky's own timeout ends once the headers are in).
+        timeout: false,
         retry: 0,
         throwHttpErrors: false,
         redirect: 'error', // a redirect could carry the key to another host
-        ...(this.#signal ? { signal: this.#signal } : {}),
+        signal: deadline,
         hooks: {
           beforeRequest: [
             (outgoing) => {
@@ -375,7 +379,7 @@ export class ApiClient {
       if (this.#signal?.aborted) throw abortReason(this.#signal);
       if (error instanceof JcApiError) throw error;
       const answered = response !== undefined;
-      if (error instanceof TimeoutError || (answered && isTimeout(error))) {
+      if (error instanceof TimeoutError || timer.aborted || isTimeout(error)) {
         return { sentAt, answered, outcome: 'timeout', retryable: true, cause: `no answer within ${this.#options.timeoutMs} ms`, error };
       }
       const detail = this.#redact(describeNetworkError(error));

@@ -87,6 +87,15 @@ export interface FetchResult {
   readonly meta: SnapshotMeta;
 }
 
+/**
+ * True when a failed request is about that request alone (an HTTP error, or a failure that persisted
+ * while the host answered others): what a fetch records as a gap and goes on. False for a failure that
+ * must stop everything (401, a lost connection, a refused certificate, a cancellation).
+ */
+export function isGapFailure(error: unknown): boolean {
+  return gapCause(error) !== undefined;
+}
+
 /** The gap a failed request leaves, or undefined when the failure must stop the fetch. */
 function gapCause(error: unknown): { cause: GapCause; status?: number; attempts: number } | undefined {
   if (!(error instanceof JcApiError) || error instanceof ConnectionLostError) return undefined;

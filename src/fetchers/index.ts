@@ -5,7 +5,7 @@
  * const { tenant, meta } = await fetchTenant({ apiKey: process.env.JC_API_KEY!, orgId, rate: 20 });
  * ```
  */
-export { fetchTenant, fetchTenants, type FetchOptions, type FetchResult } from './fetch-tenant.ts';
+export { fetchTenant, fetchTenants, isGapFailure, type FetchOptions, type FetchResult } from './fetch-tenant.ts';
 export {
   ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, INSIGHTS_HOSTS, checkApiKey, checkApiUrl, checkInsightsUrl, insightsRootFor, parseRetryAfter,
   type ClientOptions, type RequestStats,

@@ -4,7 +4,7 @@
  * Every item names its subject and target, says in words why it is there, and keeps the paths that
  * explain it (drawn by the HTML report).
  */
-import type { SudoSource } from '../model/index.ts';
+import { gapCauseLabel, type CoverageGap, type SudoSource } from '../model/index.ts';
 import type { AccessPath, NamedRef } from '../analysis/bindings.ts';
 import type { Findings, SudoGrant } from '../analysis/findings/index.ts';
 import { formatReference } from '../analysis/resolve.ts';
@@ -17,7 +17,8 @@ export type FindingKind =
   | 'blast-radius'
   | 'direct-user-bindings'
   | 'empty-groups'
-  | 'unbound-resources';
+  | 'unbound-resources'
+  | 'not-read';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -60,8 +61,29 @@ function grantWords(grant: SudoGrant): string {
   return grant.edge ? `${grant.edge.from.type} ~ ${grant.edge.to.type} association` : 'unknown';
 }
 
+/** What a gap would have provided, in words. */
+function providesWords(gap: CoverageGap): string {
+  if (gap.provides.kind === 'objects') return `every ${gap.provides.types.join(', ')} object, with its edges`;
+  return `the ${gap.provides.edgeKinds.map((k) => k.replace(/^membership:/, 'membership ')).join(', ')} edges of ${gap.provides.source.type} ${gap.provides.source.id}`;
+}
+
+function notReadSection(gaps: readonly CoverageGap[]): FindingSection {
+  return {
+    kind: 'not-read',
+    title: 'Not read by the fetch',
+    severity: 'high',
+    description:
+      'Collections the fetch could not read (a key without that scope, a feature not enabled, a broken object): what they would have provided is missing from this review, so any access that depends on it may be missing too.',
+    items: gaps.map((gap) => ({
+      ...(gap.provides.kind === 'edges' ? { subject: { ...gap.provides.source, name: gap.provides.source.id } } : {}),
+      detail: `${gap.endpoint}: ${gap.state === 'incomplete' ? 'read in part' : 'not read'} (${gapCauseLabel(gap)}${gap.attempts > 1 ? `, ${gap.attempts} attempts` : ''}); missing: ${providesWords(gap)}`,
+    })),
+  };
+}
+
 export function findingSections(f: Findings): FindingSection[] {
   return [
+    ...(f.notRead ? [notReadSection(f.notRead)] : []),
     {
       kind: 'sudo',
       title: 'Sudo (admin) on systems',

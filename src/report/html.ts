@@ -196,7 +196,7 @@ export function renderHtml(review: AccessReview, options: HtmlOptions = {}): str
 </head>
 <body>
 <header><h1>Access review: ${escapeHtml(org)}</h1><p>Generated ${escapeHtml(review.meta.generatedAt)}${review.meta.source ? ` from ${escapeHtml(review.meta.source)}` : ''} by jcgraph. Every table sorts when you click its header and filters as you type.</p></header>
-<nav><a href="#findings">Findings</a>${order.map((k) => `<a href="#${titles[k][0]}">${titles[k][1]}</a>`).join('')}</nav>
+${review.meta.coverage ? `<div class="partial" role="alert">${escapeHtml(review.meta.coverage.banner)}</div>\n` : ''}<nav><a href="#findings">Findings</a>${order.map((k) => `<a href="#${titles[k][0]}">${titles[k][1]}</a>`).join('')}</nav>
 <main>
 <section id="summary" class="cards">${cards.map(([v, label]) => `<div class="card"><b>${n(v)}</b><span>${label}</span></div>`).join('')}</section>
 <section id="findings"><h2>Findings</h2>${review.findings.map((s) => findingMarkup(s, maxItems)).join('\n')}</section>

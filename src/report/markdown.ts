@@ -61,6 +61,7 @@ export function renderMarkdown(review: AccessReview, options: MarkdownOptions = 
     '',
     `Generated ${review.meta.generatedAt}${review.meta.source ? ` from ${mdEscape(review.meta.source)}` : ''} by jcgraph.`,
     '',
+    ...(review.meta.coverage ? [`> **${mdEscape(review.meta.coverage.banner)}**`, ''] : []),
     '| Users | Users with access | Bindings | Paths | Sudo bindings | Groups | Resources |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${c.users} | ${c.usersWithAccess} | ${c.bindings} | ${c.paths} | ${c.sudoBindings} | ${c.groups} | ${c.resources} |`,

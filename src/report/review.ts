@@ -15,11 +15,12 @@
  *   (HTML, Markdown): sudo bindings first, then those of inactive users, then the rest, each in user order.
  *   The pass keeps (user, resource) pairs; rows are built only for the pairs the sample ends up holding.
  */
-import { isGroupType, type JsonObject, type JsonValue } from '../model/index.ts';
+import { isGroupType, type Coverage, type JsonObject, type JsonValue } from '../model/index.ts';
 import { inventoryBindings, MEMBERSHIP_EDGE, type AccessGraph, type SourceBindings } from '../graph/index.ts';
 import { namedRef, type NamedRef } from '../analysis/bindings.ts';
 import { sudoOf } from '../analysis/drift.ts';
 import { findings as analyse, type Findings } from '../analysis/findings/index.ts';
+import { coverageBanner } from './coverage.ts';
 import { findingSections, type FindingSection } from './findings.ts';
 import { PairSet } from './pair-set.ts';
 import { recordText, RowFactory, sudoLevel, USER_TARGETS, userRef, type BindingRow, type SudoLevel, type UserRef } from './rows.ts';
@@ -83,6 +84,8 @@ export interface ReviewCounts {
 
 export interface ReviewMeta {
   readonly orgId: string;
+  /** Set when the snapshot is partial: how many collections it lacks, and the banner every format shows. */
+  readonly coverage?: { readonly complete: false; readonly gaps: number; readonly banner: string };
   /** ISO time the review was built. */
   readonly generatedAt: string;
   /** Where the data came from, in words (`snapshot acme.json fetched 2024-…`, `simulator small:1`). */
@@ -112,6 +115,8 @@ export interface ReviewOptions {
   readonly maxBindings?: number;
   /** Precomputed findings (default: computed here). */
   readonly findings?: Findings;
+  /** The snapshot's coverage: a partial one adds the "not read" finding and a banner to every format. */
+  readonly coverage?: Coverage;
 }
 
 
@@ -193,7 +198,7 @@ class SampleBuckets {
 
 /** Builds the review: one pass over every user binding at the graph's integer level, plus the analysis findings. */
 export function buildReview(g: AccessGraph, options: ReviewOptions = {}): AccessReview {
-  const raw = options.findings ?? analyse(g);
+  const raw = options.findings ?? analyse(g, options.coverage ? { coverage: options.coverage } : {});
   const maxBindings = options.maxBindings ?? DEFAULT_MAX_BINDINGS;
   const rows = new RowFactory(g);
   const ix = rows.index;
@@ -324,7 +329,12 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
   groups.sort(byId((r) => r.group));
   const sampleRows = sample.rows(rows);
   return {
-    meta: { orgId: g.orgId, generatedAt: (options.generatedAt ?? new Date()).toISOString(), source: options.source ?? '' },
+    meta: {
+      orgId: g.orgId,
+      ...(options.coverage && !options.coverage.complete ? { coverage: { complete: false, gaps: options.coverage.gaps.length, banner: coverageBanner(options.coverage) } } : {}),
+      generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+      source: options.source ?? '',
+    },
     counts: {
       objects,
       users: users.length,

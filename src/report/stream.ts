@@ -1,10 +1,9 @@
 /**
  * Writing text produced in pieces: reports and exports are generated as iterables of string chunks and
- * written as they come, so a file of gigabytes is never held in memory as one string.
+ * written as they come, so a file of gigabytes is never held in memory as one string. Written as every
+ * jcgraph file is (src/io/output.ts): atomically, mode 0600; a full disk leaves the previous file intact.
  */
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { writeOutput } from '../io/output.ts';
 import { ReportError } from './errors.ts';
 
 /** Groups small string chunks into pieces of about `size` characters (64 Ki by default). */
@@ -21,13 +20,13 @@ export function* batched(chunks: Iterable<string>, size = 1 << 16): Iterable<str
 }
 
 /**
- * Writes the chunks to a file (created or truncated), with backpressure. An error with a system
- * code (a missing directory, a full disk) becomes a ReportError whose message is `failure(code)`; any
- * other error (one thrown while producing the chunks) is passed on as it is.
+ * Writes the chunks to a file (src/io/output.ts: atomically, 0600), with backpressure. An error with a
+ * system code (a missing directory, a full disk) becomes a ReportError whose message is `failure(code)`;
+ * any other error (one thrown while producing the chunks) is passed on as it is.
  */
 export async function writeChunks(path: string, chunks: Iterable<string>, failure: (code: string) => string): Promise<void> {
   try {
-    await pipeline(Readable.from(batched(chunks)), createWriteStream(path, { encoding: 'utf8' }));
+    await writeOutput(path, batched(chunks));
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (!code) throw error;

@@ -18,6 +18,7 @@ import { renderHtml } from './html.ts';
 import { jsonChunks } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { bindingRows, buildReview, type AccessReview, type ReviewBy, type ReviewOptions } from './review.ts';
+import { csvBannerLines } from './coverage.ts';
 import { writeChunks } from './stream.ts';
 import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, FINDINGS, GROUPS, RESOURCES, USERS, findingRows } from './tables.ts';
 
@@ -57,6 +58,9 @@ function isDirectory(out: string, path: string): boolean {
   }
 }
 
+/** The files of the CSV pack, in the order they are written. */
+export const CSV_PACK_FILES: readonly string[] = ['findings.csv', 'users.csv', 'resources.csv', 'groups.csv', 'bindings.csv'];
+
 /** True when a CSV report goes to a directory (the pack of five tables) rather than one file. */
 export function isCsvPack(out: string): boolean {
   return isDirectory(out, resolve(out));
@@ -72,12 +76,13 @@ export async function writeReport(g: AccessGraph, options: WriteReportOptions): 
       } catch (error) {
         throw new ReportError(`Could not create the report directory ${out} (${(error as { code?: string }).code ?? String(error)}).`, { cause: error });
       }
+      const banner = csvBannerLines(options.coverage);
       const files: [string, Iterable<string>][] = [
-        ['findings.csv', csvLines(FINDINGS, findingRows(review.findings))],
-        ['users.csv', csvLines(USERS, review.users)],
-        ['resources.csv', csvLines(RESOURCES, review.resources)],
-        ['groups.csv', csvLines(GROUPS, review.groups)],
-        ['bindings.csv', csvLines(BINDINGS_BY_USER, bindingRows(g, 'user'))],
+        ['findings.csv', [...banner, ...csvLines(FINDINGS, findingRows(review.findings))]],
+        ['users.csv', [...banner, ...csvLines(USERS, review.users)]],
+        ['resources.csv', [...banner, ...csvLines(RESOURCES, review.resources)]],
+        ['groups.csv', [...banner, ...csvLines(GROUPS, review.groups)]],
+        ['bindings.csv', prefixed(banner, csvLines(BINDINGS_BY_USER, bindingRows(g, 'user')))],
       ];
       for (const [name, lines] of files) await writeReportFile(join(out, name), lines);
       return { files: files.map(([name]) => join(out, name)), review };
@@ -94,12 +99,13 @@ export async function writeReport(g: AccessGraph, options: WriteReportOptions): 
  */
 export function reportChunks(g: AccessGraph, options: Omit<WriteReportOptions, 'out'> & { readonly out?: string }): { chunks: Iterable<string>; review?: AccessReview } {
   const by = options.by ?? 'user';
-  if (options.format === 'csv' && by !== 'group') return { chunks: csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by)) };
+  const banner = csvBannerLines(options.coverage);
+  if (options.format === 'csv' && by !== 'group') return { chunks: prefixed(banner, csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by))) };
   const review = buildReview(g, options);
   const rowsBy = by === 'resource' ? 'resource' : 'user';
   switch (options.format) {
     case 'csv':
-      return { chunks: csvLines(GROUPS, review.groups), review };
+      return { chunks: prefixed(banner, csvLines(GROUPS, review.groups)), review };
     case 'html':
       return { chunks: [renderHtml(review, { by })], review };
     case 'md':
@@ -107,4 +113,10 @@ export function reportChunks(g: AccessGraph, options: Omit<WriteReportOptions, '
     case 'json':
       return { chunks: jsonChunks(review, bindingRows(g, rowsBy)), review };
   }
+}
+
+/** `lines`, then the chunks as they come (the bindings table is produced lazily; it stays so). */
+function* prefixed(lines: readonly string[], chunks: Iterable<string>): Iterable<string> {
+  yield* lines;
+  yield* chunks;
 }

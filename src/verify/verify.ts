@@ -6,9 +6,10 @@
  */
 import { CancelledError } from '../errors.ts';
 import { ApiClient, type ClientOptions } from '../fetchers/client.ts';
-import { fetchTenant, type FetchOptions } from '../fetchers/fetch-tenant.ts';
+import { fetchTenant, isGapFailure, type FetchOptions } from '../fetchers/fetch-tenant.ts';
+import { coverageVerdict } from '../analysis/coverage.ts';
 import { AccessGraph, answer } from '../graph/index.ts';
-import { GRAPH_ENDPOINTS, endpointPath, isGraphType, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
+import { GRAPH_ENDPOINTS, endpointPath, isGraphType, type Coverage, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
 import { readLiveAnswer } from './live.ts';
@@ -31,6 +32,17 @@ export interface VerifyOptions {
   readonly endpoints?: readonly GraphEndpoint[];
   /** Called after each source's comparison. */
   readonly onCompared?: (done: number, total: number) => void;
+  /**
+   * What the fetch behind the graph could not read: a source whose answer it could affect is skipped
+   * (and listed), since a difference there would be the gap, not the engine.
+   */
+  readonly coverage?: Coverage;
+}
+
+/** A sampled source that was not compared, and why. */
+export interface SkippedSource {
+  readonly id: string;
+  readonly reason: string;
 }
 
 export interface EndpointReport {
@@ -60,6 +72,11 @@ export interface EndpointReport {
   readonly unmodelled: { readonly targets: number; readonly paths: number; readonly types: string[] };
   readonly pathDifferences: PathDifference[];
   readonly attributeDifferences: AttributeDifference[];
+  /**
+   * Sampled sources not compared (not counted in `sampled`): their answer could be affected by what the
+   * fetch could not read, or the API did not answer for them (an HTTP error that outlasted the retries).
+   */
+  readonly skipped: readonly SkippedSource[];
 }
 
 export interface VerifyTotals {
@@ -75,6 +92,7 @@ export interface VerifyTotals {
   readonly unmodelledPaths: number;
   readonly pathDifferences: number;
   readonly attributeDifferences: number;
+  readonly skipped: number;
 }
 
 export interface GraphVerifyReport {
@@ -94,7 +112,7 @@ export interface VerifyReport extends GraphVerifyReport {
   readonly apiHost: string;
   readonly orgId: string;
   /** The fresh fetch the engine's answers come from. */
-  readonly fetch: { readonly requests: number; readonly retries: number; readonly durationMs: number; readonly objects: number; readonly edges: number };
+  readonly fetch: { readonly requests: number; readonly retries: number; readonly durationMs: number; readonly objects: number; readonly edges: number; readonly gaps: number };
 }
 
 /** The sources of an endpoint to compare: a seeded sample of the graph's objects of its source type. */
@@ -117,6 +135,7 @@ function totalsOf(endpoints: readonly EndpointReport[]): VerifyTotals {
     unmodelledPaths: sum((e) => e.unmodelled.paths),
     pathDifferences: sum((e) => e.pathDifferences.length),
     attributeDifferences: sum((e) => e.attributeDifferences.length),
+    skipped: sum((e) => e.skipped.length),
   };
 }
 
@@ -165,12 +184,28 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
   const reports = await Promise.all(
     plans.map(async ({ endpoint, available, ids }): Promise<EndpointReport> => {
       const skipped: Unmodelled = { targets: 0, paths: 0, types: new Set() };
-      const compared = await Promise.all(
+      const notCompared: SkippedSource[] = [];
+      const results = await Promise.all(
         ids.map(async (id) => {
           if (failure !== undefined) throw failure;
           if (signal?.aborted) throw signal.reason instanceof CancelledError ? signal.reason : new CancelledError('verify was cancelled');
+          const verdict = coverageVerdict(graph, options.coverage, { subject: id, targetTypes: endpoint.targets });
+          if (verdict.affected) {
+            notCompared.push({ id, reason: `the fresh fetch did not read all it needs: ${verdict.reasons[0]}` });
+            options.onCompared?.(++done, total);
+            return undefined;
+          }
           try {
-            const live = modelledOnly(await readLiveAnswer(client, endpoint, id), skipped);
+            let liveAnswer: GraphObjectWithPaths[];
+            try {
+              liveAnswer = await readLiveAnswer(client, endpoint, id);
+            } catch (error) {
+              if (!isGapFailure(error)) throw error;
+              notCompared.push({ id, reason: `the API did not answer: ${(error as Error).message}` });
+              options.onCompared?.(++done, total);
+              return undefined;
+            }
+            const live = modelledOnly(liveAnswer, skipped);
             const engine = answer(graph, endpointPath(endpoint, id)) as GraphObjectWithPaths[];
             const comparison = compareAnswers({ type: endpoint.source, id }, engine, live);
             options.onCompared?.(++done, total);
@@ -181,6 +216,7 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
           }
         }),
       );
+      const compared = results.filter((c) => c !== undefined);
       const pathDifferences = compared.flatMap((c) => c.pathDifferences);
       const attributeDifferences = compared.flatMap((c) => c.attributeDifferences);
       return {
@@ -188,7 +224,7 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
         operationId: endpoint.operationId,
         source: endpoint.source,
         available,
-        sampled: ids.length,
+        sampled: compared.length,
         agreeing: compared.filter((c) => c.pathDifferences.length === 0 && c.attributeDifferences.length === 0).length,
         agreeingPaths: compared.filter((c) => c.pathDifferences.length === 0).length,
         agreeingAttributes: compared.filter((c) => c.attributeDifferences.length === 0).length,
@@ -198,6 +234,7 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
         unmodelled: { targets: skipped.targets, paths: skipped.paths, types: [...skipped.types].sort() },
         pathDifferences,
         attributeDifferences,
+        skipped: notCompared.sort((x, y) => (x.id < y.id ? -1 : 1)),
       };
     }),
   ).catch((error: unknown) => {
@@ -217,7 +254,7 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
 }
 
 export interface VerifyTenantOptions extends ClientOptions, VerifyOptions {
-  /** Passed to the fetch: lenient mode keeps going past anomalies (default strict). */
+  /** Passed to the fetch: any collection it cannot read fails verify (default: skipped and listed). */
   readonly strict?: boolean;
   /** Progress of the fresh fetch. */
   readonly onFetchProgress?: FetchOptions['onProgress'];
@@ -243,7 +280,7 @@ export async function verifyTenant(options: VerifyTenantOptions): Promise<Verify
   const client = new ApiClient({ ...clientOptions, signal: internal.signal });
   let report: GraphVerifyReport;
   try {
-    report = await verifyGraph(graph, client, { sample, seed, endpoints, onCompared }, options.signal);
+    report = await verifyGraph(graph, client, { sample, seed, endpoints, onCompared, ...(meta.coverage ? { coverage: meta.coverage } : {}) }, options.signal);
   } catch (error) {
     internal.abort(new CancelledError('stopped after an earlier failure'));
     throw error;
@@ -259,6 +296,7 @@ export async function verifyTenant(options: VerifyTenantOptions): Promise<Verify
       durationMs: meta.durationMs,
       objects: tenant.objects.length,
       edges: tenant.edges.length,
+      gaps: meta.coverage?.gaps.length ?? 0,
     },
     ...report,
   };

@@ -115,6 +115,37 @@ describe('ApiClient', () => {
     expect(c.stats.byOutcome).toMatchObject({ '503': 1, '502': 1, network: 1, malformed: 1, timeout: 1, '200': 1 });
   });
 
+  it('times out a body that stalls half way (the timeout covers the whole answer), and retries a body cut short', async () => {
+    const stalled: ServerResponse[] = [];
+    script(
+      '/api/v2/stall',
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('[{"id":');
+        stalled.push(res); // never ends
+      },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('[{"id":', () => res.socket?.destroy());
+      },
+      ok(['whole']),
+    );
+    const c = client({ timeoutMs: 300, maxAttempts: 5 });
+    const t0 = performance.now();
+    expect((await c.get('v2', '/stall', {}, 's')).body).toEqual(['whole']);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(c.stats.byOutcome).toMatchObject({ timeout: 1, truncated: 1, '200': 1 });
+    for (const res of stalled) res.destroy();
+  });
+
+  it('fails at once, without retrying, when the request cannot be made (an API key that is not a header value)', async () => {
+    expect(() => client({ apiKey: 'abc\ndef-0123456789' })).toThrow(ConfigError);
+    expect(() => client({ apiKey: 'abc\ndef-0123456789' })).toThrow(/line break at character 4 of 18/);
+    expect(() => client({ apiKey: 'abc\ndef-0123456789' })).not.toThrow(/abc|def/);
+    // A trailing newline (a key file read whole) is not part of the key.
+    expect(() => client({ apiKey: `${KEY}\n` })).not.toThrow();
+  });
+
   it('gives up with a JcApiError naming the cause when the retry budget is spent', async () => {
     script('/api/v2/c', status(500));
     const error = await client({ retryBudget: 2 }).get('v2', '/c', {}, 's').catch((e: unknown) => e);

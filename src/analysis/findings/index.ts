@@ -23,7 +23,7 @@
  *
  * One file per finding beside this one; this file makes the single pass and hands each binding to them.
  */
-import { DEFAULT_COMPILE_RULE, type BindingLabel, type CompileRule } from '../../model/index.ts';
+import { DEFAULT_COMPILE_RULE, type BindingLabel, type CompileRule, type Coverage, type CoverageGap } from '../../model/index.ts';
 import { inventoryBindings, type AccessGraph } from '../../graph/index.ts';
 import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, namedRef, type NamedRef } from '../bindings.ts';
 import { blastRadius, ElementCounter, type BlastRadiusEntry } from './blast-radius.ts';
@@ -52,11 +52,15 @@ export interface Findings {
   readonly directlyBound: readonly DirectlyBoundUser[];
   readonly emptyGroups: readonly NamedRef[];
   readonly unboundResources: readonly NamedRef[];
+  /** What the snapshot could not read (its coverage gaps): present only when it is partial. */
+  readonly notRead?: readonly CoverageGap[];
 }
 
 export interface FindingsOptions {
   /** How many blast-radius entries to keep (default 20). */
   readonly top?: number;
+  /** The snapshot's coverage: a partial one adds the `notRead` finding. */
+  readonly coverage?: Coverage;
   readonly rule?: CompileRule;
 }
 
@@ -117,5 +121,6 @@ export function findings(g: AccessGraph, options: FindingsOptions = {}): Finding
     directlyBound,
     emptyGroups: emptyGroups(g),
     unboundResources: unbound(g, reached),
+    ...(options.coverage && !options.coverage.complete ? { notRead: options.coverage.gaps } : {}),
   };
 }

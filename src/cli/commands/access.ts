@@ -7,6 +7,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { pathText, plural, ref, table, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 
 const OPTIONS = { ...SOURCE_OPTIONS, type: { type: 'string', multiple: true }, paths: { type: 'boolean' } } as const;
 
@@ -44,11 +45,13 @@ export const accessCommand: Command = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('access', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph access: give one SUBJECT (see jcgraph access --help)');
-    const { graph } = await loadGraph('access', values, io);
+    const source = await loadGraph('access', values, io);
+    const { graph } = source;
     const document = accessDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
     const { subject, bindings } = document;
+    const coverage = noticeCoverage(io, 'access', source, graph, { subject: subject.id, ...(values.type ? { targetTypes: values.type } : {}) });
     if (values.json) {
-      writeJson(io, document);
+      writeJson(io, withCoverage(document, coverage));
       return 0;
     }
     io.stdout.write(`${ref(subject)} is bound to ${plural(bindings.length, 'object')}.\n`);

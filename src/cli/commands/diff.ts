@@ -5,7 +5,9 @@ import { edgeKey, type TenantEdge } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, pathText, plural, ref, writeJson } from '../format.ts';
+import { isPartial, noticeCoverage, type CoverageField } from '../coverage-notice.ts';
 import { loadSnapshotFile } from '../load-graph.ts';
+import { AccessGraph } from '../../graph/index.ts';
 import { parseLimit } from './revoke.ts';
 
 const OPTIONS = { limit: { type: 'string' } } as const;
@@ -62,7 +64,16 @@ export const diffCommand: Command = {
     const before = await loadSnapshotFile(positionals[0] as string, io);
     const after = await loadSnapshotFile(positionals[1] as string, io);
     const report = drift(before.tenant, after.tenant);
-    if (values.json) writeJson(io, report);
+    // A difference may only be what one side could not read: say which side is partial.
+    const sides = { old: before, new: after } as const;
+    const coverage: Record<string, CoverageField> = {};
+    for (const [side, source] of Object.entries(sides)) {
+      if (!isPartial(source)) continue;
+      const field = noticeCoverage(io, 'diff', source, AccessGraph.fromTenant(source.tenant));
+      if (field) coverage[side] = field;
+    }
+    if (Object.keys(coverage).length > 0) io.stderr.write('  Differences that touch what was not read may be nothing but that gap.\n');
+    if (values.json) writeJson(io, Object.keys(coverage).length > 0 ? { ...report, coverage } : report);
     else io.stdout.write(reportText(report, limit));
     return 0;
   },

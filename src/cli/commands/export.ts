@@ -7,8 +7,11 @@ import { UsageError } from '../../errors.ts';
 import { EXPORT_FORMATS, exportStreams, isExportFormat, writeExport, type ExportFormat } from '../../report/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { plural, writeJson } from '../format.ts';
+import { AccessGraph } from '../../graph/index.ts';
+import { isPartial, noticeCoverage, withCoverage } from '../coverage-notice.ts';
+import { plural, safeText, writeJson } from '../format.ts';
 import { loadTenant, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { checkOutputs } from '../output-check.ts';
 
 const OPTIONS = {
   ...SOURCE_OPTIONS,
@@ -57,7 +60,15 @@ export const exportCommand: Command = {
     }
     if (out === '-' && format === 'neo4j') throw new UsageError('jcgraph export: neo4j writes a directory of files; give --out DIR');
     if (out === '-' && values.json) throw new UsageError('jcgraph export: --out - writes the export to stdout, so --json cannot be used with it');
-    const { tenant, label } = await loadTenant('export', values, io);
+    if (out !== '-') {
+      const inputs = values.snapshot !== undefined ? [resolve(io.cwd, values.snapshot)] : [];
+      const target = resolve(io.cwd, out);
+      checkOutputs('export', `the ${format} export`, inputs, format === 'neo4j' ? { dir: target, names: [] } : { files: [target] });
+    }
+    const source = await loadTenant('export', values, io);
+    const { tenant, label } = source;
+    // The export holds what the snapshot holds: a partial one is said so (on stderr: stdout may be the export).
+    const coverage = isPartial(source) ? noticeCoverage(io, 'export', source, AccessGraph.fromTenant(tenant)) : undefined;
     if (out === '-') {
       for (const chunk of exportStreams(tenant, format)[0]?.chunks ?? []) io.stdout.write(chunk);
       return 0;
@@ -65,11 +76,11 @@ export const exportCommand: Command = {
     const files = await writeExport(tenant, format, resolve(io.cwd, out));
     const counts = { nodes: tenant.objects.length, edges: tenant.edges.length };
     if (values.json) {
-      writeJson(io, { format, files, ...counts });
+      writeJson(io, withCoverage({ format, files, ...counts }, coverage));
       return 0;
     }
-    io.stdout.write(`Wrote ${plural(counts.nodes, 'node')} and ${plural(counts.edges, 'edge')} of ${tenant.orgId || 'the organization'} (${label}) as ${format} to ${format === 'neo4j' ? `${files.length} files in ${resolve(io.cwd, out)}` : files[0]}.\n`);
-    if (format === 'neo4j') io.stdout.write(`  The import command is in ${files.find((f) => f.endsWith('README.txt'))}.\n`);
+    io.stdout.write(safeText(`Wrote ${plural(counts.nodes, 'node')} and ${plural(counts.edges, 'edge')} of ${tenant.orgId || 'the organization'} (${label}) as ${format} to ${format === 'neo4j' ? `${files.length} files in ${resolve(io.cwd, out)}` : files[0]}.`) + '\n');
+    if (format === 'neo4j') io.stdout.write(`  The import command is in ${safeText(files.find((f) => f.endsWith('README.txt')) ?? '')}.\n`);
     return 0;
   },
 };

@@ -4,8 +4,10 @@ import { findingsDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, pathText, plural, ref, writeJson } from '../format.ts';
+import { gapCauseLabel } from '../../model/index.ts';
+import { capped, pathText, plural, ref, safeText, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { parseLimit } from './revoke.ts';
 
 const OPTIONS = { ...SOURCE_OPTIONS, limit: { type: 'string' }, top: { type: 'string' } } as const;
@@ -35,6 +37,9 @@ Exit codes: 0 answered, 1 failure, 2 usage error.
 export function findingsText(f: Findings, limit: number): string {
   const section = (title: string, lines: readonly string[]) => `${title} (${lines.length}):\n${lines.length === 0 ? '  none\n' : capped(lines, limit)}`;
   let out = `${plural(f.totals.bindings, 'binding')} of ${plural(f.totals.subjects, 'subject')}, ${plural(f.totals.paths, 'path')}.\n`;
+  if (f.notRead) {
+    out += section('NOT READ BY THE FETCH: what these collections hold is missing from every finding below', f.notRead.map((g) => `${safeText(g.endpoint)}: ${g.state === 'incomplete' ? 'read in part' : 'not read'} (${gapCauseLabel(g)})`));
+  }
   out += section(
     `Sudo: ${plural(f.privileged.bindings, 'binding')}, by grant`,
     f.privileged.grants.map((g) => {
@@ -64,9 +69,11 @@ export const findingsCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`jcgraph findings: unexpected argument "${positionals[0]}"`);
     const limit = parseLimit('findings', values.limit);
     const top = parseLimit('findings', values.top, 'top');
-    const { graph } = await loadGraph('findings', values, io);
-    const f = findingsDocument(graph, { top });
-    if (values.json) writeJson(io, f);
+    const source = await loadGraph('findings', values, io);
+    const { graph } = source;
+    const f = findingsDocument(graph, { top, ...(source.coverage ? { coverage: source.coverage } : {}) });
+    const coverage = noticeCoverage(io, 'findings', source, graph);
+    if (values.json) writeJson(io, withCoverage(f, coverage));
     else io.stdout.write(findingsText(f, limit));
     return 0;
   },

@@ -11,6 +11,7 @@ const lazy = (name: string, summary: string, load: () => Promise<Command>): Lazy
 export const COMMANDS: readonly LazyCommand[] = [
   lazy('demo', 'simulate (or read, with an API key) an organization and explain its access and one revoke plan', async () => (await import('./demo.ts')).demoCommand),
   lazy('fetch', 'read a JumpCloud organization into a snapshot file', async () => (await import('./fetch.ts')).fetchCommand),
+  lazy('coverage', 'what the fetch of a snapshot could not read, and why', async () => (await import('./coverage.ts')).coverageCommand),
   lazy('sim', 'serve a simulated JumpCloud organization on loopback (to try jcgraph, and for tests)', async () => (await import('./sim.ts')).simCommand),
   lazy('serve', 'serve an organization read-only: the JumpCloud API replica, analysis over HTTP, the explorer', async () => (await import('./serve.ts')).serveCommand),
   lazy('mcp', "an MCP server over stdio: read-only tools that answer an assistant's access questions", async () => (await import('./mcp.ts')).mcpCommand),

@@ -7,6 +7,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { bindingLine, capped, plural, ref, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { collateralText, parseLimit } from './revoke.ts';
 
 const OPTIONS = { ...SOURCE_OPTIONS, limit: { type: 'string' } } as const;
@@ -34,10 +35,12 @@ export const offboardCommand: Command = {
     const { values, positionals } = parseCommandArgs('offboard', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph offboard: give one USER (see jcgraph offboard --help)');
     const limit = parseLimit('offboard', values.limit);
-    const { graph } = await loadGraph('offboard', values, io);
+    const source = await loadGraph('offboard', values, io);
+    const { graph } = source;
     const plan = offboardDocument(graph, positionals[0] as string);
+    const coverage = noticeCoverage(io, 'offboard', source, graph, { subject: plan.user.id });
     if (values.json) {
-      writeJson(io, plan);
+      writeJson(io, withCoverage(plan, coverage));
       return plan.remaining.length === 0 ? 0 : 1;
     }
     let out = `Offboard ${ref(plan.user)} (dry run, nothing is sent): ${plural(plan.bindings.length, 'binding')}.\n`;

@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_BINDINGS,
   REPORT_FORMATS,
   REVIEW_BY,
+  CSV_PACK_FILES,
   isCsvPack,
   isReportFormat,
   reportChunks,
@@ -18,8 +19,10 @@ import {
 } from '../../report/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { plural, writeJson } from '../format.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
+import { plural, safeText, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { checkOutputs } from '../output-check.ts';
 
 const OPTIONS = {
   ...SOURCE_OPTIONS,
@@ -97,27 +100,33 @@ export const reportCommand: Command = {
     const maxBindings = intOption('report', 'max-bindings', values['max-bindings'], DEFAULT_MAX_BINDINGS, 0);
     const maxRows = intOption('report', 'max-rows', values['max-rows'], 1_000, 0);
     if (out === '-' && values.json) throw new UsageError('jcgraph report: --out - writes the report to stdout, so --json cannot be used with it');
-    const { graph, label } = await loadGraph('report', values, io);
-    const options = { format, by, maxBindings, maxRows, source: label };
+    const target = `${resolve(io.cwd, out)}${out.endsWith('/') ? '/' : ''}`;
+    const pack = out !== '-' && format === 'csv' && isCsvPack(target);
+    if (out !== '-') {
+      const inputs = values.snapshot !== undefined ? [resolve(io.cwd, values.snapshot)] : [];
+      checkOutputs('report', 'the report', inputs, pack ? { dir: resolve(target), names: CSV_PACK_FILES } : { files: [target] });
+    }
+    const source = await loadGraph('report', values, io);
+    const { graph, label } = source;
+    const options = { format, by, maxBindings, maxRows, source: label, ...(source.coverage ? { coverage: source.coverage } : {}) };
+    const coverage = noticeCoverage(io, 'report', source, graph);
 
     if (out === '-') {
       for (const chunk of reportChunks(graph, options).chunks) io.stdout.write(chunk);
       return 0;
     }
-    const target = `${resolve(io.cwd, out)}${out.endsWith('/') ? '/' : ''}`;
-    const pack = format === 'csv' && isCsvPack(target);
     const written = await writeReport(graph, { ...options, out: pack && !target.endsWith('/') ? `${target}/` : target });
     if (values.json) {
       const review = written.review;
-      writeJson(io, {
+      writeJson(io, withCoverage({
         format,
         by,
         files: written.files,
         ...(review ? { counts: review.counts, findings: review.findings.map((s) => ({ kind: s.kind, severity: s.severity, count: s.items.length })) } : {}),
-      });
+      }, coverage));
       return 0;
     }
-    io.stdout.write(`Wrote the ${format} access review of ${graph.orgId || 'the organization'} (${label}) to ${written.files.length === 1 ? written.files[0] : `${written.files.length} files in ${target}`}.\n`);
+    io.stdout.write(`Wrote the ${format} access review of ${safeText(graph.orgId || 'the organization')} (${safeText(label)}) to ${safeText(written.files.length === 1 ? written.files[0]! : `${written.files.length} files in ${target}`)}.\n`);
     for (const line of summary(written.review)) io.stdout.write(`${line}\n`);
     return 0;
   },

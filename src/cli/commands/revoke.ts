@@ -9,6 +9,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, pathText, plural, ref, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 
 const OPTIONS = {
   ...SOURCE_OPTIONS,
@@ -93,9 +94,11 @@ export const revokeCommand: Command = {
     if (positionals.length !== 2) throw new UsageError('jcgraph revoke: give a SUBJECT and a RESOURCE (see jcgraph revoke --help)');
     const strategy = checkStrategy(values.strategy, 'jcgraph revoke: --strategy');
     const limit = parseLimit('revoke', values.limit);
-    const { graph } = await loadGraph('revoke', values, io);
+    const source = await loadGraph('revoke', values, io);
+    const { graph } = source;
     const plan = revokeDocument(graph, positionals[0] as string, positionals[1] as string, { strategy, protect: values.protect ?? [] });
-    if (values.json) writeJson(io, plan);
+    const coverage = noticeCoverage(io, 'revoke', source, graph, { subject: plan.subject.id, resource: plan.resource.id });
+    if (values.json) writeJson(io, withCoverage(plan, coverage));
     else io.stdout.write(planText(graph, plan, limit));
     return plan.verified ? 0 : 1;
   },

@@ -8,6 +8,7 @@ import { AccessGraph } from '../../graph/index.ts';
 import { isLoopbackHost, startServer, type JcgraphServer } from '../../serve/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { untilAborted, type CliIo, type Command } from '../command.ts';
+import { noticeCoverage } from '../coverage-notice.ts';
 import { loadTenant, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 
 const OPTIONS = {
@@ -59,8 +60,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const remote = !isLoopbackHost(host);
   if (remote && !values['allow-remote']) throw new UsageError(`jcgraph serve: --host ${host} is not a loopback address; add --allow-remote to serve other machines`);
   if (remote && values['no-auth']) throw new UsageError('jcgraph serve: --no-auth is for loopback only; a remote --host needs the key');
-  const { tenant, label } = await loadTenant('serve', values, io);
+  const source = await loadTenant('serve', values, io);
+  const { tenant, label } = source;
   const graph = AccessGraph.fromTenant(tenant);
+  noticeCoverage(io, 'serve', source, graph);
 
   let server: JcgraphServer;
   try {

@@ -10,11 +10,14 @@
  */
 import { JcGraphError, QueryError, UsageError } from '../../errors.ts';
 import type { AccessGraph } from '../../graph/index.ts';
-import { traverseDocument } from '../../documents/index.ts';
+import { apiPathOf, traverseDocument } from '../../documents/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, noticeCoverageOfMany } from '../coverage-notice.ts';
+import type { CoverageQuestion } from '../../analysis/coverage.ts';
+import { matchEndpoint } from '../../model/index.ts';
 
 const HELP = `Usage: jcgraph traverse <api-path>… (--snapshot FILE | --sim PRESET[:SEED])
        jcgraph traverse - (--snapshot FILE | --sim PRESET[:SEED]) < paths.txt
@@ -54,6 +57,14 @@ async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
 
 type Entry = unknown | { error: { name: string; message: string } };
 
+/** What one path asks, for the coverage notice: its source, and the types it answers with. */
+function questionOf(g: AccessGraph, path: string): CoverageQuestion | undefined {
+  const match = matchEndpoint(apiPathOf(path));
+  if (!match || !g.hasObject(match.id)) return undefined;
+  const targets = match.endpoint.kind === 'associations' ? new URLSearchParams(apiPathOf(path).split('?')[1] ?? '').get('targets')?.split(',') : match.endpoint.targets;
+  return { subject: match.id, targetTypes: targets ?? match.endpoint.targets };
+}
+
 function answerOne(g: AccessGraph, path: string): { ok: true; value: unknown } | { ok: false; error: JcGraphError } {
   try {
     return { ok: true, value: traverseDocument(g, path) };
@@ -77,7 +88,11 @@ export const traverseCommand: Command = {
       if (p === '-') paths.push(...(await readLines(io.stdin)));
       else paths.push(p.trim());
     }
-    const { graph } = await loadGraph('traverse', values, io);
+    const source = await loadGraph('traverse', values, io);
+    const { graph } = source;
+    // The output is exactly the API's answer, so a partial snapshot is said so on stderr only.
+    if (paths.length === 1 && !fromStdin) noticeCoverage(io, 'traverse', source, graph, questionOf(graph, paths[0]!));
+    else noticeCoverageOfMany(io, 'traverse', source, graph, [...new Set(paths)].map((p) => ({ label: p, question: questionOf(graph, p) })));
 
     if (paths.length === 1 && !fromStdin) {
       const result = answerOne(graph, paths[0] as string);

@@ -10,6 +10,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, plural, ref } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage } from '../coverage-notice.ts';
 import { EDGE_SPEC_HELP, parseLimit } from './revoke.ts';
 
 const OPTIONS = {
@@ -95,14 +96,18 @@ export const whatifCommand: Command = {
       ...(values.add ?? []).map((edge): ChangeSpec => ({ op: 'add', edge })),
     ];
     if (specs.length === 0) throw new UsageError('jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)');
-    const { graph } = await loadGraph('whatif', values, io);
+    const source = await loadGraph('whatif', values, io);
+    const { graph } = source;
     // Each subject's delta is written as it is computed and then dropped (whatIfEach), so the totals come
     // after the subjects: a change as wide as removing "All Staff" stays within memory.
     if (values.json) {
-      whatIfWriter(graph, specs)(io.stdout);
+      const write = whatIfWriter(graph, specs);
+      const coverage = noticeCoverage(io, 'whatif', source, graph);
+      write(io.stdout, coverage ? { coverage } : {});
       return 0;
     }
     const changes = resolveChanges(graph, specs);
+    noticeCoverage(io, 'whatif', source, graph);
     let head = `What if (${plural(specs.length, 'change')}, on an in-memory copy; nothing is sent):\n`;
     specs.forEach((s, i) => (head += `  ${i + 1}. ${s.op} ${'edge' in s ? s.edge : 'object' in s ? s.object : `${s.type}:${s.name}`}\n`));
     io.stdout.write(head);

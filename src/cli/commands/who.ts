@@ -6,6 +6,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { plural, ref, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { bindingRows } from './access.ts';
 
 const OPTIONS = { ...SOURCE_OPTIONS, type: { type: 'string', multiple: true }, paths: { type: 'boolean' } } as const;
@@ -32,11 +33,13 @@ export const whoCommand: Command = {
     const { values, positionals } = parseCommandArgs('who', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph who: give one RESOURCE (see jcgraph who --help)');
     checkWhoTypes(values.type, 'jcgraph who: --type');
-    const { graph } = await loadGraph('who', values, io);
+    const source = await loadGraph('who', values, io);
+    const { graph } = source;
     const document = whoDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
+    const coverage = noticeCoverage(io, 'who', source, graph, { resource: document.resource.id, ...(values.type ? { subjectTypes: values.type } : {}) });
     const { resource, bindings } = document;
     if (values.json) {
-      writeJson(io, document);
+      writeJson(io, withCoverage(document, coverage));
       return 0;
     }
     io.stdout.write(`${plural(bindings.length, 'subject')} can reach ${ref(resource)}.\n`);

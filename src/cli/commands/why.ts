@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { pathText, plural, ref, writeJson } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 
 const HELP = `Usage: jcgraph why SUBJECT RESOURCE (--snapshot FILE | --sim PRESET[:SEED]) [--json]
 
@@ -31,10 +32,12 @@ export const whyCommand: Command = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('why', argv, SOURCE_OPTIONS);
     if (positionals.length !== 2) throw new UsageError('jcgraph why: give a SUBJECT and a RESOURCE (see jcgraph why --help)');
-    const { graph } = await loadGraph('why', values, io);
+    const source = await loadGraph('why', values, io);
+    const { graph } = source;
     const answer = whyDocument(graph, positionals[0] as string, positionals[1] as string);
+    const coverage = noticeCoverage(io, 'why', source, graph, { subject: answer.subject.id, resource: answer.resource.id });
     if (values.json) {
-      writeJson(io, answer);
+      writeJson(io, withCoverage(answer, coverage));
       return 0;
     }
     const out: string[] = [];

@@ -228,7 +228,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     // The whole length announced, half of it sent, then the connection closed: a body cut mid-JSON.
-    res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))), () => res.socket?.destroy());
+    const socket = res.socket;
+    res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))));
+    socket?.end(); // what was written is flushed, then the connection closes short of the announced length
+    socket?.setTimeout(1_000, () => socket.destroy());
   };
 
   const error = (api: ApiVersion, status: number, message: string, reason?: string, headers?: Record<string, string>): Answer => ({
