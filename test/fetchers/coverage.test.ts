@@ -55,14 +55,20 @@ function fetchCli(sim: Simulator, out: string, extra: readonly string[] = []): P
   return cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--out', out, ...FAST, ...extra], { env: { JC_API_KEY: sim.apiKey }, cwd: dir });
 }
 
-/** Fetches, resuming after each lost connection (drop-after) once the server listens again. */
+/**
+ * Fetches as a user would after each lost connection (drop-after), once the server listens again: with
+ * --resume when the fetch kept a journal and says so, again from the start when it was lost before any
+ * collection was finished (nothing kept, nothing to resume).
+ */
 async function fetchToEnd(sim: Simulator, out: string): Promise<{ last: CliResult; interruptions: number }> {
   let last = await fetchCli(sim, out);
   let interruptions = 0;
-  while (last.code === 1 && /Continue with: jcgraph fetch --resume/.test(last.stderr) && interruptions < 5) {
+  while (last.code === 1 && /the connection is lost/.test(last.stderr) && interruptions < 5) {
     interruptions += 1;
+    const resumable = /Continue with: jcgraph fetch --resume/.test(last.stderr);
+    if (!resumable) expect(existsSync(join(dir, `${out}.partial`))).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, DROP_PAUSE_MS + 200));
-    last = await fetchCli(sim, out, ['--resume']);
+    last = await fetchCli(sim, out, resumable ? ['--resume'] : []);
   }
   return { last, interruptions };
 }
