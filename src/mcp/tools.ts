@@ -9,7 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { JcGraphError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
-import { GRAPH_TYPES, type GraphObjectWithPaths } from '../model/index.ts';
+import { GRAPH_TYPES, type Coverage, type GraphObjectWithPaths } from '../model/index.ts';
 import {
   REVOKE_STRATEGIES,
   WHO_TYPES,
@@ -144,9 +144,21 @@ function findingLine(kind: (typeof FINDING_KINDS)[number], item: unknown): strin
   }
 }
 
-function toResult(run: () => Result): CallToolResult {
+/**
+ * One tool's answer, or a tool error for what jcgraph refuses. On a partial snapshot every answer carries
+ * `coverage` ({ complete: false, gaps }) and a line saying it may lack what was not read: the tools do not
+ * work out, per question, whether the gaps touch it (the CLI's notice does).
+ */
+function toResult(run: () => Result, coverage: Coverage | undefined): CallToolResult {
   try {
     const { structured, text } = run();
+    if (coverage && !coverage.complete) {
+      const gaps = coverage.gaps.length;
+      return {
+        content: [{ type: 'text', text: `${text}\nThe snapshot is PARTIAL: ${gaps} ${gaps === 1 ? 'collection was' : 'collections were'} not read, so this answer may lack access that runs through them (jcgraph coverage lists them).` }],
+        structuredContent: { ...structured, coverage: { complete: false, gaps } },
+      };
+    }
     return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (error) {
     if (!(error instanceof JcGraphError)) throw error;
@@ -158,7 +170,8 @@ function toResult(run: () => Result): CallToolResult {
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
 /** Registers every tool on `server`, answering from `graph`. */
-export function registerTools(server: McpServer, graph: AccessGraph): void {
+export function registerTools(server: McpServer, graph: AccessGraph, coverage?: Coverage): void {
+  const answer = (run: () => Result): CallToolResult => toResult(run, coverage);
   server.registerTool(
     'search_objects',
     {
@@ -168,7 +181,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Find objects', ...READ_ONLY },
     },
     ({ query, type, limit }) =>
-      toResult(() => {
+      answer(() => {
         const result = searchObjects(graph, query, { limit, ...(type ? { types: type } : {}) });
         const lines = result.hits.map((h) => `- ${h.ref} (${h.id})`).join('\n');
         const head = result.total === 0 ? `No object matches "${query}".` : `${plural(result.total, 'object')} match "${query}"${result.hits.length < result.total ? `; the first ${result.hits.length}` : ''}:`;
@@ -185,7 +198,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Why', ...READ_ONLY },
     },
     ({ subject, resource }) =>
-      toResult(() => {
+      answer(() => {
         const doc = whyDocument(graph, subject, resource);
         const { structured, truncated } = bounded(doc, MIN_DETAIL);
         if (!doc.reached) return { structured, text: `${ref(doc.subject)} does not reach ${ref(doc.resource)}.` };
@@ -207,7 +220,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Access', ...READ_ONLY },
     },
     ({ subject, type, offset: from, limit }) =>
-      toResult(() => {
+      answer(() => {
         const doc = accessDocument(graph, subject, type ? { types: type } : {});
         return bindingsResult(doc, `${ref(doc.subject)} is bound to ${plural(doc.bindings.length, 'object')}.`, 'target', 'access', from, limit);
       }),
@@ -222,7 +235,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Who', ...READ_ONLY },
     },
     ({ resource, type, offset: from, limit }) =>
-      toResult(() => {
+      answer(() => {
         const doc = whoDocument(graph, resource, type ? { types: type } : {});
         return bindingsResult(doc, `${plural(doc.bindings.length, 'subject')} can reach ${ref(doc.resource)}.`, 'subject', 'who', from, limit);
       }),
@@ -243,7 +256,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Revoke plan', ...READ_ONLY },
     },
     ({ subject, resource, strategy, protect, limit }) =>
-      toResult(() => {
+      answer(() => {
         const plan = revokeDocument(graph, subject, resource, { strategy, protect });
         const { structured, truncated } = bounded(plan, limit);
         if (!plan.reached) return { structured, text: `${ref(plan.subject)} does not reach ${ref(plan.resource)}: nothing to revoke.` };
@@ -264,7 +277,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Offboard plan', ...READ_ONLY },
     },
     ({ user, offset: from, limit }) =>
-      toResult(() => {
+      answer(() => {
         const plan = offboardDocument(graph, user);
         const { structured, page, truncated } = bounded(plan, limit, 'bindings', from);
         const steps = plan.steps.slice(0, MIN_DETAIL).map((s, i) => `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)}`).join('\n');
@@ -295,7 +308,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'What if', ...READ_ONLY },
     },
     ({ changes, offset: from, limit }) =>
-      toResult(() => {
+      answer(() => {
         const specs: ChangeSpec[] = changes.map((c, i) => checkChangeSpec(JSON.parse(JSON.stringify(c)), `Change ${i + 1}`));
         const doc = whatIfDocument(graph, specs);
         const { structured, page, truncated } = bounded(doc, limit, 'subjects', from);
@@ -316,7 +329,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Findings', ...READ_ONLY },
     },
     ({ kind, offset: from, limit }) =>
-      toResult(() => {
+      answer(() => {
         const f = findingsDocument(graph, { top: Math.max(20, kind === 'blastRadius' ? from + limit : 20) });
         const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, k === 'privileged' ? f.privileged.grants.length : (f[k] as readonly unknown[]).length]));
         const summary = `${plural(f.totals.bindings, 'binding')} of ${plural(f.totals.subjects, 'subject')}: ${FINDING_KINDS.map((k) => `${k} ${counts[k]}`).join(', ')}.`;
@@ -344,7 +357,7 @@ export function registerTools(server: McpServer, graph: AccessGraph): void {
       annotations: { title: 'Traverse', ...READ_ONLY },
     },
     ({ path, offset: from, limit }) =>
-      toResult(() => {
+      answer(() => {
         const apiPath = apiPathOf(path);
         const items = traverseDocument(graph, apiPath) as GraphObjectWithPaths[];
         const { structured, page, truncated } = bounded({ path: apiPath, answer: items }, limit, 'answer', from);

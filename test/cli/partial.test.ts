@@ -8,9 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { AccessGraph, coverageVerdict, formatReference, loadSnapshot, reachableTypes, startSimulator, type Coverage, type Simulator, type TenantData } from '../../src/index.ts';
-import { cli, startCli, type CliResult } from './run.ts';
+import { ROOT, cli, startCli, type CliResult } from './run.ts';
 import { VERIFY_ENDPOINTS, sampleSources } from '../../src/verify/index.ts';
 
 let dir: string;
@@ -170,6 +172,32 @@ describe('commands that read a partial snapshot', () => {
     const done = await serving.done;
     expect(done.stderr).toMatch(PARTIAL_LINE);
   });
+
+  it('mcp says so when it starts, and every tool answer carries the coverage field and a line saying so', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [resolve(ROOT, 'bin/jcgraph.mjs'), 'mcp', '--snapshot', partial],
+      cwd: dir,
+      env: { ...(process.env as Record<string, string>), JC_API_KEY: '', JUMPCLOUD_API_KEY: '' },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const client = new Client({ name: 'jcgraph-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      expect(client.getInstructions()).toMatch(/Its snapshot is PARTIAL: \d+ collections could not be read/);
+      const r = (await client.callTool({ name: 'why', arguments: { subject: touched.subject, resource: touched.resource } })) as {
+        structuredContent?: { coverage?: unknown };
+        content: { text: string }[];
+      };
+      expect(r.structuredContent?.coverage).toEqual({ complete: false, gaps: coverage.gaps.length });
+      expect(r.content.map((c) => c.text).join('\n')).toMatch(/The snapshot is PARTIAL: \d+ collections were not read, so this answer may lack access/);
+    } finally {
+      await client.close();
+    }
+    expect(stderr).toMatch(/^jcgraph mcp: the snapshot \S+partial\.json is PARTIAL: \d+ collections were not read/m);
+  }, 60_000);
 
   it('verify skips, and lists, the sources whose answer what the fetch missed could change (exit 3)', async () => {
     const r = await cli(['verify', '--base-url', sim.baseUrl, '--sample', '4', '--retries', '1', '--json'], { cwd: dir, env: { JC_API_KEY: sim.apiKey } });

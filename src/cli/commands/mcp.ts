@@ -9,9 +9,10 @@ import { fetchTenant } from '../../fetchers/index.ts';
 import { AccessGraph } from '../../graph/index.ts';
 import { serveMcp } from '../../mcp/index.ts';
 import type { TenantData } from '../../model/index.ts';
+import { noticeCoverage } from '../coverage-notice.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { loadTenant, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
+import { loadTenant, SOURCE_HELP, SOURCE_OPTIONS, type TenantSource } from '../load-graph.ts';
 
 const OPTIONS = {
   ...SOURCE_OPTIONS,
@@ -45,7 +46,7 @@ It stops when the client closes its end (stdin), with exit 0.
 Exit codes: 0 the client closed, 1 failure (e.g. the snapshot cannot be read), 2 usage error.
 `;
 
-async function liveTenant(values: { 'base-url'?: string; 'org-id'?: string; rate?: string }, io: CliIo): Promise<{ tenant: TenantData; label: string }> {
+async function liveTenant(values: { 'base-url'?: string; 'org-id'?: string; rate?: string }, io: CliIo): Promise<TenantSource> {
   const apiKey = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
   if (!apiKey) throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key for --live.');
   const rate = values.rate === undefined ? undefined : Number(values.rate);
@@ -59,7 +60,7 @@ async function liveTenant(values: { 'base-url'?: string; 'org-id'?: string; rate
     signal: io.signal,
   });
   io.stderr.write(`jcgraph mcp: fetched ${tenant.objects.length} objects and ${tenant.edges.length} edges with ${meta.requests.total} requests.\n`);
-  return { tenant, label: `the live organization${meta.orgId ? ` ${meta.orgId}` : ''} fetched at start` };
+  return { tenant, label: `the live organization${meta.orgId ? ` ${meta.orgId}` : ''} fetched at start`, ...(meta.coverage ? { coverage: meta.coverage } : {}) };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -71,9 +72,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!values.live && (values['base-url'] || values['org-id'] || values.rate)) {
     throw new UsageError('jcgraph mcp: --base-url, --org-id and --rate go with --live');
   }
-  const { tenant, label } = values.live ? await liveTenant(values, io) : await loadTenant('mcp', values, io);
+  const source = values.live ? await liveTenant(values, io) : await loadTenant('mcp', values, io);
+  const { tenant, label } = source;
   const graph = AccessGraph.fromTenant(tenant);
-  const closed = await serveMcp(graph, { source: label, stdin: io.stdin as Readable, stdout: io.stdout as unknown as Writable, signal: io.signal });
+  noticeCoverage(io, 'mcp', source, graph);
+  const closed = await serveMcp(graph, { source: label, ...(source.coverage ? { coverage: source.coverage } : {}), stdin: io.stdin as Readable, stdout: io.stdout as unknown as Writable, signal: io.signal });
   io.stderr.write(`jcgraph mcp: serving ${label} (${tenant.objects.length} objects) over stdio until the client closes.\n`);
   await closed;
   io.stderr.write('jcgraph mcp: the client closed; stopped.\n');
