@@ -80,14 +80,22 @@ export function formatReference(o: { type: string; name: string }): string {
   return /^[^\s"\\:>~]+$/.test(o.name) ? `${o.type}:${o.name}` : `${o.type}:${JSON.stringify(o.name)}`;
 }
 
-/** Every name an object answers to: its display name and its type's name fields (a user's username and email, …). */
+/**
+ * The record fields that hold a display name, whatever the type: v1 system users carry `displayname`,
+ * systems `displayName`; others may too.
+ */
+const DISPLAY_NAME_FIELDS = ['displayname', 'displayName'] as const;
+
+/**
+ * Every name an object answers to: the name jcgraph shows, its type's name fields (a user's username and
+ * email, …) and its display name.
+ */
 export function objectNames(o: NamedObject): string[] {
   const names = [o.name];
-  if (isGraphType(o.type)) {
-    for (const field of TYPE_INFO[o.type].nameFields) {
-      const v = o.record[field];
-      if (typeof v === 'string' && v.length > 0) names.push(v);
-    }
+  const fields = [...(isGraphType(o.type) ? TYPE_INFO[o.type].nameFields : []), ...DISPLAY_NAME_FIELDS];
+  for (const field of fields) {
+    const v = o.record[field];
+    if (typeof v === 'string' && v.length > 0 && !names.includes(v)) names.push(v);
   }
   return names;
 }

@@ -19,7 +19,7 @@ export interface Parsed<O extends OptionSpec> {
 export function parseCommandArgs<O extends OptionSpec>(command: string, argv: readonly string[], options: O): Parsed<O> {
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, { ...COMMON_OPTIONS, ...options }),
       options: { ...COMMON_OPTIONS, ...options },
       allowPositionals: true,
       strict: true,
@@ -29,6 +29,24 @@ export function parseCommandArgs<O extends OptionSpec>(command: string, argv: re
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(`jcgraph ${command}: ${message} (see jcgraph ${command} --help)`);
   }
+}
+
+/**
+ * `--sample -1` → `--sample=-1` for options that take a value, so that a negative number reaches the
+ * option's own check ("must be at least 1") instead of parseArgs' "argument is ambiguous".
+ */
+function joinNegativeValues(argv: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** Parses a non-negative integer option, or throws a UsageError naming the option. */

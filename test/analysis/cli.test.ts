@@ -184,6 +184,13 @@ describe('usage and errors', () => {
     const unknown = await onAcme(['why', 'user:jdo', 'system:web-01']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('jcgraph why: No user named "jdo" is in the graph; did you mean user:jdoe (user-jdoe)?\n');
+    // A value that is not one of the choices, or a negative number, is named with what would do.
+    const bogus = await onAcme(['who', 'system:web-01', '--type', 'bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/--type must be one of user, user_group, system, not "bogus"/);
+    const negative = await run(['verify', '--sample', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toBe('jcgraph verify: --sample must be an integer of at least 1, not "-1"\n');
     for (const name of ['why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings']) {
       const help = await run([name, '--help']);
       expect(help.code).toBe(0);

@@ -42,6 +42,19 @@ describe('resolving references', () => {
     expect(resolveObject(dir, 'user:JDOE').id).toBe(jdoe.id);
   });
 
+  it('matches display names, with the ambiguity rule of other names', () => {
+    const b = new TenantBuilder();
+    const ada = b.user('alovelace', { displayname: 'Ada Lovelace' });
+    const web = b.system('web-01', { hostname: 'web01.internal', displayName: 'Front web' });
+    const twin = b.user('ada2', { displayname: 'Ada Lovelace' });
+    const dir = directoryOf(b.build());
+    expect(resolveObject(dir, 'system:"Front web"').id).toBe(web.id);
+    expect(resolveObject(dir, `user:${ada.id}`).id).toBe(ada.id);
+    expect(resolveObject(dir, `user:${twin.id}`).id).toBe(twin.id);
+    expect(() => resolveObject(dir, 'user:"Ada Lovelace"')).toThrow(UnknownObjectError);
+    expect(() => resolveObject(dir, 'user:"Ada Lovelace"')).toThrow(/alovelace[\s\S]*ada2|ada2[\s\S]*alovelace/);
+  });
+
   it('prefers an exact-case match over case-insensitive ones', () => {
     const { dir, eng, eng2 } = fixture();
     expect(resolveObject(dir, 'user_group:Engineering').id).toBe(eng.id);
