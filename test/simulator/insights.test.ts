@@ -187,6 +187,17 @@ describe('events of changes', () => {
     });
   });
 
+  it('takes hand-written events (tests), in their place in time', async () => {
+    await withSimulator({ preset: 'tiny', seed: 6 }, async (sim) => {
+      const at = new Date(Date.now() - 60_000).toISOString();
+      sim.logEvents([{ event_type: 'frobnicate', resource: { type: 'user', id: 'x' }, timestamp: at }, { event_type: 'user_login_attempt' }]);
+      const { events } = await allEvents(sim, isoAgo(2 * 60_000));
+      const injected = events.find((e) => e.event_type === 'frobnicate');
+      expect(injected).toMatchObject({ service: 'directory', timestamp: at, id: expect.any(String) });
+      expect(events.indexOf(injected)).toBeLessThan(events.findIndex((e) => e.event_type === 'user_login_attempt' && Date.parse(e.timestamp) > Date.parse(at)));
+    });
+  });
+
   it('answers 401, 402 or 403 when access is denied', async () => {
     for (const denied of [401, 402, 403] as const) {
       await withSimulator({ preset: 'tiny', seed: 6, insights: { denied } }, async (sim) => {

@@ -72,7 +72,7 @@ export class InsightsLog {
       tsMs,
       visibleAtMs,
       service: typeof body['service'] === 'string' ? body['service'] : 'directory',
-      body: { id: hexId(seq, tsMs), ...body, timestamp: new Date(tsMs).toISOString() },
+      body: { id: hexId(seq, tsMs), ...body, timestamp: typeof body['timestamp'] === 'string' ? body['timestamp'] : new Date(tsMs).toISOString() },
     };
     // Appended in time order, except the rare change logged within the same millisecond as history.
     let i = this.#events.length;
@@ -93,6 +93,17 @@ export class InsightsLog {
       return;
     }
     for (const body of events) this.#append(body, nowMs, nowMs + this.lagMs);
+  }
+
+  /**
+   * Appends events as given (tests: an event type jcgraph does not know, a repeated event); `id` and
+   * `timestamp` are set when absent, and `service` defaults to directory. Visible after the lag, like any.
+   */
+  inject(bodies: readonly JsonObject[], nowMs: number): void {
+    for (const body of bodies) {
+      const ts = typeof body['timestamp'] === 'string' && !Number.isNaN(Date.parse(body['timestamp'])) ? Date.parse(body['timestamp']) : nowMs;
+      this.#append({ service: 'directory', ...body }, ts, ts + this.lagMs);
+    }
   }
 
   /** One page of events for a query, and the `X-Search_after` token of its last event. */

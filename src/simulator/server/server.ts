@@ -85,6 +85,8 @@ export interface Simulator {
   applyChanges(changes: readonly SimChange[], orgId?: string): AppliedChange[];
   /** Applies `count` random changes that each change something (what `churn` does as time passes). */
   churn(count: number, orgId?: string): AppliedChange[];
+  /** Adds events to an organization's Directory Insights log as they are given (tests: unknown or repeated events). */
+  logEvents(events: readonly JsonObject[], orgId?: string): void;
   /** Every event of an organization's Directory Insights log, visible yet or not (for tests). */
   insightsEvents(orgId?: string): readonly JsonObject[];
   /** Changes that left no event because of `silent-changes`. */
@@ -438,6 +440,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     applyChanges: (changes, orgId) => applyTo(orgOf(orgId), changes),
     churn: (count, orgId) => churnOnce(orgOf(orgId), count),
     insightsEvents: (orgId) => orgOf(orgId).insights.all(),
+    logEvents: (events, orgId) => orgOf(orgId).insights.inject(events, Date.now()),
     silencedChanges: (orgId) => orgOf(orgId).insights.silenced,
     brokenObjects: (orgId?: string) => (broken.get(orgId ?? orgIds[0] ?? '') ?? []).map((o) => ({ type: o.type, id: o.id })),
     stats: () => structuredClone(stats),
