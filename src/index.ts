@@ -30,6 +30,11 @@ export {
   type FetchResult,
   type FetchProgress,
   type FetchPhase,
+  confirmLive,
+  type LiveOptions,
+  type LiveConfirmation,
+  type LiveEdgeChange,
+  type LiveScope,
 } from './fetchers/index.ts';
 
 /** Snapshot files (atomic, mode 0600, optionally gzipped). */

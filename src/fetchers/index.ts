@@ -11,6 +11,8 @@ export {
   type ClientOptions, type RequestStats,
 } from './client.ts';
 export { readEvents, eventsReachBack, interpretEvent, type EventEffect, type InterpretedEvent } from './insights/index.ts';
+export { confirmLive, type LiveOptions, type LiveConfirmation, type LiveEdgeChange, type LiveScope } from './live/confirm.ts';
+export { readView, viewsOf, type ObjectView, type ViewRead } from './live/views.ts';
 export {
   CollectionPlan,
   LIST_COLLECTIONS,

@@ -6,19 +6,19 @@ import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { pathText, plural, ref, table, writeJson } from '../format.ts';
-import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
+import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 
-const OPTIONS = { ...SOURCE_OPTIONS, type: { type: 'string', multiple: true }, paths: { type: 'boolean' } } as const;
+const OPTIONS = { ...LIVE_OPTIONS, type: { type: 'string', multiple: true }, paths: { type: 'boolean' } } as const;
 
-const HELP = `Usage: jcgraph access SUBJECT (--snapshot FILE | --sim PRESET[:SEED]) [--type TYPE …] [--paths] [--json]
+const HELP = `Usage: jcgraph access SUBJECT (--snapshot FILE [--live] | --sim PRESET[:SEED]) [--type TYPE …] [--paths] [--json]
 
 Everything SUBJECT is bound to, directly or through groups, of every type its traversals reach
 (for a user: systems, system groups, applications, directories, RADIUS servers, policies, policy
 groups), with the label (direct, indirect, direct/indirect), the number of paths and sudo.
 
 Options:
-${SOURCE_HELP}
+${LIVE_HELP}
   --type TYPE          Only targets of this type (repeatable), e.g. --type system.
   --paths              Print every path under each binding.
   --json               Print the bindings as JSON (with every path).
@@ -45,15 +45,16 @@ export const accessCommand: Command = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('access', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph access: give one SUBJECT (see jcgraph access --help)');
-    const source = await loadGraph('access', values, io);
-    const { graph } = source;
+    const source = await answerable('access', values, io, positionals, 'reach');
+    const { graph, live } = source;
     const document = accessDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
     const { subject, bindings } = document;
     const coverage = noticeCoverage(io, 'access', source, graph, { subject: subject.id, ...(values.type ? { targetTypes: values.type } : {}) });
     if (values.json) {
-      writeJson(io, withCoverage(document, coverage));
+      writeJson(io, withCoverage(live ? { ...document, live } : document, coverage));
       return 0;
     }
+    if (live) io.stdout.write(liveText(live));
     io.stdout.write(`${ref(subject)} is bound to ${plural(bindings.length, 'object')}.\n`);
     if (bindings.length > 0) io.stdout.write(bindingRows(bindings, 'target', values.paths === true));
     return 0;

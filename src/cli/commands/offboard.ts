@@ -6,13 +6,13 @@ import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { bindingLine, capped, plural, ref, writeJson } from '../format.ts';
-import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
+import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 import { collateralText, parseLimit } from './revoke.ts';
 
-const OPTIONS = { ...SOURCE_OPTIONS, limit: { type: 'string' } } as const;
+const OPTIONS = { ...LIVE_OPTIONS, limit: { type: 'string' } } as const;
 
-const HELP = `Usage: jcgraph offboard USER (--snapshot FILE | --sim PRESET[:SEED]) [--limit N] [--json]
+const HELP = `Usage: jcgraph offboard USER (--snapshot FILE [--live] | --sim PRESET[:SEED]) [--limit N] [--json]
 
 Offboarding a user: every binding the user has, the removal of every membership and association of
 the user (every path starts with one of them, so this ends all access without touching anyone
@@ -20,7 +20,7 @@ else's; memberships that grant nothing are removed too, marked as cleanup), each
 call (a dry run: nothing is sent), and a re-traversal check that no binding remains.
 
 Options:
-${SOURCE_HELP}
+${LIVE_HELP}
   --limit N            Bindings listed per section (default 20; --json has them all).
   --json               Print the plan as JSON.
 
@@ -35,15 +35,15 @@ export const offboardCommand: Command = {
     const { values, positionals } = parseCommandArgs('offboard', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph offboard: give one USER (see jcgraph offboard --help)');
     const limit = parseLimit('offboard', values.limit);
-    const source = await loadGraph('offboard', values, io);
-    const { graph } = source;
+    const source = await answerable('offboard', values, io, positionals, 'reach');
+    const { graph, live } = source;
     const plan = offboardDocument(graph, positionals[0] as string);
     const coverage = noticeCoverage(io, 'offboard', source, graph, { subject: plan.user.id });
     if (values.json) {
-      writeJson(io, withCoverage(plan, coverage));
+      writeJson(io, withCoverage(live ? { ...plan, live } : plan, coverage));
       return plan.remaining.length === 0 ? 0 : 1;
     }
-    let out = `Offboard ${ref(plan.user)} (dry run, nothing is sent): ${plural(plan.bindings.length, 'binding')}.\n`;
+    let out = (live ? liveText(live) : '') + `Offboard ${ref(plan.user)} (dry run, nothing is sent): ${plural(plan.bindings.length, 'binding')}.\n`;
     out += capped(plan.bindings.map(bindingLine), limit);
     out += `${plural(plan.steps.length, 'step')}:\n`;
     const names = new Map(plan.bindings.map((b) => [b.target.id, ref(b.target)]));

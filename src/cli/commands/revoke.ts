@@ -8,11 +8,11 @@ import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, pathText, plural, ref, writeJson } from '../format.ts';
-import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
+import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 
 const OPTIONS = {
-  ...SOURCE_OPTIONS,
+  ...LIVE_OPTIONS,
   strategy: { type: 'string' },
   protect: { type: 'string', multiple: true },
   limit: { type: 'string' },
@@ -22,7 +22,7 @@ export const EDGE_SPEC_HELP = `Edges are written GROUP>MEMBER for a membership a
 type:name: user_group:Engineering>user:jdoe, user_group:Engineering~system:web-01,
 user_group:"All Staff"~application:Slack.`;
 
-const HELP = `Usage: jcgraph revoke SUBJECT RESOURCE (--snapshot FILE | --sim PRESET[:SEED])
+const HELP = `Usage: jcgraph revoke SUBJECT RESOURCE (--snapshot FILE [--live] | --sim PRESET[:SEED])
                       [--strategy fewest-changes|least-collateral|subject-only] [--protect EDGE …] [--json]
 
 A plan that ends every path from SUBJECT to RESOURCE: the memberships and associations to remove, each
@@ -36,7 +36,7 @@ Strategies:
   subject-only       Only SUBJECT's own memberships and direct associations.
 
 Options:
-${SOURCE_HELP}
+${LIVE_HELP}
   --strategy S         One of the above (default fewest-changes).
   --protect EDGE       An edge the plan must not remove (repeatable). When every plan needs a protected
                        edge, jcgraph says which path is made only of protected edges (exit 1).
@@ -94,12 +94,12 @@ export const revokeCommand: Command = {
     if (positionals.length !== 2) throw new UsageError('jcgraph revoke: give a SUBJECT and a RESOURCE (see jcgraph revoke --help)');
     const strategy = checkStrategy(values.strategy, 'jcgraph revoke: --strategy');
     const limit = parseLimit('revoke', values.limit);
-    const source = await loadGraph('revoke', values, io);
-    const { graph } = source;
+    const source = await answerable('revoke', values, io, positionals, 'pair');
+    const { graph, live } = source;
     const plan = revokeDocument(graph, positionals[0] as string, positionals[1] as string, { strategy, protect: values.protect ?? [] });
     const coverage = noticeCoverage(io, 'revoke', source, graph, { subject: plan.subject.id, resource: plan.resource.id });
-    if (values.json) writeJson(io, withCoverage(plan, coverage));
-    else io.stdout.write(planText(graph, plan, limit));
+    if (values.json) writeJson(io, withCoverage(live ? { ...plan, live } : plan, coverage));
+    else io.stdout.write((live ? liveText(live) : '') + planText(graph, plan, limit));
     return plan.verified ? 0 : 1;
   },
 };

@@ -4,10 +4,10 @@ import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { pathText, plural, ref, writeJson } from '../format.ts';
-import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
+import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 
-const HELP = `Usage: jcgraph why SUBJECT RESOURCE (--snapshot FILE | --sim PRESET[:SEED]) [--json]
+const HELP = `Usage: jcgraph why SUBJECT RESOURCE (--snapshot FILE [--live] | --sim PRESET[:SEED]) [--json]
 
 Why SUBJECT can reach RESOURCE: every path (direct when it is one association, indirect through
 groups), the compiled attributes (sudo, ldapGroups, …) and, for each attribute, the paths it came from.
@@ -19,8 +19,8 @@ Objects are named by id or as type:name, e.g. user:jdoe, system:web-01, user_gro
 displayName or hostname).
 
 Options:
-${SOURCE_HELP}
-  --json               Print the answer as JSON.
+${LIVE_HELP}
+  --json               Print the answer as JSON (with --live, its check under "live").
 
 Exit codes: 0 answered (also when there is no access), 1 failure (e.g. an unknown object), 2 usage error.
 `;
@@ -30,16 +30,17 @@ export const whyCommand: Command = {
   summary: 'why a subject can reach a resource: every path, and where each attribute comes from',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseCommandArgs('why', argv, SOURCE_OPTIONS);
+    const { values, positionals } = parseCommandArgs('why', argv, LIVE_OPTIONS);
     if (positionals.length !== 2) throw new UsageError('jcgraph why: give a SUBJECT and a RESOURCE (see jcgraph why --help)');
-    const source = await loadGraph('why', values, io);
-    const { graph } = source;
+    const source = await answerable('why', values, io, positionals, 'pair');
+    const { graph, live } = source;
     const answer = whyDocument(graph, positionals[0] as string, positionals[1] as string);
     const coverage = noticeCoverage(io, 'why', source, graph, { subject: answer.subject.id, resource: answer.resource.id });
     if (values.json) {
-      writeJson(io, withCoverage(answer, coverage));
+      writeJson(io, withCoverage(live ? { ...answer, live } : answer, coverage));
       return 0;
     }
+    if (live) io.stdout.write(liveText(live));
     const out: string[] = [];
     if (!answer.reached) {
       out.push(`${ref(answer.subject)} does not reach ${ref(answer.resource)}.`);
