@@ -116,24 +116,25 @@ export function compileAttributes(
   for (const key of rule.groupAttributes) {
     if (key === 'ldapGroups') {
       const items = all.flatMap((a) => listOf(a['ldapGroups'])).filter((g) => typeof g['name'] === 'string');
-      const merged = union(items, (g) => String(g['name']), (a, b) => byText(String(a['name']), String(b['name'])))
+      const merged = union(items, (g) => g['name'] as string, (a, b) => byText(a['name'] as string, b['name'] as string))
         .map((g) => ({ name: g['name'] as string }));
       if (merged.length > 0) out['ldapGroups'] = merged;
     } else if (key === 'posixGroups') {
       const items = all.flatMap((a) => listOf(a['posixGroups'])).filter((g) => typeof g['id'] === 'number' && typeof g['name'] === 'string');
-      const merged = union(items, (g) => `${String(g['id'])}\u0000${String(g['name'])}`, (a, b) =>
-        (a['id'] as number) - (b['id'] as number) || byText(String(a['name']), String(b['name'])),
+      const merged = union(items, (g) => `${g['id'] as number}\u0000${g['name'] as string}`, (a, b) =>
+        (a['id'] as number) - (b['id'] as number) || byText(a['name'] as string, b['name'] as string),
       ).map((g) => ({ id: g['id'] as number, name: g['name'] as string }));
       if (merged.length > 0) out['posixGroups'] = merged;
     } else if (key === 'radius') {
       const items = all
         .flatMap((a) => listOf(asObject(a['radius'])?.['reply']))
         .filter((r) => typeof r['name'] === 'string' && typeof r['value'] === 'string');
-      const merged = union(items, (r) => `${String(r['name'])}\u0000${String(r['value'])}`, (a, b) =>
-        byText(String(a['name']), String(b['name'])) || byText(String(a['value']), String(b['value'])),
+      const merged = union(items, (r) => `${r['name'] as string}\u0000${r['value'] as string}`, (a, b) =>
+        byText(a['name'] as string, b['name'] as string) || byText(a['value'] as string, b['value'] as string),
       ).map((r) => ({ name: r['name'] as string, value: r['value'] as string }));
       if (merged.length > 0) out['radius'] = { reply: merged };
-    } else if (key === 'sambaEnabled') {
+    } else {
+      // sambaEnabled
       const flags = all.map((a) => a['sambaEnabled']).filter((v): v is boolean => typeof v === 'boolean');
       if (flags.length > 0) out['sambaEnabled'] = flags.some((v) => v);
     }

@@ -298,21 +298,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats.byRoute[name] = (stats.byRoute[name] ?? 0) + 1;
 
     if (req.method !== 'GET') {
-      return send(res, error(api, 405, `method ${String(req.method)} is not allowed: the simulator answers GET only`, undefined, { allow: 'GET' }));
+      send(res, error(api, 405, `method ${String(req.method)} is not allowed: the simulator answers GET only`, undefined, { allow: 'GET' }));
+      return;
     }
     if (!keyMatches(expectedKey, req.headers['x-api-key'])) {
-      return send(res, error(api, 401, 'unauthorized: the x-api-key header is missing or does not match'));
+      send(res, error(api, 401, 'unauthorized: the x-api-key header is missing or does not match'));
+      return;
     }
     const orgHeader = headerValue(req.headers['x-org-id']);
     const orgId = orgHeader ?? orgIds[0] ?? '';
     const org = orgs.get(orgId);
-    if (!org) return send(res, error(api, 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`));
+    if (!org) {
+      send(res, error(api, 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`));
+      return;
+    }
 
     if (bucket) {
       const wait = bucket.take();
       if (wait > 0) {
         const headers: Record<string, string> = faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) };
-        return send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
+        send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
+        return;
       }
     }
     const relative = url.pathname.startsWith(`${V2_ROOT}/`) ? url.pathname.slice(V2_ROOT.length) : url.pathname.slice(V1_ROOT.length);
@@ -332,11 +338,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const fault = faults.beforeRequest(requestKey);
     if (fault.kind === 'rate-limited') {
       const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      return send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
+      send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
+      return;
     }
     if (fault.kind === 'server-error') {
       const messages = { 500: 'internal server error', 502: 'bad gateway', 503: 'service unavailable' } as const;
-      return send(res, error(api, fault.status, `${messages[fault.status]} (simulated)`));
+      send(res, error(api, fault.status, `${messages[fault.status]} (simulated)`));
+      return;
     }
     if (fault.kind === 'reset') {
       count('reset', req.url ?? '');
@@ -345,11 +353,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
 
-    if (!route) return send(res, error(api, 404, `not found: the simulator serves no endpoint at ${url.pathname}`));
+    if (!route) {
+      send(res, error(api, 404, `not found: the simulator serves no endpoint at ${url.pathname}`));
+      return;
+    }
     try {
       return send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed, !fault.malformed && faults.truncates(requestKey));
     } catch (e) {
-      if (e instanceof SimulatorError && e.status !== undefined) return send(res, error(api, e.status, e.message, e.reason));
+      if (e instanceof SimulatorError && e.status !== undefined) {
+        send(res, error(api, e.status, e.message, e.reason));
+        return;
+      }
       throw e;
     }
   };
