@@ -3,6 +3,7 @@
  * plus the integer traversal index the traversals run on, kept in step with every edit.
  */
 import { MultiDirectedGraph } from 'graphology';
+import type { AbstractGraph } from 'graphology-types';
 import {
   MEMBERSHIPS,
   associationEdge,
@@ -41,7 +42,8 @@ export interface ModelEdgeAttributes {
   attributes: JsonObject | null;
 }
 
-export type AccessModel = MultiDirectedGraph<ModelNodeAttributes, ModelEdgeAttributes>;
+/** A directed multigraph (a MultiDirectedGraph, and what its copy() returns). */
+export type AccessModel = AbstractGraph<ModelNodeAttributes, ModelEdgeAttributes>;
 
 export type EdgeIdentity = Pick<TenantEdge, 'kind' | 'from' | 'to'>;
 
@@ -265,7 +267,7 @@ export class AccessGraph {
 
   /** An independent copy (records and attribute objects are shared: they are never mutated). */
   clone(): AccessGraph {
-    const model = this.model.copy() as AccessModel;
+    const model = this.model.copy();
     return new AccessGraph(this.orgId, model, this.dirty ? undefined : this.traversalIndex.clone());
   }
 
@@ -292,8 +294,9 @@ function checkEdgeEnds(model: AccessModel, edge: EdgeIdentity): void {
   if (edge.kind === 'membership' && !MEMBERSHIPS.some((m) => m.group === edge.from.type && m.member === edge.to.type)) {
     throw new GraphDataError(`The ${describeEdge(edge)} is not a group-member pair jcgraph knows (user_group ⊇ user, system_group ⊇ system, policy_group ⊇ policy).`);
   }
-  if (edge.kind !== 'membership' && edge.kind !== 'association') {
-    throw new GraphDataError(`Edge kind ${String(edge.kind)} between ${edge.from.id} and ${edge.to.id} is neither membership nor association.`);
+  const kind: string = edge.kind; // typed, but a direct model edit or a JavaScript caller may put anything there
+  if (kind !== 'membership' && kind !== 'association') {
+    throw new GraphDataError(`Edge kind ${kind} between ${edge.from.id} and ${edge.to.id} is neither membership nor association.`);
   }
 }
 
@@ -302,7 +305,8 @@ function buildIndex(model: AccessModel, epoch: number, validate: boolean): Trave
   const nodes: IndexNodeInput[] = [];
   model.forEachNode((id, a) => {
     if (typeof a.type !== 'string') throw new GraphDataError(`Model node ${id} has no type attribute.`);
-    nodes.push({ id, type: a.type, record: a.record ?? {} });
+    const record = a.record as ModelNodeAttributes['record'] | undefined; // absent after a direct model edit
+    nodes.push({ id, type: a.type, record: record ?? {} });
   });
   const edges: IndexEdgeInput[] = [];
   model.forEachEdge((key, a, from, to, fromAttrs, toAttrs) => {

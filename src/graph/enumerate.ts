@@ -41,12 +41,12 @@ export class SourceBindings {
 
   /** The edges of path p (global path number), in order from the source. */
   pathEdges(p: number): Int32Array {
-    return this.hopEdges.subarray(this.hopStart[p]!, this.hopStart[p + 1]!);
+    return this.hopEdges.subarray(this.hopStart[p], this.hopStart[p + 1]);
   }
 
   /** The nodes reached by path p's hops (the source excluded). */
   pathNodes(p: number): Int32Array {
-    return this.hopNodes.subarray(this.hopStart[p]!, this.hopStart[p + 1]!);
+    return this.hopNodes.subarray(this.hopStart[p], this.hopStart[p + 1]);
   }
 
   /** Index of a target node among the bindings, or -1 (binary search by id). */

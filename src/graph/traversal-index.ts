@@ -59,7 +59,7 @@ export function grow<A extends Int32Array | Uint8Array | Float64Array>(array: A,
   if (need <= array.length) return array;
   const ctor = array.constructor as new (n: number) => A;
   const next = new ctor(Math.max(need, array.length * 2, 16));
-  next.set(array as never);
+  next.set(array);
   return next;
 }
 
@@ -92,7 +92,7 @@ export class TraversalIndex {
   /** csr[relation][neighbour type code]. */
   csr: (Csr | undefined)[][] = [[], [], []];
   /** overlay[relation]: node → neighbours added since the build. */
-  overlay: Map<number, OverlayList>[] = [new Map(), new Map(), new Map()];
+  overlay: Map<number, OverlayList>[] = [new Map<number, OverlayList>(), new Map<number, OverlayList>(), new Map<number, OverlayList>()];
   /** True while the overlay is non-empty (lets the hot loop skip a map lookup). */
   hasOverlay = false;
   private changesSinceBuild = 0;

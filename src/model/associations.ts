@@ -89,7 +89,7 @@ function buildKinds(): AssociationKind[] {
       let kind = kinds.get(key);
       if (!kind) {
         const [a, b] = canonicalPair({ type: source, id: '' }, { type: target, id: '' });
-        kind = { a: a.type as GraphType, b: b.type as GraphType, visibleFrom: new Set() };
+        kind = { a: a.type, b: b.type, visibleFrom: new Set() };
         kinds.set(key, kind);
       }
       kind.visibleFrom.add(source);
