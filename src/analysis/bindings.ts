@@ -23,7 +23,7 @@ import {
   type Step,
 } from '../model/index.ts';
 import { QueryError } from '../errors.ts';
-import { traversalTargetsOf, traverse, type AccessGraph, type CompileFn, type CompileHop, type GraphNode } from '../graph/index.ts';
+import { traversalTargetsOf, traverse, type AccessGraph, type CompileFn, type CompileHop } from '../graph/index.ts';
 import { edgeKey, hopEdge, type EdgeRef } from './edges.ts';
 
 /** Subject type → the target types of its bindings. */
@@ -167,7 +167,7 @@ export function compileHops(g: AccessGraph, path: AccessPath): CompileHop[] {
   const hops: CompileHop[] = [];
   for (let i = 0; i < path.edges.length; i++) {
     const edge = path.edges[i] as EdgeRef;
-    const from = g.object((path.objects[i] as NamedRef).id) as GraphNode;
+    const from = g.object((path.objects[i] as NamedRef).id);
     const step = stepOf(edge, from.id);
     hops.push({
       node: g.object((path.objects[i + 1] as NamedRef).id),

@@ -157,7 +157,7 @@ function maxFlow(dag: UnionDag, capacity: (key: string) => number): FlowResult {
   const residual = new Map<number, Map<number, number>>();
   const arc = (u: number, v: number): Map<number, number> => {
     let m = residual.get(u);
-    if (!m) residual.set(u, (m = new Map()));
+    if (!m) residual.set(u, (m = new Map<number, number>()));
     if (!m.has(v)) m.set(v, 0);
     return m;
   };
@@ -368,7 +368,7 @@ export function minimalCuts(paths: readonly CutPath[], options: CutOptions = {},
 export function minimumHittingSet(paths: readonly CutPath[], protectedEdges: ReadonlySet<string>, weight?: (key: string) => number): string[] {
   const sets = distinctPaths(paths).map((p) => [...new Set(p.edges)].filter((e) => !protectedEdges.has(e)));
   const w = (key: string): number => weight?.(key) ?? 1;
-  let best: string[] | null = null;
+  const found: { best: string[] | null } = { best: null };
   let bestCost = Infinity;
   const chosen = new Set<string>();
   const search = (cost: number): void => {
@@ -379,7 +379,7 @@ export function minimumHittingSet(paths: readonly CutPath[], protectedEdges: Rea
       if (!target || s.length < target.length) target = s;
     }
     if (!target) {
-      best = [...chosen].sort();
+      found.best = [...chosen].sort();
       bestCost = cost;
       return;
     }
@@ -390,5 +390,5 @@ export function minimumHittingSet(paths: readonly CutPath[], protectedEdges: Rea
     }
   };
   search(0);
-  return best ?? [];
+  return found.best ?? [];
 }

@@ -42,7 +42,7 @@ function readToken(text: string, start: number, stops: string): { value: string;
     for (let i = start + 1; i < text.length; i++) {
       const c = text[i] as string;
       if (c === '\\' && i + 1 < text.length) {
-        value += text[++i];
+        value += text.charAt(++i);
       } else if (c === '"') {
         return { value, end: i + 1, quoted: true };
       } else {

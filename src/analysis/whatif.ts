@@ -122,7 +122,7 @@ const queriesByGraph = new WeakMap<AccessGraph, Map<string, TraversalQuery>>();
 
 function queryFor(g: AccessGraph, types: readonly string[]): TraversalQuery {
   let queries = queriesByGraph.get(g);
-  if (!queries) queriesByGraph.set(g, (queries = new Map()));
+  if (!queries) queriesByGraph.set(g, (queries = new Map<string, TraversalQuery>()));
   const key = types.join(',');
   let query = queries.get(key);
   if (!query) queries.set(key, (query = { targets: [...types] }));
