@@ -89,10 +89,15 @@ export function normalizeAttributes(value: unknown): JsonObject | null {
   return normalizeValue(value) as JsonObject;
 }
 
+/** A wire field as text: a string as it is, absent or null as '', anything else as its JSON. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
 function hopOf(hop: unknown): HopView {
   const h = isPlainObject(hop) ? hop : {};
   const to = isPlainObject(h['to']) ? h['to'] : {};
-  return { type: String(to['type'] ?? ''), id: String(to['id'] ?? ''), attributes: normalizeAttributes(h['attributes']) };
+  return { type: text(to['type']), id: text(to['id']), attributes: normalizeAttributes(h['attributes']) };
 }
 
 /** Every distinct path of a target, keyed by its canonical JSON. */

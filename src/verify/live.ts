@@ -43,7 +43,7 @@ export async function readLiveAnswer(client: ApiClient, endpoint: GraphEndpoint,
         throw new JcApiError(`${name} (skip ${skip}) answered with the wrong shape: ${error.message}.`, { endpoint: name, cause: error });
       }
     },
-    { idOf: (item) => (isObject(item) && typeof item.id === 'string' ? `${String(item.type)}:${item.id}` : undefined), limit: PAGE_LIMIT, maxRestarts },
+    { idOf: (item) => (isObject(item) && typeof item.id === 'string' ? `${item.type}:${item.id}` : undefined), limit: PAGE_LIMIT, maxRestarts },
   );
   const anomaly = result.anomalies[0];
   if (anomaly) throw new JcApiError(`${name} gave an inconsistent collection: ${anomaly.message}.`, { endpoint: name });

@@ -4,7 +4,7 @@
  * with the engine's `answer()` on a graph from a fresh fetch. Targets and paths are reported apart from
  * compiledAttributes, whose merge rule is partly inferred.
  */
-import { CancelledError } from '../errors.ts';
+import { CancelledError, JcGraphError } from '../errors.ts';
 import { ApiClient, type ClientOptions } from '../fetchers/client.ts';
 import { fetchTenant, isGapFailure, type FetchOptions } from '../fetchers/fetch-tenant.ts';
 import { coverageVerdict } from '../analysis/coverage.ts';
@@ -180,7 +180,7 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
   const plans = endpoints.map((endpoint) => ({ endpoint, ...sampleSources(graph, endpoint, sample, seed) }));
   const total = plans.reduce((s, p) => s + p.ids.length, 0);
   let done = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const reports = await Promise.all(
     plans.map(async ({ endpoint, available, ids }): Promise<EndpointReport> => {
       const skipped: Unmodelled = { targets: 0, paths: 0, types: new Set() };
@@ -211,7 +211,7 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
             options.onCompared?.(++done, total);
             return comparison;
           } catch (error) {
-            failure ??= error;
+            failure ??= error instanceof Error ? error : new JcGraphError(`verify failed: ${String(error)}`);
             throw failure;
           }
         }),
