@@ -6,9 +6,6 @@
 
 export class JcGraphError extends Error {
   override name = 'JcGraphError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /**

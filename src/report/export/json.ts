@@ -50,7 +50,7 @@ function nested(value: unknown, depth: number): string {
   return JSON.stringify(value, null, 1).replaceAll('\n', `\n${' '.repeat(depth)}`);
 }
 
-function* arrayChunks<T, U>(items: readonly T[], toJson: (item: T) => U): Iterable<string> {
+function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => unknown): Iterable<string> {
   if (items.length === 0) {
     yield '[]';
     return;

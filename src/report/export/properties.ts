@@ -196,6 +196,5 @@ export function columnsOf(items: Iterable<{ readonly props: Properties }>, first
 
 /** Text that XML 1.0 can hold: characters it forbids (most C0 controls, lone surrogates, U+FFFE/FFFF) become U+FFFD. */
 export function xmlSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 }
