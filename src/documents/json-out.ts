@@ -113,11 +113,11 @@ export function writeJsonDocument(sink: TextSink, value: unknown): void {
  * `produce` emits it, so an answer too large to hold is never held whole. `produce`
  * returns the fields that follow the array (totals known only once every item is out).
  */
-export function writeJsonWithStreamedArray<T>(
+export function writeJsonWithStreamedArray(
   sink: TextSink,
   head: Readonly<Record<string, unknown>>,
   key: string,
-  produce: (emit: (item: T) => void) => Readonly<Record<string, unknown>>,
+  produce: (emit: (item: unknown) => void) => Readonly<Record<string, unknown>>,
 ): void {
   const out = new ChunkedWriter(sink);
   // The head's fields, then the array as one more field, written here item by item, then the tail's.

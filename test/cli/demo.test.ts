@@ -35,6 +35,7 @@ describe('jcgraph demo', () => {
   it('draws the fetch progress line on a terminal and clears it', async () => {
     const r = await cli(['demo', '--preset', 'tiny'], { tty: true });
     expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence is what this checks
     expect(r.stderr).toMatch(/\r\x1b\[Kfetching: .*requests · \d+ retries · [\d.]+ req\/s/);
     expect(r.stderr.endsWith('\r\x1b[K')).toBe(true);
   });

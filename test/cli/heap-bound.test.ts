@@ -64,7 +64,7 @@ describe('bin/jcgraph.mjs with a memory budget', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    parent.stdout.on('data', (c) => (out += c));
+    parent.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => parent.on('exit', (code) => r(code)));
     try {
       const deadline = Date.now() + 60_000;

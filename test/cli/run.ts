@@ -31,8 +31,8 @@ export interface RunOptions {
 
 /** A command running in-process: what it has written so far, and its end. */
 export interface RunningCli {
-  stdout(): string;
-  stderr(): string;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
   readonly done: Promise<CliResult>;
 }
 

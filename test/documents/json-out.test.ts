@@ -55,7 +55,7 @@ describe('writeJsonWithStreamedArray', () => {
         const h = Object.fromEntries(Object.entries(head).filter(([k]) => k !== arrayKey));
         const t = Object.fromEntries(Object.entries(tail).filter(([k]) => k !== arrayKey && !(k in h)));
         const sink = memorySink();
-        writeJsonWithStreamedArray<unknown>(sink, h, arrayKey, (emit) => {
+        writeJsonWithStreamedArray(sink, h, arrayKey, (emit) => {
           for (const item of items) emit(item);
           return t;
         });
@@ -68,7 +68,7 @@ describe('writeJsonWithStreamedArray', () => {
   it('writes items out while they are still being produced, not all at the end', () => {
     const sink = memorySink();
     let writtenBeforeTheEnd = 0;
-    writeJsonWithStreamedArray<string>(sink, {}, 'lines', (emit) => {
+    writeJsonWithStreamedArray(sink, {}, 'lines', (emit) => {
       for (let i = 0; i < 5_000; i++) emit('x'.repeat(1_000));
       writtenBeforeTheEnd = sink.chunks.join('').length;
       return { count: 5_000 };

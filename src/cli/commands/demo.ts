@@ -179,13 +179,12 @@ export const demoCommand: Command = {
       say(`Next: npx jcgraph report ${where} --format html --out review.html   (npx jcgraph --help lists every command)`);
 
       if (values.json) {
-        const { rawFindings: _raw, sample: _sample, ...summary } = review;
         io.stdout.write(
           `${JSON.stringify(
             {
               source: source.kind === 'simulator' ? { simulator: { preset: source.preset, seed: source.seed } } : { apiHost: meta.apiHost, orgId: meta.orgId },
               fetch: { objects: tenant.objects.length, edges: tenant.edges.length, requests: meta.requests.total, optimumRequests: meta.plan.optimumRequests ?? null, durationMs: meta.durationMs },
-              review: { meta: summary.meta, counts: summary.counts, findings: summary.findings.map((s) => ({ kind: s.kind, title: s.title, severity: s.severity, count: s.items.length, top: s.items.slice(0, TOP_ITEMS) })) },
+              review: { meta: review.meta, counts: review.counts, findings: review.findings.map((s) => ({ kind: s.kind, title: s.title, severity: s.severity, count: s.items.length, top: s.items.slice(0, TOP_ITEMS) })) },
               plan: plan ?? null,
             },
             null,

@@ -48,14 +48,15 @@ Exit codes: 0 every path answered, 1 a path failed (or the organization could no
 
 async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
   let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk).toString('utf8');
   return text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !l.startsWith('#'));
 }
 
-type Entry = unknown | { error: { name: string; message: string } };
+/** A path's answer, or `{error: {name, message}}` when it has none. */
+type Entry = unknown;
 
 /** What one path asks, for the coverage notice: its source, and the types it answers with. */
 function questionOf(g: AccessGraph, path: string): CoverageQuestion | undefined {

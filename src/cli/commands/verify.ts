@@ -163,7 +163,7 @@ export function formatReport(report: VerifyReport, against: string): string {
     `fresh fetch: ${report.fetch.objects} objects, ${report.fetch.edges} edges, ${report.fetch.requests} requests (${report.fetch.retries} retries) in ${seconds(report.fetch.durationMs)}`,
     `compared ${t.sampled} sources on ${t.endpointsSampled} of ${t.endpoints} endpoints (sample ${report.sample}, seed ${report.seed}): ${report.requests} requests (${report.retries} retries) in ${seconds(report.durationMs)}; ${t.targets} targets, ${t.paths} paths, ${t.compiledCompared} compiledAttributes`,
     '',
-    [`${'endpoint'.padEnd(width)}`, 'sampled/all'.padStart(11), 'agree'.padStart(7), ' paths'.padStart(6), 'compiled'.padStart(9)].join('  '),
+    ['endpoint'.padEnd(width), 'sampled/all'.padStart(11), 'agree'.padStart(7), ' paths'.padStart(6), 'compiled'.padStart(9)].join('  '),
     ...report.endpoints.map(row),
   ];
   const pathDiffs = report.endpoints.flatMap((e) => e.pathDifferences.flatMap((d) => pathDifferenceLines(e.endpoint, d)));
