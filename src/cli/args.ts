@@ -24,7 +24,7 @@ export function parseCommandArgs<O extends OptionSpec>(command: string, argv: re
       allowPositionals: true,
       strict: true,
     });
-    return { values: values, positionals };
+    return { values, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError(`jcgraph ${command}: ${message} (see jcgraph ${command} --help)`);
