@@ -146,7 +146,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
   // Every command must have answered for the peak to mean anything; one that failed within the heap
   // bound counts with what it needed unbounded.
   const peaks = [neededOf(phases.scale)?.peakRssMiB, ...OWN_PROCESS_COMMANDS.map((c) => neededOf(phases[c])?.peakRssMiB)];
-  const commandsPeak = peaks.every((p) => p !== undefined) ? Math.max(...(peaks as number[])) : undefined;
+  const commandsPeak = peaks.every((p) => p !== undefined) ? Math.max(...(peaks)) : undefined;
   return {
     fetchRequestsVsOptimum: ratio(fetch?.fetch.requests, fetch?.fetch.optimumRequests),
     naiveRequestsVsFetchRequests: ratio(fetch?.fetch.naiveRequests, fetch?.fetch.requests),
@@ -208,7 +208,7 @@ function table(title: string, rows: readonly Row[], results: readonly [string, P
 
 const ratioRows: Row[] = (Object.keys(TARGETS) as (keyof Ratios)[]).map((key) => [
   `${key} (target ${TARGETS[key]})`,
-  (r) => (key === 'verifyAgreement' && r.ratios[key] !== null ? `${n(r.ratios[key]! * 100, 1)}%` : n(r.ratios[key], key === 'fetchRequestsVsOptimum' || key === 'fetchTimeVsRateBound' || key === 'scalePeakRssVsCeiling' ? 3 : 1)),
+  (r) => (key === 'verifyAgreement' && r.ratios[key] !== null ? `${n(r.ratios[key] * 100, 1)}%` : n(r.ratios[key], key === 'fetchRequestsVsOptimum' || key === 'fetchTimeVsRateBound' || key === 'scalePeakRssVsCeiling' ? 3 : 1)),
 ]);
 
 const f = (r: PresetResult) => figuresOf(r.phases.fetch);

@@ -53,7 +53,7 @@ async function pageAll(baseUrl: string, apiKey: string, path: string): Promise<{
   for (let skip = 0; ; ) {
     const r = await fetch(`${baseUrl}${path}${path.includes('?') ? '&' : '?'}limit=100&sort=_id&skip=${skip}`, { headers: { 'x-api-key': apiKey } });
     requests++;
-    const body = (await r.json()) as unknown;
+    const body = (await r.json());
     const page = Array.isArray(body) ? body : ((body as { results?: unknown[]; rules?: unknown[] }).results ?? (body as { rules: unknown[] }).rules);
     items += page.length;
     skip += page.length;

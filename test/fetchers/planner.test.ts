@@ -68,7 +68,7 @@ describe('planFetch', () => {
 function cost(counts: ObjectCounts, edges: readonly TenantEdge[], assoc: ReadonlyMap<string, GraphType>, member: ReadonlyMap<string, 'group' | 'member'>): number {
   const perObject = new Map<string, number>(); // `${step}:${id}` → edges
   const stepsUsed = new Set<string>();
-  for (const [key, side] of assoc) stepsUsed.add(`a:${side}`);
+  for (const [, side] of assoc) stepsUsed.add(`a:${side}`);
   for (const m of MEMBERSHIPS) stepsUsed.add(`m:${m.group}|${m.member}:${member.get(`membership:${m.group}|${m.member}`)}`);
   for (const e of edges) {
     if (e.kind === 'association') {
@@ -125,7 +125,7 @@ const tenantArb = fc
         }
       }
     }
-    return { counts: big as ObjectCounts, edges: [...edges.values()] };
+    return { counts: big, edges: [...edges.values()] };
   });
 
 const assignmentArb = fc.record({

@@ -4,7 +4,7 @@
  * RADIUS servers, v2 for the rest. The proxy records every answer so the contract test can check what the
  * fetcher reported against what the mock actually sent.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { waitForPrism } from '../helpers/prism.ts';
@@ -17,7 +17,8 @@ export interface Recorded {
 
 /** A loopback proxy in front of a mock, recording every exchange. */
 async function recordingProxy(target: string, log: Recorded[]): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void relay(req, res));
+  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers[k] = v;
     let upstream: Response;
@@ -37,7 +38,7 @@ async function recordingProxy(target: string, log: Recorded[]): Promise<{ url: s
     });
     res.writeHead(upstream.status, out);
     res.end(body);
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -16,7 +16,7 @@ async function fetchAll(sim: Simulator, path: string, targets: string | undefine
   const items: unknown[] = [];
   for (let skip = 0; ; ) {
     const query = new URLSearchParams({ limit: String(LIMIT), skip: String(skip), ...(targets ? { targets } : {}) });
-    const res = await fetch(`${sim.baseUrl}/api/v2${path}?${query}`, { headers: { 'x-api-key': sim.apiKey } });
+    const res = await fetch(`${sim.baseUrl}/api/v2${path}?${query.toString()}`, { headers: { 'x-api-key': sim.apiKey } });
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
     const page = (await res.json()) as unknown[];
     items.push(...page);

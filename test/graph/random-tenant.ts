@@ -42,7 +42,7 @@ const groupAttributesArb: fc.Arbitrary<JsonObject> = fc.record(
     sambaEnabled: fc.boolean(),
   },
   { requiredKeys: [] },
-) as fc.Arbitrary<JsonObject>;
+);
 
 function recordArb(type: string, id: string): fc.Arbitrary<JsonObject> {
   switch (type) {

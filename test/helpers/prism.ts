@@ -129,7 +129,7 @@ export async function viaPrism(root: string, path: string, query: Record<string,
   const violations = header === null ? [] : (JSON.parse(header.replace(/^Too many violations! /, '')) as unknown[]);
   // With --errors, an error-level response violation replaces the answer by Prism's own problem+json.
   if ((response.headers.get('content-type') ?? '').includes('problem+json')) violations.push({ prism: body });
-  return { label: `GET ${path}?${new URLSearchParams(query)}`, status: response.status, violations, body };
+  return { label: `GET ${path}?${new URLSearchParams(query).toString()}`, status: response.status, violations, body };
 }
 
 /**

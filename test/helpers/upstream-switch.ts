@@ -30,8 +30,7 @@ export async function startUpstreamSwitch(defaultOrigin: string): Promise<Upstre
       res.writeHead(400, { 'content-type': 'text/plain' }).end(`${UPSTREAM_HEADER} must be a loopback http origin`);
       return;
     }
-    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
-    delete headers[UPSTREAM_HEADER];
+    const headers = Object.fromEntries(Object.entries({ ...req.headers, host: target.host }).filter(([name]) => name !== UPSTREAM_HEADER));
     const out = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);

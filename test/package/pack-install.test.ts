@@ -72,7 +72,7 @@ describe('the packed package', () => {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project }).then(
       () => ({ code: 0, out: '' }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+      (e: unknown) => ({ code: (e as { code: number }).code, out: (e as { stdout: string }).stdout }),
     );
     expect(result.out).toBe('');
     expect(result.code).toBe(0);

@@ -17,7 +17,7 @@ export function hostileTenant(): TenantData {
   const evil = b.user(HOSTILE_USER, { email: 'evil@example.com' });
   const admins = b.userGroup('Admins', { sudo: { enabled: true, withoutPassword: false } });
   const weird = b.userGroup(HOSTILE_GROUP);
-  const empty = b.userGroup('Empty');
+  b.userGroup('Empty');
   const web = b.system('web-01');
   const formula = b.system(FORMULA_SYSTEM);
   const servers = b.systemGroup('Servers');
@@ -29,6 +29,5 @@ export function hostileTenant(): TenantData {
   b.associate(alice, web, SUDO);
   b.associate(weird, app);
   b.associate(weird, formula);
-  void empty;
   return b.build('org-hostile');
 }

@@ -11,7 +11,6 @@ import {
   buildReview,
   csvCell,
   jsonChunks,
-  mdEscape,
   renderHtml,
   renderMarkdown,
   scriptJson,

@@ -31,7 +31,6 @@ function people(): TenantData {
   b.member(eng, ann).member(eng, bob).member(ops, cy).member(servers, web);
   b.associate(eng, servers);
   b.associate(ann, web, { sudo: { enabled: true, withoutPassword: false } });
-  void ops;
   return b.build('org-people');
 }
 

@@ -115,7 +115,7 @@ describe('jcgraph sim', () => {
   it('serves from a real process started as `jcgraph sim --preset tiny`, and exits 0 on Ctrl-C', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/jcgraph.mjs'), 'sim', '--preset', 'tiny'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (c) => (out += c));
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
       await until(() => out.includes('API key:'), 60_000);

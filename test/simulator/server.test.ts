@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GRAPH_ENDPOINTS, endpointPath, type GraphType } from '../../src/model/index.ts';
+import { GRAPH_ENDPOINTS, endpointPath } from '../../src/model/index.ts';
 import { SimulatorError, referenceAnswer, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { LIST_ROUTES } from '../../src/simulator/server/routes.ts';
 import { fetchAll, firstOf, getJson, objectsOf, pageItems, withSimulator } from '../helpers/sim.ts';
@@ -149,7 +149,7 @@ describe('lists and paging', () => {
     const t = sim.tenant();
     // One source per endpoint: the one with the largest answer.
     for (const endpoint of GRAPH_ENDPOINTS) {
-      const sources = objectsOf(t, endpoint.source as GraphType);
+      const sources = objectsOf(t, endpoint.source);
       const query: Record<string, string> = endpoint.kind === 'associations' ? { targets: endpoint.targets.join(',') } : {};
       let best = { id: '', size: -1 };
       for (const s of sources) {

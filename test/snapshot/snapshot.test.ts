@@ -29,8 +29,8 @@ const meta: SnapshotMeta = {
 const jsonValue = fc.jsonValue() as fc.Arbitrary<any>;
 const tenantArb: fc.Arbitrary<TenantData> = fc
   .record({
-    users: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...'abcdef0123456789'), minLength: 4, maxLength: 8 }), { maxLength: 8 }),
-    groups: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...'abcdef0123456789'), minLength: 4, maxLength: 8 }), { maxLength: 4 }),
+    users: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...Array.from('abcdef0123456789')), minLength: 4, maxLength: 8 }), { maxLength: 8 }),
+    groups: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...Array.from('abcdef0123456789')), minLength: 4, maxLength: 8 }), { maxLength: 4 }),
     extra: fc.dictionary(fc.string({ maxLength: 6 }), jsonValue, { maxKeys: 4 }),
     attrs: fc.option(fc.dictionary(fc.string({ maxLength: 6 }), jsonValue, { maxKeys: 3 }), { nil: null }),
   })

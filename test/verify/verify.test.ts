@@ -99,7 +99,7 @@ describe('verify against the simulator', () => {
     expect(mutated.edges).toHaveLength(before - 1);
     const group = mutated.objects.find((o) => o.id === viaGroup!.group)!;
     const attributes = (group.record['attributes'] ?? {}) as JsonObject;
-    (group.record as JsonObject)['attributes'] = { ...attributes, ldapGroups: [{ name: 'verify-mutation' }] };
+    (group.record)['attributes'] = { ...attributes, ldapGroups: [{ name: 'verify-mutation' }] };
 
     await withSimulator({ tenants: [mutated] }, async (simB) => {
       const client = new ApiClient({ apiKey: simB.apiKey, baseUrl: simB.baseUrl });
@@ -134,7 +134,7 @@ async function tamperingProxy(target: string, tamper: Tamper): Promise<{ url: st
   const server: Server = createServer((req, res) => {
     void (async () => {
       const headers: Record<string, string> = {};
-      for (const name of ['x-api-key', 'x-org-id']) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name] as string;
+      for (const name of ['x-api-key', 'x-org-id']) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
       const upstream = await fetch(target + (req.url ?? '/'), { headers });
       let text = await upstream.text();
       let total = upstream.headers.get('x-total-count');

@@ -1,0 +1,96 @@
+/**
+ * The linter's architecture rules fire: each rule is shown a file that breaks it (linted as if it stood at
+ * that path in src/) and must report it, and a file that keeps it must pass. Only the boundary rules run
+ * here (no type information is needed for them); `npm run lint` runs every rule over the real tree.
+ */
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const BOUNDARY_RULES = new Set(['jcgraph/layer-imports', 'no-console', 'no-restricted-properties', 'no-restricted-imports']);
+
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  ruleFilter: ({ ruleId }) => BOUNDARY_RULES.has(ruleId),
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+});
+
+/** The boundary problems ESLint reports for `code` placed at `path`, as `rule: message`. */
+async function problems(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path });
+  return (result?.messages ?? []).map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+describe('import rules between layers (ARCHITECTURE.md)', () => {
+  it('the simulator imports only src/model', async () => {
+    expect(await problems('src/simulator/probe.ts', "import { AccessGraph } from '../graph/index.ts';\nexport const a = AccessGraph;\n")).toEqual([
+      'jcgraph/layer-imports: src/simulator may not import src/graph: the simulator is the independent reference and imports only src/model.',
+    ]);
+    expect(await problems('src/simulator/server/probe.ts', "export { JcGraphError } from '../../errors.ts';\n")).toEqual([
+      'jcgraph/layer-imports: src/simulator may not import src/errors: the simulator is the independent reference and imports only src/model.',
+    ]);
+    expect(await problems('src/simulator/server/probe.ts', "import { GRAPH_TYPES } from '../../model/index.ts';\nimport { Rng } from '../random.ts';\nexport const a = [GRAPH_TYPES, Rng];\n")).toEqual([]);
+  });
+
+  it('the model imports nothing else of jcgraph', async () => {
+    expect(await problems('src/model/probe.ts', "export type { Snapshot } from '../snapshot/index.ts';\n")).toEqual([
+      'jcgraph/layer-imports: src/model may not import src/snapshot: the domain tables import nothing else of jcgraph.',
+    ]);
+  });
+
+  it('the graph imports neither fetchers, analysis, reports nor the CLI', async () => {
+    const code = ["import '../fetchers/index.ts';", "import '../analysis/index.ts';", "import '../report/index.ts';", "import '../cli/main.ts';", "import '../model/index.ts';", "import '../errors.ts';", ''].join('\n');
+    expect(await problems('src/graph/probe.ts', code)).toEqual([
+      'jcgraph/layer-imports: src/graph may not import src/fetchers: the graph knows no HTTP, analysis, reports or command line.',
+      'jcgraph/layer-imports: src/graph may not import src/analysis: the graph knows no HTTP, analysis, reports or command line.',
+      'jcgraph/layer-imports: src/graph may not import src/report: the graph knows no HTTP, analysis, reports or command line.',
+      'jcgraph/layer-imports: src/graph may not import src/cli: the graph knows no HTTP, analysis, reports or command line.',
+    ]);
+  });
+
+  it('analysis imports no fetchers, also through a dynamic import', async () => {
+    expect(await problems('src/analysis/findings/probe.ts', "export const load = () => import('../../fetchers/client.ts');\nimport '../../graph/index.ts';\n")).toEqual([
+      'jcgraph/layer-imports: src/analysis may not import src/fetchers: analysis works offline on a graph and never fetches.',
+    ]);
+  });
+
+  it('the library never reaches into a face; the faces and the public entry may use it', async () => {
+    expect(await problems('src/report/probe.ts', "import { writeJson } from '../cli/format.ts';\nexport const w = writeJson;\n")).toEqual([
+      'jcgraph/layer-imports: src/report may not import src/cli: the faces call the library; the library never reaches into a face.',
+    ]);
+    expect(await problems('src/fetchers/probe.ts', "export * from '../serve/index.ts';\n")).toEqual([
+      'jcgraph/layer-imports: src/fetchers may not import src/serve: the faces call the library; the library never reaches into a face.',
+    ]);
+    expect(await problems('src/cli/probe.ts', "import '../analysis/index.ts';\nimport '../fetchers/index.ts';\nimport '../serve/index.ts';\n")).toEqual([]);
+    expect(await problems('src/index.ts', "export { startServer } from './serve/index.ts';\n")).toEqual([]);
+  });
+});
+
+describe('only the faces print or read the environment', () => {
+  const offending = [
+    "import { env } from 'node:process';",
+    'console.log(env);',
+    "process.stdout.write('x');",
+    "process.stderr.write('x');",
+    'export const key = process.env.JC_API_KEY;',
+    '',
+  ].join('\n');
+
+  it('the library may not', async () => {
+    const found = await problems('src/report/probe.ts', offending);
+    expect(found.map((p) => p.split(':')[0])).toEqual(['no-restricted-imports', 'no-console', 'no-restricted-properties', 'no-restricted-properties', 'no-restricted-properties']);
+    expect(found[4]).toMatch(/Only the faces \(src\/cli, src\/serve, src\/mcp\) read the environment/);
+  });
+
+  it('the CLI, serve and mcp may', async () => {
+    for (const face of ['cli', 'serve', 'mcp']) expect(await problems(`src/${face}/probe.ts`, offending)).toEqual([]);
+  });
+});
+
+describe('the tree as it is', () => {
+  it('keeps every boundary rule', async () => {
+    const results = await eslint.lintFiles(['src']);
+    const found = results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line}: ${m.ruleId ?? 'parse'}: ${m.message}`));
+    expect(found).toEqual([]);
+    expect(results.length).toBeGreaterThan(100);
+  }, 120_000);
+});
