@@ -81,7 +81,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       .then((p) => p.ready)
       .then(
         () => res.writeHead(200).end('ready'),
-        (e: Error) => res.writeHead(500).end(e.message),
+        (e: unknown) => res.writeHead(500).end(e instanceof Error ? e.message : String(e)),
       );
   });
   control.requestTimeout = 0;
@@ -101,7 +101,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     control.closeAllConnections();
     await new Promise((ok) => control.close(ok));
     const processes = await Promise.allSettled(started.values());
-    await Promise.all(processes.map((p) => (p.status === 'fulfilled' ? p.value.stop() : undefined)));
+    await Promise.all(processes.map((p) => (p.status === 'fulfilled' ? p.value.stop() : Promise.resolve())));
     await upstream.close();
     await sim.close();
   };

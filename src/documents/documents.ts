@@ -146,7 +146,7 @@ export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sin
   // `after`: fields written after the totals (the CLI's `coverage` of a partial snapshot).
   return (sink, after = {}) => {
     let summary: WhatIfSummary | undefined;
-    writeJsonWithStreamedArray<SubjectDelta>(sink, { changes }, 'subjects', (emit) => {
+    writeJsonWithStreamedArray(sink, { changes }, 'subjects', (emit) => {
       summary = whatIfEach(g, changes, emit);
       return { recomputed: summary.recomputed, totals: summary.totals, ...after };
     });

@@ -243,8 +243,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
 
 function index(context: AnalysisContext): Writer {
   const g = context.graph;
-  let edges = 0;
-  for (const _ of g.edges()) edges++;
+  const edges = Array.from(g.edges()).length;
   return json({
     organization: { orgId: g.orgId, source: context.source, objects: g.model.order, edges },
     routes: Object.entries(ROUTES).map(([name, r]) => ({ path: `${ANALYSIS_ROOT}/${name}`, methods: r.methods, parameters: r.parameters })),

@@ -102,7 +102,7 @@ describe('each route answers the CLI command\'s --json, byte for byte', () => {
     const wrapped = await ask('/whatif', [], { method: 'POST', body: JSON.stringify({ changes }) });
     expect(wrapped.text).toBe(post.text);
     expect(post.body.changes).toHaveLength(2);
-    expect(post.body.totals.lost + post.body.totals.gained + post.body.totals.changed).toBeGreaterThan(0);
+    expect(Number(post.body.totals.lost) + Number(post.body.totals.gained) + Number(post.body.totals.changed)).toBeGreaterThan(0);
   });
 });
 
@@ -118,7 +118,7 @@ describe('routes for the explorer and for people', () => {
     expect(some.body.total).toBeGreaterThanOrEqual(some.body.hits.length);
     for (const h of some.body.hits) {
       expect(h.type).toBe('user');
-      expect(h.name.toLowerCase() + (graph.object(h.id).record['email'] as string)).toContain(piece.toLowerCase());
+      expect(String(h.name).toLowerCase() + (graph.object(String(h.id)).record['email'] as string)).toContain(piece.toLowerCase());
     }
   });
 
@@ -210,7 +210,7 @@ describe('refusals', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.message).toMatch(/x-api-key/);
     // Protect every edge of every path: no cut is left.
-    const protect = [...new Set(row.paths.flatMap((p) => p.edges.map((e) => `${e.kind === 'membership' ? `${e.from.type}:${e.from.id}>${e.to.type}:${e.to.id}` : `${e.from.type}:${e.from.id}~${e.to.type}:${e.to.id}`}`)))];
+    const protect = [...new Set(row.paths.flatMap((p) => p.edges.map((e) => (e.kind === 'membership' ? `${e.from.type}:${e.from.id}>${e.to.type}:${e.to.id}` : `${e.from.type}:${e.from.id}~${e.to.type}:${e.to.id}`))))];
     const impossible = await ask('/revoke', [['subject', user()], ['resource', resource()], ...protect.map((p): [string, string] => ['protect', p])]);
     expect(impossible.status).toBe(422);
     expect(impossible.body.error.name).toBe('PlanError');
