@@ -9,6 +9,7 @@
  * A test compares the result with a comparison of every binding of both snapshots.
  */
 import type { JsonObject, JsonValue, TenantData, TenantEdge } from '../model/index.ts';
+import { isJsonObject } from '../model/index.ts';
 import { affectedSources, AccessGraph } from '../graph/index.ts';
 import { isBindingSubject, type AccessPath, type Binding, type NamedRef } from './bindings.ts';
 import { diffTenants, type TenantDiff } from './tenant-diff.ts';
@@ -67,13 +68,9 @@ export interface DriftReport {
   readonly recomputed: number;
 }
 
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 export function sudoOf(compiled: JsonObject | null | undefined): SudoValue | null {
   const sudo = compiled?.['sudo'];
-  return isObject(sudo) ? { enabled: sudo['enabled'] === true, withoutPassword: sudo['enabled'] === true && sudo['withoutPassword'] === true } : null;
+  return isJsonObject(sudo) ? { enabled: sudo['enabled'] === true, withoutPassword: sudo['enabled'] === true && sudo['withoutPassword'] === true } : null;
 }
 
 function sudoGain(before: SudoValue | null, after: SudoValue | null): SudoGain['gained'] | undefined {

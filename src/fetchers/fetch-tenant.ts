@@ -25,7 +25,7 @@
  *   counted in `meta.unknown` and left out.
  */
 import { setMaxListeners } from 'node:events';
-import {
+import { isJsonObject,
   TYPE_INFO,
   associationEdge,
   edgeKey,
@@ -50,7 +50,7 @@ import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type Journ
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
 import { edgeCensus, optimumRequests, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
 import { ProgressTracker, type FetchProgress } from './progress.ts';
-import { ShapeError, directHopAttributes, graphPage, graphRef, isObject, listPage } from './shapes.ts';
+import { ShapeError, directHopAttributes, graphPage, graphRef, listPage } from './shapes.ts';
 import { TOOL_VERSION } from './version.ts';
 
 /**
@@ -299,7 +299,7 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
   if (!result) return undefined;
   const out: Yield = { pages: result.finalPages, edges: [], found: [], unknown: {} };
   for (const item of result.records) {
-    if (!isObject(item)) continue;
+    if (!isJsonObject(item)) continue;
     const other = graphRef(step.endpoint === 'memberof' ? item : item['to']);
     if (!other) continue; // counted as record-without-id by the pager
     if (!isGraphType(other.type)) {

@@ -4,16 +4,15 @@
  * `x-total-count` header. A body of the wrong shape is a `ShapeError`, which the crawl reports with the
  * request it came from.
  */
+import { JcGraphError } from '../errors.ts';
 import type { JsonObject, ListShape } from '../model/index.ts';
+import { isJsonObject } from '../model/index.ts';
 import type { ApiResponse } from './client.ts';
 import type { Page } from './paging.ts';
 
-export class ShapeError extends Error {
+/** A response body that does not have the documented shape (the fetch reports it as a JcApiError naming the request). */
+export class ShapeError extends JcGraphError {
   override name = 'ShapeError';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** `x-total-count` as a non-negative integer, when present and readable. */
@@ -39,7 +38,7 @@ export function listPage(shape: ListShape, response: ApiResponse): Page {
   const body = response.body;
   switch (shape) {
     case 'v1': {
-      if (!isObject(body)) throw new ShapeError(`expected {totalCount, results}, got ${describe(body)}`);
+      if (!isJsonObject(body)) throw new ShapeError(`expected {totalCount, results}, got ${describe(body)}`);
       const total = body['totalCount'];
       return {
         items: arrayOf(body['results'], 'a results array'),
@@ -49,7 +48,7 @@ export function listPage(shape: ListShape, response: ApiResponse): Page {
     case 'v2':
       return { items: arrayOf(body, 'an array'), total: headerTotal(response.headers) };
     case 'v2-rules': {
-      if (!isObject(body)) throw new ShapeError(`expected {count, rules}, got ${describe(body)}`);
+      if (!isJsonObject(body)) throw new ShapeError(`expected {count, rules}, got ${describe(body)}`);
       // `count` is the size of the page, not a total: the header is the only total.
       return { items: arrayOf(body['rules'] ?? [], 'a rules array'), total: headerTotal(response.headers) };
     }
@@ -63,7 +62,7 @@ export function graphPage(response: ApiResponse): Page {
 
 /** A graph object reference from the wire: `{id, type}` with string fields, or undefined. */
 export function graphRef(value: unknown): { id: string; type: string; attributes: JsonObject | null } | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const { id, type } = value;
   if (typeof id !== 'string' || id === '' || typeof type !== 'string' || type === '') return undefined;
   return { id, type, attributes: attributesOf(value['attributes']) };
@@ -71,7 +70,7 @@ export function graphRef(value: unknown): { id: string; type: string; attributes
 
 /** An `attributes` field: an object, else null (absent, null, or anything else). */
 export function attributesOf(value: unknown): JsonObject | null {
-  return isObject(value) ? (value as JsonObject) : null;
+  return isJsonObject(value) ? (value as JsonObject) : null;
 }
 
 /** The direct hop of a memberof item: the attributes of its one-hop path. */
@@ -79,9 +78,8 @@ export function directHopAttributes(item: Record<string, unknown>): { found: boo
   const paths = item['paths'];
   if (!Array.isArray(paths)) return { found: false, attributes: null };
   for (const path of paths) {
-    if (Array.isArray(path) && path.length === 1 && isObject(path[0])) return { found: true, attributes: attributesOf(path[0]['attributes']) };
+    if (Array.isArray(path) && path.length === 1 && isJsonObject(path[0])) return { found: true, attributes: attributesOf(path[0]['attributes']) };
   }
   return { found: false, attributes: null };
 }
 
-export { isObject };

@@ -4,7 +4,7 @@
  * doc comment is the specification); `compileWithRule` interprets any other CompileRule the same way,
  * and a caller may pass any function of the CompileContext instead.
  */
-import {
+import { isJsonObject,
   DEFAULT_COMPILE_RULE,
   type CompileRule,
   type EdgeKind,
@@ -43,13 +43,9 @@ interface SudoValue {
   withoutPassword: boolean;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function sudoOf(attributes: JsonObject | null | undefined): SudoValue | undefined {
   const sudo = attributes?.['sudo'];
-  if (!isObject(sudo)) return undefined;
+  if (!isJsonObject(sudo)) return undefined;
   return { enabled: sudo['enabled'] === true, withoutPassword: sudo['withoutPassword'] === true };
 }
 
@@ -72,7 +68,7 @@ function summarize(record: JsonObject): GroupSummary | null {
   let s = summaries.get(record);
   if (s !== undefined) return s;
   const attrs = record['attributes'];
-  if (!isObject(attrs)) {
+  if (!isJsonObject(attrs)) {
     summaries.set(record, null);
     return null;
   }
@@ -80,18 +76,18 @@ function summarize(record: JsonObject): GroupSummary | null {
   const posixGroups: { id: JsonValue; name: string }[] = [];
   const reply: { name: string; value: string }[] = [];
   if (Array.isArray(attrs['ldapGroups'])) {
-    for (const g of attrs['ldapGroups']) if (isObject(g) && typeof g['name'] === 'string') ldapGroups.push({ name: g['name'] });
+    for (const g of attrs['ldapGroups']) if (isJsonObject(g) && typeof g['name'] === 'string') ldapGroups.push({ name: g['name'] });
   }
   if (Array.isArray(attrs['posixGroups'])) {
     for (const g of attrs['posixGroups']) {
-      if (isObject(g) && typeof g['name'] === 'string' && g['id'] !== undefined) posixGroups.push({ id: g['id'], name: g['name'] });
+      if (isJsonObject(g) && typeof g['name'] === 'string' && g['id'] !== undefined) posixGroups.push({ id: g['id'], name: g['name'] });
     }
   }
   const radius = attrs['radius'];
-  const replies = isObject(radius) ? radius['reply'] : undefined;
+  const replies = isJsonObject(radius) ? radius['reply'] : undefined;
   if (Array.isArray(replies)) {
     for (const r of replies) {
-      if (isObject(r) && typeof r['name'] === 'string' && typeof r['value'] === 'string') reply.push({ name: r['name'], value: r['value'] });
+      if (isJsonObject(r) && typeof r['name'] === 'string' && typeof r['value'] === 'string') reply.push({ name: r['name'], value: r['value'] });
     }
   }
   const samba = attrs['sambaEnabled'];

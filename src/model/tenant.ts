@@ -8,6 +8,11 @@ import { canonicalPair, typeRank } from './associations.ts';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** A JSON object (not null, not an array): the one check every layer uses on parsed JSON and records. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 export interface ObjectRef {
   /** A GraphType, or the raw type string of an object of a type jcgraph does not model. */
   readonly type: string;

@@ -123,10 +123,6 @@ export interface ReviewOptions {
 const DIRECTORY_TYPES: ReadonlySet<string> = new Set(['ldap_server', 'active_directory', 'g_suite', 'office_365']);
 export const DEFAULT_MAX_BINDINGS = 10_000;
 
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
-}
-
 function groupRow(g: AccessGraph, id: string, through: number, only: number): GroupRow {
   const o = g.object(id);
   let members = 0;
@@ -137,7 +133,7 @@ function groupRow(g: AccessGraph, id: string, through: number, only: number): Gr
     } else associations.push(namedRef(g, e.from.id === id ? e.to.id : e.from.id));
   }
   const attributes = o.record['attributes'];
-  const ownSudo = isObject(attributes) ? sudoOf(attributes) : null;
+  const ownSudo = isJsonObject(attributes) ? sudoOf(attributes) : null;
   return {
     group: { type: o.type, id, name: o.name },
     members,

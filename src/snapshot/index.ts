@@ -34,10 +34,6 @@ export async function saveSnapshot(path: string, snapshot: Snapshot, options: Sa
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Reads a snapshot, checking its format, version and every field the tenant needs. */
 export async function loadSnapshot(path: string): Promise<Snapshot> {
   let bytes: Buffer;
@@ -64,7 +60,7 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
   } catch (error) {
     throw new SnapshotError(`The snapshot ${path} is not valid JSON (truncated or corrupt).`, { path, cause: error });
   }
-  if (!isRecord(data) || data['format'] !== SNAPSHOT_FORMAT) {
+  if (!isJsonObject(data) || data['format'] !== SNAPSHOT_FORMAT) {
     throw new SnapshotError(`The file ${path} is not a jcgraph snapshot.`, { path });
   }
   if (!SNAPSHOT_VERSIONS.includes(data['version'] as number)) {
@@ -75,12 +71,12 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
   return data as unknown as Snapshot;
 }
 
-const isRef = (v: unknown): boolean => isRecord(v) && typeof v['type'] === 'string' && typeof v['id'] === 'string';
+const isRef = (v: unknown): boolean => isJsonObject(v) && typeof v['type'] === 'string' && typeof v['id'] === 'string';
 
 /** The first missing or malformed field, or undefined. */
 function findProblem(data: Record<string, unknown>): string | undefined {
   const meta = data['meta'];
-  if (!isRecord(meta)) return 'the field meta is missing';
+  if (!isJsonObject(meta)) return 'the field meta is missing';
   for (const field of ['orgId', 'apiHost', 'fetchedAt'] as const) {
     if (typeof meta[field] !== 'string') return `the field meta.${field} is missing or not a string`;
   }
@@ -104,22 +100,22 @@ function findProblem(data: Record<string, unknown>): string | undefined {
     return 'a version 2 snapshot must say in meta.coverage what it lacks';
   }
   const tenant = data['tenant'];
-  if (!isRecord(tenant)) return 'the field tenant is missing';
+  if (!isJsonObject(tenant)) return 'the field tenant is missing';
   if (typeof tenant['orgId'] !== 'string') return 'the field tenant.orgId is missing or not a string';
   const objects = tenant['objects'];
   if (!Array.isArray(objects)) return 'the field tenant.objects is missing or not an array';
   for (let i = 0; i < objects.length; i++) {
     const o: unknown = objects[i];
-    if (!isRef(o) || !isRecord((o as Record<string, unknown>)['record'])) return `tenant.objects[${i}] lacks a type, id or record`;
+    if (!isRef(o) || !isJsonObject((o as Record<string, unknown>)['record'])) return `tenant.objects[${i}] lacks a type, id or record`;
   }
   const edges = tenant['edges'];
   if (!Array.isArray(edges)) return 'the field tenant.edges is missing or not an array';
   for (let i = 0; i < edges.length; i++) {
     const e: unknown = edges[i];
-    if (!isRecord(e) || (e['kind'] !== 'membership' && e['kind'] !== 'association') || !isRef(e['from']) || !isRef(e['to'])) {
+    if (!isJsonObject(e) || (e['kind'] !== 'membership' && e['kind'] !== 'association') || !isRef(e['from']) || !isRef(e['to'])) {
       return `tenant.edges[${i}] lacks a kind, from or to`;
     }
-    if (e['attributes'] !== null && !isRecord(e['attributes'])) return `tenant.edges[${i}].attributes is neither an object nor null`;
+    if (e['attributes'] !== null && !isJsonObject(e['attributes'])) return `tenant.edges[${i}].attributes is neither an object nor null`;
   }
   return undefined;
 }

@@ -12,7 +12,7 @@
  * them as multisets (the order of, say, `ldapGroups` gathered from several groups is not part of any
  * documented rule).
  */
-import { canonicalJson, type GraphObjectWithPaths, type JsonObject, type JsonValue, type ObjectRef } from '../model/index.ts';
+import { isJsonObject, canonicalJson, type GraphObjectWithPaths, type JsonObject, type JsonValue, type ObjectRef } from '../model/index.ts';
 
 /** One hop of a path as compared: the object reached and the attributes of the edge crossed. */
 export interface HopView {
@@ -60,10 +60,6 @@ export interface AnswerComparison {
   readonly compiledCompared: number;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Keys sorted recursively and arrays sorted by their elements' canonical JSON. */
 function normalizeValue(value: unknown): JsonValue {
   if (Array.isArray(value)) {
@@ -73,7 +69,7 @@ function normalizeValue(value: unknown): JsonValue {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, v]) => v);
   }
-  if (isPlainObject(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const key of Object.keys(value).sort()) {
       if (value[key] !== undefined) out[key] = normalizeValue(value[key]);
@@ -85,7 +81,7 @@ function normalizeValue(value: unknown): JsonValue {
 
 /** An attributes field as compared: null for absent, null, `{}` or a non-object; else normalized. */
 export function normalizeAttributes(value: unknown): JsonObject | null {
-  if (!isPlainObject(value) || Object.keys(value).every((k) => value[k] === undefined)) return null;
+  if (!isJsonObject(value) || Object.keys(value).every((k) => value[k] === undefined)) return null;
   return normalizeValue(value) as JsonObject;
 }
 
@@ -95,8 +91,8 @@ function text(value: unknown): string {
 }
 
 function hopOf(hop: unknown): HopView {
-  const h = isPlainObject(hop) ? hop : {};
-  const to = isPlainObject(h['to']) ? h['to'] : {};
+  const h = isJsonObject(hop) ? hop : {};
+  const to = isJsonObject(h['to']) ? h['to'] : {};
   return { type: text(to['type']), id: text(to['id']), attributes: normalizeAttributes(h['attributes']) };
 }
 

@@ -7,20 +7,20 @@
 import { JcApiError } from '../errors.ts';
 import type { ApiClient } from '../fetchers/client.ts';
 import { PAGE_LIMIT, collect } from '../fetchers/paging.ts';
-import { ShapeError, graphPage, isObject } from '../fetchers/shapes.ts';
-import { endpointPath, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
+import { ShapeError, graphPage } from '../fetchers/shapes.ts';
+import { isJsonObject, endpointPath, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
 
 /** Why an item of a `GraphObjectWithPaths[]` answer is unusable, or undefined when it is fine. */
 function shapeProblem(item: unknown): string | undefined {
-  if (!isObject(item)) return 'an item is not an object';
+  if (!isJsonObject(item)) return 'an item is not an object';
   if (typeof item['id'] !== 'string' || typeof item['type'] !== 'string') return 'an item has no string id and type';
   const paths = item['paths'];
   if (!Array.isArray(paths)) return `item ${item['type']} ${item['id']} has no paths array`;
   for (const path of paths) {
     if (!Array.isArray(path)) return `item ${item['type']} ${item['id']} has a path that is not an array`;
     for (const hop of path) {
-      const to = isObject(hop) ? hop['to'] : undefined;
-      if (!isObject(to) || typeof to['id'] !== 'string' || typeof to['type'] !== 'string') {
+      const to = isJsonObject(hop) ? hop['to'] : undefined;
+      if (!isJsonObject(to) || typeof to['id'] !== 'string' || typeof to['type'] !== 'string') {
         return `item ${item['type']} ${item['id']} has a hop without a {id, type} object in "to"`;
       }
     }
@@ -43,7 +43,7 @@ export async function readLiveAnswer(client: ApiClient, endpoint: GraphEndpoint,
         throw new JcApiError(`${name} (skip ${skip}) answered with the wrong shape: ${error.message}.`, { endpoint: name, cause: error });
       }
     },
-    { idOf: (item) => (isObject(item) && typeof item.id === 'string' ? `${item.type}:${item.id}` : undefined), limit: PAGE_LIMIT, maxRestarts },
+    { idOf: (item) => (isJsonObject(item) && typeof item.id === 'string' ? `${item.type}:${item.id}` : undefined), limit: PAGE_LIMIT, maxRestarts },
   );
   const anomaly = result.anomalies[0];
   if (anomaly) throw new JcApiError(`${name} gave an inconsistent collection: ${anomaly.message}.`, { endpoint: name });

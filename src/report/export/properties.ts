@@ -14,7 +14,7 @@
  * - A column's type is the narrowest that holds all its values: boolean, long (safe integers), double,
  *   else string (non-string values written as JSON). Null values are absent.
  */
-import { edgeKey, objectName, sortTenant, type EdgeKind, type JsonObject, type JsonValue, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
+import { isJsonObject, edgeKey, objectName, sortTenant, type EdgeKind, type JsonObject, type JsonValue, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
 
 export type Scalar = string | number | boolean;
 export type PropertyType = 'boolean' | 'long' | 'double' | 'string';
@@ -67,7 +67,7 @@ function flatten(fields: JsonObject, skip: ReadonlySet<string>, reserved: Readon
   for (const [key, value] of Object.entries(fields)) {
     if (skip.has(key) || !SAFE_NAME.test(key)) continue;
     if (isScalar(value)) put(key, value);
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    else if (isJsonObject(value)) {
       for (const [inner, v] of Object.entries(value)) if (SAFE_NAME.test(inner) && isScalar(v)) put(`${key}_${inner}`, v);
     }
   }

@@ -12,6 +12,7 @@
  * - the rule applies to every GraphObjectWithPaths answer (traversals, memberof, membership).
  */
 import type { CompileRule, JsonObject, JsonValue, ObjectRef, SudoSource } from '../../model/index.ts';
+import { isJsonObject } from '../../model/index.ts';
 import type { Hop, Path } from './paths.ts';
 import { type TenantIndex, refKey } from './tenant-index.ts';
 
@@ -21,7 +22,7 @@ interface Sudo {
 }
 
 function asObject(value: JsonValue | undefined): JsonObject | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  return isJsonObject(value) ? value : undefined;
 }
 
 function sudoOf(attributes: JsonObject | null | undefined): Sudo | undefined {
