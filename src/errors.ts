@@ -4,9 +4,9 @@
  * (`instanceof`) or by `name`. Messages never contain an API key.
  */
 
-export class JcGraphError extends Error {
-  override name = 'JcGraphError';
-}
+import { JcGraphError } from './model/error.ts';
+
+export { JcGraphError };
 
 /**
  * How the last attempt of a failed request ended: an HTTP status, or `network` (reset, refused),
@@ -93,8 +93,16 @@ export class ConfigError extends JcGraphError {
   override name = 'ConfigError';
 }
 
-/** Command-line usage error: exit code 2. */
-export class UsageError extends JcGraphError {
+/**
+ * An argument the caller passed cannot be read or cannot be: a malformed object reference, edge or change,
+ * an edge between types that cannot be so joined, an option outside its values. The CLI exits 2 on it.
+ */
+export class InputError extends JcGraphError {
+  override name = 'InputError';
+}
+
+/** A command line the CLI cannot run (an unknown flag, a missing argument): exit code 2. */
+export class UsageError extends InputError {
   override name = 'UsageError';
 }
 

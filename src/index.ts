@@ -26,6 +26,7 @@ export {
   planFetch,
   DEFAULT_BASE_URL,
   JUMPCLOUD_HOSTS,
+  ShapeError,
   type FetchOptions,
   type FetchResult,
   type FetchProgress,
@@ -79,6 +80,7 @@ export * from './verify/index.ts';
 export {
   startSimulator,
   generateTenant,
+  SimulatorError,
   PRESETS,
   FAULT_NAMES,
   type PresetName,

@@ -9,8 +9,8 @@
  *   {"op": "remove-object", "object": "user_group:Contractors"}
  *   {"op": "add-object", "type": "system", "name": "web-99", "id": "optional id", "record": {optional record fields}}
  */
-import { UnknownObjectError, UsageError } from '../errors.ts';
-import { isGraphType, TYPE_INFO, type JsonObject, type JsonValue } from '../model/index.ts';
+import { UnknownObjectError, InputError } from '../errors.ts';
+import { isJsonObject, isGraphType, TYPE_INFO, type JsonObject, type JsonValue } from '../model/index.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { resolveEdgeSpec, resolveObject, type NamedObject, type ObjectDirectory } from './resolve.ts';
 import type { Change } from './whatif.ts';
@@ -41,16 +41,12 @@ class PendingDirectory implements ObjectDirectory {
   }
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** Checks one parsed JSON item of a changes file; `where` names it in errors. */
 export function checkChangeSpec(item: JsonValue, where: string): ChangeSpec {
-  if (!isObject(item)) throw new UsageError(`${where} is not an object with an "op".`);
+  if (!isJsonObject(item)) throw new InputError(`${where} is not an object with an "op".`);
   const text = (field: string): string => {
     const v = item[field];
-    if (typeof v !== 'string' || v.length === 0) throw new UsageError(`${where} needs "${field}" as a non-empty string.`);
+    if (typeof v !== 'string' || v.length === 0) throw new InputError(`${where} needs "${field}" as a non-empty string.`);
     return v;
   };
   switch (item['op']) {
@@ -58,24 +54,24 @@ export function checkChangeSpec(item: JsonValue, where: string): ChangeSpec {
       return { op: 'remove', edge: text('edge') };
     case 'add': {
       const attributes = item['attributes'];
-      if (attributes !== undefined && attributes !== null && !isObject(attributes)) throw new UsageError(`${where}: "attributes" must be an object.`);
+      if (attributes !== undefined && attributes !== null && !isJsonObject(attributes)) throw new InputError(`${where}: "attributes" must be an object.`);
       return { op: 'add', edge: text('edge'), attributes: attributes ?? null };
     }
     case 'remove-object':
       return { op: 'remove-object', object: text('object') };
     case 'add-object': {
       const record = item['record'];
-      if (record !== undefined && !isObject(record)) throw new UsageError(`${where}: "record" must be an object.`);
+      if (record !== undefined && !isJsonObject(record)) throw new InputError(`${where}: "record" must be an object.`);
       const id = item['id'];
-      if (id !== undefined && typeof id !== 'string') throw new UsageError(`${where}: "id" must be a string.`);
+      if (id !== undefined && typeof id !== 'string') throw new InputError(`${where}: "id" must be a string.`);
       return { op: 'add-object', type: text('type'), name: text('name'), ...(id ? { id } : {}), ...(record ? { record } : {}) };
     }
     default:
-      throw new UsageError(`${where} has op ${JSON.stringify(item['op'] ?? null)}; ops are remove, add, remove-object and add-object.`);
+      throw new InputError(`${where} has op ${JSON.stringify(item['op'] ?? null)}; ops are remove, add, remove-object and add-object.`);
   }
 }
 
-/** Resolves specs in order into Changes. UsageError / UnknownObjectError name the change at fault. */
+/** Resolves specs in order into Changes. InputError / UnknownObjectError name the change at fault. */
 export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] {
   const directory = new PendingDirectory(g);
   return specs.map((spec, i): Change => {
@@ -92,10 +88,10 @@ export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Ch
           return { op: 'remove-object', id: o.id };
         }
         case 'add-object': {
-          if (!isGraphType(spec.type)) throw new UsageError(`"${spec.type}" is not an object type.`);
+          if (!isGraphType(spec.type)) throw new InputError(`"${spec.type}" is not an object type.`);
           const info = TYPE_INFO[spec.type];
           const id = spec.id ?? `whatif-${spec.type}-${i + 1}`;
-          if (directory.hasObject(id)) throw new UsageError(`an object with id ${id} already exists.`);
+          if (directory.hasObject(id)) throw new InputError(`an object with id ${id} already exists.`);
           const record: JsonObject = { [info.idField]: id, [info.nameFields[0] ?? 'name']: spec.name, ...(spec.record ?? {}) };
           const object = { type: spec.type, id, name: spec.name, record };
           directory.added.set(id, object);
@@ -104,7 +100,7 @@ export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Ch
       }
     } catch (error) {
       const where = `Change ${i + 1} (${spec.op})`;
-      if (error instanceof UsageError) throw new UsageError(`${where}: ${error.message}`);
+      if (error instanceof InputError) throw new InputError(`${where}: ${error.message}`);
       if (error instanceof UnknownObjectError) throw new UnknownObjectError(`${where}: ${error.message}`, { reference: error.reference, candidates: error.candidates });
       throw error;
     }

@@ -13,6 +13,7 @@ import {
   type ObjectRef,
   type TenantEdge,
 } from '../model/index.ts';
+import { InputError } from '../errors.ts';
 
 /** An edge without its attributes. Membership: `from` is the group; association: ends in canonical order. */
 export interface EdgeRef {
@@ -39,15 +40,25 @@ export function hopEdge(a: ObjectRef, b: ObjectRef): EdgeRef {
   return { kind: 'association', from, to };
 }
 
-/** A membership (group ⊇ member) or association (either order) edge between two objects, checked by the model's rules. */
-export function makeEdge(kind: EdgeKind, x: ObjectRef, y: ObjectRef): EdgeRef | string {
+/** Why the model's rules allow no edge of `kind` between x and y (group first for a membership), or undefined. */
+export function edgeProblem(kind: EdgeKind, x: ObjectRef, y: ObjectRef): string | undefined {
   if (kind === 'membership') {
     if (memberTypeOf(x.type) !== y.type) {
       return `a ${x.type} cannot contain a ${y.type} (groups hold their own member type only: user_group>user, system_group>system, policy_group>policy)`;
     }
-    return { kind, from: ref(x), to: ref(y) };
+    return undefined;
   }
-  if (!canAssociate(x.type, y.type)) return `a ${x.type} cannot be associated with a ${y.type}`;
+  return canAssociate(x.type, y.type) ? undefined : `a ${x.type} cannot be associated with a ${y.type}`;
+}
+
+/**
+ * A membership (x the group, y the member) or an association (either order) between two objects, checked
+ * by the model's rules; InputError when the types cannot be so joined.
+ */
+export function makeEdge(kind: EdgeKind, x: ObjectRef, y: ObjectRef): EdgeRef {
+  const problem = edgeProblem(kind, x, y);
+  if (problem !== undefined) throw new InputError(`No ${kind} can join ${x.type} ${x.id} and ${y.type} ${y.id}: ${problem}.`);
+  if (kind === 'membership') return { kind, from: ref(x), to: ref(y) };
   const [from, to] = canonicalPair(ref(x), ref(y));
   return { kind, from, to };
 }

@@ -11,9 +11,9 @@
  * Unknown and ambiguous references throw UnknownObjectError with candidates: every match when ambiguous,
  * near matches by name (same type first) when unknown.
  */
-import { UnknownObjectError, UsageError } from '../errors.ts';
+import { UnknownObjectError, InputError } from '../errors.ts';
 import { isGraphType, TYPE_INFO, type EdgeKind, type JsonObject } from '../model/index.ts';
-import { makeEdge, type EdgeRef } from './edges.ts';
+import { edgeProblem, makeEdge, type EdgeRef } from './edges.ts';
 
 export interface NamedObject {
   readonly id: string;
@@ -49,7 +49,7 @@ function readToken(text: string, start: number, stops: string): { value: string;
         value += c;
       }
     }
-    throw new UsageError(`The reference ${text} has an unclosed double quote.`);
+    throw new InputError(`The reference ${text} has an unclosed double quote.`);
   }
   let i = start;
   while (i < text.length && !stops.includes(text[i] as string)) i++;
@@ -65,14 +65,14 @@ function parseReferenceAt(text: string, start: number, stops: string): { ref: Pa
   }
   if (!first.quoted && text[first.end] === ':') {
     const types = Object.keys(TYPE_INFO).join(', ');
-    throw new UsageError(`"${first.value}" in the reference ${text} is not an object type; types are: ${types}.`);
+    throw new InputError(`"${first.value}" in the reference ${text} is not an object type; types are: ${types}.`);
   }
   return { ref: { name: first.value }, end: first.end };
 }
 
 export function parseReference(text: string): ParsedReference {
   const { ref, end } = parseReferenceAt(text.trim(), 0, '');
-  if (end !== text.trim().length || ref.name.length === 0) throw new UsageError(`The reference "${text}" is not an id or type:name.`);
+  if (end !== text.trim().length || ref.name.length === 0) throw new InputError(`The reference "${text}" is not an id or type:name.`);
   return ref;
 }
 
@@ -179,23 +179,23 @@ export function parseEdgeSpec(text: string): ParsedEdgeSpec {
   const left = parseReferenceAt(spec, 0, '>~');
   const separator = spec[left.end];
   if (separator !== '>' && separator !== '~') {
-    throw new UsageError(`The edge "${text}" needs a separator: GROUP>MEMBER for a membership or A~B for an association.`);
+    throw new InputError(`The edge "${text}" needs a separator: GROUP>MEMBER for a membership or A~B for an association.`);
   }
   const right = parseReferenceAt(spec, left.end + 1, '>~');
   if (right.end !== spec.length || left.ref.name.length === 0 || right.ref.name.length === 0) {
-    throw new UsageError(`The edge "${text}" is not of the form GROUP>MEMBER or A~B.`);
+    throw new InputError(`The edge "${text}" is not of the form GROUP>MEMBER or A~B.`);
   }
   return { kind: separator === '>' ? 'membership' : 'association', from: left.ref, to: right.ref };
 }
 
-/** The edge an edge spec names (whether or not the graph holds it); UsageError when the types cannot be so joined. */
+/** The edge an edge spec names (whether or not the graph holds it); InputError when the types cannot be so joined. */
 export function resolveEdgeSpec(directory: ObjectDirectory, text: string): EdgeRef {
   const spec = parseEdgeSpec(text);
   const from = resolveParsed(directory, spec.from, text);
   const to = resolveParsed(directory, spec.to, text);
-  const edge = makeEdge(spec.kind, from, to);
-  if (typeof edge === 'string') throw new UsageError(`The edge "${text}" is impossible: ${edge}.`);
-  return edge;
+  const problem = edgeProblem(spec.kind, from, to);
+  if (problem !== undefined) throw new InputError(`The edge "${text}" is impossible: ${problem}.`);
+  return makeEdge(spec.kind, from, to);
 }
 
 /** `user_group:Engineering>user:jdoe` or `user_group:Engineering~system:web-01`, with names from the directory. */

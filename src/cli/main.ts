@@ -3,7 +3,7 @@
  * (0 success, 1 failure, 2 usage, 3 partial: a snapshot was written or read that lacks what could not be
  * fetched). Every message is shown safely (safeText), and never with the API key in it.
  */
-import { JcGraphError, UsageError, CancelledError } from '../errors.ts';
+import { JcGraphError, InputError, CancelledError } from '../errors.ts';
 import { loadCommand, type CliIo, type CommandEntry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { safeText, withoutKey } from './format.ts';

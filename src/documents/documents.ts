@@ -5,7 +5,7 @@
  * `GROUP>MEMBER` and `A~B`, see analysis/resolve.ts) and the command's options.
  *
  * Unknown and ambiguous names throw UnknownObjectError with candidates; option values that cannot work
- * throw UsageError naming the option; PlanError and QueryError pass through from the analysis.
+ * throw InputError naming the option; PlanError and QueryError pass through from the analysis.
  */
 import { QueryError, UsageError } from '../errors.ts';
 import { answer, type AccessGraph } from '../graph/index.ts';
@@ -75,19 +75,19 @@ function named(o: NamedRef): NamedRef {
   return { type: o.type, id: o.id, name: o.name };
 }
 
-/** The strategy named by `value` (default fewest-changes); UsageError naming `option` otherwise. */
+/** The strategy named by `value` (default fewest-changes); InputError naming `option` otherwise. */
 export function checkStrategy(value: string | undefined, option = 'strategy'): RevokeStrategy {
   const strategy = value ?? 'fewest-changes';
   if (!(REVOKE_STRATEGIES as readonly string[]).includes(strategy)) {
-    throw new UsageError(`${option} must be one of ${REVOKE_STRATEGIES.join(', ')}, not "${strategy}"`);
+    throw new InputError(`${option} must be one of ${REVOKE_STRATEGIES.join(', ')}, not "${strategy}"`);
   }
   return strategy as RevokeStrategy;
 }
 
-/** The subject types `who` can list; UsageError naming `option` for another. */
+/** The subject types `who` can list; InputError naming `option` for another. */
 export function checkWhoTypes(types: readonly string[] | undefined, option = 'type'): readonly string[] | undefined {
   for (const t of types ?? []) {
-    if (!WHO_TYPES.includes(t)) throw new UsageError(`${option} must be one of ${WHO_TYPES.join(', ')}, not "${t}"`);
+    if (!WHO_TYPES.includes(t)) throw new InputError(`${option} must be one of ${WHO_TYPES.join(', ')}, not "${t}"`);
   }
   return types;
 }
@@ -113,7 +113,7 @@ export function revokeDocument(g: AccessGraph, subject: string, resource: string
   const r = resolveObject(g, resource);
   const protectedEdges = (options.protect ?? []).map((spec) => {
     const edge = resolveEdgeSpec(g, spec);
-    if (!g.hasEdge(edge)) throw new UsageError(`The protected edge ${spec} names an edge the organization does not have.`);
+    if (!g.hasEdge(edge)) throw new InputError(`The protected edge ${spec} names an edge the organization does not have.`);
     return edge;
   });
   return planRevoke(g, s.id, r.id, { strategy, protectedEdges });
@@ -124,7 +124,7 @@ export function offboardDocument(g: AccessGraph, user: string): OffboardPlan {
 }
 
 function checkedChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] {
-  if (specs.length === 0) throw new UsageError('whatif needs at least one change.');
+  if (specs.length === 0) throw new InputError('whatif needs at least one change.');
   return resolveChanges(g, specs);
 }
 

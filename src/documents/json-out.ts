@@ -5,6 +5,7 @@
  * plain objects are walked down to LEAF_DEPTH levels; below that each value is stringified on its own
  * (one binding with its paths, one finding), and the pieces are written in chunks of about CHUNK_CHARS.
  */
+import { InputError } from '../errors.ts';
 
 /** Where the text goes: a CLI stream (CliIo.stdout), an HTTP response, a collecting buffer. */
 export interface TextSink {
@@ -103,7 +104,7 @@ function writeFields(out: ChunkedWriter, record: Readonly<Record<string, unknown
 /** Writes `JSON.stringify(value, null, 2)` and a newline to `sink`, in pieces. */
 export function writeJsonDocument(sink: TextSink, value: unknown): void {
   const out = new ChunkedWriter(sink);
-  if (!writeValue(out, value, 0)) throw new TypeError('writeJsonDocument: the value has no JSON form');
+  if (!writeValue(out, value, 0)) throw new InputError('writeJsonDocument: the value has no JSON form');
   out.push('\n');
   out.flush();
 }

@@ -53,4 +53,5 @@ export {
 } from './planner.ts';
 export { collect, PageCursor, PAGE_LIMIT, type Page, type CollectionResult } from './paging.ts';
 export { RateGate, AdaptiveConcurrency } from './rate.ts';
+export { ShapeError } from './shapes.ts';
 export type { FetchProgress, FetchPhase } from './progress.ts';

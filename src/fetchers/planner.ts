@@ -29,6 +29,7 @@ import {
   type ListEndpoint,
 } from '../model/index.ts';
 import { PAGE_LIMIT } from './paging.ts';
+import { JcGraphError } from '../errors.ts';
 
 /** Number of listed objects per type. Types with no list endpoint count the objects found so far (or 0). */
 export type ObjectCounts = Readonly<Partial<Record<GraphType, number>>>;
@@ -211,7 +212,7 @@ export function stepsFor(assignment: SideAssignment, counts: ObjectCounts): Edge
 export function planFetch(counts: ObjectCounts): FetchPlan {
   const n = (t: GraphType): number => counts[t] ?? 0;
   const [cheapest] = coveringSets(n);
-  if (!cheapest) throw new Error('planner: no set of sides covers every association kind');
+  if (!cheapest) throw new JcGraphError('planner: no set of sides covers every association kind');
   const assignment: SideAssignment = {
     associations: assignByCounts(cheapest.set, counts),
     memberships: membershipSides((side, m) => n(side === 'group' ? m.group : m.member)),
@@ -309,7 +310,7 @@ export function optimumRequests(counts: ObjectCounts, census: EdgeCensus): Optim
     };
     search(0, new Map(fixed));
   }
-  if (!best) throw new Error('planner: no set of sides covers every association kind');
+  if (!best) throw new JcGraphError('planner: no set of sides covers every association kind');
   const membershipPages = (type: GraphType, key: string): number => {
     let pages = counts[type] ?? 0;
     for (const perKind of census.get(type)?.values() ?? []) pages += pagesFor(perKind.get(key) ?? 0) - 1;

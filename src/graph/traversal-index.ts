@@ -14,6 +14,7 @@
  * string ids (`idOf`, `edgeRef`) to keep them longer.
  */
 import { GRAPH_TYPES, type EdgeKind, type JsonObject, type TenantEdge } from '../model/index.ts';
+import { GraphDataError } from './errors.ts';
 
 /** Relations a path step can follow: member → group, group → member, association (either way). */
 export const UP = 0;
@@ -128,7 +129,7 @@ export class TraversalIndex {
       const edge = edges[e]!;
       const from = ix.nodeById.get(edge.from);
       const to = ix.nodeById.get(edge.to);
-      if (from === undefined || to === undefined) throw new Error(`index build: edge ${edge.key} has an end outside the graph`);
+      if (from === undefined || to === undefined) throw new GraphDataError(`index build: edge ${edge.key} has an end outside the graph`);
       ix.edgeKeys.push(edge.key);
       ix.edgeKind[e] = edge.kind === 'membership' ? MEMBERSHIP_EDGE : ASSOCIATION_EDGE;
       ix.edgeFrom[e] = from;
@@ -286,7 +287,7 @@ export class TraversalIndex {
   addEdge(input: IndexEdgeInput): void {
     const from = this.nodeById.get(input.from);
     const to = this.nodeById.get(input.to);
-    if (from === undefined || to === undefined) throw new Error(`index: edge ${input.key} has an end outside the graph`);
+    if (from === undefined || to === undefined) throw new GraphDataError(`index: edge ${input.key} has an end outside the graph`);
     const e = this.edgeCount++;
     this.edgeKind = grow(this.edgeKind, e + 1);
     this.edgeFrom = grow(this.edgeFrom, e + 1);

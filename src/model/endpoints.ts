@@ -5,6 +5,7 @@
  */
 import { DIRECTORIES_SEGMENT_TYPES, type GraphType } from './types.ts';
 import { ASSOCIATION_TARGETS } from './associations.ts';
+import { JcGraphError } from './error.ts';
 
 /**
  * - `associations`: direct associations, `GraphConnection[]`, `targets` required.
@@ -129,7 +130,7 @@ const ROWS: readonly Row[] = [
 
 function toEndpoint([operationId, path, kind, source, targets]: Row): GraphEndpoint {
   const idParam = /\{([^}]+)\}/.exec(path)?.[1];
-  if (!idParam) throw new Error(`endpoint table: ${path} has no id parameter`);
+  if (!idParam) throw new JcGraphError(`endpoint table: ${path} has no id parameter`);
   return {
     operationId,
     path,

@@ -1,9 +1,10 @@
+import { JcGraphError } from '../model/index.ts';
+
 /**
- * The simulator's own error: bad options (an unknown preset or fault, a non-loopback host) or a
- * request it refuses. The simulator imports nothing but src/model, so this is not a JcGraphError; the
- * CLI turns it into a usage or config error.
+ * The simulator's own error: bad options (an unknown preset or fault, a non-loopback host) or a request
+ * it refuses. A JcGraphError (whose root lives in src/model, the one layer the simulator may import).
  */
-export class SimulatorError extends Error {
+export class SimulatorError extends JcGraphError {
   override name = 'SimulatorError';
   /** The HTTP status the simulator answers this error with, when it comes from a request (400, 404). */
   readonly status: number | undefined;

@@ -2,6 +2,7 @@
  * A small seeded PRNG (sfc32 seeded through splitmix32) and a string hash, so that tenants and fault
  * decisions are reproducible from a number. Nothing here touches Math.random or the clock.
  */
+import { SimulatorError } from './errors.ts';
 
 function splitmix32(seed: number): () => number {
   let state = seed >>> 0;
@@ -60,7 +61,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('Rng.pick: empty list');
+    if (items.length === 0) throw new SimulatorError('Rng.pick: empty list');
     return items[this.int(items.length)] as T;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatEdgeSpec, formatReference, parseEdgeSpec, resolveEdgeSpec, resolveObject, type NamedObject, type ObjectDirectory } from '../../src/analysis/resolve.ts';
-import { UnknownObjectError, UsageError } from '../../src/errors.ts';
+import { InputError, UnknownObjectError } from '../../src/errors.ts';
 import { objectName, type TenantData } from '../../src/model/index.ts';
 import { TenantBuilder } from './tenant-builder.ts';
 
@@ -82,7 +82,7 @@ describe('resolving references', () => {
     expect(unknown).toBeInstanceOf(UnknownObjectError);
     expect(unknown.message).toMatch(/No user_group named "Enginering".*did you mean/);
     expect(unknown.candidates.slice(0, 2)).toEqual(['user_group:Engineering (user_group-Engineering)', 'user_group:engineering (ug-eng-lower)']);
-    expect(() => resolveObject(dir, 'widget:x')).toThrow(UsageError);
+    expect(() => resolveObject(dir, 'widget:x')).toThrow(InputError);
   });
 
   it('parses and resolves edge specs, quoted names included', () => {
@@ -99,7 +99,7 @@ describe('resolving references', () => {
     expect(resolveEdgeSpec(dir, spec)).toEqual({ kind: 'association', from: odd, to: web });
     expect(formatEdgeSpec(dir, { kind: 'association', from: odd, to: web })).toBe(spec);
     expect(() => resolveEdgeSpec(dir, 'user:jdoe>user_group:Engineering')).toThrow(/cannot contain/);
-    expect(() => parseEdgeSpec('user:jdoe')).toThrow(UsageError);
+    expect(() => parseEdgeSpec('user:jdoe')).toThrow(InputError);
     expect(() => parseEdgeSpec('user_group:"open>user:jdoe')).toThrow(/unclosed/);
   });
 });

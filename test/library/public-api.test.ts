@@ -15,7 +15,24 @@ const DOCUMENTED = [
   'JcGraphError', 'JcApiError', 'SnapshotError', 'UnknownObjectError', 'PlanError',
 ] as const;
 
+const ERRORS = [
+  'JcGraphError', 'JcApiError', 'SnapshotError', 'UnknownObjectError', 'QueryError', 'PlanError', 'ConfigError', 'InputError',
+  'UsageError', 'CancelledError', 'GraphDataError', 'ConcurrentEditError', 'ReportError', 'SimulatorError', 'ShapeError',
+] as const;
+
 describe('public library API', () => {
+  it('exports every error class, each a JcGraphError named as its class', () => {
+    for (const name of ERRORS) {
+      const ErrorClass = (jcgraph as Record<string, unknown>)[name] as new (message: string, details: object) => Error;
+      const error = new ErrorClass('m', { endpoint: 'GET /x', path: 'p', reference: 'r' });
+      expect(error, name).toBeInstanceOf(jcgraph.JcGraphError);
+      expect(error.name).toBe(name);
+    }
+    expect(() => jcgraph.generateTenant({ preset: 'huge' as never })).toThrow(jcgraph.JcGraphError);
+    const g = jcgraph.AccessGraph.fromTenant({ orgId: 'o', objects: [], edges: [] });
+    expect(() => jcgraph.resolveObject(g, 'widget:x')).toThrow(jcgraph.InputError);
+  });
+
   it('exports every function and error class the README documents', () => {
     for (const name of DOCUMENTED) expect(typeof (jcgraph as Record<string, unknown>)[name], name).toBe('function');
   });

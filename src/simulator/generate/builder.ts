@@ -10,6 +10,7 @@ import { EPOCH_SECONDS, type ObjectIdFactory, SPAN_SECONDS } from '../ids.ts';
 import type { PresetCounts } from '../presets.ts';
 import type { Rng } from '../random.ts';
 import type { RecordContext } from '../records.ts';
+import { SimulatorError } from '../errors.ts';
 
 /** An edge's or a group's attributes, or none. */
 export type Attrs = JsonObject | null;
@@ -66,7 +67,7 @@ export class TenantBuilder {
 
   /** Adds an association unless it exists, is not allowed, or touches an object reserved as unbound. */
   associate(x: ObjectRef, y: ObjectRef, attributes: Attrs = null): boolean {
-    if (!canAssociate(x.type, y.type)) throw new Error(`generator: ${x.type}↔${y.type} is not an association kind`);
+    if (!canAssociate(x.type, y.type)) throw new SimulatorError(`generator: ${x.type}↔${y.type} is not an association kind`);
     if (this.reservedUnbound.has(refKey(x)) || this.reservedUnbound.has(refKey(y))) return false;
     const edge = associationEdge(x, y, attributes);
     const key = edgeKey(edge);
