@@ -70,7 +70,7 @@ export function graphRef(value: unknown): { id: string; type: string; attributes
 
 /** An `attributes` field: an object, else null (absent, null, or anything else). */
 export function attributesOf(value: unknown): JsonObject | null {
-  return isJsonObject(value) ? (value) : null;
+  return isJsonObject(value) ? value : null;
 }
 
 /** The direct hop of a memberof item: the attributes of its one-hop path. */
