@@ -8,7 +8,7 @@
  * attributes changed and each edge of a changed object (in both), plus the changed objects themselves.
  * A test compares the result with a comparison of every binding of both snapshots.
  */
-import type { JsonObject, JsonValue, TenantData, TenantEdge } from '../model/index.ts';
+import type { JsonObject, TenantData, TenantEdge } from '../model/index.ts';
 import { isJsonObject } from '../model/index.ts';
 import { affectedSources, AccessGraph } from '../graph/index.ts';
 import { isBindingSubject, type AccessPath, type Binding, type NamedRef } from './bindings.ts';
