@@ -11,6 +11,7 @@ import { writeJsonDocument } from '../documents/index.ts';
  * characters that reorder or hide text (bidi controls, line and paragraph separators, zero-width ones,
  * the byte-order mark).
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -36,6 +37,7 @@ export function withoutKey(message: string, env: CliIo['env']): string {
   let out = message;
   for (const key of [env['JC_API_KEY'], env['JUMPCLOUD_API_KEY']]) {
     if (!key || key.trim().length < 4) continue;
+    // eslint-disable-next-line no-control-regex -- a key pasted with a control character inside is split there
     const forms = [key, key.trim(), JSON.stringify(key.trim()).slice(1, -1), ...key.split(/[\u0000-\u001f\u007f]+/).filter((p) => p.length >= 8)];
     for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join('[key]');
   }

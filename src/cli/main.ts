@@ -79,7 +79,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), com
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // Input the library could not read (InputError, and the CLI's own UsageError) is a usage error: exit 2.
+    if (error instanceof InputError) {
       say(error.message);
       return 2;
     }

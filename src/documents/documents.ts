@@ -7,7 +7,7 @@
  * Unknown and ambiguous names throw UnknownObjectError with candidates; option values that cannot work
  * throw InputError naming the option; PlanError and QueryError pass through from the analysis.
  */
-import { QueryError, UsageError } from '../errors.ts';
+import { InputError, QueryError } from '../errors.ts';
 import { answer, type AccessGraph } from '../graph/index.ts';
 import type { Coverage } from '../model/index.ts';
 import {

@@ -239,7 +239,7 @@ async function listObjects(crawl: Crawl): Promise<void> {
       const result = await crawl.read<Record<string, unknown>>(
         c,
         (response) => listPage(list.shape, response),
-        (record) => (isObject(record) ? recordIdOf(record, idField) : undefined),
+        (record) => (isJsonObject(record) ? recordIdOf(record, idField) : undefined),
       );
       if (result) crawl.listPages.push(result.finalPages);
       return { c, result };
@@ -262,7 +262,7 @@ async function listObjects(crawl: Crawl): Promise<void> {
 function addListed(crawl: Crawl, c: ListCollection, records: readonly Record<string, unknown>[]): void {
   const { list, types } = c;
   for (const record of records) {
-    if (!isObject(record)) continue;
+    if (!isJsonObject(record)) continue;
     let type: string = types[0]!;
     if (list.mixedTypes) {
       const t = record['type'];
@@ -275,7 +275,7 @@ function addListed(crawl: Crawl, c: ListCollection, records: readonly Record<str
       if (crawl.unreadTypes.has(type)) continue;
     }
     const id = recordIdOf(record, list.mixedTypes ? 'id' : TYPE_INFO[type as GraphType].idField)!;
-    crawl.addObject({ type, id, record: record as JsonObject }, !list.mixedTypes);
+    crawl.addObject({ type, id, record: record }, !list.mixedTypes);
   }
 }
 
@@ -321,7 +321,7 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
       out.found.push({ type: other.type, id: other.id, record });
     }
     let edge: TenantEdge;
-    const attributes = isObject(item['attributes']) ? (item['attributes'] as JsonObject) : null;
+    const attributes = isJsonObject(item['attributes']) ? (item['attributes']) : null;
     if (step.endpoint === 'associations') edge = associationEdge(source, { type: other.type, id: other.id }, attributes);
     else if (step.endpoint === 'members') edge = membershipEdge(source, { type: other.type, id: other.id }, attributes);
     else {

@@ -14,7 +14,7 @@
  */
 import { chmod, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { JournalError } from '../errors.ts';
-import type { TenantEdge, TenantObject } from '../model/index.ts';
+import { isJsonObject, type TenantEdge, type TenantObject } from '../model/index.ts';
 import type { PlanStepFigures } from '../snapshot/format.ts';
 
 export const JOURNAL_FORMAT = 'jcgraph-fetch-journal';
@@ -59,10 +59,6 @@ export interface JournalContent {
 const FLUSH_BYTES = 1 << 20;
 const FLUSH_MS = 500;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Reads a journal; JournalError when it is missing, foreign, of another version, or unreadable. */
 export async function readJournal(path: string): Promise<JournalContent> {
   let text: string;
@@ -86,7 +82,7 @@ export async function readJournal(path: string): Promise<JournalContent> {
     }
   }
   const head = parsed[0];
-  if (!isRecord(head) || head['format'] !== JOURNAL_FORMAT) throw new JournalError(`The file ${path} is not a jcgraph fetch journal.`, { path });
+  if (!isJsonObject(head) || head['format'] !== JOURNAL_FORMAT) throw new JournalError(`The file ${path} is not a jcgraph fetch journal.`, { path });
   if (head['version'] !== JOURNAL_VERSION) {
     throw new JournalError(
       `The fetch journal ${path} has format version ${JSON.stringify(head['version'])}; this jcgraph resumes version ${JOURNAL_VERSION}: delete it and fetch afresh.`,
@@ -99,8 +95,8 @@ export async function readJournal(path: string): Promise<JournalContent> {
   let plan: PlanStepFigures[] | undefined;
   const entries = new Map<string, JournalEntry>();
   for (const [i, item] of parsed.slice(1).entries()) {
-    if (isRecord(item) && Array.isArray(item['plan'])) plan = item['plan'] as PlanStepFigures[];
-    else if (isRecord(item) && typeof item['key'] === 'string' && Array.isArray(item['edges']) && Array.isArray(item['found'])) {
+    if (isJsonObject(item) && Array.isArray(item['plan'])) plan = item['plan'] as unknown as PlanStepFigures[];
+    else if (isJsonObject(item) && typeof item['key'] === 'string' && Array.isArray(item['edges']) && Array.isArray(item['found'])) {
       entries.set(item['key'], item as unknown as JournalEntry);
     } else throw new JournalError(`The fetch journal ${path} has an invalid entry at line ${i + 2}; delete it and fetch afresh.`, { path });
   }

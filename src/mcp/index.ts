@@ -3,8 +3,8 @@
  * questions about one organization with jcgraph's documents.
  *
  * ```ts
- * const stopped = await serveMcp(AccessGraph.fromTenant(tenant), { source: 'snapshot acme.json' });
- * await stopped;   // the client closed stdin
+ * const { closed } = await serveMcp(AccessGraph.fromTenant(tenant), { source: 'snapshot acme.json' });
+ * await closed;   // the client closed stdin
  * ```
  */
 export { createMcpServer, serveMcp, type McpOptions, type StdioOptions } from './server.ts';

@@ -44,10 +44,11 @@ export interface StdioOptions extends McpOptions {
 }
 
 /**
- * Serves the tools over stdio. Resolves, once connected, to a promise that settles when the client
- * closes stdin (or `signal` aborts) and the server has closed.
+ * Serves the tools over stdio. Resolves once connected, to `closed`: a promise that settles when the
+ * client closes stdin (or `signal` aborts) and the server has closed. (Not a bare promise of a promise:
+ * awaiting that would wait for the close too.)
  */
-export async function serveMcp(graph: AccessGraph, options: StdioOptions = {}): Promise<Promise<void>> {
+export async function serveMcp(graph: AccessGraph, options: StdioOptions = {}): Promise<{ readonly closed: Promise<void> }> {
   const stdin = options.stdin ?? process.stdin;
   const server = createMcpServer(graph, options);
   const transport = new StdioServerTransport(stdin, options.stdout ?? process.stdout);
@@ -58,5 +59,5 @@ export async function serveMcp(graph: AccessGraph, options: StdioOptions = {}): 
     options.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   await server.connect(transport);
-  return ended.then(() => server.close());
+  return { closed: ended.then(() => server.close()) };
 }

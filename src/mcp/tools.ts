@@ -9,7 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { JcGraphError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
-import { GRAPH_TYPES, type Coverage, type GraphObjectWithPaths } from '../model/index.ts';
+import { GRAPH_TYPES, type Coverage, type GraphObjectWithPaths, type JsonValue } from '../model/index.ts';
 import {
   REVOKE_STRATEGIES,
   WHO_TYPES,
@@ -86,7 +86,7 @@ function bounded(document: object, limit: number, mainKey?: string, offsetValue 
   const doc = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
   let page: Page | undefined;
   if (mainKey) {
-    const paged = pageOf((doc[mainKey] as unknown[]) ?? [], offsetValue, limit);
+    const paged = pageOf((doc[mainKey] as unknown[] | undefined) ?? [], offsetValue, limit);
     doc[mainKey] = paged.items;
     page = paged.page;
   }
@@ -309,7 +309,7 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     },
     ({ changes, offset: from, limit }) =>
       answer(() => {
-        const specs: ChangeSpec[] = changes.map((c, i) => checkChangeSpec(JSON.parse(JSON.stringify(c)), `Change ${i + 1}`));
+        const specs: ChangeSpec[] = changes.map((c, i) => checkChangeSpec(JSON.parse(JSON.stringify(c)) as JsonValue, `Change ${i + 1}`));
         const doc = whatIfDocument(graph, specs);
         const { structured, page, truncated } = bounded(doc, limit, 'subjects', from);
         const lines = doc.subjects.slice(from, from + limit).map((d) => `- ${ref(d.subject)}: loses ${d.lost.length}, gains ${d.gained.length}, keeps ${d.changed.length} changed`).join('\n');
@@ -337,10 +337,9 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
           const { structured, truncated } = bounded(f, limit);
           return { structured, text: `${summary}${truncatedText(truncated)} Give kind (and offset) to page through one section.` };
         }
-        const section = kind === 'privileged' ? { bindings: f.privileged.bindings, grants: f.privileged.grants } : f[kind];
         const list = kind === 'privileged' ? f.privileged.grants : (f[kind] as readonly unknown[]);
         const paged = pageOf(list, from, limit);
-        const only = kind === 'privileged' ? { ...section, grants: paged.items } : paged.items;
+        const only = kind === 'privileged' ? { bindings: f.privileged.bindings, grants: paged.items } : paged.items;
         const { structured, truncated } = bounded({ totals: f.totals, [kind]: only }, limit, undefined);
         const lines = paged.items.map((item) => `- ${findingLine(kind, item)}`).join('\n');
         const ranked = kind === 'blastRadius' ? ` blastRadius ranks the top ${paged.page.total} only; a larger offset + limit ranks more.` : '';

@@ -6,3 +6,4 @@ export * from './endpoints.ts';
 export * from './grammar.ts';
 export * from './compile-rule.ts';
 export * from './coverage.ts';
+export { JcGraphError } from './error.ts';

@@ -15,7 +15,7 @@
  *   (HTML, Markdown): sudo bindings first, then those of inactive users, then the rest, each in user order.
  *   The pass keeps (user, resource) pairs; rows are built only for the pairs the sample ends up holding.
  */
-import { isGroupType, type Coverage, type JsonObject, type JsonValue } from '../model/index.ts';
+import { isJsonObject, isGroupType, type Coverage } from '../model/index.ts';
 import { inventoryBindings, MEMBERSHIP_EDGE, type AccessGraph, type SourceBindings } from '../graph/index.ts';
 import { namedRef, type NamedRef } from '../analysis/bindings.ts';
 import { sudoOf } from '../analysis/drift.ts';

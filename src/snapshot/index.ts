@@ -4,6 +4,7 @@
  * and what is wrong with it).
  */
 import { readFile } from 'node:fs/promises';
+import { isJsonObject } from '../model/index.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { SnapshotError } from '../errors.ts';
 import { writeOutput } from '../io/output.ts';
@@ -82,12 +83,12 @@ function findProblem(data: Record<string, unknown>): string | undefined {
   }
   const coverage = meta['coverage'];
   if (coverage !== undefined) {
-    if (!isRecord(coverage) || typeof coverage['complete'] !== 'boolean' || !Array.isArray(coverage['gaps'])) {
+    if (!isJsonObject(coverage) || typeof coverage['complete'] !== 'boolean' || !Array.isArray(coverage['gaps'])) {
       return 'the field meta.coverage is not a coverage record';
     }
     for (const [i, gap] of (coverage['gaps'] as unknown[]).entries()) {
-      const provides = isRecord(gap) ? gap['provides'] : undefined;
-      if (!isRecord(gap) || typeof gap['collection'] !== 'string' || typeof gap['endpoint'] !== 'string' || !isRecord(provides)) {
+      const provides = isJsonObject(gap) ? gap['provides'] : undefined;
+      if (!isJsonObject(gap) || typeof gap['collection'] !== 'string' || typeof gap['endpoint'] !== 'string' || !isJsonObject(provides)) {
         return `meta.coverage.gaps[${i}] lacks a collection, endpoint or provides`;
       }
       if (provides['kind'] === 'objects' ? !Array.isArray(provides['types']) : provides['kind'] !== 'edges' || !isRef(provides['source']) || !Array.isArray(provides['edgeKinds'])) {

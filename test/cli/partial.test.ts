@@ -18,7 +18,6 @@ import { VERIFY_ENDPOINTS, sampleSources } from '../../src/verify/index.ts';
 let dir: string;
 let sim: Simulator;
 let partial: string;
-let complete: string;
 let tenant: TenantData;
 let coverage: Coverage;
 let graph: AccessGraph;
@@ -45,7 +44,6 @@ beforeAll(async () => {
   } finally {
     await clean.close();
   }
-  complete = join(dir, 'complete.json');
   const snapshot = await loadSnapshot(partial);
   tenant = snapshot.tenant;
   coverage = snapshot.meta.coverage!;
@@ -98,7 +96,7 @@ describe('commands that read a partial snapshot', () => {
       expect(JSON.parse(r.stdout).coverage).toMatchObject({ complete: false, gaps: coverage.gaps.length });
     }
     // The answers about one object say whether they could be affected; the others cover everything.
-    expect(JSON.parse(results[0]!.stdout).coverage.affected).toBe(coverageVerdict(graph, coverage, { subject: user }).affected);
+    expect(JSON.parse(results[0].stdout).coverage.affected).toBe(coverageVerdict(graph, coverage, { subject: user }).affected);
     for (const r of results.slice(3)) expect(r.stderr).toContain('This answer covers the whole organization: it lacks what was not read.');
     // traverse prints exactly the API's answer: the notice is on stderr only.
     const path = `/users/${user}/${reachableTypes('user').includes('system') ? 'systems' : 'applications'}`;
@@ -111,7 +109,7 @@ describe('commands that read a partial snapshot', () => {
     const text = await run(['findings', '--snapshot', 'partial.json']);
     expect(text.stdout).toMatch(new RegExp(`^NOT READ BY THE FETCH: .* \\(${coverage.gaps.length}\\):$`, 'm'));
     expect(text.stdout).toMatch(/^ {2}GET \/api\/v2\/softwareapps\?sort=_id: not read \(HTTP 403\)$/m);
-    expect(JSON.parse(results[4]!.stdout).notRead).toEqual(coverage.gaps);
+    expect(JSON.parse(results[4].stdout).notRead).toEqual(coverage.gaps);
   });
 
   it('report shows the banner in every format; csv files start with it', async () => {

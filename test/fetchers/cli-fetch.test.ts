@@ -50,7 +50,7 @@ describe('jcgraph fetch', () => {
       expect(code).toBe(130);
       // One line; then, when collections were finished, where they are kept and how to go on.
       const journal = existsSync(join(dir, 'cancelled.json.partial'));
-      expect(cli.err()).toMatch(journal ? /^jcgraph fetch: cancelled\n  Nothing was written .*\n  Continue with: jcgraph fetch --resume .*\n$/ : /^jcgraph fetch: cancelled\n$/);
+      expect(cli.err()).toMatch(journal ? /^jcgraph fetch: cancelled\n {2}Nothing was written .*\n {2}Continue with: jcgraph fetch --resume .*\n$/ : /^jcgraph fetch: cancelled\n$/);
       expect(existsSync(join(dir, 'cancelled.json'))).toBe(false);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });

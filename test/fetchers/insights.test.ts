@@ -72,7 +72,7 @@ describe('reading a window of events', () => {
       sim.churn(60);
       const client = new ApiClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl });
       const read = await readEvents(client, { start: since }, { limit: 25 });
-      const expected = sim.insightsEvents().filter((e) => Date.parse(String(e['timestamp'])) >= since.getTime());
+      const expected = sim.insightsEvents().filter((e) => Date.parse(e['timestamp'] as string) >= since.getTime());
       expect(read.pages).toBe(Math.floor(expected.length / 25) + 1);
       expect(read.events.map((e: any) => e.id)).toEqual(expected.map((e) => e['id']));
       expect(read.events.length).toBeGreaterThanOrEqual(60);

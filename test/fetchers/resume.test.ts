@@ -166,7 +166,7 @@ describe('resume an interrupted fetch', () => {
       expect(stopped.code).toBe(130);
       const journal = join(dir, `${out}.partial`);
       expect(existsSync(journal)).toBe(true);
-      expect(stopped.stderr).toMatch(/^jcgraph fetch: cancelled\n  Nothing was written to .*; the \d+ collections read so far are kept in .*\.partial\.\n  Continue with: jcgraph fetch --resume /);
+      expect(stopped.stderr).toMatch(/^jcgraph fetch: cancelled\n {2}Nothing was written to .*; the \d+ collections read so far are kept in .*\.partial\.\n {2}Continue with: jcgraph fetch --resume /);
 
       const before = readFileSync(journal, 'utf8');
       const otherOrg = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', 'another-org', '--out', out, '--resume'], { env: { JC_API_KEY: KEY }, cwd: dir });

@@ -34,11 +34,11 @@ describe('the explorer link and session', () => {
   it('trades the link\'s one-time token for an HttpOnly, SameSite=Strict cookie and drops the token from the address', async () => {
     const link = new URL(server.explorerLink());
     expect(link.searchParams.get('token')).toMatch(/^[\w-]{20,}$/);
-    const r = await get(`/?${link.searchParams}`);
+    const r = await get(`/?${link.searchParams.toString()}`);
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe('/');
     expect(r.headers.get('set-cookie')).toMatch(/^jcgraph_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
-    const again = await get(`/?${link.searchParams}`);
+    const again = await get(`/?${link.searchParams.toString()}`);
     expect(again.status).toBe(401);
     expect(await again.text()).toContain('This link has been used');
   });

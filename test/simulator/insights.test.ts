@@ -22,7 +22,7 @@ interface EventsAnswer {
 async function post(target: Pick<Simulator, 'baseUrl' | 'apiKey'>, body: unknown, options: { key?: string; root?: string; orgId?: string } = {}): Promise<EventsAnswer> {
   const headers: Record<string, string> = { 'x-api-key': options.key ?? target.apiKey, 'content-type': 'application/json' };
   if (options.orgId) headers['x-org-id'] = options.orgId;
-  const r = await fetch(`${options.root ?? target.baseUrl + PATH}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await fetch(options.root ?? target.baseUrl + PATH, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await r.text();
   let parsed: unknown = text;
   try {

@@ -93,7 +93,7 @@ describe('applying changes', () => {
       const idp = firstOf(sim.tenant(), 'idp_routing_policy');
       const edges = sim.tenant().edges.filter((e) => e.from.id === idp.id || e.to.id === idp.id);
       expect(edges.length).toBeGreaterThan(0);
-      sim.applyChanges(edges.map((e) => ({ kind: 'dissociate', a: ref(e.from), b: ref(e.to) }) as SimChange));
+      sim.applyChanges(edges.map((e) => ({ kind: 'dissociate', a: ref(e.from), b: ref(e.to) })));
       expect(sim.tenant().objects.some((o) => o.id === idp.id)).toBe(false);
       const user = ref(firstOf(sim.tenant(), 'user'));
       sim.applyChanges([{ kind: 'associate', a: user, b: ref(idp) }]);
@@ -104,7 +104,7 @@ describe('applying changes', () => {
   it('gives created objects records that their list schema accepts', async () => {
     await withSimulator({ preset: 'tiny', seed: 2 }, async (sim) => {
       const types = ['user', 'user_group', 'system', 'system_group', 'policy', 'policy_group', 'application', 'command', 'radius_server', 'ldap_server', 'active_directory', 'g_suite', 'office_365', 'software_app', 'rule'];
-      const created = sim.applyChanges(types.map((type) => ({ kind: 'create', type }) as SimChange));
+      const created = sim.applyChanges(types.map((type) => ({ kind: 'create', type })));
       const ids = new Set(created.map((c) => (c.effect === 'create' ? c.object.id : '')));
       for (const route of LIST_ROUTES.values()) {
         const validate = validatorFor(LIST_ITEM_SCHEMAS[route.path]!);

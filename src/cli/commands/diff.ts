@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.ts';
 import { edgeKey, type TenantEdge } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, pathText, plural, ref, writeJson } from '../format.ts';
+import { capped, pathText, ref, writeJson } from '../format.ts';
 import { isPartial, noticeCoverage, type CoverageField } from '../coverage-notice.ts';
 import { loadSnapshotFile } from '../load-graph.ts';
 import { AccessGraph } from '../../graph/index.ts';

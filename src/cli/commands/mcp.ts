@@ -8,7 +8,6 @@ import { ConfigError, UsageError } from '../../errors.ts';
 import { fetchTenant } from '../../fetchers/index.ts';
 import { AccessGraph } from '../../graph/index.ts';
 import { serveMcp } from '../../mcp/index.ts';
-import type { TenantData } from '../../model/index.ts';
 import { noticeCoverage } from '../coverage-notice.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -76,7 +75,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { tenant, label } = source;
   const graph = AccessGraph.fromTenant(tenant);
   noticeCoverage(io, 'mcp', source, graph);
-  const closed = await serveMcp(graph, { source: label, ...(source.coverage ? { coverage: source.coverage } : {}), stdin: io.stdin as Readable, stdout: io.stdout as unknown as Writable, signal: io.signal });
+  const { closed } = await serveMcp(graph, { source: label, ...(source.coverage ? { coverage: source.coverage } : {}), stdin: io.stdin as unknown as Readable, stdout: io.stdout as unknown as Writable, signal: io.signal });
   io.stderr.write(`jcgraph mcp: serving ${label} (${tenant.objects.length} objects) over stdio until the client closes.\n`);
   await closed;
   io.stderr.write('jcgraph mcp: the client closed; stopped.\n');

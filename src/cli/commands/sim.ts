@@ -112,7 +112,7 @@ export function parseFaults(text: string): FaultSettings {
       settings[name] = n;
     }
   }
-  return settings as FaultSettings;
+  return settings;
 }
 
 function tenantPaths(file: string, orgIds: readonly string[], cwd: string): string[] {

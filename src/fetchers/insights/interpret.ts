@@ -17,7 +17,7 @@
  *   object's `edges`; a modelled type without an id, every object of the type (`type`); else unknown.
  * Type names and event types are compared in lower case (DI lower-cases what it stores).
  */
-import { isGroupType, memberTypeOf, canAssociate, type GraphType } from '../../model/index.ts';
+import { isJsonObject, isGroupType, memberTypeOf, canAssociate, type GraphType } from '../../model/index.ts';
 import {
   LIFECYCLE_ACTIONS, LIFECYCLE_OBJECTS, NO_GRAPH_CHANGE, NO_GRAPH_CHANGE_PREFIXES, SUDO_EVENT_TYPES, TYPE_ALIASES, UNMODELLED_TYPES,
 } from './event-types.ts';
@@ -48,10 +48,6 @@ export interface InterpretedEvent {
   readonly effects: readonly EventEffect[];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -65,15 +61,15 @@ function typeOf(name: unknown): GraphType | 'unmodelled' | undefined {
 
 /** A connection end `{object_id, type}` or a resource `{id, type}`. */
 function endOf(value: unknown, idField: 'object_id' | 'id'): { type: GraphType | 'unmodelled' | undefined; rawType: string; id: string | undefined } | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   return { type: typeOf(value['type']), rawType: text(value['type']) ?? '(none)', id: text(value[idField]) };
 }
 
 function associationChange(event: Record<string, unknown>): EventEffect[] {
   const association = event['association'];
-  const connection = isRecord(association) ? association['connection'] : undefined;
-  const from = isRecord(connection) ? endOf(connection['from'], 'object_id') : undefined;
-  const to = isRecord(connection) ? endOf(connection['to'], 'object_id') : undefined;
+  const connection = isJsonObject(association) ? association['connection'] : undefined;
+  const from = isJsonObject(connection) ? endOf(connection['from'], 'object_id') : undefined;
+  const to = isJsonObject(connection) ? endOf(connection['to'], 'object_id') : undefined;
   if (!from || !to) return [{ kind: 'unknown', reason: 'an association_change without association.connection.from and .to' }];
   const modelled = [from, to].filter((e): e is { type: GraphType; rawType: string; id: string } => e.type !== undefined && e.type !== 'unmodelled' && e.id !== undefined);
   const [a, b] = modelled;
@@ -132,7 +128,7 @@ function unknownType(event: Record<string, unknown>, eventType: string): EventEf
 }
 
 export function interpretEvent(raw: unknown): InterpretedEvent {
-  if (!isRecord(raw)) return { eventType: '(none)', id: undefined, effects: [{ kind: 'unknown', reason: 'an event that is not a JSON object' }] };
+  if (!isJsonObject(raw)) return { eventType: '(none)', id: undefined, effects: [{ kind: 'unknown', reason: 'an event that is not a JSON object' }] };
   const id = text(raw['id']);
   const eventType = text(raw['event_type'])?.toLowerCase();
   if (eventType === undefined) return { eventType: '(none)', id, effects: [{ kind: 'unknown', reason: 'an event without an event_type' }] };

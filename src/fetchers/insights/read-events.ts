@@ -69,7 +69,7 @@ export async function readEvents(client: ApiClient, window: EventWindow, options
     if (count !== response.body.length) throw unreadable(`X-Result-Count says ${count} but it holds ${response.body.length} events`);
     for (const event of response.body) {
       events.push(event);
-      const ts = Date.parse(String((event as { timestamp?: unknown } | null)?.timestamp ?? ''));
+      const ts = timestampOf(event);
       if (!Number.isNaN(ts) && (oldest === undefined || ts < oldest)) oldest = ts;
     }
     const result = { events, pages, oldest: oldest === undefined ? undefined : new Date(oldest) };
@@ -103,7 +103,12 @@ export async function eventsReachBack(client: ApiClient, since: Date, now: Date)
     { service: ['directory'], start_time: rfc3339(new Date(since.getTime() - 90 * DAY_MS)), end_time: rfc3339(since), limit: 1, sort: 'ASC' },
     'events',
   );
-  const first = Array.isArray(response.body) ? (response.body[0] as { timestamp?: unknown } | undefined) : undefined;
-  const ts = first ? Date.parse(String(first.timestamp ?? '')) : NaN;
+  const ts = Array.isArray(response.body) ? timestampOf(response.body[0]) : NaN;
   return Number.isNaN(ts) || ts > since.getTime() ? { covered: false, requests: 1 } : { covered: true, requests: 1, proof: new Date(ts) };
+}
+
+/** An event's `timestamp` in milliseconds, or NaN when it has none that parses. */
+function timestampOf(event: unknown): number {
+  const timestamp = event !== null && typeof event === 'object' ? (event as { timestamp?: unknown }).timestamp : undefined;
+  return typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
 }

@@ -11,7 +11,7 @@
  * These tables are the simulator's own: the engine's parser (src/fetchers/insights) is written apart,
  * so that one cannot hide a misreading of the other.
  */
-import type { GraphType, JsonObject, JsonValue } from '../../model/index.ts';
+import type { GraphType, JsonObject } from '../../model/index.ts';
 import { unitHash } from '../random.ts';
 import type { AppliedChange, NamedRef } from '../live/changes.ts';
 
@@ -105,7 +105,7 @@ export function changeEvents(applied: AppliedChange, key: string, ctx: EventCont
       if (prefix === undefined) return []; // a type with no documented lifecycle event
       const event: JsonObject = { ...common(`${prefix}_${applied.effect}`), resource: resource(applied.object, key, ctx) };
       if (applied.effect === 'update') {
-        event['changes'] = applied.fields.map((f) => ({ field: f.field, from: (f.from ?? null) as JsonValue, to: (f.to ?? null) as JsonValue }));
+        event['changes'] = applied.fields.map((f) => ({ field: f.field, from: (f.from ?? null), to: (f.to ?? null) }));
       }
       return [event];
     }

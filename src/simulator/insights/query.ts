@@ -58,7 +58,7 @@ export function parseEventsQuery(text: string, nowMs: number): EventsQuery {
   if (!Array.isArray(services) || services.length === 0 || !services.every((s) => typeof s === 'string')) {
     throw bad('service is required: an array of service names');
   }
-  const unknown = services.filter((s) => !INSIGHTS_SERVICES.includes(s as string));
+  const unknown = services.filter((s) => !INSIGHTS_SERVICES.includes(s));
   if (unknown.length > 0) throw bad(`unknown service ${JSON.stringify(unknown[0])}; supported values are ${INSIGHTS_SERVICES.join(', ')}`);
   const startMs = time(q, 'start_time');
   if (startMs === undefined) throw bad('start_time is required');
@@ -80,5 +80,5 @@ export function parseEventsQuery(text: string, nowMs: number): EventsQuery {
     }
     searchAfter = [rawAfter[0], rawAfter[1]];
   }
-  return { services: services as string[], startMs, endMs, limit, sort, searchAfter };
+  return { services: services, startMs, endMs, limit, sort, searchAfter };
 }

@@ -87,7 +87,10 @@ export class LiveTenant {
   }
 
   #apply(change: SimChange, nowMs: number): AppliedChange {
-    switch (change?.kind) {
+    // Changes come from JSON bodies too: check what the types promise.
+    const untyped: unknown = change;
+    if (untyped === null || typeof untyped !== 'object') throw invalid('unknown change null');
+    switch (change.kind) {
       case 'add-member':
       case 'remove-member': {
         const group = this.#named(change.group, 'group');
@@ -123,10 +126,10 @@ export class LiveTenant {
         return { effect: 'edge', change, op: 'add', membership: false, from: a, to: b, attributes };
       }
       case 'create': {
-        if (!isGraphType(change.type)) throw invalid(`unknown type "${String(change.type)}"; types are ${GRAPH_TYPES.join(', ')}`);
+        if (!isGraphType(change.type)) throw invalid(`unknown type "${change.type}"; types are ${GRAPH_TYPES.join(', ')}`);
         const type: GraphType = change.type;
         const id = change.id ?? this.#newId(nowMs);
-        if (typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id)) throw invalid(`the id of a new object must be 24 hex digits, not "${String(id)}"`);
+        if (typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id)) throw invalid(`the id of a new object must be 24 hex digits, not ${JSON.stringify(id)}`);
         if (this.#objects.has(refKey({ type, id }))) throw invalid(`${type} ${id} already exists`, 'conflict');
         this.#created += 1;
         const base = newRecord(type, id, this.orgId, this.#created, Math.floor(nowMs / 1000));
@@ -144,7 +147,8 @@ export class LiveTenant {
       }
       case 'update': {
         const named = this.#named(change.ref, 'ref');
-        if (change.set === null || typeof change.set !== 'object' || Array.isArray(change.set)) throw invalid('set must be an object of fields');
+        const set: unknown = change.set;
+        if (set === null || typeof set !== 'object' || Array.isArray(set)) throw invalid('set must be an object of fields');
         const key = refKey(named);
         const object = this.#objects.get(key)!;
         const fields: FieldChange[] = [];

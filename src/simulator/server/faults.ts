@@ -148,7 +148,7 @@ export function defaultFaultValue(name: FaultName): number | readonly string[] {
  */
 export function faultSettings(faults: readonly FaultName[] | FaultSettings | undefined): FaultSettings {
   const out: Record<string, unknown> = {};
-  if (!faults) return out as FaultSettings;
+  if (!faults) return out;
   const entries: [string, unknown][] = Array.isArray(faults)
     ? (faults as readonly string[]).map((name) => [name, isFaultName(name) ? defaultFaultValue(name) : undefined])
     : Object.entries(faults as FaultSettings);
@@ -162,16 +162,16 @@ export function faultSettings(faults: readonly FaultName[] | FaultSettings | und
       out[name] = (value as string[]).map((e) => e.trim());
     } else if (isCountFault(name)) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'drop-after' ? 1 : 0)) {
-        throw new SimulatorError(`fault "${name}" needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}, not ${String(value)}`);
+        throw new SimulatorError(`fault "${name}" needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}, not ${JSON.stringify(value)}`);
       }
       out[name] = value;
     } else {
       const problem = faultValueProblem(name, value);
-      if (problem) throw new SimulatorError(`fault "${name}" ${problem}, not ${String(value)}`);
+      if (problem) throw new SimulatorError(`fault "${name}" ${problem}, not ${JSON.stringify(value)}`);
       out[name] = value;
     }
   }
-  return out as FaultSettings;
+  return out;
 }
 
 /**

@@ -329,10 +329,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
     if (refusal) {
       const messages = { 402: 'payment required: this feature is not in the plan', 403: 'forbidden: the API key lacks the rights for this', 404: 'not found: this feature is not enabled' } as const;
-      return send(res, error(api, refusal.status, `${messages[refusal.status]} (simulated ${refusal.fault})`));
+      send(res, error(api, refusal.status, `${messages[refusal.status]} (simulated ${refusal.fault})`)); return;
     }
     if (route?.kind === 'graph' && brokenIds.get(orgId)?.has(route.id)) {
-      return send(res, error(api, 500, 'internal server error (simulated: a broken object)'));
+      send(res, error(api, 500, 'internal server error (simulated: a broken object)')); return;
     }
     const requestKey = `${orgId}|${req.url ?? ''}`;
     const fault = faults.beforeRequest(requestKey);
@@ -358,7 +358,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     try {
-      return send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed, !fault.malformed && faults.truncates(requestKey));
+      send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed, !fault.malformed && faults.truncates(requestKey)); return;
     } catch (e) {
       if (e instanceof SimulatorError && e.status !== undefined) {
         send(res, error(api, e.status, e.message, e.reason));
@@ -374,42 +374,42 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats.byRoute[path] = (stats.byRoute[path] ?? 0) + 1;
     const door = path === CHANGES_PATH;
     if (door && (!options.allowChanges || !isLoopback(req.socket.remoteAddress))) {
-      return send(res, error('v2', 404, `not found: the simulator serves no endpoint at ${path} (start it with allowChanges)`));
+      send(res, error('v2', 404, `not found: the simulator serves no endpoint at ${path} (start it with allowChanges)`)); return;
     }
     if (req.method !== 'POST') {
-      return send(res, door ? error('v2', 405, `method ${String(req.method)} is not allowed: POST only`, undefined, { allow: 'POST' }) : insightsError(405, 'POST only', { allow: 'POST' }));
+      send(res, door ? error('v2', 405, `method ${String(req.method)} is not allowed: POST only`, undefined, { allow: 'POST' }) : insightsError(405, 'POST only', { allow: 'POST' })); return;
     }
     if (!keyMatches(expectedKey, req.headers['x-api-key'])) {
-      return send(res, door ? error('v2', 401, 'unauthorized: the x-api-key header is missing or does not match') : insightsError(401, 'Unauthorized (Invalid API Key)'));
+      send(res, door ? error('v2', 401, 'unauthorized: the x-api-key header is missing or does not match') : insightsError(401, 'Unauthorized (Invalid API Key)')); return;
     }
     const orgHeader = headerValue(req.headers['x-org-id']);
     const org = orgs.get(orgHeader ?? orgIds[0] ?? '');
-    if (!org) return send(res, door ? error('v2', 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`) : insightsError(401, `Unauthorized: organization "${orgHeader ?? ''}" is not served here`));
+    if (!org) { send(res, door ? error('v2', 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`) : insightsError(401, `Unauthorized: organization "${orgHeader ?? ''}" is not served here`)); return; }
     let body: string;
     try {
       body = await readBody(req);
     } catch (e) {
-      if (e instanceof SimulatorError) return send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message));
+      if (e instanceof SimulatorError) { send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message)); return; }
       throw e;
     }
-    if (door) return send(res, answerChanges(body, (changes) => applyTo(org, changes), (n) => churnOnce(org, n)));
+    if (door) { send(res, answerChanges(body, (changes) => applyTo(org, changes), (n) => churnOnce(org, n))); return; }
 
     if (bucket) {
       const wait = bucket.take();
-      if (wait > 0) return send(res, insightsError(429, 'Too Many Requests', faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) }));
+      if (wait > 0) { send(res, insightsError(429, 'Too Many Requests', faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) })); return; }
     }
     const fault = faults.beforeRequest(`${org.tenant.orgId}|POST ${path}|${body}`);
     if (fault.kind === 'rate-limited') {
-      return send(res, insightsError(429, 'Too Many Requests', fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) }));
+      send(res, insightsError(429, 'Too Many Requests', fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) })); return;
     }
-    if (fault.kind === 'server-error') return send(res, insightsError(fault.status, 'Technical difficulties processing your request (simulated)'));
+    if (fault.kind === 'server-error') { send(res, insightsError(fault.status, 'Technical difficulties processing your request (simulated)')); return; }
     if (fault.kind === 'reset') {
       count('reset');
       req.socket.destroy();
       return;
     }
     if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    return send(res, answerEvents(org.insights, body, Date.now(), options.insights?.denied), fault.malformed);
+    send(res, answerEvents(org.insights, body, Date.now(), options.insights?.denied), fault.malformed);
   };
 
   const server = createServer((req, res) => {
