@@ -110,6 +110,11 @@ function gapCause(error: unknown): { cause: GapCause; status?: number; attempts:
 interface Yield {
   pages: number;
   edges: TenantEdge[];
+  /**
+   * Edges read but held back because the other end's type had no list read at the time. The journal keeps
+   * them: a resume that reads that list must have them (a replay drops them again while the type is unread).
+   */
+  heldBack: TenantEdge[];
   found: TenantObject[];
   unknown: Record<string, number>;
 }
@@ -297,7 +302,7 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
     return ref ? `${ref.type}:${ref.id}` : undefined;
   });
   if (!result) return undefined;
-  const out: Yield = { pages: result.finalPages, edges: [], found: [], unknown: {} };
+  const out: Yield = { pages: result.finalPages, edges: [], heldBack: [], found: [], unknown: {} };
   for (const item of result.records) {
     if (!isJsonObject(item)) continue;
     const other = graphRef(step.endpoint === 'memberof' ? item : item['to']);
@@ -310,8 +315,9 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
       crawl.incomplete(c, 'inconsistent', `the answer holds a ${other.type} (${other.id}), a type that was not asked for`);
       continue;
     }
-    if (ofUnreadType(crawl, other)) continue; // its list was not read: the list's gap accounts for this edge
-    if (!crawl.has(other)) {
+    // Its list was not read: the list's gap accounts for this edge (kept for the journal only).
+    const heldBack = ofUnreadType(crawl, other);
+    if (!heldBack && !crawl.has(other)) {
       if (TYPE_INFO[other.type].lists.length > 0) {
         crawl.incomplete(c, 'inconsistent', `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)`);
         continue;
@@ -329,7 +335,7 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
       if (!hop.found) crawl.incomplete(c, 'inconsistent', `its ${other.type} ${other.id} has no direct (one-hop) path`);
       edge = membershipEdge({ type: other.type, id: other.id }, source, hop.attributes);
     }
-    out.edges.push(edge);
+    (heldBack ? out.heldBack : out.edges).push(edge);
   }
   addYield(crawl, c, out);
   return out;
@@ -483,7 +489,7 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
         } else {
           const y = await readEdges(crawl, c);
           // Finished in full: journaled. A gap (or an incomplete read) is tried again by a resume.
-          if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: y.edges, found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+          if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: [...y.edges, ...y.heldBack], found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
         }
         progress.collectionDone();
       }),

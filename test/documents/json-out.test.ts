@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeJsonDocument, writeJsonWithStreamedArray } from '../../src/documents/json-out.ts';
+import { InputError } from '../../src/errors.ts';
 
 function memorySink(): { write(chunk: string): void; chunks: string[] } {
   const chunks: string[] = [];
@@ -43,7 +44,7 @@ describe('writeJsonDocument', () => {
     writeJsonDocument(sink, big);
     expect(sink.chunks.length).toBeGreaterThan(1);
     expect(sink.chunks.join('')).toBe(`${JSON.stringify(big, null, 2)}\n`);
-    expect(() => writeJsonDocument(memorySink(), undefined)).toThrow(TypeError);
+    expect(() => writeJsonDocument(memorySink(), undefined)).toThrow(InputError);
   });
 });
 

@@ -266,7 +266,12 @@ describe('fetch records what it cannot read, and goes on', () => {
           'tiny',
         );
       }),
-      { numRuns: 12 },
+      {
+        numRuns: 12,
+        // Found by this property: a list lost to a truncated page before a drop, edges to its type held back
+        // from the collections journaled meanwhile, and a resume that read the list but replayed them without.
+        examples: [[{ truncated: 0.07751960586756469, 'drop-after': 20 }, 736162]],
+      },
     );
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 900_000);
