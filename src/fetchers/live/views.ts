@@ -6,13 +6,13 @@
  * turned into TenantEdges exactly as a fetch records them.
  */
 import {
-  TYPE_INFO, associationEdge, associationKindKey, groupTypeOf, isGraphType, knownAssociationTargets, memberTypeOf, membershipEdge,
+  TYPE_INFO, associationEdge, associationKindKey, groupTypeOf, isGraphType, isJsonObject, knownAssociationTargets, memberTypeOf, membershipEdge,
   type GraphType, type JsonObject, type ObjectRef, type TenantEdge, type TenantObject,
 } from '../../model/index.ts';
 import { JcApiError } from '../../errors.ts';
 import type { ApiClient } from '../client.ts';
 import { PAGE_LIMIT, collect } from '../paging.ts';
-import { ShapeError, directHopAttributes, graphPage, graphRef, isObject } from '../shapes.ts';
+import { ShapeError, directHopAttributes, graphPage, graphRef } from '../shapes.ts';
 
 export type ViewEndpoint = 'associations' | 'memberof' | 'members';
 
@@ -100,15 +100,15 @@ export async function readView(client: ApiClient, view: ObjectView, step = `live
   const edges: TenantEdge[] = [];
   const ends: TenantObject[] = [];
   for (const item of result.records) {
-    if (!isObject(item)) continue;
+    if (!isJsonObject(item)) continue;
     const other = graphRef(memberof ? item : item['to']);
     if (!other || !isGraphType(other.type) || !view.targets.includes(other.type)) continue; // unmodelled types: left out, as a fetch does
     const record: JsonObject = { id: other.id, type: other.type };
     if (other.attributes) record['attributes'] = other.attributes;
     ends.push({ type: other.type, id: other.id, record });
     const end = { type: other.type, id: other.id };
-    if (view.endpoint === 'associations') edges.push(associationEdge(view.source, end, isObject(item['attributes']) ? (item['attributes'] as JsonObject) : null));
-    else if (view.endpoint === 'members') edges.push(membershipEdge(view.source, end, isObject(item['attributes']) ? (item['attributes'] as JsonObject) : null));
+    if (view.endpoint === 'associations') edges.push(associationEdge(view.source, end, isJsonObject(item['attributes']) ? item['attributes'] : null));
+    else if (view.endpoint === 'members') edges.push(membershipEdge(view.source, end, isJsonObject(item['attributes']) ? item['attributes'] : null));
     else edges.push(membershipEdge(end, view.source, directHopAttributes(item).attributes));
   }
   return { view, edges, ends, pages: result.finalPages };
