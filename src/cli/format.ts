@@ -3,31 +3,10 @@ import type { AccessPath, Binding, NamedRef } from '../analysis/bindings.ts';
 import { describePath } from '../analysis/revoke.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { CliIo } from './command.ts';
+import { safeText } from '../model/index.ts';
+
+export { safeText };
 import { writeJsonDocument } from '../documents/index.ts';
-
-/**
- * Characters that must not reach a terminal raw: C0 controls (a newline could forge a line of output,
- * an escape sequence recolour or rewrite it), DEL, C1 controls (0x9b is a one-byte CSI), and the
- * characters that reorder or hide text (bidi controls, line and paragraph separators, zero-width ones,
- * the byte-order mark).
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * Any text from arguments or from tenant data, made safe for text output: every character above shown
- * as a visible escape (`\n`, `\x1b`, `\u202e`). The one function all text output uses for names, ids,
- * paths and messages; `--json` output is written exactly, without it.
- */
-export function safeText(text: string): string {
-  return text.replace(UNSAFE, (c) => {
-    const named = NAMED_ESCAPES[c];
-    if (named) return named;
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
 
 /**
  * The message with the API key of the environment taken out, wherever it came from. A key holding a line
@@ -51,17 +30,17 @@ export function ref(o: NamedRef): string {
 
 /** `user:jdoe → user_group:Engineering → system:web-01`, with edge attributes after it when there are any. */
 export function pathText(path: AccessPath, withAttributes = true): string {
-  const text = describePath(path);
+  const text = safeText(describePath(path));
   if (!withAttributes) return text;
   const attributes = path.edgeAttributes.flatMap((a, i) =>
     a === null || Object.keys(a).length === 0 ? [] : [`${ref(path.objects[i] as NamedRef)}–${ref(path.objects[i + 1] as NamedRef)} ${JSON.stringify(a)}`],
   );
-  return attributes.length > 0 ? `${text}   [${attributes.join('; ')}]` : text;
+  return attributes.length > 0 ? `${text}   [${safeText(attributes.join('; '))}]` : text;
 }
 
-/** Left-aligned columns separated by two spaces; the header (when given) underlined. */
+/** Left-aligned columns separated by two spaces; the header (when given) underlined. Every cell shown safely (safeText). */
 export function table(rows: readonly (readonly string[])[], header?: readonly string[]): string {
-  const all = header ? [header, ...rows] : rows;
+  const all = (header ? [header, ...rows] : rows).map((row) => row.map(safeText));
   const widths: number[] = [];
   for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const line = (row: readonly string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();

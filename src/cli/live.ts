@@ -14,7 +14,7 @@ import { loadSnapshot } from '../snapshot/index.ts';
 import type { CliIo } from './command.ts';
 import type { CoverageSource } from './coverage-notice.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from './load-graph.ts';
-import { capped, plural } from './format.ts';
+import { capped, plural, safeText } from './format.ts';
 
 export const LIVE_OPTIONS = {
   ...SOURCE_OPTIONS,
@@ -135,7 +135,7 @@ export function liveText(live: LiveReport, limit = 20): string {
   const mark = { added: '+', removed: '-', changed: '~' } as const;
   const lines = live.changes.map((x) => {
     const attributes = x.change === 'changed' ? `   ${JSON.stringify(x.before)} → ${JSON.stringify(x.after)}` : x.after !== undefined ? `   ${JSON.stringify(x.after)}` : '';
-    return `${mark[x.change]} ${x.kind} ${x.edge}${attributes}`;
+    return safeText(`${mark[x.change]} ${x.kind} ${x.edge}${attributes}`);
   });
   let out = `${where}; ${plural(live.changes.length, 'edge')} changed ${since}:\n${capped(lines, limit)}`;
   if (live.created.length > 0) out += `  (${plural(live.created.length, 'object')} created since the snapshot, known here by id only: ${live.created.map((o) => `${o.type}:${o.id}`).join(', ')})\n`;

@@ -7,3 +7,4 @@ export * from './grammar.ts';
 export * from './compile-rule.ts';
 export * from './coverage.ts';
 export { JcGraphError } from './error.ts';
+export { safeText } from './safe-text.ts';

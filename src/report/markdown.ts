@@ -7,6 +7,7 @@ import { formatReference } from '../analysis/resolve.ts';
 import type { FindingSection } from './findings.ts';
 import type { AccessReview, BindingRow, ReviewBy } from './review.ts';
 import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, GROUPS, type Cell, type Table } from './tables.ts';
+import { safeText } from '../model/index.ts';
 
 export interface MarkdownOptions {
   readonly by?: ReviewBy;
@@ -21,7 +22,7 @@ export interface MarkdownOptions {
 /** Backslash-escapes the characters Markdown would read as markup; line breaks become spaces. */
 export function mdEscape(value: Cell): string {
   if (typeof value === 'number') return String(value);
-  return value.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`);
+  return safeText(value).replace(/[\\`*_{}[\]<>()#+!|~&]/g, (c) => `\\${c}`);
 }
 
 /** The first `max` rows as a table; the rows are read no further than needed when `known` gives their count. */

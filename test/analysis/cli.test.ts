@@ -10,22 +10,10 @@ import { generateTenant } from '../../src/simulator/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { findings } from '../../src/analysis/findings/index.ts';
 import { cli } from '../cli/run.ts';
+import { handMadeMeta } from '../helpers/snapshot.ts';
 import { acme } from './acme.ts';
 
-const meta: SnapshotMeta = {
-  orgId: 'org-acme',
-  apiHost: 'http://127.0.0.1',
-  startedAt: '2024-01-01T00:00:00.000Z',
-  fetchedAt: '2024-01-01T00:00:01.000Z',
-  durationMs: 1000,
-  toolVersion: '0.1.0',
-  strict: true,
-  counts: { objects: {}, edges: { membership: 0, association: 0 } },
-  requests: { total: 0, retries: 0, restarts: 0, throttled: 0, byStep: {}, byOutcome: {} },
-  plan: { listRequests: 0, steps: [], firstPageRequests: 0, optimumFirstPageRequests: 0, unreachableKinds: [] },
-  unknown: { objects: {}, edges: {} },
-  warnings: [],
-};
+const meta: SnapshotMeta = handMadeMeta('org-acme');
 
 let dir: string;
 const t = acme();

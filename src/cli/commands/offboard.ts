@@ -5,7 +5,7 @@ import { offboardDocument } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { bindingLine, capped, plural, ref, writeJson } from '../format.ts';
+import { bindingLine, capped, plural, ref, safeText, writeJson } from '../format.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 import { collateralText, parseLimit } from './revoke.ts';
@@ -49,7 +49,7 @@ export const offboardCommand: Command = {
     const names = new Map(plan.bindings.map((b) => [b.target.id, ref(b.target)]));
     plan.steps.forEach((s, i) => {
       const ends = s.ends.length === 0 ? 'cleanup: grants no access' : `ends paths to ${s.ends.map((id) => names.get(id) ?? id).join(', ')}`;
-      out += `  ${i + 1}. remove ${s.edge.kind} ${formatEdgeSpec(graph, s.edge)}   (${ends})\n     ${formatOperation(s.operation)}\n`;
+      out += `  ${i + 1}. remove ${s.edge.kind} ${safeText(formatEdgeSpec(graph, s.edge))}   (${ends})\n     ${formatOperation(s.operation)}\n`;
       if (s.collateral.lost.length + s.collateral.surviving.length > 0) out += collateralText(s.collateral, limit, '     ');
     });
     out +=

@@ -7,7 +7,7 @@ import type { AccessGraph } from '../../graph/index.ts';
 import { UsageError } from '../../errors.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, pathText, plural, ref, writeJson } from '../format.ts';
+import { capped, pathText, plural, ref, safeText, writeJson } from '../format.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 
@@ -73,7 +73,7 @@ export function planText(graph: AccessGraph, plan: RevokePlan, limit: number): s
   if (plan.protectedEdges.length > 0) out += `Protected: ${plan.protectedEdges.length} edge(s) the plan leaves alone.\n`;
   out += `${plural(plan.steps.length, 'step')}:\n`;
   plan.steps.forEach((s, i) => {
-    out += `  ${i + 1}. remove ${s.edge.kind} ${formatEdgeSpec(graph, s.edge)}   (cuts ${s.cutsPaths.length === 1 ? 'path' : 'paths'} ${s.cutsPaths.map((p) => p + 1).join(', ')})\n`;
+    out += `  ${i + 1}. remove ${s.edge.kind} ${safeText(formatEdgeSpec(graph, s.edge))}   (cuts ${s.cutsPaths.length === 1 ? 'path' : 'paths'} ${s.cutsPaths.map((p) => p + 1).join(', ')})\n`;
     out += `     ${formatOperation(s.operation)}\n`;
     out += collateralText(s.collateral, limit, '     ');
   });
