@@ -36,10 +36,13 @@ export {
   type LiveConfirmation,
   type LiveEdgeChange,
   type LiveScope,
+  refreshTenant,
+  type RefreshOptions,
+  type RefreshResult,
 } from './fetchers/index.ts';
 
 /** Snapshot files (atomic, mode 0600, optionally gzipped). */
-export { saveSnapshot, loadSnapshot, type Snapshot, type SnapshotMeta } from './snapshot/index.ts';
+export { saveSnapshot, loadSnapshot, type Snapshot, type SnapshotMeta, type RefreshFigures } from './snapshot/index.ts';
 
 /** The graph, traversal in the live API's shape, whole-tenant inventory. */
 export {

@@ -48,7 +48,7 @@ import { forEachBounded } from './bounded.ts';
 import { CollectionPlan, LIST_COLLECTIONS, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type JournalContent, type JournalEntry } from './journal.ts';
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
-import { edgeCensus, optimumRequests, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
+import { edgeCensus, optimumRequests, pagesFor, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
 import { ProgressTracker, type FetchProgress } from './progress.ts';
 import { ShapeError, directHopAttributes, graphPage, graphRef, listPage } from './shapes.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -85,6 +85,42 @@ export interface FetchOptions extends ClientOptions {
 export interface FetchResult {
   readonly tenant: TenantData;
   readonly meta: SnapshotMeta;
+}
+
+/**
+ * For an incremental refresh (./refresh/): edge collections taken from an earlier snapshot instead of
+ * being read. The crawl keeps the earlier snapshot's plan (so its collections still match), reads every
+ * list, carries over each collection of a still-listed source that `entries` holds, dropping edges to
+ * objects the lists no longer return, and reads every other collection (stale ones, new objects').
+ */
+export interface CarryOver {
+  readonly plan: CollectionPlan;
+  /** What the earlier snapshot holds for each collection that may be carried over, by collection key. */
+  readonly entries: ReadonlyMap<string, JournalEntry>;
+  /**
+   * Chooses, among the collections that would be carried over (known once the lists are read), those to
+   * read anyway and compare with what is carried: the audit.
+   */
+  readonly audit?: (carried: readonly string[]) => ReadonlySet<string>;
+}
+
+/** A difference the audit found: a carried-over collection that does not match what the API shows now. */
+export interface AuditDifference {
+  readonly collection: string;
+  /** Edge keys the API shows and the earlier snapshot did not, the other way round, or with other attributes. */
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+/** What a crawl with a {@link CarryOver} did with it. */
+export interface CarryOutcome {
+  /** Edge collections carried over (audited ones not included: they were read). */
+  readonly carried: number;
+  /** Edge collections read. */
+  readonly read: number;
+  readonly audited: readonly string[];
+  readonly differences: readonly AuditDifference[];
 }
 
 /**
@@ -366,6 +402,29 @@ function replay(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): boolean {
   return true;
 }
 
+/** A carried-over collection as a fresh read would see it now: edges to objects no longer listed leave with them. */
+function carriedYield(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): { pages: number; edges: TenantEdge[]; found: TenantObject[]; unknown: Readonly<Record<string, number>> } {
+  const other = (e: TenantEdge): ObjectRef => (e.from.type === c.source.type && e.from.id === c.source.id ? e.to : e.from);
+  const edges = entry.edges.filter((e) => {
+    const o = other(e);
+    return !ofUnreadType(crawl, o) && !(isGraphType(o.type) && TYPE_INFO[o.type].lists.length > 0 && !crawl.has(o));
+  });
+  const kept = new Set(edges.map((e) => `${other(e).type}:${other(e).id}`));
+  const found = entry.found.filter((o) => kept.has(`${o.type}:${o.id}`));
+  return { pages: pagesFor(edges.length), edges, found, unknown: entry.unknown ?? {} };
+}
+
+/** Compares what a collection holds now with what was carried for it. */
+function compareYield(key: string, carried: readonly TenantEdge[], read: readonly TenantEdge[]): AuditDifference | undefined {
+  const attrs = (e: TenantEdge): string => JSON.stringify(e.attributes ?? null);
+  const before = new Map(carried.map((e) => [edgeKey(e), attrs(e)]));
+  const after = new Map(read.map((e) => [edgeKey(e), attrs(e)]));
+  const added = [...after.keys()].filter((k) => !before.has(k));
+  const removed = [...before.keys()].filter((k) => !after.has(k));
+  const changed = [...after].filter(([k, a]) => before.has(k) && before.get(k) !== a).map(([k]) => k);
+  return added.length + removed.length + changed.length > 0 ? { collection: key, added, removed, changed } : undefined;
+}
+
 function objectCounts(objects: Iterable<TenantObject>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
@@ -425,6 +484,12 @@ async function openJournal(options: FetchOptions, client: ApiClient, startedAt: 
  * JournalError or CancelledError. Never returns a tenant short of something its coverage does not name.
  */
 export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
+  const { tenant, meta } = await crawlTenant(options, undefined);
+  return { tenant, meta };
+}
+
+/** fetchTenant, or with `carry` the crawl of an incremental refresh (./refresh/). */
+export async function crawlTenant(options: FetchOptions, carry: CarryOver | undefined): Promise<FetchResult & { carried?: CarryOutcome }> {
   const startedAt = new Date();
   const internal = new AbortController();
   setMaxListeners(0, internal.signal); // every request in flight listens to it
@@ -455,7 +520,8 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
     const counts: ObjectCounts = objectCounts(crawl.objects.values());
     const fresh = planFetch(counts);
     // A resumed fetch keeps the plan it started with, so that its finished collections still count.
-    const plan = earlier?.plan ? CollectionPlan.fromFigures({ steps: earlier.plan }) : new CollectionPlan(fresh.edgeSteps);
+    // A refresh keeps the plan of the snapshot it carries collections from, for the same reason.
+    const plan = carry?.plan ?? (earlier?.plan ? CollectionPlan.fromFigures({ steps: earlier.plan }) : new CollectionPlan(fresh.edgeSteps));
     const listRequests = crawl.listPages.reduce((s, n) => s + n, 0);
     const steps = plan.steps.map((s) => ({ name: s.name, endpoint: s.endpoint, source: s.source, targets: s.targets, firstPageRequests: counts[s.source] ?? 0 }));
     const stated: PlanFigures = {
@@ -479,15 +545,29 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
     const collections = plan.steps.reduce((n, step) => n + sourcesOf(step.source).length, 0);
     crawl.planned = LIST_COLLECTIONS.length + collections;
     let resumed = 0;
+    const carriedKeys = carry ? [...plan.edgeCollections(sourcesOf)].filter((c) => carry.entries.has(c.key)).map((c) => c.key) : [];
+    const audited = carry?.audit?.(carriedKeys) ?? new Set<string>();
+    const carriedOutcome = { carried: 0, read: 0, differences: [] as AuditDifference[] };
     progress.phase('reading edges', collections);
     await guard(
       forEachBounded(plan.edgeCollections(sourcesOf), readerCount(client), internal.signal, async (c) => {
+        const kept = carry?.entries.get(c.key);
         const entry = earlier?.entries.get(c.key);
-        if (entry && replay(crawl, c, entry)) {
+        if (kept && !audited.has(c.key)) {
+          const y = carriedYield(crawl, c, kept);
+          addYield(crawl, c, y);
+          carriedOutcome.carried += 1;
+          journal?.append({ key: c.key, pages: y.pages, edges: y.edges, found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+        } else if (entry && replay(crawl, c, entry)) {
           resumed += 1;
           journal?.append(entry);
         } else {
           const y = await readEdges(crawl, c);
+          if (carry) carriedOutcome.read += 1;
+          if (kept && y) {
+            const difference = compareYield(c.key, carriedYield(crawl, c, kept).edges, y.edges);
+            if (difference) carriedOutcome.differences.push(difference);
+          }
           // Finished in full: journaled. A gap (or an incomplete read) is tried again by a resume.
           if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: [...y.edges, ...y.heldBack], found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
         }
@@ -535,7 +615,7 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
       ...(earlier ? { resumed: { startedAt: earlier.header.startedAt, collections: resumed } } : {}),
     };
     progress.done();
-    return { tenant, meta };
+    return { tenant, meta, ...(carry ? { carried: { ...carriedOutcome, audited: [...audited].filter((k) => carriedKeys.includes(k)).sort() } } : {}) };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason instanceof CancelledError ? options.signal.reason : new CancelledError('the fetch was cancelled');
     throw firstError ?? error;

@@ -5,7 +5,8 @@
  * const { tenant, meta } = await fetchTenant({ apiKey: process.env.JC_API_KEY!, orgId, rate: 20 });
  * ```
  */
-export { fetchTenant, fetchTenants, isGapFailure, type FetchOptions, type FetchResult } from './fetch-tenant.ts';
+export { fetchTenant, fetchTenants, isGapFailure, type FetchOptions, type FetchResult, type AuditDifference } from './fetch-tenant.ts';
+export { refreshTenant, DEFAULT_AUDIT_SIZE, DEFAULT_EVENT_LAG_MS, type RefreshOptions, type RefreshResult } from './refresh/index.ts';
 export {
   ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, INSIGHTS_HOSTS, checkApiKey, checkApiUrl, checkInsightsUrl, insightsRootFor, parseRetryAfter,
   type ClientOptions, type RequestStats,

@@ -106,6 +106,38 @@ export interface SnapshotMeta {
   readonly coverage?: Coverage;
   /** Set when the fetch was resumed from a journal: when the first run started, and collections taken from the journal. */
   readonly resumed?: { readonly startedAt: string; readonly collections: number };
+  /** Set by `fetch --since OLD` (an incremental refresh, or the full fetch it fell back to, and why). */
+  readonly refresh?: RefreshFigures;
+}
+
+/** What an incremental refresh did (`meta.refresh`); see src/fetchers/refresh/. */
+export interface RefreshFigures {
+  /** `incremental`: lists, events and the collections they made stale were read, the rest carried over; `full`: everything was read. */
+  readonly mode: 'incremental' | 'full';
+  /** Why the refresh read everything (mode full). */
+  readonly reason?: string;
+  /** The snapshot refreshed: its start and end, and its host and organization. */
+  readonly since: { readonly startedAt: string; readonly fetchedAt: string };
+  /** The events read: from OLD's start minus the lag, up to when they were read. */
+  readonly window?: { readonly start: string; readonly end: string; readonly lagSeconds: number };
+  /** Directory events read, and those that said something about the graph. */
+  readonly events?: { readonly read: number; readonly used: number; readonly pages: number };
+  /** Edge collections read again and carried over from OLD (lists are always read). */
+  readonly collections?: { readonly read: number; readonly carried: number };
+  /** Why collections beyond the events' own were read (unknown events naming a type or object). */
+  readonly notes?: readonly string[];
+  /** The audit: carried-over collections read again and compared (`different` sends the refresh to a full fetch). */
+  readonly audit?: {
+    readonly size: number;
+    readonly seed: number;
+    readonly sample: readonly string[];
+    readonly result: 'same' | 'different';
+    readonly differences?: readonly string[];
+  };
+  /** Requests: events queries, the incremental crawl, the fallback full fetch, and in all. */
+  readonly requests: { readonly events: number; readonly incremental: number; readonly full: number; readonly total: number };
+  /** Requests a full fetch of the same organization would have needed (list pages plus every page of every edge collection). */
+  readonly fullFetchRequests: number;
 }
 
 export interface Snapshot {

@@ -10,10 +10,12 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CancelledError, ConfigError, JcGraphError, JournalError, UsageError } from '../../errors.ts';
-import { checkApiKey, checkApiUrl, fetchTenant, journalPath, removeJournal, type FetchOptions, type FetchProgress } from '../../fetchers/index.ts';
+import {
+  DEFAULT_AUDIT_SIZE, DEFAULT_EVENT_LAG_MS, checkApiKey, checkApiUrl, fetchTenant, journalPath, refreshTenant, removeJournal, type FetchOptions, type FetchProgress,
+} from '../../fetchers/index.ts';
 import { checkOutputPath } from '../../io/output.ts';
 import { gapCauseLabel, type Coverage } from '../../model/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, snapshotBytes, type SnapshotMeta } from '../../snapshot/index.ts';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, loadSnapshot, saveSnapshot, snapshotBytes, type RefreshFigures, type Snapshot, type SnapshotMeta } from '../../snapshot/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { safeText, withoutKey } from '../format.ts';
@@ -30,6 +32,11 @@ const OPTIONS = {
   strict: { type: 'boolean' },
   resume: { type: 'boolean' },
   lenient: { type: 'boolean' },
+  since: { type: 'string' },
+  'event-lag': { type: 'string' },
+  audit: { type: 'string' },
+  'audit-seed': { type: 'string' },
+  full: { type: 'boolean' },
 } as const;
 
 /** Exit code of a fetch that wrote a snapshot lacking what it could not read. */
@@ -37,6 +44,7 @@ export const EXIT_PARTIAL = 3;
 
 const HELP = `Usage: jcgraph fetch --out FILE [--base-url URL] [--org-id ID …] [--rate N] [--concurrency N]
                      [--timeout MS] [--retries N] [--gzip] [--strict] [--resume] [--json]
+       jcgraph fetch --since OLD --out NEW [--event-lag DURATION] [--audit N] [--audit-seed S] [--full] [options above]
 
 Reads every object and every direct edge (memberships and associations, with their attributes) of a
 JumpCloud organization into a snapshot file, with the fewest requests the API permits: it lists every
@@ -77,6 +85,22 @@ Options:
                      default (see --strict).
   --json             Print the snapshot metadata of each org as JSON on stdout (its coverage included).
 
+Incremental refresh (--since):
+  --since OLD        Make OLD current again at the cost of what changed: read Directory Insights' directory
+                     events since OLD's start (a read-only POST, the one request that is not a GET), every
+                     list, the edge collections the events make stale and those of objects created since;
+                     carry the rest over from OLD. --base-url and --org-id default to OLD's. Anything the
+                     events cannot settle (401/402/403 from the events API, an unreadable page, events not
+                     reaching back to OLD's start, an event that cannot be placed, OLD of another org or
+                     host) makes it a full fetch, and the summary and meta.refresh say why.
+  --event-lag D      Read events from this long before OLD's start, since events appear late (default 15m;
+                     e.g. 90s, 30m, 1h).
+  --audit N          Then read N carried-over collections again, chosen at random, and compare (default 50;
+                     0 for none): any difference means a change left no event, and the refresh becomes a
+                     full fetch. A larger N catches more such changes, at one request or so each.
+  --audit-seed S     Seed of the audit's draw (default random; printed, and kept in meta.refresh.audit).
+  --full             With --since: read everything (a full fetch), as if the events could not be used.
+
 While it runs, the fetch keeps a journal of the collections it has finished beside the output
 (FILE.partial, mode 0600, no key in it). It is removed once the snapshot is written; after Ctrl-C or a
 lost connection it stays, and --resume continues from it.
@@ -107,6 +131,16 @@ function numberOption(name: string, value: string | undefined): number | undefin
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`jcgraph fetch: --${name} must be a positive number, not "${value}"`);
   return n;
+}
+
+/** `15m`, `90s`, `1h`, `0` → milliseconds. */
+export function parseLag(value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`jcgraph fetch: --event-lag must be a duration such as 15m, 90s or 1h, not "${value}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  if (match[2] === undefined && Number(match[1]) !== 0) throw new UsageError(`jcgraph fetch: --event-lag needs a unit (15m, 90s, 1h), not "${value}"`);
+  return Number(match[1]) * unit;
 }
 
 function duration(seconds: number): string {
@@ -145,10 +179,57 @@ function summary(path: string, meta: SnapshotMeta): string {
     `Wrote ${safeText(path)}: ${partial ? 'PARTIAL, ' : ''}${objects} objects, ${edges} edges${meta.orgId ? ` of org ${safeText(meta.orgId)}` : ''}.`,
     `  ${meta.requests.total} requests (${meta.requests.retries} retries) in ${duration(meta.durationMs / 1000)}; plan ${plan.plannedRequests}, optimum ${plan.optimumRequests}, per-object traversal endpoints at least ${plan.traversalApproachRequests}.`,
     ...(meta.resumed ? [`  Resumed: ${meta.resumed.collections} collections taken from the journal of the fetch started ${meta.resumed.startedAt}.`] : []),
+    ...(meta.refresh ? refreshLines(meta.refresh) : []),
     ...(unknown > 0 ? [`  ${unknown} objects or edges of types jcgraph does not model were counted and left out.`] : []),
     ...(meta.warnings.length > 0 ? [`  ${meta.warnings.length} notes (see the snapshot's meta.warnings).`] : []),
     '',
   ].join('\n');
+}
+
+/** The refresh's part of the summary: how it went, what it read and carried, the audit, what a full fetch costs. */
+export function refreshLines(r: RefreshFigures): string[] {
+  const lines: string[] = [];
+  if (r.mode === 'full') lines.push(`  Refresh: FULL fetch, because ${safeText(r.reason ?? 'it was asked for')}.`);
+  else lines.push(`  Refresh: incremental, since the snapshot started ${r.since.startedAt}.`);
+  if (r.window && r.events) {
+    lines.push(`  Events from ${r.window.start} (${r.window.lagSeconds}s before its start) to ${r.window.end}: ${r.events.read} read, ${r.events.used} about the graph.`);
+  }
+  if (r.collections) lines.push(`  Edge collections: ${r.collections.read} read, ${r.collections.carried} carried over; every list read.`);
+  for (const note of r.notes ?? []) lines.push(`  Note: ${safeText(note)}`);
+  if (r.audit) {
+    const shown = r.audit.sample.slice(0, 3).join(', ');
+    const sample = r.audit.sample.length === 0 ? 'nothing to audit' : `${shown}${r.audit.sample.length > 3 ? `, and ${r.audit.sample.length - 3} more (meta.refresh.audit.sample)` : ''}`;
+    lines.push(`  Audit of ${r.audit.sample.length} carried-over collections (--audit-seed ${r.audit.seed}): ${r.audit.result === 'same' ? 'all as carried' : 'DIFFERENT'}; ${sample}.`);
+  }
+  const spent = r.mode === 'full' && r.requests.full > 0 ? ` (${r.requests.events} for events, ${r.requests.incremental} incremental, ${r.requests.full} full)` : ` (${r.requests.events} for events)`;
+  lines.push(`  Refresh requests: ${r.requests.total}${spent}; a full fetch would have needed ${r.fullFetchRequests}.`);
+  return lines;
+}
+
+interface Since {
+  readonly meta: Snapshot['meta'];
+  readonly tenant: Snapshot['tenant'];
+  readonly eventLagMs: number;
+  readonly audit: number;
+  readonly auditSeed?: number;
+  readonly full: boolean;
+}
+
+/** OLD for `--since`, with the options that only go with it checked (before OLD is read). */
+async function sinceSnapshot(values: { since?: string; 'event-lag'?: string; audit?: string; 'audit-seed'?: string; full?: boolean; resume?: boolean; 'org-id'?: string[] }, io: CliIo): Promise<Since | undefined> {
+  if (values.since === undefined) {
+    for (const name of ['event-lag', 'audit', 'audit-seed', 'full'] as const) {
+      if (values[name] !== undefined) throw new UsageError(`jcgraph fetch: --${name} goes with --since OLD (see jcgraph fetch --help)`);
+    }
+    return undefined;
+  }
+  if (values.resume) throw new UsageError('jcgraph fetch: --resume continues an interrupted fetch; it cannot go with --since');
+  if ((values['org-id']?.length ?? 0) > 1) throw new UsageError('jcgraph fetch: --since refreshes one snapshot: give at most one --org-id');
+  const eventLagMs = parseLag(values['event-lag'], DEFAULT_EVENT_LAG_MS);
+  const audit = intOption('fetch', 'audit', values.audit, DEFAULT_AUDIT_SIZE, 0);
+  const auditSeed = values['audit-seed'] !== undefined ? intOption('fetch', 'audit-seed', values['audit-seed'], 0, 0) : undefined;
+  const { meta, tenant } = await loadSnapshot(resolve(io.cwd, values.since));
+  return { meta, tenant, eventLagMs, audit, ...(auditSeed !== undefined ? { auditSeed } : {}), full: values.full === true };
 }
 
 /** How many of each group's endpoints the partial summary names. */
@@ -209,7 +290,8 @@ export const fetchCommand: Command = {
       if (!URL.canParse(baseUrl)) throw new UsageError(`jcgraph fetch: --base-url must be a URL such as https://console.eu.jumpcloud.com, not "${baseUrl}"`);
       checkApiUrl(baseUrl);
     }
-    const orgIds = values['org-id'] ?? [];
+    const since = await sinceSnapshot(values, io);
+    const orgIds = values['org-id'] ?? (since?.meta.orgId ? [since.meta.orgId] : []);
     const gzip = values.gzip ?? false;
     const toStdout = values.out === '-';
     if (toStdout && orgIds.length > 1) throw new UsageError('jcgraph fetch: --out - writes one snapshot to stdout; with several --org-id, give a directory or a {org} pattern');
@@ -244,7 +326,7 @@ export const fetchCommand: Command = {
     };
     const base: FetchOptions = {
       apiKey,
-      ...(baseUrl ? { baseUrl } : {}),
+      ...(baseUrl ? { baseUrl } : since ? { baseUrl: since.meta.apiHost } : {}),
       ...(rate !== undefined ? { rate } : {}),
       concurrency: intOption('fetch', 'concurrency', values.concurrency, 8, 1),
       timeoutMs: intOption('fetch', 'timeout', values.timeout, 30_000, 1),
@@ -265,7 +347,10 @@ export const fetchCommand: Command = {
       }
       let result;
       try {
-        result = await fetchTenant({ ...base, ...(orgId ? { orgId } : {}), ...(journal ? { journal, resume } : {}) });
+        const options = { ...base, ...(orgId ? { orgId } : {}), ...(journal ? { journal, resume } : {}) };
+        result = since
+          ? await refreshTenant({ ...options, since, eventLagMs: since.eventLagMs, audit: since.audit, full: since.full, ...(since.auditSeed !== undefined ? { auditSeed: since.auditSeed } : {}) })
+          : await fetchTenant(options);
         if (tty) io.stderr.write('\r\x1b[K');
         const snapshot = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant } as const;
         if (toStdout) io.stdout.write(snapshotBytes(snapshot, { gzip }));

@@ -46,6 +46,8 @@ export interface InterpretedEvent {
   readonly id: string | undefined;
   /** Empty when the event changes nothing in the graph. */
   readonly effects: readonly EventEffect[];
+  /** False for an event type jcgraph does not know (its effects are then what the event names, read in full). */
+  readonly known: boolean;
 }
 
 function text(value: unknown): string | undefined {
@@ -128,18 +130,21 @@ function unknownType(event: Record<string, unknown>, eventType: string): EventEf
 }
 
 export function interpretEvent(raw: unknown): InterpretedEvent {
-  if (!isJsonObject(raw)) return { eventType: '(none)', id: undefined, effects: [{ kind: 'unknown', reason: 'an event that is not a JSON object' }] };
+  if (!isJsonObject(raw)) return { eventType: '(none)', id: undefined, known: false, effects: [{ kind: 'unknown', reason: 'an event that is not a JSON object' }] };
   const id = text(raw['id']);
   const eventType = text(raw['event_type'])?.toLowerCase();
-  if (eventType === undefined) return { eventType: '(none)', id, effects: [{ kind: 'unknown', reason: 'an event without an event_type' }] };
+  if (eventType === undefined) return { eventType: '(none)', id, known: false, effects: [{ kind: 'unknown', reason: 'an event without an event_type' }] };
   const service = text(raw['service'])?.toLowerCase();
-  if (service !== undefined && service !== 'directory') return { eventType, id, effects: [] };
+  if (service !== undefined && service !== 'directory') return { eventType, id, known: true, effects: [] };
+  let known = true;
   const effects = ((): EventEffect[] => {
     if (eventType === 'association_change') return associationChange(raw);
     if (SUDO_EVENT_TYPES.has(eventType)) return objectEvent(raw, eventType, 'user', 'update');
     if (NO_GRAPH_CHANGE.has(eventType) || NO_GRAPH_CHANGE_PREFIXES.some((p) => eventType.startsWith(p))) return [];
     const parts = lifecycle(eventType);
-    return parts ? objectEvent(raw, eventType, parts.object, parts.action) : unknownType(raw, eventType);
+    if (parts) return objectEvent(raw, eventType, parts.object, parts.action);
+    known = false;
+    return unknownType(raw, eventType);
   })();
-  return { eventType, id, effects };
+  return { eventType, id, known, effects };
 }

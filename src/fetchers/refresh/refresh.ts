@@ -1,0 +1,206 @@
+/**
+ * An incremental refresh: a new snapshot of the organization an earlier one (OLD) was fetched from, at
+ * the cost of what changed rather than of the organization's size.
+ *
+ * 1. Directory Insights' `directory` events from OLD's start minus the lag (events appear late) up to now.
+ * 2. Every list, always (about 1% of a full crawl): creations, deletions and changed records, whatever the
+ *    events say.
+ * 3. The edge collections the events make stale (./stale.ts), every collection of an object created since
+ *    OLD, and every collection OLD could not read in full; all other collections are carried over from
+ *    OLD, without the edges of objects the lists no longer return. The crawl is the full fetch's own
+ *    (../fetch-tenant.ts), with OLD's plan, so a collection means the same in both.
+ * 4. The audit: `audit` collections chosen at random (seeded) among those carried over are read anyway and
+ *    compared. Any difference means the events did not tell the whole story: a full fetch, which says so.
+ *
+ * It never guesses: it reads everything (a full fetch, with the reason in `meta.refresh.reason`) when OLD
+ * is of another organization or API host, OLD lacks a whole list, the events API answers 401, 402 or 403
+ * or a page of events cannot be read, the events do not reach back to OLD's start (retention), an event
+ * cannot be placed, the audit finds a difference, or `full` is asked for.
+ */
+import { CancelledError, ConnectionLostError, JcApiError } from '../../errors.ts';
+import { TYPE_INFO, isGraphType, type TenantData, type TenantObject } from '../../model/index.ts';
+import type { RefreshFigures, Snapshot, SnapshotMeta } from '../../snapshot/format.ts';
+import { seededSample } from '../../verify/sample.ts';
+import { ApiClient } from '../client.ts';
+import { CollectionPlan } from '../collections.ts';
+import { crawlTenant, type AuditDifference, type FetchOptions, type FetchResult } from '../fetch-tenant.ts';
+import { eventsReachBack, readEvents } from '../insights/read-events.ts';
+import { interpretEvent } from '../insights/interpret.ts';
+import type { JournalEntry } from '../journal.ts';
+import { EdgesByObject, staleCollections } from './stale.ts';
+
+/** Default margin behind OLD's start from which events are read (SIEM collectors use a few minutes to 15). */
+export const DEFAULT_EVENT_LAG_MS = 15 * 60_000;
+/** Default number of carried-over collections the audit reads again. */
+export const DEFAULT_AUDIT_SIZE = 50;
+
+export interface RefreshOptions extends FetchOptions {
+  /** The snapshot to refresh (of the same organization and API host, else a full fetch). */
+  readonly since: Pick<Snapshot, 'meta' | 'tenant'>;
+  /** How far behind OLD's start events are read, in milliseconds (default 15 minutes). */
+  readonly eventLagMs?: number;
+  /** Carried-over collections read again and compared (default 50; 0: no audit). */
+  readonly audit?: number;
+  /** Seed of the audit's draw (default: a random one; it is recorded in meta.refresh.audit.seed). */
+  readonly auditSeed?: number;
+  /** Read everything (a full fetch), with "asked for" as the reason. */
+  readonly full?: boolean;
+}
+
+export interface RefreshResult extends FetchResult {
+  readonly meta: SnapshotMeta & { readonly refresh: RefreshFigures };
+}
+
+const STATUS_REASONS: Readonly<Record<number, string>> = {
+  401: 'the events API refused the key (401)',
+  402: 'Directory Insights is not in the organization\'s plan (402)',
+  403: 'the key lacks the Directory Insights scope (403)',
+};
+
+/** Why the events cannot be used, or undefined when the error must stop the refresh (cancelled, host gone). */
+function eventsFailure(error: unknown): string | undefined {
+  if (!(error instanceof JcApiError) || error instanceof ConnectionLostError) return undefined;
+  const status = error.status;
+  if (status !== undefined && STATUS_REASONS[status]) return STATUS_REASONS[status];
+  return `the events could not be read: ${error.message}`;
+}
+
+/** OLD's collections that may be carried over: one entry per planned collection of each object OLD lists. */
+function carriedEntries(plan: CollectionPlan, old: TenantData, skip: (key: string, step: string) => boolean): Map<string, JournalEntry & { edges: TenantData['edges'][number][]; found: TenantObject[] }> {
+  const entries = new Map<string, JournalEntry & { edges: TenantData['edges'][number][]; found: TenantObject[] }>();
+  const objects = new Map(old.objects.map((o) => [`${o.type}:${o.id}`, o]));
+  for (const o of old.objects) {
+    if (!isGraphType(o.type) || TYPE_INFO[o.type].lists.length === 0) continue;
+    for (const c of plan.ofObject({ type: o.type, id: o.id })) {
+      if (!skip(c.key, c.step.name)) entries.set(c.key, { key: c.key, pages: 0, edges: [], found: [] });
+    }
+  }
+  for (const edge of old.edges) {
+    const c = plan.ofEdge(edge);
+    const entry = c ? entries.get(c.key) : undefined;
+    if (!c || !entry) continue;
+    entry.edges.push(edge);
+    const other = edge.from.type === c.source.type && edge.from.id === c.source.id ? edge.to : edge.from;
+    const found = isGraphType(other.type) && TYPE_INFO[other.type].lists.length === 0 ? objects.get(`${other.type}:${other.id}`) : undefined;
+    if (found) entry.found.push(found);
+  }
+  return entries;
+}
+
+interface Counting {
+  events: number;
+  incremental: number;
+}
+
+/** The full fetch a refresh falls back to, with its reason and what was spent before it. */
+async function fullFetch(options: RefreshOptions, startedAt: Date, reason: string, spent: Counting, extra: Partial<RefreshFigures> = {}): Promise<RefreshResult> {
+  const { tenant, meta } = await crawlTenant(options, undefined);
+  const full = meta.requests.total;
+  const requests = { events: spent.events, incremental: spent.incremental, full, total: spent.events + spent.incremental + full };
+  const refresh: RefreshFigures = {
+    mode: 'full',
+    reason,
+    since: { startedAt: options.since.meta.startedAt, fetchedAt: options.since.meta.fetchedAt },
+    ...extra,
+    requests,
+    fullFetchRequests: meta.plan.plannedRequests ?? full,
+  };
+  return { tenant, meta: withRefresh(meta, startedAt, refresh) };
+}
+
+/** The crawl's meta as the refresh's: started when the refresh did, every request counted, and `refresh`. */
+function withRefresh(meta: SnapshotMeta, startedAt: Date, refresh: RefreshFigures): SnapshotMeta & { refresh: RefreshFigures } {
+  return {
+    ...meta,
+    // The next refresh reads events from here on: the refresh's own start, not its crawl's.
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.parse(meta.fetchedAt) - startedAt.getTime(),
+    requests: { ...meta.requests, total: refresh.requests.total, byStep: { ...meta.requests.byStep, ...(refresh.requests.events > 0 ? { events: refresh.requests.events } : {}) } },
+    refresh,
+  };
+}
+
+/**
+ * Refreshes `options.since`: see the module comment. Throws what a full fetch throws (401 on the API, a
+ * lost connection, a cancellation); everything else about the events ends in a full fetch that says why.
+ */
+export async function refreshTenant(options: RefreshOptions): Promise<RefreshResult> {
+  const startedAt = new Date();
+  const old = options.since;
+  const spent: Counting = { events: 0, incremental: 0 };
+  const client = new ApiClient(options);
+  const orgId = options.orgId ?? '';
+  if (options.full) return fullFetch(options, startedAt, 'a full fetch was asked for (--full)', spent);
+  if (old.meta.apiHost !== client.origin) return fullFetch(options, startedAt, `the snapshot is of ${old.meta.apiHost}, not ${client.origin}`, spent);
+  if (old.meta.orgId !== orgId) {
+    const name = (o: string): string => (o ? `organization ${o}` : "the key's own organization");
+    return fullFetch(options, startedAt, `the snapshot is of ${name(old.meta.orgId)}, not ${name(orgId)}`, spent);
+  }
+  const listGap = old.meta.coverage?.gaps.find((g) => g.provides.kind === 'objects' && g.state === 'unread');
+  if (listGap) return fullFetch(options, startedAt, `the snapshot lacks a whole list (${listGap.endpoint}), so every collection that could hold its objects' edges is in doubt`, spent);
+  let plan: CollectionPlan;
+  try {
+    plan = CollectionPlan.fromFigures(old.meta.plan);
+  } catch (error) {
+    return fullFetch(options, startedAt, `the snapshot's plan cannot be read: ${(error as Error).message}`, spent);
+  }
+  const lagMs = options.eventLagMs ?? DEFAULT_EVENT_LAG_MS;
+  const start = new Date(Date.parse(old.meta.startedAt) - lagMs);
+  const since = { startedAt: old.meta.startedAt, fetchedAt: old.meta.fetchedAt };
+  let read: Awaited<ReturnType<typeof readEvents>>;
+  let end: Date;
+  try {
+    const reach = await eventsReachBack(client, start, startedAt);
+    if (!reach.covered) {
+      spent.events = client.stats.requests;
+      return fullFetch(options, startedAt, `the events do not reach back to ${start.toISOString()} (Directory Insights keeps 90 days, 15 on the lowest plans)`, spent);
+    }
+    read = await readEvents(client, { start });
+    end = new Date();
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    const why = eventsFailure(error);
+    if (why === undefined) throw error;
+    spent.events = client.stats.requests;
+    return fullFetch(options, startedAt, why, spent);
+  }
+  spent.events = client.stats.requests;
+  const window = { start: start.toISOString(), end: end.toISOString(), lagSeconds: Math.round(lagMs / 1000) };
+  const interpreted = read.events.map(interpretEvent);
+  const unlisted = (type: string): boolean => isGraphType(type) && TYPE_INFO[type].lists.length === 0;
+  const stale = staleCollections(interpreted, plan, new EdgesByObject(old.tenant), unlisted);
+  const events = { read: read.events.length, used: stale.used, pages: read.pages };
+  if (stale.fullReason) return fullFetch(options, startedAt, stale.fullReason, spent, { window, events });
+  // What OLD could not read in full is read again.
+  const gaps = new Set(old.meta.coverage?.gaps.map((g) => g.collection) ?? []);
+  const entries = carriedEntries(plan, old.tenant, (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key));
+  const size = options.audit ?? DEFAULT_AUDIT_SIZE;
+  const seed = options.auditSeed ?? Math.floor(Math.random() * 2 ** 31);
+  const crawl = await crawlTenant(options, { plan, entries, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) });
+  const outcome = crawl.carried!;
+  spent.incremental = crawl.meta.requests.total;
+  const audit = { size, seed, sample: outcome.audited, result: outcome.differences.length === 0 ? 'same' : 'different', ...(outcome.differences.length > 0 ? { differences: outcome.differences.map(differenceText) } : {}) } as const;
+  const collections = { read: outcome.read, carried: outcome.carried };
+  const figures = { window, events, collections, ...(stale.notes.length > 0 ? { notes: stale.notes } : {}), audit };
+  if (outcome.differences.length > 0) {
+    const n = outcome.differences.length;
+    return fullFetch(options, startedAt, `the audit found ${n} of ${outcome.audited.length} carried-over collections changed without an event that said so (first: ${differenceText(outcome.differences[0]!)})`, spent, figures);
+  }
+  const refresh: RefreshFigures = {
+    mode: 'incremental',
+    since,
+    ...figures,
+    requests: { events: spent.events, incremental: spent.incremental, full: 0, total: spent.events + spent.incremental },
+    fullFetchRequests: crawl.meta.plan.plannedRequests ?? 0,
+  };
+  return { tenant: crawl.tenant, meta: withRefresh(crawl.meta, startedAt, refresh) };
+}
+
+function differenceText(d: AuditDifference): string {
+  const parts = [
+    ...(d.added.length > 0 ? [`${d.added.length} added`] : []),
+    ...(d.removed.length > 0 ? [`${d.removed.length} removed`] : []),
+    ...(d.changed.length > 0 ? [`${d.changed.length} re-attributed`] : []),
+  ];
+  return `${d.collection}: ${parts.join(', ')}`;
+}
