@@ -73,6 +73,8 @@ export interface SimChildOptions {
   readonly seed: number;
   /** The simulator's rate limit (token bucket, requests per second); none when absent. */
   readonly rate?: number;
+  /** Serve the change door (`POST /simulator/v1/changes`), for the refresh phase. */
+  readonly allowChanges?: boolean;
 }
 
 export interface SimChildStats {

@@ -7,7 +7,8 @@
  * verify against the same simulator), `live` (fetch and verify against the tenant of JC_API_KEY),
  * `traversal`, `whatif` and `fetch-bench` (the per-part benches of bench/traversal.ts, bench/whatif.ts,
  * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), `serve` (bench/serve.ts: the
- * API replica of the snapshot against the engine in-process, and fetched whole), and `report`, `export`, `diff`
+ * API replica of the snapshot against the engine in-process, and fetched whole), `refresh` (bench/refresh.ts:
+ * fetch --since and revoke --live after changes), and `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
@@ -24,6 +25,7 @@ import { runOwnProcessCommand, runScale, type CommandFigures, type OwnProcessCom
 import { runServeBench, type ServeBenchFigures } from './serve.ts';
 import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
+import { runRefreshBench, type RefreshBenchFigures } from './refresh.ts';
 
 export interface PhaseOptions {
   readonly preset: PresetName;
@@ -42,6 +44,8 @@ export interface PhaseOptions {
   readonly fullRuns?: number;
   /** live: API host. */
   readonly baseUrl?: string;
+  /** refresh: whether a second full fetch is the yardstick (default true). */
+  readonly compareFull?: boolean;
 }
 
 /**
@@ -174,7 +178,7 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
   return fetchAndVerify({ ...options, snapshot: undefined }, { apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }
 
-export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | OwnProcessCommand;
+export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | 'refresh' | OwnProcessCommand;
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -187,6 +191,7 @@ export interface PhaseResults {
   report: CommandFigures;
   export: CommandFigures;
   diff: CommandFigures;
+  refresh: RefreshBenchFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -206,6 +211,8 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
       const [figures] = await runFetchBench({ presets: [options.preset], seed: options.seed, ...(options.rate ? { rate: options.rate } : {}) });
       return { ...figures!, peakRssMiB: peakRssMiB() };
     }
+    case 'refresh':
+      return runRefreshBench({ preset: options.preset, seed: options.seed, rate: options.rate ?? 50, compareFull: options.compareFull !== false });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

@@ -25,6 +25,7 @@ import { isPresetName, type PresetName } from '../src/simulator/index.ts';
 import { BENCH_DIR, runChild } from './harness.ts';
 import type { PhaseName, PhaseOptions, PhaseResults } from './phases.ts';
 import { OWN_PROCESS_COMMANDS, RSS_CEILING_MIB } from './scale.ts';
+import { REFRESH_TARGETS, refreshCells, refreshRatios, type RefreshRatios } from './refresh.ts';
 
 interface PresetPlan {
   /** Requests per second of the rate-limited fetch (simulator limit and client cap alike). */
@@ -92,7 +93,7 @@ function neededOf<T>(outcome: Outcome<T> | undefined): T | undefined {
   return outcome?.ok ? outcome.figures : outcome?.unbounded ? figuresOf(outcome.unbounded) : undefined;
 }
 
-export interface Ratios {
+export interface Ratios extends RefreshRatios {
   /** fetch requests ÷ the planner's exact optimum (target 1). */
   readonly fetchRequestsVsOptimum: number | null;
   /** per-object traversal requests (lower bound) ÷ fetch requests (target ≥ 10 on large). */
@@ -123,6 +124,7 @@ export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
   scalePeakRssVsCeiling: '≤ 1 (2 GiB)',
   replicaAnswerVsInProcess: '≤ 20 on large',
   replicaFetchSpeedup: 'reported',
+  ...REFRESH_TARGETS,
 };
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -157,6 +159,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     scalePeakRssVsCeiling: ratio(commandsPeak, RSS_CEILING_MIB),
     replicaAnswerVsInProcess: figuresOf(phases.serve)?.answer.ratio ?? null,
     replicaFetchSpeedup: ratio(fetch?.fetch.wallMs, figuresOf(phases.serve)?.fetch.ms),
+    ...refreshRatios(figuresOf(phases.refresh)),
   };
 }
 
@@ -177,6 +180,8 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
   if (plan.whatifBench) phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
   if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base, heap);
+  // bench/refresh.ts; on xl the second full fetch (7 minutes at 300/s) gives way to the refresh's own estimate.
+  phases.refresh = await phase('refresh', { ...base, rate: plan.rate, compareFull: preset !== 'xl' }, heap);
   return {
     date: new Date().toISOString(),
     seed: SEED,
@@ -208,7 +213,7 @@ function table(title: string, rows: readonly Row[], results: readonly [string, P
 
 const ratioRows: Row[] = (Object.keys(TARGETS) as (keyof Ratios)[]).map((key) => [
   `${key} (target ${TARGETS[key]})`,
-  (r) => (key === 'verifyAgreement' && r.ratios[key] !== null ? `${n(r.ratios[key] * 100, 1)}%` : n(r.ratios[key], key === 'fetchRequestsVsOptimum' || key === 'fetchTimeVsRateBound' || key === 'scalePeakRssVsCeiling' ? 3 : 1)),
+  (r) => (key === 'verifyAgreement' && r.ratios[key] !== null ? `${n(r.ratios[key] * 100, 1)}%` : n(r.ratios[key], key === 'fetchRequestsVsOptimum' || key === 'fetchTimeVsRateBound' || key === 'scalePeakRssVsCeiling' || key === 'refreshTimeVsRateBound' ? 3 : key === 'liveConfirmRequests' ? 0 : 1)),
 ]);
 
 const f = (r: PresetResult) => figuresOf(r.phases.fetch);
@@ -263,6 +268,7 @@ const absoluteRows: Row[] = [
   ...OWN_PROCESS_COMMANDS.map((name): Row => [`peak RSS: ${name}`, (r) => ownPeak(r, name)]),
   ['peak RSS: traversal bench', (r) => mib(t(r)?.peakRssMiB)],
   ['peak RSS: what-if bench', (r) => bounded(r.phases.whatif, (x) => mib(x.peakRssMiB))],
+  ...[0, 1, 2].map((i): Row => [refreshCells(undefined)[i]![0], (r) => refreshCells(figuresOf(r.phases.refresh))[i]![1]]),
   ['load average before / after', (r) => `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)}`],
 ];
 

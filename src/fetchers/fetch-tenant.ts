@@ -174,6 +174,12 @@ class Crawl {
   firstListFailure: unknown;
   restarts = 0;
   planned = 0;
+  /**
+   * Pages of one collection requested at once once its total is known (../paging.ts). A refresh reads a
+   * few collections, some of them the largest (a big group's members): one after the other, their pages
+   * would take longer than the rate allows for the whole refresh.
+   */
+  pagesAhead = 1;
 
   constructor(client: ApiClient, options: FetchOptions) {
     this.client = client;
@@ -234,7 +240,7 @@ class Crawl {
             return { items: [], total: undefined };
           }
         },
-        { idOf, limit: PAGE_LIMIT, maxRestarts: this.maxRestarts },
+        { idOf, limit: PAGE_LIMIT, maxRestarts: this.maxRestarts, ahead: this.pagesAhead },
       );
     } catch (error) {
       const how = gapCause(error);
@@ -266,6 +272,9 @@ class Crawl {
     return { complete: gaps.length === 0, planned: this.planned, gaps };
   }
 }
+
+/** Pages ahead in a refresh's crawl: enough to keep the rate busy behind a long collection. */
+const PAGES_AHEAD = 8;
 
 function count(bucket: Record<string, number>, key: string, n = 1): void {
   bucket[key] = (bucket[key] ?? 0) + n;
@@ -498,6 +507,7 @@ export async function crawlTenant(options: FetchOptions, carry: CarryOver | unde
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const client = new ApiClient({ ...options, signal: internal.signal });
   const crawl = new Crawl(client, options);
+  if (carry) crawl.pagesAhead = PAGES_AHEAD;
   const progress = new ProgressTracker(crawl.orgId, client, options.onProgress);
   // The first failure stops every request still in flight and is the one reported.
   let firstError: unknown;

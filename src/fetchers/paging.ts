@@ -54,6 +54,12 @@ export interface CollectOptions<R> {
   readonly maxRestarts?: number;
   /** Safety net against endless collections. */
   readonly maxPages?: number;
+  /**
+   * Pages requested at once once the total is known (default 1: one after the other). They are still
+   * accepted in order, each checked as if read alone; when the cursor asks for another skip than the next
+   * page requested (a short page), the rest are dropped and paging goes on from where the cursor says.
+   */
+  readonly ahead?: number;
 }
 
 /** What one pass over the collection saw, and whether it must be repeated. */
@@ -177,8 +183,19 @@ export async function collect<R>(getPage: (skip: number, limit: number) => Promi
   let pages = 0;
   for (let attempt = 0; ; attempt++) {
     const cursor = new PageCursor(options);
+    let ahead = Math.max(1, options.ahead ?? 1);
     for (let skip = cursor.nextSkip(); skip !== undefined; skip = cursor.nextSkip()) {
-      cursor.accept(await getPage(skip, cursor.limit));
+      const total = cursor.pass.total;
+      const skips = [skip];
+      while (total !== undefined && skips.length < ahead && skip + skips.length * cursor.limit < total) skips.push(skip + skips.length * cursor.limit);
+      const pages = await Promise.all(skips.map((s) => getPage(s, cursor.limit)));
+      for (const [i, page] of pages.entries()) {
+        if (cursor.nextSkip() !== skips[i]) {
+          ahead = 1; // pages shorter than the limit: the rest of this collection is read one page at a time
+          break;
+        }
+        cursor.accept(page);
+      }
     }
     const pass = cursor.pass;
     pages += pass.pages;

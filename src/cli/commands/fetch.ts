@@ -101,8 +101,8 @@ Incremental refresh (--since):
   --audit-seed S     Seed of the audit's draw (default random; printed, and kept in meta.refresh.audit).
   --full             With --since: read everything (a full fetch), as if the events could not be used.
 
-While it runs, the fetch keeps a journal of the collections it has finished beside the output
-(FILE.partial, mode 0600, no key in it). It is removed once the snapshot is written; after Ctrl-C or a
+While it runs, a full fetch keeps a journal of the collections it has finished beside the output
+(FILE.partial, mode 0600, no key in it; a --since refresh keeps none: it is run again instead). It is removed once the snapshot is written; after Ctrl-C or a
 lost connection it stays, and --resume continues from it.
 
 Exit codes: 0 complete snapshot written; 3 partial snapshot written (stderr says what is missing);
@@ -339,7 +339,8 @@ export const fetchCommand: Command = {
     let partial = false;
     for (const [i, path] of paths.entries()) {
       const orgId = orgIds[i];
-      const journal = toStdout ? undefined : journalPath(path);
+      // A refresh keeps no journal: it costs a fraction of a full fetch, and is simply run again.
+      const journal = toStdout || since ? undefined : journalPath(path);
       const resume = values.resume === true && journal !== undefined && existsSync(journal);
       if (values.resume && !resume) io.stderr.write(`jcgraph fetch: no journal for ${safeText(path)}: fetching it in full.\n`);
       if (!resume && journal !== undefined && existsSync(journal)) {
