@@ -102,11 +102,16 @@ export function stepFromFigures(figures: PlanStepFigures): EdgeStep {
   };
 }
 
+/** The key of one step's collection for one source object (without building the collection). */
+export function edgeCollectionKey(step: Pick<EdgeStep, 'name'>, id: string): string {
+  return `${step.name}:${id}`;
+}
+
 /** The collection of one step for one source object. */
 export function edgeCollection(step: EdgeStep, id: string): EdgeCollection {
   return {
     kind: 'edges',
-    key: `${step.name}:${id}`,
+    key: edgeCollectionKey(step, id),
     step,
     source: { type: step.source, id },
     edgeKinds: step.covers,
@@ -164,10 +169,16 @@ export class CollectionPlan {
 
   /** The one collection whose answer holds this edge (its end on the side the plan reads its kind from). */
   ofEdge(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): EdgeCollection | undefined {
+    const at = this.sourceOfEdge(edge);
+    return at ? edgeCollection(at.step, at.end.id) : undefined;
+  }
+
+  /** The step that reads this edge and the end it reads it from, if the plan reads its kind. */
+  sourceOfEdge(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): { readonly step: EdgeStep; readonly end: ObjectRef } | undefined {
     const step = this.stepOf(edgeKindKey(edge));
     if (!step) return undefined;
     const end = edge.kind === 'membership' ? (step.endpoint === 'members' ? edge.from : edge.to) : edge.from.type === step.source ? edge.from : edge.to;
-    return edgeCollection(step, end.id);
+    return { step, end };
   }
 
   /** Every edge collection for the given source objects, step by step, generated as asked for. */

@@ -45,7 +45,7 @@ import { CancelledError, ConnectionLostError, JcApiError, JournalError } from '.
 import type { PlanFigures, SnapshotMeta } from '../snapshot/format.ts';
 import { ApiClient, type ClientOptions } from './client.ts';
 import { forEachBounded } from './bounded.ts';
-import { CollectionPlan, LIST_COLLECTIONS, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
+import { CollectionPlan, LIST_COLLECTIONS, edgeCollectionKey, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type JournalContent, type JournalEntry } from './journal.ts';
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
 import { edgeCensus, optimumRequests, pagesFor, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
@@ -497,8 +497,14 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
   return { tenant, meta };
 }
 
-/** fetchTenant, or with `carry` the crawl of an incremental refresh (./refresh/). */
-export async function crawlTenant(options: FetchOptions, carry: CarryOver | undefined): Promise<FetchResult & { carried?: CarryOutcome }> {
+/**
+ * What a refresh carries over, worked out with the crawl's own client (its events query shares the rate
+ * and the request count) while the lists are read; undefined: nothing is carried (a full fetch).
+ */
+export type CarryProvider = (client: ApiClient) => Promise<CarryOver | undefined>;
+
+/** fetchTenant, or with `provider` the crawl of an incremental refresh (./refresh/). */
+export async function crawlTenant(options: FetchOptions, provider: CarryProvider | undefined): Promise<FetchResult & { carried?: CarryOutcome }> {
   const startedAt = new Date();
   const internal = new AbortController();
   setMaxListeners(0, internal.signal); // every request in flight listens to it
@@ -507,7 +513,7 @@ export async function crawlTenant(options: FetchOptions, carry: CarryOver | unde
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const client = new ApiClient({ ...options, signal: internal.signal });
   const crawl = new Crawl(client, options);
-  if (carry) crawl.pagesAhead = PAGES_AHEAD;
+  if (provider) crawl.pagesAhead = PAGES_AHEAD;
   const progress = new ProgressTracker(crawl.orgId, client, options.onProgress);
   // The first failure stops every request still in flight and is the one reported.
   let firstError: unknown;
@@ -525,8 +531,16 @@ export async function crawlTenant(options: FetchOptions, carry: CarryOver | unde
     const opened = await openJournal(options, client, startedAt);
     journal = opened.writer;
     const earlier = opened.earlier;
+    // Handled at once, so a failure while the lists are read is not an unhandled rejection; thrown below.
+    const pending = provider?.(client).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
     progress.phase('listing objects', undefined);
     await guard(listObjects(crawl));
+    const provided = await pending;
+    if (provided && !provided.ok) throw provided.error;
+    const carry = provided?.value;
     const counts: ObjectCounts = objectCounts(crawl.objects.values());
     const fresh = planFetch(counts);
     // A resumed fetch keeps the plan it started with, so that its finished collections still count.
@@ -555,7 +569,15 @@ export async function crawlTenant(options: FetchOptions, carry: CarryOver | unde
     const collections = plan.steps.reduce((n, step) => n + sourcesOf(step.source).length, 0);
     crawl.planned = LIST_COLLECTIONS.length + collections;
     let resumed = 0;
-    const carriedKeys = carry ? [...plan.edgeCollections(sourcesOf)].filter((c) => carry.entries.has(c.key)).map((c) => c.key) : [];
+    const carriedKeys: string[] = [];
+    if (carry) {
+      for (const step of plan.steps) {
+        for (const id of sourcesOf(step.source)) {
+          const key = edgeCollectionKey(step, id);
+          if (carry.entries.has(key)) carriedKeys.push(key);
+        }
+      }
+    }
     const audited = carry?.audit?.(carriedKeys) ?? new Set<string>();
     const carriedOutcome = { carried: 0, read: 0, differences: [] as AuditDifference[] };
     progress.phase('reading edges', collections);
@@ -625,7 +647,7 @@ export async function crawlTenant(options: FetchOptions, carry: CarryOver | unde
       ...(earlier ? { resumed: { startedAt: earlier.header.startedAt, collections: resumed } } : {}),
     };
     progress.done();
-    return { tenant, meta, ...(carry ? { carried: { ...carriedOutcome, audited: [...audited].filter((k) => carriedKeys.includes(k)).sort() } } : {}) };
+    return { tenant, meta, ...(carry ? { carried: { ...carriedOutcome, audited: [...audited].sort() } } : {}) };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason instanceof CancelledError ? options.signal.reason : new CancelledError('the fetch was cancelled');
     throw firstError ?? error;

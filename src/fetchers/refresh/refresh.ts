@@ -2,8 +2,9 @@
  * An incremental refresh: a new snapshot of the organization an earlier one (OLD) was fetched from, at
  * the cost of what changed rather than of the organization's size.
  *
- * 1. Directory Insights' `directory` events from OLD's start minus the lag (events appear late) up to now.
- * 2. Every list, always (about 1% of a full crawl): creations, deletions and changed records, whatever the
+ * 1. Directory Insights' `directory` events from OLD's start minus the lag (events appear late) up to now,
+ *    read through the crawl's own client while it reads
+ * 2. every list, always (about 1% of a full crawl): creations, deletions and changed records, whatever the
  *    events say.
  * 3. The edge collections the events make stale (./stale.ts), every collection of an object created since
  *    OLD, and every collection OLD could not read in full; all other collections are carried over from
@@ -22,12 +23,12 @@ import { TYPE_INFO, isGraphType, type TenantData, type TenantObject } from '../.
 import type { RefreshFigures, Snapshot, SnapshotMeta } from '../../snapshot/format.ts';
 import { seededSample } from '../../verify/sample.ts';
 import { ApiClient } from '../client.ts';
-import { CollectionPlan } from '../collections.ts';
-import { crawlTenant, type AuditDifference, type FetchOptions, type FetchResult } from '../fetch-tenant.ts';
+import { CollectionPlan, edgeCollectionKey } from '../collections.ts';
+import { crawlTenant, type AuditDifference, type CarryOver, type FetchOptions, type FetchResult } from '../fetch-tenant.ts';
 import { eventsReachBack, readEvents } from '../insights/read-events.ts';
 import { interpretEvent } from '../insights/interpret.ts';
 import type { JournalEntry } from '../journal.ts';
-import { EdgesByObject, staleCollections } from './stale.ts';
+import { staleCollections } from './stale.ts';
 
 /** Default margin behind OLD's start from which events are read (SIEM collectors use a few minutes to 15). */
 export const DEFAULT_EVENT_LAG_MS = 15 * 60_000;
@@ -66,25 +67,36 @@ function eventsFailure(error: unknown): string | undefined {
 }
 
 /** OLD's collections that may be carried over: one entry per planned collection of each object OLD lists. */
-function carriedEntries(plan: CollectionPlan, old: TenantData, skip: (key: string, step: string) => boolean): Map<string, JournalEntry & { edges: TenantData['edges'][number][]; found: TenantObject[] }> {
-  const entries = new Map<string, JournalEntry & { edges: TenantData['edges'][number][]; found: TenantObject[] }>();
-  const objects = new Map(old.objects.map((o) => [`${o.type}:${o.id}`, o]));
+function carriedEntries(plan: CollectionPlan, old: TenantData, skip: (key: string, step: string) => boolean): Map<string, CarriedEntry> {
+  const entries = new Map<string, CarriedEntry>();
+  const unlisted = new Map<string, TenantObject>();
   for (const o of old.objects) {
-    if (!isGraphType(o.type) || TYPE_INFO[o.type].lists.length === 0) continue;
-    for (const c of plan.ofObject({ type: o.type, id: o.id })) {
-      if (!skip(c.key, c.step.name)) entries.set(c.key, { key: c.key, pages: 0, edges: [], found: [] });
+    if (!isGraphType(o.type)) continue;
+    if (TYPE_INFO[o.type].lists.length === 0) {
+      unlisted.set(`${o.type}:${o.id}`, o);
+      continue;
+    }
+    for (const step of plan.steps) {
+      if (step.source !== o.type) continue;
+      const key = edgeCollectionKey(step, o.id);
+      if (!skip(key, step.name)) entries.set(key, { key, pages: 0, edges: [], found: [] });
     }
   }
   for (const edge of old.edges) {
-    const c = plan.ofEdge(edge);
-    const entry = c ? entries.get(c.key) : undefined;
-    if (!c || !entry) continue;
+    const at = plan.sourceOfEdge(edge);
+    const entry = at ? entries.get(edgeCollectionKey(at.step, at.end.id)) : undefined;
+    if (!at || !entry) continue;
     entry.edges.push(edge);
-    const other = edge.from.type === c.source.type && edge.from.id === c.source.id ? edge.to : edge.from;
-    const found = isGraphType(other.type) && TYPE_INFO[other.type].lists.length === 0 ? objects.get(`${other.type}:${other.id}`) : undefined;
+    const other = edge.from === at.end ? edge.to : edge.from;
+    const found = unlisted.size > 0 ? unlisted.get(`${other.type}:${other.id}`) : undefined;
     if (found) entry.found.push(found);
   }
   return entries;
+}
+
+interface CarriedEntry extends JournalEntry {
+  readonly edges: TenantData['edges'][number][];
+  readonly found: TenantObject[];
 }
 
 interface Counting {
@@ -95,15 +107,19 @@ interface Counting {
 /** The full fetch a refresh falls back to, with its reason and what was spent before it. */
 async function fullFetch(options: RefreshOptions, startedAt: Date, reason: string, spent: Counting, extra: Partial<RefreshFigures> = {}): Promise<RefreshResult> {
   const { tenant, meta } = await crawlTenant(options, undefined);
-  const full = meta.requests.total;
-  const requests = { events: spent.events, incremental: spent.incremental, full, total: spent.events + spent.incremental + full };
+  return fullResult(options, startedAt, { tenant, meta }, reason, { ...spent, full: meta.requests.total }, extra);
+}
+
+/** A full fetch's result as a refresh's: its reason, and every request counted. */
+function fullResult(options: RefreshOptions, startedAt: Date, { tenant, meta }: FetchResult, reason: string, spent: Counting & { full: number }, extra: Partial<RefreshFigures>): RefreshResult {
+  const requests = { ...spent, total: spent.events + spent.incremental + spent.full };
   const refresh: RefreshFigures = {
     mode: 'full',
     reason,
     since: { startedAt: options.since.meta.startedAt, fetchedAt: options.since.meta.fetchedAt },
     ...extra,
     requests,
-    fullFetchRequests: meta.plan.plannedRequests ?? full,
+    fullFetchRequests: meta.plan.plannedRequests ?? meta.requests.total,
   };
   return { tenant, meta: withRefresh(meta, startedAt, refresh) };
 }
@@ -115,82 +131,100 @@ function withRefresh(meta: SnapshotMeta, startedAt: Date, refresh: RefreshFigure
     // The next refresh reads events from here on: the refresh's own start, not its crawl's.
     startedAt: startedAt.toISOString(),
     durationMs: Date.parse(meta.fetchedAt) - startedAt.getTime(),
-    requests: { ...meta.requests, total: refresh.requests.total, byStep: { ...meta.requests.byStep, ...(refresh.requests.events > 0 ? { events: refresh.requests.events } : {}) } },
+    requests: { ...meta.requests, total: refresh.requests.total },
     refresh,
   };
 }
 
+/** Why nothing can be carried over before any request is made, or undefined. */
+function precheck(options: RefreshOptions, origin: string): string | undefined {
+  const old = options.since;
+  const orgId = options.orgId ?? '';
+  if (options.full) return 'a full fetch was asked for (--full)';
+  if (old.meta.apiHost !== origin) return `the snapshot is of ${old.meta.apiHost}, not ${origin}`;
+  if (old.meta.orgId !== orgId) {
+    const name = (o: string): string => (o ? `organization ${o}` : "the key's own organization");
+    return `the snapshot is of ${name(old.meta.orgId)}, not ${name(orgId)}`;
+  }
+  const listGap = old.meta.coverage?.gaps.find((g) => g.provides.kind === 'objects' && g.state === 'unread');
+  if (listGap) return `the snapshot lacks a whole list (${listGap.endpoint}), so every collection that could hold its objects' edges is in doubt`;
+  return undefined;
+}
+
+/** What the events settled, as the provider hands it back: what to carry, or why nothing can be. */
+type Settled = { readonly reason: string; readonly figures: Partial<RefreshFigures> } | { readonly reason?: undefined; readonly figures: Partial<RefreshFigures>; readonly notes: readonly string[] };
+
 /**
  * Refreshes `options.since`: see the module comment. Throws what a full fetch throws (401 on the API, a
  * lost connection, a cancellation); everything else about the events ends in a full fetch that says why.
+ * The events are read, and what to carry over worked out, while the lists are being read.
  */
 export async function refreshTenant(options: RefreshOptions): Promise<RefreshResult> {
   const startedAt = new Date();
   const old = options.since;
-  const spent: Counting = { events: 0, incremental: 0 };
-  const client = new ApiClient(options);
-  const orgId = options.orgId ?? '';
-  if (options.full) return fullFetch(options, startedAt, 'a full fetch was asked for (--full)', spent);
-  if (old.meta.apiHost !== client.origin) return fullFetch(options, startedAt, `the snapshot is of ${old.meta.apiHost}, not ${client.origin}`, spent);
-  if (old.meta.orgId !== orgId) {
-    const name = (o: string): string => (o ? `organization ${o}` : "the key's own organization");
-    return fullFetch(options, startedAt, `the snapshot is of ${name(old.meta.orgId)}, not ${name(orgId)}`, spent);
-  }
-  const listGap = old.meta.coverage?.gaps.find((g) => g.provides.kind === 'objects' && g.state === 'unread');
-  if (listGap) return fullFetch(options, startedAt, `the snapshot lacks a whole list (${listGap.endpoint}), so every collection that could hold its objects' edges is in doubt`, spent);
+  const early = precheck(options, new ApiClient(options).origin);
+  if (early) return fullFetch(options, startedAt, early, { events: 0, incremental: 0 });
   let plan: CollectionPlan;
   try {
     plan = CollectionPlan.fromFigures(old.meta.plan);
   } catch (error) {
-    return fullFetch(options, startedAt, `the snapshot's plan cannot be read: ${(error as Error).message}`, spent);
+    return fullFetch(options, startedAt, `the snapshot's plan cannot be read: ${(error as Error).message}`, { events: 0, incremental: 0 });
   }
   const lagMs = options.eventLagMs ?? DEFAULT_EVENT_LAG_MS;
   const start = new Date(Date.parse(old.meta.startedAt) - lagMs);
-  const since = { startedAt: old.meta.startedAt, fetchedAt: old.meta.fetchedAt };
-  let read: Awaited<ReturnType<typeof readEvents>>;
-  let end: Date;
-  try {
-    const reach = await eventsReachBack(client, start, startedAt);
-    if (!reach.covered) {
-      spent.events = client.stats.requests;
-      return fullFetch(options, startedAt, `the events do not reach back to ${start.toISOString()} (Directory Insights keeps 90 days, 15 on the lowest plans)`, spent);
-    }
-    read = await readEvents(client, { start });
-    end = new Date();
-  } catch (error) {
-    if (error instanceof CancelledError) throw error;
-    const why = eventsFailure(error);
-    if (why === undefined) throw error;
-    spent.events = client.stats.requests;
-    return fullFetch(options, startedAt, why, spent);
-  }
-  spent.events = client.stats.requests;
-  const window = { start: start.toISOString(), end: end.toISOString(), lagSeconds: Math.round(lagMs / 1000) };
-  const interpreted = read.events.map(interpretEvent);
-  const unlisted = (type: string): boolean => isGraphType(type) && TYPE_INFO[type].lists.length === 0;
-  const stale = staleCollections(interpreted, plan, new EdgesByObject(old.tenant), unlisted);
-  const events = { read: read.events.length, used: stale.used, pages: read.pages };
-  if (stale.fullReason) return fullFetch(options, startedAt, stale.fullReason, spent, { window, events });
-  // What OLD could not read in full is read again.
-  const gaps = new Set(old.meta.coverage?.gaps.map((g) => g.collection) ?? []);
-  const entries = carriedEntries(plan, old.tenant, (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key));
   const size = options.audit ?? DEFAULT_AUDIT_SIZE;
   const seed = options.auditSeed ?? Math.floor(Math.random() * 2 ** 31);
-  const crawl = await crawlTenant(options, { plan, entries, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) });
+  let settled: Settled | undefined;
+  const provider = async (client: ApiClient): Promise<CarryOver | undefined> => {
+    let read: Awaited<ReturnType<typeof readEvents>>;
+    try {
+      const reach = await eventsReachBack(client, start, startedAt);
+      if (!reach.covered) {
+        settled = { reason: `the events do not reach back to ${start.toISOString()} (Directory Insights keeps 90 days, 15 on the lowest plans)`, figures: {} };
+        return undefined;
+      }
+      read = await readEvents(client, { start });
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      const why = eventsFailure(error);
+      if (why === undefined) throw error;
+      settled = { reason: why, figures: {} };
+      return undefined;
+    }
+    const window = { start: start.toISOString(), end: new Date().toISOString(), lagSeconds: Math.round(lagMs / 1000) };
+    const unlisted = (type: string): boolean => isGraphType(type) && TYPE_INFO[type].lists.length === 0;
+    const stale = staleCollections(read.events.map(interpretEvent), plan, old.tenant, unlisted);
+    const events = { read: read.events.length, used: stale.used, pages: read.pages };
+    if (stale.fullReason) {
+      settled = { reason: stale.fullReason, figures: { window, events } };
+      return undefined;
+    }
+    settled = { figures: { window, events }, notes: stale.notes };
+    // What OLD could not read in full is read again.
+    const gaps = new Set(old.meta.coverage?.gaps.map((g) => g.collection) ?? []);
+    const entries = carriedEntries(plan, old.tenant, (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key));
+    return { plan, entries, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) };
+  };
+  const crawl = await crawlTenant(options, provider);
+  const events = crawl.meta.requests.byStep['events'] ?? 0;
+  const done = settled!;
+  if (done.reason !== undefined) {
+    // Nothing was carried: the crawl read everything, with a fresh plan. It is the full fetch.
+    return fullResult(options, startedAt, crawl, done.reason, { events, incremental: 0, full: crawl.meta.requests.total - events }, done.figures);
+  }
   const outcome = crawl.carried!;
-  spent.incremental = crawl.meta.requests.total;
+  const spent = { events, incremental: crawl.meta.requests.total - events };
   const audit = { size, seed, sample: outcome.audited, result: outcome.differences.length === 0 ? 'same' : 'different', ...(outcome.differences.length > 0 ? { differences: outcome.differences.map(differenceText) } : {}) } as const;
-  const collections = { read: outcome.read, carried: outcome.carried };
-  const figures = { window, events, collections, ...(stale.notes.length > 0 ? { notes: stale.notes } : {}), audit };
+  const figures = { ...done.figures, collections: { read: outcome.read, carried: outcome.carried }, ...(done.notes.length > 0 ? { notes: done.notes } : {}), audit };
   if (outcome.differences.length > 0) {
     const n = outcome.differences.length;
     return fullFetch(options, startedAt, `the audit found ${n} of ${outcome.audited.length} carried-over collections changed without an event that said so (first: ${differenceText(outcome.differences[0]!)})`, spent, figures);
   }
   const refresh: RefreshFigures = {
     mode: 'incremental',
-    since,
+    since: { startedAt: old.meta.startedAt, fetchedAt: old.meta.fetchedAt },
     ...figures,
-    requests: { events: spent.events, incremental: spent.incremental, full: 0, total: spent.events + spent.incremental },
+    requests: { ...spent, full: 0, total: spent.events + spent.incremental },
     fullFetchRequests: crawl.meta.plan.plannedRequests ?? 0,
   };
   return { tenant: crawl.tenant, meta: withRefresh(crawl.meta, startedAt, refresh) };

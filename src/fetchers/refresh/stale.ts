@@ -35,14 +35,17 @@ export interface StaleCollections {
   used: number;
 }
 
-/** The earlier snapshot's edges by object, to find the collections that held an object's edges. */
+/** The earlier snapshot's edges of some objects, to find the collections that held them. */
 export class EdgesByObject {
   readonly #byObject = new Map<string, TenantEdge[]>();
 
-  constructor(tenant: TenantData) {
+  /** `wanted`: the objects (`type:id`) whose edges will be asked for; the others are not indexed. */
+  constructor(tenant: TenantData, wanted: ReadonlySet<string>) {
+    if (wanted.size === 0) return;
     for (const edge of tenant.edges) {
       for (const end of [edge.from, edge.to]) {
         const key = `${end.type}:${end.id}`;
+        if (!wanted.has(key)) continue;
         const list = this.#byObject.get(key);
         if (list) list.push(edge);
         else this.#byObject.set(key, [edge]);
@@ -69,8 +72,12 @@ function addEdgesOf(stale: StaleCollections, plan: CollectionPlan, edges: EdgesB
   }
 }
 
-/** The collections that `events` make stale under `plan`, given the earlier snapshot's edges. */
-export function staleCollections(events: readonly InterpretedEvent[], plan: CollectionPlan, edges: EdgesByObject, unlisted: (type: string) => boolean): StaleCollections {
+/** The collections that `events` make stale under `plan`, given the earlier snapshot. */
+export function staleCollections(events: readonly InterpretedEvent[], plan: CollectionPlan, old: TenantData, unlisted: (type: string) => boolean): StaleCollections {
+  const needsEdges = (effect: EventEffect): effect is Extract<EventEffect, { kind: 'object' }> =>
+    effect.kind === 'object' && (effect.change === 'edges' || (effect.change === 'delete' && unlisted(effect.ref.type)));
+  const wanted = new Set(events.flatMap((e) => e.effects.filter(needsEdges).map((f) => `${f.ref.type}:${f.ref.id}`)));
+  const edges = new EdgesByObject(old, wanted);
   const stale: StaleCollections = { keys: new Set(), steps: new Set(), notes: [], fullReason: undefined, used: 0 };
   const typeWide = new Map<string, { steps: string[]; events: Set<string> }>();
   for (const event of events) {
@@ -87,7 +94,7 @@ export function staleCollections(events: readonly InterpretedEvent[], plan: Coll
             stale.notes.push(`${event.eventType}, an event type jcgraph does not know, named ${effect.ref.type} ${effect.ref.id}: its collections were read again.`);
           }
           if (effect.change === 'create') for (const c of plan.ofObject(effect.ref)) stale.keys.add(c.key);
-          else if (effect.change === 'edges' || (effect.change === 'delete' && unlisted(effect.ref.type))) addEdgesOf(stale, plan, edges, effect.ref);
+          else if (needsEdges(effect)) addEdgesOf(stale, plan, edges, effect.ref);
           break;
         case 'type': {
           const steps = plan.steps.filter((s) => s.source === effect.type || s.targets.includes(effect.type)).map((s) => s.name);
