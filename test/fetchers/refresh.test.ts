@@ -5,6 +5,8 @@
  * by the audit when it samples them; every fallback says why and writes what a full fetch writes.
  */
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { fetchTenant, refreshTenant, type FetchResult, type RefreshOptions, type RefreshResult } from '../../src/fetchers/index.ts';
 import { canonicalJson, sortTenant, type JsonObject, type TenantData } from '../../src/model/index.ts';
@@ -180,6 +182,31 @@ describe('fallbacks to a full fetch, each saying why and writing what a full fet
       });
     }, 120_000);
   }
+
+  it('a page of events that cannot be read', async () => {
+    // Directory Insights answering 200 with a page jcgraph cannot read (no X-Result-Count, not an array).
+    const broken = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-limit': '10000' });
+        res.end('{"events":"elsewhere"}');
+      });
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const port = (broken.address() as AddressInfo).port;
+    try {
+      await withSimulator({ preset: 'tiny', seed: 3, churnSeed: 3 }, async (sim) => {
+        const old = await fetchTenant(access(sim));
+        sim.churn(5);
+        const r = await refresh(sim, old, { apiRoots: { insights: `http://127.0.0.1:${port}/insights/directory/v1` } });
+        expect(r.meta.refresh.mode).toBe('full');
+        expect(r.meta.refresh.reason).toMatch(/^the events could not be read: POST \/insights\/directory\/v1\/events \(page 1\): the page of events cannot be read: its body is not a JSON array/);
+        expect(canonical(r.tenant)).toBe(canonical((await fetchTenant(access(sim))).tenant));
+      });
+    } finally {
+      await new Promise((resolve) => broken.close(resolve));
+    }
+  }, 120_000);
 
   it('an event that names nothing jcgraph can place', async () => {
     await withSimulator({ preset: 'tiny', seed: 3 }, async (sim) => {
