@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { fetchTenant, refreshTenant, type FetchResult, type RefreshOptions, type RefreshResult } from '../../src/fetchers/index.ts';
-import { canonicalJson, sortTenant, type JsonObject, type TenantData } from '../../src/model/index.ts';
+import { canonicalJson, sortTenant, type TenantData } from '../../src/model/index.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
 
@@ -42,7 +42,7 @@ describe('incremental refresh equals a fresh full fetch', () => {
           const old = await fetchTenant(access(sim));
           sim.churn(changes);
           // Directory Insights may deliver an event more than once: the refresh re-reads state, it does not replay.
-          if (repeat) sim.logEvents(sim.insightsEvents().slice(-5) as JsonObject[]);
+          if (repeat) sim.logEvents(sim.insightsEvents().slice(-5));
           // A small audit leaves most collections carried: the comparison with the full fetch checks them.
           const { r, full } = await refreshAndCompare(sim, old, { audit });
           expect(r.meta.refresh.mode, r.meta.refresh.reason).toBe('incremental');
