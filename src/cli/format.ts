@@ -4,9 +4,10 @@ import { describePath } from '../analysis/revoke.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { CliIo } from './command.ts';
 import { safeText } from '../model/index.ts';
+import { API_KEY_VARIABLES } from './api-key.ts';
+import { writeJsonDocument } from '../documents/index.ts';
 
 export { safeText };
-import { writeJsonDocument } from '../documents/index.ts';
 
 /**
  * The message with the API key of the environment taken out, wherever it came from. A key holding a line
@@ -14,7 +15,7 @@ import { writeJsonDocument } from '../documents/index.ts';
  */
 export function withoutKey(message: string, env: CliIo['env']): string {
   let out = message;
-  for (const key of [env['JC_API_KEY'], env['JUMPCLOUD_API_KEY']]) {
+  for (const key of API_KEY_VARIABLES.map((name) => env[name])) {
     if (!key || key.trim().length < 4) continue;
     // eslint-disable-next-line no-control-regex -- a key pasted with a control character inside is split there
     const forms = [key, key.trim(), JSON.stringify(key.trim()).slice(1, -1), ...key.split(/[\u0000-\u001f\u007f]+/).filter((p) => p.length >= 8)];

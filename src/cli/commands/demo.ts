@@ -16,6 +16,7 @@ import type { Binding } from '../../analysis/bindings.ts';
 import { isPresetName, startSimulator, type PresetName, type Simulator } from '../../simulator/index.ts';
 import { bindingToExplain, buildReview, type AccessReview, type BindingRow } from '../../report/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
+import { apiKeyFrom } from '../api-key.ts';
 import type { CliIo, Command } from '../command.ts';
 import { progressLine } from './fetch.ts';
 
@@ -120,7 +121,7 @@ export const demoCommand: Command = {
     const preset = values.preset ?? 'small';
     if (!isPresetName(preset)) throw new UsageError(`jcgraph demo: --preset must be tiny, small, large or xl, not "${preset}"`);
     const seed = intOption('demo', 'seed', values.seed, 1, 0);
-    const key = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
+    const key = apiKeyFrom(io.env);
     const tty = io.stderr.isTTY === true;
     const say = (line: string): void => {
       if (!values.json) io.stdout.write(`${line}\n`);

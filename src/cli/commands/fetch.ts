@@ -17,6 +17,7 @@ import { checkOutputPath } from '../../io/output.ts';
 import { gapCauseLabel, type Coverage } from '../../model/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, loadSnapshot, saveSnapshot, snapshotBytes, type RefreshFigures, type Snapshot, type SnapshotMeta } from '../../snapshot/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
+import { requireApiKey } from '../api-key.ts';
 import type { CliIo, Command } from '../command.ts';
 import { safeText, withoutKey } from '../format.ts';
 
@@ -282,8 +283,7 @@ export const fetchCommand: Command = {
     const { values, positionals } = parseCommandArgs('fetch', argv, OPTIONS);
     if (positionals.length > 0) throw new UsageError(`jcgraph fetch: unexpected argument "${positionals[0]}" (see jcgraph fetch --help)`);
     if (!values.out) throw new UsageError('jcgraph fetch: --out FILE is required (see jcgraph fetch --help)');
-    const apiKey = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
-    if (!apiKey) throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key.');
+    const apiKey = requireApiKey(io.env);
     checkApiKey(apiKey);
     const baseUrl = values['base-url'];
     if (baseUrl !== undefined) {

@@ -4,12 +4,13 @@
  * what jcgraph has to say goes to stderr.
  */
 import type { Readable, Writable } from 'node:stream';
-import { ConfigError, UsageError } from '../../errors.ts';
+import { UsageError } from '../../errors.ts';
 import { fetchTenant } from '../../fetchers/index.ts';
 import { AccessGraph } from '../../graph/index.ts';
 import { serveMcp } from '../../mcp/index.ts';
 import { noticeCoverage } from '../coverage-notice.ts';
 import { parseCommandArgs } from '../args.ts';
+import { requireApiKey } from '../api-key.ts';
 import type { CliIo, Command } from '../command.ts';
 import { loadTenant, SOURCE_HELP, SOURCE_OPTIONS, type TenantSource } from '../load-graph.ts';
 
@@ -46,8 +47,7 @@ Exit codes: 0 the client closed, 1 failure (e.g. the snapshot cannot be read), 2
 `;
 
 async function liveTenant(values: { 'base-url'?: string; 'org-id'?: string; rate?: string }, io: CliIo): Promise<TenantSource> {
-  const apiKey = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
-  if (!apiKey) throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key for --live.');
+  const apiKey = requireApiKey(io.env, 'for --live');
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(rate > 0)) throw new UsageError(`jcgraph mcp: --rate must be a positive number, not "${values.rate}"`);
   io.stderr.write('jcgraph mcp: fetching the organization (read-only)…\n');

@@ -18,6 +18,7 @@ import {
   type VerifyReport,
 } from '../../verify/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
+import { apiKeyFrom } from '../api-key.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_PARTIAL, progressLine } from './fetch.ts';
 import { safeText } from '../format.ts';
@@ -196,7 +197,7 @@ export const verifyCommand: Command = {
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('verify', argv, OPTIONS);
     if (positionals.length > 0) throw new UsageError(`jcgraph verify: unexpected argument "${positionals[0]}" (see jcgraph verify --help)`);
-    const apiKey = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
+    const apiKey = apiKeyFrom(io.env);
     const target = chooseTarget(values, apiKey);
     const sample = intOption('verify', 'sample', values.sample, DEFAULT_SAMPLE, 1);
     const seed = intOption('verify', 'seed', values.seed, DEFAULT_SEED, 0);
