@@ -13,11 +13,72 @@
  * Everything throws subclasses of JcGraphError (JcApiError, SnapshotError, UnknownObjectError, …).
  */
 
-/** Errors: match by class or `name`. */
-export * from './errors.ts';
+/** Errors: match by class or `name`. Every error jcgraph throws is a JcGraphError. */
+export {
+  JcGraphError,
+  JcApiError,
+  ConnectionLostError,
+  SnapshotError,
+  JournalError,
+  UnknownObjectError,
+  QueryError,
+  PlanError,
+  ConfigError,
+  InputError,
+  UsageError,
+  CancelledError,
+  type RequestOutcome,
+} from './errors.ts';
 
-/** The domain as data: object types, association rules, the 88 graph endpoints, path grammar, compile rule. */
-export * from './model/index.ts';
+/** The domain as data: object types, association rules, the 88 graph endpoints, path grammar, compile rule, coverage. */
+export {
+  GRAPH_TYPES,
+  TYPE_INFO,
+  MEMBERSHIPS,
+  isGraphType,
+  isGroupType,
+  objectName,
+  ASSOCIATION_TARGETS,
+  ASSOCIATION_KINDS,
+  canAssociate,
+  membershipEdge,
+  associationEdge,
+  GRAPH_ENDPOINTS,
+  TRAVERSAL_ENDPOINTS,
+  matchEndpoint,
+  TRAVERSAL_PATTERNS,
+  DEFAULT_COMPILE_RULE,
+  type GraphType,
+  type TypeInfo,
+  type ListEndpoint,
+  type ListShape,
+  type AssociationKind,
+  type TenantData,
+  type TenantObject,
+  type TenantEdge,
+  type EdgeKind,
+  type ObjectRef,
+  type JsonObject,
+  type JsonValue,
+  type GraphObject,
+  type GraphObjectWithPaths,
+  type GraphConnection,
+  type GraphAttributes,
+  type GraphEndpoint,
+  type EndpointKind,
+  type EndpointMatch,
+  type PathPattern,
+  type Step,
+  type BindingLabel,
+  type CompileRule,
+  type SudoSource,
+  type GroupAttributeKey,
+  type Coverage,
+  type CoverageGap,
+  type GapCause,
+  type GapProvides,
+  type GapState,
+} from './model/index.ts';
 
 /** Reading a tenant over the API: paged, concurrent, rate-limit aware, complete or failing loudly. */
 export {
@@ -39,10 +100,12 @@ export {
   refreshTenant,
   type RefreshOptions,
   type RefreshResult,
+  type FetchPlan,
+  type ObjectCounts,
 } from './fetchers/index.ts';
 
 /** Snapshot files (atomic, mode 0600, optionally gzipped). */
-export { saveSnapshot, loadSnapshot, type Snapshot, type SnapshotMeta, type RefreshFigures } from './snapshot/index.ts';
+export { saveSnapshot, loadSnapshot, type Snapshot, type SnapshotMeta, type SaveOptions, type RefreshFigures } from './snapshot/index.ts';
 
 /** The graph, traversal in the live API's shape, whole-tenant inventory. */
 export {
@@ -70,14 +133,130 @@ export {
   type Explanation,
 } from './graph/index.ts';
 
-/** Analysis: why, access, who, revoke plans, offboarding, what-if, drift, findings, name resolution. */
-export * from './analysis/index.ts';
+/** Analysis: why, access, who, revoke plans, offboarding, what-if, drift, findings, name resolution, coverage. */
+export {
+  why,
+  access,
+  whoCanAccess,
+  planRevoke,
+  planOffboard,
+  describePath,
+  REVOKE_STRATEGIES,
+  whatIf,
+  whatIfEach,
+  WhatIfSession,
+  resolveChanges,
+  makeEdge,
+  drift,
+  diffTenants,
+  sudoOf,
+  findings,
+  resolveObject,
+  resolveEdgeSpec,
+  formatReference,
+  searchObjects,
+  formatOperation,
+  coverageVerdict,
+  type Binding,
+  type AccessPath,
+  type NamedRef,
+  type WhyAnswer,
+  type WhyOptions,
+  type WhyPath,
+  type AttributeSource,
+  type AccessOptions,
+  type RevokeStrategy,
+  type RevokeOptions,
+  type RevokePlan,
+  type PlanStep,
+  type Collateral,
+  type SurvivingBinding,
+  type OffboardPlan,
+  type OffboardStep,
+  type Change,
+  type ChangeSpec,
+  type EdgeRef,
+  type ChangedBinding,
+  type SubjectDelta,
+  type WhatIfResult,
+  type WhatIfSummary,
+  type WhatIfTotals,
+  type DriftReport,
+  type PathChange,
+  type AttributeChange,
+  type SudoGain,
+  type UserSudoGain,
+  type SudoValue,
+  type TenantDiff,
+  type ObjectChange,
+  type ObjectSummary,
+  type EdgeAttributeChange,
+  type Findings,
+  type FindingsOptions,
+  type BlastRadiusEntry,
+  type DirectlyBoundUser,
+  type InactiveUser,
+  type PrivilegedFindings,
+  type PrivilegedGrant,
+  type SudoGrant,
+  type RedundantBinding,
+  type UserSudo,
+  type NamedObject,
+  type ObjectDirectory,
+  type SearchHit,
+  type SearchResult,
+  type SearchOptions,
+  type ApiOperation,
+  type GraphOperationBody,
+  type CoverageQuestion,
+  type CoverageVerdict,
+} from './analysis/index.ts';
 
 /** Access-review reports (CSV, JSON, Markdown, HTML) and graph exports (GEXF, GraphML, JSON, Neo4j). */
-export * from './report/index.ts';
+export {
+  ReportError,
+  buildReview,
+  renderHtml,
+  renderMarkdown,
+  writeReport,
+  reportChunks,
+  REPORT_FORMATS,
+  REVIEW_BY,
+  writeExport,
+  renderExport,
+  EXPORT_FORMATS,
+  type AccessReview,
+  type ReviewOptions,
+  type ReviewBy,
+  type ReviewCounts,
+  type ReviewMeta,
+  type BindingRow,
+  type UserRow,
+  type ResourceRow,
+  type GroupRow,
+  type SudoLevel,
+  type UserRef,
+  type HtmlOptions,
+  type MarkdownOptions,
+  type ReportFormat,
+  type WriteReportOptions,
+  type WrittenReport,
+  type ExportFormat,
+} from './report/index.ts';
 
 /** Checking the engine against a live tenant's (or the simulator's) traversal endpoints. */
-export * from './verify/index.ts';
+export {
+  verifyTenant,
+  VERIFY_ENDPOINTS,
+  type VerifyTenantOptions,
+  type VerifyOptions,
+  type VerifyReport,
+  type GraphVerifyReport,
+  type EndpointReport,
+  type VerifyTotals,
+  type PathDifference,
+  type AttributeDifference,
+} from './verify/index.ts';
 
 /** The embedded simulated tenant: a seeded generator and a loopback server speaking the JumpCloud API. */
 export {
@@ -90,10 +269,28 @@ export {
   type FaultName,
   type Simulator,
   type SimulatorOptions,
+  type GenerateOptions,
 } from './simulator/index.ts';
 
 /** The snapshot as a service: the read-only API replica, analysis over HTTP and the explorer (jcgraph serve). */
 export { startServer, RequestError, type ServeOptions, type JcgraphServer } from './serve/index.ts';
 
 /** The answer documents every face gives (the CLI's --json, /jcgraph/v1, the MCP tools), and the JSON writer. */
-export * from './documents/index.ts';
+export {
+  whyDocument,
+  accessDocument,
+  whoDocument,
+  revokeDocument,
+  offboardDocument,
+  whatIfDocument,
+  findingsDocument,
+  traverseDocument,
+  writeJsonDocument,
+  writeJsonWithStreamedArray,
+  type AccessDocument,
+  type WhoDocument,
+  type WhatIfDocument,
+  type RevokeDocumentOptions,
+  type TypeFilter,
+  type TextSink,
+} from './documents/index.ts';

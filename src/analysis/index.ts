@@ -2,18 +2,29 @@
  * Access analysis on an AccessGraph: why, access/who, revoke plans and offboarding, what-if, drift and
  * findings, each explained by paths. Offline and read-only: plans are dry runs.
  */
-export * from './bindings.ts';
-export * from './edges.ts';
-export * from './resolve.ts';
-export * from './search.ts';
-export * from './operations.ts';
-export * from './mincut.ts';
-export * from './why.ts';
-export * from './access.ts';
-export * from './whatif.ts';
-export * from './change-spec.ts';
-export * from './revoke.ts';
-export * from './tenant-diff.ts';
-export * from './drift.ts';
-export * from './findings/index.ts';
-export * from './coverage.ts';
+export { reachableTypes, type NamedRef, type AccessPath, type Binding } from './bindings.ts';
+export { makeEdge, type EdgeRef } from './edges.ts';
+export { formatReference, resolveObject, resolveEdgeSpec, type NamedObject, type ObjectDirectory } from './resolve.ts';
+export { searchObjects, type SearchHit, type SearchResult, type SearchOptions } from './search.ts';
+export { formatOperation, type GraphOperationBody, type ApiOperation } from './operations.ts';
+export { why, type WhyPath, type AttributeSource, type WhyAnswer, type WhyOptions } from './why.ts';
+export { access, whoCanAccess, WHO_TYPES, type AccessOptions } from './access.ts';
+export {
+  whatIf, whatIfEach, type Change, type ChangedBinding, type SubjectDelta, type WhatIfTotals, type WhatIfResult,
+  type WhatIfSummary, WhatIfSession,
+} from './whatif.ts';
+export { checkChangeSpec, resolveChanges, type ChangeSpec } from './change-spec.ts';
+export {
+  describePath, planRevoke, planOffboard, REVOKE_STRATEGIES, type RevokeStrategy, type RevokeOptions,
+  type SurvivingBinding, type Collateral, type PlanStep, type RevokePlan, type OffboardStep, type OffboardPlan,
+} from './revoke.ts';
+export { diffTenants, type ObjectSummary, type ObjectChange, type EdgeAttributeChange, type TenantDiff } from './tenant-diff.ts';
+export {
+  sudoOf, drift, type SudoValue, type SudoGain, type UserSudoGain, type PathChange, type AttributeChange,
+  type DriftReport,
+} from './drift.ts';
+export {
+  findings, type BlastRadiusEntry, type DirectlyBoundUser, type InactiveUser, type PrivilegedFindings,
+  type PrivilegedGrant, type SudoGrant, type RedundantBinding, type UserSudo, type Findings, type FindingsOptions,
+} from './findings/index.ts';
+export { coverageVerdict, type CoverageQuestion, type CoverageVerdict } from './coverage.ts';

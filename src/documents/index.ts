@@ -4,5 +4,9 @@
  * same writer (JSON.stringify(…, null, 2) byte for byte, in pieces, so a document larger than a
  * JavaScript string can hold is still written).
  */
-export * from './documents.ts';
+export {
+  checkStrategy, checkWhoTypes, whyDocument, accessDocument, whoDocument, revokeDocument, offboardDocument,
+  whatIfDocument, whatIfWriter, findingsDocument, apiPathOf, traverseDocument, type AccessDocument, type WhoDocument,
+  type WhatIfDocument, type TypeFilter, type RevokeDocumentOptions,
+} from './documents.ts';
 export { writeJsonDocument, writeJsonWithStreamedArray, type TextSink } from './json-out.ts';

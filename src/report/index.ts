@@ -35,5 +35,5 @@ export { renderMarkdown, mdEscape, type MarkdownOptions } from './markdown.ts';
 export { jsonChunks } from './json.ts';
 export { renderHtml, escapeHtml, scriptJson, REPORT_STYLESHEET, PATH_PICTURE_SCRIPT, type HtmlOptions } from './html.ts';
 export { writeReport, reportChunks, isCsvPack, CSV_PACK_FILES, isReportFormat, REPORT_FORMATS, type ReportFormat, type WriteReportOptions, type WrittenReport } from './write.ts';
-export * from './export/index.ts';
+export { exportData, toGexf, toGraphml, toJsonExport, toNeo4jFiles, writeExport, renderExport, exportStreams, isExportFormat, EXPORT_FORMATS, type ExportFormat } from './export/index.ts';
 export { bindingToExplain } from './highlight.ts';

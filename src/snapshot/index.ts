@@ -10,7 +10,7 @@ import { SnapshotError } from '../errors.ts';
 import { writeOutput } from '../io/output.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSIONS, snapshotVersionFor, type Snapshot } from './format.ts';
 
-export * from './format.ts';
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta, type Snapshot, type RefreshFigures } from './format.ts';
 
 export interface SaveOptions {
   /** Gzip the file (also when the path ends in `.gz`). */

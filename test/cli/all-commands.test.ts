@@ -14,7 +14,6 @@ import {
   AccessGraph,
   access,
   answer,
-  bindingToExplain,
   buildReview,
   drift,
   findings,
@@ -28,6 +27,7 @@ import {
   type BindingRow,
   type TenantData,
 } from '../../src/index.ts';
+import { bindingToExplain } from '../../src/report/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { whatIf } from '../../src/analysis/whatif.ts';
 import { fetchAll } from '../helpers/sim.ts';

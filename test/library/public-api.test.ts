@@ -20,7 +20,38 @@ const ERRORS = [
   'UsageError', 'CancelledError', 'GraphDataError', 'ConcurrentEditError', 'ReportError', 'SimulatorError', 'ShapeError',
 ] as const;
 
+/**
+ * Every value the entry exports, and nothing else: a new `export *` or an internal that leaks into the
+ * entry (whatIfFull, bindingDigests, unionDag, stepOf, …) fails here. Adding to the public API is a
+ * decision: add the name here, document it (TSDoc), and keep README/ARCHITECTURE.md true.
+ */
+const PUBLIC_VALUES = [
+  'ASSOCIATION_KINDS', 'ASSOCIATION_TARGETS', 'AccessGraph', 'CancelledError', 'ConcurrentEditError', 'ConfigError',
+  'ConnectionLostError', 'DEFAULT_BASE_URL', 'DEFAULT_COMPILE_RULE', 'EXPORT_FORMATS', 'FAULT_NAMES',
+  'GRAPH_ENDPOINTS', 'GRAPH_TYPES', 'GraphDataError', 'InputError', 'JUMPCLOUD_HOSTS', 'JcApiError', 'JcGraphError',
+  'JournalError', 'MEMBERSHIPS', 'PRESETS', 'PlanError', 'QueryError', 'REPORT_FORMATS', 'REVIEW_BY',
+  'REVOKE_STRATEGIES', 'ReportError', 'RequestError', 'ShapeError', 'SimulatorError', 'SnapshotError',
+  'TRAVERSAL_ENDPOINTS', 'TRAVERSAL_PATTERNS', 'TYPE_INFO', 'UnknownObjectError', 'UsageError', 'VERIFY_ENDPOINTS',
+  'WhatIfSession', 'access', 'accessDocument', 'affectedSources', 'answer', 'associationEdge', 'bindingsOf',
+  'buildReview', 'canAssociate', 'compileWithRule', 'confirmLive', 'coverageVerdict', 'defaultCompile', 'describePath',
+  'diffTenants', 'drift', 'explain', 'fetchTenant', 'fetchTenants', 'findings', 'findingsDocument',
+  'formatOperation', 'formatReference', 'generateTenant', 'inventory', 'isGraphType', 'isGroupType', 'label',
+  'loadSnapshot', 'makeEdge', 'matchEndpoint', 'membershipEdge', 'objectName', 'offboardDocument', 'planFetch',
+  'planOffboard', 'planRevoke', 'renderExport', 'renderHtml', 'renderMarkdown', 'refreshTenant', 'reportChunks', 'resolveChanges',
+  'resolveEdgeSpec', 'resolveObject', 'revokeDocument', 'saveSnapshot', 'searchObjects', 'startServer',
+  'startSimulator', 'sudoOf', 'traverse', 'traverseDocument', 'verifyTenant', 'whatIf', 'whatIfDocument',
+  'whatIfEach', 'whoCanAccess', 'whoDocument', 'why', 'whyDocument', 'writeExport', 'writeJsonDocument',
+  'writeJsonWithStreamedArray', 'writeReport',
+] as const;
+
+const INTERNALS = ['whatIfFull', 'bindingDigests', 'unionDag', 'stepOf', 'minimumCuts', 'driftFull', 'isJsonObject', 'bindingToExplain'] as const;
+
 describe('public library API', () => {
+  it('exports exactly the curated list of values (no internals)', () => {
+    expect(Object.keys(jcgraph).sort()).toEqual([...PUBLIC_VALUES].sort());
+    for (const name of INTERNALS) expect(name in jcgraph, name).toBe(false);
+  });
+
   it('exports every error class, each a JcGraphError named as its class', () => {
     for (const name of ERRORS) {
       const ErrorClass = (jcgraph as Record<string, unknown>)[name] as new (message: string, details: object) => Error;

@@ -15,7 +15,6 @@ import {
   AccessGraph,
   accessDocument,
   answer,
-  bindingToExplain,
   findingsDocument,
   formatReference,
   generateTenant,
@@ -30,6 +29,7 @@ import {
   whyDocument,
   type BindingRow,
 } from '../../src/index.ts';
+import { bindingToExplain } from '../../src/report/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/snapshot/index.ts';
 import { ROOT } from '../cli/run.ts';
 import { TenantBuilder } from '../analysis/tenant-builder.ts';

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, AccessGraph } from '../../src/graph/index.ts';
-import { bindingToExplain, formatReference, generateTenant, type BindingRow } from '../../src/index.ts';
+import { formatReference, generateTenant, type BindingRow } from '../../src/index.ts';
+import { bindingToExplain } from '../../src/report/index.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
 import { cli } from '../cli/run.ts';
 import { TenantBuilder } from '../analysis/tenant-builder.ts';

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessGraph,
   access,
-  bindingToExplain,
   findings,
   formatOperation,
   formatReference,
@@ -22,6 +21,7 @@ import {
   planRevoke,
   type BindingRow,
 } from '../../src/index.ts';
+import { bindingToExplain } from '../../src/report/index.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
 import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
 import { launchChromium, recordProblems, type LaunchedChromium } from '../helpers/browser.ts';
