@@ -10,7 +10,10 @@ import { reach, reachableTypes, reversePath, type Binding } from './bindings.ts'
 export const WHO_TYPES: readonly string[] = ['user', 'user_group', 'system'];
 
 export interface AccessOptions {
-  /** Only these target types (default: every type the subject's traversals reach). */
+  /**
+   * Only these target types.
+   * @default every type the subject's traversals reach
+   */
   readonly types?: readonly string[];
 }
 

@@ -68,6 +68,7 @@ export interface DriftReport {
   readonly recomputed: number;
 }
 
+/** The sudo setting in a binding's compiledAttributes, or null when they carry none. */
 export function sudoOf(compiled: JsonObject | null | undefined): SudoValue | null {
   const sudo = compiled?.['sudo'];
   return isJsonObject(sudo) ? { enabled: sudo['enabled'] === true, withoutPassword: sudo['enabled'] === true && sudo['withoutPassword'] === true } : null;

@@ -76,6 +76,7 @@ export function parseReference(text: string): ParsedReference {
   return ref;
 }
 
+/** An object as `type:name`, the name quoted as JSON when it holds a space or a character references use. */
 export function formatReference(o: { type: string; name: string }): string {
   return /^[^\s"\\:>~]+$/.test(o.name) ? `${o.type}:${o.name}` : `${o.type}:${JSON.stringify(o.name)}`;
 }

@@ -49,12 +49,25 @@ export const REVOKE_STRATEGIES = ['fewest-changes', 'least-collateral', 'subject
 export type RevokeStrategy = (typeof REVOKE_STRATEGIES)[number];
 
 export interface RevokeOptions {
+  /**
+   * How to choose among the cuts: fewest changes, or least collateral access lost.
+   * @default 'fewest-changes'
+   */
   readonly strategy?: RevokeStrategy;
-  /** Edges no plan may remove. */
+  /**
+   * Edges no plan may remove.
+   * @default none
+   */
   readonly protectedEdges?: readonly EdgeRef[];
-  /** Reuse a session (one clone of the graph) across plans; default: a new one. */
+  /**
+   * Reuse a session (one clone of the graph) across plans.
+   * @default a new session
+   */
   readonly session?: WhatIfSession;
-  /** How many minimal cuts least-collateral enumerates at most (default 2000). */
+  /**
+   * How many minimal cuts least-collateral enumerates at most.
+   * @default 2000
+   */
   readonly candidateCap?: number;
 }
 

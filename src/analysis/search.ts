@@ -25,9 +25,15 @@ export interface SearchResult {
 }
 
 export interface SearchOptions {
-  /** Only objects of these types. */
+  /**
+   * Only objects of these types.
+   * @default every type
+   */
   readonly types?: readonly string[];
-  /** Hits to return (default 20). */
+  /**
+   * Hits to return.
+   * @default 20
+   */
   readonly limit?: number;
 }
 
@@ -65,6 +71,7 @@ function rank(e: Entry, text: string, lower: string): number {
   return best;
 }
 
+/** Objects by a piece of any of their names or their id, best matches first (exact id, exact name, prefix, word, substring). */
 export function searchObjects(g: AccessGraph, query: string, options: SearchOptions = {}): SearchResult {
   const text = query.trim();
   const lower = text.toLowerCase();

@@ -55,6 +55,7 @@ function diffByKey<T>(before: readonly T[], after: readonly T[], key: (item: T) 
   return { added, removed, changed };
 }
 
+/** The objects and edges added, removed and changed between two tenants (structure only; see drift for access). */
 export function diffTenants(before: TenantData, after: TenantData): TenantDiff {
   const a = sortTenant(before);
   const b = sortTenant(after);

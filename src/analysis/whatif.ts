@@ -244,6 +244,7 @@ function applyChanges(g: AccessGraph, changes: readonly Change[]): { affected: A
   return { affected, changedEdges, undo: () => undo.reverse().forEach((step) => step()) };
 }
 
+/** What-if evaluation on one working copy of a graph, reused across many sets of changes (the base is never edited). */
 export class WhatIfSession {
   readonly base: AccessGraph;
   private readonly work: AccessGraph;

@@ -41,6 +41,10 @@ export interface WhyAnswer {
 }
 
 export interface WhyOptions {
+  /**
+   * The compile rule whose attribute sources are explained.
+   * @default DEFAULT_COMPILE_RULE
+   */
   readonly rule?: CompileRule;
 }
 
@@ -80,6 +84,7 @@ export function attributeSources(g: AccessGraph, binding: Binding, rule: Compile
   return out;
 }
 
+/** Why `subjectId` reaches `resourceId`: every path, its label, and where each compiled attribute comes from. */
 export function why(g: AccessGraph, subjectId: string, resourceId: string, options: WhyOptions = {}): WhyAnswer {
   const rule = options.rule ?? DEFAULT_COMPILE_RULE;
   const compile = compileWithRule(rule);

@@ -65,9 +65,15 @@ export interface TypeFilter {
 }
 
 export interface RevokeDocumentOptions {
-  /** Default fewest-changes. */
+  /**
+   * The revoke strategy (REVOKE_STRATEGIES).
+   * @default 'fewest-changes'
+   */
   readonly strategy?: string;
-  /** Edges the plan must not remove, as `GROUP>MEMBER` or `A~B`. */
+  /**
+   * Edges the plan must not remove, as `GROUP>MEMBER` or `A~B`.
+   * @default none
+   */
   readonly protect?: readonly string[];
 }
 
@@ -92,21 +98,25 @@ export function checkWhoTypes(types: readonly string[] | undefined, option = 'ty
   return types;
 }
 
+/** `why` between two objects named by id or `type:name`: the document of `jcgraph why --json`. */
 export function whyDocument(g: AccessGraph, subject: string, resource: string): WhyAnswer {
   return why(g, resolveObject(g, subject).id, resolveObject(g, resource).id);
 }
 
+/** What a subject named by id or `type:name` can reach: the document of `jcgraph access --json`. */
 export function accessDocument(g: AccessGraph, subject: string, options: TypeFilter = {}): AccessDocument {
   const s = resolveObject(g, subject);
   return { subject: named(s), bindings: access(g, s.id, options.types ? { types: options.types } : {}) };
 }
 
+/** Who can reach a resource named by id or `type:name`: the document of `jcgraph who --json`. */
 export function whoDocument(g: AccessGraph, resource: string, options: TypeFilter = {}): WhoDocument {
   const types = checkWhoTypes(options.types);
   const r = resolveObject(g, resource);
   return { resource: named(r), bindings: whoCanAccess(g, r.id, types ? { types } : {}) };
 }
 
+/** The revoke plan between two objects named by id or `type:name`: the document of `jcgraph revoke --json`. */
 export function revokeDocument(g: AccessGraph, subject: string, resource: string, options: RevokeDocumentOptions = {}): RevokePlan {
   const strategy = checkStrategy(options.strategy);
   const s = resolveObject(g, subject);
@@ -119,6 +129,7 @@ export function revokeDocument(g: AccessGraph, subject: string, resource: string
   return planRevoke(g, s.id, r.id, { strategy, protectedEdges });
 }
 
+/** The offboarding plan of a user named by id or `type:name`: the document of `jcgraph offboard --json`. */
 export function offboardDocument(g: AccessGraph, user: string): OffboardPlan {
   return planOffboard(g, resolveObject(g, user).id);
 }
@@ -154,6 +165,7 @@ export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sin
   };
 }
 
+/** The findings of a graph: the document of `jcgraph findings --json`. */
 export function findingsDocument(g: AccessGraph, options: { readonly top?: number; readonly coverage?: Coverage } = {}): Findings {
   return findings(g, { ...(options.top !== undefined ? { top: options.top } : {}), ...(options.coverage ? { coverage: options.coverage } : {}) });
 }

@@ -34,34 +34,61 @@ export interface ClientOptions {
    * API host: https://console.jumpcloud.com (default), https://console.eu.jumpcloud.com,
    * https://console.in.jumpcloud.com, or any loopback URL (http allowed there only). v1 is under `/api`,
    * v2 under `/api/v2`.
+   * @default 'https://console.jumpcloud.com'
    */
   readonly baseUrl?: string;
   /**
    * Separate roots for v1, v2 and Directory Insights when they are not `{baseUrl}/api`, `{baseUrl}/api/v2`
    * and `{insights host}/insights/directory/v1` (e.g. mocks). The insights host is api.jumpcloud.com for
    * console.jumpcloud.com (api.eu.… and api.in.… likewise) and the base URL's own origin for loopback.
+   * @default derived from `baseUrl`
    */
   readonly apiRoots?: { readonly v1?: string; readonly v2?: string; readonly insights?: string };
-  /** Organization id, sent as `x-org-id` (multi-tenant administrators). */
+  /**
+   * Organization id, sent as `x-org-id` (multi-tenant administrators).
+   * @default none (the key's own organization)
+   */
   readonly orgId?: string;
-  /** Hard cap on requests per second, never exceeded whatever the concurrency. Default: none. */
+  /**
+   * Hard cap on requests per second, never exceeded whatever the concurrency.
+   * @default none (no cap)
+   */
   readonly rate?: number;
-  /** Most requests in flight; lowered on 429 and raised back after successes. Default 8. */
+  /**
+   * Most requests in flight; lowered on 429 and raised back after successes.
+   * @default 8
+   */
   readonly concurrency?: number;
-  /** Per-request timeout in milliseconds. Default 30 000. */
+  /**
+   * Per-request timeout in milliseconds.
+   * @default 30000
+   */
   readonly timeoutMs?: number;
   /**
    * Retries allowed over the whole fetch. Default: 200 plus a fifth of the requests answered so far, so a
    * long fetch through a flaky link keeps going while a dead one stops early.
+   * @default 200 plus a fifth of the requests answered so far
    */
   readonly retryBudget?: number;
-  /** Attempts allowed for one request. Default 8. */
+  /**
+   * Attempts allowed for one request.
+   * @default 8
+   */
   readonly maxAttempts?: number;
-  /** First backoff delay in milliseconds when the server gives no Retry-After; doubles per attempt. Default 250. */
+  /**
+   * First backoff delay in milliseconds when the server gives no Retry-After; doubles per attempt.
+   * @default 250
+   */
   readonly backoffMs?: number;
-  /** Longest backoff delay, and longest Retry-After honoured (a longer one fails the request). Default 60 000. */
+  /**
+   * Longest backoff delay, and longest Retry-After honoured (a longer one fails the request).
+   * @default 60000
+   */
   readonly maxWaitMs?: number;
-  /** Cancels every request. */
+  /**
+   * Cancels every request.
+   * @default none (never cancelled)
+   */
   readonly signal?: AbortSignal;
 }
 

@@ -62,15 +62,23 @@ export interface FetchOptions extends ClientOptions {
    * Strict mode (default false): the first collection that cannot be read in full (see the gaps above)
    * fails the fetch with its JcApiError, and nothing is returned. By default the fetch records it in
    * `meta.coverage` and goes on.
+   * @default false
    */
   readonly strict?: boolean;
-  /** Times a collection that changed under the crawl is fetched again from the start. Default 5. */
+  /**
+   * Times a collection that changed under the crawl is fetched again from the start.
+   * @default 5
+   */
   readonly maxRestarts?: number;
-  /** Called as the fetch advances (after every request, and once with the plan). Nothing else reports progress. */
+  /**
+   * Called as the fetch advances (after every request, and once with the plan). Nothing else reports progress.
+   * @default none (no progress is reported)
+   */
   readonly onProgress?: (progress: FetchProgress) => void;
   /**
    * A journal file (./journal.ts, mode 0600) of the collections finished, written as the fetch goes and
    * left in place whatever the outcome: the caller removes it (`removeJournal`) once the snapshot is saved.
+   * @default none (no journal is kept)
    */
   readonly journal?: string;
   /**
@@ -78,6 +86,7 @@ export interface FetchOptions extends ClientOptions {
    * are read again, finished collections of objects still listed are taken from the journal (unless they
    * name a listed object that is gone: those are read again), those of objects gone are dropped, and the
    * rest are read.
+   * @default false
    */
   readonly resume?: boolean;
 }

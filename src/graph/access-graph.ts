@@ -60,6 +60,7 @@ function describeEdge(edge: EdgeIdentity): string {
     : `association ${edge.from.type} ${edge.from.id} ↔ ${edge.to.type} ${edge.to.id}`;
 }
 
+/** One organization as a graph you can query and edit: the graphology model plus the traversal index, kept in step. */
 export class AccessGraph {
   readonly orgId: string;
   /**

@@ -19,6 +19,7 @@ const ALL_PATTERNS: readonly PathPattern[] = [...PATTERNS_BY_KIND.traverse, ...P
 /** The relation leading from a step's end back to its start. */
 const BACK: { readonly [S in Step]: Relation } = { up: DOWN, down: UP, association: ASSOC };
 
+/** The ids of the sources whose endpoint answers adding or removing `edge` can change (never fewer, perhaps a few more). */
 export function affectedSources(g: AccessGraph, edge: EdgeIdentity, patterns: readonly PathPattern[] = ALL_PATTERNS): Set<string> {
   const c = canonicalEdge(edge);
   const index = g.index;

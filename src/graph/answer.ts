@@ -40,6 +40,10 @@ function associationTargets(endpoint: GraphEndpoint, raw: readonly string[], pat
 }
 
 export interface AnswerOptions {
+  /**
+   * Builds compiledAttributes.
+   * @default defaultCompile
+   */
   readonly compile?: CompileFn;
 }
 

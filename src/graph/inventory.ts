@@ -22,12 +22,25 @@ export interface Binding {
 }
 
 export interface InventoryOptions {
-  /** At most this many paths per (source, target) pair; default no cap. */
+  /**
+   * At most this many paths per (source, target) pair.
+   * @default none (every path)
+   */
   readonly pathCap?: number;
+  /**
+   * Builds compiledAttributes.
+   * @default defaultCompile
+   */
   readonly compile?: CompileFn;
-  /** Path patterns; default TRAVERSAL_PATTERNS. */
+  /**
+   * Path patterns.
+   * @default TRAVERSAL_PATTERNS
+   */
   readonly patterns?: readonly PathPattern[];
-  /** Allowed intermediate types; default any. */
+  /**
+   * Allowed intermediate types.
+   * @default any type
+   */
   readonly via?: readonly string[];
 }
 

@@ -18,9 +18,15 @@ import { planFor, resolveQuery, type ResolvedQuery, type TraversalQuery } from '
 import { bindingsAnswer } from './materialize.ts';
 
 export interface TraverseOptions {
-  /** Builds compiledAttributes; default `defaultCompile` (DEFAULT_COMPILE_RULE). */
+  /**
+   * Builds compiledAttributes.
+   * @default defaultCompile
+   */
   readonly compile?: CompileFn;
-  /** At most this many paths per target (the shortest are kept; the binding is then truncated). Default: no cap. */
+  /**
+   * At most this many paths per target (the shortest are kept; the binding is then truncated).
+   * @default none (every path)
+   */
   readonly pathCap?: number;
 }
 

@@ -51,6 +51,7 @@ export function associationEdge(x: ObjectRef, y: ObjectRef, attributes: JsonObje
   return { kind: 'association', from: { type: from.type, id: from.id }, to: { type: to.type, id: to.id }, attributes };
 }
 
+/** Builds a membership edge: `member` is a member of `group`. */
 export function membershipEdge(group: ObjectRef, member: ObjectRef, attributes: JsonObject | null = null): TenantEdge {
   return { kind: 'membership', from: { type: group.type, id: group.id }, to: { type: member.type, id: member.id }, attributes };
 }

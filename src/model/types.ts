@@ -29,6 +29,7 @@ export type GraphType = (typeof GRAPH_TYPES)[number];
 
 const GRAPH_TYPE_SET: ReadonlySet<string> = new Set(GRAPH_TYPES);
 
+/** Whether `value` names one of the graph object types (GRAPH_TYPES). */
 export function isGraphType(value: unknown): value is GraphType {
   return typeof value === 'string' && GRAPH_TYPE_SET.has(value);
 }
@@ -151,6 +152,7 @@ export const MEMBERSHIPS: readonly { readonly group: GraphType; readonly member:
   { group: 'policy_group', member: 'policy' },
 ];
 
+/** Whether `type` is a group type (user_group, system_group, policy_group). */
 export function isGroupType(type: string): boolean {
   return MEMBERSHIPS.some((m) => m.group === type);
 }

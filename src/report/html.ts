@@ -30,9 +30,15 @@ const CSS = REPORT_STYLESHEET;
 const SCRIPT = `${PATH_PICTURE_SCRIPT}\n${readFileSync(new URL('./html/report.js', import.meta.url), 'utf8')}`;
 
 export interface HtmlOptions {
-  /** Which table follows the findings (default user). */
+  /**
+   * Which table follows the findings.
+   * @default 'user'
+   */
   readonly by?: ReviewBy;
-  /** Items shown per finding section (default 1,000). */
+  /**
+   * Items shown per finding section.
+   * @default 1000
+   */
   readonly maxFindingItems?: number;
 }
 
@@ -146,6 +152,7 @@ function section(id: string, title: string, note: string, extra = ''): string {
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${note ? `<p class="note">${note}</p>` : ''}${extra}<div data-table="${id}"></div></section>`;
 }
 
+/** The access review as one self-contained HTML page: findings first, sortable tables, path pictures. */
 export function renderHtml(review: AccessReview, options: HtmlOptions = {}): string {
   const by = options.by ?? 'user';
   const maxItems = options.maxFindingItems ?? 1_000;

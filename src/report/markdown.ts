@@ -10,12 +10,25 @@ import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, GROUPS, type Cell, type Table }
 import { safeText } from '../model/index.ts';
 
 export interface MarkdownOptions {
+  /**
+   * Which table follows the findings: bindings by user or by resource.
+   * @default 'user'
+   */
   readonly by?: ReviewBy;
-  /** Every binding row, for `by` user or resource (bindingRows(g, by)); default the review's sample. */
+  /**
+   * Every binding row, for `by` user or resource (bindingRows(g, by)).
+   * @default the review's sample
+   */
   readonly rows?: Iterable<BindingRow>;
-  /** Most table rows (default 1,000). */
+  /**
+   * Most table rows.
+   * @default 1000
+   */
   readonly maxRows?: number;
-  /** Most items per finding section (default 20). */
+  /**
+   * Most items per finding section.
+   * @default 20
+   */
   readonly maxFindings?: number;
 }
 
@@ -53,6 +66,7 @@ const BINDING_KEYS_BY_USER = ['user', 'user_state', 'resource_type', 'resource',
 const BINDING_KEYS_BY_RESOURCE = ['resource_type', 'resource', 'user', 'user_state', 'access', 'sudo', 'via'];
 const GROUP_KEYS = ['group_type', 'group', 'members', 'method', 'sudo', 'associations', 'bindings_through', 'bindings_only_through'];
 
+/** The access review as Markdown: counts, findings and the binding table, each capped as the options say. */
 export function renderMarkdown(review: AccessReview, options: MarkdownOptions = {}): string {
   const by = options.by ?? 'user';
   const maxRows = options.maxRows ?? 1_000;

@@ -108,14 +108,30 @@ export interface AccessReview {
 }
 
 export interface ReviewOptions {
+  /**
+   * Where the organization came from (`snapshot acme.json`), shown in the report.
+   * @default ''
+   */
   readonly source?: string;
-  /** Default now. */
+  /**
+   * When the review was made.
+   * @default now
+   */
   readonly generatedAt?: Date;
-  /** Most binding rows kept in `sample` (default 10,000). */
+  /**
+   * Most binding rows kept in `sample`.
+   * @default 10000
+   */
   readonly maxBindings?: number;
-  /** Precomputed findings (default: computed here). */
+  /**
+   * Precomputed findings.
+   * @default computed here
+   */
   readonly findings?: Findings;
-  /** The snapshot's coverage: a partial one adds the "not read" finding and a banner to every format. */
+  /**
+   * The snapshot's coverage: a partial one adds the "not read" finding and a banner to every format.
+   * @default none (a complete snapshot)
+   */
   readonly coverage?: Coverage;
 }
 

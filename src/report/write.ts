@@ -31,10 +31,17 @@ export function isReportFormat(value: unknown): value is ReportFormat {
 
 export interface WriteReportOptions extends ReviewOptions {
   readonly format: ReportFormat;
+  /**
+   * Which table follows the findings: bindings by user or by resource.
+   * @default 'user'
+   */
   readonly by?: ReviewBy;
   /** A file, or for csv a directory. */
   readonly out: string;
-  /** Markdown: most table rows (default 1,000). */
+  /**
+   * Markdown: most table rows.
+   * @default 1000
+   */
   readonly maxRows?: number;
 }
 
@@ -66,6 +73,7 @@ export function isCsvPack(out: string): boolean {
   return isDirectory(out, resolve(out));
 }
 
+/** Builds the access review of a graph and writes it in the chosen format to a file (a CSV pack to a directory). */
 export async function writeReport(g: AccessGraph, options: WriteReportOptions): Promise<WrittenReport> {
   const out = resolve(options.out);
   if (options.format === 'csv') {

@@ -4,6 +4,7 @@
  */
 import { JcGraphError } from '../errors.ts';
 
+/** A request the server refuses: the HTTP status to answer and the parameter at fault. */
 export class RequestError extends JcGraphError {
   override name = 'RequestError';
   /** HTTP status to answer with. */

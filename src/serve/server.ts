@@ -22,15 +22,30 @@ import { apiOf } from './replica/routes.ts';
 export interface ServeOptions {
   /** The organization to serve. */
   readonly graph: AccessGraph;
-  /** Address to listen on; default 127.0.0.1. Another than loopback needs `allowRemote` and a key. */
+  /**
+   * Address to listen on. Another than loopback needs `allowRemote` and a key.
+   * @default '127.0.0.1'
+   */
   readonly host?: string;
-  /** Port; default 0, a free port. */
+  /**
+   * Port.
+   * @default 0 (a free port)
+   */
   readonly port?: number;
-  /** The key clients send in `x-api-key`; default a fresh random key. `null`: no authentication (loopback only). */
+  /**
+   * The key clients send in `x-api-key`. `null`: no authentication (loopback only).
+   * @default a fresh random key
+   */
   readonly apiKey?: string | null;
-  /** Allow a `host` that is not loopback. */
+  /**
+   * Allow a `host` that is not loopback.
+   * @default false
+   */
   readonly allowRemote?: boolean;
-  /** Where the organization came from (`snapshot acme.json`), shown by the explorer. */
+  /**
+   * Where the organization came from (`snapshot acme.json`), shown by the explorer.
+   * @default 'an organization given to startServer'
+   */
   readonly source?: string;
 }
 
@@ -79,6 +94,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Serves a graph over HTTP: the read-only JumpCloud API replica, analysis under /jcgraph/v1 and the explorer; close() stops it. */
 export async function startServer(options: ServeOptions): Promise<JcgraphServer> {
   const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey === null ? undefined : (options.apiKey ?? randomBytes(20).toString('hex'));

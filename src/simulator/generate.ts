@@ -28,8 +28,15 @@ import { addUserGroups, addUsers } from './generate/users.ts';
 
 export interface GenerateOptions {
   readonly preset: PresetName;
+  /**
+   * Seed of the generator: the same preset and seed give the same tenant.
+   * @default 1
+   */
   readonly seed?: number;
-  /** Organization id of the tenant; default derived from the seed. */
+  /**
+   * Organization id of the tenant.
+   * @default derived from the seed
+   */
   readonly orgId?: string;
 }
 

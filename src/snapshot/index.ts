@@ -13,7 +13,10 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSIONS, snapshotVersionFor, type Snapshot }
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta, type Snapshot, type RefreshFigures } from './format.ts';
 
 export interface SaveOptions {
-  /** Gzip the file (also when the path ends in `.gz`). */
+  /**
+   * Gzip the file (also when the path ends in `.gz`).
+   * @default false (true when the path ends in `.gz`)
+   */
   readonly gzip?: boolean;
 }
 

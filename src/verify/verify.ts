@@ -24,17 +24,30 @@ export const DEFAULT_SAMPLE = 10;
 export const DEFAULT_SEED = 1;
 
 export interface VerifyOptions {
-  /** Source objects per endpoint (all of them when fewer). Default 10. */
+  /**
+   * Source objects per endpoint (all of them when fewer).
+   * @default 10
+   */
   readonly sample?: number;
-  /** Seed of the sample. Default 1. */
+  /**
+   * Seed of the sample.
+   * @default 1
+   */
   readonly seed?: number;
-  /** The endpoints to check; default VERIFY_ENDPOINTS. */
+  /**
+   * The endpoints to check.
+   * @default VERIFY_ENDPOINTS
+   */
   readonly endpoints?: readonly GraphEndpoint[];
-  /** Called after each source's comparison. */
+  /**
+   * Called after each source's comparison.
+   * @default none
+   */
   readonly onCompared?: (done: number, total: number) => void;
   /**
    * What the fetch behind the graph could not read: a source whose answer it could affect is skipped
    * (and listed), since a difference there would be the gap, not the engine.
+   * @default none (a complete snapshot)
    */
   readonly coverage?: Coverage;
 }
@@ -254,11 +267,20 @@ export async function verifyGraph(graph: AccessGraph, client: ApiClient, options
 }
 
 export interface VerifyTenantOptions extends ClientOptions, VerifyOptions {
-  /** Passed to the fetch: any collection it cannot read fails verify (default: skipped and listed). */
+  /**
+   * Passed to the fetch: any collection it cannot read fails verify.
+   * @default false
+   */
   readonly strict?: boolean;
-  /** Progress of the fresh fetch. */
+  /**
+   * Progress of the fresh fetch.
+   * @default none
+   */
   readonly onFetchProgress?: FetchOptions['onProgress'];
-  /** Called once the fresh fetch is done, with its metadata. */
+  /**
+   * Called once the fresh fetch is done, with its metadata.
+   * @default none
+   */
   readonly onFetched?: (meta: SnapshotMeta) => void;
 }
 

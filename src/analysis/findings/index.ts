@@ -57,13 +57,24 @@ export interface Findings {
 }
 
 export interface FindingsOptions {
-  /** How many blast-radius entries to keep (default 20). */
+  /**
+   * How many blast-radius entries to keep.
+   * @default 20
+   */
   readonly top?: number;
-  /** The snapshot's coverage: a partial one adds the `notRead` finding. */
+  /**
+   * The snapshot's coverage: a partial one adds the `notRead` finding.
+   * @default none (a complete snapshot)
+   */
   readonly coverage?: Coverage;
+  /**
+   * The compile rule that says which grants are privileged (sudo).
+   * @default DEFAULT_COMPILE_RULE
+   */
   readonly rule?: CompileRule;
 }
 
+/** The access-review findings of a graph: privileged and sudo grants, inactive users, redundant and direct bindings, blast radius, empty groups, unbound resources. */
 export function findings(g: AccessGraph, options: FindingsOptions = {}): Findings {
   const rule = options.rule ?? DEFAULT_COMPILE_RULE;
   const ix = g.index;

@@ -27,37 +27,85 @@ import { type ApiVersion, errorBody } from './responses.ts';
 import { type Route, V1_ROOT, V2_ROOT, apiOf, resolveRoute, routeName } from './routes.ts';
 
 export interface SimulatorOptions {
-  /** Preset of the generated organizations; default 'tiny'. */
+  /**
+   * Preset of the generated organizations.
+   * @default 'tiny'
+   */
   preset?: PresetName;
-  /** Seed of the first organization; default 1. */
+  /**
+   * Seed of the first organization.
+   * @default 1
+   */
   seed?: number;
-  /** Organizations served, default 1; organization i is generated with seed + i and a deterministic id. */
+  /**
+   * Organizations served; organization i is generated with seed + i and a deterministic id.
+   * @default 1
+   */
   orgs?: number;
-  /** Serve these tenants instead of generating (the first is the default organization). */
+  /**
+   * Serve these tenants instead of generating (the first is the default organization).
+   * @default none (generated from `preset` and `seed`)
+   */
   tenants?: readonly TenantData[];
-  /** Loopback address to listen on; default '127.0.0.1'. */
+  /**
+   * Loopback address to listen on.
+   * @default '127.0.0.1'
+   */
   host?: string;
-  /** Port; default 0, a free port. */
+  /**
+   * Port.
+   * @default 0 (a free port)
+   */
   port?: number;
-  /** The key clients must send in `x-api-key`; default a fresh random key per start. */
+  /**
+   * The key clients must send in `x-api-key`.
+   * @default a fresh random key per start
+   */
   apiKey?: string;
-  /** Token-bucket requests per second across all organizations; beyond it 429. */
+  /**
+   * Token-bucket requests per second across all organizations; beyond it 429.
+   * @default none (no limit)
+   */
   rate?: number;
-  /** Faults to switch on: names (default intensity) or name → probability. */
+  /**
+   * Faults to switch on: names (each at its default intensity) or name → probability.
+   * @default none
+   */
   faults?: readonly FaultName[] | FaultSettings;
-  /** Seed of every fault decision; default 1. */
+  /**
+   * Seed of every fault decision.
+   * @default 1
+   */
   faultSeed?: number;
-  /** Serve `POST /simulator/v1/changes`, which applies a list of changes (tests). Off by default. */
+  /**
+   * Serve `POST /simulator/v1/changes`, which applies a list of changes (tests).
+   * @default false
+   */
   allowChanges?: boolean;
-  /** Random changes applied per minute to every organization, as time passes; default none. */
+  /**
+   * Random changes applied per minute to every organization, as time passes.
+   * @default none
+   */
   churn?: number;
-  /** Seed of the random changes (churn and `Simulator.churn`); default the seed. */
+  /**
+   * Seed of the random changes (churn and `Simulator.churn`).
+   * @default `seed`
+   */
   churnSeed?: number;
-  /** Directory Insights: days of events kept (default 90), and a status the events API answers instead (not in the plan, …). */
+  /**
+   * Directory Insights: days of events kept, and a status the events API answers instead (not in the plan, …).
+   * @default 90 days of events, answered normally
+   */
   insights?: { readonly retentionDays?: number; readonly denied?: InsightsDenial };
-  /** How long `drop-after` refuses connections, in milliseconds; default 60 000. */
+  /**
+   * How long `drop-after` refuses connections, in milliseconds.
+   * @default 60000
+   */
   dropPauseMs?: number;
-  /** Called as each request ends: its URL (path and query) and its byStatus key (`200`, `403`, `reset`, `truncated`, `dropped`). */
+  /**
+   * Called as each request ends: its URL (path and query) and its byStatus key (`200`, `403`, `reset`, `truncated`, `dropped`).
+   * @default none
+   */
   onAnswer?: (url: string, status: string) => void;
 }
 
@@ -132,6 +180,7 @@ interface Answer {
   readonly headers?: Record<string, string>;
 }
 
+/** Starts the simulated JumpCloud API on a loopback port, serving generated (or given) tenants; close() stops it. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new SimulatorError(`the simulator listens on loopback only, not on "${host}"`);
