@@ -3,35 +3,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/command.ts';
 import { outputPaths } from '../../src/cli/commands/fetch.ts';
 import { CancelledError } from '../../src/errors.ts';
 import { loadSnapshot } from '../../src/snapshot/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
 import { canonical } from './sim-view.ts';
+import { cli } from '../cli/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jcgraph-cli-fetch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io(env: Record<string, string>, signal = new AbortController().signal): CliIo & { err: () => string } {
-  let err = '';
-  return {
-    stdout: { write: () => true },
-    stderr: { write: (c: string) => (err += c) },
-    stdin: Readable.from([]),
-    env,
-    signal,
-    cwd: dir,
-    err: () => err,
-  };
-}
-
 describe('jcgraph fetch', () => {
   it('writes one snapshot per org into a directory', async () => {
     await withSimulator({ preset: 'tiny', seed: 8, orgs: 2 }, async (sim) => {
-      const code = await main(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--org-id', sim.orgIds[1]!, '--out', 'snaps/'], io({ JC_API_KEY: sim.apiKey }));
+      const { code } = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--org-id', sim.orgIds[1]!, '--out', 'snaps/'], { env: { JC_API_KEY: sim.apiKey }, cwd: dir });
       expect(code).toBe(0);
       for (const org of sim.orgIds) {
         const snapshot = await loadSnapshot(join(dir, 'snaps', `jcgraph-${org}.json`));
@@ -45,23 +30,23 @@ describe('jcgraph fetch', () => {
     await withSimulator({ preset: 'small', seed: 8 }, async (sim) => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(new CancelledError('cancelled by Ctrl-C')), 300);
-      const cli = io({ JC_API_KEY: sim.apiKey }, controller.signal);
-      const code = await main(['fetch', '--base-url', sim.baseUrl, '--rate', '50', '--out', 'cancelled.json'], cli);
+      const { code, stderr } = await cli(['fetch', '--base-url', sim.baseUrl, '--rate', '50', '--out', 'cancelled.json'], { env: { JC_API_KEY: sim.apiKey }, cwd: dir, signal: controller.signal });
       expect(code).toBe(130);
       // One line; then, when collections were finished, where they are kept and how to go on.
       const journal = existsSync(join(dir, 'cancelled.json.partial'));
-      expect(cli.err()).toMatch(journal ? /^jcgraph fetch: cancelled\n {2}Nothing was written .*\n {2}Continue with: jcgraph fetch --resume .*\n$/ : /^jcgraph fetch: cancelled\n$/);
+      expect(stderr).toMatch(journal ? /^jcgraph fetch: cancelled\n {2}Nothing was written .*\n {2}Continue with: jcgraph fetch --resume .*\n$/ : /^jcgraph fetch: cancelled\n$/);
       expect(existsSync(join(dir, 'cancelled.json'))).toBe(false);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
   });
 
   it('turns bad options into usage errors', async () => {
-    expect(await main(['fetch', '--out', 'x.json', '--rate', '0'], io({ JC_API_KEY: 'k' }))).toBe(2);
-    expect(await main(['fetch'], io({ JC_API_KEY: 'k' }))).toBe(2);
-    const plain = io({ JC_API_KEY: 'k' });
-    expect(await main(['fetch', '--out', 'x.json', '--base-url', 'http://example.com'], plain)).toBe(1);
-    expect(plain.err()).toMatch(/only travel over https/);
+    const env = { JC_API_KEY: 'k' };
+    expect((await cli(['fetch', '--out', 'x.json', '--rate', '0'], { env, cwd: dir })).code).toBe(2);
+    expect((await cli(['fetch'], { env, cwd: dir })).code).toBe(2);
+    const plain = await cli(['fetch', '--out', 'x.json', '--base-url', 'http://example.com'], { env, cwd: dir });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/only travel over https/);
   });
 
   it('places several orgs by {org} pattern or directory, and one org where asked', () => {

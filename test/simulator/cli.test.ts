@@ -2,31 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/command.ts';
+import { join } from 'node:path';
 import { parseFaults } from '../../src/cli/commands/sim.ts';
 import { UsageError } from '../../src/errors.ts';
 import { canonicalJson, sortTenant } from '../../src/model/index.ts';
 import { DEFAULT_FAULT_INTENSITY, generateTenant } from '../../src/simulator/index.ts';
 import { getJson } from '../helpers/sim.ts';
-
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-
-function memoryIo(signal: AbortSignal) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    stdin: process.stdin,
-    env: {},
-    signal,
-    cwd: process.cwd(),
-  };
-  return { io, out: () => out, err: () => err };
-}
+import { ROOT, cli, startCli } from '../cli/run.ts';
 
 async function until(check: () => boolean, ms = 30_000): Promise<void> {
   const t0 = Date.now();
@@ -46,8 +28,7 @@ function parseLines(out: string): { baseUrl: string; apiKey: string } {
 describe('jcgraph sim', () => {
   it('prints the base URL and the API key on one line each, serves, and stops on abort', async () => {
     const controller = new AbortController();
-    const { io, out, err } = memoryIo(controller.signal);
-    const done = main(['sim', '--preset', 'tiny', '--seed', '4', '--orgs', '2'], io);
+    const { stdout: out, stderr: err, done } = startCli(['sim', '--preset', 'tiny', '--seed', '4', '--orgs', '2'], { signal: controller.signal });
     await until(() => out().includes('API key:'));
     expect(out().split('\n').filter(Boolean)).toHaveLength(2);
     const target = parseLines(out());
@@ -62,7 +43,7 @@ describe('jcgraph sim', () => {
     // The key appears on stdout only, on its line.
     expect(err()).not.toContain(target.apiKey);
     controller.abort();
-    expect(await done).toBe(0);
+    expect((await done).code).toBe(0);
     await expect(fetch(`${target.baseUrl}/api/systemusers`)).rejects.toThrow();
   });
 
@@ -70,15 +51,14 @@ describe('jcgraph sim', () => {
     const dir = await mkdtemp(join(tmpdir(), 'jcgraph-sim-cli-'));
     try {
       const controller = new AbortController();
-      const { io, out } = memoryIo(controller.signal);
-      const done = main(['sim', '--preset', 'small', '--seed', '2', '--json', '--write-tenant', join(dir, 't.json'), '--faults', 'nulls,server-errors=0.5', '--rate', '100'], io);
+      const { stdout: out, done } = startCli(['sim', '--preset', 'small', '--seed', '2', '--json', '--write-tenant', join(dir, 't.json'), '--faults', 'nulls,server-errors=0.5', '--rate', '100'], { signal: controller.signal });
       await until(() => out().includes('\n'));
       const info = JSON.parse(out());
       expect(info).toMatchObject({ baseUrl: expect.stringMatching(/^http:/), apiKey: expect.any(String), orgIds: [expect.any(String)] });
       const written = await readFile(join(dir, 't.json'), 'utf8');
       expect(written).toBe(canonicalJson(sortTenant(generateTenant({ preset: 'small', seed: 2 }))));
       controller.abort();
-      expect(await done).toBe(0);
+      expect((await done).code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -95,16 +75,16 @@ describe('jcgraph sim', () => {
       [['--bogus'], /jcgraph sim: /],
     ];
     for (const [args, message] of cases) {
-      const { io, err } = memoryIo(new AbortController().signal);
-      expect(await main(['sim', ...args], io), args.join(' ')).toBe(2);
-      expect(err()).toMatch(message);
+      const { code, stderr } = await cli(['sim', ...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(message);
     }
   });
 
   it('has help text naming every option and fault', async () => {
-    const { io, out } = memoryIo(new AbortController().signal);
-    expect(await main(['sim', '--help'], io)).toBe(0);
-    for (const word of ['--preset', '--seed', '--port', '--rate', '--faults', '--orgs', '--write-tenant', 'churn', 'no-total']) expect(out()).toContain(word);
+    const { code, stdout } = await cli(['sim', '--help']);
+    expect(code).toBe(0);
+    for (const word of ['--preset', '--seed', '--port', '--rate', '--faults', '--orgs', '--write-tenant', 'churn', 'no-total']) expect(stdout).toContain(word);
   });
 
   it('parses --faults into settings, bare names at their default intensity', () => {

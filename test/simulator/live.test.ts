@@ -11,6 +11,7 @@ import { LIST_ROUTES } from '../../src/simulator/server/routes.ts';
 import { fetchTenant } from '../../src/fetchers/index.ts';
 import { fetchAll, firstOf, getJson, objectsOf, withSimulator } from '../helpers/sim.ts';
 import { LIST_ITEM_SCHEMAS, validatorFor } from './spec-schemas.ts';
+import { cli } from '../cli/run.ts';
 
 const canonical = (t: TenantData): string => canonicalJson(sortTenant(t));
 const ref = (o: { type: string; id: string }) => ({ type: o.type, id: o.id });
@@ -186,22 +187,14 @@ describe('the change door', () => {
 describe('jcgraph sim options for a changing organization', () => {
   it('reads events-lag as seconds and silent-changes as a probability, and checks the new options', async () => {
     const { parseFaults } = await import('../../src/cli/commands/sim.ts');
-    const { main } = await import('../../src/cli/main.ts');
     expect(parseFaults('events-lag=2.5,silent-changes=0.2')).toEqual({ 'events-lag': 2.5, 'silent-changes': 0.2 });
     expect(() => parseFaults('events-lag=-1')).toThrow(/needs a number of seconds/);
     expect(() => parseFaults('silent-changes=2')).toThrow(/probability from 0 to 1/);
-    let err = '';
-    const io = {
-      stdout: { write: () => true },
-      stderr: { write: (c: string) => (err += c) },
-      stdin: process.stdin,
-      env: {},
-      signal: AbortSignal.abort(),
-      cwd: process.cwd(),
-    };
-    expect(await main(['sim', '--insights-denied', '404'], io)).toBe(2);
-    expect(err).toMatch(/--insights-denied must be 401, 402 or 403/);
-    expect(await main(['sim', '--churn', '0'], io)).toBe(2);
-    expect(err).toMatch(/--churn must be a positive number/);
+    const denied = await cli(['sim', '--insights-denied', '404'], { signal: AbortSignal.abort() });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toMatch(/--insights-denied must be 401, 402 or 403/);
+    const churn = await cli(['sim', '--churn', '0'], { signal: AbortSignal.abort() });
+    expect(churn.code).toBe(2);
+    expect(churn.stderr).toMatch(/--churn must be a positive number/);
   });
 });

@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/command.ts';
 import { ApiClient, fetchTenant } from '../../src/fetchers/index.ts';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
 import { endpointPath, findEndpoint, type GraphObjectWithPaths, type JsonObject, type TenantData } from '../../src/model/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { VERIFY_ENDPOINTS, sampleSources, seededSample, verifyGraph, verifyTenant, type VerifyReport } from '../../src/verify/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
+import { cli } from '../cli/run.ts';
 
 const USER_SYSTEMS = findEndpoint('user', 'traverse', ['system'])!;
 const SYSTEM_USERS = findEndpoint('system', 'traverse', ['user'])!;
-
-function memoryIo(env: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    stdin: process.stdin,
-    env,
-    signal: new AbortController().signal,
-    cwd: process.cwd(),
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 describe('seededSample', () => {
   it('is reproducible, order-independent, within bounds and salted per endpoint', () => {
@@ -183,11 +168,11 @@ describe('jcgraph verify', () => {
       });
       try {
         const args = ['verify', '--base-url', proxy.url, '--sample', '5', '--endpoint', USER_SYSTEMS.path, '--endpoint', SYSTEM_USERS.operationId];
-        const json = memoryIo({ JC_API_KEY: sim.apiKey });
-        expect(await main([...args, '--json'], json.io)).toBe(1);
+        const json = await cli([...args, '--json'], { env: { JC_API_KEY: sim.apiKey } });
+        expect(json.code).toBe(1);
         expect(tampered.paths).toBeGreaterThan(0);
         expect(tampered.compiled).toBeGreaterThan(0);
-        const report = JSON.parse(json.out()) as VerifyReport;
+        const report = JSON.parse(json.stdout) as VerifyReport;
         expect(report.agree).toBe(false);
         const bySource = new Map(report.endpoints.map((e) => [e.endpoint, e]));
         const userSystems = bySource.get(USER_SYSTEMS.path)!;
@@ -206,13 +191,13 @@ describe('jcgraph verify', () => {
         expect(systemUsers.attributeDifferences).toHaveLength(tampered.compiled);
         expect(systemUsers.attributeDifferences[0]!.live?.['ldapGroups']).toContainEqual({ name: 'tampered' });
 
-        const text = memoryIo({ JC_API_KEY: sim.apiKey });
-        expect(await main(args, text.io)).toBe(1);
-        expect(text.out()).toContain('Differences in targets and paths');
-        expect(text.out()).toContain('Differences in compiledAttributes');
-        expect(text.out()).toMatch(/only the API: .*\{"tampered":true\}/);
-        expect(text.out()).toContain('requests');
-        for (const io of [json, text]) expect(io.out() + io.err()).not.toContain(sim.apiKey);
+        const text = await cli(args, { env: { JC_API_KEY: sim.apiKey } });
+        expect(text.code).toBe(1);
+        expect(text.stdout).toContain('Differences in targets and paths');
+        expect(text.stdout).toContain('Differences in compiledAttributes');
+        expect(text.stdout).toMatch(/only the API: .*\{"tampered":true\}/);
+        expect(text.stdout).toContain('requests');
+        for (const r of [json, text]) expect(r.stdout + r.stderr).not.toContain(sim.apiKey);
       } finally {
         await proxy.close();
       }
@@ -231,10 +216,10 @@ describe('jcgraph verify', () => {
         return true;
       });
       try {
-        const run = memoryIo({ JC_API_KEY: sim.apiKey });
         const args = ['verify', '--base-url', proxy.url, '--sample', '3', '--endpoint', '/users/{user_id}/applications', '--json'];
-        expect(await main(args, run.io)).toBe(0);
-        const report = JSON.parse(run.out()) as VerifyReport;
+        const run = await cli(args, { env: { JC_API_KEY: sim.apiKey } });
+        expect(run.code).toBe(0);
+        const report = JSON.parse(run.stdout) as VerifyReport;
         expect(injected).toBe(3);
         expect(report.agree).toBe(true);
         expect(report.endpoints[0]!.unmodelled.types).toEqual(['agent_group']);
@@ -247,21 +232,21 @@ describe('jcgraph verify', () => {
   });
 
   it('without a key verifies against a simulator it starts, and exits 0 when everything agrees', async () => {
-    const run = memoryIo();
-    expect(await main(['verify', '--preset', 'tiny', '--sample', '2'], run.io)).toBe(0);
-    expect(run.out()).toContain('verify against a simulator (preset tiny)');
-    expect(run.out()).toMatch(/All \d+ endpoints sampled agree: \d+ of \d+ sources \(100%\)/);
+    const run = await cli(['verify', '--preset', 'tiny', '--sample', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('verify against a simulator (preset tiny)');
+    expect(run.stdout).toMatch(/All \d+ endpoints sampled agree: \d+ of \d+ sources \(100%\)/);
   });
 
   it('rejects bad usage with exit 2 and a missing key for a live host with exit 1', async () => {
-    const bad = memoryIo();
-    expect(await main(['verify', '--preset', 'huge'], bad.io)).toBe(2);
-    expect(bad.err()).toContain('--preset must be');
-    const endpoint = memoryIo();
-    expect(await main(['verify', '--endpoint', '/users/{user_id}/associations'], endpoint.io)).toBe(2);
-    expect(endpoint.err()).toContain('returns no paths');
-    const noKey = memoryIo();
-    expect(await main(['verify', '--base-url', 'https://console.jumpcloud.com'], noKey.io)).toBe(1);
-    expect(noKey.err()).toContain('No API key');
+    const bad = await cli(['verify', '--preset', 'huge']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--preset must be');
+    const endpoint = await cli(['verify', '--endpoint', '/users/{user_id}/associations']);
+    expect(endpoint.code).toBe(2);
+    expect(endpoint.stderr).toContain('returns no paths');
+    const noKey = await cli(['verify', '--base-url', 'https://console.jumpcloud.com']);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain('No API key');
   });
 });
