@@ -13,7 +13,7 @@ import { CollectionPlan, LIST_COLLECTIONS, planFetch, type EdgeCollection, type 
 import { AccessGraph } from '../../src/graph/index.ts';
 import { canonicalJson, type Coverage, type CoverageGap, type GraphType, type TenantData } from '../../src/model/index.ts';
 import { minusCoverage } from '../fetchers/coverage-model.ts';
-import { randomTenant } from './random-tenant.ts';
+import { randomTenant } from '../helpers/random-tenant.ts';
 import { TenantBuilder } from './tenant-builder.ts';
 
 function edgeGap(c: EdgeCollection): CoverageGap {

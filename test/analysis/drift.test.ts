@@ -4,7 +4,7 @@ import { drift, driftFull, type DriftReport } from '../../src/analysis/drift.ts'
 import { describePath } from '../../src/analysis/revoke.ts';
 import { associationEdge, edgeKey, membershipEdge, type TenantData } from '../../src/model/index.ts';
 import { acme } from './acme.ts';
-import { tenantWithChanges } from './random-tenant.ts';
+import { tenantWithChanges } from '../helpers/random-tenant.ts';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { WhatIfSession } from '../../src/analysis/whatif.ts';
 

@@ -4,7 +4,7 @@ import { BINDING_SUBJECT_TYPES, subjectBindings } from '../../src/analysis/bindi
 import { sudoOf } from '../../src/analysis/drift.ts';
 import { WhatIfSession, type Change } from '../../src/analysis/whatif.ts';
 import type { EdgeRef } from '../../src/analysis/edges.ts';
-import { randomTenant } from './random-tenant.ts';
+import { randomTenant } from '../helpers/random-tenant.ts';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { findings } from '../../src/analysis/findings/index.ts';
 import { describePath } from '../../src/analysis/revoke.ts';

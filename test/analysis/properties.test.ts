@@ -11,7 +11,7 @@ import { WhatIfSession, whatIfFull, type WhatIfResult } from '../../src/analysis
 import { edgeKey } from '../../src/analysis/edges.ts';
 import { PlanError } from '../../src/errors.ts';
 import type { TenantData, TenantEdge } from '../../src/model/index.ts';
-import { randomTenant, tenantWithChanges } from './random-tenant.ts';
+import { randomTenant, tenantWithChanges } from '../helpers/random-tenant.ts';
 
 /** Every binding of the universe in a graph, by key, with its paths as edge-key strings. */
 function allBindings(g: AccessGraph): Map<string, Binding> {

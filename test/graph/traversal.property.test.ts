@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { GRAPH_ENDPOINTS, GRAPH_TYPES, canonicalJson, endpointPath, sortTenant, type PathPattern, type Step, type TenantData, type TenantEdge } from '../../src/model/index.ts';
 import { AccessGraph, affectedSources, answer, inventory, label, traverse, bindingsOf } from '../../src/graph/index.ts';
 import { bruteForceAnswer } from './brute-force.ts';
-import { tenantArb } from './random-tenant.ts';
+import { tenantArb } from '../helpers/random-tenant.ts';
 import { PATH_ENDPOINTS, allAnswers, pathQueries, pathUsesEdge, patternsOf } from './helpers.ts';
 
 const RUNS = 40;

@@ -22,7 +22,7 @@ import {
   writeExport,
   xmlSafe,
 } from '../../src/report/export/index.ts';
-import { randomTenant } from '../analysis/random-tenant.ts';
+import { randomTenant } from '../helpers/random-tenant.ts';
 import { csvObjects, parseCsv } from './csv-parse.ts';
 import { HOSTILE_GROUP, HOSTILE_USER, MULTILINE_APP, hostileTenant } from './fixture.ts';
 

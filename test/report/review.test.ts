@@ -5,7 +5,7 @@ import { access } from '../../src/analysis/access.ts';
 import { findings } from '../../src/analysis/findings/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { bindingRows, buildReview, type BindingRow } from '../../src/report/index.ts';
-import { randomTenant } from '../analysis/random-tenant.ts';
+import { randomTenant } from '../helpers/random-tenant.ts';
 import { hostileTenant } from './fixture.ts';
 import { referenceRows, referenceTallies } from './reference-review.ts';
 
