@@ -37,7 +37,7 @@ import {
   type WhatIfTotals,
   type WhyAnswer,
 } from '../analysis/index.ts';
-import { writeJsonWithStreamedArray, type TextSink } from './json-out.ts';
+import { writeJsonWithStreamedArray, type TextSink } from '../io/json-text.ts';
 
 /** `jcgraph access SUBJECT --json`. */
 export interface AccessDocument {

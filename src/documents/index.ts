@@ -1,7 +1,7 @@
 /**
  * The documents jcgraph answers with, the same for every face: the CLI's `--json`, the HTTP API under
  * `/jcgraph/v1/` (src/serve) and the MCP tools (src/mcp) all build them here and write them with the
- * same writer (JSON.stringify(…, null, 2) byte for byte, in pieces, so a document larger than a
+ * same writer (src/io/json-text.ts: JSON.stringify(…, null, 2) byte for byte, in pieces, so a document larger than a
  * JavaScript string can hold is still written).
  */
 export {
@@ -9,4 +9,4 @@ export {
   whatIfDocument, whatIfWriter, findingsDocument, apiPathOf, traverseDocument, type AccessDocument, type WhoDocument,
   type WhatIfDocument, type TypeFilter, type RevokeDocumentOptions,
 } from './documents.ts';
-export { writeJsonDocument, writeJsonWithStreamedArray, type TextSink } from './json-out.ts';
+export { writeJsonDocument, writeJsonWithStreamedArray, type TextSink } from '../io/json-text.ts';

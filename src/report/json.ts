@@ -9,20 +9,22 @@
  *   is a membership, any other hop an association);
  * - `objects`: id → `[type, name]` for every object a binding names, written last.
  */
+import { deferred, jsonTextChunks, streamedArray } from '../io/json-text.ts';
 import type { AccessReview, BindingRow } from './review.ts';
 
-export function* jsonChunks(review: AccessReview, bindings: Iterable<BindingRow>): Iterable<string> {
+/** The access review as JSON text in pieces: each top-level field on its own line, each binding on its own. */
+export function jsonChunks(review: AccessReview, bindings: Iterable<BindingRow>): Iterable<string> {
   const { meta, counts, findings, users, resources, groups } = review;
-  yield `{"meta":${JSON.stringify(meta)},\n"counts":${JSON.stringify(counts)},\n"findings":${JSON.stringify(findings)},\n`;
-  yield `"users":${JSON.stringify(users)},\n"resources":${JSON.stringify(resources)},\n"groups":${JSON.stringify(groups)},\n"bindings":[`;
   const objects = new Map<string, [string, string]>();
-  let first = true;
-  for (const row of bindings) {
-    for (const p of row.paths) for (const o of p.objects) if (!objects.has(o.id)) objects.set(o.id, [o.type, o.name]);
-    const { user, resource, label, sudo } = row;
-    const json = { user, resource, label, sudo: sudo || null, via: row.via.map((v) => v.id), paths: row.paths.map((p) => p.objects.map((o) => o.id)) };
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(json)}`;
-    first = false;
+  function* compactRows(): Iterable<unknown> {
+    for (const row of bindings) {
+      for (const p of row.paths) for (const o of p.objects) if (!objects.has(o.id)) objects.set(o.id, [o.type, o.name]);
+      const { user, resource, label, sudo } = row;
+      yield { user, resource, label, sudo: sudo || null, via: row.via.map((v) => v.id), paths: row.paths.map((p) => p.objects.map((o) => o.id)) };
+    }
   }
-  yield `\n],\n"objects":${JSON.stringify(Object.fromEntries(objects))}}\n`;
+  return jsonTextChunks(
+    { meta, counts, findings, users, resources, groups, bindings: streamedArray(compactRows()), objects: deferred(() => Object.fromEntries(objects)) },
+    { indent: 1, leafDepth: 1, compactLeaves: true },
+  );
 }

@@ -5,6 +5,7 @@
  * Records and edge attributes are kept whole, as JSON objects; associations are undirected edges.
  */
 import { sortTenant, objectName, edgeKey, type JsonObject, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
+import { jsonTextChunks, streamedArray } from '../../io/json-text.ts';
 
 export interface JsonExport {
   readonly attributes: { readonly orgId: string; readonly generator: 'jcgraph' };
@@ -45,30 +46,18 @@ export function toJsonExport(tenant: TenantData): JsonExport {
   return { ...head(tenant), nodes: sorted.objects.map(jsonNode), edges: sorted.edges.map(jsonEdge) };
 }
 
-/** JSON.stringify(value, null, 1) for a value nested `depth` levels down. */
-function nested(value: unknown, depth: number): string {
-  return JSON.stringify(value, null, 1).replaceAll('\n', `\n${' '.repeat(depth)}`);
-}
-
-function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => unknown): Iterable<string> {
-  if (items.length === 0) {
-    yield '[]';
-    return;
-  }
-  for (let i = 0; i < items.length; i++) yield `${i === 0 ? '[\n  ' : ',\n  '}${nested(toJson(items[i] as T), 2)}`;
-  yield '\n ]';
-}
-
 /**
  * The export as text in pieces (one per node or edge): exactly `JSON.stringify(toJsonExport(tenant),
- * null, 1)` and a line break, without ever holding the whole document.
+ * null, 1)` and a line break, without ever holding the whole document (src/io/json-text.ts).
  */
-export function* jsonExportChunks(tenant: TenantData): Iterable<string> {
+export function jsonExportChunks(tenant: TenantData): Iterable<string> {
   const sorted = sortTenant(tenant);
-  const { attributes, options } = head(tenant);
-  yield `{\n "attributes": ${nested(attributes, 1)},\n "options": ${nested(options, 1)},\n "nodes": `;
-  yield* arrayChunks(sorted.objects, jsonNode);
-  yield ',\n "edges": ';
-  yield* arrayChunks(sorted.edges, jsonEdge);
-  yield '\n}\n';
+  return jsonTextChunks(
+    { ...head(tenant), nodes: streamedArray(mapped(sorted.objects, jsonNode)), edges: streamedArray(mapped(sorted.edges, jsonEdge)) },
+    { indent: 1 },
+  );
+}
+
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  for (const item of items) yield f(item);
 }

@@ -1,8 +1,8 @@
-/** JSON written in pieces: byte for byte what JSON.stringify(…, null, 2) writes for the whole document. */
+/** The one streaming JSON writer (src/io/json-text.ts): byte for byte what JSON.stringify writes for the whole document. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { writeJsonDocument, writeJsonWithStreamedArray } from '../../src/documents/json-out.ts';
 import { InputError } from '../../src/errors.ts';
+import { deferred, jsonTextChunks, streamedArray, writeJsonDocument, writeJsonWithStreamedArray } from '../../src/io/json-text.ts';
 
 function memorySink(): { write(chunk: string): void; chunks: string[] } {
   const chunks: string[] = [];
@@ -75,5 +75,53 @@ describe('writeJsonWithStreamedArray', () => {
       return { count: 5_000 };
     });
     expect(writtenBeforeTheEnd).toBeGreaterThan(4_000_000);
+  });
+});
+
+describe('jsonTextChunks', () => {
+  it('writes exactly JSON.stringify(value, null, indent) for any indent, any value, any depth', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 8 }), valueWithHoles.filter((v) => v !== undefined)), fc.integer({ min: 0, max: 4 }), (value, indent) => {
+        expect([...jsonTextChunks(value, { indent })].join('')).toBe(`${JSON.stringify(value, null, indent)}\n`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes a streamed array item by item and a deferred value when it is reached, as if both were held', () => {
+    fc.assert(
+      fc.property(fields, fc.array(valueWithHoles, { maxLength: 5 }), fc.integer({ min: 0, max: 3 }), (head, items, indent) => {
+        let produced = 0;
+        function* produce(): Iterable<unknown> {
+          for (const item of items) {
+            produced += 1;
+            yield item;
+          }
+        }
+        const chunks = jsonTextChunks({ ...head, list: streamedArray(produce()), count: deferred(() => produced) }, { indent });
+        expect([...chunks].join('')).toBe(`${JSON.stringify({ ...head, list: items, count: items.length }, null, indent)}\n`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('pulls a streamed array as it writes, never ahead of the text', () => {
+    let pulled = 0;
+    function* rows(): Iterable<unknown> {
+      for (let i = 0; i < 1_000; i++) {
+        pulled += 1;
+        yield { i };
+      }
+    }
+    const chunks = jsonTextChunks({ rows: streamedArray(rows()) })[Symbol.iterator]();
+    for (let i = 0; i < 10; i++) chunks.next();
+    expect(pulled).toBeLessThan(10);
+  });
+
+  it('with compact leaves writes each value below the leaf depth on one line: one item per line', () => {
+    const doc = { meta: { a: 1, b: [1, 2] }, rows: streamedArray([{ x: 1, y: [2] }, { x: 3, y: [] }]) };
+    const text = [...jsonTextChunks(doc, { indent: 1, leafDepth: 1, compactLeaves: true })].join('');
+    expect(text).toBe('{\n "meta": {"a":1,"b":[1,2]},\n "rows": [\n  {"x":1,"y":[2]},\n  {"x":3,"y":[]}\n ]\n}\n');
+    expect(JSON.parse(text)).toEqual({ meta: { a: 1, b: [1, 2] }, rows: [{ x: 1, y: [2] }, { x: 3, y: [] }] });
   });
 });
