@@ -24,7 +24,10 @@ export interface LiveOptions extends ClientOptions {
   /** The snapshot's organization. */
   readonly tenant: TenantData;
   readonly subject: ObjectRef;
-  /** The resource, for `pair`. */
+  /**
+   * The resource, for `pair`.
+   * @default none (`reach` needs none)
+   */
   readonly resource?: ObjectRef;
   readonly scope: LiveScope;
 }
@@ -112,6 +115,7 @@ function needsResourceSide(subjectTypes: readonly GraphType[], resourceTypes: re
   }));
 }
 
+/** Reads from the live tenant the edges an answer about `subject` (and `resource`) depends on, and returns the snapshot patched with them and what had changed. */
 export async function confirmLive(options: LiveOptions): Promise<LiveConfirmation> {
   const subject = typed(options.subject);
   if (!subject) throw new JcApiError(`jcgraph models no type "${options.subject.type}"`, { endpoint: '(none)' });
