@@ -5,12 +5,13 @@
  * The key comes from the environment; `--base-url` and `--org-id` default to the snapshot's own.
  */
 import { resolve as resolvePath } from 'node:path';
-import { ConfigError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { checkApiUrl } from '../fetchers/client.ts';
 import { confirmLive, type LiveConfirmation, type LiveScope } from '../fetchers/live/confirm.ts';
 import { AccessGraph } from '../graph/index.ts';
 import { formatEdgeSpec, resolveObject } from '../analysis/resolve.ts';
 import { loadSnapshot } from '../snapshot/index.ts';
+import { requireApiKey } from './api-key.ts';
 import type { CliIo } from './command.ts';
 import type { CoverageSource } from './coverage-notice.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from './load-graph.ts';
@@ -73,8 +74,7 @@ export async function answerable(command: string, values: LiveValues, io: CliIo,
     return loadGraph(command, values, io);
   }
   if (values.snapshot === undefined || values.sim !== undefined) throw new UsageError(`jcgraph ${command}: --live checks a snapshot against its live tenant: give --snapshot FILE`);
-  const apiKey = io.env['JC_API_KEY'] || io.env['JUMPCLOUD_API_KEY'];
-  if (!apiKey) throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key for --live.');
+  const apiKey = requireApiKey(io.env, 'for --live');
   const snapshot = await loadSnapshot(resolvePath(io.cwd, values.snapshot));
   const before = AccessGraph.fromTenant(snapshot.tenant);
   const objects = references.map((r) => resolveObject(before, r));
