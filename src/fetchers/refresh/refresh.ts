@@ -38,13 +38,25 @@ export const DEFAULT_AUDIT_SIZE = 50;
 export interface RefreshOptions extends FetchOptions {
   /** The snapshot to refresh (of the same organization and API host, else a full fetch). */
   readonly since: Pick<Snapshot, 'meta' | 'tenant'>;
-  /** How far behind OLD's start events are read, in milliseconds (default 15 minutes). */
+  /**
+   * How far behind OLD's start events are read, in milliseconds.
+   * @default 900000 (15 minutes)
+   */
   readonly eventLagMs?: number;
-  /** Carried-over collections read again and compared (default 50; 0: no audit). */
+  /**
+   * Carried-over collections read again and compared (0: no audit).
+   * @default 50
+   */
   readonly audit?: number;
-  /** Seed of the audit's draw (default: a random one; it is recorded in meta.refresh.audit.seed). */
+  /**
+   * Seed of the audit's draw; it is recorded in meta.refresh.audit.seed.
+   * @default a random one
+   */
   readonly auditSeed?: number;
-  /** Read everything (a full fetch), with "asked for" as the reason. */
+  /**
+   * Read everything (a full fetch), with "asked for" as the reason.
+   * @default false
+   */
   readonly full?: boolean;
 }
 
