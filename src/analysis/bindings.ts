@@ -13,8 +13,8 @@
  * left out too: a group's binding is access only through its members, whose own bindings are counted.
  */
 import {
+  DEFAULT_COMPILE_RULE,
   bindingLabel,
-  memberTypeOf,
   type BindingLabel,
   type GraphConnection,
   type GraphObjectWithPaths,
@@ -23,7 +23,21 @@ import {
   type Step,
 } from '../model/index.ts';
 import { QueryError } from '../errors.ts';
-import { traversalTargetsOf, traverse, type AccessGraph, type CompileFn, type CompileHop } from '../graph/index.ts';
+import {
+  MEMBERSHIP_EDGE,
+  bindingAnswer,
+  bindingsOf,
+  bindingsTowards,
+  compileFromIndex,
+  defaultCompile,
+  traversalTargetsOf,
+  type AccessGraph,
+  type CompileFn,
+  type TraversalIndex,
+  type CompileHop,
+  type SourceBindings,
+  type WantedAnswers,
+} from '../graph/index.ts';
 import { edgeKey, hopEdge, type EdgeRef } from './edges.ts';
 
 /** Subject type → the target types of its bindings. */
@@ -33,6 +47,9 @@ export const BINDING_TARGETS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export const BINDING_SUBJECT_TYPES: readonly string[] = Object.keys(BINDING_TARGETS);
+
+/** The binding universe as the graph's affected-subject walk (affectedSubjects) takes it. */
+export const BINDING_UNIVERSE: WantedAnswers = new Map(Object.entries(BINDING_TARGETS));
 
 export function isBindingSubject(type: string): boolean {
   return type in BINDING_TARGETS;
@@ -71,9 +88,18 @@ export function bindingKey(subjectId: string, targetId: string): string {
   return `${subjectId}>${targetId}`;
 }
 
+/** NamedRefs made so far, per graph, while it is not edited (a binding list names the same objects often). */
+const namedRefs = new WeakMap<AccessGraph, { version: number; refs: Map<string, NamedRef> }>();
+
 export function namedRef(g: AccessGraph, id: string): NamedRef {
-  const o = g.object(id);
-  return { type: o.type, id: o.id, name: o.name };
+  let known = namedRefs.get(g);
+  if (!known || known.version !== g.version) namedRefs.set(g, (known = { version: g.version, refs: new Map() }));
+  let ref = known.refs.get(id);
+  if (!ref) {
+    const o = g.object(id);
+    known.refs.set(id, (ref = { type: o.type, id: o.id, name: o.name }));
+  }
+  return ref;
 }
 
 /** A path from hops as the API lists them (source excluded). */
@@ -97,6 +123,50 @@ export function bindingFromAnswer(g: AccessGraph, subject: NamedRef, answer: Gra
   return answer.compiledAttributes ? { ...base, compiledAttributes: answer.compiledAttributes } : base;
 }
 
+/**
+ * Binding i of integer bindings `b` (over `g`'s index), the same Binding bindingFromAnswer gives for its
+ * answer, built straight from the integers. `compile` as in traverse (default DEFAULT_COMPILE_RULE).
+ */
+export function bindingFromIndex(g: AccessGraph, subject: NamedRef, b: SourceBindings, i: number, compile?: CompileFn): Binding {
+  const ix = b.index;
+  const paths: AccessPath[] = [];
+  const lengths: number[] = [];
+  for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
+    const objects: NamedRef[] = [subject];
+    const edges: EdgeRef[] = [];
+    const edgeKeys: string[] = [];
+    const edgeAttributes: (JsonObject | null)[] = [];
+    for (let h = b.hopStart[p]!, he = b.hopStart[p + 1]!; h < he; h++) {
+      const e = b.hopEdges[h]!;
+      objects.push(namedRef(g, ix.idOf(b.hopNodes[h]!)));
+      edges.push(edgeRefOf(ix, e));
+      edgeKeys.push(ix.edgeKeyOf(e));
+      edgeAttributes.push(ix.attributesOf(e));
+    }
+    paths.push({ objects, edges, edgeKeys, edgeAttributes });
+    lengths.push(edges.length);
+  }
+  const target = namedRef(g, ix.idOf(b.targets[i]!));
+  const label = bindingLabel(lengths);
+  const compiled = compile === undefined || compile === defaultCompile ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i) : bindingAnswer(g, b, i, { compile }).compiledAttributes;
+  return compiled ? { subject, target, label, paths, compiledAttributes: compiled } : { subject, target, label, paths };
+}
+
+/** EdgeRefs of an index's edges, made once each (edges never change ends; EdgeRefs are never mutated). */
+const edgeRefs = new WeakMap<TraversalIndex, (EdgeRef | undefined)[]>();
+
+function edgeRefOf(ix: TraversalIndex, e: number): EdgeRef {
+  let refs = edgeRefs.get(ix);
+  if (!refs) edgeRefs.set(ix, (refs = []));
+  let ref = refs[e];
+  if (!ref) {
+    const from = ix.edgeFrom[e]!;
+    const to = ix.edgeTo[e]!;
+    refs[e] = ref = { kind: ix.edgeKind[e] === MEMBERSHIP_EDGE ? 'membership' : 'association', from: { type: ix.typeOf(from), id: ix.idOf(from) }, to: { type: ix.typeOf(to), id: ix.idOf(to) } };
+  }
+  return ref;
+}
+
 export interface ReachOptions {
   /** Builds compiledAttributes; default DEFAULT_COMPILE_RULE. */
   readonly compile?: CompileFn;
@@ -106,8 +176,10 @@ export interface ReachOptions {
 export function reach(g: AccessGraph, subjectId: string, targetTypes: readonly string[], options: ReachOptions = {}): Binding[] {
   if (targetTypes.length === 0) return [];
   const subject = namedRef(g, subjectId);
-  const answers = traverse(g, subjectId, { targets: targetTypes }, options.compile ? { compile: options.compile } : {});
-  return answers.map((a) => bindingFromAnswer(g, subject, a));
+  const b = bindingsOf(g, subjectId, { targets: targetTypes });
+  const out: Binding[] = new Array<Binding>(b.size);
+  for (let i = 0; i < b.size; i++) out[i] = bindingFromIndex(g, subject, b, i, options.compile);
+  return out;
 }
 
 /** The subject's bindings in the binding universe (none for types that are not binding subjects). */
@@ -133,7 +205,11 @@ export function bindingBetween(g: AccessGraph, subjectId: string, resourceId: st
     const hint = reachableTypes(resource.type).includes(subject.type) ? ` (ask it the other way round: ${resource.type} then ${subject.type})` : '';
     throw new QueryError(`No traversal goes from a ${subject.type} to a ${resource.type}, so jcgraph cannot say how ${subject.name} reaches ${resource.name}${hint}.`);
   }
-  return reach(g, subjectId, [resource.type], options).find((b) => b.target.id === resourceId);
+  // Only the paths to the resource are walked (a subject may reach thousands of objects of its type).
+  const b = bindingsTowards(g, { targets: [resource.type] }, [g.index.nodeOf(resourceId)])(subjectId);
+  const i = b.find(g.index.nodeOf(resourceId));
+  if (i < 0) return undefined;
+  return bindingFromIndex(g, namedRef(g, subjectId), b, i, options.compile);
 }
 
 /**
@@ -178,18 +254,6 @@ export function compileHops(g: AccessGraph, path: AccessPath): CompileHop[] {
     });
   }
   return hops;
-}
-
-/**
- * The target types whose bindings of `sourceId` can use `edge` (undefined: any type). A membership is
- * used going up only as a source's first hop (so by its member, towards any target) and going down only
- * as a path's last hop (so towards a target of the member's type). An association is the one association
- * hop of a path, which then ends at one of its ends or at a member of one of them.
- */
-export function edgeTargetTypes(edge: EdgeRef, sourceId: string): ReadonlySet<string> | undefined {
-  if (edge.kind === 'membership') return edge.to.id === sourceId ? undefined : new Set([edge.to.type]);
-  const types = [edge.from.type, edge.to.type, memberTypeOf(edge.from.type), memberTypeOf(edge.to.type)];
-  return new Set(types.filter((t): t is NonNullable<typeof t> => t !== undefined));
 }
 
 /** Accumulates, per source, the target types to recompute (undefined: all). */

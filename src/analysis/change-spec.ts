@@ -39,6 +39,11 @@ class PendingDirectory implements ObjectDirectory {
     for (const o of this.g.objects(type)) if (!this.removed.has(o.id)) yield o;
     for (const o of this.added.values()) if (type === undefined || o.type === type) yield o;
   }
+
+  *objectsNamed(name: string, type?: string): Iterable<NamedObject> {
+    for (const o of this.g.objectsNamed(name, type)) if (!this.removed.has(o.id)) yield o;
+    for (const o of this.added.values()) if (type === undefined || o.type === type) yield o;
+  }
 }
 
 /** Checks one parsed JSON item of a changes file; `where` names it in errors. */

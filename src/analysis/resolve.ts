@@ -12,7 +12,7 @@
  * near matches by name (same type first) when unknown.
  */
 import { UnknownObjectError, InputError } from '../errors.ts';
-import { isGraphType, TYPE_INFO, type EdgeKind, type JsonObject } from '../model/index.ts';
+import { isGraphType, namesOf, TYPE_INFO, type EdgeKind, type JsonObject } from '../model/index.ts';
 import { edgeProblem, makeEdge, type EdgeRef } from './edges.ts';
 
 export interface NamedObject {
@@ -27,6 +27,12 @@ export interface ObjectDirectory {
   hasObject(id: string): boolean;
   object(id: string): NamedObject;
   objects(type?: string): Iterable<NamedObject>;
+  /**
+   * Optional: objects (of `type` when given) among which are all those one of whose names equals
+   * `name` ignoring case. Resolution then reads these instead of every object of the type (an
+   * AccessGraph answers from its name table).
+   */
+  objectsNamed?(name: string, type?: string): Iterable<NamedObject>;
 }
 
 export interface ParsedReference {
@@ -82,23 +88,11 @@ export function formatReference(o: { type: string; name: string }): string {
 }
 
 /**
- * The record fields that hold a display name, whatever the type: v1 system users carry `displayname`,
- * systems `displayName`; others may too.
- */
-const DISPLAY_NAME_FIELDS = ['displayname', 'displayName'] as const;
-
-/**
  * Every name an object answers to: the name jcgraph shows, its type's name fields (a user's username and
  * email, …) and its display name.
  */
 export function objectNames(o: NamedObject): string[] {
-  const names = [o.name];
-  const fields = [...(isGraphType(o.type) ? TYPE_INFO[o.type].nameFields : []), ...DISPLAY_NAME_FIELDS];
-  for (const field of fields) {
-    const v = o.record[field];
-    if (typeof v === 'string' && v.length > 0 && !names.includes(v)) names.push(v);
-  }
-  return names;
+  return namesOf(o.type, o.record, o.name);
 }
 
 function describe(o: NamedObject): string {
@@ -148,7 +142,7 @@ function resolveParsed(directory: ObjectDirectory, ref: ParsedReference, referen
     const o = directory.object(ref.name);
     if (!ref.type || o.type === ref.type) return o;
   }
-  const candidates = [...directory.objects(ref.type)];
+  const candidates = [...(directory.objectsNamed ? directory.objectsNamed(ref.name, ref.type) : directory.objects(ref.type))];
   let matches = candidates.filter((o) => objectNames(o).includes(ref.name));
   if (matches.length === 0) {
     const lower = ref.name.toLowerCase();

@@ -23,14 +23,11 @@
  * protected edges (for subject-only: the protected edges of the subject).
  */
 import { PlanError, QueryError } from '../errors.ts';
-import { affectedSources, bindingsOf, type AccessGraph } from '../graph/index.ts';
+import type { AccessGraph } from '../graph/index.ts';
 import { access } from './access.ts';
 import {
-  AffectedTargets,
   bindingBetween,
   bindingKey,
-  edgeTargetTypes,
-  isBindingSubject,
   namedRef,
   reachableTypes,
   reversePath,
@@ -40,10 +37,11 @@ import {
   type NamedRef,
 } from './bindings.ts';
 import { edgeKey, touches, type EdgeRef } from './edges.ts';
+import { collateralScorer, cutCollateral, exposure } from './exposure.ts';
 import { minimalCuts, minimumCut, minimumCuts, uncuttablePaths, type CutPath } from './mincut.ts';
 import { edgeOperation, type ApiOperation } from './operations.ts';
 import { formatReference } from './resolve.ts';
-import { WhatIfSession, type Change, type WhatIfResult } from './whatif.ts';
+import { WhatIfSession, type Change, type SubjectDelta } from './whatif.ts';
 
 export const REVOKE_STRATEGIES = ['fewest-changes', 'least-collateral', 'subject-only'] as const;
 export type RevokeStrategy = (typeof REVOKE_STRATEGIES)[number];
@@ -136,71 +134,29 @@ function bindingToRevoke(g: AccessGraph, subjectId: string, resourceId: string):
 }
 
 /**
- * Bindings that a cut of the union could end, collapsed into classes: for each path, the union edges on it
- * (a binding ends exactly when every path loses one). Bindings with a path that avoids the union can
- * never end and are left out; bindings whose paths cross the same union edges form one class, counted
- * together, so scoring a cut costs the number of distinct classes, however many users sit behind a group.
+ * The strategy's way of weighing cuts. fewest-changes compares a few minimum cuts: each is weighed on its
+ * own (cutCollateral), stopping as soon as it cannot beat the best so far. least-collateral weighs many
+ * candidates and needs per-edge weights: the whole union's exposure, computed once.
  */
-interface ExposureClass {
-  /** Per path, the sorted union edge keys on it. */
-  readonly paths: readonly (readonly string[])[];
-  count: number;
-}
-
-interface Exposure {
-  readonly classes: readonly ExposureClass[];
-  /** Union edge key → bindings (weighted) with a path through it. */
-  readonly perEdge: ReadonlyMap<string, number>;
-}
-
-/** The exposure of every universe binding (but the revoked one) to cuts of the union edges, on the base graph. */
-function exposure(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string | undefined): Exposure {
-  const keys = new Set(edges.map(edgeKey));
-  const affected = new AffectedTargets();
-  for (const e of edges) for (const id of affectedSources(g, e)) affected.add(id, edgeTargetTypes(e, id));
-  const classes = new Map<string, ExposureClass>();
-  const perEdge = new Map<string, number>();
-  for (const id of affected.sources()) {
-    const type = g.object(id).type;
-    const targets = affected.targetsFor(id, type);
-    if (!isBindingSubject(type) || targets.length === 0) continue;
-    const b = bindingsOf(g, id, { targets });
-    const ix = b.index;
-    for (let i = 0; i < b.size; i++) {
-      if (bindingKey(id, ix.idOf(b.targets[i] as number)) === revokedKey) continue;
-      const paths: string[][] = [];
-      const crossed = new Set<string>();
-      for (let p = b.pathStart[i] as number, pe = b.pathStart[i + 1] as number; p < pe; p++) {
-        const onPath: string[] = [];
-        for (let h = b.hopStart[p] as number, he = b.hopStart[p + 1] as number; h < he; h++) {
-          const key = ix.edgeKeys[b.hopEdges[h] as number] as string;
-          if (keys.has(key)) onPath.push(key);
-        }
-        onPath.forEach((k) => crossed.add(k));
-        paths.push(onPath.sort());
-      }
-      if (crossed.size === 0) continue;
-      for (const k of crossed) perEdge.set(k, (perEdge.get(k) ?? 0) + 1);
-      if (paths.some((p) => p.length === 0)) continue; // a path off the union: no cut ends this binding
-      const sorted = paths.map((p) => p.join(' ')).sort();
-      const classKey = sorted.join('|');
-      const known = classes.get(classKey);
-      if (known) known.count++;
-      else classes.set(classKey, { paths: sorted.map((p) => p.split(' ')), count: 1 });
-    }
+function cutScores(g: AccessGraph, strategy: RevokeStrategy, unionEdges: ReadonlyMap<string, EdgeRef>, revokedKey: string | undefined): CutScores {
+  if (strategy === 'fewest-changes') {
+    return {
+      bound: (cut) => cutCollateral(g, cut.map((k) => unionEdges.get(k) as EdgeRef), revokedKey, { endsLimit: SAMPLE_ENDS }),
+      within: (cut, budget) => cutCollateral(g, cut.map((k) => unionEdges.get(k) as EdgeRef), revokedKey, { budget }).lost,
+      exposureOf: () => 0,
+    };
   }
-  return { classes: [...classes.values()], perEdge };
+  let exposed: { score: (cut: readonly string[]) => number; perEdge: ReadonlyMap<string, number> } | undefined;
+  const whole = () => {
+    if (!exposed) {
+      const e = exposure(g, [...unionEdges.values()], revokedKey);
+      exposed = { score: collateralScorer(e), perEdge: e.perEdge };
+    }
+    return exposed;
+  };
+  return { bound: (cut) => ({ lost: whole().score(cut), complete: true }), within: (cut) => whole().score(cut), exposureOf: (e) => whole().perEdge.get(e) ?? 0 };
 }
 
-/** Scores cuts exactly: how many exposed bindings every one of whose paths loses an edge. */
-function collateralScorer(exposed: Exposure): (cut: readonly string[]) => number {
-  return (cut) => {
-    const removed = new Set(cut);
-    let lost = 0;
-    for (const cls of exposed.classes) if (cls.paths.every((p) => p.some((e) => removed.has(e)))) lost += cls.count;
-    return lost;
-  };
-}
 
 function compareCuts(a: readonly string[], b: readonly string[]): number {
   const x = a.join('\u0000');
@@ -225,22 +181,42 @@ interface ChosenCut {
   readonly exhaustive: boolean;
 }
 
+/** How many of the objects a cut's edges lead to are weighed first, for a lower bound (see cutScores). */
+const SAMPLE_ENDS = 64;
+
+/** How a strategy weighs cuts: the collateral of a cut, exact up to a budget (above it, any larger number). */
+interface CutScores {
+  /** A lower bound of a cut's collateral, cheap to find; exact when complete. */
+  bound(cut: readonly string[]): { lost: number; complete: boolean };
+  within(cut: readonly string[], budget: number): number;
+  /** Bindings with a path through an edge (least-collateral's weights). */
+  exposureOf(edge: string): number;
+}
+
 function chooseCut(
   strategy: RevokeStrategy,
   subject: NamedRef,
   resource: NamedRef,
   paths: readonly AccessPath[],
   protectedKeys: ReadonlySet<string>,
-  score: (cut: readonly string[]) => number,
-  exposureOf: (edge: string) => number,
+  scores: CutScores,
   candidateCap: number,
 ): ChosenCut {
   const cutPaths = paths.map(toCutPath);
   const options = { protectedEdges: protectedKeys };
+  const score = (cut: readonly string[]): number => scores.within(cut, Infinity);
+  // The least collateral, then the fewest steps, then the first by edge keys. Cuts are taken in the order
+  // of a cheap lower bound of their collateral; one is weighed whole only while it can still win, and
+  // then only up to the best collateral seen so far.
   const best = (cuts: readonly (readonly string[])[]): readonly string[] => {
-    const scored = cuts.map((cut) => ({ cut, lost: score(cut) }));
-    scored.sort((a, b) => a.lost - b.lost || a.cut.length - b.cut.length || compareCuts(a.cut, b.cut));
-    return (scored[0] as { cut: readonly string[] }).cut;
+    const bounded = cuts.map((cut) => ({ cut, bound: scores.bound(cut) })).sort((a, b) => a.bound.lost - b.bound.lost);
+    let chosen: { cut: readonly string[]; lost: number } | undefined;
+    for (const { cut, bound } of bounded) {
+      if (chosen && bound.lost > chosen.lost) break;
+      const lost = bound.complete ? bound.lost : scores.within(cut, chosen ? chosen.lost : Infinity);
+      if (!chosen || lost < chosen.lost || (lost === chosen.lost && (cut.length - chosen.cut.length || compareCuts(cut, chosen.cut)) < 0)) chosen = { cut, lost };
+    }
+    return chosen!.cut;
   };
   const subjectCut = [...new Set(paths.map((p) => p.edgeKeys[0] as string))].sort();
   if (strategy === 'subject-only') {
@@ -259,7 +235,7 @@ function chooseCut(
   const minimal = minimalCuts(cutPaths, options, candidateCap);
   const edgeCount = new Set(cutPaths.flatMap((p) => p.edges)).size + 1;
   const weighted = [
-    minimumCut(cutPaths, options, (e) => 1 + edgeCount * exposureOf(e)),
+    minimumCut(cutPaths, options, (e) => 1 + edgeCount * scores.exposureOf(e)),
     minimumCut(cutPaths, options, (e) => 1 + edgeCount * score([e])),
   ].flatMap((o) => (o.ok ? [o.edges] : []));
   const fewest = best(minimum);
@@ -272,10 +248,10 @@ function chooseCut(
 }
 
 /** Plan-level and per-step collateral from a what-if of the removals (re-traversal). */
-function collateralOf(result: WhatIfResult, revokedKey: string | undefined): Collateral {
+function collateralOf(deltas: readonly SubjectDelta[], revokedKey: string | undefined): Collateral {
   const lost: Binding[] = [];
   const surviving: SurvivingBinding[] = [];
-  for (const d of result.subjects) {
+  for (const d of deltas) {
     for (const b of d.lost) if (bindingKey(b.subject.id, b.target.id) !== revokedKey) lost.push(b);
     for (const c of d.changed) {
       const kept = new Set(c.after.paths.map((p) => p.edgeKeys.join('\u0000')));
@@ -346,13 +322,12 @@ export function planRevoke(g: AccessGraph, subjectId: string, resourceId: string
   const revokedKey = universeKey(subject, resource);
   const unionEdges = new Map<string, EdgeRef>();
   for (const p of paths) p.edges.forEach((e, i) => unionEdges.set(p.edgeKeys[i] as string, e));
-  const exposed = exposure(g, [...unionEdges.values()], revokedKey);
-  const chosen = chooseCut(strategy, subject, resource, paths, protectedKeys, collateralScorer(exposed), (e) => exposed.perEdge.get(e) ?? 0, options.candidateCap ?? 2_000);
+  const chosen = chooseCut(strategy, subject, resource, paths, protectedKeys, cutScores(g, strategy, unionEdges, revokedKey), options.candidateCap ?? 2_000);
   const changes: Change[] = chosen.cut.map((k) => ({ op: 'remove-edge', edge: unionEdges.get(k) as EdgeRef }));
   const session = options.session ?? new WhatIfSession(g);
   const result = session.evaluate(changes);
   const verified = session.withChanges(changes, (after) => bindingToRevoke(after, subjectId, resourceId) === undefined);
-  const collateral = collateralOf(result, revokedKey);
+  const collateral = collateralOf(result.subjects, revokedKey);
   return {
     ...base,
     reached: true,
@@ -392,9 +367,11 @@ export function planOffboard(g: AccessGraph, userId: string, options: { session?
   const edges = g.edgesOf(userId).filter((e) => touches(e, userId));
   const changes: Change[] = edges.map((edge) => ({ op: 'remove-edge', edge }));
   const session = options.session ?? new WhatIfSession(g);
-  const result = session.evaluate(changes);
+  // The user's own deltas are its bindings, listed already: counted, not built again.
+  const deltas: SubjectDelta[] = [];
+  session.evaluateSample(changes, (id) => (id === userId ? 0 : Infinity), (d) => deltas.push(d));
   const remaining = session.withChanges(changes, (after) => access(after, userId));
-  const collateral = collateralOf(result, undefined);
+  const collateral = collateralOf(deltas, undefined);
   const own = { lost: collateral.lost.filter((b) => b.subject.id !== userId), surviving: collateral.surviving.filter((s) => s.subject.id !== userId) };
   const steps = edges
     .map((edge) => {

@@ -67,8 +67,8 @@ export function bindingLine(b: Binding): string {
 }
 
 /** Up to `limit` lines, then `… and N more`. */
-export function capped(lines: readonly string[], limit: number, indent = '  '): string {
+export function capped(lines: readonly string[], limit: number, indent = '  ', total = lines.length): string {
   const shown = lines.slice(0, limit).map((l) => `${indent}${l}\n`);
-  if (lines.length > limit) shown.push(`${indent}… and ${lines.length - limit} more (--json for all)\n`);
+  if (total > limit) shown.push(`${indent}… and ${total - limit} more (--json for all)\n`);
   return shown.join('');
 }

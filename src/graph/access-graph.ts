@@ -1,6 +1,12 @@
 /**
- * AccessGraph: one organization as a graphology MultiDirectedGraph (the model every consumer can read)
- * plus the integer traversal index the traversals run on, kept in step with every edit.
+ * AccessGraph: one organization, held by the traversal index the traversals run on (objects,
+ * edges, adjacency; see traversal-index.ts), with a graphology MultiDirectedGraph view of it (`model`)
+ * built the first time it is asked for and kept in step with every edit from then on.
+ *
+ * Why the index is the store and the model a view: a graph read from a binary snapshot index answers a
+ * question without touching most of the tenant, and a what-if copy shares everything it does not edit;
+ * building graphology's maps for 175,000 objects takes seconds, which only code that wants the
+ * graphology API should pay.
  */
 import { MultiDirectedGraph } from 'graphology';
 import type { AbstractGraph } from 'graphology-types';
@@ -18,7 +24,7 @@ import {
   type TenantObject,
 } from '../model/index.ts';
 import { UnknownObjectError } from '../errors.ts';
-import { TraversalIndex, type IndexEdgeInput, type IndexNodeInput } from './traversal-index.ts';
+import { TraversalIndex, MEMBERSHIP_EDGE, type IndexEdgeInput, type IndexNodeInput } from './traversal-index.ts';
 import { GraphDataError } from './errors.ts';
 
 /** An object of the graph. `record` is the raw record as its list endpoint returned it (treat as read-only). */
@@ -60,59 +66,46 @@ function describeEdge(edge: EdgeIdentity): string {
     : `association ${edge.from.type} ${edge.from.id} ↔ ${edge.to.type} ${edge.to.id}`;
 }
 
-/** One organization as a graph you can query and edit: the graphology model plus the traversal index, kept in step. */
+const MODEL_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared', 'nodeAttributesUpdated', 'edgeAttributesUpdated', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const;
+
+/** A node whose record is read from the index only when asked for. */
+function indexNode(index: TraversalIndex, node: number): GraphNode {
+  const id = index.idOf(node);
+  return {
+    id,
+    type: index.typeOf(node),
+    name: index.nameOf(node),
+    get record(): JsonObject {
+      return index.recordOf(node);
+    },
+  };
+}
+
+/** One organization as a graph you can query and edit: held by its traversal index, with a graphology view built on first use and kept in step. */
 export class AccessGraph {
   readonly orgId: string;
-  /**
-   * The graphology graph. Read it freely; edit through AccessGraph's methods, which validate. Direct
-   * edits of the model are noticed (version bumps, the index is rebuilt on the next query) but not validated.
-   */
-  readonly model: AccessModel;
   private versionCounter = 0;
   private ownEdit = false;
+  /** The model was edited directly: the index is rebuilt from it on the next query. */
   private dirty = false;
   private traversalIndex: TraversalIndex;
+  private modelView: AccessModel | undefined;
+  private released = false;
   private readonly nodeCache = new Map<string, GraphNode>();
 
-  /** `index`: a copy to adopt, or 'validated' when the model was just built with every check made. */
-  private constructor(orgId: string, model: AccessModel, index: TraversalIndex | 'validated' | undefined) {
+  private constructor(orgId: string, index: TraversalIndex) {
     this.orgId = orgId;
-    this.model = model;
-    this.traversalIndex = index instanceof TraversalIndex ? index : buildIndex(model, 0, index !== 'validated');
-    const touched = () => {
-      this.versionCounter++;
-      if (!this.ownEdit) {
-        this.dirty = true;
-        this.nodeCache.clear();
-      }
-    };
-    for (const event of ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared', 'nodeAttributesUpdated', 'edgeAttributesUpdated', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const) {
-      model.on(event, touched);
-    }
+    this.traversalIndex = index;
   }
 
   /** Builds the graph of a tenant; GraphDataError when an edge refers to a missing object or an id repeats. */
   static fromTenant(tenant: TenantData): AccessGraph {
-    const model: AccessModel = new MultiDirectedGraph<ModelNodeAttributes, ModelEdgeAttributes>();
-    for (const obj of tenant.objects) {
-      if (model.hasNode(obj.id)) {
-        const other = model.getNodeAttribute(obj.id, 'type');
-        throw new GraphDataError(`Object id ${obj.id} appears twice in tenant ${tenant.orgId || '(no org id)'}, as ${other} and as ${obj.type}.`);
-      }
-      model.addNode(obj.id, { type: obj.type, name: objectName(obj.type, obj.record, obj.id), record: obj.record });
-    }
-    for (const raw of tenant.edges) {
-      const edge = canonicalEdge(raw);
-      checkEdgeEnds(model, edge);
-      const key = edgeKey(edge);
-      if (model.hasEdge(key)) {
-        const existing = model.getEdgeAttribute(key, 'attributes');
-        if (JSON.stringify(existing) === JSON.stringify(edge.attributes ?? null)) continue; // an exact repeat loses nothing
-        throw new GraphDataError(`The ${describeEdge(edge)} appears twice in the tenant with different attributes.`);
-      }
-      model.addDirectedEdgeWithKey(key, edge.from.id, edge.to.id, { kind: edge.kind, attributes: edge.attributes ?? null });
-    }
-    return new AccessGraph(tenant.orgId, model, 'validated');
+    return new AccessGraph(tenant.orgId, indexOfTenant(tenant));
+  }
+
+  /** A graph over an index made elsewhere (a binary snapshot index); the index is the graph's from then on. */
+  static fromIndex(orgId: string, index: TraversalIndex): AccessGraph {
+    return new AccessGraph(orgId, index);
   }
 
   /** Bumps on every edit (of the graph or, directly, of its model). */
@@ -121,78 +114,121 @@ export class AccessGraph {
   }
 
   /**
-   * The traversal index, current with the model (rebuilt first if the model was edited directly or the
-   * overlay of incremental edits has grown large). Integer ids are valid until `index.epoch` changes.
+   * The graphology graph, built from the index the first time it is asked for (a pass over the whole
+   * tenant, records included). Read it freely; edit through AccessGraph's methods, which validate.
+   * Direct edits of the model are noticed (version bumps, the index is rebuilt from the model on the
+   * next query) but not validated.
+   */
+  get model(): AccessModel {
+    if (this.modelView) return this.modelView;
+    const index = this.index;
+    const model: AccessModel = new MultiDirectedGraph<ModelNodeAttributes, ModelEdgeAttributes>();
+    for (const n of index.insertionOrder()) model.addNode(index.idOf(n), { type: index.typeOf(n), name: index.nameOf(n), record: index.recordOf(n) });
+    for (let e = 0; e < index.edgeCount; e++) {
+      if (index.edgeAlive[e] !== 1) continue;
+      const kind = index.edgeKind[e] === MEMBERSHIP_EDGE ? 'membership' : 'association';
+      model.addDirectedEdgeWithKey(index.edgeKeyOf(e), index.idOf(index.edgeFrom[e]!), index.idOf(index.edgeTo[e]!), { kind, attributes: index.attributesOf(e) });
+    }
+    const touched = () => {
+      if (this.ownEdit) return;
+      this.versionCounter++;
+      this.dirty = true;
+      this.nodeCache.clear();
+    };
+    for (const event of MODEL_EVENTS) model.on(event, touched);
+    this.modelView = model;
+    return model;
+  }
+
+  /**
+   * The traversal index, current with the graph (rebuilt from the model first if the model was edited
+   * directly; its CSR rebuilt when the overlay of incremental edits has grown large). Integer ids are
+   * valid until `index.epoch` changes.
    */
   get index(): TraversalIndex {
-    if (this.dirty || this.traversalIndex.wantsRebuild) {
-      this.traversalIndex = buildIndex(this.model, this.traversalIndex.epoch + 1, this.dirty);
+    if (this.released) throw new GraphDataError('This copy of the graph was released when its what-if ended; it cannot be read any more.');
+    if (this.dirty && this.modelView) {
+      this.traversalIndex = indexOfModel(this.modelView, this.traversalIndex.epoch + 1);
       this.dirty = false;
+      this.nodeCache.clear();
+    } else if (this.traversalIndex.wantsRebuild) {
+      this.traversalIndex.compact();
     }
     return this.traversalIndex;
   }
 
   hasObject(id: string): boolean {
-    return this.model.hasNode(id);
+    return this.index.nodeOf(id) >= 0;
   }
 
   /** The object with this id; UnknownObjectError when there is none. */
   object(id: string): GraphNode {
+    const index = this.index;
     let node = this.nodeCache.get(id);
     if (node) return node;
-    if (!this.model.hasNode(id)) throw new UnknownObjectError(`No object with id ${id} is in the graph.`, { reference: id });
-    const a = this.model.getNodeAttributes(id);
-    node = { id, type: a.type, name: a.name, record: a.record };
+    const n = index.nodeOf(id);
+    if (n < 0) throw new UnknownObjectError(`No object with id ${id} is in the graph.`, { reference: id });
+    node = indexNode(index, n);
     this.nodeCache.set(id, node);
     return node;
   }
 
-  /** Every object, or every object of a type, in the model's insertion order. */
+  /** Every object, or every object of a type, in insertion order (the tenant's order, then added objects). */
   *objects(type?: string): Iterable<GraphNode> {
-    for (const id of this.model.nodes()) {
-      const node = this.object(id);
-      if (type === undefined || node.type === type) yield node;
-    }
+    const index = this.index;
+    const code = type === undefined ? -1 : index.knownTypeCode(type);
+    if (type !== undefined && code < 0) return;
+    for (const n of index.insertionOrder()) if (code < 0 || index.nodeType[n] === code) yield indexNode(index, n);
   }
 
-  private toTenantEdge(key: string): TenantEdge {
-    const m = this.model;
-    const a = m.getEdgeAttributes(key);
-    const from = m.source(key);
-    const to = m.target(key);
-    return {
-      kind: a.kind,
-      from: { type: m.getNodeAttribute(from, 'type'), id: from },
-      to: { type: m.getNodeAttribute(to, 'type'), id: to },
-      attributes: a.attributes,
-    };
+  /**
+   * The objects one of whose names (display name or a name field of the type) equals `name` ignoring
+   * case, of `type` when given, in id order: what name resolution narrows its candidates to.
+   */
+  objectsNamed(name: string, type?: string): GraphNode[] {
+    const index = this.index;
+    return index
+      .nodesNamed(name)
+      .filter((n) => type === undefined || index.typeOf(n) === type)
+      .map((n) => indexNode(index, n));
   }
 
-  /** Every edge in canonical TenantEdge form. */
+  /** Every edge in canonical TenantEdge form, in the graph's edge order. */
   *edges(): Iterable<TenantEdge> {
-    for (const key of this.model.edges()) yield this.toTenantEdge(key);
+    const index = this.index;
+    for (let e = 0; e < index.edgeCount; e++) if (index.edgeAlive[e] === 1) yield index.edgeRef(e);
   }
 
-  /** The edges touching an object (either end); UnknownObjectError when there is no such object. */
+  /** The edges touching an object (either end), in the graph's edge order; UnknownObjectError when there is no such object. */
   edgesOf(id: string): TenantEdge[] {
     this.object(id);
-    return this.model.edges(id).map((key) => this.toTenantEdge(key));
+    const index = this.index;
+    return index.edgesOf(index.nodeOf(id)).map((e) => index.edgeRef(e));
   }
 
   hasEdge(edge: EdgeIdentity): boolean {
-    return this.model.hasEdge(edgeKey(canonicalEdge(edge)));
+    return this.edgeNumber(canonicalEdge(edge)) >= 0;
   }
 
   /** The attributes of an edge; GraphDataError when the graph has no such edge. */
   edgeAttributes(edge: EdgeIdentity): JsonObject | null {
-    return this.model.getEdgeAttribute(this.existingEdgeKey(edge), 'attributes');
+    return this.index.attributesOf(this.existingEdge(edge));
   }
 
-  private existingEdgeKey(edge: EdgeIdentity): string {
+  /** The integer id of a canonical edge, or -1 (also when an end is missing or of another type). */
+  private edgeNumber(c: EdgeIdentity): number {
+    const index = this.index;
+    const from = index.nodeOf(c.from.id);
+    const to = index.nodeOf(c.to.id);
+    if (from < 0 || to < 0 || index.typeOf(from) !== c.from.type || index.typeOf(to) !== c.to.type) return -1;
+    return index.findEdge(c.kind, from, to);
+  }
+
+  private existingEdge(edge: EdgeIdentity): number {
     const c = canonicalEdge(edge);
-    const key = edgeKey(c);
-    if (!this.model.hasEdge(key)) throw new GraphDataError(`The graph has no ${describeEdge(c)}.`);
-    return key;
+    const e = this.edgeNumber(c);
+    if (e < 0) throw new GraphDataError(`The graph has no ${describeEdge(c)}.`);
+    return e;
   }
 
   private edit(fn: () => void): void {
@@ -201,30 +237,34 @@ export class AccessGraph {
       fn();
     } finally {
       this.ownEdit = false;
+      this.versionCounter++;
     }
   }
 
   /** Adds an object; GraphDataError when its id is taken. */
   addObject(obj: TenantObject): void {
-    if (this.model.hasNode(obj.id)) throw new GraphDataError(`Object id ${obj.id} is already in the graph.`);
-    const attrs: ModelNodeAttributes = { type: obj.type, name: objectName(obj.type, obj.record, obj.id), record: obj.record };
+    if (this.hasObject(obj.id)) throw new GraphDataError(`Object id ${obj.id} is already in the graph.`);
+    const index = this.index;
+    const name = objectName(obj.type, obj.record, obj.id);
     this.edit(() => {
-      this.model.addNode(obj.id, attrs);
-      this.traversalIndex.addNode({ id: obj.id, type: obj.type, record: obj.record });
+      index.addNode({ id: obj.id, type: obj.type, name, record: obj.record });
+      this.modelView?.addNode(obj.id, { type: obj.type, name, record: obj.record });
     });
   }
 
   /** Removes an object and every edge touching it; UnknownObjectError when it is not there. */
   removeObject(id: string): void {
     this.object(id);
-    const keys = this.model.edges(id);
+    const index = this.index;
+    const n = index.nodeOf(id);
+    const edges = index.edgesOf(n);
     this.edit(() => {
-      for (const key of keys) {
-        this.model.dropEdge(key);
-        this.traversalIndex.removeEdge(key);
+      for (const e of edges) {
+        if (this.modelView) this.modelView.dropEdge(index.edgeKeyOf(e));
+        index.removeEdge(e);
       }
-      this.model.dropNode(id);
-      this.traversalIndex.removeNode(id);
+      index.removeNode(n);
+      this.modelView?.dropNode(id);
       this.nodeCache.delete(id);
     });
   }
@@ -235,58 +275,85 @@ export class AccessGraph {
    */
   addEdge(edge: TenantEdge): void {
     const c = canonicalEdge(edge);
+    const index = this.index;
     for (const end of [c.from, c.to]) {
-      if (!this.model.hasNode(end.id)) throw new UnknownObjectError(`No object with id ${end.id} is in the graph, so the ${describeEdge(c)} cannot be added.`, { reference: end.id });
+      if (index.nodeOf(end.id) < 0) throw new UnknownObjectError(`No object with id ${end.id} is in the graph, so the ${describeEdge(c)} cannot be added.`, { reference: end.id });
     }
-    checkEdgeEnds(this.model, c);
-    const key = edgeKey(c);
-    if (this.model.hasEdge(key)) throw new GraphDataError(`The ${describeEdge(c)} is already in the graph.`);
+    checkEdgeEnds((id) => typeIn(index, id), c);
+    if (this.edgeNumber(c) >= 0) throw new GraphDataError(`The ${describeEdge(c)} is already in the graph.`);
     const attributes = c.attributes ?? null;
     this.edit(() => {
-      this.model.addDirectedEdgeWithKey(key, c.from.id, c.to.id, { kind: c.kind, attributes });
-      this.traversalIndex.addEdge({ key, kind: c.kind, from: c.from.id, to: c.to.id, attributes });
+      index.addEdge({ kind: c.kind, from: index.nodeOf(c.from.id), to: index.nodeOf(c.to.id), attributes });
+      this.modelView?.addDirectedEdgeWithKey(edgeKey(c), c.from.id, c.to.id, { kind: c.kind, attributes });
     });
   }
 
   /** Removes an edge; GraphDataError when the graph has no such edge. */
   removeEdge(edge: EdgeIdentity): void {
-    const key = this.existingEdgeKey(edge);
+    const e = this.existingEdge(edge);
+    const index = this.index;
     this.edit(() => {
-      this.model.dropEdge(key);
-      this.traversalIndex.removeEdge(key);
+      this.modelView?.dropEdge(index.edgeKeyOf(e));
+      index.removeEdge(e);
     });
   }
 
   /** Replaces an edge's attributes; GraphDataError when the graph has no such edge. */
   setEdgeAttributes(edge: EdgeIdentity, attributes: JsonObject | null): void {
-    const key = this.existingEdgeKey(edge);
+    const e = this.existingEdge(edge);
+    const index = this.index;
     this.edit(() => {
-      this.model.setEdgeAttribute(key, 'attributes', attributes);
-      this.traversalIndex.setEdgeAttributes(key, attributes);
+      index.setEdgeAttributes(e, attributes);
+      this.modelView?.setEdgeAttribute(index.edgeKeyOf(e), 'attributes', attributes);
     });
   }
 
-  /** An independent copy (records and attribute objects are shared: they are never mutated). */
+  /**
+   * An independent copy. It shares with this graph what neither edits (the index's stores and
+   * adjacency; records and attribute objects, which are never mutated), so it costs a copy of the
+   * tombstone flags rather than of the tenant.
+   */
   clone(): AccessGraph {
-    const model = this.model.copy();
-    return new AccessGraph(this.orgId, model, this.dirty ? undefined : this.traversalIndex.clone());
+    return new AccessGraph(this.orgId, this.index.clone());
   }
 
-  /** The graph as TenantData, in sortTenant order. */
+  /**
+   * Ends a copy made by clone() that nothing will read again, giving its tombstone flags to the next
+   * copy (what a what-if does with the copy it drops). Reading the graph afterwards throws.
+   * @internal
+   */
+  release(): void {
+    if (this.released) return;
+    this.traversalIndex.release();
+    this.released = true;
+    this.modelView = undefined;
+    this.nodeCache.clear();
+  }
+
+  /** The graph as TenantData, in sortTenant order (every record read). */
   toTenant(): TenantData {
+    const index = this.index;
     const objects: TenantObject[] = [];
-    this.model.forEachNode((id, a) => objects.push({ type: a.type, id, record: a.record }));
+    for (const n of index.insertionOrder()) objects.push({ type: index.typeOf(n), id: index.idOf(n), record: index.recordOf(n) });
     return sortTenant({ orgId: this.orgId, objects, edges: [...this.edges()] });
   }
 }
 
-/** Checks that an edge's ends exist with the types it names and that a membership is group ⊇ member. */
-function checkEdgeEnds(model: AccessModel, edge: EdgeIdentity): void {
+function typeIn(index: TraversalIndex, id: string): string | undefined {
+  const n = index.nodeOf(id);
+  return n < 0 ? undefined : index.typeOf(n);
+}
+
+/**
+ * Checks that an edge's ends exist with the types it names and that a membership is group ⊇ member.
+ * `typeOf` gives an object's type, undefined when there is no such object.
+ */
+function checkEdgeEnds(typeOf: (id: string) => string | undefined, edge: EdgeIdentity): void {
   for (const end of [edge.from, edge.to] as ObjectRef[]) {
-    if (!model.hasNode(end.id)) {
+    const actual = typeOf(end.id);
+    if (actual === undefined) {
       throw new GraphDataError(`The ${describeEdge(edge)} refers to ${end.type} ${end.id}, which is not among the objects.`);
     }
-    const actual = model.getNodeAttribute(end.id, 'type');
     if (actual !== end.type) {
       throw new GraphDataError(`The ${describeEdge(edge)} names ${end.id} as a ${end.type}, but that object is a ${actual}.`);
     }
@@ -301,22 +368,63 @@ function checkEdgeEnds(model: AccessModel, edge: EdgeIdentity): void {
   }
 }
 
-/** Builds the traversal index from the model, validating (when asked) what a direct model edit may have broken. */
-function buildIndex(model: AccessModel, epoch: number, validate: boolean): TraversalIndex {
+/**
+ * The checked objects and edges of a tenant, as an index build takes them (objects in the tenant's
+ * order): GraphDataError when an id repeats or an edge is malformed; an edge repeated exactly is kept
+ * once, with other attributes it is an error.
+ */
+export function tenantIndexInputs(tenant: TenantData): { nodes: IndexNodeInput[]; edges: IndexEdgeInput[]; edgeSources: number[] } {
+  const types = new Map<string, string>();
+  const nodes: IndexNodeInput[] = [];
+  for (const obj of tenant.objects) {
+    const other = types.get(obj.id);
+    if (other !== undefined) {
+      throw new GraphDataError(`Object id ${obj.id} appears twice in tenant ${tenant.orgId || '(no org id)'}, as ${other} and as ${obj.type}.`);
+    }
+    types.set(obj.id, obj.type);
+    nodes.push({ id: obj.id, type: obj.type, name: objectName(obj.type, obj.record, obj.id), record: obj.record });
+  }
+  const seen = new Map<string, JsonObject | null>();
+  const edges: IndexEdgeInput[] = [];
+  /** The position in tenant.edges of each edge kept. */
+  const edgeSources: number[] = [];
+  for (let at = 0; at < tenant.edges.length; at++) {
+    const edge = canonicalEdge(tenant.edges[at]!);
+    checkEdgeEnds((id) => types.get(id), edge);
+    const key = edgeKey(edge);
+    const attributes = edge.attributes ?? null;
+    if (seen.has(key)) {
+      if (JSON.stringify(seen.get(key)) === JSON.stringify(attributes)) continue; // an exact repeat loses nothing
+      throw new GraphDataError(`The ${describeEdge(edge)} appears twice in the tenant with different attributes.`);
+    }
+    seen.set(key, attributes);
+    edges.push({ kind: edge.kind, from: edge.from.id, to: edge.to.id, attributes });
+    edgeSources.push(at);
+  }
+  return { nodes, edges, edgeSources };
+}
+
+/** The index of a tenant (checked: see tenantIndexInputs). */
+export function indexOfTenant(tenant: TenantData): TraversalIndex {
+  const { nodes, edges } = tenantIndexInputs(tenant);
+  return TraversalIndex.build(nodes, edges);
+}
+
+/** Rebuilds the index from a directly edited model, checking what a direct edit may have broken. */
+function indexOfModel(model: AccessModel, epoch: number): TraversalIndex {
   const nodes: IndexNodeInput[] = [];
   model.forEachNode((id, a) => {
     if (typeof a.type !== 'string') throw new GraphDataError(`Model node ${id} has no type attribute.`);
-    const record = a.record as ModelNodeAttributes['record'] | undefined; // absent after a direct model edit
-    nodes.push({ id, type: a.type, record: record ?? {} });
+    const record = (a.record as ModelNodeAttributes['record'] | undefined) ?? {}; // absent after a direct model edit
+    nodes.push({ id, type: a.type, name: typeof a.name === 'string' ? a.name : objectName(a.type, record, id), record });
   });
   const edges: IndexEdgeInput[] = [];
+  const typeOf = (id: string): string | undefined => (model.hasNode(id) ? model.getNodeAttribute(id, 'type') : undefined);
   model.forEachEdge((key, a, from, to, fromAttrs, toAttrs) => {
-    if (validate) {
-      const edge: EdgeIdentity = { kind: a.kind, from: { type: fromAttrs.type, id: from }, to: { type: toAttrs.type, id: to } };
-      checkEdgeEnds(model, edge);
-      if (key !== edgeKey(canonicalEdge(edge))) throw new GraphDataError(`Model edge ${key} is not keyed by its kind and canonical ends (${edgeKey(canonicalEdge(edge))}).`);
-    }
-    edges.push({ key, kind: a.kind, from, to, attributes: a.attributes ?? null });
+    const edge: EdgeIdentity = { kind: a.kind, from: { type: fromAttrs.type, id: from }, to: { type: toAttrs.type, id: to } };
+    checkEdgeEnds(typeOf, edge);
+    if (key !== edgeKey(canonicalEdge(edge))) throw new GraphDataError(`Model edge ${key} is not keyed by its kind and canonical ends (${edgeKey(canonicalEdge(edge))}).`);
+    edges.push({ kind: a.kind, from, to, attributes: a.attributes ?? null });
   });
   return TraversalIndex.build(nodes, edges, epoch);
 }

@@ -18,8 +18,8 @@ function directConnections(index: TraversalIndex, node: number, rel: Relation, t
   });
   found.sort((a, b) => index.compareNodes(a.nbr, b.nbr));
   return found.map(({ nbr, edge }) => ({
-    to: { id: index.ids[nbr]!, type: index.typeOf(nbr), attributes: null },
-    attributes: index.edgeAttributes[edge] ?? null,
+    to: { id: index.idOf(nbr), type: index.typeOf(nbr), attributes: null },
+    attributes: index.attributesOf(edge),
   }));
 }
 

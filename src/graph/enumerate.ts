@@ -2,7 +2,7 @@
  * The hot path: every path from one source that fits a plan, found over the traversal index and
  * returned as integer arrays (SourceBindings), grouped by target and in answer order.
  */
-import { grow, type TraversalIndex } from './traversal-index.ts';
+import { ASSOC, DOWN, UP, grow, typeLowerBound, type TraversalIndex, type Relation } from './traversal-index.ts';
 import type { PlanPattern, TraversalPlan } from './plan.ts';
 
 /**
@@ -65,11 +65,50 @@ export class SourceBindings {
 }
 
 /**
- * Reusable scratch for enumeration: one per index and thread of work (the inventory keeps one for all
- * its sources). Buffers grow as needed and are never shrunk.
+ * Per pattern of a plan, the nodes a path may pass at each position (index 0, the source, unused); a
+ * pattern with no entry cannot reach the targets. See towardsFilter.
+ */
+export type PathFilter = ReadonlyMap<PlanPattern, readonly ReadonlySet<number>[]>;
+
+const BACK_OF: readonly Relation[] = [DOWN, UP, ASSOC];
+
+/**
+ * A filter keeping a plan's walks to what can still end at one of `targets`: per pattern, the targets of
+ * the types it ends at, then, position by position backwards, the objects of the allowed types one step
+ * away from the position after. Every path to a target passes only such objects, so the enumeration
+ * finds each of them while walking only near the targets: the cost of a source's paths to a few
+ * objects, not of its whole answer.
+ */
+export function towardsFilter(index: TraversalIndex, plan: TraversalPlan, targets: Iterable<number>): PathFilter {
+  const wanted = [...targets];
+  const filter = new Map<PlanPattern, ReadonlySet<number>[]>();
+  for (const pattern of plan.patterns) {
+    const length = pattern.rels.length;
+    const levels: Set<number>[] = new Array<Set<number>>(length + 1);
+    levels[0] = new Set();
+    levels[length] = new Set(wanted.filter((n) => pattern.allowedSet[length - 1]![index.nodeType[n]!] === 1));
+    for (let pos = length - 1; pos >= 1; pos--) {
+      const allowed = pattern.allowedSet[pos - 1]!;
+      const level = new Set<number>();
+      for (const m of levels[pos + 1]!) {
+        index.forEachNeighbour(m, BACK_OF[pattern.rels[pos]!]!, (n) => {
+          if (allowed[index.nodeType[n]!] === 1) level.add(n);
+        });
+      }
+      levels[pos] = level;
+    }
+    if (levels.every((l, pos) => pos === 0 || l.size > 0)) filter.set(pattern, levels);
+  }
+  return filter;
+}
+
+/**
+ * Reusable scratch for enumeration: one per family of indexes (an index and its copies, which number
+ * objects alike; see `use`) and thread of work (the inventory keeps one for all its sources). Buffers
+ * grow as needed and are never shrunk.
  */
 export class PathEnumerator {
-  private readonly ix: TraversalIndex;
+  private ix: TraversalIndex;
   // per node: the slot of a target seen in the current run (valid when stamp matches)
   private stamp: Int32Array;
   private slotOfNode: Int32Array;
@@ -92,6 +131,8 @@ export class PathEnumerator {
   private stackNode: Int32Array = new Int32Array(8);
   private stackEdge: Int32Array = new Int32Array(8);
   private cap = Infinity;
+  /** While walking under a filter: the nodes allowed at each position of the current pattern. */
+  private levels: readonly ReadonlySet<number>[] | null = null;
 
   constructor(index: TraversalIndex) {
     this.ix = index;
@@ -99,8 +140,14 @@ export class PathEnumerator {
     this.slotOfNode = new Int32Array(index.nodeCount);
   }
 
+  /** Enumerates over `index` from now on (an index of the same family: scratch sized for its objects is reused). */
+  use(index: TraversalIndex): this {
+    this.ix = index;
+    return this;
+  }
+
   /** Every path from source fitting the plan, at most pathCap per target (shortest kept). */
-  enumerate(source: number, plan: TraversalPlan, pathCap = Infinity): SourceBindings {
+  enumerate(source: number, plan: TraversalPlan, pathCap = Infinity, filter?: PathFilter): SourceBindings {
     const ix = this.ix;
     if (this.stamp.length < ix.nodeCount) {
       this.stamp = new Int32Array(ix.nodeCount * 2);
@@ -117,7 +164,17 @@ export class PathEnumerator {
       this.stackEdge = new Int32Array(plan.maxLength + 1);
     }
     this.stackNode[0] = source;
-    for (const pattern of plan.patterns) this.walk(pattern, 0, source);
+    for (const pattern of plan.patterns) {
+      if (!filter) this.walk(pattern, 0, source);
+      else {
+        const levels = filter.get(pattern);
+        if (levels) {
+          this.levels = levels;
+          this.walk(pattern, 0, source);
+          this.levels = null;
+        }
+      }
+    }
     return this.collect(source);
   }
 
@@ -126,16 +183,31 @@ export class PathEnumerator {
     const rel = pattern.rels[pos]!;
     const last = pos === pattern.rels.length - 1;
     const alive = ix.edgeAlive;
-    const byType = ix.csr[rel]!;
-    if (node < ix.baseNodeCount) {
-      for (const t of pattern.allowed[pos]!) {
-        const csr = byType[t];
-        if (csr === undefined) continue;
-        const nbrs = csr.nbr;
-        const edges = csr.edge;
-        for (let k = csr.off[node]!, end = csr.off[node + 1]!; k < end; k++) {
+    const nodeType = ix.nodeType;
+    if (node < ix.csrNodeCount) {
+      const csr = ix.csr[rel]!;
+      const nbrs = csr.nbr;
+      const edges = csr.edge;
+      const start = csr.off[node]!;
+      const end = csr.off[node + 1]!;
+      if (end - start <= 16) {
+        // A short row: filter it (it is sorted by type, so this visits the allowed types in order).
+        const allowedSet = pattern.allowedSet[pos]!;
+        for (let k = start; k < end; k++) {
+          const nbr = nbrs[k]!;
+          if (allowedSet[nodeType[nbr]!] !== 1) continue;
           const e = edges[k]!;
-          if (alive[e] === 1) this.visit(pattern, pos, nbrs[k]!, e, last);
+          if (alive[e] === 1) this.visit(pattern, pos, nbr, e, last);
+        }
+      } else {
+        // A long row (a large group): find each allowed type's run by binary search.
+        for (const t of pattern.allowed[pos]!) {
+          const from = typeLowerBound(nbrs, nodeType, start, end, t);
+          const to = typeLowerBound(nbrs, nodeType, from, end, t + 1);
+          for (let k = from; k < to; k++) {
+            const e = edges[k]!;
+            if (alive[e] === 1) this.visit(pattern, pos, nbrs[k]!, e, last);
+          }
         }
       }
     }
@@ -146,13 +218,14 @@ export class PathEnumerator {
         for (let k = 0; k < extra.nbr.length; k++) {
           const e = extra.edge[k]!;
           const nbr = extra.nbr[k]!;
-          if (alive[e] === 1 && allowedSet[ix.nodeType[nbr]!] === 1) this.visit(pattern, pos, nbr, e, last);
+          if (alive[e] === 1 && allowedSet[nodeType[nbr]!] === 1) this.visit(pattern, pos, nbr, e, last);
         }
       }
     }
   }
 
   private visit(pattern: PlanPattern, pos: number, nbr: number, edge: number, last: boolean): void {
+    if (this.levels !== null && !this.levels[pos + 1]!.has(nbr)) return;
     const stackNode = this.stackNode;
     for (let i = 0; i <= pos; i++) if (stackNode[i] === nbr) return; // never repeat an object
     stackNode[pos + 1] = nbr;

@@ -101,7 +101,7 @@ export function inventory(g: AccessGraph, sourceType: string, targetTypes: reado
     *[Symbol.iterator]() {
       const version = g.version;
       for (const b of perSource) {
-        const source: ObjectRef = { type: sourceType, id: b.index.ids[b.source]! };
+        const source: ObjectRef = { type: sourceType, id: b.index.idOf(b.source) };
         for (let i = 0; i < b.size; i++) {
           if (g.version !== version) throw new ConcurrentEditError(`The graph was edited while its ${sourceType} inventory was being read.`);
           yield { source, target: bindingAnswer(g, b, i, { compile }), label: labelOf(b, i), truncated: b.truncated[i] === 1 };

@@ -19,7 +19,7 @@ export function pathHops(b: SourceBindings, p: number): GraphConnection[] {
   const hops: GraphConnection[] = [];
   for (let h = b.hopStart[p]!, end = b.hopStart[p + 1]!; h < end; h++) {
     const n = b.hopNodes[h]!;
-    hops.push({ to: { id: ix.ids[n]!, type: ix.typeOf(n), attributes: null }, attributes: ix.edgeAttributes[b.hopEdges[h]!] ?? null });
+    hops.push({ to: { id: ix.idOf(n), type: ix.typeOf(n), attributes: null }, attributes: ix.attributesOf(b.hopEdges[h]!) });
   }
   return hops;
 }
@@ -34,14 +34,14 @@ export function compileFromIndex(rule: CompileRule, b: SourceBindings, i: number
   const c = new AttributeCompiler(rule, ix.typeOf(b.source), ix.typeOf(target));
   const userGroup = ix.knownTypeCode('user_group');
   const associations = c.wantsAssociations;
-  if (ix.nodeType[b.source] === userGroup) c.addUserGroup(ix.ids[b.source]!, ix.records[b.source]!);
+  if (ix.nodeType[b.source] === userGroup) c.addUserGroup(ix.idOf(b.source), ix.recordOf(b.source));
   for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
     for (let h = b.hopStart[p]!, he = b.hopStart[p + 1]!; h < he; h++) {
       const n = b.hopNodes[h]!;
-      if (ix.nodeType[n] === userGroup) c.addUserGroup(ix.ids[n]!, ix.records[n]!);
+      if (ix.nodeType[n] === userGroup) c.addUserGroup(ix.idOf(n), ix.recordOf(n));
       const e = b.hopEdges[h]!;
       if (associations && ix.edgeKind[e] === ASSOCIATION_EDGE) {
-        const attributes = ix.edgeAttributes[e] ?? null;
+        const attributes = ix.attributesOf(e);
         if (attributes !== null) c.addAssociation(ix.typeOf(ix.edgeFrom[e]!), ix.typeOf(ix.edgeTo[e]!), attributes);
       }
     }
@@ -57,7 +57,7 @@ function stepOf(ix: TraversalIndex, edge: number, from: number): Step {
 /** The CompileContext of binding i, for a caller's compile function. */
 function compileWithContext(g: AccessGraph, b: SourceBindings, i: number, compile: CompileFn): ReturnType<CompileFn> {
   const ix = b.index;
-  const nodeOf = (n: number) => g.object(ix.ids[n]!);
+  const nodeOf = (n: number) => g.object(ix.idOf(n));
   const source = nodeOf(b.source);
   const paths: CompileHop[][] = [];
   for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
@@ -72,7 +72,7 @@ function compileWithContext(g: AccessGraph, b: SourceBindings, i: number, compil
         from: nodeOf(prev),
         kind: step === 'association' ? 'association' : 'membership',
         step,
-        attributes: ix.edgeAttributes[e] ?? null,
+        attributes: ix.attributesOf(e),
       });
       prev = n;
     }
@@ -89,10 +89,10 @@ export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, opti
   for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) paths.push(pathHops(b, p));
   const compile = options.compile;
   const compiled = compile === undefined || compile === defaultCompile ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i) : compileWithContext(g, b, i, compile);
-  const out: GraphObjectWithPaths = { id: ix.ids[target]!, type: ix.typeOf(target), paths };
+  const out: GraphObjectWithPaths = { id: ix.idOf(target), type: ix.typeOf(target), paths };
   if (compiled !== undefined && compiled !== null) out.compiledAttributes = compiled;
   if (options.withCommandFields) {
-    const record = ix.records[target]!;
+    const record = ix.recordOf(target);
     for (const field of COMMAND_TRAVERSAL_FIELDS) if (record[field] !== undefined) out[field] = record[field];
   }
   return out;

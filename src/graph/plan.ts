@@ -117,15 +117,23 @@ export function buildPlan(index: TraversalIndex, q: ResolvedQuery): TraversalPla
 }
 
 const planCache = new WeakMap<object, { readonly index: TraversalIndex; readonly typeCount: number; readonly plan: TraversalPlan }>();
+/** Plans of custom queries by what they ask (targets, patterns, via), per index: callers build a fresh query object per question. */
+const customPlans = new WeakMap<TraversalIndex, Map<string, { readonly typeCount: number; readonly plan: TraversalPlan }>>();
 
 /**
- * The plan of a query, built once per query object and index (endpoints are shared objects, so
- * their plans are reused by every call): valid while the index has the same type codes.
+ * The plan of a query, built once per query (endpoints by object, custom queries by what they ask)
+ * and index, so every call after the first reuses it: valid while the index has the same type codes.
  */
 export function planFor(index: TraversalIndex, query: TraversalQuery, resolved: ResolvedQuery): TraversalPlan {
+  const typeCount = index.typeNames.length;
   const hit = planCache.get(query);
-  if (hit && hit.index === index && hit.typeCount === index.typeNames.length) return hit.plan;
-  const plan = buildPlan(index, resolved);
-  planCache.set(query, { index, typeCount: index.typeNames.length, plan });
+  if (hit && hit.index === index && hit.typeCount === typeCount) return hit.plan;
+  let byKey = customPlans.get(index);
+  if (!byKey) customPlans.set(index, (byKey = new Map()));
+  const key = JSON.stringify([resolved.targets, resolved.patterns, resolved.via ?? null]);
+  const known = byKey.get(key);
+  const plan = known && known.typeCount === typeCount ? known.plan : buildPlan(index, resolved);
+  if (!known || known.plan !== plan) byKey.set(key, { typeCount, plan });
+  planCache.set(query, { index, typeCount, plan });
   return plan;
 }

@@ -1,19 +1,28 @@
 /**
- * The traversal index: every object as a dense integer, every edge as a dense integer, and
- * adjacency as CSR typed arrays per relation (up, down, association) and neighbour type, so a traversal
- * touches only the neighbours of the types its path patterns allow.
+ * The traversal index, the graph's own store: every object as a dense integer, every edge as a
+ * dense integer, and adjacency as one CSR of typed arrays per relation (up, down, association) whose
+ * rows hold the neighbours sorted by type, then by id, so a traversal visits only the neighbour types
+ * its path patterns allow.
  *
- * Keeping it in step with the graphology model: edits are applied incrementally. A removed edge or
- * object is tombstoned (`edgeAlive`/`nodeAlive`), an added edge or object goes to a small overlay of
- * per-node neighbour lists next to the CSR arrays. When the overlay and tombstones grow past a fraction
- * of the graph, `wantsRebuild` turns true and the owner rebuilds the index from the model. Why: what-if
- * analysis edits one edge and re-asks a few sources, many times over; an O(1) edit keeps that cheap,
- * where rebuilding on every version would cost a full pass over the tenant each time.
+ * The objects of the last build (the *base* nodes, numbered in id order) and the attributes of its
+ * edges come from stores (NodeStore, EdgeAttributeStore): arrays in memory when the graph was built
+ * from a tenant, or a binary index file read piece by piece (src/snapshot-index), where ids, names and
+ * records are decoded only when asked for. The typed arrays are the same either way.
  *
- * Integer ids are valid until the next rebuild; `epoch` changes when they are renumbered. Convert to
- * string ids (`idOf`, `edgeRef`) to keep them longer.
+ * Edits are incremental. A removed edge or object is tombstoned (`edgeAlive`/`nodeAlive`); an added
+ * object gets the next integer, an added edge the next integer and a place in a small overlay of
+ * per-node neighbour lists next to the CSR. When overlay and tombstones grow past a fraction of the
+ * graph, `wantsRebuild` turns true and the owner calls `compact()`, which rebuilds the CSR from the live
+ * edges without renumbering. Why: what-if analysis edits a few edges and re-asks a few sources, many
+ * times over; an O(1) edit keeps that cheap, where rebuilding on every version would cost a pass over
+ * the tenant each time. For the same reason `clone()` shares everything that no edit writes (stores,
+ * CSR) and copies only the tombstone flags.
+ *
+ * Integer ids are valid until `epoch` changes (a rebuild from the graphology model renumbers;
+ * `compact()` does not but moves the epoch on too, so holders of integer ids re-read them). Convert
+ * to string ids (`idOf`, `edgeRef`) to keep them longer.
  */
-import { GRAPH_TYPES, type EdgeKind, type JsonObject, type TenantEdge } from '../model/index.ts';
+import { GRAPH_TYPES, namesOf, type EdgeKind, type JsonObject, type TenantEdge } from '../model/index.ts';
 import { GraphDataError } from './errors.ts';
 
 /** Relations a path step can follow: member → group, group → member, association (either way). */
@@ -26,7 +35,10 @@ export const RELATIONS: readonly Relation[] = [UP, DOWN, ASSOC];
 export const MEMBERSHIP_EDGE = 0;
 export const ASSOCIATION_EDGE = 1;
 
-/** Compressed sparse rows over the base nodes: neighbours of node n are nbr[off[n]..off[n+1]), sorted by id. */
+/**
+ * Compressed sparse rows of one relation: node n's neighbours are nbr[off[n]..off[n+1]), each reached
+ * through edge[k], sorted by the neighbour's type code, then by its id.
+ */
 export interface Csr {
   readonly off: Int32Array;
   readonly nbr: Int32Array;
@@ -39,20 +51,59 @@ export interface OverlayList {
   readonly edge: number[];
 }
 
+/** The objects of a build: ids (sorted), display names, records, and the order they were given in. */
+export interface NodeStore {
+  readonly count: number;
+  /** Id of base node n (base nodes are numbered in id order, by code unit). */
+  id(node: number): string;
+  /** The base node with this id, or -1. */
+  find(id: string): number;
+  name(node: number): string;
+  /** The raw record (the same object every time it is asked for). */
+  record(node: number): JsonObject;
+  /** Base nodes in the order the tenant listed them (the graph's insertion order). */
+  order(): Int32Array;
+  /**
+   * Base nodes one of whose names (namesOf), lower-cased, is `lower`. Optional (and undefined when
+   * the store cannot say): then the index builds the table itself on first use.
+   */
+  named?(lower: string): readonly number[] | undefined;
+}
+
+/** The attributes of the edges of a build (the same object every time an edge is asked for). */
+export interface EdgeAttributeStore {
+  attributes(edge: number): JsonObject | null;
+}
+
 export interface IndexNodeInput {
   readonly id: string;
   readonly type: string;
+  /** Display name (objectName of type, record and id). */
+  readonly name: string;
   readonly record: JsonObject;
 }
 
 export interface IndexEdgeInput {
-  /** The model's edge key (edgeKey of the canonical edge). */
-  readonly key: string;
   readonly kind: EdgeKind;
   /** Group (membership) or first end (association). */
   readonly from: string;
   readonly to: string;
   readonly attributes: JsonObject | null;
+}
+
+/** What an index is made of: the stores, the typed arrays and the adjacency of one build. */
+export interface IndexParts {
+  /** Type code → type name: GRAPH_TYPES first, then types jcgraph does not model. */
+  readonly typeNames: readonly string[];
+  readonly nodes: NodeStore;
+  /** Type code of each base node (length nodes.count). */
+  readonly nodeType: Int32Array;
+  readonly edgeKind: Uint8Array;
+  readonly edgeFrom: Int32Array;
+  readonly edgeTo: Int32Array;
+  readonly attributes: EdgeAttributeStore;
+  /** One CSR per relation (UP, DOWN, ASSOC) over the base nodes. */
+  readonly csr: readonly Csr[];
 }
 
 /** The array itself when it holds `need` items, else a copy at least twice as long. */
@@ -64,112 +115,98 @@ export function grow<A extends Int32Array | Uint8Array | Float64Array>(array: A,
   return next;
 }
 
+/** The first k in [lo, hi) whose neighbour's type code is ≥ type (rows are sorted by type). */
+export function typeLowerBound(nbr: Int32Array, nodeType: Int32Array, lo: number, hi: number, type: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (nodeType[nbr[mid]!]! < type) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Objects added since the build (integers from baseNodeCount on). */
+interface AddedNodes {
+  readonly ids: string[];
+  readonly names: string[];
+  readonly records: JsonObject[];
+  /** Sort key among the base nodes: a half-step below the first base node whose id is greater. */
+  readonly rank: number[];
+  readonly byId: Map<string, number>;
+}
+
 export class TraversalIndex {
-  /** Type code → type name: GRAPH_TYPES first, then types jcgraph does not model, as they appear. */
-  readonly typeNames: string[] = [...GRAPH_TYPES];
-  private readonly typeCodes = new Map<string, number>(GRAPH_TYPES.map((t, i) => [t, i]));
+  readonly typeNames: string[];
+  private readonly typeCodes: Map<string, number>;
+  private readonly store: NodeStore;
+  private readonly baseAttributes: EdgeAttributeStore;
+  /** Shared by an index and its clones (they number objects alike): what scratch buffers are kept by. */
+  readonly family: object;
 
   /** Node ids allocated so far (removed ones stay allocated, tombstoned). */
-  nodeCount = 0;
-  /** Nodes covered by the CSR arrays (the nodes of the last build, ids 0..baseNodeCount-1, sorted by id). */
-  baseNodeCount = 0;
-  ids: string[] = [];
-  records: JsonObject[] = [];
-  nodeType: Int32Array = new Int32Array(0);
-  nodeAlive: Uint8Array = new Uint8Array(0);
-  /** Sort key by string id: base nodes their position, added nodes a half-step between them. */
-  rank: Float64Array = new Float64Array(0);
-  private readonly nodeById = new Map<string, number>();
+  nodeCount: number;
+  /** Nodes of the build (ids 0..baseNodeCount-1, in id order), whose data the store holds. */
+  readonly baseNodeCount: number;
+  nodeType: Int32Array;
+  nodeAlive: Uint8Array;
+  private added: AddedNodes;
 
-  edgeCount = 0;
-  edgeKeys: string[] = [];
-  edgeKind: Uint8Array = new Uint8Array(0);
-  edgeFrom: Int32Array = new Int32Array(0);
-  edgeTo: Int32Array = new Int32Array(0);
-  edgeAlive: Uint8Array = new Uint8Array(0);
-  edgeAttributes: (JsonObject | null)[] = [];
-  private readonly edgeByKey = new Map<string, number>();
+  edgeCount: number;
+  /** Edges of the build, whose attributes the store holds. */
+  readonly baseEdgeCount: number;
+  edgeKind: Uint8Array;
+  edgeFrom: Int32Array;
+  edgeTo: Int32Array;
+  edgeAlive: Uint8Array;
+  /** Attributes of added edges and of base edges given new ones. */
+  private attributeOverrides: Map<number, JsonObject | null>;
+  /** Edge keys of base edges, made on first use (shared by clones: base edges never change ends). */
+  private readonly baseKeys: (string | undefined)[];
 
-  /** csr[relation][neighbour type code]. */
-  csr: (Csr | undefined)[][] = [[], [], []];
-  /** overlay[relation]: node → neighbours added since the build. */
-  overlay: Map<number, OverlayList>[] = [new Map<number, OverlayList>(), new Map<number, OverlayList>(), new Map<number, OverlayList>()];
+  /** csr[relation], over nodes 0..csrNodeCount-1. */
+  csr: readonly Csr[];
+  csrNodeCount: number;
+  /** overlay[relation]: node → neighbours added since the CSR was built. */
+  overlay: Map<number, OverlayList>[];
   /** True while the overlay is non-empty (lets the hot loop skip a map lookup). */
   hasOverlay = false;
   private changesSinceBuild = 0;
-  /** Changes when integer ids are renumbered (a rebuild). */
-  epoch = 0;
+  /** Changes at every rebuild: integer ids held across it must be read again. */
+  epoch: number;
+  private nameTable: Map<string, number[]> | undefined;
 
+  constructor(parts: IndexParts, epoch = 0) {
+    this.typeNames = [...parts.typeNames];
+    this.typeCodes = new Map(this.typeNames.map((t, i) => [t, i]));
+    this.store = parts.nodes;
+    this.family = parts.nodes;
+    this.baseAttributes = parts.attributes;
+    this.nodeCount = this.baseNodeCount = parts.nodes.count;
+    this.nodeType = parts.nodeType;
+    this.nodeAlive = new Uint8Array(this.nodeCount).fill(1);
+    this.added = { ids: [], names: [], records: [], rank: [], byId: new Map() };
+    this.edgeCount = this.baseEdgeCount = parts.edgeKind.length;
+    this.edgeKind = parts.edgeKind;
+    this.edgeFrom = parts.edgeFrom;
+    this.edgeTo = parts.edgeTo;
+    this.edgeAlive = new Uint8Array(this.edgeCount).fill(1);
+    this.attributeOverrides = new Map();
+    this.baseKeys = [];
+    this.csr = parts.csr;
+    this.csrNodeCount = this.baseNodeCount;
+    this.overlay = [new Map(), new Map(), new Map()];
+    this.epoch = epoch;
+  }
+
+  /**
+   * An index of these objects and edges, numbered as a build numbers them: objects by id, edges in the
+   * order given. The caller has checked them (ends present, no id twice).
+   */
   static build(nodes: readonly IndexNodeInput[], edges: readonly IndexEdgeInput[], epoch = 0): TraversalIndex {
-    const ix = new TraversalIndex();
-    ix.epoch = epoch;
-    const sorted = [...nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const n = sorted.length;
-    ix.nodeType = new Int32Array(n);
-    ix.nodeAlive = new Uint8Array(n).fill(1);
-    ix.rank = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const node = sorted[i]!;
-      ix.ids.push(node.id);
-      ix.records.push(node.record);
-      ix.nodeType[i] = ix.typeCode(node.type);
-      ix.rank[i] = i;
-      ix.nodeById.set(node.id, i);
-    }
-    ix.nodeCount = n;
-    ix.baseNodeCount = n;
-
-    const m = edges.length;
-    ix.edgeKind = new Uint8Array(m);
-    ix.edgeFrom = new Int32Array(m);
-    ix.edgeTo = new Int32Array(m);
-    ix.edgeAlive = new Uint8Array(m).fill(1);
-    let memberships = 0;
-    for (let e = 0; e < m; e++) {
-      const edge = edges[e]!;
-      const from = ix.nodeById.get(edge.from);
-      const to = ix.nodeById.get(edge.to);
-      if (from === undefined || to === undefined) throw new GraphDataError(`index build: edge ${edge.key} has an end outside the graph`);
-      ix.edgeKeys.push(edge.key);
-      ix.edgeKind[e] = edge.kind === 'membership' ? MEMBERSHIP_EDGE : ASSOCIATION_EDGE;
-      ix.edgeFrom[e] = from;
-      ix.edgeTo[e] = to;
-      ix.edgeAttributes.push(edge.attributes);
-      ix.edgeByKey.set(edge.key, e);
-      if (edge.kind === 'membership') memberships++;
-    }
-    ix.edgeCount = m;
-    ix.buildCsrs(memberships);
-    return ix;
+    return new TraversalIndex(buildParts(nodes, edges), epoch);
   }
 
-  private buildCsrs(memberships: number): void {
-    const m = this.edgeCount;
-    const associations = m - memberships;
-    const rels: { src: Int32Array; dst: Int32Array; edge: Int32Array; len: number }[] = [
-      { src: new Int32Array(memberships), dst: new Int32Array(memberships), edge: new Int32Array(memberships), len: 0 },
-      { src: new Int32Array(memberships), dst: new Int32Array(memberships), edge: new Int32Array(memberships), len: 0 },
-      { src: new Int32Array(2 * associations), dst: new Int32Array(2 * associations), edge: new Int32Array(2 * associations), len: 0 },
-    ];
-    const push = (r: (typeof rels)[number], s: number, d: number, e: number) => {
-      r.src[r.len] = s;
-      r.dst[r.len] = d;
-      r.edge[r.len] = e;
-      r.len++;
-    };
-    for (let e = 0; e < m; e++) {
-      const from = this.edgeFrom[e]!;
-      const to = this.edgeTo[e]!;
-      if (this.edgeKind[e] === MEMBERSHIP_EDGE) {
-        push(rels[UP]!, to, from, e);
-        push(rels[DOWN]!, from, to, e);
-      } else {
-        push(rels[ASSOC]!, from, to, e);
-        push(rels[ASSOC]!, to, from, e);
-      }
-    }
-    this.csr = rels.map((r) => buildTypedCsrs(this.baseNodeCount, this.nodeType, this.typeNames.length, r.src, r.dst, r.edge, r.len));
-  }
+  // ---- objects ----
 
   /** The code of a type name, allocating one for a type not seen before. */
   typeCode(type: string): number {
@@ -187,44 +224,46 @@ export class TraversalIndex {
     return this.typeCodes.get(type) ?? -1;
   }
 
-  /** Integer id of an object, or -1. */
+  /** Integer id of a live object, or -1. */
   nodeOf(id: string): number {
-    return this.nodeById.get(id) ?? -1;
+    const added = this.added.byId.get(id);
+    if (added !== undefined) return added;
+    const n = this.store.find(id);
+    return n >= 0 && this.nodeAlive[n] === 1 ? n : -1;
   }
 
   idOf(node: number): string {
-    return this.ids[node]!;
+    return node < this.baseNodeCount ? this.store.id(node) : this.added.ids[node - this.baseNodeCount]!;
   }
 
   typeOf(node: number): string {
     return this.typeNames[this.nodeType[node]!]!;
   }
 
-  /** Integer id of an edge (kind and ends; association ends in canonical order), or -1. */
-  edgeOf(key: string): number {
-    return this.edgeByKey.get(key) ?? -1;
+  nameOf(node: number): string {
+    return node < this.baseNodeCount ? this.store.name(node) : this.added.names[node - this.baseNodeCount]!;
   }
 
-  /** The canonical TenantEdge of an integer edge id. */
-  edgeRef(edge: number): TenantEdge {
-    const from = this.edgeFrom[edge]!;
-    const to = this.edgeTo[edge]!;
-    return {
-      kind: this.edgeKind[edge] === MEMBERSHIP_EDGE ? 'membership' : 'association',
-      from: { type: this.typeOf(from), id: this.ids[from]! },
-      to: { type: this.typeOf(to), id: this.ids[to]! },
-      attributes: this.edgeAttributes[edge] ?? null,
-    };
+  /** The raw record of an object (read on first use when the store is a file). */
+  recordOf(node: number): JsonObject {
+    return node < this.baseNodeCount ? this.store.record(node) : this.added.records[node - this.baseNodeCount]!;
   }
 
-  /** Orders two nodes by string id (code-unit order), using ranks when they differ. */
+  /** Orders two nodes by string id (code-unit order). */
   compareNodes(a: number, b: number): number {
-    const d = this.rank[a]! - this.rank[b]!;
-    if (d !== 0) return d;
     if (a === b) return 0;
-    const ia = this.ids[a]!;
-    const ib = this.ids[b]!;
+    const base = this.baseNodeCount;
+    if (a < base && b < base) return a - b;
+    const d = this.rankOf(a) - this.rankOf(b);
+    if (d !== 0) return d;
+    const ia = this.idOf(a);
+    const ib = this.idOf(b);
     return ia < ib ? -1 : ia > ib ? 1 : 0;
+  }
+
+  /** Sort key by id: base nodes their number, added nodes a half-step below the next base node. */
+  rankOf(node: number): number {
+    return node < this.baseNodeCount ? node : this.added.rank[node - this.baseNodeCount]!;
   }
 
   /** Live nodes of a type, sorted by id. */
@@ -237,69 +276,224 @@ export class TraversalIndex {
     return out;
   }
 
-  /** True when enough has changed since the build that a rebuild beats the overlay. */
+  /** Live nodes in insertion order: the build's objects as the tenant listed them, then added ones. */
+  *insertionOrder(): Iterable<number> {
+    const order = this.store.order();
+    const alive = this.nodeAlive;
+    for (let i = 0; i < order.length; i++) {
+      const n = order[i]!;
+      if (alive[n] === 1) yield n;
+    }
+    for (let n = this.baseNodeCount; n < this.nodeCount; n++) if (alive[n] === 1) yield n;
+  }
+
+  /** Live nodes one of whose names (namesOf), lower-cased, equals `name` lower-cased; in id order. */
+  nodesNamed(name: string): number[] {
+    const lower = name.toLowerCase();
+    const base = this.store.named?.(lower) ?? this.ownNameTable().get(lower) ?? [];
+    const out = base.filter((n) => this.nodeAlive[n] === 1);
+    for (let n = this.baseNodeCount; n < this.nodeCount; n++) {
+      if (this.nodeAlive[n] !== 1) continue;
+      if (namesOf(this.typeOf(n), this.recordOf(n), this.nameOf(n)).some((x) => x.toLowerCase() === lower)) out.push(n);
+    }
+    if (this.nodeCount > this.baseNodeCount) out.sort((a, b) => this.compareNodes(a, b));
+    return out;
+  }
+
+  private ownNameTable(): Map<string, number[]> {
+    if (this.nameTable) return this.nameTable;
+    const table = new Map<string, number[]>();
+    for (let n = 0; n < this.baseNodeCount; n++) {
+      for (const name of new Set(namesOf(this.typeOf(n), this.store.record(n), this.store.name(n)).map((x) => x.toLowerCase()))) {
+        let list = table.get(name);
+        if (!list) table.set(name, (list = []));
+        list.push(n);
+      }
+    }
+    return (this.nameTable = table);
+  }
+
+  // ---- edges ----
+
+  attributesOf(edge: number): JsonObject | null {
+    if (this.attributeOverrides.size > 0) {
+      const own = this.attributeOverrides.get(edge);
+      if (own !== undefined || this.attributeOverrides.has(edge)) return own ?? null;
+    }
+    return edge < this.baseEdgeCount ? this.baseAttributes.attributes(edge) : null;
+  }
+
+  /** The model's key of an edge (edgeKey of its canonical form). */
+  edgeKeyOf(edge: number): string {
+    if (edge < this.baseEdgeCount) {
+      const known = this.baseKeys[edge];
+      if (known !== undefined) return known;
+    }
+    const from = this.edgeFrom[edge]!;
+    const to = this.edgeTo[edge]!;
+    const kind = this.edgeKind[edge] === MEMBERSHIP_EDGE ? 'membership' : 'association';
+    const key = `${kind}:${this.typeOf(from)}:${this.idOf(from)}>${this.typeOf(to)}:${this.idOf(to)}`;
+    if (edge < this.baseEdgeCount) this.baseKeys[edge] = key;
+    return key;
+  }
+
+  /** The canonical TenantEdge of an integer edge id. */
+  edgeRef(edge: number): TenantEdge {
+    const from = this.edgeFrom[edge]!;
+    const to = this.edgeTo[edge]!;
+    return {
+      kind: this.edgeKind[edge] === MEMBERSHIP_EDGE ? 'membership' : 'association',
+      from: { type: this.typeOf(from), id: this.idOf(from) },
+      to: { type: this.typeOf(to), id: this.idOf(to) },
+      attributes: this.attributesOf(edge),
+    };
+  }
+
+  /**
+   * The live edge of this kind between two nodes (membership: `from` the group; association: either
+   * order), or -1.
+   */
+  findEdge(kind: EdgeKind, from: number, to: number): number {
+    const rel = kind === 'membership' ? DOWN : ASSOC;
+    const wanted = kind === 'membership' ? MEMBERSHIP_EDGE : ASSOCIATION_EDGE;
+    const alive = this.edgeAlive;
+    if (from < this.csrNodeCount) {
+      const csr = this.csr[rel]!;
+      const type = this.nodeType[to]!;
+      const end = typeLowerBound(csr.nbr, this.nodeType, csr.off[from]!, csr.off[from + 1]!, type + 1);
+      let lo = typeLowerBound(csr.nbr, this.nodeType, csr.off[from]!, end, type);
+      let hi = end;
+      const rank = this.rankOf(to);
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.rankOf(csr.nbr[mid]!) < rank) lo = mid + 1;
+        else hi = mid;
+      }
+      // Added nodes may share a rank: look at every neighbour of that rank.
+      for (let k = lo; k < end && this.rankOf(csr.nbr[k]!) === rank; k++) {
+        const e = csr.edge[k]!;
+        if (csr.nbr[k] === to && alive[e] === 1 && this.edgeKind[e] === wanted) return e;
+      }
+    }
+    const extra = this.hasOverlay ? this.overlay[rel]!.get(from) : undefined;
+    if (extra) {
+      for (let k = 0; k < extra.nbr.length; k++) {
+        const e = extra.edge[k]!;
+        if (extra.nbr[k] === to && alive[e] === 1 && this.edgeKind[e] === wanted) return e;
+      }
+    }
+    return -1;
+  }
+
+  /** The live edges touching a node, by edge number (the graph's edge order). */
+  edgesOf(node: number): number[] {
+    const out: number[] = [];
+    for (const rel of RELATIONS) this.forEachNeighbour(node, rel, (_nbr, edge) => out.push(edge));
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Calls fn for every live neighbour of node by relation, any type. */
+  forEachNeighbour(node: number, rel: Relation, fn: (nbr: number, edge: number) => void): void {
+    const alive = this.edgeAlive;
+    if (node < this.csrNodeCount) {
+      const csr = this.csr[rel]!;
+      for (let k = csr.off[node]!, end = csr.off[node + 1]!; k < end; k++) {
+        const e = csr.edge[k]!;
+        if (alive[e] === 1) fn(csr.nbr[k]!, e);
+      }
+    }
+    const extra = this.hasOverlay ? this.overlay[rel]!.get(node) : undefined;
+    if (extra) {
+      for (let k = 0; k < extra.nbr.length; k++) {
+        const e = extra.edge[k]!;
+        if (alive[e] === 1) fn(extra.nbr[k]!, e);
+      }
+    }
+  }
+
+  /** Live neighbours of a node by relation (the CSR row and the overlay, tombstones skipped). */
+  degree(node: number, rel: Relation): number {
+    let count = 0;
+    this.forEachNeighbour(node, rel, () => count++);
+    return count;
+  }
+
+  /** Adds to `out` the type codes of a node's live neighbours by relation (rows are sorted by type: one probe per run). */
+  neighbourTypes(node: number, rel: Relation, out: Set<number>): void {
+    const alive = this.edgeAlive;
+    if (node < this.csrNodeCount) {
+      const csr = this.csr[rel]!;
+      const end = csr.off[node + 1]!;
+      for (let k = csr.off[node]!; k < end; ) {
+        const type = this.nodeType[csr.nbr[k]!]!;
+        const next = typeLowerBound(csr.nbr, this.nodeType, k, end, type + 1);
+        for (let j = k; j < next; j++) {
+          if (alive[csr.edge[j]!] === 1) {
+            out.add(type);
+            break;
+          }
+        }
+        k = next;
+      }
+    }
+    const extra = this.hasOverlay ? this.overlay[rel]!.get(node) : undefined;
+    if (extra) for (let k = 0; k < extra.nbr.length; k++) if (alive[extra.edge[k]!] === 1) out.add(this.nodeType[extra.nbr[k]!]!);
+  }
+
+  /** True when enough has changed since the build that rebuilding the CSR beats the overlay. */
   get wantsRebuild(): boolean {
     return this.changesSinceBuild > 1024 + (this.edgeCount + this.nodeCount) / 8;
   }
 
-  // ---- incremental edits (called by AccessGraph as the model changes) ----
+  // ---- incremental edits (called by AccessGraph) ----
 
-  addNode(input: IndexNodeInput): void {
+  addNode(input: IndexNodeInput): number {
     const n = this.nodeCount++;
     this.nodeType = grow(this.nodeType, n + 1);
     this.nodeAlive = grow(this.nodeAlive, n + 1);
-    this.rank = grow(this.rank, n + 1);
-    this.ids[n] = input.id;
-    this.records[n] = input.record;
     this.nodeType[n] = this.typeCode(input.type);
     this.nodeAlive[n] = 1;
-    this.rank[n] = this.lowerBound(input.id) - 0.5;
-    this.nodeById.set(input.id, n);
+    const a = this.added;
+    a.ids.push(input.id);
+    a.names.push(input.name);
+    a.records.push(input.record);
+    a.rank.push(this.lowerBound(input.id) - 0.5);
+    a.byId.set(input.id, n);
     this.changesSinceBuild++;
+    return n;
   }
 
-  /** First base position whose id is ≥ id. */
+  /** First base node whose id is ≥ id. */
   private lowerBound(id: string): number {
     let lo = 0;
     let hi = this.baseNodeCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ids[mid]! < id) lo = mid + 1;
+      if (this.store.id(mid) < id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   /** Tombstones a node; its edges must already have been removed. */
-  removeNode(id: string): void {
-    const n = this.nodeById.get(id);
-    if (n === undefined) return;
-    this.nodeAlive[n] = 0;
-    this.nodeById.delete(id);
+  removeNode(node: number): void {
+    this.nodeAlive[node] = 0;
+    if (node >= this.baseNodeCount) this.added.byId.delete(this.added.ids[node - this.baseNodeCount]!);
     this.changesSinceBuild++;
   }
 
-  setRecord(id: string, record: JsonObject): void {
-    const n = this.nodeById.get(id);
-    if (n !== undefined) this.records[n] = record;
-  }
-
-  addEdge(input: IndexEdgeInput): void {
-    const from = this.nodeById.get(input.from);
-    const to = this.nodeById.get(input.to);
-    if (from === undefined || to === undefined) throw new GraphDataError(`index: edge ${input.key} has an end outside the graph`);
+  addEdge(input: { kind: EdgeKind; from: number; to: number; attributes: JsonObject | null }): number {
+    const { from, to } = input;
     const e = this.edgeCount++;
     this.edgeKind = grow(this.edgeKind, e + 1);
     this.edgeFrom = grow(this.edgeFrom, e + 1);
     this.edgeTo = grow(this.edgeTo, e + 1);
     this.edgeAlive = grow(this.edgeAlive, e + 1);
-    this.edgeKeys[e] = input.key;
     this.edgeKind[e] = input.kind === 'membership' ? MEMBERSHIP_EDGE : ASSOCIATION_EDGE;
     this.edgeFrom[e] = from;
     this.edgeTo[e] = to;
     this.edgeAlive[e] = 1;
-    this.edgeAttributes[e] = input.attributes;
-    this.edgeByKey.set(input.key, e);
+    this.attributeOverrides.set(e, input.attributes);
     if (input.kind === 'membership') {
       this.overlayPush(UP, to, from, e);
       this.overlayPush(DOWN, from, to, e);
@@ -309,6 +503,7 @@ export class TraversalIndex {
     }
     this.hasOverlay = true;
     this.changesSinceBuild++;
+    return e;
   }
 
   private overlayPush(rel: Relation, node: number, nbr: number, edge: number): void {
@@ -322,112 +517,258 @@ export class TraversalIndex {
     list.edge.push(edge);
   }
 
-  removeEdge(key: string): void {
-    const e = this.edgeByKey.get(key);
-    if (e === undefined) return;
-    this.edgeAlive[e] = 0;
-    this.edgeByKey.delete(key);
+  removeEdge(edge: number): void {
+    this.edgeAlive[edge] = 0;
     this.changesSinceBuild++;
   }
 
-  setEdgeAttributes(key: string, attributes: JsonObject | null): void {
-    const e = this.edgeByKey.get(key);
-    if (e !== undefined) this.edgeAttributes[e] = attributes;
+  setEdgeAttributes(edge: number, attributes: JsonObject | null): void {
+    this.attributeOverrides.set(edge, attributes);
   }
 
-  /** Calls fn for every live neighbour of node by relation, any type. */
-  forEachNeighbour(node: number, rel: Relation, fn: (nbr: number, edge: number) => void): void {
-    const alive = this.edgeAlive;
-    if (node < this.baseNodeCount) {
-      for (const csr of this.csr[rel]!) {
-        if (!csr) continue;
-        for (let k = csr.off[node]!, end = csr.off[node + 1]!; k < end; k++) {
-          const e = csr.edge[k]!;
-          if (alive[e] === 1) fn(csr.nbr[k]!, e);
-        }
-      }
+  /**
+   * Rebuilds the CSR from the live edges (overlay merged, tombstoned edges dropped), keeping every
+   * integer id; moves the epoch on.
+   */
+  compact(): void {
+    const pos = new Float64Array(this.nodeCount);
+    if (this.nodeCount === this.baseNodeCount) {
+      for (let n = 0; n < this.nodeCount; n++) pos[n] = n;
+    } else {
+      const order = Array.from({ length: this.nodeCount }, (_, n) => n).sort((a, b) => this.compareNodes(a, b));
+      order.forEach((n, i) => (pos[n] = i));
     }
-    const extra = this.hasOverlay ? this.overlay[rel]!.get(node) : undefined;
-    if (extra) {
-      for (let k = 0; k < extra.nbr.length; k++) {
-        const e = extra.edge[k]!;
-        if (alive[e] === 1) fn(extra.nbr[k]!, e);
-      }
-    }
+    this.csr = buildCsrs(this.nodeCount, this.nodeType, this.typeNames.length, pos, this.edgeKind, this.edgeFrom, this.edgeTo, this.edgeAlive, this.edgeCount);
+    this.csrNodeCount = this.nodeCount;
+    this.overlay = [new Map(), new Map(), new Map()];
+    this.hasOverlay = false;
+    this.changesSinceBuild = 0;
+    this.epoch++;
   }
 
-  /** A deep copy (typed arrays copied, records and attribute objects shared: they are never mutated). */
+  /**
+   * An independent copy. What no edit writes is shared (stores, CSR, arrays that are full: an edit that
+   * appends grows them into a new array); the tombstone flags and the small per-copy maps are copied.
+   */
   clone(): TraversalIndex {
-    const c = new TraversalIndex();
-    c.typeNames.length = 0;
-    c.typeNames.push(...this.typeNames);
-    for (const [t, code] of this.typeCodes) c.typeCodes.set(t, code);
-    c.nodeCount = this.nodeCount;
-    c.baseNodeCount = this.baseNodeCount;
-    c.ids = [...this.ids];
-    c.records = [...this.records];
-    c.nodeType = this.nodeType.slice();
-    c.nodeAlive = this.nodeAlive.slice();
-    c.rank = this.rank.slice();
-    for (const [id, n] of this.nodeById) c.nodeById.set(id, n);
-    c.edgeCount = this.edgeCount;
-    c.edgeKeys = [...this.edgeKeys];
-    c.edgeKind = this.edgeKind.slice();
-    c.edgeFrom = this.edgeFrom.slice();
-    c.edgeTo = this.edgeTo.slice();
-    c.edgeAlive = this.edgeAlive.slice();
-    c.edgeAttributes = [...this.edgeAttributes];
-    for (const [k, e] of this.edgeByKey) c.edgeByKey.set(k, e);
-    c.csr = this.csr; // immutable once built
+    const c = Object.create(TraversalIndex.prototype) as TraversalIndex;
+    const self = this as unknown as Record<string, unknown>;
+    const copy = c as unknown as Record<string, unknown>;
+    for (const key of Object.keys(self)) copy[key] = self[key];
+    const full = <A extends Int32Array | Uint8Array>(a: A, count: number): A => (a.length === count ? a : (a.slice(0, count) as A));
+    (copy['typeNames'] as string[]) = [...this.typeNames];
+    copy['typeCodes'] = new Map(this.typeCodes);
+    c.nodeType = full(this.nodeType, this.nodeCount);
+    c.nodeAlive = flagsCopy(this.family, this.nodeAlive, this.nodeCount);
+    const a = this.added;
+    c.added = { ids: [...a.ids], names: [...a.names], records: [...a.records], rank: [...a.rank], byId: new Map(a.byId) };
+    c.edgeKind = full(this.edgeKind, this.edgeCount);
+    c.edgeFrom = full(this.edgeFrom, this.edgeCount);
+    c.edgeTo = full(this.edgeTo, this.edgeCount);
+    c.edgeAlive = flagsCopy(this.family, this.edgeAlive, this.edgeCount);
+    c.attributeOverrides = new Map(this.attributeOverrides);
     c.overlay = this.overlay.map((map) => new Map([...map].map(([n, l]) => [n, { nbr: [...l.nbr], edge: [...l.edge] }])));
-    c.hasOverlay = this.hasOverlay;
-    c.changesSinceBuild = this.changesSinceBuild;
-    c.epoch = this.epoch;
+    c.nameTable = undefined;
     return c;
+  }
+
+  /**
+   * Hands this copy's tombstone flags to the next copy of its family (so that a what-if, which copies
+   * the index and drops the copy, allocates nothing the size of the tenant). This index must not be
+   * used afterwards: AccessGraph.release() makes sure of that.
+   */
+  release(): void {
+    let spares = spareFlags.get(this.family);
+    if (!spares) spareFlags.set(this.family, (spares = []));
+    spares.push(this.nodeAlive, this.edgeAlive);
+    if (spares.length > SPARE_FLAGS_KEPT) spares.splice(0, spares.length - SPARE_FLAGS_KEPT);
+    this.nodeAlive = new Uint8Array(0);
+    this.edgeAlive = new Uint8Array(0);
+  }
+}
+
+/** Tombstone flags of released copies, per family, that the next copy fills instead of allocating. */
+const spareFlags = new WeakMap<object, Uint8Array[]>();
+const SPARE_FLAGS_KEPT = 4;
+
+/** The first `count` flags of `source`, in a released array of that length when there is one. */
+function flagsCopy(family: object, source: Uint8Array, count: number): Uint8Array {
+  const spares = spareFlags.get(family);
+  const at = spares ? spares.findIndex((a) => a.length === count) : -1;
+  if (at < 0) return source.slice(0, count);
+  const flags = spares!.splice(at, 1)[0]!;
+  flags.set(source.subarray(0, count));
+  return flags;
+}
+
+/** Typed arrays of a build from checked inputs: nodes numbered by id, edges in the given order. */
+export function buildParts(nodes: readonly IndexNodeInput[], edges: readonly IndexEdgeInput[]): IndexParts {
+  const byId = nodes.map((_, i) => i).sort((a, b) => {
+    const x = nodes[a]!.id;
+    const y = nodes[b]!.id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const n = nodes.length;
+  const typeNames: string[] = [...GRAPH_TYPES];
+  const typeCodes = new Map<string, number>(typeNames.map((t, i) => [t, i]));
+  const ids: string[] = new Array<string>(n);
+  const names: string[] = new Array<string>(n);
+  const records: JsonObject[] = new Array<JsonObject>(n);
+  const nodeType = new Int32Array(n);
+  const order = new Int32Array(n);
+  const nodeById = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const node = nodes[byId[i]!]!;
+    ids[i] = node.id;
+    names[i] = node.name;
+    records[i] = node.record;
+    let code = typeCodes.get(node.type);
+    if (code === undefined) {
+      code = typeNames.length;
+      typeNames.push(node.type);
+      typeCodes.set(node.type, code);
+    }
+    nodeType[i] = code;
+    order[byId[i]!] = i;
+    nodeById.set(node.id, i);
+  }
+  const m = edges.length;
+  const edgeKind = new Uint8Array(m);
+  const edgeFrom = new Int32Array(m);
+  const edgeTo = new Int32Array(m);
+  const attributes: (JsonObject | null)[] = new Array<JsonObject | null>(m);
+  for (let e = 0; e < m; e++) {
+    const edge = edges[e]!;
+    const from = nodeById.get(edge.from);
+    const to = nodeById.get(edge.to);
+    if (from === undefined || to === undefined) throw new GraphDataError(`index build: edge ${edge.from} - ${edge.to} has an end outside the graph`);
+    edgeKind[e] = edge.kind === 'membership' ? MEMBERSHIP_EDGE : ASSOCIATION_EDGE;
+    edgeFrom[e] = from;
+    edgeTo[e] = to;
+    attributes[e] = edge.attributes;
+  }
+  const pos = new Float64Array(n);
+  for (let i = 0; i < n; i++) pos[i] = i;
+  const csr = buildCsrs(n, nodeType, typeNames.length, pos, edgeKind, edgeFrom, edgeTo, new Uint8Array(m).fill(1), m);
+  return {
+    typeNames,
+    nodes: new MemoryNodeStore(ids, names, records, order, nodeById),
+    nodeType,
+    edgeKind,
+    edgeFrom,
+    edgeTo,
+    attributes: { attributes: (e) => attributes[e] ?? null },
+    csr,
+  };
+}
+
+/** The NodeStore of a graph built in memory. */
+export class MemoryNodeStore implements NodeStore {
+  constructor(
+    private readonly ids: readonly string[],
+    private readonly names: readonly string[],
+    private readonly records: readonly JsonObject[],
+    private readonly insertion: Int32Array,
+    private readonly byId: ReadonlyMap<string, number>,
+  ) {}
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  id(node: number): string {
+    return this.ids[node]!;
+  }
+
+  find(id: string): number {
+    return this.byId.get(id) ?? -1;
+  }
+
+  name(node: number): string {
+    return this.names[node]!;
+  }
+
+  record(node: number): JsonObject {
+    return this.records[node]!;
+  }
+
+  order(): Int32Array {
+    return this.insertion;
   }
 }
 
 /**
- * One CSR per neighbour type for a relation's entries (src → dst via edge). Entries are placed in
- * ascending dst order, so each node's neighbours come out sorted by id (ids are ranks in a build).
+ * The three relations' CSRs over nodes 0..n-1 from the live edges. Each row is sorted by the
+ * neighbour's type code, then by `pos` (its place in id order): three stable counting sorts.
  */
-function buildTypedCsrs(
+export function buildCsrs(
   n: number,
   nodeType: Int32Array,
   typeCount: number,
-  src: Int32Array,
-  dst: Int32Array,
-  edge: Int32Array,
-  len: number,
-): (Csr | undefined)[] {
-  const byDst = new Int32Array(n + 1);
-  for (let k = 0; k < len; k++) byDst[dst[k]! + 1]!++;
-  for (let i = 0; i < n; i++) byDst[i + 1]! += byDst[i]!;
-  const order = new Int32Array(len);
-  for (let k = 0; k < len; k++) order[byDst[dst[k]!]!++] = k;
-
-  const perType = new Int32Array(typeCount);
-  for (let k = 0; k < len; k++) perType[nodeType[dst[k]!]!]!++;
-
-  const out: (Csr | undefined)[] = new Array<Csr | undefined>(typeCount).fill(undefined);
-  for (let t = 0; t < typeCount; t++) {
-    const count = perType[t]!;
-    if (count === 0) continue;
-    const off = new Int32Array(n + 1);
-    for (let k = 0; k < len; k++) if (nodeType[dst[k]!] === t) off[src[k]! + 1]!++;
-    for (let i = 0; i < n; i++) off[i + 1]! += off[i]!;
-    const pos = off.slice(0, n);
-    const nbr = new Int32Array(count);
-    const edges = new Int32Array(count);
-    for (let j = 0; j < len; j++) {
-      const k = order[j]!;
-      const d = dst[k]!;
-      if (nodeType[d] !== t) continue;
-      const p = pos[src[k]!]!++;
-      nbr[p] = d;
-      edges[p] = edge[k]!;
-    }
-    out[t] = { off, nbr, edge: edges };
+  pos: Float64Array,
+  edgeKind: Uint8Array,
+  edgeFrom: Int32Array,
+  edgeTo: Int32Array,
+  edgeAlive: Uint8Array,
+  m: number,
+): Csr[] {
+  let memberships = 0;
+  let associations = 0;
+  for (let e = 0; e < m; e++) {
+    if (edgeAlive[e] !== 1) continue;
+    if (edgeKind[e] === MEMBERSHIP_EDGE) memberships++;
+    else associations++;
   }
-  return out;
+  const rels = [memberships, memberships, 2 * associations].map((len) => ({ src: new Int32Array(len), dst: new Int32Array(len), edge: new Int32Array(len), len: 0 }));
+  const push = (r: (typeof rels)[number], s: number, d: number, e: number) => {
+    r.src[r.len] = s;
+    r.dst[r.len] = d;
+    r.edge[r.len] = e;
+    r.len++;
+  };
+  for (let e = 0; e < m; e++) {
+    if (edgeAlive[e] !== 1) continue;
+    const from = edgeFrom[e]!;
+    const to = edgeTo[e]!;
+    if (edgeKind[e] === MEMBERSHIP_EDGE) {
+      push(rels[UP]!, to, from, e);
+      push(rels[DOWN]!, from, to, e);
+    } else {
+      push(rels[ASSOC]!, from, to, e);
+      push(rels[ASSOC]!, to, from, e);
+    }
+  }
+  return rels.map((r) => buildCsr(n, nodeType, typeCount, pos, r.src, r.dst, r.edge, r.len));
+}
+
+function buildCsr(n: number, nodeType: Int32Array, typeCount: number, pos: Float64Array, src: Int32Array, dst: Int32Array, edge: Int32Array, len: number): Csr {
+  // 1. entries by the neighbour's place in id order
+  const byPos = new Int32Array(n + 1);
+  for (let k = 0; k < len; k++) byPos[pos[dst[k]!]! + 1]!++;
+  for (let i = 0; i < n; i++) byPos[i + 1]! += byPos[i]!;
+  const first = new Int32Array(len);
+  for (let k = 0; k < len; k++) first[byPos[pos[dst[k]!]!]!++] = k;
+  // 2. stable by the neighbour's type
+  const byType = new Int32Array(typeCount + 1);
+  for (let k = 0; k < len; k++) byType[nodeType[dst[k]!]! + 1]!++;
+  for (let t = 0; t < typeCount; t++) byType[t + 1]! += byType[t]!;
+  const second = new Int32Array(len);
+  for (let j = 0; j < len; j++) {
+    const k = first[j]!;
+    second[byType[nodeType[dst[k]!]!]!++] = k;
+  }
+  // 3. stable by source: the rows
+  const off = new Int32Array(n + 1);
+  for (let k = 0; k < len; k++) off[src[k]! + 1]!++;
+  for (let i = 0; i < n; i++) off[i + 1]! += off[i]!;
+  const at = off.slice(0, n);
+  const nbr = new Int32Array(len);
+  const edges = new Int32Array(len);
+  for (let j = 0; j < len; j++) {
+    const k = second[j]!;
+    const p = at[src[k]!]!++;
+    nbr[p] = dst[k]!;
+    edges[p] = edge[k]!;
+  }
+  return { off, nbr, edge: edges };
 }

@@ -12,8 +12,8 @@ import {
 import { QueryError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
-import type { TraversalIndex } from './traversal-index.ts';
-import { PathEnumerator, type SourceBindings } from './enumerate.ts';
+import { DOWN, UP, type TraversalIndex } from './traversal-index.ts';
+import { PathEnumerator, towardsFilter, type SourceBindings } from './enumerate.ts';
 import { planFor, resolveQuery, type ResolvedQuery, type TraversalQuery } from './plan.ts';
 import { bindingsAnswer } from './materialize.ts';
 
@@ -30,16 +30,19 @@ export interface TraverseOptions {
   readonly pathCap?: number;
 }
 
-const enumerators = new WeakMap<TraversalIndex, PathEnumerator>();
+const enumerators = new WeakMap<object, PathEnumerator>();
 
-/** The enumerator (scratch buffers) of an index, made once per index. */
+/**
+ * The enumerator (scratch buffers) of an index, shared with its family (the copies a what-if makes):
+ * its buffers sized for every object are allocated once, not once per copy.
+ */
 export function enumeratorFor(index: TraversalIndex): PathEnumerator {
-  let e = enumerators.get(index);
+  let e = enumerators.get(index.family);
   if (!e) {
     e = new PathEnumerator(index);
-    enumerators.set(index, e);
+    enumerators.set(index.family, e);
   }
-  return e;
+  return e.use(index);
 }
 
 /** The integer id of a source object, with the errors the public functions promise. */
@@ -107,6 +110,43 @@ export function bindingsOf(g: AccessGraph, sourceId: string, query?: TraversalQu
   const q = resolveQuery(resolvedQuery);
   sourceNode(g, sourceId, q);
   return enumeratorFor(index).enumerate(node, planFor(index, resolvedQuery, q), checkPathCap(options.pathCap));
+}
+
+/**
+ * bindingsOf restricted to some targets (integer ids of g.index): for each source asked, its bindings
+ * to those of `targets` it reaches, each with every path, walking only what can still reach one of them (towardsFilter). For
+ * many sources and a few targets, as when a revoke plan weighs what its cut could end. Valid while the
+ * graph is not edited.
+ */
+export function bindingsTowards(g: AccessGraph, query: TraversalQuery, targets: Iterable<number>): (sourceId: string) => SourceBindings {
+  const index = g.index;
+  const q = resolveQuery(query);
+  const plan = planFor(index, query, q);
+  const filter = towardsFilter(index, plan, targets);
+  return (sourceId) => enumeratorFor(index).enumerate(sourceNode(g, sourceId, q), plan, Infinity, filter);
+}
+
+/**
+ * How the paths from sources of `sourceType` to any of `targets` begin, under a query (integer ids of
+ * g.index throughout): `groups`, the
+ * objects a path reaches by a first step up (the groups it enters through), and `direct`, the sources
+ * whose path begins with another step. So the members of a group with no way to the targets but
+ * through that group are its members that belong to no other of `groups` and are not `direct`.
+ */
+export function entrances(g: AccessGraph, query: TraversalQuery, targets: Iterable<number>, sourceType: string): { groups: Set<number>; direct: Set<number> } {
+  const index = g.index;
+  const plan = planFor(index, query, resolveQuery(query));
+  const filter = towardsFilter(index, plan, targets);
+  const groups = new Set<number>();
+  const direct = new Set<number>();
+  for (const [pattern, levels] of filter) {
+    const first = pattern.rels[0]!;
+    for (const m of levels[1]!) {
+      if (first === UP) groups.add(m);
+      else index.forEachNeighbour(m, first === DOWN ? UP : first, (n) => index.typeOf(n) === sourceType && direct.add(n));
+    }
+  }
+  return { groups, direct };
 }
 
 /** direct / indirect / direct/indirect, from a binding's paths (DOMAIN.md; src/model/grammar.ts bindingLabel). */

@@ -1,6 +1,6 @@
 /** The domain as data, shared by every layer: the model's whole vocabulary, by name. */
 export {
-  isGraphType, isGroupType, groupTypeOf, memberTypeOf, objectName, recordId, GRAPH_TYPES, type GraphType,
+  isGraphType, isGroupType, groupTypeOf, memberTypeOf, objectName, namesOf, recordId, GRAPH_TYPES, type GraphType,
   type ListShape, type ListEndpoint, type TypeInfo, TYPE_INFO, MEMBERSHIPS, DIRECTORIES_SEGMENT_TYPES,
 } from './types.ts';
 export {

@@ -179,6 +179,26 @@ export function objectName(type: string, record: Readonly<Record<string, unknown
   return id;
 }
 
+/**
+ * The record fields that hold a display name, whatever the type: v1 system users carry `displayname`,
+ * systems `displayName`; others may too.
+ */
+const DISPLAY_NAME_FIELDS = ['displayname', 'displayName'] as const;
+
+/**
+ * Every name a person may call an object by: the name jcgraph shows, then its type's name fields (a
+ * user's username and email, …) and its display name, each once, when set.
+ */
+export function namesOf(type: string, record: Readonly<Record<string, unknown>> | null | undefined, name: string): string[] {
+  const names = [name];
+  if (!record) return names;
+  for (const field of [...(isGraphType(type) ? TYPE_INFO[type].nameFields : []), ...DISPLAY_NAME_FIELDS]) {
+    const value = record[field];
+    if (typeof value === 'string' && value.length > 0 && !names.includes(value)) names.push(value);
+  }
+  return names;
+}
+
 /** The id of a listed record, whichever of `_id` / `id` it carries. */
 export function recordId(record: Readonly<Record<string, unknown>>): string | undefined {
   const id = record['_id'] ?? record['id'];

@@ -109,7 +109,7 @@ export class RowFactory {
   object(n: number): NamedRef {
     let ref = this.named[n];
     if (!ref) {
-      const o = this.g.object(this.index.ids[n]!);
+      const o = this.g.object(this.index.idOf(n));
       this.named[n] = ref = { type: o.type, id: o.id, name: o.name };
     }
     return ref;
@@ -117,7 +117,7 @@ export class RowFactory {
 
   user(n: number): UserRef {
     let ref = this.users[n];
-    if (!ref) this.users[n] = ref = userRef(this.g, this.index.ids[n]!);
+    if (!ref) this.users[n] = ref = userRef(this.g, this.index.idOf(n));
     return ref;
   }
 
@@ -130,8 +130,8 @@ export class RowFactory {
       const to = ix.edgeTo[e]!;
       this.edges[e] = ref = {
         kind: ix.edgeKind[e] === MEMBERSHIP_EDGE ? 'membership' : 'association',
-        from: { type: ix.typeOf(from), id: ix.ids[from]! },
-        to: { type: ix.typeOf(to), id: ix.ids[to]! },
+        from: { type: ix.typeOf(from), id: ix.idOf(from) },
+        to: { type: ix.typeOf(to), id: ix.idOf(to) },
       };
     }
     return ref;
@@ -166,15 +166,15 @@ export class RowFactory {
       const e = b.hopEdges[h]!;
       objects.push(this.object(b.hopNodes[h]!));
       edges.push(this.edge(e));
-      edgeKeys.push(ix.edgeKeys[e]!);
-      edgeAttributes.push(ix.edgeAttributes[e] ?? null);
+      edgeKeys.push(ix.edgeKeyOf(e));
+      edgeAttributes.push(ix.attributesOf(e));
     }
     return { objects, edges, edgeKeys, edgeAttributes };
   }
 
   /** Every binding of one user (by node), as the inventory lists them. */
   userBindings(user: number): SourceBindings {
-    return bindingsOf(this.g, this.index.ids[user]!, USER_QUERY);
+    return bindingsOf(this.g, this.index.idOf(user), USER_QUERY);
   }
 
   /** Binding i of b (b's source a user) as a row. */

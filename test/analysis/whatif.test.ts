@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AccessGraph } from '../../src/graph/index.ts';
-import { WhatIfSession, whatIf, whatIfEach, type SubjectDelta } from '../../src/analysis/whatif.ts';
+import { AccessGraph, GraphDataError } from '../../src/graph/index.ts';
+import fc from 'fast-check';
+import { WhatIfSession, whatIf, whatIfEach, whatIfSample, type SubjectDelta } from '../../src/analysis/whatif.ts';
 import { resolveChanges } from '../../src/analysis/change-spec.ts';
 import { hopEdge } from '../../src/analysis/edges.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
 import { associationEdge, membershipEdge } from '../../src/model/index.ts';
 import { acme } from './acme.ts';
+import { tenantWithChanges } from '../helpers/random-tenant.ts';
 
 const names = (bindings: readonly { subject: { name: string }; target: { name: string } }[]): string[] =>
   bindings.map((b) => `${b.subject.name}>${b.target.name}`).sort();
@@ -93,5 +95,39 @@ describe('what-if on the hand-built tenant', () => {
     expect(session.evaluate([])).toMatchObject({ subjects: [] });
     expect(session.withChanges([], (copy) => copy.toTenant())).toEqual(g.toTenant());
     expect(session.evaluate([{ op: 'remove-edge', edge: hopEdge(t.jdoe, t.eng) }]).totals.lost).toBe(4);
+  });
+
+  it('ends its copy with the what-if (a copy kept past it cannot be read), and the next copy starts from the base', () => {
+    const t = acme();
+    const g = AccessGraph.fromTenant(t.tenant);
+    const session = new WhatIfSession(g);
+    const kept = session.withChanges([{ op: 'remove-object', id: t.eng.id }], (copy) => copy);
+    expect(() => kept.hasObject(t.eng.id)).toThrow(GraphDataError);
+    // The next copy reuses the first one's tombstones, filled from the base: Engineering is back.
+    expect(session.withChanges([], (copy) => copy.toTenant())).toEqual(g.toTenant());
+    expect(session.evaluate([{ op: 'remove-object', id: t.eng.id }]).totals).toEqual({ gained: 0, lost: 7, changed: 1 });
+  });
+});
+
+describe('what-if, sampled', () => {
+  it('counts every binding and keeps the first ones of each list, on random tenants and changes', () => {
+    fc.assert(
+      fc.property(tenantWithChanges(), fc.nat(3), ({ tenant, changes }, sample) => {
+        const g = AccessGraph.fromTenant(tenant);
+        const full = whatIf(g, changes);
+        const sampled: SubjectDelta[] = [];
+        const summary = whatIfSample(g, changes, sample, (d) => {
+          sampled.push(d);
+          const whole = full.subjects.find((x) => x.subject.id === d.subject.id)!;
+          expect(d.counts).toEqual({ gained: whole.gained.length, lost: whole.lost.length, changed: whole.changed.length });
+          expect(d.lost).toEqual(whole.lost.slice(0, sample));
+          expect(d.gained).toEqual(whole.gained.slice(0, sample));
+          expect(d.changed).toEqual(whole.changed.slice(0, sample));
+        });
+        expect(sampled.map((d) => d.subject.id)).toEqual(full.subjects.map((d) => d.subject.id));
+        expect(summary.totals).toEqual(full.totals);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AccessGraph } from '../../src/graph/index.ts';
+import fc from 'fast-check';
+import { AccessGraph, bindingAnswer, bindingsOf, compileWithRule } from '../../src/graph/index.ts';
+import { bindingFromAnswer, bindingFromIndex, namedRef } from '../../src/analysis/bindings.ts';
+import { DEFAULT_COMPILE_RULE } from '../../src/model/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { access, whoCanAccess } from '../../src/analysis/access.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
 import { QueryError } from '../../src/errors.ts';
 import { acme, SUDO_NOPASS } from './acme.ts';
+import { randomTenant } from '../helpers/random-tenant.ts';
 
 describe('why', () => {
   it('lists every path with its label and where each attribute came from', () => {
@@ -71,5 +75,26 @@ describe('access and whoCanAccess', () => {
     expect(who.every((b) => b.target.id === t.web1.id && b.paths.every((p) => p.objects[0]?.id === b.subject.id && p.objects.at(-1)?.id === t.web1.id))).toBe(true);
     expect(whoCanAccess(g, t.patch.id).map((b) => b.subject.name)).toEqual(['web-01', 'web-02']);
     expect(whoCanAccess(g, t.slack.id)).toEqual([]);
+  });
+});
+
+describe('bindings built from the integer paths', () => {
+  it('equal those built from the API-shaped answer, on random tenants', () => {
+    const custom = compileWithRule({ ...DEFAULT_COMPILE_RULE, groupAttributes: ['ldapGroups'] });
+    fc.assert(
+      fc.property(randomTenant(30), (rt) => {
+        const g = AccessGraph.fromTenant(rt.tenant);
+        for (const o of g.objects()) {
+          const b = bindingsOf(g, o.id);
+          for (let i = 0; i < b.size; i++) {
+            for (const compile of [undefined, custom]) {
+              const expected = bindingFromAnswer(g, namedRef(g, o.id), bindingAnswer(g, b, i, compile ? { compile } : {}));
+              expect(JSON.stringify(bindingFromIndex(g, namedRef(g, o.id), b, i, compile))).toBe(JSON.stringify(expected));
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });

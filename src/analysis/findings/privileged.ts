@@ -10,8 +10,8 @@
  * groups, so it is computed once per such pair and reused across the tenant.
  */
 import type { CompileRule, JsonObject, SudoSource } from '../../model/index.ts';
-import { bindingAnswer, compileWithRule, type AccessGraph, type CompileFn, type CompileHop, type SourceBindings } from '../../graph/index.ts';
-import { bindingFromAnswer, namedRef, type AccessPath, type NamedRef } from '../bindings.ts';
+import { compileWithRule, type AccessGraph, type CompileFn, type CompileHop, type SourceBindings } from '../../graph/index.ts';
+import { bindingFromIndex, namedRef, type AccessPath, type NamedRef } from '../bindings.ts';
 import { sudoOf, type SudoValue } from '../drift.ts';
 import type { EdgeRef } from '../edges.ts';
 import { sudoOnly } from '../why.ts';
@@ -91,7 +91,7 @@ class SudoLevels {
       const e = b.hopEdges[h] as number;
       const association = ix.edgeKind[e] !== MEMBERSHIP;
       const step = association ? 'association' : ix.edgeFrom[e] === prev ? 'down' : 'up';
-      hops.push({ node: node(n), from: node(prev), kind: association ? 'association' : 'membership', step, attributes: ix.edgeAttributes[e] ?? null });
+      hops.push({ node: node(n), from: node(prev), kind: association ? 'association' : 'membership', step, attributes: ix.attributesOf(e) });
       prev = n;
     }
     return { source: node(b.source), target: node(b.targets[i] as number), paths: [hops] };
@@ -153,19 +153,19 @@ export class PrivilegedCollector {
     // Granting elements as integers (edges e ≥ 0, user groups -(n+1)); names only for a new group.
     const elements = new Set<number>();
     for (const p of granting) {
-      if (level === 'group-own' && hasOwnSudo(ix.records[b.source]) && ix.typeOf(b.source) === 'user_group') elements.add(-(b.source + 1));
+      if (level === 'group-own' && hasOwnSudo(ix.recordOf(b.source)) && ix.typeOf(b.source) === 'user_group') elements.add(-(b.source + 1));
       for (let h = b.hopStart[p] as number, he = b.hopStart[p + 1] as number; h < he; h++) {
         const e = b.hopEdges[h] as number;
         const n = b.hopNodes[h] as number;
         if (level !== 'group-own' && ix.edgeKind[e] !== MEMBERSHIP) elements.add(e);
-        if (level === 'group-own' && ix.typeOf(n) === 'user_group' && hasOwnSudo(ix.records[n])) elements.add(-(n + 1));
+        if (level === 'group-own' && ix.typeOf(n) === 'user_group' && hasOwnSudo(ix.recordOf(n))) elements.add(-(n + 1));
       }
     }
     const sorted = [...elements].sort((x, y) => x - y);
     const key = `${level}|${sorted.join(',')}`;
     let group = this.groups.get(key);
     if (!group) {
-      const binding = bindingFromAnswer(this.g, subject, bindingAnswer(this.g, b, i));
+      const binding = bindingFromIndex(this.g, subject, b, i);
       const example = { subject, target: binding.target, sudo, paths: granting.map((p) => binding.paths[p - pathStart] as AccessPath) };
       const grantedBy = sorted.map((x): SudoGrant => {
         if (x < 0) return { group: namedRef(this.g, ix.idOf(-x - 1)) };

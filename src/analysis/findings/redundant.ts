@@ -1,6 +1,6 @@
 /** Redundant bindings: reached both directly and through a group (label direct/indirect). */
-import { bindingAnswer, type AccessGraph, type SourceBindings } from '../../graph/index.ts';
-import { bindingFromAnswer, type AccessPath, type NamedRef } from '../bindings.ts';
+import type { AccessGraph, SourceBindings } from '../../graph/index.ts';
+import { bindingFromIndex, type AccessPath, type NamedRef } from '../bindings.ts';
 
 export interface RedundantBinding {
   readonly subject: NamedRef;
@@ -11,7 +11,7 @@ export interface RedundantBinding {
 
 /** Binding i of b, its direct paths apart from the others. */
 export function redundantBinding(g: AccessGraph, subject: NamedRef, b: SourceBindings, i: number): RedundantBinding {
-  const binding = bindingFromAnswer(g, subject, bindingAnswer(g, b, i));
+  const binding = bindingFromIndex(g, subject, b, i);
   return {
     subject,
     target: binding.target,

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkChangeSpec, resolveChanges, type ChangeSpec } from '../../analysis/change-spec.ts';
-import { whatIfEach, type SubjectDelta } from '../../analysis/whatif.ts';
+import { whatIfSample, type SubjectDeltaSample } from '../../analysis/whatif.ts';
 import { whatIfWriter } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import type { JsonValue } from '../../model/index.ts';
@@ -69,7 +69,8 @@ async function readChanges(path: string, io: CliIo): Promise<ChangeSpec[]> {
   return parsed.map((item, i) => checkChangeSpec(item, `Change ${i + 1} of ${path}`));
 }
 
-function deltaText(d: SubjectDelta, limit: number): string {
+/** A subject's lines (its sample: at least the first `limit` of each list) and how many there are in all. */
+export function deltaText(d: SubjectDeltaSample, limit: number): string {
   const lines = [
     ...d.lost.map((b) => `- loses ${ref(b.target)} (${b.label})`),
     ...d.gained.map((b) => `+ gains ${ref(b.target)} (${b.label})`),
@@ -78,7 +79,8 @@ function deltaText(d: SubjectDelta, limit: number): string {
       return `~ keeps ${ref(c.after.target)}: ${plural(c.before.paths.length, 'path')} → ${c.after.paths.length}${attributes}`;
     }),
   ];
-  return `${ref(d.subject)}\n${capped(lines, limit)}`;
+  const { lost, gained, changed } = d.counts;
+  return `${ref(d.subject)}\n${capped(lines, limit, '  ', lost + gained + changed)}`;
 }
 
 export const whatifCommand: Command = {
@@ -111,7 +113,8 @@ export const whatifCommand: Command = {
     let head = `What if (${plural(specs.length, 'change')}, on an in-memory copy; nothing is sent):\n`;
     specs.forEach((s, i) => (head += `  ${i + 1}. ${s.op} ${'edge' in s ? s.edge : 'object' in s ? s.object : `${s.type}:${s.name}`}\n`));
     io.stdout.write(head);
-    const summary = whatIfEach(graph, changes, (d) => io.stdout.write(deltaText(d, limit)));
+    // Text shows the first `limit` lines of each subject: the rest is counted, never built.
+    const summary = whatIfSample(graph, changes, limit, (d) => io.stdout.write(deltaText(d, limit)));
     const { gained, lost, changed } = summary.totals;
     io.stdout.write(`${plural(summary.subjects, 'subject')} affected: ${gained} bindings gained, ${lost} lost, ${changed} kept with other paths or attributes (${summary.recomputed} subjects recomputed).\n`);
     return 0;
