@@ -8,8 +8,10 @@ import { UsageError } from '../errors.ts';
 import type { Coverage, TenantData } from '../model/index.ts';
 import { AccessGraph } from '../graph/index.ts';
 import { loadSnapshot } from '../snapshot/index.ts';
+import { openSnapshotGraph } from '../snapshot-index/index.ts';
 import { generateTenant, isPresetName, PRESETS } from '../simulator/index.ts';
 import type { CliIo } from './command.ts';
+import { safeText } from './format.ts';
 
 export const SOURCE_OPTIONS = {
   snapshot: { type: 'string' },
@@ -59,8 +61,22 @@ export async function loadSnapshotFile(path: string, io: CliIo): Promise<TenantS
   return { tenant: snapshot.tenant, label: `snapshot ${path}`, path, ...(snapshot.meta.coverage ? { coverage: snapshot.meta.coverage } : {}) };
 }
 
-/** The access graph of the organization named by --snapshot or --sim, with where it came from. */
+/**
+ * The access graph of the organization named by --snapshot or --sim, with where it came from. A snapshot
+ * is read through its binary index (built beside it on first use; see src/snapshot-index), so a single
+ * question does not wait for the whole organization to be parsed. A rebuilt index is said on stderr (and
+ * a first one, on a terminal).
+ */
 export async function loadGraph(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<Omit<TenantSource, 'tenant'> & { graph: AccessGraph }> {
+  if (values.snapshot !== undefined && values.sim === undefined) {
+    const path = values.snapshot;
+    // Building an index for a snapshot that has none is said on a terminal only; a rebuild always.
+    const notice = (message: string, kind: 'first' | 'problem'): void => {
+      if (kind === 'problem' || io.stderr.isTTY === true) io.stderr.write(`jcgraph ${command}: ${safeText(message)}\n`);
+    };
+    const { graph, meta } = await openSnapshotGraph(resolve(io.cwd, path), { notice });
+    return { graph, label: `snapshot ${path}`, path, ...(meta.coverage ? { coverage: meta.coverage } : {}) };
+  }
   const { tenant, ...source } = await loadTenant(command, values, io);
   return { graph: AccessGraph.fromTenant(tenant), ...source };
 }

@@ -48,6 +48,11 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`;
     throw new SnapshotError(`The snapshot ${path} ${why}.`, { path, cause: error });
   }
+  return parseSnapshot(path, bytes);
+}
+
+/** A snapshot from the bytes of its file (gzipped or not), checked as loadSnapshot checks it. */
+export function parseSnapshot(path: string, bytes: Buffer): Snapshot {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);

@@ -16,6 +16,7 @@ import {
 import { checkOutputPath } from '../../io/output.ts';
 import { gapCauseLabel, type Coverage } from '../../model/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, loadSnapshot, saveSnapshot, snapshotBytes, type RefreshFigures, type Snapshot, type SnapshotMeta } from '../../snapshot/index.ts';
+import { writeSnapshotIndex } from '../../snapshot-index/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { requireApiKey } from '../api-key.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -61,9 +62,11 @@ failing, or the API host answering nothing at all still stops the fetch.
 The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY); there is no flag for it.
 
 Options:
-  --out FILE         Snapshot to write (mode 0600, written atomically; gzipped when FILE ends in .gz).
+  --out FILE         Snapshot to write (mode 0600, written atomically; gzipped when FILE ends in .gz),
+                     with its binary index beside it (FILE.index, not for gzipped snapshots): commands
+                     read a snapshot through it, so one question does not wait for the whole organization.
                      - writes it to stdout (the summary then goes to stderr). A device or a pipe is
-                     written to, never replaced.
+                     written to, never replaced (and gets no index).
                      With several --org-id, FILE must contain {org} (replaced by each org id) or be a
                      directory (existing, or ending in / and then created), which gets one
                      jcgraph-<org id>.json per org (.json.gz with --gzip).
@@ -275,6 +278,21 @@ function resumeCommand(argv: readonly string[]): string {
   return `jcgraph fetch --resume ${quoted.join(' ')}`;
 }
 
+
+/**
+ * Writes the binary index beside a snapshot just saved (src/snapshot-index), so that the first question
+ * asked of it reads only what it needs. A snapshot without one still works: the index is then built on
+ * first use.
+ */
+async function indexSnapshot(path: string, io: CliIo): Promise<void> {
+  if (statSync(path, { throwIfNoEntry: false })?.isFile() !== true) return; // a device or a pipe
+  try {
+    await writeSnapshotIndex(path);
+  } catch (error) {
+    io.stderr.write(`jcgraph fetch: could not write the index of ${safeText(path)} (${safeText(error instanceof Error ? error.message : String(error))}); it will be built when the snapshot is first used.\n`);
+  }
+}
+
 export const fetchCommand: Command = {
   name: 'fetch',
   summary: 'read a JumpCloud organization into a snapshot file',
@@ -355,7 +373,10 @@ export const fetchCommand: Command = {
         if (tty) io.stderr.write('\r\x1b[K');
         const snapshot = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant } as const;
         if (toStdout) io.stdout.write(snapshotBytes(snapshot, { gzip }));
-        else await saveSnapshot(path, snapshot, { gzip });
+        else {
+          await saveSnapshot(path, snapshot, { gzip });
+          await indexSnapshot(path, io);
+        }
       } catch (error) {
         if (tty) io.stderr.write('\r\x1b[K');
         return await failed(io, error, journal, argv, path);
