@@ -13,7 +13,9 @@
  *   whatif     bench/whatif.ts: single-change what-if against full recompute;
  *   fetch-bench bench/fetch.ts (small and large only): the fetcher's own bench, in one process.
  * Then it prints a table, ratios first, and writes bench/results.json (merged per preset, so
- * `--preset NAME` refreshes one size). `--live` runs fetch and verify against the tenant of JC_API_KEY
+ * `--preset NAME` refreshes one size). A run that measured both large and xl then runs bench/scaling.ts
+ * (large against xl side by side: startup, cold questions, per-question work, wide changes), whose
+ * ratios go under `ratios` in bench/results.json. `--live` runs fetch and verify against the tenant of JC_API_KEY
  * instead (read-only; nothing saved but the figures).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { BENCH_DIR, runChild } from './harness.ts';
 import type { PhaseName, PhaseOptions, PhaseResults } from './phases.ts';
 import { OWN_PROCESS_COMMANDS, RSS_CEILING_MIB } from './scale.ts';
 import { REFRESH_TARGETS, refreshCells, refreshRatios, type RefreshRatios } from './refresh.ts';
+import { recordScaling, scalingTable, type ScalingFigures } from './scaling.ts';
 
 interface PresetPlan {
   /** Requests per second of the rate-limited fetch (simulator limit and client cap alike). */
@@ -327,9 +330,9 @@ async function main(): Promise<void> {
     },
   });
   const out = values.out ?? join(BENCH_DIR, 'results.json');
-  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { presets?: Record<string, PresetResult>; live?: unknown }) : {};
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { presets?: Record<string, PresetResult>; live?: unknown; ratios?: unknown; scaling?: unknown }) : {};
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), platform: `${process.platform} ${process.arch}` };
-  const results: Record<string, unknown> = { machine, date: new Date().toISOString(), node: process.version, presets: previous.presets ?? {}, ...(previous.live ? { live: previous.live } : {}) };
+  const results: Record<string, unknown> = { machine, date: new Date().toISOString(), node: process.version, presets: previous.presets ?? {}, ...(previous.live ? { live: previous.live } : {}), ...(previous.ratios ? { ratios: previous.ratios, scaling: previous.scaling } : {}) };
 
   if (values.live) {
     results['live'] = await runLive({
@@ -358,6 +361,17 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
   printTables(done);
+  // Scaling (bench/scaling.ts): large against xl, side by side, when the run measured both.
+  if (presets.includes('large') && presets.includes('xl')) {
+    process.stderr.write('bench: scaling (large against xl)…\n');
+    try {
+      const scaling = await runChild<ScalingFigures>('scaling.ts', ['--emit']);
+      recordScaling(out, scaling);
+      process.stdout.write(`\n${scalingTable(scaling)}\n`);
+    } catch (error) {
+      process.stderr.write(`bench: scaling failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
   process.stdout.write(`\nWrote ${out}.\n`);
 }
 

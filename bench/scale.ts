@@ -72,7 +72,7 @@ function pickSubject(g: AccessGraph): { user: string; answer: GraphObjectWithPat
 }
 
 /** The user group with the most members. */
-function largestUserGroup(g: AccessGraph): string {
+export function largestUserGroup(g: AccessGraph): string {
   let best: { id: string; members: number } | undefined;
   for (const o of g.objects('user_group')) {
     const members = g.edgesOf(o.id).filter((e) => e.kind === 'membership' && e.from.id === o.id).length;
@@ -89,7 +89,7 @@ async function fileBytes(paths: readonly string[]): Promise<number> {
 }
 
 /** Every binding of every traversal endpoint, with paths, as integer arrays. */
-function wholeInventory(g: AccessGraph): ScaleFigures['inventory'] {
+export function wholeInventory(g: AccessGraph): ScaleFigures['inventory'] {
   let sources = 0;
   let bindings = 0;
   let paths = 0;
