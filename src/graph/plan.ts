@@ -118,7 +118,11 @@ export function buildPlan(index: TraversalIndex, q: ResolvedQuery): TraversalPla
 
 const planCache = new WeakMap<object, { readonly index: TraversalIndex; readonly typeCount: number; readonly plan: TraversalPlan }>();
 /** Plans of custom queries by what they ask (targets, patterns, via), per index: callers build a fresh query object per question. */
-const customPlans = new WeakMap<TraversalIndex, Map<string, { readonly typeCount: number; readonly plan: TraversalPlan }>>();
+interface KnownPlan {
+  readonly typeCount: number;
+  readonly plan: TraversalPlan;
+}
+const customPlans = new WeakMap<TraversalIndex, Map<string, KnownPlan>>();
 
 /**
  * The plan of a query, built once per query (endpoints by object, custom queries by what they ask)
@@ -129,7 +133,7 @@ export function planFor(index: TraversalIndex, query: TraversalQuery, resolved: 
   const hit = planCache.get(query);
   if (hit && hit.index === index && hit.typeCount === typeCount) return hit.plan;
   let byKey = customPlans.get(index);
-  if (!byKey) customPlans.set(index, (byKey = new Map()));
+  if (!byKey) customPlans.set(index, (byKey = new Map<string, KnownPlan>()));
   const key = JSON.stringify([resolved.targets, resolved.patterns, resolved.via ?? null]);
   const known = byKey.get(key);
   const plan = known && known.typeCount === typeCount ? known.plan : buildPlan(index, resolved);

@@ -194,7 +194,7 @@ export class TraversalIndex {
     this.baseKeys = [];
     this.csr = parts.csr;
     this.csrNodeCount = this.baseNodeCount;
-    this.overlay = [new Map(), new Map(), new Map()];
+    this.overlay = [new Map<number, OverlayList>(), new Map<number, OverlayList>(), new Map<number, OverlayList>()];
     this.epoch = epoch;
   }
 
@@ -540,7 +540,7 @@ export class TraversalIndex {
     }
     this.csr = buildCsrs(this.nodeCount, this.nodeType, this.typeNames.length, pos, this.edgeKind, this.edgeFrom, this.edgeTo, this.edgeAlive, this.edgeCount);
     this.csrNodeCount = this.nodeCount;
-    this.overlay = [new Map(), new Map(), new Map()];
+    this.overlay = [new Map<number, OverlayList>(), new Map<number, OverlayList>(), new Map<number, OverlayList>()];
     this.hasOverlay = false;
     this.changesSinceBuild = 0;
     this.epoch++;

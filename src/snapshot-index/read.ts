@@ -43,7 +43,7 @@ export class IndexFile {
   static open(path: string): IndexFile {
     const fd = openSync(path, 'r');
     try {
-      const size = Number(fstatSync(fd).size);
+      const size = fstatSync(fd).size;
       const head = readExactly(fd, HEADER_BYTES, 0);
       const magic = head.toString('latin1', 0, Math.min(8, head.length));
       if (magic !== INDEX_MAGIC) throw new IndexProblem(head.length < 8 && INDEX_MAGIC.startsWith(magic) ? `truncated (${size} bytes)` : 'not a jcgraph index');

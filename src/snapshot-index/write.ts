@@ -65,7 +65,7 @@ export function buildSnapshotIndex(snapshot: Snapshot, bytes: Uint8Array, finger
   const decoder = new TextDecoder();
   for (let e = 0; e < m; e++) {
     const at = edgeSources[e]!;
-    const text = decoder.decode(bytes.subarray(spans.attributes[2 * at]!, spans.attributes[2 * at + 1]!));
+    const text = decoder.decode(bytes.subarray(spans.attributes[2 * at], spans.attributes[2 * at + 1]));
     if (text === 'null') {
       edgeAttribute[e] = -1;
       continue;
