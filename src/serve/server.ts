@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
+import type { Coverage } from '../model/index.ts';
 import { ANALYSIS_ROOT, answerAnalysis } from './analysis.ts';
 import { Gate, SESSION_COOKIE } from './auth.ts';
 import { EXPLORER_CSP, EXPLORER_PAGE, MESSAGE_CSP, messagePage } from './explorer/page.ts';
@@ -47,7 +48,16 @@ export interface ServeOptions {
    * @default 'an organization given to startServer'
    */
   readonly source?: string;
+  /**
+   * What the fetch of the organization could not read. A partial one marks every answer with an
+   * `x-jcgraph-coverage` header, so that a script reading the replica can tell it may lack things.
+   * @default complete (no header)
+   */
+  readonly coverage?: Coverage;
 }
+
+/** The header every answer of a partial organization carries: `partial; gaps=N`. */
+export const COVERAGE_HEADER = 'x-jcgraph-coverage';
 
 export interface JcgraphServer {
   /** `http://127.0.0.1:PORT`: the console root; the v1 API at `${baseUrl}/api`, v2 at `${baseUrl}/api/v2`. */
@@ -105,7 +115,9 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
 
   const analysis = { graph: options.graph, source: options.source ?? 'an organization given to startServer' };
 
+  const gaps = options.coverage && !options.coverage.complete ? options.coverage.gaps.length : 0;
   const handle = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
+    if (gaps > 0) res.setHeader(COVERAGE_HEADER, `partial; gaps=${gaps}`);
     const url = new URL(req.url ?? '/', 'http://jcgraph.invalid');
     const path = url.pathname;
     if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {

@@ -162,12 +162,19 @@ describe('commands that read a partial snapshot', () => {
     expect(JSON.parse(f.stdout)).not.toHaveProperty('notRead');
   });
 
-  it('serve says so when it starts', async () => {
+  it('serve says so when it starts, and marks every answer of the replica with x-jcgraph-coverage', async () => {
     const stop = new AbortController();
-    const serving = startCli(['serve', '--snapshot', 'partial.json'], { cwd: dir, signal: stop.signal });
+    const serving = startCli(['serve', '--snapshot', 'partial.json', '--json'], { cwd: dir, signal: stop.signal });
     const t0 = Date.now();
-    while (!serving.stdout().includes('base URL') && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
-    stop.abort();
+    while (!serving.stdout().includes('baseUrl') && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
+    try {
+      const { baseUrl, apiKey } = JSON.parse(serving.stdout().split('\n')[0]!) as { baseUrl: string; apiKey: string };
+      const r = await fetch(`${baseUrl}/api/v2/users/${touched.subject}/systems`, { headers: { 'x-api-key': apiKey } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-jcgraph-coverage')).toBe(`partial; gaps=${coverage.gaps.length}`);
+    } finally {
+      stop.abort();
+    }
     const done = await serving.done;
     expect(done.stderr).toMatch(PARTIAL_LINE);
   });

@@ -67,7 +67,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   let server: JcgraphServer;
   try {
-    server = await startServer({ graph, host, port, allowRemote: values['allow-remote'] === true, source: label, ...(values['no-auth'] ? { apiKey: null } : {}) });
+    server = await startServer({ graph, host, port, allowRemote: values['allow-remote'] === true, source: label, ...(source.coverage ? { coverage: source.coverage } : {}), ...(values['no-auth'] ? { apiKey: null } : {}) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(`port ${port} is already in use on ${host}`);
     if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') throw new ConfigError(`${host} is not an address of this machine`);
