@@ -52,7 +52,7 @@ class Scanner {
   }
 
   /** The end of the value starting at pos (no leading whitespace). */
-  skip(pos: number): number {
+  skipValue(pos: number): number {
     const b = this.bytes;
     const c = b[pos];
     if (c === QUOTE) return this.string(pos);
@@ -86,7 +86,7 @@ class Scanner {
       pos = this.ws(keyEnd);
       if (b[pos] !== COLON) throw new Error(`expected ':' at byte ${pos}`);
       const value = this.ws(pos + 1);
-      pos = this.ws(member(key, value) ?? this.skip(value));
+      pos = this.ws(member(key, value) ?? this.skipValue(value));
       if (b[pos] === COMMA) pos = this.ws(pos + 1);
       else if (b[pos] === CLOSE_OBJECT) return pos + 1;
       else throw new Error(`expected ',' or '}' at byte ${pos}`);
@@ -99,7 +99,7 @@ class Scanner {
     pos = this.ws(pos + 1);
     if (b[pos] === CLOSE_ARRAY) return pos + 1;
     for (let i = 0; ; i++) {
-      pos = this.ws(element(pos, i) ?? this.skip(pos));
+      pos = this.ws(element(pos, i) ?? this.skipValue(pos));
       if (b[pos] === COMMA) pos = this.ws(pos + 1);
       else if (b[pos] === CLOSE_ARRAY) return pos + 1;
       else throw new Error(`expected ',' or ']' at byte ${pos}`);
@@ -144,7 +144,7 @@ export function scanSnapshot(bytes: Uint8Array): SnapshotSpans {
       return bytes[element] === OPEN_OBJECT
         ? s.object(element, (key, value) => {
             if (key !== name) return undefined;
-            const end = s.skip(value);
+            const end = s.skipValue(value);
             into.set(i, value, end);
             return end;
           })
@@ -156,7 +156,7 @@ export function scanSnapshot(bytes: Uint8Array): SnapshotSpans {
   if (bytes[start] !== OPEN_OBJECT) throw new Error('a snapshot is a JSON object');
   s.object(start, (key, value) => {
     if (key === 'meta') {
-      const end = s.skip(value);
+      const end = s.skipValue(value);
       meta = [value, end];
       return end;
     }
