@@ -46,6 +46,19 @@ class Answered {
   }
 }
 
+/**
+ * Ctrl-C once the simulator has answered `count` requests: the middle of the fetch on any machine. A timer
+ * in milliseconds was not: a faster machine finished the small tenant before it fired.
+ */
+function abortAfterAnswers(answeredSoFar: () => number, controller: AbortController, count = 120): NodeJS.Timeout {
+  const poll = setInterval(() => {
+    if (answeredSoFar() < count) return;
+    clearInterval(poll);
+    controller.abort(new CancelledError('cancelled by Ctrl-C'));
+  }, 5);
+  return poll;
+}
+
 function requestKey(c: Collection): string {
   const root = c.request.api === 'v1' ? '/api' : '/api/v2';
   const query = new URLSearchParams(c.request.query).toString().replace(/%2C/g, ',');
@@ -157,12 +170,13 @@ describe('resume an interrupted fetch', () => {
   }, 600_000);
 
   it('Ctrl-C keeps the journal and says how to resume; the journal is refused for another org, another host or an older format', async () => {
-    await withSim({}, async (sim) => {
+    await withSim({}, async (sim, answered) => {
       const out = fresh('ctrl-c');
       const controller = new AbortController();
       const running = startCli(fetchArgs(sim, out, ['--rate', '200']), { env: { JC_API_KEY: KEY }, cwd: dir, signal: controller.signal });
-      setTimeout(() => controller.abort(new CancelledError('cancelled by Ctrl-C')), 900);
+      const stopping = abortAfterAnswers(() => answered.total, controller);
       const stopped = await running.done;
+      clearInterval(stopping);
       expect(stopped.code).toBe(130);
       const journal = join(dir, `${out}.partial`);
       expect(existsSync(journal)).toBe(true);
@@ -195,12 +209,14 @@ describe('resume an interrupted fetch', () => {
   it('re-reads the lists: collections of objects gone are dropped (and those naming them read again), new objects are read', async () => {
     const before = generateTenant({ preset: 'small', seed: 12 });
     const out = fresh('changed');
-    const first = await startSimulator({ tenants: [before], apiKey: KEY });
+    const answered = new Answered();
+    const first = await startSimulator({ tenants: [before], apiKey: KEY, onAnswer: answered.record });
     const port = Number(new URL(first.baseUrl).port);
     const controller = new AbortController();
     const running = startCli(fetchArgs(first, out, ['--rate', '200']), { env: { JC_API_KEY: KEY }, cwd: dir, signal: controller.signal });
-    setTimeout(() => controller.abort(new CancelledError('cancelled by Ctrl-C')), 1_200);
+    const stopping = abortAfterAnswers(() => answered.total, controller);
     expect((await running.done).code).toBe(130);
+    clearInterval(stopping);
     await first.close();
     const content = await readJournal(join(dir, `${out}.partial`));
     // An object whose own collection was finished goes away, with every edge it had; a new user appears.
