@@ -107,6 +107,13 @@ export {
 /** Snapshot files (atomic, mode 0600, optionally gzipped). */
 export { saveSnapshot, loadSnapshot, type Snapshot, type SnapshotMeta, type SaveOptions, type RefreshFigures } from './snapshot/index.ts';
 
+/**
+ * A snapshot opened as a graph through its binary index (`<snapshot>.index`, built on first use, rebuilt
+ * with a notice when stale or damaged): what every CLI command does, so that one question on an xl
+ * snapshot reads only what it needs. The answers equal `AccessGraph.fromTenant((await loadSnapshot(f)).tenant)`.
+ */
+export { openSnapshotGraph, type OpenSnapshotOptions, type OpenedSnapshot } from './snapshot-index/index.ts';
+
 /** The graph, traversal in the live API's shape, whole-tenant inventory. */
 export {
   AccessGraph,
@@ -144,6 +151,7 @@ export {
   REVOKE_STRATEGIES,
   whatIf,
   whatIfEach,
+  whatIfSample,
   WhatIfSession,
   resolveChanges,
   makeEdge,
@@ -178,6 +186,7 @@ export {
   type EdgeRef,
   type ChangedBinding,
   type SubjectDelta,
+  type SubjectDeltaSample,
   type WhatIfResult,
   type WhatIfSummary,
   type WhatIfTotals,

@@ -10,7 +10,7 @@ export { formatOperation, type GraphOperationBody, type ApiOperation } from './o
 export { why, type WhyPath, type AttributeSource, type WhyAnswer, type WhyOptions } from './why.ts';
 export { access, whoCanAccess, WHO_TYPES, type AccessOptions } from './access.ts';
 export {
-  whatIf, whatIfEach, type Change, type ChangedBinding, type SubjectDelta, type WhatIfTotals, type WhatIfResult,
+  whatIf, whatIfEach, whatIfSample, type Change, type ChangedBinding, type SubjectDelta, type SubjectDeltaSample, type WhatIfTotals, type WhatIfResult,
   type WhatIfSummary, WhatIfSession,
 } from './whatif.ts';
 export { checkChangeSpec, resolveChanges, type ChangeSpec } from './change-spec.ts';

@@ -30,6 +30,7 @@ export interface OpenSnapshotOptions {
   /**
    * Told, one sentence each, when the index is rebuilt and why, or cannot be written or updated
    * (`kind` 'problem'), and when it is built for the first time ('first': a snapshot written without one).
+   * @default none (rebuilds happen silently)
    */
   readonly notice?: (message: string, kind: 'first' | 'problem') => void;
 }

@@ -36,11 +36,11 @@ const PUBLIC_VALUES = [
   'buildReview', 'canAssociate', 'compileWithRule', 'confirmLive', 'coverageVerdict', 'defaultCompile', 'describePath',
   'diffTenants', 'drift', 'explain', 'fetchTenant', 'fetchTenants', 'findings', 'findingsDocument',
   'formatOperation', 'formatReference', 'generateTenant', 'inventory', 'isGraphType', 'isGroupType', 'label',
-  'loadSnapshot', 'makeEdge', 'matchEndpoint', 'membershipEdge', 'objectName', 'offboardDocument', 'planFetch',
+  'loadSnapshot', 'makeEdge', 'openSnapshotGraph', 'matchEndpoint', 'membershipEdge', 'objectName', 'offboardDocument', 'planFetch',
   'planOffboard', 'planRevoke', 'renderExport', 'renderHtml', 'renderMarkdown', 'refreshTenant', 'reportChunks', 'resolveChanges',
   'resolveEdgeSpec', 'resolveObject', 'revokeDocument', 'saveSnapshot', 'searchObjects', 'startServer',
   'startSimulator', 'sudoOf', 'traverse', 'traverseDocument', 'verifyTenant', 'whatIf', 'whatIfDocument',
-  'whatIfEach', 'whoCanAccess', 'whoDocument', 'why', 'whyDocument', 'writeExport', 'writeJsonDocument',
+  'whatIfEach', 'whatIfSample', 'whoCanAccess', 'whoDocument', 'why', 'whyDocument', 'writeExport', 'writeJsonDocument',
   'writeJsonWithStreamedArray', 'writeReport',
 ] as const;
 
@@ -89,6 +89,18 @@ describe('public library API', () => {
       const after = g.clone();
       for (const step of plan.steps) after.removeEdge(step.edge);
       expect((jcgraph.answer(after, path) as { id: string }[]).some((t) => t.id === system.id)).toBe(false);
+
+      // The same snapshot uncompressed, opened through its index as the CLI does: built on first use, then read.
+      const plain = join(dir, 'snap.json');
+      await jcgraph.saveSnapshot(plain, { format: 'jcgraph-snapshot', version: 1, meta, tenant });
+      const notices: string[] = [];
+      const built = await jcgraph.openSnapshotGraph(plain, { notice: (m, kind) => notices.push(`${kind}: ${m}`) });
+      expect(built.read).toBe('built');
+      expect(notices).toEqual([expect.stringMatching(/^first: indexing the snapshot /)]);
+      const indexed = await jcgraph.openSnapshotGraph(plain);
+      expect(indexed.read).toBe('index');
+      expect(indexed.meta.orgId).toBe(meta.orgId);
+      expect(jcgraph.answer(indexed.graph, path)).toEqual(live);
     } finally {
       await sim.close();
       await rm(dir, { recursive: true, force: true });
