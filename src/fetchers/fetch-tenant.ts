@@ -44,8 +44,8 @@ import { isJsonObject,
 import { CancelledError, ConnectionLostError, JcApiError, JournalError } from '../errors.ts';
 import type { PlanFigures, SnapshotMeta } from '../snapshot/format.ts';
 import { ApiClient, type ClientOptions } from './client.ts';
-import { forEachBounded } from './bounded.ts';
-import { CollectionPlan, LIST_COLLECTIONS, edgeCollectionKey, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
+import { forEachBounded, forEachInSlices } from './bounded.ts';
+import { CollectionPlan, LIST_COLLECTIONS, edgeCollection, edgeCollectionKey, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type JournalContent, type JournalEntry } from './journal.ts';
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
 import { edgeCensus, optimumRequests, pagesFor, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
@@ -111,6 +111,8 @@ export interface CarryOver {
    * read anyway and compare with what is carried: the audit.
    */
   readonly audit?: (carried: readonly string[]) => ReadonlySet<string>;
+  /** Edges the earlier snapshot holds in each collection that is not carried over: reads go largest first. */
+  readonly sizes?: ReadonlyMap<string, number>;
 }
 
 /** A difference the audit found: a carried-over collection that does not match what the API shows now. */
@@ -149,6 +151,12 @@ function gapCause(error: unknown): { cause: GapCause; status?: number; attempts:
   if (typeof outcome === 'number') return outcome === 401 ? undefined : { cause: 'http', status: outcome, attempts };
   if (outcome === 'network' || outcome === 'timeout' || outcome === 'truncated' || outcome === 'malformed') return { cause: outcome, attempts };
   return undefined; // 'refused' (a certificate, an invalid header): no other request can fare better
+}
+
+/** An edge collection and its position in the plan's order. */
+interface Numbered {
+  readonly c: EdgeCollection;
+  readonly order: number;
 }
 
 /** What one edge collection yielded, for the journal. */
@@ -267,6 +275,22 @@ class Crawl {
     if (replace || !this.objects.has(key)) this.objects.set(key, object);
   }
 
+  /** Plan position of the collection each object known only through edges was taken from. */
+  readonly #foundAt = new Map<string, number>();
+
+  /**
+   * An object known only through an edge (its type has no list), as the collection at plan position
+   * `order` shows it. The collection first in plan order wins, whatever order collections finish in, so
+   * the record does not depend on timing (nor, in a refresh, on which collections were carried over).
+   */
+  addFound(object: TenantObject, order: number): void {
+    const key = `${object.type}:${object.id}`;
+    const at = this.#foundAt.get(key);
+    if (at !== undefined ? at <= order : this.objects.has(key)) return;
+    this.#foundAt.set(key, order);
+    this.objects.set(key, object);
+  }
+
   has(ref: ObjectRef): boolean {
     return this.objects.has(`${ref.type}:${ref.id}`);
   }
@@ -349,7 +373,7 @@ function ofUnreadType(crawl: Crawl, other: ObjectRef): boolean {
 }
 
 /** Reads one edge collection, adds its edges, and returns what it yielded (undefined when it was not read). */
-async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undefined> {
+async function readEdges(crawl: Crawl, c: EdgeCollection, order: number): Promise<Yield | undefined> {
   const { step, source } = c;
   const result = await crawl.read<Record<string, unknown>>(c, graphPage, (item) => {
     const ref = graphRef(step.endpoint === 'memberof' ? item : item['to']);
@@ -371,11 +395,12 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
     }
     // Its list was not read: the list's gap accounts for this edge (kept for the journal only).
     const heldBack = ofUnreadType(crawl, other);
-    if (!heldBack && !crawl.has(other)) {
-      if (TYPE_INFO[other.type].lists.length > 0) {
-        crawl.incomplete(c, 'inconsistent', `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)`);
-        continue;
-      }
+    const listed = TYPE_INFO[other.type].lists.length > 0;
+    if (!heldBack && listed && !crawl.has(other)) {
+      crawl.incomplete(c, 'inconsistent', `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)`);
+      continue;
+    }
+    if (!heldBack && !listed) {
       const record: JsonObject = { id: other.id, type: other.type };
       if (other.attributes) record['attributes'] = other.attributes;
       out.found.push({ type: other.type, id: other.id, record });
@@ -391,12 +416,12 @@ async function readEdges(crawl: Crawl, c: EdgeCollection): Promise<Yield | undef
     }
     (heldBack ? out.heldBack : out.edges).push(edge);
   }
-  addYield(crawl, c, out);
+  addYield(crawl, c, out, order);
   return out;
 }
 
-function addYield(crawl: Crawl, c: EdgeCollection, y: { pages: number; edges: readonly TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> }): void {
-  for (const o of y.found) crawl.addObject(o, false);
+function addYield(crawl: Crawl, c: EdgeCollection, y: { pages: number; edges: readonly TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> }, order: number): void {
+  for (const o of y.found) crawl.addFound(o, order);
   for (const e of y.edges) crawl.addEdge(e);
   for (const [k, n] of Object.entries(y.unknown)) count(crawl.unknownEdges, k, n);
   crawl.stepPages.set(c.step.name, (crawl.stepPages.get(c.step.name) ?? 0) + y.pages);
@@ -407,7 +432,7 @@ function addYield(crawl: Crawl, c: EdgeCollection, y: { pages: number; edges: re
  * still listed (else it is read again). Edges to objects of a type whose list was not read are dropped,
  * as a fresh read would drop them.
  */
-function replay(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): boolean {
+function replay(crawl: Crawl, c: EdgeCollection, entry: JournalEntry, order: number): boolean {
   const other = (e: TenantEdge): ObjectRef => (e.from.type === c.source.type && e.from.id === c.source.id ? e.to : e.from);
   const edges: TenantEdge[] = [];
   for (const e of entry.edges) {
@@ -416,19 +441,22 @@ function replay(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): boolean {
     if (isGraphType(o.type) && TYPE_INFO[o.type].lists.length > 0 && !crawl.has(o)) return false;
     edges.push(e);
   }
-  addYield(crawl, c, { pages: entry.pages, edges, found: entry.found, unknown: entry.unknown ?? {} });
+  addYield(crawl, c, { pages: entry.pages, edges, found: entry.found, unknown: entry.unknown ?? {} }, order);
   return true;
 }
 
 /** A carried-over collection as a fresh read would see it now: edges to objects no longer listed leave with them. */
-function carriedYield(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): { pages: number; edges: TenantEdge[]; found: TenantObject[]; unknown: Readonly<Record<string, number>> } {
+function carriedYield(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): { pages: number; edges: TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> } {
   const other = (e: TenantEdge): ObjectRef => (e.from.type === c.source.type && e.from.id === c.source.id ? e.to : e.from);
   const edges = entry.edges.filter((e) => {
     const o = other(e);
     return !ofUnreadType(crawl, o) && !(isGraphType(o.type) && TYPE_INFO[o.type].lists.length > 0 && !crawl.has(o));
   });
-  const kept = new Set(edges.map((e) => `${other(e).type}:${other(e).id}`));
-  const found = entry.found.filter((o) => kept.has(`${o.type}:${o.id}`));
+  let found = entry.found;
+  if (found.length > 0) {
+    const kept = new Set(edges.map((e) => `${other(e).type}:${other(e).id}`));
+    found = found.filter((o) => kept.has(`${o.type}:${o.id}`));
+  }
   return { pages: pagesFor(edges.length), edges, found, unknown: entry.unknown ?? {} };
 }
 
@@ -589,42 +617,76 @@ export async function crawlTenant(options: FetchOptions, provider: CarryProvider
     }
     const audited = carry?.audit?.(carriedKeys) ?? new Set<string>();
     const carriedOutcome = { carried: 0, read: 0, differences: [] as AuditDifference[] };
-    progress.phase('reading edges', collections);
-    await guard(
-      forEachBounded(plan.edgeCollections(sourcesOf), readerCount(client), internal.signal, async (c) => {
-        const kept = carry?.entries.get(c.key);
-        const entry = earlier?.entries.get(c.key);
-        if (kept && !audited.has(c.key)) {
-          const y = carriedYield(crawl, c, kept);
-          addYield(crawl, c, y);
-          carriedOutcome.carried += 1;
-          journal?.append({ key: c.key, pages: y.pages, edges: y.edges, found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
-        } else if (entry && replay(crawl, c, entry)) {
-          resumed += 1;
-          journal?.append(entry);
-        } else {
-          const y = await readEdges(crawl, c);
-          if (carry) carriedOutcome.read += 1;
-          if (kept && y) {
-            const difference = compareYield(c.key, carriedYield(crawl, c, kept).edges, y.edges);
-            if (difference) carriedOutcome.differences.push(difference);
-          }
-          // Finished in full: journaled. A gap (or an incomplete read) is tried again by a resume.
-          if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: [...y.edges, ...y.heldBack], found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+    /** Collections in plan order, each with its position (which decides between records of an object found twice). */
+    function* numbered(): Generator<Numbered> {
+      let order = 0;
+      for (const c of plan.edgeCollections(sourcesOf)) yield { c, order: order++ };
+    }
+    const isCarried = (key: string): boolean => carry !== undefined && carry.entries.has(key) && !audited.has(key);
+    const carryOne = ({ c, order }: Numbered): void => {
+      const y = carriedYield(crawl, c, carry!.entries.get(c.key)!);
+      addYield(crawl, c, y, order);
+      carriedOutcome.carried += 1;
+      journal?.append({ key: c.key, pages: y.pages, edges: y.edges, found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+      progress.collectionDone();
+    };
+    const readOne = async ({ c, order }: Numbered): Promise<void> => {
+      const kept = carry?.entries.get(c.key);
+      const entry = earlier?.entries.get(c.key);
+      if (entry && replay(crawl, c, entry, order)) {
+        resumed += 1;
+        journal?.append(entry);
+      } else {
+        const y = await readEdges(crawl, c, order);
+        if (carry) carriedOutcome.read += 1;
+        if (kept && y) {
+          const difference = compareYield(c.key, carriedYield(crawl, c, kept).edges, y.edges);
+          if (difference) carriedOutcome.differences.push(difference);
         }
-        progress.collectionDone();
-      }),
-    );
+        // Finished in full: journaled. A gap (or an incomplete read) is tried again by a resume.
+        if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: [...y.edges, ...y.heldBack], found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+      }
+      progress.collectionDone();
+    };
+    progress.phase('reading edges', collections);
+    if (!carry) {
+      await guard(forEachBounded(numbered(), readerCount(client), internal.signal, readOne));
+    } else {
+      // A refresh reads a few collections among many carried over. The reads go first, largest first (as
+      // the earlier snapshot knew them), so that no big group's member list starts last and runs alone
+      // after the rest; carrying over is CPU work, done beside the reads in slices that let their answers in.
+      const toRead: Numbered[] = [];
+      const carried = function* (): Generator<Numbered> {
+        let order = 0;
+        for (const step of plan.steps) {
+          for (const id of sourcesOf(step.source)) {
+            const at = order++;
+            if (isCarried(edgeCollectionKey(step, id))) yield { c: edgeCollection(step, id), order: at };
+          }
+        }
+      };
+      let order = 0;
+      for (const step of plan.steps) {
+        for (const id of sourcesOf(step.source)) {
+          const at = order++;
+          if (!isCarried(edgeCollectionKey(step, id))) toRead.push({ c: edgeCollection(step, id), order: at });
+        }
+      }
+      const expected = (n: Numbered): number => carry.sizes?.get(n.c.key) ?? carry.entries.get(n.c.key)?.edges.length ?? 0;
+      toRead.sort((a, b) => expected(b) - expected(a) || a.order - b.order);
+      await guard(Promise.all([forEachBounded(toRead, readerCount(client), internal.signal, readOne), forEachInSlices(carried(), internal.signal, carryOne)]).then(() => undefined));
+    }
     const tenant: TenantData = { orgId: crawl.orgId, objects: [...crawl.objects.values()], edges: [...crawl.edges.values()] };
     const finalCounts: ObjectCounts = objectCounts(tenant.objects);
-    const optimum = optimumRequests(finalCounts, edgeCensus(tenant.edges));
+    // The exact optimum counts every object's edges (a second on xl): a refresh, whose figures compare
+    // with the full fetch's own plan, does without it.
+    const optimum = carry ? undefined : optimumRequests(finalCounts, edgeCensus(tenant.edges));
     const finalSteps = stated.steps.map((s) => ({ ...s, requests: crawl.stepPages.get(s.name) ?? 0 }));
     const planFigures: PlanFigures = {
       ...stated,
       steps: finalSteps,
       plannedRequests: listRequests + finalSteps.reduce((s, step) => s + step.requests, 0),
-      optimumRequests: listRequests + optimum.edgeRequests,
-      optimumExact: optimum.exact,
+      ...(optimum ? { optimumRequests: listRequests + optimum.edgeRequests, optimumExact: optimum.exact } : {}),
       traversalApproachRequests: listRequests + traversalApproachRequests(tenant.objects),
     };
     const fetchedAt = new Date();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { forEachBounded } from '../../src/fetchers/bounded.ts';
+import { forEachBounded, forEachInSlices } from '../../src/fetchers/bounded.ts';
 import { CancelledError } from '../../src/errors.ts';
 
 const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -67,5 +67,45 @@ describe('forEachBounded', () => {
     });
     await expect(run).rejects.toThrow(CancelledError);
     expect(done.length).toBeLessThan(50);
+  });
+});
+
+describe('forEachInSlices', () => {
+  const busy = (ms: number): void => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // synchronous work, as carrying a collection over is
+    }
+  };
+
+  it('does every item once, in order, and lets I/O in between slices of synchronous work', async () => {
+    const done: number[] = [];
+    const ticks: number[] = [];
+    // An I/O callback that re-arms itself: it runs only when the loop lets the event loop turn.
+    let stop = false;
+    const poll = (): void => {
+      ticks.push(done.length);
+      if (!stop) setImmediate(poll);
+    };
+    setImmediate(poll);
+    await forEachInSlices(Array.from({ length: 200 }, (_, i) => i), new AbortController().signal, (i) => {
+      busy(0.1);
+      done.push(i);
+    });
+    stop = true;
+    expect(done).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    // 20 ms of work in 2 ms slices: the callback ran while items were still left, several times.
+    expect(ticks.filter((n) => n > 0 && n < 200).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('fails with the abort reason, never ends quietly, when aborted while items remain', async () => {
+    const controller = new AbortController();
+    const done: number[] = [];
+    const run = forEachInSlices(Array.from({ length: 50 }, (_, i) => i), controller.signal, (i) => {
+      done.push(i);
+      if (i === 9) controller.abort(new CancelledError('the fetch was cancelled'));
+    });
+    await expect(run).rejects.toThrow(CancelledError);
+    expect(done).toHaveLength(10);
   });
 });

@@ -181,7 +181,7 @@ function summary(path: string, meta: SnapshotMeta): string {
   const partial = meta.coverage !== undefined && !meta.coverage.complete;
   return [
     `Wrote ${safeText(path)}: ${partial ? 'PARTIAL, ' : ''}${objects} objects, ${edges} edges${meta.orgId ? ` of org ${safeText(meta.orgId)}` : ''}.`,
-    `  ${meta.requests.total} requests (${meta.requests.retries} retries) in ${duration(meta.durationMs / 1000)}; plan ${plan.plannedRequests}, optimum ${plan.optimumRequests}, per-object traversal endpoints at least ${plan.traversalApproachRequests}.`,
+    `  ${meta.requests.total} requests (${meta.requests.retries} retries) in ${duration(meta.durationMs / 1000)}; plan ${plan.plannedRequests}${plan.optimumRequests !== undefined ? `, optimum ${plan.optimumRequests}` : ''}, per-object traversal endpoints at least ${plan.traversalApproachRequests}.`,
     ...(meta.resumed ? [`  Resumed: ${meta.resumed.collections} collections taken from the journal of the fetch started ${meta.resumed.startedAt}.`] : []),
     ...(meta.refresh ? refreshLines(meta.refresh) : []),
     ...(unknown > 0 ? [`  ${unknown} objects or edges of types jcgraph does not model were counted and left out.`] : []),

@@ -22,6 +22,7 @@ import { CancelledError, ConnectionLostError, JcApiError } from '../../errors.ts
 import { TYPE_INFO, isGraphType, type TenantData, type TenantObject } from '../../model/index.ts';
 import type { RefreshFigures, Snapshot, SnapshotMeta } from '../../snapshot/format.ts';
 import { seededSample } from '../../verify/sample.ts';
+import { TimeSlicer } from '../bounded.ts';
 import { ApiClient } from '../client.ts';
 import { CollectionPlan, edgeCollectionKey } from '../collections.ts';
 import { crawlTenant, type AuditDifference, type CarryOver, type FetchOptions, type FetchResult } from '../fetch-tenant.ts';
@@ -78,32 +79,50 @@ function eventsFailure(error: unknown): string | undefined {
   return `the events could not be read: ${error.message}`;
 }
 
-/** OLD's collections that may be carried over: one entry per planned collection of each object OLD lists. */
-function carriedEntries(plan: CollectionPlan, old: TenantData, skip: (key: string, step: string) => boolean): Map<string, CarriedEntry> {
+/**
+ * OLD's collections that may be carried over: one entry per planned collection of each object OLD lists,
+ * except those `skip` names, whose sizes (OLD's edges in them) are returned instead.
+ */
+async function carriedEntries(plan: CollectionPlan, old: TenantData, skip: (key: string, step: string) => boolean): Promise<{ entries: Map<string, CarriedEntry>; sizes: Map<string, number> }> {
   const entries = new Map<string, CarriedEntry>();
+  const sizes = new Map<string, number>();
   const unlisted = new Map<string, TenantObject>();
+  const stepsOf = new Map<string, CollectionPlan['steps'][number][]>();
+  for (const step of plan.steps) stepsOf.set(step.source, [...(stepsOf.get(step.source) ?? []), step]);
+  // Seconds of CPU on xl, while the lists are being read: done in slices that let their answers in.
+  const slicer = new TimeSlicer();
   for (const o of old.objects) {
+    const pause = slicer.pause();
+    if (pause) await pause;
     if (!isGraphType(o.type)) continue;
     if (TYPE_INFO[o.type].lists.length === 0) {
       unlisted.set(`${o.type}:${o.id}`, o);
       continue;
     }
-    for (const step of plan.steps) {
-      if (step.source !== o.type) continue;
+    for (const step of stepsOf.get(o.type) ?? []) {
       const key = edgeCollectionKey(step, o.id);
-      if (!skip(key, step.name)) entries.set(key, { key, pages: 0, edges: [], found: [] });
+      if (skip(key, step.name)) sizes.set(key, 0);
+      else entries.set(key, { key, pages: 0, edges: [], found: [] });
     }
   }
   for (const edge of old.edges) {
+    const pause = slicer.pause();
+    if (pause) await pause;
     const at = plan.sourceOfEdge(edge);
-    const entry = at ? entries.get(edgeCollectionKey(at.step, at.end.id)) : undefined;
-    if (!at || !entry) continue;
+    if (!at) continue;
+    const key = edgeCollectionKey(at.step, at.end.id);
+    const entry = entries.get(key);
+    if (!entry) {
+      const size = sizes.get(key);
+      if (size !== undefined) sizes.set(key, size + 1);
+      continue;
+    }
     entry.edges.push(edge);
     const other = edge.from === at.end ? edge.to : edge.from;
     const found = unlisted.size > 0 ? unlisted.get(`${other.type}:${other.id}`) : undefined;
     if (found) entry.found.push(found);
   }
-  return entries;
+  return { entries, sizes };
 }
 
 interface CarriedEntry extends JournalEntry {
@@ -214,8 +233,8 @@ export async function refreshTenant(options: RefreshOptions): Promise<RefreshRes
     settled = { figures: { window, events }, notes: stale.notes };
     // What OLD could not read in full is read again.
     const gaps = new Set(old.meta.coverage?.gaps.map((g) => g.collection) ?? []);
-    const entries = carriedEntries(plan, old.tenant, (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key));
-    return { plan, entries, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) };
+    const { entries, sizes } = await carriedEntries(plan, old.tenant, (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key));
+    return { plan, entries, sizes, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) };
   };
   const crawl = await crawlTenant(options, provider);
   const events = crawl.meta.requests.byStep['events'] ?? 0;

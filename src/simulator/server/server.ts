@@ -441,7 +441,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (e instanceof SimulatorError) { send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message)); return; }
       throw e;
     }
-    if (door) { send(res, answerChanges(body, (changes) => applyTo(org, changes), (n) => churnOnce(org, n))); return; }
+    if (door) {
+      const answer = answerChanges(body, (changes) => applyTo(org, changes), (n) => churnOnce(org, n));
+      org.warm();
+      send(res, answer);
+      return;
+    }
 
     if (bucket) {
       const wait = bucket.take();
