@@ -6,7 +6,8 @@
 import { JcGraphError, InputError, CancelledError } from '../errors.ts';
 import { loadCommand, type CliIo, type CommandEntry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { safeText, withoutKey } from './safe-text.ts';
+import { safeText } from '../model/safe-text.ts';
+import { withoutKey } from './safe-text.ts';
 
 export function globalHelp(commands: readonly CommandEntry[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));

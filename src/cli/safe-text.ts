@@ -1,12 +1,11 @@
 /**
- * The API key taken out of messages. Its own module, importing no more than the text escapes
- * (src/model/safe-text.ts), because the entry point (main.ts) needs both before any command is loaded:
- * importing them from format.ts would load the analysis with every `jcgraph --help`.
+ * The API key taken out of messages. Its own module, importing no more than the key's variable names,
+ * because the entry point (main.ts) needs it before any command is loaded: importing it from format.ts
+ * would load the analysis with every `jcgraph --help`. (main.ts takes safeText from src/model/safe-text.ts
+ * for the same reason; every other face imports it from format.ts.)
  */
 import { API_KEY_VARIABLES } from './api-key.ts';
 import type { CliIo } from './command.ts';
-
-export { safeText } from '../model/safe-text.ts';
 
 /**
  * The message with the API key of the environment taken out, wherever it came from. A key holding a line

@@ -185,6 +185,8 @@ class Crawl {
   readonly listPages: number[] = [];
   readonly stepPages = new Map<string, number>();
   readonly gaps = new Map<string, CoverageGap>();
+  /** Plan position of the collection each object known only through edges was taken from (addFound). */
+  readonly #foundAt = new Map<string, number>();
   /** Types whose list was not read: their objects, and every edge to one, are missing. */
   readonly unreadTypes = new Set<GraphType>();
   /** The first list failure, reported when every list fails. */
@@ -274,9 +276,6 @@ class Crawl {
     const key = `${object.type}:${object.id}`;
     if (replace || !this.objects.has(key)) this.objects.set(key, object);
   }
-
-  /** Plan position of the collection each object known only through edges was taken from. */
-  readonly #foundAt = new Map<string, number>();
 
   /**
    * An object known only through an edge (its type has no list), as the collection at plan position
