@@ -71,7 +71,11 @@ export default defineConfig(
       'no-console': 'error',
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only the faces (src/cli, src/serve, src/mcp) read the environment; take an option instead.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only the faces (src/cli, src/serve, src/mcp) read the environment; take an option instead.',
+        },
         { object: 'process', property: 'stdout', message: 'Only the faces print; return the text or take a stream.' },
         { object: 'process', property: 'stderr', message: 'Only the faces print; report through a callback or an error.' },
       ],

@@ -65,12 +65,16 @@ export async function runFetchBench(options: FetchBenchOptions = {}): Promise<Fe
     const unlimitedMs = performance.now() - t0;
     const limited = await startSimulator({ preset, seed, rate });
     t0 = performance.now();
-    const run = await fetchTenant({ apiKey: limited.apiKey, baseUrl: limited.baseUrl, rate, concurrency: 16 }).finally(() => limited.close());
+    const run = await fetchTenant({ apiKey: limited.apiKey, baseUrl: limited.baseUrl, rate, concurrency: 16 }).finally(() =>
+      limited.close(),
+    );
     const limitedMs = performance.now() - t0;
     const idealMs = (meta.requests.total / rate) * 1000;
     const learning = await startSimulator({ preset, seed, rate });
     t0 = performance.now();
-    const learned = await fetchTenant({ apiKey: learning.apiKey, baseUrl: learning.baseUrl, concurrency: 16 }).finally(() => learning.close());
+    const learned = await fetchTenant({ apiKey: learning.apiKey, baseUrl: learning.baseUrl, concurrency: 16 }).finally(() =>
+      learning.close(),
+    );
     const learnedMs = performance.now() - t0;
     out.push({
       preset,
@@ -106,17 +110,26 @@ function exactTraversal(simTenant: TenantData, fetched: TenantData): number {
 function print(rows: readonly FetchBenchFigures[]): void {
   for (const r of rows) {
     console.log(`${r.preset}: ${r.objects} objects, ${r.edges} edges`);
-    console.log(`  requests ${r.requests} = planned ${r.planned} = optimum ${r.optimum} (first pages ${r.firstPagePlan}); per-object traversal endpoints: ${r.traversalApproachExact ?? `at least ${r.traversalApproachAtLeast}`} (${((r.traversalApproachExact ?? r.traversalApproachAtLeast) / r.requests).toFixed(1)} ×)`);
+    console.log(
+      `  requests ${r.requests} = planned ${r.planned} = optimum ${r.optimum} (first pages ${r.firstPagePlan}); per-object traversal endpoints: ${r.traversalApproachExact ?? `at least ${r.traversalApproachAtLeast}`} (${((r.traversalApproachExact ?? r.traversalApproachAtLeast) / r.requests).toFixed(1)} ×)`,
+    );
     console.log(`  no rate limit: ${(r.unlimitedMs / 1000).toFixed(1)} s (${((r.requests / r.unlimitedMs) * 1000).toFixed(0)} req/s)`);
     console.log(`  simulator limited to ${r.rate} req/s, requests ÷ rate = ${(r.idealMs / 1000).toFixed(1)} s (target ≤ 1.15 ×):`);
     console.log(`    fetch told --rate ${r.rate}: ${(r.limitedMs / 1000).toFixed(1)} s = ${r.ratio.toFixed(3)} ×, ${r.throttled} × 429`);
-    console.log(`    fetch told no rate (learns it from 429s): ${(r.learnedMs / 1000).toFixed(1)} s = ${r.learnedRatio.toFixed(3)} ×, ${r.learnedThrottled} × 429`);
+    console.log(
+      `    fetch told no rate (learns it from 429s): ${(r.learnedMs / 1000).toFixed(1)} s = ${r.learnedRatio.toFixed(3)} ×, ${r.learnedThrottled} × 429`,
+    );
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { preset: { type: 'string', multiple: true }, rate: { type: 'string' }, seed: { type: 'string' }, 'lower-bound': { type: 'boolean' } },
+    options: {
+      preset: { type: 'string', multiple: true },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      'lower-bound': { type: 'boolean' },
+    },
   });
   const rows = await runFetchBench({
     ...(values.preset ? { presets: values.preset as PresetName[] } : {}),

@@ -46,7 +46,12 @@ export function emitResult(value: unknown): void {
   process.stdout.write(`${RESULT_MARK}${JSON.stringify(value)}\n`);
 }
 
-function spawnTsx(script: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): ChildProcess {
+function spawnTsx(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `${BENCH_DIR}${script}`, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env,
@@ -64,7 +69,8 @@ export async function runChild<T>(script: string, args: readonly string[], nodeA
     else process.stderr.write(`${line}\n`);
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0 || result === undefined) throw new Error(`bench/${script} ${args.join(' ')} ended with code ${code} and ${result === undefined ? 'no' : 'a'} result`);
+  if (code !== 0 || result === undefined)
+    throw new Error(`bench/${script} ${args.join(' ')} ended with code ${code} and ${result === undefined ? 'no' : 'a'} result`);
   return result;
 }
 

@@ -114,7 +114,13 @@ export interface FetchFigures {
   readonly clientPeakRssMiB: number;
 }
 
-function fetchFigures(meta: SnapshotMeta, objects: readonly TenantObject[], edges: number, wallMs: number, rate: number | undefined): FetchFigures {
+function fetchFigures(
+  meta: SnapshotMeta,
+  objects: readonly TenantObject[],
+  edges: number,
+  wallMs: number,
+  rate: number | undefined,
+): FetchFigures {
   const plan = meta.plan;
   return {
     objects: objects.length,
@@ -143,7 +149,10 @@ export interface FetchPhaseFigures {
   readonly peakRssMiB: number;
 }
 
-async function fetchAndVerify(options: PhaseOptions, connection: Pick<FetchOptions, 'apiKey' | 'baseUrl'>): Promise<Omit<FetchPhaseFigures, 'simulator'>> {
+async function fetchAndVerify(
+  options: PhaseOptions,
+  connection: Pick<FetchOptions, 'apiKey' | 'baseUrl'>,
+): Promise<Omit<FetchPhaseFigures, 'simulator'>> {
   const rate = options.rate;
   const clientOptions = { ...connection, ...(rate !== undefined ? { rate } : {}), concurrency: options.concurrency ?? 16 };
   const { ms: wallMs, value: result } = await timedAsync(() => fetchTenant(clientOptions));
@@ -151,7 +160,9 @@ async function fetchAndVerify(options: PhaseOptions, connection: Pick<FetchOptio
   let snapshot = { bytes: 0, saveMs: 0 };
   if (options.snapshot) {
     const path = options.snapshot;
-    const { ms } = await timedAsync(() => saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant }));
+    const { ms } = await timedAsync(() =>
+      saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant }),
+    );
     snapshot = { bytes: (await stat(path)).size, saveMs: ms };
   }
   const graph = AccessGraph.fromTenant(result.tenant);
@@ -160,7 +171,11 @@ async function fetchAndVerify(options: PhaseOptions, connection: Pick<FetchOptio
 }
 
 export async function fetchPhase(options: PhaseOptions): Promise<FetchPhaseFigures> {
-  const sim = await startSimChild({ preset: options.preset, seed: options.seed, ...(options.rate !== undefined ? { rate: options.rate } : {}) });
+  const sim = await startSimChild({
+    preset: options.preset,
+    seed: options.seed,
+    ...(options.rate !== undefined ? { rate: options.rate } : {}),
+  });
   let figures: Omit<FetchPhaseFigures, 'simulator'>;
   try {
     figures = await fetchAndVerify(options, { apiKey: sim.apiKey, baseUrl: sim.baseUrl });
@@ -201,18 +216,40 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
     case 'live':
       return livePhase(options);
     case 'traversal':
-      return { ...runTraversalBench({ preset: options.preset, seed: options.seed, ...(options.sample ? { sample: options.sample } : {}), runs: 1 }), peakRssMiB: peakRssMiB() };
+      return {
+        ...runTraversalBench({
+          preset: options.preset,
+          seed: options.seed,
+          ...(options.sample ? { sample: options.sample } : {}),
+          runs: 1,
+        }),
+        peakRssMiB: peakRssMiB(),
+      };
     case 'whatif':
       return {
-        ...runWhatIfBench({ preset: options.preset, seed: options.seed, ...(options.samples ? { samples: options.samples } : {}), ...(options.fullRuns ? { fullRuns: options.fullRuns } : {}) }),
+        ...runWhatIfBench({
+          preset: options.preset,
+          seed: options.seed,
+          ...(options.samples ? { samples: options.samples } : {}),
+          ...(options.fullRuns ? { fullRuns: options.fullRuns } : {}),
+        }),
         peakRssMiB: peakRssMiB(),
       };
     case 'fetch-bench': {
-      const [figures] = await runFetchBench({ presets: [options.preset], seed: options.seed, ...(options.rate ? { rate: options.rate } : {}) });
+      const [figures] = await runFetchBench({
+        presets: [options.preset],
+        seed: options.seed,
+        ...(options.rate ? { rate: options.rate } : {}),
+      });
       return { ...figures!, peakRssMiB: peakRssMiB() };
     }
     case 'refresh':
-      return runRefreshBench({ preset: options.preset, seed: options.seed, rate: options.rate ?? 50, compareFull: options.compareFull !== false });
+      return runRefreshBench({
+        preset: options.preset,
+        seed: options.seed,
+        rate: options.rate ?? 50,
+        compareFull: options.compareFull !== false,
+      });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

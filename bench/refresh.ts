@@ -58,7 +58,11 @@ export interface RefreshBenchFigures {
 }
 
 async function post(baseUrl: string, apiKey: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${baseUrl}/simulator/v1/changes`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}/simulator/v1/changes`, {
+    method: 'POST',
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`the change door answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
@@ -88,12 +92,22 @@ export async function runRefreshBench(options: RefreshBenchOptions): Promise<Ref
     let fullAfter: RefreshBenchFigures['fullAfter'];
     if (options.compareFull !== false) {
       const { ms, value } = await timedAsync((): Promise<FetchResult> => fetchTenant(access));
-      fullAfter = { requests: value.meta.requests.total, wallMs: ms, sameOrganization: canonical(value.tenant) === canonical(fresh.tenant) };
+      fullAfter = {
+        requests: value.meta.requests.total,
+        wallMs: ms,
+        sameOrganization: canonical(value.tenant) === canonical(fresh.tenant),
+      };
     }
     // One more change, then the live check a `revoke --live` makes before planning.
     const { user, system } = revokePair(fresh.tenant);
     await post(sim.baseUrl, sim.apiKey, { random: 1 });
-    const live = await confirmLive({ ...access, tenant: fresh.tenant, subject: { type: 'user', id: user }, resource: { type: 'system', id: system }, scope: 'pair' });
+    const live = await confirmLive({
+      ...access,
+      tenant: fresh.tenant,
+      subject: { type: 'user', id: user },
+      resource: { type: 'system', id: system },
+      scope: 'pair',
+    });
     const yardstick = fullAfter?.requests ?? r.fullFetchRequests;
     const rateBoundMs = (r.requests.total / options.rate) * 1000;
     return {
@@ -155,9 +169,17 @@ export function refreshRatios(figures: RefreshBenchFigures | undefined): Refresh
 /** The refresh phase's lines of the absolute table. */
 export function refreshCells(x: RefreshBenchFigures | undefined): [label: string, cell: string][] {
   const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  if (!x) return [['refresh after 1% changes', '–'], ['  refresh wall time at rate', '–'], ['  revoke --live', '–']];
+  if (!x)
+    return [
+      ['refresh after 1% changes', '–'],
+      ['  refresh wall time at rate', '–'],
+      ['  revoke --live', '–'],
+    ];
   return [
-    ['refresh after 1% changes', `${x.changes} changes: ${x.refresh.requests} requests (${x.refresh.mode}) vs full ${x.fullAfter?.requests ?? x.refresh.fullFetchRequestsEstimate}${x.fullAfter ? (x.fullAfter.sameOrganization ? ', same org' : ', ORG DIFFERS') : ' (estimate)'}`],
+    [
+      'refresh after 1% changes',
+      `${x.changes} changes: ${x.refresh.requests} requests (${x.refresh.mode}) vs full ${x.fullAfter?.requests ?? x.refresh.fullFetchRequestsEstimate}${x.fullAfter ? (x.fullAfter.sameOrganization ? ', same org' : ', ORG DIFFERS') : ' (estimate)'}`,
+    ],
     ['  refresh wall time at rate', `${sec(x.refresh.wallMs)} @ ${x.rate}/s (bound ${sec(x.refresh.rateBoundMs)})`],
     ['  revoke --live', `${x.live.requests} requests, ${x.live.collections} collections`],
   ];

@@ -41,7 +41,11 @@ function measure(step: string, fn: () => Iterable<string> | string): ReportFigur
   return { step, ms: performance.now() - t0, bytes, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
 }
 
-export function runReportBench(options: { preset?: PresetName; seed?: number } = {}): { preset: PresetName; bindings: number; figures: ReportFigure[] } {
+export function runReportBench(options: { preset?: PresetName; seed?: number } = {}): {
+  preset: PresetName;
+  bindings: number;
+  figures: ReportFigure[];
+} {
   const preset = options.preset ?? 'large';
   const g = AccessGraph.fromTenant(generateTenant({ preset, seed: options.seed ?? 1 }));
   const figures: ReportFigure[] = [];
@@ -69,7 +73,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   else {
     console.log(`report bench, preset ${result.preset}: ${result.bindings.toLocaleString('en')} user bindings`);
     for (const f of result.figures) {
-      console.log(`${f.step.padEnd(50)} ${(f.ms / 1000).toFixed(2).padStart(7)} s ${(f.bytes / 2 ** 20).toFixed(1).padStart(8)} MiB   heap ${f.heapMb.toFixed(0)} MiB`);
+      console.log(
+        `${f.step.padEnd(50)} ${(f.ms / 1000).toFixed(2).padStart(7)} s ${(f.bytes / 2 ** 20).toFixed(1).padStart(8)} MiB   heap ${f.heapMb.toFixed(0)} MiB`,
+      );
     }
   }
 }

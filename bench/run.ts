@@ -75,12 +75,20 @@ async function phase<N extends PhaseName>(name: N, options: PhaseOptions, heapMi
   const t0 = performance.now();
   process.stderr.write(`bench: ${options.preset} ${name}…\n`);
   try {
-    const figures = await runChild<PhaseResults[N]>('phases.ts', [name, JSON.stringify(options)], heapMiB ? [`--max-old-space-size=${heapMiB}`] : []);
+    const figures = await runChild<PhaseResults[N]>(
+      'phases.ts',
+      [name, JSON.stringify(options)],
+      heapMiB ? [`--max-old-space-size=${heapMiB}`] : [],
+    );
     return { ok: true, ms: performance.now() - t0, figures };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`bench: ${options.preset} ${name} failed: ${message}\n`);
-    const failed = { ok: false as const, ms: performance.now() - t0, error: heapMiB ? `${message} (within a ${heapMiB} MiB heap)` : message };
+    const failed = {
+      ok: false as const,
+      ms: performance.now() - t0,
+      error: heapMiB ? `${message} (within a ${heapMiB} MiB heap)` : message,
+    };
     if (!heapMiB || name === 'fetch') return failed;
     process.stderr.write(`bench: ${options.preset} ${name} again without a heap bound, to measure what it needs…\n`);
     return { ...failed, unbounded: await phase(name, options) };
@@ -151,7 +159,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
   // Every command must have answered for the peak to mean anything; one that failed within the heap
   // bound counts with what it needed unbounded.
   const peaks = [neededOf(phases.scale)?.peakRssMiB, ...OWN_PROCESS_COMMANDS.map((c) => neededOf(phases[c])?.peakRssMiB)];
-  const commandsPeak = peaks.every((p) => p !== undefined) ? Math.max(...(peaks)) : undefined;
+  const commandsPeak = peaks.every((p) => p !== undefined) ? Math.max(...peaks) : undefined;
   return {
     fetchRequestsVsOptimum: ratio(fetch?.fetch.requests, fetch?.fetch.optimumRequests),
     naiveRequestsVsFetchRequests: ratio(fetch?.fetch.naiveRequests, fetch?.fetch.requests),
@@ -199,7 +207,9 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
 // ---- the table ----
 
 const n = (x: number | null | undefined, digits = 0): string =>
-  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  x === null || x === undefined || !Number.isFinite(x)
+    ? '–'
+    : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const s = (ms: number | null | undefined, digits = 1): string => (ms === null || ms === undefined ? '–' : `${n(ms / 1000, digits)} s`);
 const ms = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined ? '–' : `${n(x, digits)} ms`);
 const mib = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${n(x)} MiB`);
@@ -216,7 +226,20 @@ function table(title: string, rows: readonly Row[], results: readonly [string, P
 
 const ratioRows: Row[] = (Object.keys(TARGETS) as (keyof Ratios)[]).map((key) => [
   `${key} (target ${TARGETS[key]})`,
-  (r) => (key === 'verifyAgreement' && r.ratios[key] !== null ? `${n(r.ratios[key] * 100, 1)}%` : n(r.ratios[key], key === 'fetchRequestsVsOptimum' || key === 'fetchTimeVsRateBound' || key === 'scalePeakRssVsCeiling' || key === 'refreshTimeVsRateBound' ? 3 : key === 'liveConfirmRequests' ? 0 : 1)),
+  (r) =>
+    key === 'verifyAgreement' && r.ratios[key] !== null
+      ? `${n(r.ratios[key] * 100, 1)}%`
+      : n(
+          r.ratios[key],
+          key === 'fetchRequestsVsOptimum' ||
+            key === 'fetchTimeVsRateBound' ||
+            key === 'scalePeakRssVsCeiling' ||
+            key === 'refreshTimeVsRateBound'
+            ? 3
+            : key === 'liveConfirmRequests'
+              ? 0
+              : 1,
+        ),
 ]);
 
 const f = (r: PresetResult) => figuresOf(r.phases.fetch);
@@ -224,7 +247,8 @@ const t = (r: PresetResult) => figuresOf(r.phases.traversal);
 const w = (r: PresetResult) => figuresOf(r.phases.whatif);
 const sc = (r: PresetResult) => neededOf(r.phases.scale);
 const fb = (r: PresetResult) => figuresOf(r.phases['fetch-bench']);
-const ownProcess = (name: string): name is (typeof OWN_PROCESS_COMMANDS)[number] => (OWN_PROCESS_COMMANDS as readonly string[]).includes(name);
+const ownProcess = (name: string): name is (typeof OWN_PROCESS_COMMANDS)[number] =>
+  (OWN_PROCESS_COMMANDS as readonly string[]).includes(name);
 /** A cell for a phase that may have failed within the heap bound: the unbounded figure, marked. */
 function bounded<T>(o: Outcome<T> | undefined, cell: (x: T) => string): string {
   if (!o) return '–';
@@ -243,28 +267,70 @@ const absoluteRows: Row[] = [
   ['fetch requests (= planned)', (r) => n(f(r)?.fetch.requests)],
   ['  exact optimum', (r) => n(f(r)?.fetch.optimumRequests)],
   ['  per-object traversal calls (≥)', (r) => n(f(r)?.fetch.naiveRequests)],
-  ['  the fetcher\'s per-object figure (≥)', (r) => n(f(r)?.fetch.traversalApproachAtLeast)],
+  ["  the fetcher's per-object figure (≥)", (r) => n(f(r)?.fetch.traversalApproachAtLeast)],
   ['fetch wall time at rate', (r) => (f(r) ? `${s(f(r)!.fetch.wallMs)} @ ${f(r)!.fetch.rate}/s` : '–')],
   ['  requests ÷ rate', (r) => s(f(r)?.fetch.rateBoundMs)],
   ['  429s met', (r) => n(f(r)?.fetch.throttled)],
-  ['fetch, no rate limit (bench/fetch.ts)', (r) => (fb(r) ? `${s(fb(r)!.unlimitedMs)} (${n(fb(r)!.requests / (fb(r)!.unlimitedMs / 1000))} req/s)` : '–')],
-  ['replica: served / in-process answer p50', (r) => (figuresOf(r.phases.serve) ? `${n(figuresOf(r.phases.serve)!.answer.httpP50Us, 1)} / ${n(figuresOf(r.phases.serve)!.answer.inProcessP50Us, 1)} µs` : '–')],
-  ['replica: whole fetch, no limit', (r) => (figuresOf(r.phases.serve) ? `${s(figuresOf(r.phases.serve)!.fetch.ms)} (${n(figuresOf(r.phases.serve)!.fetch.requestsPerSecond)} req/s)` : '–')],
-  ['verify: sources agreeing / sampled', (r) => (f(r) ? `${n(f(r)!.verify.agreeing)} / ${n(f(r)!.verify.sampled)} on ${f(r)!.verify.endpointsSampled} endpoints` : '–')],
+  [
+    'fetch, no rate limit (bench/fetch.ts)',
+    (r) => (fb(r) ? `${s(fb(r)!.unlimitedMs)} (${n(fb(r)!.requests / (fb(r)!.unlimitedMs / 1000))} req/s)` : '–'),
+  ],
+  [
+    'replica: served / in-process answer p50',
+    (r) =>
+      figuresOf(r.phases.serve)
+        ? `${n(figuresOf(r.phases.serve)!.answer.httpP50Us, 1)} / ${n(figuresOf(r.phases.serve)!.answer.inProcessP50Us, 1)} µs`
+        : '–',
+  ],
+  [
+    'replica: whole fetch, no limit',
+    (r) =>
+      figuresOf(r.phases.serve)
+        ? `${s(figuresOf(r.phases.serve)!.fetch.ms)} (${n(figuresOf(r.phases.serve)!.fetch.requestsPerSecond)} req/s)`
+        : '–',
+  ],
+  [
+    'verify: sources agreeing / sampled',
+    (r) => (f(r) ? `${n(f(r)!.verify.agreeing)} / ${n(f(r)!.verify.sampled)} on ${f(r)!.verify.endpointsSampled} endpoints` : '–'),
+  ],
   ['  verify requests', (r) => n(f(r)?.verify.requests)],
   ['snapshot bytes', (r) => n(f(r)?.snapshot.bytes)],
   ['snapshot save / load', (r) => (f(r) && sc(r) ? `${ms(f(r)!.snapshot.saveMs)} / ${ms(sc(r)!.loadMs)}` : '–')],
   ['graph build (from snapshot)', (r) => ms(sc(r)?.buildMs)],
   ['whole-tenant inventory (all endpoints)', (r) => (sc(r) ? `${ms(sc(r)!.inventory.ms)}, ${n(sc(r)!.inventory.paths)} paths` : '–')],
   ['  paths per second', (r) => n(sc(r)?.inventory.pathsPerSecond)],
-  ['user→system inventory, API shape', (r) => (t(r) ? `${ms(t(r)!.inventoryApiShape.bestMs)}, ${n(t(r)!.inventoryApiShape.pathsPerSecond)} paths/s` : '–')],
+  [
+    'user→system inventory, API shape',
+    (r) => (t(r) ? `${ms(t(r)!.inventoryApiShape.bestMs)}, ${n(t(r)!.inventoryApiShape.pathsPerSecond)} paths/s` : '–'),
+  ],
   ['/users/{id}/systems latency p50 / p99', (r) => (t(r) ? `${n(t(r)!.latency.p50Us, 1)} / ${n(t(r)!.latency.p99Us, 1)} µs` : '–')],
-  ['allSimplePaths vs engine, per query', (r) => (t(r) ? `${ms(t(r)!.allSimplePaths.allSimplePathsMsPerQuery)} vs ${ms(t(r)!.allSimplePaths.engineMsPerQuery, 2)}` : '–')],
-  ['  sample', (r) => (t(r) ? `${t(r)!.allSimplePaths.sampleUsers} users, ${n(t(r)!.allSimplePaths.pairsMeasured)} pairs run${t(r)!.allSimplePaths.extrapolated ? ', extrapolated' : ''}; ${t(r)!.allSimplePaths.samePaths ? 'same paths' : 'PATHS DIFFER'}` : '–')],
+  [
+    'allSimplePaths vs engine, per query',
+    (r) => (t(r) ? `${ms(t(r)!.allSimplePaths.allSimplePathsMsPerQuery)} vs ${ms(t(r)!.allSimplePaths.engineMsPerQuery, 2)}` : '–'),
+  ],
+  [
+    '  sample',
+    (r) =>
+      t(r)
+        ? `${t(r)!.allSimplePaths.sampleUsers} users, ${n(t(r)!.allSimplePaths.pairsMeasured)} pairs run${t(r)!.allSimplePaths.extrapolated ? ', extrapolated' : ''}; ${t(r)!.allSimplePaths.samePaths ? 'same paths' : 'PATHS DIFFER'}`
+        : '–',
+  ],
   ['what-if p50 vs full recompute', (r) => (w(r) ? `${ms(w(r)!.incremental.overall.p50Ms, 2)} vs ${ms(w(r)!.fullRecomputeMs)}` : '–')],
-  ...['traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'whatif, largest group removed', 'diff', 'findings', 'report', 'export', 'inventory'].map(
-    (name): Row => [`command ${name}${ownProcess(name) ? ' (own process)' : ''}`, (r) => cmd(r, name)],
-  ),
+  ...[
+    'traverse',
+    'why',
+    'access',
+    'who',
+    'revoke',
+    'offboard',
+    'whatif',
+    'whatif, largest group removed',
+    'diff',
+    'findings',
+    'report',
+    'export',
+    'inventory',
+  ].map((name): Row => [`command ${name}${ownProcess(name) ? ' (own process)' : ''}`, (r) => cmd(r, name)]),
   ['peak RSS: fetch client', (r) => mib(f(r)?.fetch.clientPeakRssMiB)],
   ['peak RSS: simulator process', (r) => mib(f(r)?.simulator.maxRssMiB)],
   ['peak RSS: load + the light commands', (r) => bounded(r.phases.scale, (x) => mib(x.peakRssMiB))],
@@ -295,7 +361,13 @@ function printTables(results: readonly [string, PresetResult][]): void {
 // ---- live ----
 
 async function runLive(options: { baseUrl?: string; rate?: number; sample: number }): Promise<unknown> {
-  const outcome = await phase('live', { preset: 'small', seed: SEED, verifySample: options.sample, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.rate ? { rate: options.rate } : {}) });
+  const outcome = await phase('live', {
+    preset: 'small',
+    seed: SEED,
+    verifySample: options.sample,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ...(options.rate ? { rate: options.rate } : {}),
+  });
   if (!outcome.ok) return outcome;
   const x = outcome.figures;
   const ratios = {
@@ -308,7 +380,9 @@ async function runLive(options: { baseUrl?: string; rate?: number; sample: numbe
     [
       'Live tenant (read-only):',
       `  fetch: ${n(x.fetch.requests)} requests (optimum ${n(x.fetch.optimumRequests)}; per-object traversal calls ≥ ${n(x.fetch.naiveRequests)}) in ${s(x.fetch.wallMs)}${x.fetch.rate ? ` at ${x.fetch.rate}/s (bound ${s(x.fetch.rateBoundMs)})` : ''}; ${x.fetch.throttled} × 429`,
-      `  ratios: ${Object.entries(ratios).map(([k, v]) => `${k} ${n(v, 3)}`).join(', ')}`,
+      `  ratios: ${Object.entries(ratios)
+        .map(([k, v]) => `${k} ${n(v, 3)}`)
+        .join(', ')}`,
       `  verify: ${x.verify.agreeing} of ${x.verify.sampled} sources agree on ${x.verify.endpointsSampled} endpoints; ${x.verify.pathDifferences} path and ${x.verify.attributeDifferences} compiledAttributes differences (run jcgraph verify for each one); ${x.verify.requests} requests`,
       '',
     ].join('\n'),
@@ -330,9 +404,28 @@ async function main(): Promise<void> {
     },
   });
   const out = values.out ?? join(BENCH_DIR, 'results.json');
-  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { presets?: Record<string, PresetResult>; live?: unknown; ratios?: unknown; scaling?: unknown }) : {};
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), platform: `${process.platform} ${process.arch}` };
-  const results: Record<string, unknown> = { machine, date: new Date().toISOString(), node: process.version, presets: previous.presets ?? {}, ...(previous.live ? { live: previous.live } : {}), ...(previous.ratios ? { ratios: previous.ratios, scaling: previous.scaling } : {}) };
+  const previous = existsSync(out)
+    ? (JSON.parse(readFileSync(out, 'utf8')) as {
+        presets?: Record<string, PresetResult>;
+        live?: unknown;
+        ratios?: unknown;
+        scaling?: unknown;
+      })
+    : {};
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${process.arch}`,
+  };
+  const results: Record<string, unknown> = {
+    machine,
+    date: new Date().toISOString(),
+    node: process.version,
+    presets: previous.presets ?? {},
+    ...(previous.live ? { live: previous.live } : {}),
+    ...(previous.ratios ? { ratios: previous.ratios, scaling: previous.scaling } : {}),
+  };
 
   if (values.live) {
     results['live'] = await runLive({

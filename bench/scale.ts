@@ -49,7 +49,14 @@ export interface ScaleFigures {
   readonly subject: string;
   readonly resource: string;
   readonly commands: CommandFigures[];
-  readonly inventory: { readonly endpoints: number; readonly sources: number; readonly bindings: number; readonly paths: number; readonly ms: number; readonly pathsPerSecond: number };
+  readonly inventory: {
+    readonly endpoints: number;
+    readonly sources: number;
+    readonly bindings: number;
+    readonly paths: number;
+    readonly ms: number;
+    readonly pathsPerSecond: number;
+  };
   readonly peakRssMiB: number;
   readonly ceilingMiB: number;
   readonly withinCeiling: boolean;
@@ -215,8 +222,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--emit')) emitResult(figures);
   else if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
   else {
-    process.stdout.write(`loaded ${figures.objects} objects, ${figures.edges} edges in ${figures.loadMs.toFixed(0)} ms, built in ${figures.buildMs.toFixed(0)} ms\n`);
-    for (const c of figures.commands) process.stdout.write(`  ${c.command.padEnd(10)} ${c.ms.toFixed(1).padStart(10)} ms  peak RSS ${c.peakRssMiB.toFixed(0)} MiB  ${c.output}\n`);
+    process.stdout.write(
+      `loaded ${figures.objects} objects, ${figures.edges} edges in ${figures.loadMs.toFixed(0)} ms, built in ${figures.buildMs.toFixed(0)} ms\n`,
+    );
+    for (const c of figures.commands)
+      process.stdout.write(
+        `  ${c.command.padEnd(10)} ${c.ms.toFixed(1).padStart(10)} ms  peak RSS ${c.peakRssMiB.toFixed(0)} MiB  ${c.output}\n`,
+      );
     process.stdout.write(`peak RSS ${figures.peakRssMiB.toFixed(0)} MiB of ${figures.ceilingMiB} MiB\n`);
   }
 }

@@ -102,7 +102,11 @@ function alternated(runs: number, a: () => number, b: () => number): Pair {
 type PerQuestionCommand = 'revoke' | 'offboard' | 'whatif';
 
 /** revoke, offboard and whatif (the user's first edge on the first path removed) for each question, sizes interleaved; `a` is xl, `b` large. */
-function perQuestion(graphs: Record<Size, AccessGraph>, questions: Record<Size, Question[]>, runs: number): Record<PerQuestionCommand, Pair> {
+function perQuestion(
+  graphs: Record<Size, AccessGraph>,
+  questions: Record<Size, Question[]>,
+  runs: number,
+): Record<PerQuestionCommand, Pair> {
   const commands: Record<PerQuestionCommand, (g: AccessGraph, q: Question) => unknown> = {
     revoke: (g, q) => planRevoke(g, q.user, q.system),
     offboard: (g, q) => planOffboard(g, q.user),
@@ -166,7 +170,13 @@ export interface ScalingFigures {
   readonly help: { readonly help: number; readonly bareNode: number };
   readonly cold: Record<'why' | 'access' | 'who', Record<Size, number>>;
   readonly perQuestion: Record<PerQuestionCommand, Record<Size, number> & { readonly questions: number }>;
-  readonly xlWide: { readonly inventoryMs: number; readonly inventoryPaths: number; readonly wideWhatifMs: number; readonly wideWhatif: string; readonly findingsMs: number };
+  readonly xlWide: {
+    readonly inventoryMs: number;
+    readonly inventoryPaths: number;
+    readonly wideWhatifMs: number;
+    readonly wideWhatif: string;
+    readonly findingsMs: number;
+  };
   readonly ratios: ScalingRatios;
   readonly targets: typeof SCALING_TARGETS;
   readonly peakRssMiB: number;
@@ -204,7 +214,11 @@ export async function runScaling(options: { runs?: number; questions?: number; s
     }
 
     process.stderr.write('  scaling: cold processes…\n');
-    const help = alternated(runs, () => processMs([JCGRAPH, '--help']), () => processMs(['-e', '']));
+    const help = alternated(
+      runs,
+      () => processMs([JCGRAPH, '--help']),
+      () => processMs(['-e', '']),
+    );
     const q = { large: questions.large[0]!, xl: questions.xl[0]! };
     const coldArgs = {
       why: (s: Size) => ['why', q[s].user, q[s].system],
@@ -226,11 +240,18 @@ export async function runScaling(options: { runs?: number; questions?: number; s
     const largest = largestUserGroup(xl);
     const wide = timed(() => {
       let lines = 0;
-      const summary = whatIfSample(xl, [{ op: 'remove-object', id: largest }], WHATIF_TEXT_LIMIT, (d) => (lines += d.lost.length + d.gained.length + d.changed.length));
+      const summary = whatIfSample(
+        xl,
+        [{ op: 'remove-object', id: largest }],
+        WHATIF_TEXT_LIMIT,
+        (d) => (lines += d.lost.length + d.gained.length + d.changed.length),
+      );
       return `${summary.subjects} subjects lose ${summary.totals.lost} bindings (${lines} lines built)`;
     });
     const findingsMs = timed(() => findings(xl)).ms;
-    process.stderr.write(`  scaling: inventory ${inventory.ms.toFixed(0)} ms, wide whatif ${wide.ms.toFixed(0)} ms (${wide.value}), findings ${findingsMs.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `  scaling: inventory ${inventory.ms.toFixed(0)} ms, wide whatif ${wide.ms.toFixed(0)} ms (${wide.value}), findings ${findingsMs.toFixed(0)} ms\n`,
+    );
 
     const ratios: ScalingRatios = {
       helpVsBareNode: help.ratio,
@@ -282,11 +303,22 @@ export function recordScaling(out: string, figures: ScalingFigures): void {
 export function scalingTable(figures: ScalingFigures): string {
   const keys = Object.keys(SCALING_TARGETS) as (keyof ScalingRatios)[];
   const width = Math.max(...keys.map((k) => k.length));
-  return ['Scaling ratios (large and xl side by side in one run)', ...keys.map((k) => `  ${k.padEnd(width)}  ${figures.ratios[k].toFixed(2).padStart(7)}   target ${SCALING_TARGETS[k]}`)].join('\n');
+  return [
+    'Scaling ratios (large and xl side by side in one run)',
+    ...keys.map((k) => `  ${k.padEnd(width)}  ${figures.ratios[k].toFixed(2).padStart(7)}   target ${SCALING_TARGETS[k]}`),
+  ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, questions: { type: 'string' }, out: { type: 'string' }, 'no-write': { type: 'boolean' }, emit: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      questions: { type: 'string' },
+      out: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      emit: { type: 'boolean' },
+    },
+  });
   const figures = await runScaling({
     ...(values.runs ? { runs: Number(values.runs) } : {}),
     ...(values.questions ? { questions: Number(values.questions) } : {}),

@@ -125,7 +125,9 @@ export async function runServeBench(options: ServeBenchOptions): Promise<ServeBe
     }
     agent.destroy();
 
-    const { ms, value: fetched } = await timedAsync(() => fetchTenant({ apiKey: ready.apiKey, baseUrl: ready.baseUrl, concurrency: options.concurrency ?? 16 }));
+    const { ms, value: fetched } = await timedAsync(() =>
+      fetchTenant({ apiKey: ready.apiKey, baseUrl: ready.baseUrl, concurrency: options.concurrency ?? 16 }),
+    );
     const last = (await child.stop()) as { peakRssMiB: number };
     stopped = true;
     const sortedIn = [...inProcess].sort((a, b) => a - b);
@@ -163,7 +165,13 @@ export async function runServeBench(options: ServeBenchOptions): Promise<ServeBe
 /** Standalone: the rate-limited fetch from a simulator makes the snapshot, then the serve bench runs on it. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { preset: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, sample: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      preset: { type: 'string' },
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      sample: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const preset = values.preset ?? 'large';
   if (!isPresetName(preset)) throw new Error(`--preset must be tiny, small, large or xl, not "${preset}"`);

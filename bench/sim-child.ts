@@ -9,7 +9,12 @@ import type { SimChildOptions } from './harness.ts';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as SimChildOptions;
 const { ms: startMs, value: sim } = await timedAsync(() =>
-  startSimulator({ preset: options.preset, seed: options.seed, ...(options.rate !== undefined ? { rate: options.rate } : {}), ...(options.allowChanges ? { allowChanges: true } : {}) }),
+  startSimulator({
+    preset: options.preset,
+    seed: options.seed,
+    ...(options.rate !== undefined ? { rate: options.rate } : {}),
+    ...(options.allowChanges ? { allowChanges: true } : {}),
+  }),
 );
 emitResult({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
 process.stdin.resume();

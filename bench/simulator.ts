@@ -17,7 +17,15 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TenantData } from '../src/model/index.ts';
-import { PRESETS, generateTenant, isPresetName, referenceAnswer, startSimulator, writeTenantJson, type PresetName } from '../src/simulator/index.ts';
+import {
+  PRESETS,
+  generateTenant,
+  isPresetName,
+  referenceAnswer,
+  startSimulator,
+  writeTenantJson,
+  type PresetName,
+} from '../src/simulator/index.ts';
 import { LIST_ROUTES } from '../src/simulator/server/routes.ts';
 
 export interface SimulatorBenchFigures {
@@ -50,11 +58,15 @@ const MiB = 2 ** 20;
 async function pageAll(baseUrl: string, apiKey: string, path: string): Promise<{ items: number; requests: number }> {
   let items = 0;
   let requests = 0;
-  for (let skip = 0; ; ) {
-    const r = await fetch(`${baseUrl}${path}${path.includes('?') ? '&' : '?'}limit=100&sort=_id&skip=${skip}`, { headers: { 'x-api-key': apiKey } });
+  for (let skip = 0; ;) {
+    const r = await fetch(`${baseUrl}${path}${path.includes('?') ? '&' : '?'}limit=100&sort=_id&skip=${skip}`, {
+      headers: { 'x-api-key': apiKey },
+    });
     requests++;
-    const body = (await r.json());
-    const page = Array.isArray(body) ? body : ((body as { results?: unknown[]; rules?: unknown[] }).results ?? (body as { rules: unknown[] }).rules);
+    const body = await r.json();
+    const page = Array.isArray(body)
+      ? body
+      : ((body as { results?: unknown[]; rules?: unknown[] }).results ?? (body as { rules: unknown[] }).rules);
     items += page.length;
     skip += page.length;
     const total = (body as { totalCount?: number }).totalCount ?? Number(r.headers.get('x-total-count') ?? NaN);

@@ -110,7 +110,10 @@ function collectGarbage(): () => void {
 }
 
 /** Runs fn over the stream, sampling heap use; returns the time and the peak heap growth. */
-function measureStream(gc: () => void, stream: (onSource: () => void) => { bindings: number; paths: number }): { ms: number; bindings: number; paths: number; peakMiB: number } {
+function measureStream(
+  gc: () => void,
+  stream: (onSource: () => void) => { bindings: number; paths: number },
+): { ms: number; bindings: number; paths: number; peakMiB: number } {
   gc();
   const base = process.memoryUsage().heapUsed;
   let peak = base;
@@ -124,7 +127,11 @@ function measureStream(gc: () => void, stream: (onSource: () => void) => { bindi
   return { ms, ...counts, peakMiB: (peak - base) / MiB };
 }
 
-function inventoryFigures(gc: () => void, runs: number, stream: (onSource: () => void) => { bindings: number; paths: number }): InventoryFigures {
+function inventoryFigures(
+  gc: () => void,
+  runs: number,
+  stream: (onSource: () => void) => { bindings: number; paths: number },
+): InventoryFigures {
   const results = Array.from({ length: runs }, () => measureStream(gc, stream));
   const first = results[0]!;
   const best = results.reduce((a, b) => (b.ms < a.ms ? b : a));
@@ -212,7 +219,13 @@ export function runTraversalBench(options: TraversalBenchOptions = {}): Traversa
     if (g.hasEdge({ kind: 'membership', from: { type: ta, id: a }, to: { type: tb, id: b } })) return 'down';
     return 'association';
   };
-  const fitsGrammar = (nodes: readonly string[]) => patternKeys.has(nodes.slice(1).map((n, i) => stepOf(nodes[i]!, n)).join('>'));
+  const fitsGrammar = (nodes: readonly string[]) =>
+    patternKeys.has(
+      nodes
+        .slice(1)
+        .map((n, i) => stepOf(nodes[i]!, n))
+        .join('>'),
+    );
 
   // Per sampled user: the engine's query (repeated for a stable time), then allSimplePaths to the bound
   // systems first and the others in id order until the user's share of the time budget is spent.
@@ -229,12 +242,17 @@ export function runTraversalBench(options: TraversalBenchOptions = {}): Traversa
     const e0 = performance.now();
     for (let r = 0; r < repeat; r++) traverse(g, id, endpoint);
     engineMs += (performance.now() - e0) / repeat;
-    const bound = new Map(traverse(g, id, endpoint).map((t) => [t.id, t.paths.map((p) => [id, ...p.map((h) => h.to.id)].join('>')).sort()]));
+    const bound = new Map(
+      traverse(g, id, endpoint).map((t) => [t.id, t.paths.map((p) => [id, ...p.map((h) => h.to.id)].join('>')).sort()]),
+    );
     const order = [...bound.keys(), ...systems.filter((s) => !bound.has(s))];
     const u0 = performance.now();
     for (const system of order) {
       if (performance.now() - u0 >= perUserBudget && pairs > 0) break;
-      const found = allSimplePaths(undirected, id, system, { maxDepth: 3 }).filter(fitsGrammar).map((nodes) => nodes.join('>')).sort();
+      const found = allSimplePaths(undirected, id, system, { maxDepth: 3 })
+        .filter(fitsGrammar)
+        .map((nodes) => nodes.join('>'))
+        .sort();
       pairs++;
       const expected = bound.get(system) ?? [];
       pathsEngine += expected.length;

@@ -69,7 +69,13 @@ function latency(samples: readonly { ms: number; recomputed: number }[]): Latenc
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   const recomputed = samples.map((s) => s.recomputed).sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 1000) / 1000;
-  return { changes: ms.length, p50Ms: round(percentile(ms, 0.5)), p90Ms: round(percentile(ms, 0.9)), maxMs: round(ms[ms.length - 1] ?? 0), recomputedP50: percentile(recomputed, 0.5) };
+  return {
+    changes: ms.length,
+    p50Ms: round(percentile(ms, 0.5)),
+    p90Ms: round(percentile(ms, 0.9)),
+    maxMs: round(ms[ms.length - 1] ?? 0),
+    recomputedP50: percentile(recomputed, 0.5),
+  };
 }
 
 /** Seeded single changes of three kinds. */

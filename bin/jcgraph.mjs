@@ -27,10 +27,14 @@ try {
 const answersAtOnce = ['--help', '-h', 'help', '--version', undefined].includes(process.argv[2]);
 
 if (bound !== undefined && !answersAtOnce) {
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${bound}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, [RELAUNCHED_ENV]: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, `--max-old-space-size=${bound}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, [RELAUNCHED_ENV]: '1' },
+    },
+  );
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on. The CLI
   // takes a second SIGINT within a moment of the first as the same one.
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -50,7 +54,9 @@ if (bound !== undefined && !answersAtOnce) {
 } else {
   const entry = new URL('../dist/cli/main.js', import.meta.url);
   if (!existsSync(entry)) {
-    process.stderr.write(`jcgraph: the compiled CLI is missing (${fileURLToPath(entry)}): run \`npm run build\` in the jcgraph checkout.\n`);
+    process.stderr.write(
+      `jcgraph: the compiled CLI is missing (${fileURLToPath(entry)}): run \`npm run build\` in the jcgraph checkout.\n`,
+    );
     process.exit(1);
   }
   const { main } = await import(entry.href);

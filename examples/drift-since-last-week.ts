@@ -30,19 +30,35 @@ const [before, after] = await twoWeeks();
 const report = drift(before, after);
 
 if (values.json) {
-  console.log(JSON.stringify({ headline: report.headline, bindings: { gained: report.bindings.gained.length, lost: report.bindings.lost.length }, structure: report.structure }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        headline: report.headline,
+        bindings: { gained: report.bindings.gained.length, lost: report.bindings.lost.length },
+        structure: report.structure,
+      },
+      null,
+      2,
+    ),
+  );
 } else {
   const { sudoGained } = report.headline;
   const s = report.structure;
-  console.log(`Drift: ${sudoGained.length} bindings gained sudo, ${report.bindings.gained.length} bindings gained, ${report.bindings.lost.length} lost.`);
+  console.log(
+    `Drift: ${sudoGained.length} bindings gained sudo, ${report.bindings.gained.length} bindings gained, ${report.bindings.lost.length} lost.`,
+  );
   const bySubject = new Map<string, string[]>();
   for (const g of sudoGained) {
     const key = formatReference(g.subject);
     bySubject.set(key, [...(bySubject.get(key) ?? []), `${formatReference(g.target)}${g.after.withoutPassword ? ' (no password)' : ''}`]);
   }
   for (const [subject, targets] of bySubject) {
-    console.log(`  SUDO ${subject} on ${targets.length} devices: ${targets.slice(0, 4).join(', ')}${targets.length > 4 ? ` and ${targets.length - 4} more` : ''}`);
+    console.log(
+      `  SUDO ${subject} on ${targets.length} devices: ${targets.slice(0, 4).join(', ')}${targets.length > 4 ? ` and ${targets.length - 4} more` : ''}`,
+    );
   }
   for (const b of report.bindings.lost) console.log(`  lost ${formatReference(b.subject)} → ${formatReference(b.target)}`);
-  console.log(`Structure: ${s.edgesAdded.length} edges added, ${s.edgesRemoved.length} removed, ${s.edgesChanged.length} changed; ${s.objectsAdded.length} objects added, ${s.objectsRemoved.length} removed, ${s.objectsChanged.length} changed.`);
+  console.log(
+    `Structure: ${s.edgesAdded.length} edges added, ${s.edgesRemoved.length} removed, ${s.edgesChanged.length} changed; ${s.objectsAdded.length} objects added, ${s.objectsRemoved.length} removed, ${s.objectsChanged.length} changed.`,
+  );
 }

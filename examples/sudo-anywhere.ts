@@ -24,14 +24,25 @@ for (const user of graph.objects('user')) {
 admins.sort((a, b) => b.devices.length - a.devices.length || (a.user < b.user ? -1 : 1));
 
 if (values.json) {
-  console.log(JSON.stringify(admins.map((a) => ({ ...a, devices: a.devices.map((d) => ({ ...d.device, withoutPassword: d.sudo?.withoutPassword })) })), null, 2));
+  console.log(
+    JSON.stringify(
+      admins.map((a) => ({ ...a, devices: a.devices.map((d) => ({ ...d.device, withoutPassword: d.sudo?.withoutPassword })) })),
+      null,
+      2,
+    ),
+  );
 } else {
   console.log(`Sudo anywhere (${source}): ${admins.length} users are administrators somewhere.`);
   for (const a of admins) {
     const nopasswd = a.devices.filter((d) => d.sudo?.withoutPassword).length;
-    const list = a.devices.slice(0, 4).map((d) => formatReference(d.device)).join(', ');
+    const list = a.devices
+      .slice(0, 4)
+      .map((d) => formatReference(d.device))
+      .join(', ');
     const more = a.devices.length > 4 ? ` and ${a.devices.length - 4} more` : '';
     const global = a.global ? `; ${a.global} on the user: administrator on every device it reaches` : '';
-    console.log(`${a.user}: sudo on ${a.devices.length} devices (${nopasswd} without password)${a.devices.length > 0 ? `: ${list}${more}` : ''}${global}`);
+    console.log(
+      `${a.user}: sudo on ${a.devices.length} devices (${nopasswd} without password)${a.devices.length > 0 ? `: ${list}${more}` : ''}${global}`,
+    );
   }
 }

@@ -66,7 +66,10 @@ function newestUnder(dir) {
  * Returns whether it built.
  */
 export function buildIfStale() {
-  const sources = Math.max(newestUnder(join(root, 'src')), ...['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'].map((f) => statSync(join(root, f)).mtimeMs));
+  const sources = Math.max(
+    newestUnder(join(root, 'src')),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'].map((f) => statSync(join(root, f)).mtimeMs),
+  );
   if (existsSync(STAMP) && existsSync(join(root, 'dist', 'index.js')) && statSync(STAMP).mtimeMs > sources) return false;
   build({ clean: false });
   return true;

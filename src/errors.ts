@@ -26,7 +26,10 @@ export class JcApiError extends JcGraphError {
   readonly outcome: RequestOutcome | undefined;
   /** Attempts made for the request, when it was sent. */
   readonly attempts: number | undefined;
-  constructor(message: string, details: { endpoint: string; status?: number; outcome?: RequestOutcome; attempts?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    details: { endpoint: string; status?: number; outcome?: RequestOutcome; attempts?: number; cause?: unknown },
+  ) {
     super(message, { cause: details.cause });
     this.endpoint = details.endpoint;
     this.status = details.status;

@@ -148,7 +148,10 @@ export function bindingFromIndex(g: AccessGraph, subject: NamedRef, b: SourceBin
   }
   const target = namedRef(g, ix.idOf(b.targets[i]!));
   const label = bindingLabel(lengths);
-  const compiled = compile === undefined || compile === defaultCompile ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i) : bindingAnswer(g, b, i, { compile }).compiledAttributes;
+  const compiled =
+    compile === undefined || compile === defaultCompile
+      ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i)
+      : bindingAnswer(g, b, i, { compile }).compiledAttributes;
   return compiled ? { subject, target, label, paths, compiledAttributes: compiled } : { subject, target, label, paths };
 }
 
@@ -162,7 +165,11 @@ function edgeRefOf(ix: TraversalIndex, e: number): EdgeRef {
   if (!ref) {
     const from = ix.edgeFrom[e]!;
     const to = ix.edgeTo[e]!;
-    refs[e] = ref = { kind: ix.edgeKind[e] === MEMBERSHIP_EDGE ? 'membership' : 'association', from: { type: ix.typeOf(from), id: ix.idOf(from) }, to: { type: ix.typeOf(to), id: ix.idOf(to) } };
+    refs[e] = ref = {
+      kind: ix.edgeKind[e] === MEMBERSHIP_EDGE ? 'membership' : 'association',
+      from: { type: ix.typeOf(from), id: ix.idOf(from) },
+      to: { type: ix.typeOf(to), id: ix.idOf(to) },
+    };
   }
   return ref;
 }
@@ -202,8 +209,12 @@ export function bindingBetween(g: AccessGraph, subjectId: string, resourceId: st
   const subject = g.object(subjectId);
   const resource = g.object(resourceId);
   if (!reachableTypes(subject.type).includes(resource.type)) {
-    const hint = reachableTypes(resource.type).includes(subject.type) ? ` (ask it the other way round: ${resource.type} then ${subject.type})` : '';
-    throw new QueryError(`No traversal goes from a ${subject.type} to a ${resource.type}, so jcgraph cannot say how ${subject.name} reaches ${resource.name}${hint}.`);
+    const hint = reachableTypes(resource.type).includes(subject.type)
+      ? ` (ask it the other way round: ${resource.type} then ${subject.type})`
+      : '';
+    throw new QueryError(
+      `No traversal goes from a ${subject.type} to a ${resource.type}, so jcgraph cannot say how ${subject.name} reaches ${resource.name}${hint}.`,
+    );
   }
   // Only the paths to the resource are walked (a subject may reach thousands of objects of its type).
   const b = bindingsTowards(g, { targets: [resource.type] }, [g.index.nodeOf(resourceId)])(subjectId);

@@ -59,7 +59,8 @@ export function checkChangeSpec(item: JsonValue, where: string): ChangeSpec {
       return { op: 'remove', edge: text('edge') };
     case 'add': {
       const attributes = item['attributes'];
-      if (attributes !== undefined && attributes !== null && !isJsonObject(attributes)) throw new InputError(`${where}: "attributes" must be an object.`);
+      if (attributes !== undefined && attributes !== null && !isJsonObject(attributes))
+        throw new InputError(`${where}: "attributes" must be an object.`);
       return { op: 'add', edge: text('edge'), attributes: attributes ?? null };
     }
     case 'remove-object':
@@ -106,7 +107,8 @@ export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Ch
     } catch (error) {
       const where = `Change ${i + 1} (${spec.op})`;
       if (error instanceof InputError) throw new InputError(`${where}: ${error.message}`);
-      if (error instanceof UnknownObjectError) throw new UnknownObjectError(`${where}: ${error.message}`, { reference: error.reference, candidates: error.candidates });
+      if (error instanceof UnknownObjectError)
+        throw new UnknownObjectError(`${where}: ${error.message}`, { reference: error.reference, candidates: error.candidates });
       throw error;
     }
   });

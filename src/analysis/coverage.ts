@@ -225,11 +225,20 @@ function sideReasons(g: AccessGraph, gaps: GapIndex, left: Side, right: Side): s
   }
   // An unknown association: a collection on one side that hides kinds joining it to the other side.
   const otherTypes = (side: Side): string[] => [...side.endTypes, ...side.groupTypes];
-  for (const [side, other] of [[left, right], [right, left]] as const) {
+  for (const [side, other] of [
+    [left, right],
+    [right, left],
+  ] as const) {
     for (const { element, gap } of side.gapSources()) {
       if (gap.provides.kind !== 'edges') continue;
-      const joins = otherTypes(other).filter((t) => canAssociate(element.object.type, t) && gap.provides.kind === 'edges' && gap.provides.edgeKinds.includes(associationKindKey(element.object.type, t)));
-      if (joins.length > 0 && add(`the ${joins.join(', ')} associations of ${describe(element.object)} were not read: ${via(gap)}`)) return reasons;
+      const joins = otherTypes(other).filter(
+        (t) =>
+          canAssociate(element.object.type, t) &&
+          gap.provides.kind === 'edges' &&
+          gap.provides.edgeKinds.includes(associationKindKey(element.object.type, t)),
+      );
+      if (joins.length > 0 && add(`the ${joins.join(', ')} associations of ${describe(element.object)} were not read: ${via(gap)}`))
+        return reasons;
     }
   }
   // An unknown membership that opens a path: a group that might be on one side, associated with the other.
@@ -264,7 +273,11 @@ export function coverageVerdict(g: AccessGraph, coverage: Coverage | undefined, 
     const left =
       question.subject !== undefined
         ? objectSide(g, gaps, question.subject)
-        : typesSide(g, gaps, question.subjectTypes ?? WHO_TYPES.filter((t) => reachableTypes(g.object(question.resource!).type).includes(t)));
+        : typesSide(
+            g,
+            gaps,
+            question.subjectTypes ?? WHO_TYPES.filter((t) => reachableTypes(g.object(question.resource!).type).includes(t)),
+          );
     const right =
       question.resource !== undefined
         ? objectSide(g, gaps, question.resource)

@@ -71,7 +71,9 @@ export interface DriftReport {
 /** The sudo setting in a binding's compiledAttributes, or null when they carry none. */
 export function sudoOf(compiled: JsonObject | null | undefined): SudoValue | null {
   const sudo = compiled?.['sudo'];
-  return isJsonObject(sudo) ? { enabled: sudo['enabled'] === true, withoutPassword: sudo['enabled'] === true && sudo['withoutPassword'] === true } : null;
+  return isJsonObject(sudo)
+    ? { enabled: sudo['enabled'] === true, withoutPassword: sudo['enabled'] === true && sudo['withoutPassword'] === true }
+    : null;
 }
 
 function sudoGain(before: SudoValue | null, after: SudoValue | null): SudoGain['gained'] | undefined {
@@ -115,7 +117,13 @@ function subjectType(oldGraph: AccessGraph, newGraph: AccessGraph, id: string): 
 }
 
 /** Drift report from the per-subject differences and the structural diff. */
-function report(oldGraph: AccessGraph, newGraph: AccessGraph, structure: TenantDiff, deltas: readonly SubjectDelta[], recomputed: number): DriftReport {
+function report(
+  oldGraph: AccessGraph,
+  newGraph: AccessGraph,
+  structure: TenantDiff,
+  deltas: readonly SubjectDelta[],
+  recomputed: number,
+): DriftReport {
   const gained = deltas.flatMap((d) => d.gained);
   const lost = deltas.flatMap((d) => d.lost);
   const changed = deltas.flatMap((d) => d.changed);
@@ -140,7 +148,15 @@ function report(oldGraph: AccessGraph, newGraph: AccessGraph, structure: TenantD
     const sudoBefore = sudoOf(b);
     const sudoAfter = sudoOf(a);
     const gain = sudoGain(sudoBefore, sudoAfter);
-    if (gain && sudoAfter) sudoGained.push({ subject: after.subject, target: after.target, before: sudoBefore, after: sudoAfter, gained: gain, paths: after.paths });
+    if (gain && sudoAfter)
+      sudoGained.push({
+        subject: after.subject,
+        target: after.target,
+        before: sudoBefore,
+        after: sudoAfter,
+        gained: gain,
+        paths: after.paths,
+      });
   }
   const userSudoGained: UserSudoGain[] = [];
   for (const o of [...structure.objectsChanged, ...structure.objectsAdded]) {

@@ -12,7 +12,14 @@
  * their number. So weighing a revoke costs about the number of groups and special members involved,
  * not the size of the department.
  */
-import { MEMBERSHIP_EDGE, affectedSubjectGroups, bindingsTowards, entrances, type AccessGraph, type SourceBindings } from '../graph/index.ts';
+import {
+  MEMBERSHIP_EDGE,
+  affectedSubjectGroups,
+  bindingsTowards,
+  entrances,
+  type AccessGraph,
+  type SourceBindings,
+} from '../graph/index.ts';
 import { TRAVERSAL_PATTERNS, memberTypeOf, type PathPattern } from '../model/index.ts';
 import { AffectedTargets, BINDING_TARGETS, BINDING_UNIVERSE, bindingKey, isBindingSubject } from './bindings.ts';
 import { edgeKey, type EdgeRef } from './edges.ts';
@@ -135,12 +142,16 @@ function isMember(g: AccessGraph, group: number, member: number): boolean {
  * graph. `groupsOver`: above this many members, a group's members with no other way are weighed
  * together (Infinity: every member on its own, the reference the tests compare with).
  */
-export function exposure(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string | undefined, groupsOver = WEIGH_MEMBERS_TOGETHER_OVER): Exposure {
+export function exposure(
+  g: AccessGraph,
+  edges: readonly EdgeRef[],
+  revokedKey: string | undefined,
+  groupsOver = WEIGH_MEMBERS_TOGETHER_OVER,
+): Exposure {
   const acc = new ExposureAccumulator(new Set(edges.map(edgeKey)));
   weigh(g, edges, revokedKey, groupsOver, acc);
   return acc.result();
 }
-
 
 /**
  * The collateral of a cut (the bindings, but the revoked one, every path of which it hits) when it is at
@@ -170,7 +181,14 @@ export function cutCollateral(
  * members weighed together; only bindings to the first `endsLimit` objects of each edge when given
  * (returns false when that left some out).
  */
-function weigh(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string | undefined, groupsOver: number, acc: Weigher, endsLimit = Infinity): boolean {
+function weigh(
+  g: AccessGraph,
+  edges: readonly EdgeRef[],
+  revokedKey: string | undefined,
+  groupsOver: number,
+  acc: Weigher,
+  endsLimit = Infinity,
+): boolean {
   const explicit = new AffectedTargets();
   const groups = new Map<string, Set<string>>();
   const ends = new Set<number>();
@@ -198,7 +216,8 @@ function weigh(g: AccessGraph, edges: readonly EdgeRef[], revokedKey: string | u
   // A member weighed on its own (explicit for any reason: another edge, another group) leaves its group's
   // class, so it is weighed towards the group's target types too, or its bindings through the group
   // would be counted by neither.
-  for (const { ways, types } of weighed) for (const id of explicit.sources()) if (isMember(g, ways.group, ix.nodeOf(id))) explicit.add(id, types);
+  for (const { ways, types } of weighed)
+    for (const id of explicit.sources()) if (isMember(g, ways.group, ix.nodeOf(id))) explicit.add(id, types);
   for (const { ways: w } of weighed) {
     let plain = w.members;
     for (const id of explicit.sources()) if (isMember(g, w.group, ix.nodeOf(id))) plain--;
@@ -237,7 +256,13 @@ interface GroupWays {
  * when its paths cross no union edge, 'each' when its members must be weighed one by one (a path from
  * the group passes an object of the members' type, which a member's path could not repeat).
  */
-function groupWays(g: AccessGraph, groupId: string, types: readonly string[], ends: ReadonlySet<number>, acc: Weigher): GroupWays | 'each' | null {
+function groupWays(
+  g: AccessGraph,
+  groupId: string,
+  types: readonly string[],
+  ends: ReadonlySet<number>,
+  acc: Weigher,
+): GroupWays | 'each' | null {
   const ix = g.index;
   const group = ix.nodeOf(groupId);
   const memberType = memberTypeOf(ix.typeOf(group))!;

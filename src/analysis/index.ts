@@ -10,21 +10,55 @@ export { formatOperation, type GraphOperationBody, type ApiOperation } from './o
 export { why, type WhyPath, type AttributeSource, type WhyAnswer, type WhyOptions } from './why.ts';
 export { access, whoCanAccess, WHO_TYPES, type AccessOptions } from './access.ts';
 export {
-  whatIf, whatIfEach, whatIfSample, type Change, type ChangedBinding, type SubjectDelta, type SubjectDeltaSample, type WhatIfTotals, type WhatIfResult,
-  type WhatIfSummary, WhatIfSession,
+  whatIf,
+  whatIfEach,
+  whatIfSample,
+  type Change,
+  type ChangedBinding,
+  type SubjectDelta,
+  type SubjectDeltaSample,
+  type WhatIfTotals,
+  type WhatIfResult,
+  type WhatIfSummary,
+  WhatIfSession,
 } from './whatif.ts';
 export { checkChangeSpec, resolveChanges, type ChangeSpec } from './change-spec.ts';
 export {
-  describePath, planRevoke, planOffboard, REVOKE_STRATEGIES, type RevokeStrategy, type RevokeOptions,
-  type SurvivingBinding, type Collateral, type PlanStep, type RevokePlan, type OffboardStep, type OffboardPlan,
+  describePath,
+  planRevoke,
+  planOffboard,
+  REVOKE_STRATEGIES,
+  type RevokeStrategy,
+  type RevokeOptions,
+  type SurvivingBinding,
+  type Collateral,
+  type PlanStep,
+  type RevokePlan,
+  type OffboardStep,
+  type OffboardPlan,
 } from './revoke.ts';
 export { diffTenants, type ObjectSummary, type ObjectChange, type EdgeAttributeChange, type TenantDiff } from './tenant-diff.ts';
 export {
-  sudoOf, drift, type SudoValue, type SudoGain, type UserSudoGain, type PathChange, type AttributeChange,
+  sudoOf,
+  drift,
+  type SudoValue,
+  type SudoGain,
+  type UserSudoGain,
+  type PathChange,
+  type AttributeChange,
   type DriftReport,
 } from './drift.ts';
 export {
-  findings, type BlastRadiusEntry, type DirectlyBoundUser, type InactiveUser, type PrivilegedFindings,
-  type PrivilegedGrant, type SudoGrant, type RedundantBinding, type UserSudo, type Findings, type FindingsOptions,
+  findings,
+  type BlastRadiusEntry,
+  type DirectlyBoundUser,
+  type InactiveUser,
+  type PrivilegedFindings,
+  type PrivilegedGrant,
+  type SudoGrant,
+  type RedundantBinding,
+  type UserSudo,
+  type Findings,
+  type FindingsOptions,
 } from './findings/index.ts';
 export { coverageVerdict, type CoverageQuestion, type CoverageVerdict } from './coverage.ts';

@@ -26,8 +26,7 @@ export interface CutOptions {
 
 /** A cut, or the paths that are made only of protected edges and so cannot be cut. */
 export type CutOutcome =
-  | { readonly ok: true; readonly edges: readonly string[] }
-  | { readonly ok: false; readonly uncuttable: readonly CutPath[] };
+  { readonly ok: true; readonly edges: readonly string[] } | { readonly ok: false; readonly uncuttable: readonly CutPath[] };
 
 interface DagEdge {
   readonly key: string;
@@ -215,7 +214,10 @@ function reachable(start: number, next: (u: number) => Iterable<number>): Set<nu
 }
 
 function cutOf(dag: UnionDag, sourceSide: ReadonlySet<number>): string[] {
-  return dag.edges.filter((e) => sourceSide.has(e.from) && !sourceSide.has(e.to)).map((e) => e.key).sort();
+  return dag.edges
+    .filter((e) => sourceSide.has(e.from) && !sourceSide.has(e.to))
+    .map((e) => e.key)
+    .sort();
 }
 
 function capacityFn(options: CutOptions, weight?: (key: string) => number): (key: string) => number {
@@ -365,7 +367,11 @@ export function minimalCuts(paths: readonly CutPath[], options: CutOptions = {},
  * Exact minimum hitting set by branch and bound (fallback when the union of the paths is not a
  * faithful layered DAG). Picks an unhit path with fewest choices and branches on its edges.
  */
-export function minimumHittingSet(paths: readonly CutPath[], protectedEdges: ReadonlySet<string>, weight?: (key: string) => number): string[] {
+export function minimumHittingSet(
+  paths: readonly CutPath[],
+  protectedEdges: ReadonlySet<string>,
+  weight?: (key: string) => number,
+): string[] {
   const sets = distinctPaths(paths).map((p) => [...new Set(p.edges)].filter((e) => !protectedEdges.has(e)));
   const w = (key: string): number => weight?.(key) ?? 1;
   const found: { best: string[] | null } = { best: null };

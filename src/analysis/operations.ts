@@ -52,11 +52,7 @@ export function edgeOperation(
     };
   }
   const ends = [edge.from, edge.to];
-  const ordered = [
-    ...preferredEnds.map((id) => ends.find((e) => e.id === id)).filter((e) => e !== undefined),
-    edge.from,
-    edge.to,
-  ];
+  const ordered = [...preferredEnds.map((id) => ends.find((e) => e.id === id)).filter((e) => e !== undefined), edge.from, edge.to];
   for (const end of ordered) {
     const other = end === edge.from ? edge.to : edge.from;
     if (canList(end.type, other.type)) {

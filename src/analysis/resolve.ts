@@ -123,7 +123,8 @@ function nearMatches(directory: ObjectDirectory, ref: ParsedReference, limit = 5
       const distance = name.includes(wanted) || wanted.includes(name) ? 0.5 : editDistance(name, wanted);
       best = Math.min(best, distance);
     }
-    if (best <= Math.max(2, Math.floor(wanted.length / 3))) scored.push({ score: best + (ref.type && o.type !== ref.type ? 10 : 0), label: describe(o) });
+    if (best <= Math.max(2, Math.floor(wanted.length / 3)))
+      scored.push({ score: best + (ref.type && o.type !== ref.type ? 10 : 0), label: describe(o) });
   }
   return scored
     .sort((x, y) => x.score - y.score || (x.label < y.label ? -1 : 1))

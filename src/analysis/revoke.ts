@@ -130,7 +130,9 @@ function bindingToRevoke(g: AccessGraph, subjectId: string, resourceId: string):
     const b = bindingBetween(g, resourceId, subjectId);
     return b && { ...b, subject: b.target, target: b.subject, paths: b.paths.map(reversePath) };
   }
-  throw new QueryError(`No traversal joins a ${subject.type} and a ${resource.type}, so there is no access from ${subject.name} to ${resource.name} to revoke.`);
+  throw new QueryError(
+    `No traversal joins a ${subject.type} and a ${resource.type}, so there is no access from ${subject.name} to ${resource.name} to revoke.`,
+  );
 }
 
 /**
@@ -138,11 +140,28 @@ function bindingToRevoke(g: AccessGraph, subjectId: string, resourceId: string):
  * own (cutCollateral), stopping as soon as it cannot beat the best so far. least-collateral weighs many
  * candidates and needs per-edge weights: the whole union's exposure, computed once.
  */
-function cutScores(g: AccessGraph, strategy: RevokeStrategy, unionEdges: ReadonlyMap<string, EdgeRef>, revokedKey: string | undefined): CutScores {
+function cutScores(
+  g: AccessGraph,
+  strategy: RevokeStrategy,
+  unionEdges: ReadonlyMap<string, EdgeRef>,
+  revokedKey: string | undefined,
+): CutScores {
   if (strategy === 'fewest-changes') {
     return {
-      bound: (cut) => cutCollateral(g, cut.map((k) => unionEdges.get(k) as EdgeRef), revokedKey, { endsLimit: SAMPLE_ENDS }),
-      within: (cut, budget) => cutCollateral(g, cut.map((k) => unionEdges.get(k) as EdgeRef), revokedKey, { budget }).lost,
+      bound: (cut) =>
+        cutCollateral(
+          g,
+          cut.map((k) => unionEdges.get(k) as EdgeRef),
+          revokedKey,
+          { endsLimit: SAMPLE_ENDS },
+        ),
+      within: (cut, budget) =>
+        cutCollateral(
+          g,
+          cut.map((k) => unionEdges.get(k) as EdgeRef),
+          revokedKey,
+          { budget },
+        ).lost,
       exposureOf: () => 0,
     };
   }
@@ -154,9 +173,12 @@ function cutScores(g: AccessGraph, strategy: RevokeStrategy, unionEdges: Readonl
     }
     return exposed;
   };
-  return { bound: (cut) => ({ lost: whole().score(cut), complete: true }), within: (cut) => whole().score(cut), exposureOf: (e) => whole().perEdge.get(e) ?? 0 };
+  return {
+    bound: (cut) => ({ lost: whole().score(cut), complete: true }),
+    within: (cut) => whole().score(cut),
+    exposureOf: (e) => whole().perEdge.get(e) ?? 0,
+  };
 }
-
 
 function compareCuts(a: readonly string[], b: readonly string[]): number {
   const x = a.join('\u0000');
@@ -214,7 +236,8 @@ function chooseCut(
     for (const { cut, bound } of bounded) {
       if (chosen && bound.lost > chosen.lost) break;
       const lost = bound.complete ? bound.lost : scores.within(cut, chosen ? chosen.lost : Infinity);
-      if (!chosen || lost < chosen.lost || (lost === chosen.lost && (cut.length - chosen.cut.length || compareCuts(cut, chosen.cut)) < 0)) chosen = { cut, lost };
+      if (!chosen || lost < chosen.lost || (lost === chosen.lost && (cut.length - chosen.cut.length || compareCuts(cut, chosen.cut)) < 0))
+        chosen = { cut, lost };
     }
     return chosen!.cut;
   };
@@ -240,7 +263,13 @@ function chooseCut(
   ].flatMap((o) => (o.ok ? [o.edges] : []));
   const fewest = best(minimum);
   const candidates = new Map<string, readonly string[]>();
-  for (const cut of [fewest, ...minimum, ...minimal.cuts, ...weighted, ...(subjectCut.some((k) => protectedKeys.has(k)) ? [] : [subjectCut])]) {
+  for (const cut of [
+    fewest,
+    ...minimum,
+    ...minimal.cuts,
+    ...weighted,
+    ...(subjectCut.some((k) => protectedKeys.has(k)) ? [] : [subjectCut]),
+  ]) {
     const sorted = [...cut].sort();
     candidates.set(sorted.join('\u0000'), sorted);
   }
@@ -274,7 +303,13 @@ function stepCollateral(plan: Collateral, key: string): Collateral {
 }
 
 /** Builds the steps of a cut, in path order (nearest the subject first), with operations and collateral. */
-function planSteps(g: AccessGraph, subject: NamedRef, paths: readonly AccessPath[], cut: readonly string[], collateral: Collateral): PlanStep[] {
+function planSteps(
+  g: AccessGraph,
+  subject: NamedRef,
+  paths: readonly AccessPath[],
+  cut: readonly string[],
+  collateral: Collateral,
+): PlanStep[] {
   const chosen = new Set(cut);
   const found = new Map<string, { edge: EdgeRef; position: number; preferred: string[]; cuts: number[] }>();
   paths.forEach((p, pathIndex) => {
@@ -316,13 +351,29 @@ export function planRevoke(g: AccessGraph, subjectId: string, resourceId: string
   const binding = bindingToRevoke(g, subjectId, resourceId);
   const base = { subject, resource, strategy, protectedEdges: [...protectedKeys].sort() };
   if (!binding) {
-    return { ...base, reached: false, paths: [], steps: [], collateral: { lost: [], surviving: [] }, verified: true, search: { candidates: 0, exhaustive: true } };
+    return {
+      ...base,
+      reached: false,
+      paths: [],
+      steps: [],
+      collateral: { lost: [], surviving: [] },
+      verified: true,
+      search: { candidates: 0, exhaustive: true },
+    };
   }
   const paths = binding.paths;
   const revokedKey = universeKey(subject, resource);
   const unionEdges = new Map<string, EdgeRef>();
   for (const p of paths) p.edges.forEach((e, i) => unionEdges.set(p.edgeKeys[i] as string, e));
-  const chosen = chooseCut(strategy, subject, resource, paths, protectedKeys, cutScores(g, strategy, unionEdges, revokedKey), options.candidateCap ?? 2_000);
+  const chosen = chooseCut(
+    strategy,
+    subject,
+    resource,
+    paths,
+    protectedKeys,
+    cutScores(g, strategy, unionEdges, revokedKey),
+    options.candidateCap ?? 2_000,
+  );
   const changes: Change[] = chosen.cut.map((k) => ({ op: 'remove-edge', edge: unionEdges.get(k) as EdgeRef }));
   const session = options.session ?? new WhatIfSession(g);
   const result = session.evaluate(changes);
@@ -369,10 +420,17 @@ export function planOffboard(g: AccessGraph, userId: string, options: { session?
   const session = options.session ?? new WhatIfSession(g);
   // The user's own deltas are its bindings, listed already: counted, not built again.
   const deltas: SubjectDelta[] = [];
-  session.evaluateSample(changes, (id) => (id === userId ? 0 : Infinity), (d) => deltas.push(d));
+  session.evaluateSample(
+    changes,
+    (id) => (id === userId ? 0 : Infinity),
+    (d) => deltas.push(d),
+  );
   const remaining = session.withChanges(changes, (after) => access(after, userId));
   const collateral = collateralOf(deltas, undefined);
-  const own = { lost: collateral.lost.filter((b) => b.subject.id !== userId), surviving: collateral.surviving.filter((s) => s.subject.id !== userId) };
+  const own = {
+    lost: collateral.lost.filter((b) => b.subject.id !== userId),
+    surviving: collateral.surviving.filter((s) => s.subject.id !== userId),
+  };
   const steps = edges
     .map((edge) => {
       const key = edgeKey(edge);

@@ -85,7 +85,9 @@ export function searchObjects(g: AccessGraph, query: string, options: SearchOpti
     if (r < Infinity) found.push({ e, r });
   }
   const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  found.sort((a, b) => a.r - b.r || order(a.e.name.toLowerCase(), b.e.name.toLowerCase()) || order(a.e.name, b.e.name) || order(a.e.id, b.e.id));
+  found.sort(
+    (a, b) => a.r - b.r || order(a.e.name.toLowerCase(), b.e.name.toLowerCase()) || order(a.e.name, b.e.name) || order(a.e.id, b.e.id),
+  );
   const hits = found.slice(0, limit).map(({ e }) => ({ type: e.type, id: e.id, name: e.name, ref: formatReference(e) }));
   return { query, total: found.length, hits };
 }

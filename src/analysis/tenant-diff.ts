@@ -3,7 +3,16 @@
  * Objects are matched by type and id, edges by kind and ends (edgeKey); records and edge attributes are
  * compared by canonical JSON, so key order never counts as a change.
  */
-import { canonicalJson, edgeKey, objectName, sortTenant, type JsonObject, type TenantData, type TenantEdge, type TenantObject } from '../model/index.ts';
+import {
+  canonicalJson,
+  edgeKey,
+  objectName,
+  sortTenant,
+  type JsonObject,
+  type TenantData,
+  type TenantEdge,
+  type TenantObject,
+} from '../model/index.ts';
 
 export interface ObjectSummary {
   readonly type: string;
@@ -38,7 +47,7 @@ function summary(o: TenantObject): ObjectSummary {
 /** Top-level fields whose values differ between two records. */
 export function changedFields(before: JsonObject, after: JsonObject): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null) || (k in before) !== (k in after)).sort();
+  return [...keys].filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null) || k in before !== k in after).sort();
 }
 
 /** Items only in `after`, only in `before`, and in both but unequal (as [before, after]). */
@@ -59,7 +68,12 @@ function diffByKey<T>(before: readonly T[], after: readonly T[], key: (item: T) 
 export function diffTenants(before: TenantData, after: TenantData): TenantDiff {
   const a = sortTenant(before);
   const b = sortTenant(after);
-  const objects = diffByKey(a.objects, b.objects, (o) => `${o.type}:${o.id}`, (x, y) => canonicalJson(x.record) === canonicalJson(y.record));
+  const objects = diffByKey(
+    a.objects,
+    b.objects,
+    (o) => `${o.type}:${o.id}`,
+    (x, y) => canonicalJson(x.record) === canonicalJson(y.record),
+  );
   const edges = diffByKey(a.edges, b.edges, edgeKey, (x, y) => canonicalJson(x.attributes) === canonicalJson(y.attributes));
   return {
     objectsAdded: objects.added.map(summary),

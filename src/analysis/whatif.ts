@@ -33,7 +33,17 @@ import {
   type TraversalIndex,
   type SourceBindings,
 } from '../graph/index.ts';
-import { AffectedTargets, BINDING_SUBJECT_TYPES, BINDING_TARGETS, BINDING_UNIVERSE, bindingFromAnswer, bindingFromIndex, isBindingSubject, type Binding, type NamedRef } from './bindings.ts';
+import {
+  AffectedTargets,
+  BINDING_SUBJECT_TYPES,
+  BINDING_TARGETS,
+  BINDING_UNIVERSE,
+  bindingFromAnswer,
+  bindingFromIndex,
+  isBindingSubject,
+  type Binding,
+  type NamedRef,
+} from './bindings.ts';
 import { edgeKey, type EdgeRef } from './edges.ts';
 
 export type Change =
@@ -101,7 +111,12 @@ function subjectRef(g: AccessGraph, id: string): NamedRef {
  * `types` only when given (the caller knows the others cannot differ). Any two graphs: the what-if
  * session compares a graph with its own copy at the level of the index instead (copyDelta).
  */
-export function subjectDelta(before: AccessGraph, after: AccessGraph, subjectId: string, types?: readonly string[]): SubjectDelta | undefined {
+export function subjectDelta(
+  before: AccessGraph,
+  after: AccessGraph,
+  subjectId: string,
+  types?: readonly string[],
+): SubjectDelta | undefined {
   return compareAnswers(before, after, subjectId, answersOf(before, subjectId, types), answersOf(after, subjectId, types));
 }
 
@@ -122,7 +137,10 @@ function compareAnswers(
     const previous = old.get(id);
     if (!previous) gained.push(bindingFromAnswer(after, subjectAfter as NamedRef, answer));
     else if (signature(previous) !== signature(answer)) {
-      changed.push({ before: bindingFromAnswer(before, subjectBefore as NamedRef, previous), after: bindingFromAnswer(after, subjectAfter as NamedRef, answer) });
+      changed.push({
+        before: bindingFromAnswer(before, subjectBefore as NamedRef, previous),
+        after: bindingFromAnswer(after, subjectAfter as NamedRef, answer),
+      });
     }
   }
   for (const [id, answer] of old) if (!now.has(id)) lost.push(bindingFromAnswer(before, subjectBefore as NamedRef, answer));
@@ -131,9 +149,15 @@ function compareAnswers(
 }
 
 export function collectDeltas(deltas: (SubjectDelta | undefined)[], recomputed: number): WhatIfResult {
-  const subjects = deltas.filter((d): d is SubjectDelta => d !== undefined).sort((a, b) => (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0));
+  const subjects = deltas
+    .filter((d): d is SubjectDelta => d !== undefined)
+    .sort((a, b) => (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0));
   const sum = (f: (d: SubjectDelta) => number) => subjects.reduce((n, d) => n + f(d), 0);
-  return { recomputed, subjects, totals: { gained: sum((d) => d.gained.length), lost: sum((d) => d.lost.length), changed: sum((d) => d.changed.length) } };
+  return {
+    recomputed,
+    subjects,
+    totals: { gained: sum((d) => d.gained.length), lost: sum((d) => d.lost.length), changed: sum((d) => d.changed.length) },
+  };
 }
 
 interface Applied {
@@ -272,7 +296,8 @@ function copyDelta(
   const added = (e: number): boolean => e >= ix0.edgeCount || ix0.edgeAlive[e] !== 1;
   const b0 = base.hasObject(subjectId) ? towards(base, types)(subjectId) : undefined;
   let b1: SourceBindings | undefined;
-  const afterBindings = (): SourceBindings | undefined => (b1 ??= after.hasObject(subjectId) ? towards(after, types)(subjectId) : undefined);
+  const afterBindings = (): SourceBindings | undefined =>
+    (b1 ??= after.hasObject(subjectId) ? towards(after, types)(subjectId) : undefined);
   let subjectBefore: NamedRef | undefined;
   let subjectAfter: NamedRef | undefined;
   const before = (): NamedRef => (subjectBefore ??= subjectRef(base, subjectId));
@@ -306,7 +331,7 @@ function copyDelta(
     const b = afterBindings();
     const n0 = b0?.size ?? 0;
     const n1 = b?.size ?? 0;
-    for (let i = 0, j = 0; i < n0 || j < n1; ) {
+    for (let i = 0, j = 0; i < n0 || j < n1;) {
       const c = i >= n0 ? 1 : j >= n1 ? -1 : compareTargets(ix0, b0!.targets[i]!, ix1, b!.targets[j]!);
       if (c < 0) {
         if (usesMarked(b0!, i, removed)) onLost(i);
@@ -319,7 +344,8 @@ function copyDelta(
           inAfter = true;
           const same =
             samePaths(b0!, i, b!, j) &&
-            canonicalJson(compileFromIndex(DEFAULT_COMPILE_RULE, b0!, i) ?? null) === canonicalJson(compileFromIndex(DEFAULT_COMPILE_RULE, b!, j) ?? null);
+            canonicalJson(compileFromIndex(DEFAULT_COMPILE_RULE, b0!, i) ?? null) ===
+              canonicalJson(compileFromIndex(DEFAULT_COMPILE_RULE, b!, j) ?? null);
           const at = j;
           if (!same) onChanged(i, () => at);
         }
@@ -367,7 +393,11 @@ export class WhatIfSession {
    * built, which is what makes a change as wide as removing "All Staff" cost about one enumeration of the
    * bindings it touches. `sample` may depend on the subject (an offboarding counts the user's own).
    */
-  evaluateSample(changes: readonly Change[], sample: number | ((subjectId: string) => number), visit: (delta: SubjectDeltaSample) => void): WhatIfSummary {
+  evaluateSample(
+    changes: readonly Change[],
+    sample: number | ((subjectId: string) => number),
+    visit: (delta: SubjectDeltaSample) => void,
+  ): WhatIfSummary {
     return this.apply(changes, (after, { affected, adds, ends }) => {
       const filters = new Map<string, (id: string) => SourceBindings>();
       const towards = (g: AccessGraph, types: readonly string[]): ((id: string) => SourceBindings) => {
@@ -388,7 +418,15 @@ export class WhatIfSession {
       let lost = 0;
       let changed = 0;
       for (const { id, type } of subjects) {
-        const delta = copyDelta(this.base, after, id, affected.targetsFor(id, type), towards, adds, typeof sample === 'number' ? sample : sample(id));
+        const delta = copyDelta(
+          this.base,
+          after,
+          id,
+          affected.targetsFor(id, type),
+          towards,
+          adds,
+          typeof sample === 'number' ? sample : sample(id),
+        );
         if (!delta) continue;
         differing += 1;
         gained += delta.counts.gained;
@@ -405,7 +443,10 @@ export class WhatIfSession {
    * the changed graph, the binding subjects the changes can affect with their target types, and the keys
    * of the edges added or removed.
    */
-  withChanges<T>(changes: readonly Change[], fn: (after: AccessGraph, affected: AffectedTargets, changedEdges: ReadonlySet<string>) => T): T {
+  withChanges<T>(
+    changes: readonly Change[],
+    fn: (after: AccessGraph, affected: AffectedTargets, changedEdges: ReadonlySet<string>) => T,
+  ): T {
     return this.apply(changes, (after, { affected, changedEdges }) => fn(after, affected, changedEdges));
   }
 
@@ -430,7 +471,12 @@ export function whatIfEach(g: AccessGraph, changes: readonly Change[], visit: (d
 }
 
 /** One what-if on its own, each subject's delta cut to a sample with full counts (see WhatIfSession.evaluateSample). */
-export function whatIfSample(g: AccessGraph, changes: readonly Change[], sample: number, visit: (delta: SubjectDeltaSample) => void): WhatIfSummary {
+export function whatIfSample(
+  g: AccessGraph,
+  changes: readonly Change[],
+  sample: number,
+  visit: (delta: SubjectDeltaSample) => void,
+): WhatIfSummary {
   return new WhatIfSession(g).evaluateSample(changes, sample, visit);
 }
 
@@ -489,7 +535,11 @@ export function bindingDigests(g: AccessGraph): BindingDigests {
  * and the baseline of the bench. Streams one subject at a time, so its memory is the digests, not the
  * bindings; the subjects that differ are then compared binding by binding.
  */
-export function whatIfFull(session: WhatIfSession, changes: readonly Change[], base: BindingDigests = bindingDigests(session.base)): WhatIfResult {
+export function whatIfFull(
+  session: WhatIfSession,
+  changes: readonly Change[],
+  base: BindingDigests = bindingDigests(session.base),
+): WhatIfResult {
   return session.withChanges(changes, (after) => {
     const differing: string[] = [];
     const seen = new Set<string>();

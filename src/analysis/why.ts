@@ -7,10 +7,26 @@
  * the rule is narrowed to one precedence level at a time; the highest level any path reaches wins (as in
  * the full compile), and only the paths holding a value at that level are its sources.
  */
-import { DEFAULT_COMPILE_RULE, type BindingLabel, type CompileRule, type JsonObject, type JsonValue, type SudoSource } from '../model/index.ts';
+import {
+  DEFAULT_COMPILE_RULE,
+  type BindingLabel,
+  type CompileRule,
+  type JsonObject,
+  type JsonValue,
+  type SudoSource,
+} from '../model/index.ts';
 import { QueryError } from '../errors.ts';
 import { compileWithRule, type AccessGraph } from '../graph/index.ts';
-import { bindingBetween, compileHops, namedRef, reachableTypes, reversePath, type AccessPath, type Binding, type NamedRef } from './bindings.ts';
+import {
+  bindingBetween,
+  compileHops,
+  namedRef,
+  reachableTypes,
+  reversePath,
+  type AccessPath,
+  type Binding,
+  type NamedRef,
+} from './bindings.ts';
 
 export interface WhyPath extends AccessPath {
   readonly label: 'direct' | 'indirect';
@@ -98,7 +114,9 @@ export function why(g: AccessGraph, subjectId: string, resourceId: string, optio
     askedFrom = 'resource';
     binding = bindingBetween(g, resourceId, subjectId, { compile });
   } else {
-    throw new QueryError(`No traversal joins a ${subject.type} and a ${resource.type}, so jcgraph cannot say how ${subject.name} reaches ${resource.name}.`);
+    throw new QueryError(
+      `No traversal joins a ${subject.type} and a ${resource.type}, so jcgraph cannot say how ${subject.name} reaches ${resource.name}.`,
+    );
   }
   if (!binding) return { subject, resource, reached: false, paths: [], attributeSources: [], askedFrom };
   const sources = attributeSources(g, binding, rule);

@@ -21,6 +21,7 @@ export function apiKeyFrom(env: CliIo['env']): string | undefined {
 /** The API key of the environment; a ConfigError saying how to set it (and what for, when given) when there is none. */
 export function requireApiKey(env: CliIo['env'], purpose?: string): string {
   const key = apiKeyFrom(env);
-  if (key === undefined) throw new ConfigError(`No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key${purpose ? ` ${purpose}` : ''}.`);
+  if (key === undefined)
+    throw new ConfigError(`No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key${purpose ? ` ${purpose}` : ''}.`);
   return key;
 }

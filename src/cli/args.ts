@@ -11,7 +11,15 @@ export const COMMON_OPTIONS = {
 } as const satisfies OptionSpec;
 
 export interface Parsed<O extends OptionSpec> {
-  values: { [K in keyof (O & typeof COMMON_OPTIONS)]?: (O & typeof COMMON_OPTIONS)[K] extends { type: 'boolean'; multiple: true } ? boolean[] : (O & typeof COMMON_OPTIONS)[K] extends { type: 'string'; multiple: true } ? string[] : (O & typeof COMMON_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
+  values: {
+    [K in keyof (O & typeof COMMON_OPTIONS)]?: (O & typeof COMMON_OPTIONS)[K] extends { type: 'boolean'; multiple: true }
+      ? boolean[]
+      : (O & typeof COMMON_OPTIONS)[K] extends { type: 'string'; multiple: true }
+        ? string[]
+        : (O & typeof COMMON_OPTIONS)[K] extends { type: 'boolean' }
+          ? boolean
+          : string;
+  };
   positionals: string[];
 }
 

@@ -43,7 +43,9 @@ export function partialLine(command: string, source: CoverageSource): string {
 function verdictLines(verdict: CoverageVerdict, whole: boolean): string[] {
   if (whole) return ['  This answer covers the whole organization: it lacks what was not read.'];
   if (!verdict.affected) return ['  This answer is not affected: nothing that was not read lies on its paths.'];
-  return [`  This answer could be affected: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more reasons; --json lists them)` : ''}.`];
+  return [
+    `  This answer could be affected: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more reasons; --json lists them)` : ''}.`,
+  ];
 }
 
 /**
@@ -51,7 +53,13 @@ function verdictLines(verdict: CoverageVerdict, whole: boolean): string[] {
  * (no question: an answer about the whole organization). Returns the `coverage` field for `--json`, or
  * undefined (and says nothing) when the source is complete.
  */
-export function noticeCoverage(io: CliIo, command: string, source: CoverageSource, graph: AccessGraph, question?: CoverageQuestion): CoverageField | undefined {
+export function noticeCoverage(
+  io: CliIo,
+  command: string,
+  source: CoverageSource,
+  graph: AccessGraph,
+  question?: CoverageQuestion,
+): CoverageField | undefined {
   if (!isPartial(source)) return undefined;
   const verdict = coverageVerdict(graph, source.coverage, question);
   const whole = question === undefined || (question.subject === undefined && question.resource === undefined);
@@ -63,9 +71,17 @@ export function noticeCoverage(io: CliIo, command: string, source: CoverageSourc
  * The notice for many answers at once (traverse with several paths): how many of them could be
  * affected, naming the first few.
  */
-export function noticeCoverageOfMany(io: CliIo, command: string, source: CoverageSource, graph: AccessGraph, questions: readonly { readonly label: string; readonly question: CoverageQuestion | undefined }[]): void {
+export function noticeCoverageOfMany(
+  io: CliIo,
+  command: string,
+  source: CoverageSource,
+  graph: AccessGraph,
+  questions: readonly { readonly label: string; readonly question: CoverageQuestion | undefined }[],
+): void {
   if (!isPartial(source)) return;
-  const affected = questions.filter(({ question }) => question !== undefined && coverageVerdict(graph, source.coverage, question).affected).map((q) => q.label);
+  const affected = questions
+    .filter(({ question }) => question !== undefined && coverageVerdict(graph, source.coverage, question).affected)
+    .map((q) => q.label);
   const shown = affected.slice(0, 3).join(', ');
   const line =
     affected.length === 0

@@ -20,7 +20,9 @@ export function pathText(path: AccessPath, withAttributes = true): string {
   const text = safeText(describePath(path));
   if (!withAttributes) return text;
   const attributes = path.edgeAttributes.flatMap((a, i) =>
-    a === null || Object.keys(a).length === 0 ? [] : [`${ref(path.objects[i] as NamedRef)}–${ref(path.objects[i + 1] as NamedRef)} ${JSON.stringify(a)}`],
+    a === null || Object.keys(a).length === 0
+      ? []
+      : [`${ref(path.objects[i] as NamedRef)}–${ref(path.objects[i + 1] as NamedRef)} ${JSON.stringify(a)}`],
   );
   return attributes.length > 0 ? `${text}   [${safeText(attributes.join('; '))}]` : text;
 }
@@ -30,7 +32,11 @@ export function table(rows: readonly (readonly string[])[], header?: readonly st
   const all = (header ? [header, ...rows] : rows).map((row) => row.map(safeText));
   const widths: number[] = [];
   for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const line = (row: readonly string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const out = all.map(line);
   if (header) out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   return out.map((l) => `${l}\n`).join('');

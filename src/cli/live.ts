@@ -39,7 +39,13 @@ export interface LiveReport {
   readonly snapshotFetchedAt: string;
   readonly requests: number;
   readonly collections: readonly string[];
-  readonly changes: readonly { readonly change: 'added' | 'removed' | 'changed'; readonly edge: string; readonly kind: string; readonly before?: unknown; readonly after?: unknown }[];
+  readonly changes: readonly {
+    readonly change: 'added' | 'removed' | 'changed';
+    readonly edge: string;
+    readonly kind: string;
+    readonly before?: unknown;
+    readonly after?: unknown;
+  }[];
   readonly created: readonly { readonly type: string; readonly id: string }[];
   readonly gone: readonly { readonly type: string; readonly id: string }[];
 }
@@ -68,12 +74,20 @@ function minute(iso: string): string {
  * patched with what the live tenant shows around the objects named in `references` (the subject, and
  * the resource for `pair`), as they are named in the snapshot.
  */
-export async function answerable(command: string, values: LiveValues, io: CliIo, references: readonly string[], scope: LiveScope): Promise<Answerable> {
+export async function answerable(
+  command: string,
+  values: LiveValues,
+  io: CliIo,
+  references: readonly string[],
+  scope: LiveScope,
+): Promise<Answerable> {
   if (!values.live) {
-    if (values['base-url'] !== undefined || values['org-id'] !== undefined) throw new UsageError(`jcgraph ${command}: --base-url and --org-id go with --live`);
+    if (values['base-url'] !== undefined || values['org-id'] !== undefined)
+      throw new UsageError(`jcgraph ${command}: --base-url and --org-id go with --live`);
     return loadGraph(command, values, io);
   }
-  if (values.snapshot === undefined || values.sim !== undefined) throw new UsageError(`jcgraph ${command}: --live checks a snapshot against its live tenant: give --snapshot FILE`);
+  if (values.snapshot === undefined || values.sim !== undefined)
+    throw new UsageError(`jcgraph ${command}: --live checks a snapshot against its live tenant: give --snapshot FILE`);
   const apiKey = requireApiKey(io.env, 'for --live');
   const snapshot = await loadSnapshot(resolvePath(io.cwd, values.snapshot));
   const before = AccessGraph.fromTenant(snapshot.tenant);
@@ -85,7 +99,9 @@ export async function answerable(command: string, values: LiveValues, io: CliIo,
     throw new UsageError(`jcgraph ${command}: the snapshot ${values.snapshot} was fetched from ${snapshot.meta.apiHost}, not ${origin}`);
   }
   if (orgId !== snapshot.meta.orgId) {
-    throw new UsageError(`jcgraph ${command}: the snapshot ${values.snapshot} is of organization ${snapshot.meta.orgId || '(the key\'s own)'}, not ${orgId}`);
+    throw new UsageError(
+      `jcgraph ${command}: the snapshot ${values.snapshot} is of organization ${snapshot.meta.orgId || "(the key's own)"}, not ${orgId}`,
+    );
   }
   const [subject, resource] = objects;
   const confirmation = await confirmLive({
@@ -120,7 +136,11 @@ function report(graph: AccessGraph, c: LiveConfirmation, apiHost: string, orgId:
       change: x.change,
       kind: x.edge.kind,
       edge: formatEdgeSpec(graph, x.edge),
-      ...(x.change === 'changed' ? { before: x.before ?? null, after: x.edge.attributes } : x.edge.attributes !== null ? { after: x.edge.attributes } : {}),
+      ...(x.change === 'changed'
+        ? { before: x.before ?? null, after: x.edge.attributes }
+        : x.edge.attributes !== null
+          ? { after: x.edge.attributes }
+          : {}),
     })),
     created: c.newObjects.map((o) => ({ type: o.type, id: o.id })),
     gone: c.gone.map((o) => ({ type: o.type, id: o.id })),
@@ -134,11 +154,18 @@ export function liveText(live: LiveReport, limit = 20): string {
   if (live.changes.length === 0 && live.gone.length === 0) return `${where}; nothing had changed ${since}.\n`;
   const mark = { added: '+', removed: '-', changed: '~' } as const;
   const lines = live.changes.map((x) => {
-    const attributes = x.change === 'changed' ? `   ${JSON.stringify(x.before)} → ${JSON.stringify(x.after)}` : x.after !== undefined ? `   ${JSON.stringify(x.after)}` : '';
+    const attributes =
+      x.change === 'changed'
+        ? `   ${JSON.stringify(x.before)} → ${JSON.stringify(x.after)}`
+        : x.after !== undefined
+          ? `   ${JSON.stringify(x.after)}`
+          : '';
     return safeText(`${mark[x.change]} ${x.kind} ${x.edge}${attributes}`);
   });
   let out = `${where}; ${plural(live.changes.length, 'edge')} changed ${since}:\n${capped(lines, limit)}`;
-  if (live.created.length > 0) out += `  (${plural(live.created.length, 'object')} created since the snapshot, known here by id only: ${live.created.map((o) => `${o.type}:${o.id}`).join(', ')})\n`;
-  if (live.gone.length > 0) out += `  (${plural(live.gone.length, 'object')} no longer exist: ${live.gone.map((o) => `${o.type}:${o.id}`).join(', ')})\n`;
+  if (live.created.length > 0)
+    out += `  (${plural(live.created.length, 'object')} created since the snapshot, known here by id only: ${live.created.map((o) => `${o.type}:${o.id}`).join(', ')})\n`;
+  if (live.gone.length > 0)
+    out += `  (${plural(live.gone.length, 'object')} no longer exist: ${live.gone.map((o) => `${o.type}:${o.id}`).join(', ')})\n`;
   return out;
 }

@@ -36,10 +36,13 @@ export interface TenantSource {
 export function parseSim(command: string, value: string): { preset: (typeof PRESETS)[number]; seed: number } {
   const [preset, seedText, ...rest] = value.split(':');
   if (!preset || !isPresetName(preset) || rest.length > 0) {
-    throw new UsageError(`jcgraph ${command}: --sim must be PRESET or PRESET:SEED with PRESET one of ${PRESETS.join(', ')}, not "${value}"`);
+    throw new UsageError(
+      `jcgraph ${command}: --sim must be PRESET or PRESET:SEED with PRESET one of ${PRESETS.join(', ')}, not "${value}"`,
+    );
   }
   const seed = seedText === undefined ? 1 : Number(seedText);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`jcgraph ${command}: the seed in --sim ${value} must be a whole number of at least 0`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new UsageError(`jcgraph ${command}: the seed in --sim ${value} must be a whole number of at least 0`);
   return { preset, seed };
 }
 
@@ -53,12 +56,19 @@ export async function loadTenant(command: string, values: { snapshot?: string; s
     const { preset, seed } = parseSim(command, values.sim);
     return { tenant: generateTenant({ preset, seed }), label: `simulated ${preset}:${seed}` };
   }
-  throw new UsageError(`jcgraph ${command}: say which organization: --snapshot FILE or --sim PRESET[:SEED] (see jcgraph ${command} --help)`);
+  throw new UsageError(
+    `jcgraph ${command}: say which organization: --snapshot FILE or --sim PRESET[:SEED] (see jcgraph ${command} --help)`,
+  );
 }
 
 export async function loadSnapshotFile(path: string, io: CliIo): Promise<TenantSource> {
   const snapshot = await loadSnapshot(resolve(io.cwd, path));
-  return { tenant: snapshot.tenant, label: `snapshot ${path}`, path, ...(snapshot.meta.coverage ? { coverage: snapshot.meta.coverage } : {}) };
+  return {
+    tenant: snapshot.tenant,
+    label: `snapshot ${path}`,
+    path,
+    ...(snapshot.meta.coverage ? { coverage: snapshot.meta.coverage } : {}),
+  };
 }
 
 /**
@@ -67,7 +77,11 @@ export async function loadSnapshotFile(path: string, io: CliIo): Promise<TenantS
  * question does not wait for the whole organization to be parsed. A rebuilt index is said on stderr (and
  * a first one, on a terminal).
  */
-export async function loadGraph(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<Omit<TenantSource, 'tenant'> & { graph: AccessGraph }> {
+export async function loadGraph(
+  command: string,
+  values: { snapshot?: string; sim?: string },
+  io: CliIo,
+): Promise<Omit<TenantSource, 'tenant'> & { graph: AccessGraph }> {
   if (values.snapshot !== undefined && values.sim === undefined) {
     const path = values.snapshot;
     // Building an index for a snapshot that has none is said on a terminal only; a rebuild always.

@@ -23,7 +23,7 @@ export function globalHelp(commands: readonly CommandEntry[] = COMMANDS): string
     'Exit codes: 0 success, 1 failure, 2 usage error, 3 partial (fetch wrote a snapshot that lacks what it',
     'could not read; see jcgraph fetch --help), 130 cancelled.',
     'The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY), never from a flag.',
-    'Memory: in a container, jcgraph bounds its heap at three quarters of the container\'s limit; set',
+    "Memory: in a container, jcgraph bounds its heap at three quarters of the container's limit; set",
     'JCGRAPH_MEMORY_MIB to give it a budget yourself, or NODE_OPTIONS=--max-old-space-size=N to choose.',
     '',
   ].join('\n');
@@ -53,7 +53,11 @@ function processIo(): CliIo {
   };
 }
 
-export async function main(argv: readonly string[], io: CliIo = processIo(), commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  commands: readonly CommandEntry[] = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;

@@ -19,11 +19,17 @@ function nearestExisting(path: string): string {
  * names it will write there): each must be writable, and none may be one of `inputs`. UsageError for an
  * input about to be overwritten; ConfigError for a path that cannot be written.
  */
-export function checkOutputs(command: string, what: string, inputs: readonly string[], target: { readonly files: readonly string[] } | { readonly dir: string; readonly names: readonly string[] }): void {
+export function checkOutputs(
+  command: string,
+  what: string,
+  inputs: readonly string[],
+  target: { readonly files: readonly string[] } | { readonly dir: string; readonly names: readonly string[] },
+): void {
   const files = 'files' in target ? target.files : target.names.map((n) => join(target.dir, n));
   for (const file of files) {
     for (const input of inputs) {
-      if (sameFile(file, resolve(input))) throw new UsageError(`jcgraph ${command}: ${what} would overwrite ${input}, which it reads; write it elsewhere`);
+      if (sameFile(file, resolve(input)))
+        throw new UsageError(`jcgraph ${command}: ${what} would overwrite ${input}, which it reads; write it elsewhere`);
     }
   }
   if ('dir' in target) {

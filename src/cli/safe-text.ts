@@ -15,8 +15,13 @@ export function withoutKey(message: string, env: CliIo['env']): string {
   let out = message;
   for (const key of API_KEY_VARIABLES.map((name) => env[name])) {
     if (!key || key.trim().length < 4) continue;
-    // eslint-disable-next-line no-control-regex -- a key pasted with a control character inside is split there
-    const forms = [key, key.trim(), JSON.stringify(key.trim()).slice(1, -1), ...key.split(/[\u0000-\u001f\u007f]+/).filter((p) => p.length >= 8)];
+    const forms = [
+      key,
+      key.trim(),
+      JSON.stringify(key.trim()).slice(1, -1),
+      // eslint-disable-next-line no-control-regex -- a key pasted with a control character inside is split there
+      ...key.split(/[\u0000-\u001f\u007f]+/).filter((p) => p.length >= 8),
+    ];
     for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join('[key]');
   }
   return out;

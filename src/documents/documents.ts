@@ -152,7 +152,10 @@ export function whatIfDocument(g: AccessGraph, specs: readonly ChangeSpec[]): Wh
  * changes are resolved here, before anything is written (an unknown name throws now); the returned
  * function writes the document and returns the summary.
  */
-export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sink: TextSink, after?: Readonly<Record<string, unknown>>) => WhatIfSummary {
+export function whatIfWriter(
+  g: AccessGraph,
+  specs: readonly ChangeSpec[],
+): (sink: TextSink, after?: Readonly<Record<string, unknown>>) => WhatIfSummary {
   const changes = checkedChanges(g, specs);
   // `after`: fields written after the totals (the CLI's `coverage` of a partial snapshot).
   return (sink, after = {}) => {
@@ -167,7 +170,10 @@ export function whatIfWriter(g: AccessGraph, specs: readonly ChangeSpec[]): (sin
 
 /** The findings of a graph: the document of `jcgraph findings --json`. */
 export function findingsDocument(g: AccessGraph, options: { readonly top?: number; readonly coverage?: Coverage } = {}): Findings {
-  return findings(g, { ...(options.top !== undefined ? { top: options.top } : {}), ...(options.coverage ? { coverage: options.coverage } : {}) });
+  return findings(g, {
+    ...(options.top !== undefined ? { top: options.top } : {}),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
+  });
 }
 
 /** `https://host/api/v2/users/x/systems?…` → `/api/v2/users/x/systems?…`; other paths as given. */

@@ -5,8 +5,22 @@
  * JavaScript string can hold is still written).
  */
 export {
-  checkStrategy, checkWhoTypes, whyDocument, accessDocument, whoDocument, revokeDocument, offboardDocument,
-  whatIfDocument, whatIfWriter, findingsDocument, apiPathOf, traverseDocument, type AccessDocument, type WhoDocument,
-  type WhatIfDocument, type TypeFilter, type RevokeDocumentOptions,
+  checkStrategy,
+  checkWhoTypes,
+  whyDocument,
+  accessDocument,
+  whoDocument,
+  revokeDocument,
+  offboardDocument,
+  whatIfDocument,
+  whatIfWriter,
+  findingsDocument,
+  apiPathOf,
+  traverseDocument,
+  type AccessDocument,
+  type WhoDocument,
+  type WhatIfDocument,
+  type TypeFilter,
+  type RevokeDocumentOptions,
 } from './documents.ts';
 export { writeJsonDocument, writeJsonWithStreamedArray, type TextSink } from '../io/json-text.ts';

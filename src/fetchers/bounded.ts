@@ -8,7 +8,12 @@ import { abortReason } from './rate.ts';
  * Runs `work` on every item, `width` at a time, taking the next item only when a worker is free. The first
  * failure rejects; workers take nothing new once `signal` is aborted (the caller aborts it on that failure).
  */
-export async function forEachBounded<T>(items: Iterable<T>, width: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachBounded<T>(
+  items: Iterable<T>,
+  width: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   const iterator = items[Symbol.iterator]();
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {

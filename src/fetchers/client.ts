@@ -141,10 +141,14 @@ export function checkApiUrl(raw: string): URL {
     return url;
   }
   if (url.protocol !== 'https:') {
-    throw new ConfigError(`Refusing ${url.protocol}//${url.host}: the API key may only travel over https, or plain http to a loopback address.`);
+    throw new ConfigError(
+      `Refusing ${url.protocol}//${url.host}: the API key may only travel over https, or plain http to a loopback address.`,
+    );
   }
   if (!JUMPCLOUD_HOSTS.includes(url.hostname)) {
-    throw new ConfigError(`Refusing to send the API key to ${url.host}: it is not a JumpCloud API host (${JUMPCLOUD_HOSTS.join(', ')}) nor loopback.`);
+    throw new ConfigError(
+      `Refusing to send the API key to ${url.host}: it is not a JumpCloud API host (${JUMPCLOUD_HOSTS.join(', ')}) nor loopback.`,
+    );
   }
   return url;
 }
@@ -160,7 +164,9 @@ export function checkInsightsUrl(raw: string): URL {
   if (isLoopback(url.hostname)) return checkApiUrl(raw);
   const hosts = Object.values(INSIGHTS_HOSTS);
   if (url.protocol !== 'https:' || url.username || url.password || !hosts.includes(url.hostname)) {
-    throw new ConfigError(`Refusing to send the API key to ${url.protocol}//${url.host}: it is not a Directory Insights host (${hosts.join(', ')}) over https, nor loopback.`);
+    throw new ConfigError(
+      `Refusing to send the API key to ${url.protocol}//${url.host}: it is not a Directory Insights host (${hosts.join(', ')}) over https, nor loopback.`,
+    );
   }
   return url;
 }
@@ -203,7 +209,9 @@ export class ApiClient {
   readonly concurrency: AdaptiveConcurrency;
   readonly #headers: Record<string, string>;
   readonly #gate: RateGate;
-  readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>> & { retryBudget: number | undefined };
+  readonly #options: Required<Pick<ClientOptions, 'timeoutMs' | 'maxAttempts' | 'backoffMs' | 'maxWaitMs'>> & {
+    retryBudget: number | undefined;
+  };
   readonly #signal: AbortSignal | undefined;
   /** The one URL a POST may go to: Directory Insights' events query. */
   readonly #eventsUrl: string;
@@ -220,7 +228,8 @@ export class ApiClient {
       throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key.');
     }
     checkApiKey(options.apiKey);
-    if (options.rate !== undefined && !(options.rate > 0)) throw new ConfigError(`The request rate must be a positive number, not ${options.rate}.`);
+    if (options.rate !== undefined && !(options.rate > 0))
+      throw new ConfigError(`The request rate must be a positive number, not ${options.rate}.`);
     const base = checkApiUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.roots = {
       v1: checkApiUrl(options.apiRoots?.v1 ?? joinRoot(base, '/api')).href.replace(/\/+$/, ''),
@@ -395,7 +404,10 @@ export class ApiClient {
             (outgoing) => {
               const allowed = outgoing.method === 'GET' || (outgoing.method === 'POST' && outgoing.url === this.#eventsUrl);
               if (!allowed) {
-                throw new JcApiError(`${endpoint}: jcgraph only ever sends GET requests (and Directory Insights' read-only events query).`, { endpoint });
+                throw new JcApiError(
+                  `${endpoint}: jcgraph only ever sends GET requests (and Directory Insights' read-only events query).`,
+                  { endpoint },
+                );
               }
             },
           ],
@@ -412,17 +424,35 @@ export class ApiClient {
       const detail = this.#redact(describeNetworkError(error));
       if (answered) {
         // The status line and headers came, the body did not: the host is there, this answer was cut short.
-        return { sentAt, answered, outcome: 'truncated', retryable: true, cause: `the ${response!.status} answer was cut short (${detail})`, error };
+        return {
+          sentAt,
+          answered,
+          outcome: 'truncated',
+          retryable: true,
+          cause: `the ${response!.status} answer was cut short (${detail})`,
+          error,
+        };
       }
       if (isPermanentTransportError(error)) {
-        return { sentAt, answered, outcome: 'refused', retryable: false, cause: `the request could not be made (${detail}); retrying cannot help`, error };
+        return {
+          sentAt,
+          answered,
+          outcome: 'refused',
+          retryable: false,
+          cause: `the request could not be made (${detail}); retrying cannot help`,
+          error,
+        };
       }
       return { sentAt, answered, outcome: 'network', retryable: true, cause: `network error (${detail})`, error };
     }
     const status = response.status;
     if (status >= 200 && status < 300) {
       try {
-        return { sentAt, answered: true, response: { status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown) } };
+        return {
+          sentAt,
+          answered: true,
+          response: { status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown) },
+        };
       } catch (error) {
         return { sentAt, answered: true, outcome: 'malformed', retryable: true, cause: `the ${status} answer was not valid JSON`, error };
       }
@@ -439,7 +469,13 @@ export class ApiClient {
 /** One attempt: the answer, or how it failed. `answered`: an HTTP status line came back (the host is alive). */
 type AttemptResult = { readonly sentAt: number; readonly answered: boolean } & (
   | { readonly response: ApiResponse }
-  | { readonly outcome: RequestOutcome; readonly retryable: boolean; readonly cause: string; readonly retryAfterMs?: number; readonly error?: unknown }
+  | {
+      readonly outcome: RequestOutcome;
+      readonly retryable: boolean;
+      readonly cause: string;
+      readonly retryAfterMs?: number;
+      readonly error?: unknown;
+    }
 );
 
 /**
@@ -460,7 +496,8 @@ export function checkApiKey(key: string): void {
 }
 
 /** Error codes of failures that no retry can mend: certificates refused, TLS mismatches, invalid requests. */
-const PERMANENT_CODES = /^(CERT_|ERR_TLS_CERT|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|ERR_INVALID_(CHAR|URL|ARG|HTTP_TOKEN)|UND_ERR_INVALID_ARG$|EPROTO$)/;
+const PERMANENT_CODES =
+  /^(CERT_|ERR_TLS_CERT|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|ERR_INVALID_(CHAR|URL|ARG|HTTP_TOKEN)|UND_ERR_INVALID_ARG$|EPROTO$)/;
 
 function errorChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -506,9 +543,9 @@ function describeStatus(status: number, text: string): string {
       : status === 402
         ? 'not in the plan (402 Payment Required)'
         : status === 403
-        ? 'access denied (403 Forbidden): the key lacks rights for this organization'
-        : status === 429
-          ? 'rate limited (429 Too Many Requests)'
-          : `HTTP ${status}`;
+          ? 'access denied (403 Forbidden): the key lacks rights for this organization'
+          : status === 429
+            ? 'rate limited (429 Too Many Requests)'
+            : `HTTP ${status}`;
   return short ? `${what}: ${short}` : what;
 }

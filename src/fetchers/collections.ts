@@ -89,7 +89,8 @@ export function stepCovers(endpoint: EdgeStep['endpoint'], source: GraphType, ta
 /** An edge step again from what a snapshot records of it (meta.plan.steps). */
 export function stepFromFigures(figures: PlanStepFigures): EdgeStep {
   const endpoint = figures.endpoint;
-  if (endpoint !== 'associations' && endpoint !== 'members' && endpoint !== 'memberof') throw new Error(`unknown step endpoint "${endpoint}"`);
+  if (endpoint !== 'associations' && endpoint !== 'members' && endpoint !== 'memberof')
+    throw new Error(`unknown step endpoint "${endpoint}"`);
   if (!isGraphType(figures.source)) throw new Error(`unknown step source type "${figures.source}"`);
   const targets = figures.targets.filter(isGraphType);
   return {
@@ -177,7 +178,14 @@ export class CollectionPlan {
   sourceOfEdge(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): { readonly step: EdgeStep; readonly end: ObjectRef } | undefined {
     const step = this.stepOf(edgeKindKey(edge));
     if (!step) return undefined;
-    const end = edge.kind === 'membership' ? (step.endpoint === 'members' ? edge.from : edge.to) : edge.from.type === step.source ? edge.from : edge.to;
+    const end =
+      edge.kind === 'membership'
+        ? step.endpoint === 'members'
+          ? edge.from
+          : edge.to
+        : edge.from.type === step.source
+          ? edge.from
+          : edge.to;
     return { step, end };
   }
 

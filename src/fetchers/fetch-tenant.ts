@@ -25,7 +25,8 @@
  *   counted in `meta.unknown` and left out.
  */
 import { setMaxListeners } from 'node:events';
-import { isJsonObject,
+import {
+  isJsonObject,
   TYPE_INFO,
   associationEdge,
   edgeKey,
@@ -45,7 +46,15 @@ import { CancelledError, ConnectionLostError, JcApiError, JournalError } from '.
 import type { PlanFigures, SnapshotMeta } from '../snapshot/format.ts';
 import { ApiClient, type ClientOptions } from './client.ts';
 import { forEachBounded, forEachInSlices } from './bounded.ts';
-import { CollectionPlan, LIST_COLLECTIONS, edgeCollection, edgeCollectionKey, type Collection, type EdgeCollection, type ListCollection } from './collections.ts';
+import {
+  CollectionPlan,
+  LIST_COLLECTIONS,
+  edgeCollection,
+  edgeCollectionKey,
+  type Collection,
+  type EdgeCollection,
+  type ListCollection,
+} from './collections.ts';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type JournalContent, type JournalEntry } from './journal.ts';
 import { PAGE_LIMIT, collect, type CollectionResult, type Page } from './paging.ts';
 import { edgeCensus, optimumRequests, pagesFor, planFetch, traversalApproachRequests, type ObjectCounts } from './planner.ts';
@@ -149,7 +158,8 @@ function gapCause(error: unknown): { cause: GapCause; status?: number; attempts:
   const attempts = error.attempts ?? 1;
   const outcome = error.outcome;
   if (typeof outcome === 'number') return outcome === 401 ? undefined : { cause: 'http', status: outcome, attempts };
-  if (outcome === 'network' || outcome === 'timeout' || outcome === 'truncated' || outcome === 'malformed') return { cause: outcome, attempts };
+  if (outcome === 'network' || outcome === 'timeout' || outcome === 'truncated' || outcome === 'malformed')
+    return { cause: outcome, attempts };
   return undefined; // 'refused' (a certificate, an invalid header): no other request can fare better
 }
 
@@ -235,14 +245,26 @@ class Crawl {
     const sentence = `${endpoint}: ${message}.`;
     if (this.strict) throw new JcApiError(sentence, { endpoint });
     if (this.gaps.has(c.key)) return; // the first problem of a collection is the one recorded
-    this.gaps.set(c.key, { collection: c.key, endpoint: this.endpointOf(c), state: 'incomplete', cause, attempts: 1, message: sentence, provides: this.provides(c) });
+    this.gaps.set(c.key, {
+      collection: c.key,
+      endpoint: this.endpointOf(c),
+      state: 'incomplete',
+      cause,
+      attempts: 1,
+      message: sentence,
+      provides: this.provides(c),
+    });
   }
 
   /**
    * Reads a whole collection. Undefined when it could not be read (a gap was recorded); shape errors and
    * paging anomalies make it incomplete. Failures that must stop the fetch are thrown.
    */
-  async read<R>(c: Collection, parse: (response: Awaited<ReturnType<ApiClient['get']>>) => Page, idOf: (record: R) => string | undefined): Promise<CollectionResult<R> | undefined> {
+  async read<R>(
+    c: Collection,
+    parse: (response: Awaited<ReturnType<ApiClient['get']>>) => Page,
+    idOf: (record: R) => string | undefined,
+  ): Promise<CollectionResult<R> | undefined> {
     const { api, path, query } = c.request;
     const step = c.kind === 'list' ? `list:${path}` : c.step.name;
     const endpoint = this.endpointOf(c);
@@ -396,7 +418,11 @@ async function readEdges(crawl: Crawl, c: EdgeCollection, order: number): Promis
     const heldBack = ofUnreadType(crawl, other);
     const listed = TYPE_INFO[other.type].lists.length > 0;
     if (!heldBack && listed && !crawl.has(other)) {
-      crawl.incomplete(c, 'inconsistent', `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)`);
+      crawl.incomplete(
+        c,
+        'inconsistent',
+        `it names ${other.type} ${other.id}, which the ${other.type} list did not return (the tenant changed during the fetch?)`,
+      );
       continue;
     }
     if (!heldBack && !listed) {
@@ -405,7 +431,7 @@ async function readEdges(crawl: Crawl, c: EdgeCollection, order: number): Promis
       out.found.push({ type: other.type, id: other.id, record });
     }
     let edge: TenantEdge;
-    const attributes = isJsonObject(item['attributes']) ? (item['attributes']) : null;
+    const attributes = isJsonObject(item['attributes']) ? item['attributes'] : null;
     if (step.endpoint === 'associations') edge = associationEdge(source, { type: other.type, id: other.id }, attributes);
     else if (step.endpoint === 'members') edge = membershipEdge(source, { type: other.type, id: other.id }, attributes);
     else {
@@ -419,7 +445,12 @@ async function readEdges(crawl: Crawl, c: EdgeCollection, order: number): Promis
   return out;
 }
 
-function addYield(crawl: Crawl, c: EdgeCollection, y: { pages: number; edges: readonly TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> }, order: number): void {
+function addYield(
+  crawl: Crawl,
+  c: EdgeCollection,
+  y: { pages: number; edges: readonly TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> },
+  order: number,
+): void {
   for (const o of y.found) crawl.addFound(o, order);
   for (const e of y.edges) crawl.addEdge(e);
   for (const [k, n] of Object.entries(y.unknown)) count(crawl.unknownEdges, k, n);
@@ -445,7 +476,11 @@ function replay(crawl: Crawl, c: EdgeCollection, entry: JournalEntry, order: num
 }
 
 /** A carried-over collection as a fresh read would see it now: edges to objects no longer listed leave with them. */
-function carriedYield(crawl: Crawl, c: EdgeCollection, entry: JournalEntry): { pages: number; edges: TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> } {
+function carriedYield(
+  crawl: Crawl,
+  c: EdgeCollection,
+  entry: JournalEntry,
+): { pages: number; edges: TenantEdge[]; found: readonly TenantObject[]; unknown: Readonly<Record<string, number>> } {
   const other = (e: TenantEdge): ObjectRef => (e.from.type === c.source.type && e.from.id === c.source.id ? e.to : e.from);
   const edges = entry.edges.filter((e) => {
     const o = other(e);
@@ -492,7 +527,11 @@ function readerCount(client: ApiClient): number {
 }
 
 /** Opens the journal: afresh, or (resume) checked against this fetch and rewritten with what still holds. */
-async function openJournal(options: FetchOptions, client: ApiClient, startedAt: Date): Promise<{ writer: JournalWriter | undefined; earlier: JournalContent | undefined }> {
+async function openJournal(
+  options: FetchOptions,
+  client: ApiClient,
+  startedAt: Date,
+): Promise<{ writer: JournalWriter | undefined; earlier: JournalContent | undefined }> {
   const path = options.journal;
   if (path === undefined) {
     if (options.resume) throw new JournalError('A resumed fetch needs the journal to resume from (the journal option).', { path: '' });
@@ -504,11 +543,17 @@ async function openJournal(options: FetchOptions, client: ApiClient, startedAt: 
     earlier = await readJournal(path);
     const h = earlier.header;
     if (h.apiHost !== client.origin) {
-      throw new JournalError(`The fetch journal ${path} is of a fetch from ${h.apiHost}, not ${client.origin}: resume it with the same --base-url, or fetch afresh.`, { path });
+      throw new JournalError(
+        `The fetch journal ${path} is of a fetch from ${h.apiHost}, not ${client.origin}: resume it with the same --base-url, or fetch afresh.`,
+        { path },
+      );
     }
     if (h.orgId !== orgId) {
       const name = (o: string): string => (o ? `organization ${o}` : "the key's own organization");
-      throw new JournalError(`The fetch journal ${path} is of ${name(h.orgId)}, not ${name(orgId)}: resume it with the same --org-id, or fetch afresh.`, { path });
+      throw new JournalError(
+        `The fetch journal ${path} is of ${name(h.orgId)}, not ${name(orgId)}: resume it with the same --org-id, or fetch afresh.`,
+        { path },
+      );
     }
   }
   const header = {
@@ -540,7 +585,10 @@ export async function fetchTenant(options: FetchOptions): Promise<FetchResult> {
 export type CarryProvider = (client: ApiClient) => Promise<CarryOver | undefined>;
 
 /** fetchTenant, or with `provider` the crawl of an incremental refresh (./refresh/). */
-export async function crawlTenant(options: FetchOptions, provider: CarryProvider | undefined): Promise<FetchResult & { carried?: CarryOutcome }> {
+export async function crawlTenant(
+  options: FetchOptions,
+  provider: CarryProvider | undefined,
+): Promise<FetchResult & { carried?: CarryOutcome }> {
   const startedAt = new Date();
   const internal = new AbortController();
   setMaxListeners(0, internal.signal); // every request in flight listens to it
@@ -583,7 +631,13 @@ export async function crawlTenant(options: FetchOptions, provider: CarryProvider
     // A refresh keeps the plan of the snapshot it carries collections from, for the same reason.
     const plan = carry?.plan ?? (earlier?.plan ? CollectionPlan.fromFigures({ steps: earlier.plan }) : new CollectionPlan(fresh.edgeSteps));
     const listRequests = crawl.listPages.reduce((s, n) => s + n, 0);
-    const steps = plan.steps.map((s) => ({ name: s.name, endpoint: s.endpoint, source: s.source, targets: s.targets, firstPageRequests: counts[s.source] ?? 0 }));
+    const steps = plan.steps.map((s) => ({
+      name: s.name,
+      endpoint: s.endpoint,
+      source: s.source,
+      targets: s.targets,
+      firstPageRequests: counts[s.source] ?? 0,
+    }));
     const stated: PlanFigures = {
       listRequests,
       steps,
@@ -626,7 +680,13 @@ export async function crawlTenant(options: FetchOptions, provider: CarryProvider
       const y = carriedYield(crawl, c, carry!.entries.get(c.key)!);
       addYield(crawl, c, y, order);
       carriedOutcome.carried += 1;
-      journal?.append({ key: c.key, pages: y.pages, edges: y.edges, found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+      journal?.append({
+        key: c.key,
+        pages: y.pages,
+        edges: y.edges,
+        found: y.found,
+        ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}),
+      });
       progress.collectionDone();
     };
     const readOne = async ({ c, order }: Numbered): Promise<void> => {
@@ -643,7 +703,14 @@ export async function crawlTenant(options: FetchOptions, provider: CarryProvider
           if (difference) carriedOutcome.differences.push(difference);
         }
         // Finished in full: journaled. A gap (or an incomplete read) is tried again by a resume.
-        if (y && !crawl.gaps.has(c.key)) journal?.append({ key: c.key, pages: y.pages, edges: [...y.edges, ...y.heldBack], found: y.found, ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}) });
+        if (y && !crawl.gaps.has(c.key))
+          journal?.append({
+            key: c.key,
+            pages: y.pages,
+            edges: [...y.edges, ...y.heldBack],
+            found: y.found,
+            ...(Object.keys(y.unknown).length > 0 ? { unknown: y.unknown } : {}),
+          });
       }
       progress.collectionDone();
     };
@@ -673,7 +740,12 @@ export async function crawlTenant(options: FetchOptions, provider: CarryProvider
       }
       const expected = (n: Numbered): number => carry.sizes?.get(n.c.key) ?? carry.entries.get(n.c.key)?.edges.length ?? 0;
       toRead.sort((a, b) => expected(b) - expected(a) || a.order - b.order);
-      await guard(Promise.all([forEachBounded(toRead, readerCount(client), internal.signal, readOne), forEachInSlices(carried(), internal.signal, carryOne)]).then(() => undefined));
+      await guard(
+        Promise.all([
+          forEachBounded(toRead, readerCount(client), internal.signal, readOne),
+          forEachInSlices(carried(), internal.signal, carryOne),
+        ]).then(() => undefined),
+      );
     }
     const tenant: TenantData = { orgId: crawl.orgId, objects: [...crawl.objects.values()], edges: [...crawl.edges.values()] };
     const finalCounts: ObjectCounts = objectCounts(tenant.objects);
@@ -719,7 +791,8 @@ export async function crawlTenant(options: FetchOptions, provider: CarryProvider
     progress.done();
     return { tenant, meta, ...(carry ? { carried: { ...carriedOutcome, audited: [...audited].sort() } } : {}) };
   } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason instanceof CancelledError ? options.signal.reason : new CancelledError('the fetch was cancelled');
+    if (options.signal?.aborted)
+      throw options.signal.reason instanceof CancelledError ? options.signal.reason : new CancelledError('the fetch was cancelled');
     throw firstError ?? error;
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);

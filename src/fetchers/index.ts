@@ -8,8 +8,17 @@
 export { fetchTenant, fetchTenants, isGapFailure, type FetchOptions, type FetchResult, type AuditDifference } from './fetch-tenant.ts';
 export { refreshTenant, DEFAULT_AUDIT_SIZE, DEFAULT_EVENT_LAG_MS, type RefreshOptions, type RefreshResult } from './refresh/index.ts';
 export {
-  ApiClient, DEFAULT_BASE_URL, JUMPCLOUD_HOSTS, INSIGHTS_HOSTS, checkApiKey, checkApiUrl, checkInsightsUrl, insightsRootFor, parseRetryAfter,
-  type ClientOptions, type RequestStats,
+  ApiClient,
+  DEFAULT_BASE_URL,
+  JUMPCLOUD_HOSTS,
+  INSIGHTS_HOSTS,
+  checkApiKey,
+  checkApiUrl,
+  checkInsightsUrl,
+  insightsRootFor,
+  parseRetryAfter,
+  type ClientOptions,
+  type RequestStats,
 } from './client.ts';
 export { readEvents, eventsReachBack, interpretEvent, type EventEffect, type InterpretedEvent } from './insights/index.ts';
 export { confirmLive, type LiveOptions, type LiveConfirmation, type LiveEdgeChange, type LiveScope } from './live/confirm.ts';

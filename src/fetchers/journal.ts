@@ -66,7 +66,8 @@ export async function readJournal(path: string): Promise<JournalContent> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'does not exist: there is no interrupted fetch to resume there' : `cannot be read (${code ?? String(error)})`;
+    const why =
+      code === 'ENOENT' ? 'does not exist: there is no interrupted fetch to resume there' : `cannot be read (${code ?? String(error)})`;
     throw new JournalError(`The fetch journal ${path} ${why}.`, { path, cause: error });
   }
   const lines = text.split('\n');
@@ -82,7 +83,8 @@ export async function readJournal(path: string): Promise<JournalContent> {
     }
   }
   const head = parsed[0];
-  if (!isJsonObject(head) || head['format'] !== JOURNAL_FORMAT) throw new JournalError(`The file ${path} is not a jcgraph fetch journal.`, { path });
+  if (!isJsonObject(head) || head['format'] !== JOURNAL_FORMAT)
+    throw new JournalError(`The file ${path} is not a jcgraph fetch journal.`, { path });
   if (head['version'] !== JOURNAL_VERSION) {
     throw new JournalError(
       `The fetch journal ${path} has format version ${JSON.stringify(head['version'])}; this jcgraph resumes version ${JOURNAL_VERSION}: delete it and fetch afresh.`,
@@ -129,7 +131,11 @@ export class JournalWriter {
    * Starts a journal at `path` with `header`, then the plan and the entries of an earlier run when
    * resuming (written aside and renamed into place, so the old journal is never half-replaced).
    */
-  static async create(path: string, header: JournalHeader, earlier?: { plan: readonly PlanStepFigures[] | undefined; entries: Iterable<JournalEntry> }): Promise<JournalWriter> {
+  static async create(
+    path: string,
+    header: JournalHeader,
+    earlier?: { plan: readonly PlanStepFigures[] | undefined; entries: Iterable<JournalEntry> },
+  ): Promise<JournalWriter> {
     const temp = `${path}.${process.pid}.tmp`;
     try {
       const handle = await open(temp, 'w', 0o600);
@@ -209,7 +215,10 @@ export class JournalWriter {
     await this.#handle.close().catch(() => undefined);
     if (this.#failure) {
       const code = (this.#failure as { code?: string }).code;
-      throw new JournalError(`Could not write the fetch journal ${this.path}${code ? ` (${code})` : ''}.`, { path: this.path, cause: this.#failure });
+      throw new JournalError(`Could not write the fetch journal ${this.path}${code ? ` (${code})` : ''}.`, {
+        path: this.path,
+        cause: this.#failure,
+      });
     }
   }
 }

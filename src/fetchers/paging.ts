@@ -178,7 +178,10 @@ export class PageCursor<R> {
  * Fetches a whole collection through `getPage(skip, limit)`, repeating it from the start when it changed
  * during the crawl. Never loops: at most `maxRestarts + 1` passes of at most `maxPages` pages.
  */
-export async function collect<R>(getPage: (skip: number, limit: number) => Promise<Page>, options: CollectOptions<R>): Promise<CollectionResult<R>> {
+export async function collect<R>(
+  getPage: (skip: number, limit: number) => Promise<Page>,
+  options: CollectOptions<R>,
+): Promise<CollectionResult<R>> {
   const maxRestarts = options.maxRestarts ?? 5;
   let pages = 0;
   for (let attempt = 0; ; attempt++) {
@@ -187,7 +190,8 @@ export async function collect<R>(getPage: (skip: number, limit: number) => Promi
     for (let skip = cursor.nextSkip(); skip !== undefined; skip = cursor.nextSkip()) {
       const total = cursor.pass.total;
       const skips = [skip];
-      while (total !== undefined && skips.length < ahead && skip + skips.length * cursor.limit < total) skips.push(skip + skips.length * cursor.limit);
+      while (total !== undefined && skips.length < ahead && skip + skips.length * cursor.limit < total)
+        skips.push(skip + skips.length * cursor.limit);
       const pages = await Promise.all(skips.map((s) => getPage(s, cursor.limit)));
       for (const [i, page] of pages.entries()) {
         if (cursor.nextSkip() !== skips[i]) {

@@ -274,7 +274,9 @@ export function optimumRequests(counts: ObjectCounts, census: EdgeCensus): Optim
     }
     // A contested kind goes, for free, to a side none of whose objects could ever need a second page.
     const heavyKinds = (type: GraphType): Set<string> => {
-      const possible = PROBLEM.kinds.filter((k) => fixed.get(k.key) === type || contested.some((c) => c.key === k.key && c.sides.includes(type)));
+      const possible = PROBLEM.kinds.filter(
+        (k) => fixed.get(k.key) === type || contested.some((c) => c.key === k.key && c.sides.includes(type)),
+      );
       const out = new Set<string>();
       for (const perKind of census.get(type)?.values() ?? []) {
         const edges = possible.reduce((s, k) => s + (perKind.get(k.key) ?? 0), 0);
@@ -329,7 +331,9 @@ export function optimumRequests(counts: ObjectCounts, census: EdgeCensus): Optim
 }
 
 /** Counts every object's edges per kind from a tenant's edges (the input of `optimumRequests`). */
-export function edgeCensus(edges: Iterable<{ kind: 'membership' | 'association'; from: { type: string; id: string }; to: { type: string; id: string } }>): EdgeCensus {
+export function edgeCensus(
+  edges: Iterable<{ kind: 'membership' | 'association'; from: { type: string; id: string }; to: { type: string; id: string } }>,
+): EdgeCensus {
   const census = new Map<GraphType, Map<string, Map<string, number>>>();
   const bump = (type: string, id: string, key: string): void => {
     const perType = census.get(type as GraphType) ?? new Map<string, Map<string, number>>();

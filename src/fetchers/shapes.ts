@@ -78,8 +78,8 @@ export function directHopAttributes(item: Record<string, unknown>): { found: boo
   const paths = item['paths'];
   if (!Array.isArray(paths)) return { found: false, attributes: null };
   for (const path of paths) {
-    if (Array.isArray(path) && path.length === 1 && isJsonObject(path[0])) return { found: true, attributes: attributesOf(path[0]['attributes']) };
+    if (Array.isArray(path) && path.length === 1 && isJsonObject(path[0]))
+      return { found: true, attributes: attributesOf(path[0]['attributes']) };
   }
   return { found: false, attributes: null };
 }
-

@@ -66,7 +66,18 @@ function describeEdge(edge: EdgeIdentity): string {
     : `association ${edge.from.type} ${edge.from.id} ↔ ${edge.to.type} ${edge.to.id}`;
 }
 
-const MODEL_EVENTS = ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared', 'edgesCleared', 'nodeAttributesUpdated', 'edgeAttributesUpdated', 'eachNodeAttributesUpdated', 'eachEdgeAttributesUpdated'] as const;
+const MODEL_EVENTS = [
+  'nodeAdded',
+  'nodeDropped',
+  'edgeAdded',
+  'edgeDropped',
+  'cleared',
+  'edgesCleared',
+  'nodeAttributesUpdated',
+  'edgeAttributesUpdated',
+  'eachNodeAttributesUpdated',
+  'eachEdgeAttributesUpdated',
+] as const;
 
 /** A node whose record is read from the index only when asked for. */
 function indexNode(index: TraversalIndex, node: number): GraphNode {
@@ -123,11 +134,15 @@ export class AccessGraph {
     if (this.modelView) return this.modelView;
     const index = this.index;
     const model: AccessModel = new MultiDirectedGraph<ModelNodeAttributes, ModelEdgeAttributes>();
-    for (const n of index.insertionOrder()) model.addNode(index.idOf(n), { type: index.typeOf(n), name: index.nameOf(n), record: index.recordOf(n) });
+    for (const n of index.insertionOrder())
+      model.addNode(index.idOf(n), { type: index.typeOf(n), name: index.nameOf(n), record: index.recordOf(n) });
     for (let e = 0; e < index.edgeCount; e++) {
       if (index.edgeAlive[e] !== 1) continue;
       const kind = index.edgeKind[e] === MEMBERSHIP_EDGE ? 'membership' : 'association';
-      model.addDirectedEdgeWithKey(index.edgeKeyOf(e), index.idOf(index.edgeFrom[e]!), index.idOf(index.edgeTo[e]!), { kind, attributes: index.attributesOf(e) });
+      model.addDirectedEdgeWithKey(index.edgeKeyOf(e), index.idOf(index.edgeFrom[e]!), index.idOf(index.edgeTo[e]!), {
+        kind,
+        attributes: index.attributesOf(e),
+      });
     }
     const touched = () => {
       if (this.ownEdit) return;
@@ -277,7 +292,10 @@ export class AccessGraph {
     const c = canonicalEdge(edge);
     const index = this.index;
     for (const end of [c.from, c.to]) {
-      if (index.nodeOf(end.id) < 0) throw new UnknownObjectError(`No object with id ${end.id} is in the graph, so the ${describeEdge(c)} cannot be added.`, { reference: end.id });
+      if (index.nodeOf(end.id) < 0)
+        throw new UnknownObjectError(`No object with id ${end.id} is in the graph, so the ${describeEdge(c)} cannot be added.`, {
+          reference: end.id,
+        });
     }
     checkEdgeEnds((id) => typeIn(index, id), c);
     if (this.edgeNumber(c) >= 0) throw new GraphDataError(`The ${describeEdge(c)} is already in the graph.`);
@@ -360,7 +378,9 @@ function checkEdgeEnds(typeOf: (id: string) => string | undefined, edge: EdgeIde
   }
   if (edge.from.id === edge.to.id) throw new GraphDataError(`The ${describeEdge(edge)} joins an object to itself.`);
   if (edge.kind === 'membership' && !MEMBERSHIPS.some((m) => m.group === edge.from.type && m.member === edge.to.type)) {
-    throw new GraphDataError(`The ${describeEdge(edge)} is not a group-member pair jcgraph knows (user_group ⊇ user, system_group ⊇ system, policy_group ⊇ policy).`);
+    throw new GraphDataError(
+      `The ${describeEdge(edge)} is not a group-member pair jcgraph knows (user_group ⊇ user, system_group ⊇ system, policy_group ⊇ policy).`,
+    );
   }
   const kind: string = edge.kind; // typed, but a direct model edit or a JavaScript caller may put anything there
   if (kind !== 'membership' && kind !== 'association') {
@@ -379,7 +399,9 @@ export function tenantIndexInputs(tenant: TenantData): { nodes: IndexNodeInput[]
   for (const obj of tenant.objects) {
     const other = types.get(obj.id);
     if (other !== undefined) {
-      throw new GraphDataError(`Object id ${obj.id} appears twice in tenant ${tenant.orgId || '(no org id)'}, as ${other} and as ${obj.type}.`);
+      throw new GraphDataError(
+        `Object id ${obj.id} appears twice in tenant ${tenant.orgId || '(no org id)'}, as ${other} and as ${obj.type}.`,
+      );
     }
     types.set(obj.id, obj.type);
     nodes.push({ id: obj.id, type: obj.type, name: objectName(obj.type, obj.record, obj.id), record: obj.record });
@@ -423,7 +445,8 @@ function indexOfModel(model: AccessModel, epoch: number): TraversalIndex {
   model.forEachEdge((key, a, from, to, fromAttrs, toAttrs) => {
     const edge: EdgeIdentity = { kind: a.kind, from: { type: fromAttrs.type, id: from }, to: { type: toAttrs.type, id: to } };
     checkEdgeEnds(typeOf, edge);
-    if (key !== edgeKey(canonicalEdge(edge))) throw new GraphDataError(`Model edge ${key} is not keyed by its kind and canonical ends (${edgeKey(canonicalEdge(edge))}).`);
+    if (key !== edgeKey(canonicalEdge(edge)))
+      throw new GraphDataError(`Model edge ${key} is not keyed by its kind and canonical ends (${edgeKey(canonicalEdge(edge))}).`);
     edges.push({ kind: a.kind, from, to, attributes: a.attributes ?? null });
   });
   return TraversalIndex.build(nodes, edges, epoch);

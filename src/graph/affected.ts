@@ -25,8 +25,14 @@ function endsOf(g: AccessGraph, edge: EdgeIdentity): { c: EdgeIdentity; index: T
   const index = g.index;
   const from = index.nodeOf(c.from.id);
   const to = index.nodeOf(c.to.id);
-  for (const [end, n] of [[c.from, from], [c.to, to]] as const) {
-    if (n < 0) throw new UnknownObjectError(`No object with id ${end.id} is in the graph, so no source depends on an edge to it.`, { reference: end.id });
+  for (const [end, n] of [
+    [c.from, from],
+    [c.to, to],
+  ] as const) {
+    if (n < 0)
+      throw new UnknownObjectError(`No object with id ${end.id} is in the graph, so no source depends on an edge to it.`, {
+        reference: end.id,
+      });
   }
   return { c, index, from, to };
 }
@@ -149,7 +155,12 @@ export interface AffectedSubjectGroups {
  * membership in "All Staff" makes the user recompute only the types "All Staff" leads to, and is not
  * walked back through "All Staff"'s associations at all (no binding of a user or a system ends at a user).
  */
-export function affectedSubjects(g: AccessGraph, edge: EdgeIdentity, wanted: WantedAnswers, options: AffectedSubjectsOptions = {}): Map<string, Set<string>> {
+export function affectedSubjects(
+  g: AccessGraph,
+  edge: EdgeIdentity,
+  wanted: WantedAnswers,
+  options: AffectedSubjectsOptions = {},
+): Map<string, Set<string>> {
   return affectedSubjectGroups(g, edge, wanted, { ...options, groupsOver: Infinity, endsLimit: 0 }).subjects;
 }
 
@@ -157,7 +168,12 @@ export function affectedSubjects(g: AccessGraph, edge: EdgeIdentity, wanted: Wan
  * affectedSubjects, with the members of large groups entered by a path's first step reported as their
  * group (see groupsOver), and the objects their paths through the edge can end at (`ends`).
  */
-export function affectedSubjectGroups(g: AccessGraph, edge: EdgeIdentity, wanted: WantedAnswers, options: AffectedSubjectsOptions = {}): AffectedSubjectGroups {
+export function affectedSubjectGroups(
+  g: AccessGraph,
+  edge: EdgeIdentity,
+  wanted: WantedAnswers,
+  options: AffectedSubjectsOptions = {},
+): AffectedSubjectGroups {
   const patterns = options.patterns ?? TRAVERSAL_PATTERNS;
   const groupsOver = options.groupsOver ?? Infinity;
   const endsLimit = options.endsLimit ?? Infinity;
@@ -175,7 +191,18 @@ export function affectedSubjectGroups(g: AccessGraph, edge: EdgeIdentity, wanted
     pattern.forEach((step, i) => {
       // (near end at position i, far end at position i + 1) for each way the edge can be this step
       const ways: [number, number][] =
-        c.kind === 'association' ? (step === 'association' ? [[from, to], [to, from]] : []) : step === 'up' ? [[to, from]] : step === 'down' ? [[from, to]] : [];
+        c.kind === 'association'
+          ? step === 'association'
+            ? [
+                [from, to],
+                [to, from],
+              ]
+            : []
+          : step === 'up'
+            ? [[to, from]]
+            : step === 'down'
+              ? [[from, to]]
+              : [];
       for (const [near, far] of ways) {
         const later = pattern.slice(i + 1);
         const key = `${far} ${later.join(' ')}`;
@@ -229,7 +256,14 @@ export function affectedSubjectGroups(g: AccessGraph, edge: EdgeIdentity, wanted
 }
 
 /** Adds to `out` the objects of the wanted types reached from `far` by the steps `later`; false when it stopped at `limit`. */
-function collectEnds(index: TraversalIndex, far: number, later: readonly Step[], types: ReadonlySet<string>, out: Set<number>, limit: number): boolean {
+function collectEnds(
+  index: TraversalIndex,
+  far: number,
+  later: readonly Step[],
+  types: ReadonlySet<string>,
+  out: Set<number>,
+  limit: number,
+): boolean {
   const visit = (node: number, j: number): boolean => {
     if (j === later.length) {
       if (types.has(index.typeOf(node))) out.add(node);

@@ -54,7 +54,12 @@ export interface AnswerOptions {
  * bad/missing `targets` on associations; UnknownObjectError when the id is not an object of the
  * endpoint's source type.
  */
-export function answer(g: AccessGraph, apiPath: string, query: Readonly<Record<string, string>> = {}, options: AnswerOptions = {}): unknown {
+export function answer(
+  g: AccessGraph,
+  apiPath: string,
+  query: Readonly<Record<string, string>> = {},
+  options: AnswerOptions = {},
+): unknown {
   const match = matchEndpoint(apiPath);
   if (!match) throw new QueryError(`${apiPath} is not one of the graph endpoints jcgraph answers.`);
   const { endpoint, id } = match;
@@ -64,11 +69,18 @@ export function answer(g: AccessGraph, apiPath: string, query: Readonly<Record<s
   const index = g.index;
   const node = index.nodeOf(id);
   if (node < 0 || index.typeOf(node) !== endpoint.source) {
-    throw new UnknownObjectError(`No ${endpoint.source} with id ${id} is in the graph (asked by ${apiPath.split('?')[0]}).`, { reference: id });
+    throw new UnknownObjectError(`No ${endpoint.source} with id ${id} is in the graph (asked by ${apiPath.split('?')[0]}).`, {
+      reference: id,
+    });
   }
   switch (endpoint.kind) {
     case 'associations':
-      return directConnections(index, node, ASSOC, associationTargets(endpoint, params.getAll('targets'), apiPath.split('?')[0] ?? apiPath));
+      return directConnections(
+        index,
+        node,
+        ASSOC,
+        associationTargets(endpoint, params.getAll('targets'), apiPath.split('?')[0] ?? apiPath),
+      );
     case 'members':
       return directConnections(index, node, DOWN, new Set(endpoint.targets));
     default:

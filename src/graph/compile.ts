@@ -4,7 +4,8 @@
  * doc comment is the specification); `compileWithRule` interprets any other CompileRule the same way,
  * and a caller may pass any function of the CompileContext instead.
  */
-import { isJsonObject,
+import {
+  isJsonObject,
   DEFAULT_COMPILE_RULE,
   type CompileRule,
   type EdgeKind,
@@ -87,7 +88,8 @@ function summarize(record: JsonObject): GroupSummary | null {
   const replies = isJsonObject(radius) ? radius['reply'] : undefined;
   if (Array.isArray(replies)) {
     for (const r of replies) {
-      if (isJsonObject(r) && typeof r['name'] === 'string' && typeof r['value'] === 'string') reply.push({ name: r['name'], value: r['value'] });
+      if (isJsonObject(r) && typeof r['name'] === 'string' && typeof r['value'] === 'string')
+        reply.push({ name: r['name'], value: r['value'] });
     }
   }
   const samba = attrs['sambaEnabled'];
@@ -103,7 +105,12 @@ function summarize(record: JsonObject): GroupSummary | null {
 }
 
 /** Union of lists by a key, sorted; items copied so answers never share objects. */
-function union<T extends object>(groups: readonly GroupSummary[], pick: (g: GroupSummary) => readonly T[], key: (item: T) => string, compare: (a: T, b: T) => number): T[] {
+function union<T extends object>(
+  groups: readonly GroupSummary[],
+  pick: (g: GroupSummary) => readonly T[],
+  key: (item: T) => string,
+  compare: (a: T, b: T) => number,
+): T[] {
   if (groups.length === 1) return pick(groups[0]!).map((item) => ({ ...item })); // already deduplicated and sorted
   const byKey = new Map<string, T>();
   for (const g of groups) for (const item of pick(g)) byKey.set(key(item), item);
@@ -119,8 +126,10 @@ const ldapOf = (g: GroupSummary) => g.ldapGroups;
 const posixOf = (g: GroupSummary) => g.posixGroups;
 const replyOf = (g: GroupSummary) => g.reply;
 const byName = (a: { name: string }, b: { name: string }) => compareStrings(a.name, b.name);
-const byIdName = (a: { id: JsonValue; name: string }, b: { id: JsonValue; name: string }) => compareIds(a.id, b.id) || compareStrings(a.name, b.name);
-const byNameValue = (a: { name: string; value: string }, b: { name: string; value: string }) => compareStrings(a.name, b.name) || compareStrings(a.value, b.value);
+const byIdName = (a: { id: JsonValue; name: string }, b: { id: JsonValue; name: string }) =>
+  compareIds(a.id, b.id) || compareStrings(a.name, b.name);
+const byNameValue = (a: { name: string; value: string }, b: { name: string; value: string }) =>
+  compareStrings(a.name, b.name) || compareStrings(a.value, b.value);
 const nameKey = (x: { name: string }) => x.name;
 const idNameKey = (x: { id: JsonValue; name: string }) => JSON.stringify([x.id, x.name]);
 const nameValueKey = (x: { name: string; value: string }) => `${x.name}\u0000${x.value}`;
@@ -140,7 +149,8 @@ export class AttributeCompiler {
     this.rule = rule;
     const left: readonly string[] = rule.sudo.between[0];
     const right: readonly string[] = rule.sudo.between[1];
-    this.sudoActive = (left.includes(sourceType) && right.includes(targetType)) || (right.includes(sourceType) && left.includes(targetType));
+    this.sudoActive =
+      (left.includes(sourceType) && right.includes(targetType)) || (right.includes(sourceType) && left.includes(targetType));
   }
 
   private addSudo(source: SudoSource, value: SudoValue | undefined): void {

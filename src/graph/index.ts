@@ -16,14 +16,54 @@
  * endpoint has code of its own. compiledAttributes come from a replaceable {@link CompileFn}
  * (default: DEFAULT_COMPILE_RULE).
  */
-export { AccessGraph, canonicalEdge, tenantIndexInputs, type GraphNode, type AccessModel, type ModelNodeAttributes, type ModelEdgeAttributes, type EdgeIdentity } from './access-graph.ts';
+export {
+  AccessGraph,
+  canonicalEdge,
+  tenantIndexInputs,
+  type GraphNode,
+  type AccessModel,
+  type ModelNodeAttributes,
+  type ModelEdgeAttributes,
+  type EdgeIdentity,
+} from './access-graph.ts';
 export { GraphDataError, ConcurrentEditError } from './errors.ts';
-export { traverse, bindingsOf, bindingsTowards, entrances, label, explain, traversalTargetsOf, type TraverseOptions, type Explanation } from './traverse.ts';
+export {
+  traverse,
+  bindingsOf,
+  bindingsTowards,
+  entrances,
+  label,
+  explain,
+  traversalTargetsOf,
+  type TraverseOptions,
+  type Explanation,
+} from './traverse.ts';
 export { answer, type AnswerOptions } from './answer.ts';
 export { inventory, inventoryBindings, type Binding, type InventoryOptions } from './inventory.ts';
-export { affectedSources, affectedSubjects, affectedSubjectGroups, ForwardReads, type AffectedSubjectGroups, type AffectedSubjectsOptions, type WantedAnswers } from './affected.ts';
+export {
+  affectedSources,
+  affectedSubjects,
+  affectedSubjectGroups,
+  ForwardReads,
+  type AffectedSubjectGroups,
+  type AffectedSubjectsOptions,
+  type WantedAnswers,
+} from './affected.ts';
 export { defaultCompile, compileWithRule, AttributeCompiler, type CompileFn, type CompileContext, type CompileHop } from './compile.ts';
 export { SourceBindings, PathEnumerator, towardsFilter, type PathFilter } from './enumerate.ts';
 export { bindingAnswer, bindingsAnswer, compileFromIndex, pathHops } from './materialize.ts';
 export { buildPlan, resolveQuery, type TraversalQuery, type CustomQuery, type TraversalPlan } from './plan.ts';
-export { TraversalIndex, buildParts, UP, DOWN, ASSOC, MEMBERSHIP_EDGE, ASSOCIATION_EDGE, type Relation, type Csr, type IndexParts, type NodeStore, type EdgeAttributeStore } from './traversal-index.ts';
+export {
+  TraversalIndex,
+  buildParts,
+  UP,
+  DOWN,
+  ASSOC,
+  MEMBERSHIP_EDGE,
+  ASSOCIATION_EDGE,
+  type Relation,
+  type Csr,
+  type IndexParts,
+  type NodeStore,
+  type EdgeAttributeStore,
+} from './traversal-index.ts';

@@ -72,7 +72,11 @@ export function inventoryBindings(
   options: Omit<InventoryOptions, 'compile'> = {},
 ): Iterable<SourceBindings> {
   checkSourceType(g, sourceType);
-  const q: ResolvedQuery = resolveQuery({ targets: targetTypes, ...(options.patterns ? { patterns: options.patterns } : {}), ...(options.via ? { via: options.via } : {}) });
+  const q: ResolvedQuery = resolveQuery({
+    targets: targetTypes,
+    ...(options.patterns ? { patterns: options.patterns } : {}),
+    ...(options.via ? { via: options.via } : {}),
+  });
   const cap = checkPathCap(options.pathCap);
   buildPlan(g.index, q); // validates the types now rather than at the first step of the iteration
   return {
@@ -94,7 +98,12 @@ export function inventoryBindings(
  * order, each source's targets in id order, each with its paths in the API's shape, a label, and a
  * truncated flag when `pathCap` was hit. Holds one source's bindings at a time.
  */
-export function inventory(g: AccessGraph, sourceType: string, targetTypes: readonly string[], options: InventoryOptions = {}): Iterable<Binding> {
+export function inventory(
+  g: AccessGraph,
+  sourceType: string,
+  targetTypes: readonly string[],
+  options: InventoryOptions = {},
+): Iterable<Binding> {
   const perSource = inventoryBindings(g, sourceType, targetTypes, options);
   const compile = options.compile;
   return {
@@ -103,7 +112,8 @@ export function inventory(g: AccessGraph, sourceType: string, targetTypes: reado
       for (const b of perSource) {
         const source: ObjectRef = { type: sourceType, id: b.index.idOf(b.source) };
         for (let i = 0; i < b.size; i++) {
-          if (g.version !== version) throw new ConcurrentEditError(`The graph was edited while its ${sourceType} inventory was being read.`);
+          if (g.version !== version)
+            throw new ConcurrentEditError(`The graph was edited while its ${sourceType} inventory was being read.`);
           yield { source, target: bindingAnswer(g, b, i, { compile }), label: labelOf(b, i), truncated: b.truncated[i] === 1 };
         }
       }

@@ -2,7 +2,15 @@
  * From integer bindings to the live API's shapes: GraphObjectWithPaths with hops
  * `{to: {id, type, attributes: null}, attributes}`, compiledAttributes, and command fields.
  */
-import { COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, type CompileRule, type GraphConnection, type GraphObjectWithPaths, type JsonObject, type Step } from '../model/index.ts';
+import {
+  COMMAND_TRAVERSAL_FIELDS,
+  DEFAULT_COMPILE_RULE,
+  type CompileRule,
+  type GraphConnection,
+  type GraphObjectWithPaths,
+  type JsonObject,
+  type Step,
+} from '../model/index.ts';
 import type { AccessGraph } from './access-graph.ts';
 import { AttributeCompiler, defaultCompile, type CompileFn, type CompileHop } from './compile.ts';
 import { ASSOCIATION_EDGE, type TraversalIndex } from './traversal-index.ts';
@@ -88,7 +96,10 @@ export function bindingAnswer(g: AccessGraph, b: SourceBindings, i: number, opti
   const paths: GraphConnection[][] = [];
   for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) paths.push(pathHops(b, p));
   const compile = options.compile;
-  const compiled = compile === undefined || compile === defaultCompile ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i) : compileWithContext(g, b, i, compile);
+  const compiled =
+    compile === undefined || compile === defaultCompile
+      ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i)
+      : compileWithContext(g, b, i, compile);
   const out: GraphObjectWithPaths = { id: ix.idOf(target), type: ix.typeOf(target), paths };
   if (compiled !== undefined && compiled !== null) out.compiledAttributes = compiled;
   if (options.withCommandFields) {

@@ -3,7 +3,16 @@
  * intermediate types) is turned into a plan over the index's type codes. The patterns come from the
  * grammar table (PATTERNS_BY_KIND / TRAVERSAL_PATTERNS); no endpoint has code of its own.
  */
-import { PATTERNS_BY_KIND, TRAVERSAL_PATTERNS, groupTypeOf, isGraphType, memberTypeOf, type GraphEndpoint, type PathPattern, type Step } from '../model/index.ts';
+import {
+  PATTERNS_BY_KIND,
+  TRAVERSAL_PATTERNS,
+  groupTypeOf,
+  isGraphType,
+  memberTypeOf,
+  type GraphEndpoint,
+  type PathPattern,
+  type Step,
+} from '../model/index.ts';
 import { QueryError } from '../errors.ts';
 import { ASSOC, DOWN, UP, type TraversalIndex, type Relation } from './traversal-index.ts';
 
@@ -39,9 +48,16 @@ export function resolveQuery(query: TraversalQuery): ResolvedQuery {
     if (query.kind === 'associations' || query.kind === 'members') {
       throw new QueryError(`${query.path} answers direct connections, not paths; ask it through answer().`);
     }
-    return { targets: query.targets, patterns: PATTERNS_BY_KIND[query.kind], via: undefined, sourceType: query.source, withCommandFields: query.withCommandFields === true };
+    return {
+      targets: query.targets,
+      patterns: PATTERNS_BY_KIND[query.kind],
+      via: undefined,
+      sourceType: query.source,
+      withCommandFields: query.withCommandFields === true,
+    };
   }
-  if (!Array.isArray(query.targets) || query.targets.length === 0) throw new QueryError('A traversal query needs at least one target type.');
+  if (!Array.isArray(query.targets) || query.targets.length === 0)
+    throw new QueryError('A traversal query needs at least one target type.');
   const patterns = query.patterns ?? TRAVERSAL_PATTERNS;
   if (patterns.length === 0) throw new QueryError('A traversal query needs at least one path pattern.');
   for (const pattern of patterns) {

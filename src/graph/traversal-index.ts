@@ -424,7 +424,7 @@ export class TraversalIndex {
     if (node < this.csrNodeCount) {
       const csr = this.csr[rel]!;
       const end = csr.off[node + 1]!;
-      for (let k = csr.off[node]!; k < end; ) {
+      for (let k = csr.off[node]!; k < end;) {
         const type = this.nodeType[csr.nbr[k]!]!;
         const next = typeLowerBound(csr.nbr, this.nodeType, k, end, type + 1);
         for (let j = k; j < next; j++) {
@@ -538,7 +538,17 @@ export class TraversalIndex {
       const order = Array.from({ length: this.nodeCount }, (_, n) => n).sort((a, b) => this.compareNodes(a, b));
       order.forEach((n, i) => (pos[n] = i));
     }
-    this.csr = buildCsrs(this.nodeCount, this.nodeType, this.typeNames.length, pos, this.edgeKind, this.edgeFrom, this.edgeTo, this.edgeAlive, this.edgeCount);
+    this.csr = buildCsrs(
+      this.nodeCount,
+      this.nodeType,
+      this.typeNames.length,
+      pos,
+      this.edgeKind,
+      this.edgeFrom,
+      this.edgeTo,
+      this.edgeAlive,
+      this.edgeCount,
+    );
     this.csrNodeCount = this.nodeCount;
     this.overlay = [new Map<number, OverlayList>(), new Map<number, OverlayList>(), new Map<number, OverlayList>()];
     this.hasOverlay = false;
@@ -603,11 +613,13 @@ function flagsCopy(family: object, source: Uint8Array, count: number): Uint8Arra
 
 /** Typed arrays of a build from checked inputs: nodes numbered by id, edges in the given order. */
 export function buildParts(nodes: readonly IndexNodeInput[], edges: readonly IndexEdgeInput[]): IndexParts {
-  const byId = nodes.map((_, i) => i).sort((a, b) => {
-    const x = nodes[a]!.id;
-    const y = nodes[b]!.id;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  const byId = nodes
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = nodes[a]!.id;
+      const y = nodes[b]!.id;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
   const n = nodes.length;
   const typeNames: string[] = [...GRAPH_TYPES];
   const typeCodes = new Map<string, number>(typeNames.map((t, i) => [t, i]));
@@ -641,7 +653,8 @@ export function buildParts(nodes: readonly IndexNodeInput[], edges: readonly Ind
     const edge = edges[e]!;
     const from = nodeById.get(edge.from);
     const to = nodeById.get(edge.to);
-    if (from === undefined || to === undefined) throw new GraphDataError(`index build: edge ${edge.from} - ${edge.to} has an end outside the graph`);
+    if (from === undefined || to === undefined)
+      throw new GraphDataError(`index build: edge ${edge.from} - ${edge.to} has an end outside the graph`);
     edgeKind[e] = edge.kind === 'membership' ? MEMBERSHIP_EDGE : ASSOCIATION_EDGE;
     edgeFrom[e] = from;
     edgeTo[e] = to;
@@ -719,7 +732,12 @@ export function buildCsrs(
     if (edgeKind[e] === MEMBERSHIP_EDGE) memberships++;
     else associations++;
   }
-  const rels = [memberships, memberships, 2 * associations].map((len) => ({ src: new Int32Array(len), dst: new Int32Array(len), edge: new Int32Array(len), len: 0 }));
+  const rels = [memberships, memberships, 2 * associations].map((len) => ({
+    src: new Int32Array(len),
+    dst: new Int32Array(len),
+    edge: new Int32Array(len),
+    len: 0,
+  }));
   const push = (r: (typeof rels)[number], s: number, d: number, e: number) => {
     r.src[r.len] = s;
     r.dst[r.len] = d;
@@ -741,7 +759,16 @@ export function buildCsrs(
   return rels.map((r) => buildCsr(n, nodeType, typeCount, pos, r.src, r.dst, r.edge, r.len));
 }
 
-function buildCsr(n: number, nodeType: Int32Array, typeCount: number, pos: Float64Array, src: Int32Array, dst: Int32Array, edge: Int32Array, len: number): Csr {
+function buildCsr(
+  n: number,
+  nodeType: Int32Array,
+  typeCount: number,
+  pos: Float64Array,
+  src: Int32Array,
+  dst: Int32Array,
+  edge: Int32Array,
+  len: number,
+): Csr {
   // 1. entries by the neighbour's place in id order
   const byPos = new Int32Array(n + 1);
   for (let k = 0; k < len; k++) byPos[pos[dst[k]!]! + 1]!++;

@@ -2,13 +2,7 @@
  * traverse(): one source's answer to a traversal endpoint or custom query, in the live API's shape;
  * bindingsOf(): the same as integer arrays for bulk work; label() and explain().
  */
-import {
-  TRAVERSAL_ENDPOINTS,
-  bindingLabel,
-  type BindingLabel,
-  type GraphConnection,
-  type GraphObjectWithPaths,
-} from '../model/index.ts';
+import { TRAVERSAL_ENDPOINTS, bindingLabel, type BindingLabel, type GraphConnection, type GraphObjectWithPaths } from '../model/index.ts';
 import { QueryError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
@@ -50,7 +44,9 @@ export function sourceNode(g: AccessGraph, sourceId: string, q: ResolvedQuery): 
   const node = g.index.nodeOf(sourceId);
   if (node < 0) throw new UnknownObjectError(`No object with id ${sourceId} is in the graph.`, { reference: sourceId });
   if (q.sourceType !== undefined && g.index.typeOf(node) !== q.sourceType) {
-    throw new UnknownObjectError(`No ${q.sourceType} with id ${sourceId} is in the graph (it is a ${g.index.typeOf(node)}).`, { reference: sourceId });
+    throw new UnknownObjectError(`No ${q.sourceType} with id ${sourceId} is in the graph (it is a ${g.index.typeOf(node)}).`, {
+      reference: sourceId,
+    });
   }
   return node;
 }
@@ -133,7 +129,12 @@ export function bindingsTowards(g: AccessGraph, query: TraversalQuery, targets: 
  * whose path begins with another step. So the members of a group with no way to the targets but
  * through that group are its members that belong to no other of `groups` and are not `direct`.
  */
-export function entrances(g: AccessGraph, query: TraversalQuery, targets: Iterable<number>, sourceType: string): { groups: Set<number>; direct: Set<number> } {
+export function entrances(
+  g: AccessGraph,
+  query: TraversalQuery,
+  targets: Iterable<number>,
+  sourceType: string,
+): { groups: Set<number>; direct: Set<number> } {
   const index = g.index;
   const plan = planFor(index, query, resolveQuery(query));
   const filter = towardsFilter(index, plan, targets);

@@ -114,7 +114,8 @@ function* valueText(layout: Layout, raw: unknown, depth: number): Generator<stri
   const value = unwrap(raw);
   const items = streamedItems(value);
   if (items !== undefined) return yield* arrayText(layout, items, depth);
-  if (Array.isArray(value) && isWalkable(value) && depth < layout.leafDepth) return yield* arrayText(layout, value as readonly unknown[], depth);
+  if (Array.isArray(value) && isWalkable(value) && depth < layout.leafDepth)
+    return yield* arrayText(layout, value as readonly unknown[], depth);
   if (depth >= layout.leafDepth || !isWalkable(value)) {
     const json = leaf(layout, value, depth);
     if (json === undefined) return false;

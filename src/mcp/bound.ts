@@ -36,7 +36,13 @@ export function pageOf<T>(items: readonly T[], offset: number, limit: number): {
  * A copy of `value` in which every array longer than `limit` keeps its first `limit` items, each cut
  * recorded in `truncated`. `skip` names paths left whole (the main list, already paged).
  */
-export function capLists(value: unknown, limit: number, truncated: Truncation[], path = '', skip: ReadonlySet<string> = new Set()): unknown {
+export function capLists(
+  value: unknown,
+  limit: number,
+  truncated: Truncation[],
+  path = '',
+  skip: ReadonlySet<string> = new Set(),
+): unknown {
   if (Array.isArray(value)) {
     const keep = skip.has(path) ? value : value.slice(0, limit);
     if (keep.length < value.length) truncated.push({ path, shown: keep.length, total: value.length });

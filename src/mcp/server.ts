@@ -22,7 +22,10 @@ const INSTRUCTIONS = `jcgraph answers access questions about one JumpCloud organ
 function instructionsFor(options: McpOptions): string {
   const source = options.source ? ` The organization: ${options.source}.` : '';
   const gaps = options.coverage && !options.coverage.complete ? options.coverage.gaps.length : 0;
-  const partial = gaps > 0 ? ` Its snapshot is PARTIAL: ${gaps} collections could not be read, so answers may lack access that runs through them; each answer says so in its coverage field.` : '';
+  const partial =
+    gaps > 0
+      ? ` Its snapshot is PARTIAL: ${gaps} collections could not be read, so answers may lack access that runs through them; each answer says so in its coverage field.`
+      : '';
   return `${INSTRUCTIONS}${source}${partial}`;
 }
 

@@ -44,11 +44,32 @@ import { capLists, pageOf, type Page, type Truncation } from './bound.ts';
 const MIN_DETAIL = 25;
 
 const objectRef = (what: string) =>
-  z.string().min(1).describe(`${what}: its id, or type:name such as user:jdoe, system:web-01, user_group:"All Staff" (search_objects finds names).`);
+  z
+    .string()
+    .min(1)
+    .describe(`${what}: its id, or type:name such as user:jdoe, system:web-01, user_group:"All Staff" (search_objects finds names).`);
 const offset = z.number().int().min(0).default(0).describe('Skip this many items of the main list (page through with page.nextOffset).');
-const limitOf = (fallback: number, max = 1000) => z.number().int().min(1).max(max).default(fallback).describe(`Most items of the main list to return (default ${fallback}); longer inner lists keep their first max(limit, ${MIN_DETAIL}).`);
+const limitOf = (fallback: number, max = 1000) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .default(fallback)
+    .describe(
+      `Most items of the main list to return (default ${fallback}); longer inner lists keep their first max(limit, ${MIN_DETAIL}).`,
+    );
 
-export const FINDING_KINDS = ['privileged', 'userSudo', 'inactiveUsers', 'redundant', 'blastRadius', 'directlyBound', 'emptyGroups', 'unboundResources'] as const;
+export const FINDING_KINDS = [
+  'privileged',
+  'userSudo',
+  'inactiveUsers',
+  'redundant',
+  'blastRadius',
+  'directlyBound',
+  'emptyGroups',
+  'unboundResources',
+] as const;
 
 interface Result {
   readonly structured: Record<string, unknown>;
@@ -82,7 +103,12 @@ function truncatedText(truncated: readonly Truncation[]): string {
 }
 
 /** Bounds a document: `main` (a top-level array field) paged, every other list capped. */
-function bounded(document: object, limit: number, mainKey?: string, offsetValue = 0): { structured: Record<string, unknown>; page?: Page; truncated: Truncation[] } {
+function bounded(
+  document: object,
+  limit: number,
+  mainKey?: string,
+  offsetValue = 0,
+): { structured: Record<string, unknown>; page?: Page; truncated: Truncation[] } {
   const doc = JSON.parse(JSON.stringify(document)) as Record<string, unknown>;
   let page: Page | undefined;
   if (mainKey) {
@@ -92,7 +118,11 @@ function bounded(document: object, limit: number, mainKey?: string, offsetValue 
   }
   const truncated: Truncation[] = [];
   const capped = capLists(doc, Math.max(limit, MIN_DETAIL), truncated, '', new Set(mainKey ? [mainKey] : [])) as Record<string, unknown>;
-  return { structured: { ...capped, ...(page ? { page } : {}), ...(truncated.length > 0 ? { truncated } : {}) }, ...(page ? { page } : {}), truncated };
+  return {
+    structured: { ...capped, ...(page ? { page } : {}), ...(truncated.length > 0 ? { truncated } : {}) },
+    ...(page ? { page } : {}),
+    truncated,
+  };
 }
 
 function bindingLines(bindings: readonly Binding[], end: 'target' | 'subject'): string {
@@ -100,7 +130,14 @@ function bindingLines(bindings: readonly Binding[], end: 'target' | 'subject'): 
 }
 
 /** An access or who document, its bindings paged, with a line per binding shown (its other `end`). */
-function bindingsResult(doc: { readonly bindings: readonly Binding[] }, head: string, end: 'target' | 'subject', tool: string, from: number, limit: number): Result {
+function bindingsResult(
+  doc: { readonly bindings: readonly Binding[] },
+  head: string,
+  end: 'target' | 'subject',
+  tool: string,
+  from: number,
+  limit: number,
+): Result {
   const { structured, page, truncated } = bounded(doc, limit, 'bindings', from);
   const shown = doc.bindings.slice(from, from + limit);
   return { structured, text: `${head}${pageText(page!, 'bindings', tool)}${truncatedText(truncated)}\n${bindingLines(shown, end)}`.trim() };
@@ -155,14 +192,20 @@ function toResult(run: () => Result, coverage: Coverage | undefined): CallToolRe
     if (coverage && !coverage.complete) {
       const gaps = coverage.gaps.length;
       return {
-        content: [{ type: 'text', text: `${text}\nThe snapshot is PARTIAL: ${gaps} ${gaps === 1 ? 'collection was' : 'collections were'} not read, so this answer may lack access that runs through them (jcgraph coverage lists them).` }],
+        content: [
+          {
+            type: 'text',
+            text: `${text}\nThe snapshot is PARTIAL: ${gaps} ${gaps === 1 ? 'collection was' : 'collections were'} not read, so this answer may lack access that runs through them (jcgraph coverage lists them).`,
+          },
+        ],
         structuredContent: { ...structured, coverage: { complete: false, gaps } },
       };
     }
     return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (error) {
     if (!(error instanceof JcGraphError)) throw error;
-    const candidates = error instanceof UnknownObjectError && error.candidates.length > 0 ? `\nCandidates: ${error.candidates.join('; ')}.` : '';
+    const candidates =
+      error instanceof UnknownObjectError && error.candidates.length > 0 ? `\nCandidates: ${error.candidates.join('; ')}.` : '';
     return { isError: true, content: [{ type: 'text', text: `${error.name}: ${error.message}${candidates}` }] };
   }
 }
@@ -176,15 +219,23 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'search_objects',
     {
       title: 'Find objects by name or id',
-      description: 'Find users, groups, systems, applications and every other object of the organization by a piece of a name (username, email, hostname, display name …) or by id. Best matches first. Use the ref of a hit to name the object to the other tools.',
-      inputSchema: { query: z.string().min(1).describe('A piece of a name, or an id.'), type: z.array(z.enum(GRAPH_TYPES)).optional().describe('Only objects of these types.'), limit: limitOf(10, 100) },
+      description:
+        'Find users, groups, systems, applications and every other object of the organization by a piece of a name (username, email, hostname, display name …) or by id. Best matches first. Use the ref of a hit to name the object to the other tools.',
+      inputSchema: {
+        query: z.string().min(1).describe('A piece of a name, or an id.'),
+        type: z.array(z.enum(GRAPH_TYPES)).optional().describe('Only objects of these types.'),
+        limit: limitOf(10, 100),
+      },
       annotations: { title: 'Find objects', ...READ_ONLY },
     },
     ({ query, type, limit }) =>
       answer(() => {
         const result = searchObjects(graph, query, { limit, ...(type ? { types: type } : {}) });
         const lines = result.hits.map((h) => `- ${h.ref} (${h.id})`).join('\n');
-        const head = result.total === 0 ? `No object matches "${query}".` : `${plural(result.total, 'object')} match "${query}"${result.hits.length < result.total ? `; the first ${result.hits.length}` : ''}:`;
+        const head =
+          result.total === 0
+            ? `No object matches "${query}".`
+            : `${plural(result.total, 'object')} match "${query}"${result.hits.length < result.total ? `; the first ${result.hits.length}` : ''}:`;
         return { structured: { ...result }, text: `${head}\n${lines}`.trim() };
       }),
   );
@@ -193,7 +244,8 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'why',
     {
       title: 'Why does a subject reach a resource',
-      description: 'Every path by which a subject (a user, group or system) reaches a resource, each labelled direct or indirect, the compiled attributes (sudo, ldapGroups, …) and which paths each attribute comes from. Answers jcgraph why --json.',
+      description:
+        'Every path by which a subject (a user, group or system) reaches a resource, each labelled direct or indirect, the compiled attributes (sudo, ldapGroups, …) and which paths each attribute comes from. Answers jcgraph why --json.',
       inputSchema: { subject: objectRef('The subject'), resource: objectRef('The resource') },
       annotations: { title: 'Why', ...READ_ONLY },
     },
@@ -202,8 +254,15 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
         const doc = whyDocument(graph, subject, resource);
         const { structured, truncated } = bounded(doc, MIN_DETAIL);
         if (!doc.reached) return { structured, text: `${ref(doc.subject)} does not reach ${ref(doc.resource)}.` };
-        const paths = doc.paths.slice(0, MIN_DETAIL).map((p, i) => `${i + 1}. ${p.label}: ${describePath(p)}`).join('\n');
-        const sources = doc.attributeSources.map((s) => `${s.key} ${JSON.stringify(s.value)} from path ${s.paths.map((i) => i + 1).join(', ')}${s.level ? ` (${s.level})` : ''}`).join('; ');
+        const paths = doc.paths
+          .slice(0, MIN_DETAIL)
+          .map((p, i) => `${i + 1}. ${p.label}: ${describePath(p)}`)
+          .join('\n');
+        const sources = doc.attributeSources
+          .map(
+            (s) => `${s.key} ${JSON.stringify(s.value)} from path ${s.paths.map((i) => i + 1).join(', ')}${s.level ? ` (${s.level})` : ''}`,
+          )
+          .join('; ');
         return {
           structured,
           text: `${ref(doc.subject)} reaches ${ref(doc.resource)}: ${doc.label}, ${plural(doc.paths.length, 'path')}.${truncatedText(truncated)}\n${paths}${sources ? `\ncompiledAttributes: ${sources}` : ''}`,
@@ -215,14 +274,27 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'access',
     {
       title: 'What a subject can reach',
-      description: 'Everything a user, group or system is bound to, directly or through groups, of every type its traversals reach (for a user: systems, system groups, applications, directories, RADIUS servers, policies …), with labels, paths and sudo. Answers jcgraph access --json, paged.',
-      inputSchema: { subject: objectRef('The subject'), type: z.array(z.enum(GRAPH_TYPES)).optional().describe('Only targets of these types.'), offset, limit: limitOf(50) },
+      description:
+        'Everything a user, group or system is bound to, directly or through groups, of every type its traversals reach (for a user: systems, system groups, applications, directories, RADIUS servers, policies …), with labels, paths and sudo. Answers jcgraph access --json, paged.',
+      inputSchema: {
+        subject: objectRef('The subject'),
+        type: z.array(z.enum(GRAPH_TYPES)).optional().describe('Only targets of these types.'),
+        offset,
+        limit: limitOf(50),
+      },
       annotations: { title: 'Access', ...READ_ONLY },
     },
     ({ subject, type, offset: from, limit }) =>
       answer(() => {
         const doc = accessDocument(graph, subject, type ? { types: type } : {});
-        return bindingsResult(doc, `${ref(doc.subject)} is bound to ${plural(doc.bindings.length, 'object')}.`, 'target', 'access', from, limit);
+        return bindingsResult(
+          doc,
+          `${ref(doc.subject)} is bound to ${plural(doc.bindings.length, 'object')}.`,
+          'target',
+          'access',
+          from,
+          limit,
+        );
       }),
   );
 
@@ -230,14 +302,30 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'who',
     {
       title: 'Who can reach a resource',
-      description: 'Every user, user group and system bound to a resource (a system, application, directory, RADIUS server, policy, command …), and how, with labels, paths read towards the resource, and sudo. Answers jcgraph who --json, paged.',
-      inputSchema: { resource: objectRef('The resource'), type: z.array(z.enum(WHO_TYPES as unknown as [string, ...string[]])).optional().describe('Only subjects of these types.'), offset, limit: limitOf(50) },
+      description:
+        'Every user, user group and system bound to a resource (a system, application, directory, RADIUS server, policy, command …), and how, with labels, paths read towards the resource, and sudo. Answers jcgraph who --json, paged.',
+      inputSchema: {
+        resource: objectRef('The resource'),
+        type: z
+          .array(z.enum(WHO_TYPES as unknown as [string, ...string[]]))
+          .optional()
+          .describe('Only subjects of these types.'),
+        offset,
+        limit: limitOf(50),
+      },
       annotations: { title: 'Who', ...READ_ONLY },
     },
     ({ resource, type, offset: from, limit }) =>
       answer(() => {
         const doc = whoDocument(graph, resource, type ? { types: type } : {});
-        return bindingsResult(doc, `${plural(doc.bindings.length, 'subject')} can reach ${ref(doc.resource)}.`, 'subject', 'who', from, limit);
+        return bindingsResult(
+          doc,
+          `${plural(doc.bindings.length, 'subject')} can reach ${ref(doc.resource)}.`,
+          'subject',
+          'who',
+          from,
+          limit,
+        );
       }),
   );
 
@@ -245,12 +333,23 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'revoke_plan',
     {
       title: 'Plan a revocation (dry run)',
-      description: 'The memberships and associations to remove so that a subject no longer reaches a resource, each as the exact JumpCloud API call (a dry run: nothing is sent), with the other access each removal ends (collateral), checked by re-traversal. Strategies: fewest-changes, least-collateral, subject-only. Answers jcgraph revoke --json.',
+      description:
+        'The memberships and associations to remove so that a subject no longer reaches a resource, each as the exact JumpCloud API call (a dry run: nothing is sent), with the other access each removal ends (collateral), checked by re-traversal. Strategies: fewest-changes, least-collateral, subject-only. Answers jcgraph revoke --json.',
       inputSchema: {
         subject: objectRef('The subject'),
         resource: objectRef('The resource'),
-        strategy: z.enum(REVOKE_STRATEGIES).default('fewest-changes').describe('fewest-changes: fewest removals; least-collateral: least other access lost; subject-only: only the subject\'s own memberships and associations.'),
-        protect: z.array(z.string().min(1)).default([]).describe('Edges the plan must not remove: GROUP>MEMBER for a membership, A~B for an association, e.g. user_group:Engineering>user:jdoe.'),
+        strategy: z
+          .enum(REVOKE_STRATEGIES)
+          .default('fewest-changes')
+          .describe(
+            "fewest-changes: fewest removals; least-collateral: least other access lost; subject-only: only the subject's own memberships and associations.",
+          ),
+        protect: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Edges the plan must not remove: GROUP>MEMBER for a membership, A~B for an association, e.g. user_group:Engineering>user:jdoe.',
+          ),
         limit: limitOf(MIN_DETAIL).describe(`Most items of each collateral list (default ${MIN_DETAIL}).`),
       },
       annotations: { title: 'Revoke plan', ...READ_ONLY },
@@ -260,7 +359,12 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
         const plan = revokeDocument(graph, subject, resource, { strategy, protect });
         const { structured, truncated } = bounded(plan, limit);
         if (!plan.reached) return { structured, text: `${ref(plan.subject)} does not reach ${ref(plan.resource)}: nothing to revoke.` };
-        const steps = plan.steps.map((s, i) => `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)} (ends ${plural(s.collateral.lost.length, 'other binding')})`).join('\n');
+        const steps = plan.steps
+          .map(
+            (s, i) =>
+              `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)} (ends ${plural(s.collateral.lost.length, 'other binding')})`,
+          )
+          .join('\n');
         return {
           structured,
           text: `Revoke ${ref(plan.subject)}'s access to ${ref(plan.resource)} (${plan.strategy}, a dry run): ${plural(plan.steps.length, 'step')}, ${plural(plan.collateral.lost.length, 'other binding')} lost in all; ${plan.verified ? 'checked: no path remains' : 'WARNING: a path remains'}.${truncatedText(truncated)}\n${steps}`,
@@ -272,7 +376,8 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'offboard_plan',
     {
       title: 'Plan an offboarding (dry run)',
-      description: 'Every binding of a user and the removal of every membership and association of the user, each as the exact JumpCloud API call (a dry run: nothing is sent), checked by re-traversal: no binding remains. Answers jcgraph offboard --json; the bindings are paged.',
+      description:
+        'Every binding of a user and the removal of every membership and association of the user, each as the exact JumpCloud API call (a dry run: nothing is sent), checked by re-traversal: no binding remains. Answers jcgraph offboard --json; the bindings are paged.',
       inputSchema: { user: objectRef('The user'), offset, limit: limitOf(50) },
       annotations: { title: 'Offboard plan', ...READ_ONLY },
     },
@@ -280,7 +385,10 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
       answer(() => {
         const plan = offboardDocument(graph, user);
         const { structured, page, truncated } = bounded(plan, limit, 'bindings', from);
-        const steps = plan.steps.slice(0, MIN_DETAIL).map((s, i) => `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)}`).join('\n');
+        const steps = plan.steps
+          .slice(0, MIN_DETAIL)
+          .map((s, i) => `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)}`)
+          .join('\n');
         return {
           structured,
           text: `Offboard ${ref(plan.user)} (a dry run): ${plural(plan.bindings.length, 'binding')} end with ${plural(plan.steps.length, 'step')}; ${plan.remaining.length === 0 ? 'checked: no binding remains' : `WARNING: ${plural(plan.remaining.length, 'binding')} remain`}.${pageText(page!, 'bindings', 'offboard_plan')}${truncatedText(truncated)}\n${steps}`,
@@ -292,7 +400,11 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     .object({
       op: z.enum(['remove', 'add', 'remove-object', 'add-object']),
       edge: z.string().optional().describe('remove/add: GROUP>MEMBER or A~B.'),
-      attributes: z.record(z.string(), z.unknown()).nullable().optional().describe('add: the edge\'s attributes, e.g. {"sudo": {"enabled": true, "withoutPassword": false}}.'),
+      attributes: z
+        .record(z.string(), z.unknown())
+        .nullable()
+        .optional()
+        .describe('add: the edge\'s attributes, e.g. {"sudo": {"enabled": true, "withoutPassword": false}}.'),
       object: z.string().optional().describe('remove-object: the object.'),
       type: z.string().optional().describe('add-object: its type.'),
       name: z.string().optional().describe('add-object: its name.'),
@@ -303,7 +415,8 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'what_if',
     {
       title: 'What if memberships, associations or objects changed',
-      description: 'The bindings each user and system would gain and lose (and keep with other paths or attributes) if these changes were made, computed on an in-memory copy: nothing is sent anywhere. Changes apply in order. Answers jcgraph whatif --json; the subjects are paged.',
+      description:
+        'The bindings each user and system would gain and lose (and keep with other paths or attributes) if these changes were made, computed on an in-memory copy: nothing is sent anywhere. Changes apply in order. Answers jcgraph whatif --json; the subjects are paged.',
       inputSchema: { changes: z.array(change).min(1).describe('The changes, in order.'), offset, limit: limitOf(20) },
       annotations: { title: 'What if', ...READ_ONLY },
     },
@@ -312,7 +425,10 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
         const specs: ChangeSpec[] = changes.map((c, i) => checkChangeSpec(JSON.parse(JSON.stringify(c)) as JsonValue, `Change ${i + 1}`));
         const doc = whatIfDocument(graph, specs);
         const { structured, page, truncated } = bounded(doc, limit, 'subjects', from);
-        const lines = doc.subjects.slice(from, from + limit).map((d) => `- ${ref(d.subject)}: loses ${d.lost.length}, gains ${d.gained.length}, keeps ${d.changed.length} changed`).join('\n');
+        const lines = doc.subjects
+          .slice(from, from + limit)
+          .map((d) => `- ${ref(d.subject)}: loses ${d.lost.length}, gains ${d.gained.length}, keeps ${d.changed.length} changed`)
+          .join('\n');
         return {
           structured,
           text: `${plural(doc.subjects.length, 'subject')} affected: ${doc.totals.gained} bindings gained, ${doc.totals.lost} lost, ${doc.totals.changed} kept with other paths or attributes.${pageText(page!, 'subjects', 'what_if')}${truncatedText(truncated)}\n${lines}`.trim(),
@@ -324,14 +440,21 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'findings',
     {
       title: 'Access-review findings',
-      description: 'What an access review should look at: sudo grants (privileged), users with global sudo (userSudo), suspended/staged/locked users with access (inactiveUsers), redundant direct+group access, the groups and associations whose removal ends the most bindings (blastRadius), users bound directly, empty groups, unbound resources. Answers jcgraph findings --json; give kind to page through one section.',
-      inputSchema: { kind: z.enum(FINDING_KINDS).optional().describe('Only this section, paged with offset and limit.'), offset, limit: limitOf(20) },
+      description:
+        'What an access review should look at: sudo grants (privileged), users with global sudo (userSudo), suspended/staged/locked users with access (inactiveUsers), redundant direct+group access, the groups and associations whose removal ends the most bindings (blastRadius), users bound directly, empty groups, unbound resources. Answers jcgraph findings --json; give kind to page through one section.',
+      inputSchema: {
+        kind: z.enum(FINDING_KINDS).optional().describe('Only this section, paged with offset and limit.'),
+        offset,
+        limit: limitOf(20),
+      },
       annotations: { title: 'Findings', ...READ_ONLY },
     },
     ({ kind, offset: from, limit }) =>
       answer(() => {
         const f = findingsDocument(graph, { top: Math.max(20, kind === 'blastRadius' ? from + limit : 20) });
-        const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, k === 'privileged' ? f.privileged.grants.length : (f[k] as readonly unknown[]).length]));
+        const counts = Object.fromEntries(
+          FINDING_KINDS.map((k) => [k, k === 'privileged' ? f.privileged.grants.length : (f[k] as readonly unknown[]).length]),
+        );
         const summary = `${plural(f.totals.bindings, 'binding')} of ${plural(f.totals.subjects, 'subject')}: ${FINDING_KINDS.map((k) => `${k} ${counts[k]}`).join(', ')}.`;
         if (!kind) {
           const { structured, truncated } = bounded(f, limit);
@@ -342,8 +465,12 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
         const only = kind === 'privileged' ? { bindings: f.privileged.bindings, grants: paged.items } : paged.items;
         const { structured, truncated } = bounded({ totals: f.totals, [kind]: only }, limit, undefined);
         const lines = paged.items.map((item) => `- ${findingLine(kind, item)}`).join('\n');
-        const ranked = kind === 'blastRadius' ? ` blastRadius ranks the top ${paged.page.total} only; a larger offset + limit ranks more.` : '';
-        return { structured: { ...structured, page: paged.page }, text: `${summary}${pageText(paged.page, `${kind} items`, 'findings')}${ranked}${truncatedText(truncated)}\n${lines}`.trim() };
+        const ranked =
+          kind === 'blastRadius' ? ` blastRadius ranks the top ${paged.page.total} only; a larger offset + limit ranks more.` : '';
+        return {
+          structured: { ...structured, page: paged.page },
+          text: `${summary}${pageText(paged.page, `${kind} items`, 'findings')}${ranked}${truncatedText(truncated)}\n${lines}`.trim(),
+        };
       }),
   );
 
@@ -351,8 +478,13 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     'traverse',
     {
       title: 'What a JumpCloud graph endpoint would answer',
-      description: 'What one of the 88 JumpCloud v2 graph endpoints would return, computed from the snapshot with all pages merged: e.g. /users/{id}/systems (every system with every path and compiledAttributes), /systems/{id}/users, /usergroups/{id}/members, /users/{id}/associations?targets=system. Answers jcgraph traverse, paged.',
-      inputSchema: { path: z.string().min(1).describe('The endpoint path with ids, e.g. /users/5f1e…/systems; /api/v2 and a full URL are accepted.'), offset, limit: limitOf(50) },
+      description:
+        'What one of the 88 JumpCloud v2 graph endpoints would return, computed from the snapshot with all pages merged: e.g. /users/{id}/systems (every system with every path and compiledAttributes), /systems/{id}/users, /usergroups/{id}/members, /users/{id}/associations?targets=system. Answers jcgraph traverse, paged.',
+      inputSchema: {
+        path: z.string().min(1).describe('The endpoint path with ids, e.g. /users/5f1e…/systems; /api/v2 and a full URL are accepted.'),
+        offset,
+        limit: limitOf(50),
+      },
       annotations: { title: 'Traverse', ...READ_ONLY },
     },
     ({ path, offset: from, limit }) =>
@@ -360,7 +492,10 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
         const apiPath = apiPathOf(path);
         const items = traverseDocument(graph, apiPath) as GraphObjectWithPaths[];
         const { structured, page, truncated } = bounded({ path: apiPath, answer: items }, limit, 'answer', from);
-        return { structured, text: `${apiPath}: ${plural(items.length, 'item')}.${pageText(page!, 'items', 'traverse')}${truncatedText(truncated)}` };
+        return {
+          structured,
+          text: `${apiPath}: ${plural(items.length, 'item')}.${pageText(page!, 'items', 'traverse')}${truncatedText(truncated)}`,
+        };
       }),
   );
 }

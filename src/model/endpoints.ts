@@ -39,7 +39,13 @@ const DIRS = DIRECTORIES_SEGMENT_TYPES;
 
 const ROWS: readonly Row[] = [
   ['graph_activeDirectoryAssociationsList', '/activedirectories/{activedirectory_id}/associations', 'associations', 'active_directory'],
-  ['graph_activeDirectoryTraverseUserGroup', '/activedirectories/{activedirectory_id}/usergroups', 'traverse', 'active_directory', ['user_group']],
+  [
+    'graph_activeDirectoryTraverseUserGroup',
+    '/activedirectories/{activedirectory_id}/usergroups',
+    'traverse',
+    'active_directory',
+    ['user_group'],
+  ],
   ['graph_activeDirectoryTraverseUser', '/activedirectories/{activedirectory_id}/users', 'traverse', 'active_directory', ['user']],
   ['graph_applicationAssociationsList', '/applications/{application_id}/associations', 'associations', 'application'],
   ['graph_applicationTraverseUserGroup', '/applications/{application_id}/usergroups', 'traverse', 'application', ['user_group']],
@@ -53,9 +59,26 @@ const ROWS: readonly Row[] = [
   ['graph_ldapServerAssociationsList', '/ldapservers/{ldapserver_id}/associations', 'associations', 'ldap_server'],
   ['graph_ldapServerTraverseUserGroup', '/ldapservers/{ldapserver_id}/usergroups', 'traverse', 'ldap_server', ['user_group']],
   ['graph_ldapServerTraverseUser', '/ldapservers/{ldapserver_id}/users', 'traverse', 'ldap_server', ['user']],
-  ['graph_passwordManagerItemAssociationsList', '/passwordmanageritems/{passwordmanageritem_id}/associations', 'associations', 'password_manager_item'],
-  ['graph_passwordManagerItemTraverseUser', '/passwordmanageritems/{passwordmanageritem_id}/users', 'traverse', 'password_manager_item', ['user']],
-  ['graph_passwordManagerItemTraverseUserGroup', '/passwordmanageritems/{passwordmanageritem_id}/usergroups', 'traverse', 'password_manager_item', ['user_group']],
+  [
+    'graph_passwordManagerItemAssociationsList',
+    '/passwordmanageritems/{passwordmanageritem_id}/associations',
+    'associations',
+    'password_manager_item',
+  ],
+  [
+    'graph_passwordManagerItemTraverseUser',
+    '/passwordmanageritems/{passwordmanageritem_id}/users',
+    'traverse',
+    'password_manager_item',
+    ['user'],
+  ],
+  [
+    'graph_passwordManagerItemTraverseUserGroup',
+    '/passwordmanageritems/{passwordmanageritem_id}/usergroups',
+    'traverse',
+    'password_manager_item',
+    ['user_group'],
+  ],
   ['graph_office365AssociationsList', '/office365s/{office365_id}/associations', 'associations', 'office_365'],
   ['graph_office365TraverseUserGroup', '/office365s/{office365_id}/usergroups', 'traverse', 'office_365', ['user_group']],
   ['graph_office365TraverseUser', '/office365s/{office365_id}/users', 'traverse', 'office_365', ['user']],
@@ -123,9 +146,26 @@ const ROWS: readonly Row[] = [
   ['graph_userTraverseRadiusServer', '/users/{user_id}/radiusservers', 'traverse', 'user', ['radius_server']],
   ['graph_userTraverseSystemGroup', '/users/{user_id}/systemgroups', 'traverse', 'user', ['system_group']],
   ['graph_userTraverseSystem', '/users/{user_id}/systems', 'traverse', 'user', ['system']],
-  ['graph_idpRoutingPolicyAssociationsList', '/identity-provider/policies/{idp_routing_policy_id}/associations', 'associations', 'idp_routing_policy'],
-  ['graph_idpRoutingPolicyTraverseUserGroup', '/identity-provider/policies/{idp_routing_policy_id}/associations/usergroups', 'traverse', 'idp_routing_policy', ['user_group']],
-  ['graph_idpRoutingPolicyTraverseUser', '/identity-provider/policies/{idp_routing_policy_id}/associations/users', 'traverse', 'idp_routing_policy', ['user']],
+  [
+    'graph_idpRoutingPolicyAssociationsList',
+    '/identity-provider/policies/{idp_routing_policy_id}/associations',
+    'associations',
+    'idp_routing_policy',
+  ],
+  [
+    'graph_idpRoutingPolicyTraverseUserGroup',
+    '/identity-provider/policies/{idp_routing_policy_id}/associations/usergroups',
+    'traverse',
+    'idp_routing_policy',
+    ['user_group'],
+  ],
+  [
+    'graph_idpRoutingPolicyTraverseUser',
+    '/identity-provider/policies/{idp_routing_policy_id}/associations/users',
+    'traverse',
+    'idp_routing_policy',
+    ['user'],
+  ],
 ];
 
 function toEndpoint([operationId, path, kind, source, targets]: Row): GraphEndpoint {
@@ -165,7 +205,12 @@ export interface EndpointMatch {
 const MATCHERS: readonly { re: RegExp; endpoint: GraphEndpoint }[] = GRAPH_ENDPOINTS.map((endpoint) => ({
   endpoint,
   re: new RegExp(
-    '^' + endpoint.path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([^/]+)') + '/?$',
+    '^' +
+      endpoint.path
+        .split(/\{[^}]+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('([^/]+)') +
+      '/?$',
   ),
 }));
 

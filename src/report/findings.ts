@@ -92,7 +92,11 @@ export function findingSections(f: Findings): FindingSection[] {
         'What makes users administrators on devices, one row per grant (an association carrying sudo, or a user group with its own sudo setting), with the rule level that decided it, how many bindings and users it covers, and the paths of one example.',
       items: f.privileged.grants.map((grant) => {
         const [first, ...others] = grant.grantedBy;
-        const ends: Pick<FindingItem, 'subject' | 'target'> = first?.group ? { subject: first.group } : first?.ends ? { subject: first.ends[0], target: first.ends[1] } : {};
+        const ends: Pick<FindingItem, 'subject' | 'target'> = first?.group
+          ? { subject: first.group }
+          : first?.ends
+            ? { subject: first.ends[0], target: first.ends[1] }
+            : {};
         const more = others.length > 0 ? ` (with ${others.map(grantWords).join(', ')})` : '';
         const nopasswd = grant.withoutPassword > 0 ? `, ${grant.withoutPassword} of them without password` : '';
         const example = `${formatReference(grant.example.subject)} on ${formatReference(grant.example.target)}`;
@@ -149,8 +153,12 @@ export function findingSections(f: Findings): FindingSection[] {
       kind: 'direct-user-bindings',
       title: 'Users bound directly',
       severity: 'medium',
-      description: 'Users associated with resources one by one rather than through groups: harder to review and easy to forget at offboarding.',
-      items: f.directlyBound.map((d) => ({ subject: d.user, detail: `direct associations with ${plural(d.targets.length, 'resource')}: ${names(d.targets)}` })),
+      description:
+        'Users associated with resources one by one rather than through groups: harder to review and easy to forget at offboarding.',
+      items: f.directlyBound.map((d) => ({
+        subject: d.user,
+        detail: `direct associations with ${plural(d.targets.length, 'resource')}: ${names(d.targets)}`,
+      })),
     },
     {
       kind: 'empty-groups',

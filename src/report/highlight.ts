@@ -7,7 +7,12 @@ import type { AccessGraph } from '../graph/index.ts';
 import { bindingRows, type BindingRow } from './review.ts';
 
 function score(row: BindingRow): number[] {
-  return [row.sudo ? 1 : 0, row.resource.type === 'system' ? 1 : 0, row.via.some((v) => v.type === 'user_group') ? 1 : 0, Math.min(row.paths.length, 4)];
+  return [
+    row.sudo ? 1 : 0,
+    row.resource.type === 'system' ? 1 : 0,
+    row.via.some((v) => v.type === 'user_group') ? 1 : 0,
+    Math.min(row.paths.length, 4),
+  ];
 }
 
 const BEST_POSSIBLE = [1, 1, 1, 4];

@@ -111,7 +111,12 @@ function tableSpec<T>(table: Table<T>, keys: readonly string[], rows: readonly T
   };
 }
 
-function withPaths<T>(spec: TableSpec, rows: readonly T[], paths: (row: T) => readonly AccessPath[] | undefined, objects: ObjectTable): TableSpec {
+function withPaths<T>(
+  spec: TableSpec,
+  rows: readonly T[],
+  paths: (row: T) => readonly AccessPath[] | undefined,
+  objects: ObjectTable,
+): TableSpec {
   return {
     ...spec,
     columns: [...spec.columns, { key: 'paths', title: 'Paths', kind: 'paths' }],
@@ -140,8 +145,10 @@ const n = (x: number): string => x.toLocaleString('en');
 
 function findingMarkup(section: FindingSection, max: number): string {
   const count = section.items.length;
-  const capped = count > max ? `<p class="note">Showing the first ${n(max)} of ${n(count)}; the CSV and JSON reports list them all.</p>` : '';
-  const body = count === 0 ? '<p>None.</p>' : `<p>${escapeHtml(section.description)}</p>${capped}<div data-table="finding-${section.kind}"></div>`;
+  const capped =
+    count > max ? `<p class="note">Showing the first ${n(max)} of ${n(count)}; the CSV and JSON reports list them all.</p>` : '';
+  const body =
+    count === 0 ? '<p>None.</p>' : `<p>${escapeHtml(section.description)}</p>${capped}<div data-table="finding-${section.kind}"></div>`;
   const open = count > 0 && (section.severity === 'high' || section.severity === 'medium') ? ' open' : '';
   return `<details class="finding sev-${section.severity}" id="finding-${section.kind}"${open}><summary><span class="badge ${section.severity}">${section.severity}</span><h3>${escapeHtml(section.title)}</h3><span class="badge">${n(count)}</span></summary><div class="body">${body}</div></details>`;
 }
@@ -160,9 +167,30 @@ export function renderHtml(review: AccessReview, options: HtmlOptions = {}): str
   const bindingKeys = ['user', 'user_state', 'resource_type', 'resource', 'access', 'sudo', 'via'];
   const sample: readonly BindingRow[] = review.sample;
   const tables: Record<string, TableSpec> = {
-    users: tableSpec(USERS, ['user', 'email', 'user_state', 'inactive', 'global_sudo', 'groups', 'bindings', 'systems', 'sudo_systems', 'applications', 'directories', 'direct'], review.users),
+    users: tableSpec(
+      USERS,
+      [
+        'user',
+        'email',
+        'user_state',
+        'inactive',
+        'global_sudo',
+        'groups',
+        'bindings',
+        'systems',
+        'sudo_systems',
+        'applications',
+        'directories',
+        'direct',
+      ],
+      review.users,
+    ),
     resources: tableSpec(RESOURCES, ['resource_type', 'resource', 'users', 'sudo_users', 'direct_users', 'user_groups'], review.resources),
-    groups: tableSpec(GROUPS, ['group_type', 'group', 'members', 'method', 'sudo', 'associations', 'associated_with', 'bindings_through', 'bindings_only_through'], review.groups),
+    groups: tableSpec(
+      GROUPS,
+      ['group_type', 'group', 'members', 'method', 'sudo', 'associations', 'associated_with', 'bindings_through', 'bindings_only_through'],
+      review.groups,
+    ),
     bindings: withPaths(tableSpec(BINDINGS_BY_USER, bindingKeys, sample, 'bindings', 'Bindings'), sample, (r) => r.paths, objects),
   };
   for (const s of review.findings) if (s.items.length > 0) tables[`finding-${s.kind}`] = findingSpec(s, maxItems, objects);
@@ -177,8 +205,18 @@ export function renderHtml(review: AccessReview, options: HtmlOptions = {}): str
     group: section('groups', 'Groups', `One row per group (${n(c.groups)}): what it grants, and how many bindings would end without it.`),
     bindings: section('bindings', 'Bindings', bindingNote, LEGEND),
   };
-  const order: (ReviewBy | 'bindings')[] = by === 'group' ? ['group', 'user', 'resource', 'bindings'] : by === 'resource' ? ['resource', 'bindings', 'user', 'group'] : ['user', 'bindings', 'resource', 'group'];
-  const titles: Record<ReviewBy | 'bindings', [string, string]> = { user: ['users', 'Users'], resource: ['resources', 'Resources'], group: ['groups', 'Groups'], bindings: ['bindings', 'Bindings'] };
+  const order: (ReviewBy | 'bindings')[] =
+    by === 'group'
+      ? ['group', 'user', 'resource', 'bindings']
+      : by === 'resource'
+        ? ['resource', 'bindings', 'user', 'group']
+        : ['user', 'bindings', 'resource', 'group'];
+  const titles: Record<ReviewBy | 'bindings', [string, string]> = {
+    user: ['users', 'Users'],
+    resource: ['resources', 'Resources'],
+    group: ['groups', 'Groups'],
+    bindings: ['bindings', 'Bindings'],
+  };
   const cards: [number, string][] = [
     [c.users, 'users'],
     [c.usersWithAccess, 'users with access'],

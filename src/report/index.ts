@@ -29,11 +29,45 @@ export {
   type UserRef,
 } from './review.ts';
 export { findingSections, type FindingSection, type FindingItem, type FindingKind, type Severity } from './findings.ts';
-export { BINDINGS_BY_USER, BINDINGS_BY_RESOURCE, USERS, RESOURCES, GROUPS, FINDINGS, findingRows, type Table, type Column, type Cell, type FindingRow } from './tables.ts';
+export {
+  BINDINGS_BY_USER,
+  BINDINGS_BY_RESOURCE,
+  USERS,
+  RESOURCES,
+  GROUPS,
+  FINDINGS,
+  findingRows,
+  type Table,
+  type Column,
+  type Cell,
+  type FindingRow,
+} from './tables.ts';
 export { csvCell, csvLines, toCsv } from './csv.ts';
 export { renderMarkdown, mdEscape, type MarkdownOptions } from './markdown.ts';
 export { jsonChunks } from './json.ts';
 export { renderHtml, escapeHtml, scriptJson, REPORT_STYLESHEET, PATH_PICTURE_SCRIPT, type HtmlOptions } from './html.ts';
-export { writeReport, reportChunks, isCsvPack, CSV_PACK_FILES, isReportFormat, REPORT_FORMATS, type ReportFormat, type WriteReportOptions, type WrittenReport } from './write.ts';
-export { exportData, toGexf, toGraphml, toJsonExport, toNeo4jFiles, writeExport, renderExport, exportStreams, isExportFormat, EXPORT_FORMATS, type ExportFormat } from './export/index.ts';
+export {
+  writeReport,
+  reportChunks,
+  isCsvPack,
+  CSV_PACK_FILES,
+  isReportFormat,
+  REPORT_FORMATS,
+  type ReportFormat,
+  type WriteReportOptions,
+  type WrittenReport,
+} from './write.ts';
+export {
+  exportData,
+  toGexf,
+  toGraphml,
+  toJsonExport,
+  toNeo4jFiles,
+  writeExport,
+  renderExport,
+  exportStreams,
+  isExportFormat,
+  EXPORT_FORMATS,
+  type ExportFormat,
+} from './export/index.ts';
 export { bindingToExplain } from './highlight.ts';

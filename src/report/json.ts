@@ -20,11 +20,27 @@ export function jsonChunks(review: AccessReview, bindings: Iterable<BindingRow>)
     for (const row of bindings) {
       for (const p of row.paths) for (const o of p.objects) if (!objects.has(o.id)) objects.set(o.id, [o.type, o.name]);
       const { user, resource, label, sudo } = row;
-      yield { user, resource, label, sudo: sudo || null, via: row.via.map((v) => v.id), paths: row.paths.map((p) => p.objects.map((o) => o.id)) };
+      yield {
+        user,
+        resource,
+        label,
+        sudo: sudo || null,
+        via: row.via.map((v) => v.id),
+        paths: row.paths.map((p) => p.objects.map((o) => o.id)),
+      };
     }
   }
   return jsonTextChunks(
-    { meta, counts, findings, users, resources, groups, bindings: streamedArray(compactRows()), objects: deferred(() => Object.fromEntries(objects)) },
+    {
+      meta,
+      counts,
+      findings,
+      users,
+      resources,
+      groups,
+      bindings: streamedArray(compactRows()),
+      objects: deferred(() => Object.fromEntries(objects)),
+    },
     { indent: 1, leafDepth: 1, compactLeaves: true },
   );
 }

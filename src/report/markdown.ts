@@ -39,7 +39,13 @@ export function mdEscape(value: Cell): string {
 }
 
 /** The first `max` rows as a table; the rows are read no further than needed when `known` gives their count. */
-function mdTable<T>(table: Table<T>, keys: readonly string[], rows: Iterable<T>, max: number, known?: number): { lines: string[]; shown: number; total: number } {
+function mdTable<T>(
+  table: Table<T>,
+  keys: readonly string[],
+  rows: Iterable<T>,
+  max: number,
+  known?: number,
+): { lines: string[]; shown: number; total: number } {
   const columns = keys.map((k) => table.columns.find((c) => c.key === k)).filter((c) => c !== undefined);
   const lines = [`| ${columns.map((c) => c.title).join(' | ')} |`, `| ${columns.map((c) => (c.numeric ? '---:' : '---')).join(' | ')} |`];
   let total = 0;
@@ -55,7 +61,11 @@ function findingLines(section: FindingSection, max: number): string[] {
   const lines = [`### ${section.title} (${section.items.length}, ${section.severity})`, '', mdEscape(section.description), ''];
   if (section.items.length === 0) return [...lines, 'None.', ''];
   for (const item of section.items.slice(0, max)) {
-    const who = [item.subject, item.target].filter((x) => x !== undefined).map(formatReference).map(mdEscape).join(' → ');
+    const who = [item.subject, item.target]
+      .filter((x) => x !== undefined)
+      .map(formatReference)
+      .map(mdEscape)
+      .join(' → ');
     lines.push(`- ${who ? `**${who}**: ` : ''}${mdEscape(item.detail)}`);
   }
   if (section.items.length > max) lines.push(`- … and ${section.items.length - max} more (every item is in the CSV and JSON reports)`);
@@ -89,8 +99,19 @@ export function renderMarkdown(review: AccessReview, options: MarkdownOptions = 
     by === 'group'
       ? mdTable(GROUPS, GROUP_KEYS, review.groups, maxRows)
       : options.rows
-        ? mdTable(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE, options.rows, maxRows, review.counts.bindings)
-        : mdTable(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE, review.sample, maxRows);
+        ? mdTable(
+            by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE,
+            by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE,
+            options.rows,
+            maxRows,
+            review.counts.bindings,
+          )
+        : mdTable(
+            by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE,
+            by === 'user' ? BINDING_KEYS_BY_USER : BINDING_KEYS_BY_RESOURCE,
+            review.sample,
+            maxRows,
+          );
   const title = by === 'group' ? GROUPS.title : by === 'user' ? BINDINGS_BY_USER.title : BINDINGS_BY_RESOURCE.title;
   lines.push(`## ${title}`, '');
   if (table.shown < table.total) {

@@ -135,7 +135,6 @@ export interface ReviewOptions {
   readonly coverage?: Coverage;
 }
 
-
 const DIRECTORY_TYPES: ReadonlySet<string> = new Set(['ldap_server', 'active_directory', 'g_suite', 'office_365']);
 export const DEFAULT_MAX_BINDINGS = 10_000;
 
@@ -299,7 +298,8 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
   const groupCounts = new Int32Array(nodes);
   const userGroup = ix.knownTypeCode('user_group');
   for (let e = 0; e < ix.edgeCount; e++) {
-    if (ix.edgeAlive[e] === 1 && ix.edgeKind[e] === MEMBERSHIP_EDGE && nodeType[ix.edgeFrom[e]!] === userGroup) groupCounts[ix.edgeTo[e]!]!++;
+    if (ix.edgeAlive[e] === 1 && ix.edgeKind[e] === MEMBERSHIP_EDGE && nodeType[ix.edgeFrom[e]!] === userGroup)
+      groupCounts[ix.edgeTo[e]!]!++;
   }
   for (const o of g.objects('user')) {
     const n = ix.nodeOf(o.id);
@@ -335,7 +335,10 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
     }
     if (isGroupType(o.type)) groups.push(groupRow(g, o.id, through[n]!, only[n]!));
   }
-  const byId = <T>(key: (x: T) => NamedRef) => (a: T, b: T) => (key(a).id < key(b).id ? -1 : key(a).id > key(b).id ? 1 : 0);
+  const byId =
+    <T>(key: (x: T) => NamedRef) =>
+    (a: T, b: T) =>
+      key(a).id < key(b).id ? -1 : key(a).id > key(b).id ? 1 : 0;
   users.sort(byId((r) => r.user));
   resources.sort(byId((r) => r.resource));
   groups.sort(byId((r) => r.group));
@@ -343,7 +346,9 @@ export function buildReview(g: AccessGraph, options: ReviewOptions = {}): Access
   return {
     meta: {
       orgId: g.orgId,
-      ...(options.coverage && !options.coverage.complete ? { coverage: { complete: false, gaps: options.coverage.gaps.length, banner: coverageBanner(options.coverage) } } : {}),
+      ...(options.coverage && !options.coverage.complete
+        ? { coverage: { complete: false, gaps: options.coverage.gaps.length, banner: coverageBanner(options.coverage) } }
+        : {}),
       generatedAt: (options.generatedAt ?? new Date()).toISOString(),
       source: options.source ?? '',
     },

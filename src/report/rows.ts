@@ -182,7 +182,14 @@ export class RowFactory {
     const user = this.user(b.source);
     const paths: AccessPath[] = [];
     for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) paths.push(this.path(b, p, user));
-    return { user, resource: this.object(b.targets[i]!), label: bindingLabel(pathLengths(b, i)), sudo: this.sudo(b, i), via: groupsOn(paths), paths };
+    return {
+      user,
+      resource: this.object(b.targets[i]!),
+      label: bindingLabel(pathLengths(b, i)),
+      sudo: this.sudo(b, i),
+      via: groupsOn(paths),
+      paths,
+    };
   }
 
   /** Binding i of b (b's source a resource, its target a user) as a row read from the user. */
@@ -192,7 +199,12 @@ export class RowFactory {
     const paths: AccessPath[] = [];
     for (let p = b.pathStart[i]!, pe = b.pathStart[i + 1]!; p < pe; p++) {
       const path = this.path(b, p, resource);
-      paths.push({ objects: path.objects.slice().reverse(), edges: path.edges.slice().reverse(), edgeKeys: path.edgeKeys.slice().reverse(), edgeAttributes: path.edgeAttributes.slice().reverse() });
+      paths.push({
+        objects: path.objects.slice().reverse(),
+        edges: path.edges.slice().reverse(),
+        edgeKeys: path.edgeKeys.slice().reverse(),
+        edgeAttributes: path.edgeAttributes.slice().reverse(),
+      });
     }
     return { user, resource, label: bindingLabel(pathLengths(b, i)), sudo: this.sudo(b, i), via: groupsOn(paths), paths };
   }

@@ -82,7 +82,9 @@ export async function writeReport(g: AccessGraph, options: WriteReportOptions): 
       try {
         await mkdir(out, { recursive: true });
       } catch (error) {
-        throw new ReportError(`Could not create the report directory ${out} (${(error as { code?: string }).code ?? String(error)}).`, { cause: error });
+        throw new ReportError(`Could not create the report directory ${out} (${(error as { code?: string }).code ?? String(error)}).`, {
+          cause: error,
+        });
       }
       const banner = csvBannerLines(options.coverage);
       const files: [string, Iterable<string>][] = [
@@ -105,10 +107,14 @@ export async function writeReport(g: AccessGraph, options: WriteReportOptions): 
  * A single-file report as text chunks, for writing anywhere (a file, stdout). Every format but the CSV
  * pack: html, md, json, and csv as the one table chosen by `by`.
  */
-export function reportChunks(g: AccessGraph, options: Omit<WriteReportOptions, 'out'> & { readonly out?: string }): { chunks: Iterable<string>; review?: AccessReview } {
+export function reportChunks(
+  g: AccessGraph,
+  options: Omit<WriteReportOptions, 'out'> & { readonly out?: string },
+): { chunks: Iterable<string>; review?: AccessReview } {
   const by = options.by ?? 'user';
   const banner = csvBannerLines(options.coverage);
-  if (options.format === 'csv' && by !== 'group') return { chunks: prefixed(banner, csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by))) };
+  if (options.format === 'csv' && by !== 'group')
+    return { chunks: prefixed(banner, csvLines(by === 'user' ? BINDINGS_BY_USER : BINDINGS_BY_RESOURCE, bindingRows(g, by))) };
   const review = buildReview(g, options);
   const rowsBy = by === 'resource' ? 'resource' : 'user';
   switch (options.format) {
@@ -117,7 +123,16 @@ export function reportChunks(g: AccessGraph, options: Omit<WriteReportOptions, '
     case 'html':
       return { chunks: [renderHtml(review, { by })], review };
     case 'md':
-      return { chunks: [renderMarkdown(review, { by, rows: bindingRows(g, rowsBy), ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}) })], review };
+      return {
+        chunks: [
+          renderMarkdown(review, {
+            by,
+            rows: bindingRows(g, rowsBy),
+            ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+          }),
+        ],
+        review,
+      };
     case 'json':
       return { chunks: jsonChunks(review, bindingRows(g, rowsBy)), review };
   }

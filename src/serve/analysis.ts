@@ -92,7 +92,11 @@ class Query {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!/^\s*\d+\s*$/.test(raw) || n < 1 || n > max) throw badParameter(name, `The query parameter ${name} must be a whole number from 1${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}".`);
+    if (!/^\s*\d+\s*$/.test(raw) || n < 1 || n > max)
+      throw badParameter(
+        name,
+        `The query parameter ${name} must be a whole number from 1${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}".`,
+      );
     return n;
   }
 }
@@ -103,7 +107,8 @@ function about<T>(parameter: string, fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof UnknownObjectError) throw Object.assign(error, { parameter });
-    if (error instanceof JcGraphError && !(error instanceof RequestError) && !(error instanceof PlanError)) throw badParameter(parameter, error.message);
+    if (error instanceof JcGraphError && !(error instanceof RequestError) && !(error instanceof PlanError))
+      throw badParameter(parameter, error.message);
     throw error;
   }
 }
@@ -116,18 +121,27 @@ function object(context: AnalysisContext, query: Query, name: string, what: stri
 
 function types(query: Query, allowed: readonly string[] = GRAPH_TYPES): string[] | undefined {
   const wanted = query.all('type');
-  for (const t of wanted) if (!allowed.includes(t)) throw badParameter('type', `The query parameter type must be one of ${allowed.join(', ')}, not "${t}".`);
+  for (const t of wanted)
+    if (!allowed.includes(t)) throw badParameter('type', `The query parameter type must be one of ${allowed.join(', ')}, not "${t}".`);
   return wanted.length > 0 ? wanted : undefined;
 }
 
-const json = (value: unknown): Writer => (sink) => writeJsonDocument(sink, value);
+const json =
+  (value: unknown): Writer =>
+  (sink) =>
+    writeJsonDocument(sink, value);
 
 /** The changes of a what-if request: the body's array first, then the flags, in the CLI's order. */
 function changesOf(query: Query, body: JsonValue | undefined): ChangeSpec[] {
   let fromBody: JsonValue[] = [];
   if (body !== undefined) {
-    const list = Array.isArray(body) ? body : body !== null && typeof body === 'object' && Array.isArray(body['changes']) ? body['changes'] : undefined;
-    if (!list) throw badParameter('body', 'The body must be a JSON array of changes (as in jcgraph whatif --changes), or {"changes": [...]}.');
+    const list = Array.isArray(body)
+      ? body
+      : body !== null && typeof body === 'object' && Array.isArray(body['changes'])
+        ? body['changes']
+        : undefined;
+    if (!list)
+      throw badParameter('body', 'The body must be a JSON array of changes (as in jcgraph whatif --changes), or {"changes": [...]}.');
     fromBody = list;
   }
   const specs: ChangeSpec[] = [
@@ -136,7 +150,8 @@ function changesOf(query: Query, body: JsonValue | undefined): ChangeSpec[] {
     ...query.all('remove').map((edge): ChangeSpec => ({ op: 'remove', edge })),
     ...query.all('add').map((edge): ChangeSpec => ({ op: 'add', edge })),
   ];
-  if (specs.length === 0) throw badParameter('remove', 'Give at least one change: remove=EDGE, add=EDGE, remove-object=OBJECT, or a JSON body of changes.');
+  if (specs.length === 0)
+    throw badParameter('remove', 'Give at least one change: remove=EDGE, add=EDGE, remove-object=OBJECT, or a JSON body of changes.');
   return specs;
 }
 
@@ -178,7 +193,8 @@ const ROUTES: Readonly<Record<string, Route>> = {
       const protect = q.all('protect');
       for (const spec of protect) {
         about('protect', () => {
-          if (!c.graph.hasEdge(resolveEdgeSpec(c.graph, spec))) throw badParameter('protect', `The protected edge ${spec} names an edge the organization does not have.`);
+          if (!c.graph.hasEdge(resolveEdgeSpec(c.graph, spec)))
+            throw badParameter('protect', `The protected edge ${spec} names an edge the organization does not have.`);
         });
       }
       return json(revokeDocument(c.graph, s.id, r.id, { strategy, protect }));
@@ -289,20 +305,39 @@ export async function answerAnalysis(context: AnalysisContext, req: IncomingMess
     const status = statusOf(error);
     if (status === 500) throw error;
     const body = errorBody(error as Error);
-    res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)), ...(status === 405 ? { allow: (error as RequestError & { allow?: string }).allow ?? 'GET' } : {}) });
+    res.writeHead(status, {
+      ...headers,
+      'content-length': String(Buffer.byteLength(body)),
+      ...(status === 405 ? { allow: (error as RequestError & { allow?: string }).allow ?? 'GET' } : {}),
+    });
     res.end(body);
   };
   const name = url.pathname.slice(ANALYSIS_ROOT.length).replace(/^\/|\/$/g, '');
   const route = name === '' ? undefined : ROUTES[name];
   try {
-    if (name !== '' && !route) throw new RequestError(404, `Not found: ${url.pathname} is none of ${Object.keys(ROUTES).map((r) => `${ANALYSIS_ROOT}/${r}`).join(', ')}.`);
+    if (name !== '' && !route)
+      throw new RequestError(
+        404,
+        `Not found: ${url.pathname} is none of ${Object.keys(ROUTES)
+          .map((r) => `${ANALYSIS_ROOT}/${r}`)
+          .join(', ')}.`,
+      );
     const methods = route?.methods ?? ['GET'];
     if (!methods.includes(req.method as 'GET')) {
-      throw Object.assign(new RequestError(405, `Method ${req.method ?? '?'} is not allowed on ${url.pathname}: ${methods.join(' or ')} only (nothing here changes a tenant).`), { allow: methods.join(', ') });
+      throw Object.assign(
+        new RequestError(
+          405,
+          `Method ${req.method ?? '?'} is not allowed on ${url.pathname}: ${methods.join(' or ')} only (nothing here changes a tenant).`,
+        ),
+        { allow: methods.join(', ') },
+      );
     }
     for (const key of new Set(url.searchParams.keys())) {
       if (!(route?.parameters ?? []).includes(key)) {
-        throw badParameter(key, `The query parameter ${key} is not one of ${url.pathname}'s: ${(route?.parameters ?? []).join(', ') || 'it takes none'}.`);
+        throw badParameter(
+          key,
+          `The query parameter ${key} is not one of ${url.pathname}'s: ${(route?.parameters ?? []).join(', ') || 'it takes none'}.`,
+        );
       }
     }
     const body = req.method === 'POST' ? await readBody(req) : undefined;

@@ -78,7 +78,8 @@ export function isLoopbackHost(host: string): boolean {
 /** Checks the address options: ConfigError for a remote host without `allowRemote`, or remote without a key. */
 export function checkServeAddress(host: string, allowRemote: boolean, keyed: boolean): void {
   if (isLoopbackHost(host)) return;
-  if (!allowRemote) throw new ConfigError(`Refusing to listen on ${host}: it is not a loopback address; add --allow-remote to serve other machines.`);
+  if (!allowRemote)
+    throw new ConfigError(`Refusing to listen on ${host}: it is not a loopback address; add --allow-remote to serve other machines.`);
   if (!keyed) throw new ConfigError(`Refusing to listen on ${host} without authentication: --no-auth is for loopback only.`);
 }
 
@@ -121,15 +122,30 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
     const url = new URL(req.url ?? '/', 'http://jcgraph.invalid');
     const path = url.pathname;
     if (allowedHosts && !allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
-      return send(res, apiError(apiOf(path), 403, `Forbidden: this server answers requests for ${[...allowedHosts][0]} only, not for host "${req.headers.host ?? ''}".`));
+      return send(
+        res,
+        apiError(
+          apiOf(path),
+          403,
+          `Forbidden: this server answers requests for ${[...allowedHosts][0]} only, not for host "${req.headers.host ?? ''}".`,
+        ),
+      );
     }
     if (path === '/api' || path.startsWith('/api/')) {
       const api = apiOf(path);
       if (req.method !== 'GET') {
-        return send(res, apiError(api, 405, `Method ${req.method ?? '?'} is not allowed: the replica is read-only and answers GET only.`, undefined, { allow: 'GET' }));
+        return send(
+          res,
+          apiError(api, 405, `Method ${req.method ?? '?'} is not allowed: the replica is read-only and answers GET only.`, undefined, {
+            allow: 'GET',
+          }),
+        );
       }
       if (!gate.keyed(headerText(req.headers['x-api-key']))) {
-        return send(res, apiError(api, 401, 'Unauthorized: the x-api-key header is missing or does not match the key jcgraph serve printed.'));
+        return send(
+          res,
+          apiError(api, 401, 'Unauthorized: the x-api-key header is missing or does not match the key jcgraph serve printed.'),
+        );
       }
       return send(res, replica.get(path, url.searchParams, req.headers));
     }
@@ -146,22 +162,48 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
   /** The explorer page at `/`: with a valid one-time token, trade it for a session cookie and come back without it. */
   const explorer = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     const page = (status: number, body: string, csp: string, headers: Record<string, string> = {}): void =>
-      send(res, { status, body, headers: { 'content-security-policy': csp, 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', ...headers } }, 'text/html; charset=utf-8');
+      send(
+        res,
+        {
+          status,
+          body,
+          headers: { 'content-security-policy': csp, 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', ...headers },
+        },
+        'text/html; charset=utf-8',
+      );
     if (url.pathname !== '/' && url.pathname !== '/index.html') {
       return page(404, messagePage('Not found', `Nothing is served at ${url.pathname}. The explorer is at /.`), MESSAGE_CSP);
     }
-    if (req.method !== 'GET') return page(405, messagePage('Not allowed', 'The explorer page answers GET only.'), MESSAGE_CSP, { allow: 'GET' });
+    if (req.method !== 'GET')
+      return page(405, messagePage('Not allowed', 'The explorer page answers GET only.'), MESSAGE_CSP, { allow: 'GET' });
     const token = url.searchParams.get('token');
     if (token !== null) {
       const session = gate.redeem(token);
       if (session) {
-        return page(303, '', MESSAGE_CSP, { location: '/', 'set-cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+        return page(303, '', MESSAGE_CSP, {
+          location: '/',
+          'set-cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+        });
       }
       if (gate.inSession(req.headers.cookie)) return page(303, '', MESSAGE_CSP, { location: '/' });
-      return page(401, messagePage('This link has been used', 'Each explorer link opens one browser session and works once. Use the browser it was first opened in, or run jcgraph serve again for a new link.'), MESSAGE_CSP);
+      return page(
+        401,
+        messagePage(
+          'This link has been used',
+          'Each explorer link opens one browser session and works once. Use the browser it was first opened in, or run jcgraph serve again for a new link.',
+        ),
+        MESSAGE_CSP,
+      );
     }
     if (!gate.inSession(req.headers.cookie)) {
-      return page(401, messagePage('Open the link jcgraph serve printed', 'The explorer opens from the link that jcgraph serve prints (it carries a one-time token). This browser has no session yet.'), MESSAGE_CSP);
+      return page(
+        401,
+        messagePage(
+          'Open the link jcgraph serve printed',
+          'The explorer opens from the link that jcgraph serve prints (it carries a one-time token). This browser has no session yet.',
+        ),
+        MESSAGE_CSP,
+      );
     }
     return page(200, EXPLORER_PAGE, EXPLORER_CSP);
   };

@@ -8,10 +8,30 @@ export { generateTenant, defaultOrgId, type GenerateOptions } from './generate.t
 export { writeTenantJson } from './tenant-json.ts';
 export { SimulatorError } from './errors.ts';
 export {
-  type FaultName, type FaultSettings, type ProbabilityFaultName, type ListFaultName, type CountFaultName, type LogFaultName,
-  FAULT_NAMES, TRANSIENT_FAULT_NAMES, LIST_FAULT_NAMES, COUNT_FAULT_NAMES, LOG_FAULT_NAMES, DEFAULT_FAULT_INTENSITY, DEFAULT_FAULT_VALUES,
-  DEFAULT_DROP_PAUSE_MS, MAX_CONSECUTIVE_FAILURES, MAX_CHURN_EPISODES,
-  isFaultName, isListFault, isCountFault, defaultFaultValue, faultSettings, entryMatches, pickBrokenObjects, faultValueProblem,
+  type FaultName,
+  type FaultSettings,
+  type ProbabilityFaultName,
+  type ListFaultName,
+  type CountFaultName,
+  type LogFaultName,
+  FAULT_NAMES,
+  TRANSIENT_FAULT_NAMES,
+  LIST_FAULT_NAMES,
+  COUNT_FAULT_NAMES,
+  LOG_FAULT_NAMES,
+  DEFAULT_FAULT_INTENSITY,
+  DEFAULT_FAULT_VALUES,
+  DEFAULT_DROP_PAUSE_MS,
+  MAX_CONSECUTIVE_FAILURES,
+  MAX_CHURN_EPISODES,
+  isFaultName,
+  isListFault,
+  isCountFault,
+  defaultFaultValue,
+  faultSettings,
+  entryMatches,
+  pickBrokenObjects,
+  faultValueProblem,
 } from './server/faults.ts';
 export { type Simulator, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
 export { INSIGHTS_DENIALS, INSIGHTS_EVENTS_PATH, CHANGES_PATH, type InsightsDenial } from './server/insights.ts';

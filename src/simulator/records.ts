@@ -7,9 +7,7 @@
 import type { JsonObject } from '../model/index.ts';
 import { isoSeconds } from './ids.ts';
 import type { Rng } from './random.ts';
-import {
-  APP_CATALOG, COMMAND_NAMES, JOB_TITLES, LOCATIONS, POLICY_TEMPLATES, RULE_EVENTS, SOFTWARE_CATALOG,
-} from './names.ts';
+import { APP_CATALOG, COMMAND_NAMES, JOB_TITLES, LOCATIONS, POLICY_TEMPLATES, RULE_EVENTS, SOFTWARE_CATALOG } from './names.ts';
 
 export interface RecordContext {
   readonly rng: Rng;
@@ -178,7 +176,11 @@ export function radiusServerRecord(ctx: RecordContext, id: string, index: number
 export type MembershipMethod = 'STATIC' | 'DYNAMIC_REVIEW_REQUIRED' | 'DYNAMIC_AUTOMATED';
 
 export function userGroupRecord(
-  ctx: RecordContext, id: string, name: string, attributes: JsonObject | null, membershipMethod: MembershipMethod,
+  ctx: RecordContext,
+  id: string,
+  name: string,
+  attributes: JsonObject | null,
+  membershipMethod: MembershipMethod,
 ): JsonObject {
   return {
     attributes,
@@ -206,7 +208,15 @@ export function systemGroupRecord(ctx: RecordContext, id: string, name: string, 
 }
 
 export function policyGroupRecord(ctx: RecordContext, id: string, name: string): JsonObject {
-  return { attributes: null, description: `${name} (policy group)`, email: '', id, name, organizationObjectId: ctx.orgId, type: 'policy_group' };
+  return {
+    attributes: null,
+    description: `${name} (policy group)`,
+    email: '',
+    id,
+    name,
+    organizationObjectId: ctx.orgId,
+    type: 'policy_group',
+  };
 }
 
 export function policyRecord(ctx: RecordContext, id: string, index: number, templateIds: readonly string[]): JsonObject {
@@ -253,7 +263,12 @@ export function softwareAppRecord(ctx: RecordContext, id: string, created: numbe
 }
 
 export function ldapServerRecord(ctx: RecordContext, id: string, index: number): JsonObject {
-  return { id, name: index === 0 ? 'JumpCloud LDAP' : `JumpCloud LDAP ${index + 1}`, userLockoutAction: 'disable', userPasswordExpirationAction: 'disable' };
+  return {
+    id,
+    name: index === 0 ? 'JumpCloud LDAP' : `JumpCloud LDAP ${index + 1}`,
+    userLockoutAction: 'disable',
+    userPasswordExpirationAction: 'disable',
+  };
 }
 
 export function activeDirectoryRecord(ctx: RecordContext, id: string, created: number, index: number): JsonObject {
@@ -270,7 +285,13 @@ export function activeDirectoryRecord(ctx: RecordContext, id: string, created: n
 }
 
 /** G Suite and Office 365 have no list of their own: their record is their `/directories` item. */
-export function cloudDirectoryRecord(ctx: RecordContext, id: string, type: 'g_suite' | 'office_365', index: number, domainId: string): JsonObject {
+export function cloudDirectoryRecord(
+  ctx: RecordContext,
+  id: string,
+  type: 'g_suite' | 'office_365',
+  index: number,
+  domainId: string,
+): JsonObject {
   const domain = index === 0 ? 'example.com' : `example${index + 1}.com`;
   return {
     id,

@@ -50,7 +50,7 @@ function fingerprintOf(fd: number): Fingerprint {
 function sha256Of(fd: number, size: number): Buffer {
   const hash = createHash('sha256');
   const chunk = Buffer.allocUnsafe(1 << 20);
-  for (let at = 0; at < size; ) {
+  for (let at = 0; at < size;) {
     const n = readSync(fd, chunk, 0, chunk.length, at);
     if (n === 0) break;
     hash.update(chunk.subarray(0, n));
@@ -63,13 +63,22 @@ function sha256Of(fd: number, size: number): Buffer {
 const closeWhenGone = new FinalizationRegistry<() => void>((close) => close());
 
 /** The graph of an index file checked against its snapshot (open on `snapshotFd`). */
-function graphFromIndex(file: IndexFile, snapshotFd: number, snapshotPath: string, indexPath: string, notice: (m: string) => void): { graph: AccessGraph; meta: SnapshotMeta } {
+function graphFromIndex(
+  file: IndexFile,
+  snapshotFd: number,
+  snapshotPath: string,
+  indexPath: string,
+  notice: (m: string) => void,
+): { graph: AccessGraph; meta: SnapshotMeta } {
   const meta = JSON.parse(file.buffer('meta').toString('utf8')) as IndexMeta;
-  if (meta.unicode !== (process.versions.unicode ?? '')) throw new IndexProblem(`written by a Node.js with Unicode ${meta.unicode} (this one has ${process.versions.unicode ?? 'none'})`);
+  if (meta.unicode !== (process.versions.unicode ?? ''))
+    throw new IndexProblem(`written by a Node.js with Unicode ${meta.unicode} (this one has ${process.versions.unicode ?? 'none'})`);
   const snapshotMeta = JSON.parse(file.buffer('snapshotMeta').toString('utf8')) as SnapshotMeta;
   const nodes = new FileNodeStore(file, snapshotFd, snapshotPath, (problem) => {
     // Not used: names are looked up from the objects themselves this time, and the index goes.
-    notice(`the name table of the index ${indexPath} is ${problem.message}: names are looked up without it, and the index will be rebuilt next time.`);
+    notice(
+      `the name table of the index ${indexPath} is ${problem.message}: names are looked up without it, and the index will be rebuilt next time.`,
+    );
     rmSync(indexPath, { force: true });
   });
   const parts: IndexParts = {
@@ -80,9 +89,14 @@ function graphFromIndex(file: IndexFile, snapshotFd: number, snapshotPath: strin
     edgeFrom: file.int32('edgeFrom'),
     edgeTo: file.int32('edgeTo'),
     attributes: new FileAttributes(file),
-    csr: (['up', 'down', 'assoc'] as const).map((r) => ({ off: file.int32(`${r}Offsets`), nbr: file.int32(`${r}Neighbours`), edge: file.int32(`${r}Edges`) })),
+    csr: (['up', 'down', 'assoc'] as const).map((r) => ({
+      off: file.int32(`${r}Offsets`),
+      nbr: file.int32(`${r}Neighbours`),
+      edge: file.int32(`${r}Edges`),
+    })),
   };
-  if (nodes.count !== meta.nodes || parts.nodeType.length !== meta.nodes || parts.edgeKind.length !== meta.edges) throw new IndexProblem('damaged (its counts disagree)');
+  if (nodes.count !== meta.nodes || parts.nodeType.length !== meta.nodes || parts.edgeKind.length !== meta.edges)
+    throw new IndexProblem('damaged (its counts disagree)');
   const graph = AccessGraph.fromIndex(meta.orgId, new TraversalIndex(parts));
   return { graph, meta: snapshotMeta };
 }
@@ -153,7 +167,13 @@ export async function openSnapshotGraph(path: string, options: OpenSnapshotOptio
 }
 
 /** Reads the snapshot whole, answers from it, and writes its index (or says why it could not). */
-async function rebuild(path: string, fd: number, fingerprint: Fingerprint, indexPath: string, notice: (m: string) => void): Promise<OpenedSnapshot> {
+async function rebuild(
+  path: string,
+  fd: number,
+  fingerprint: Fingerprint,
+  indexPath: string,
+  notice: (m: string) => void,
+): Promise<OpenedSnapshot> {
   const bytes = readFileSync(fd);
   const snapshot = parseSnapshot(path, bytes);
   let built: ReturnType<typeof buildSnapshotIndex>;
@@ -161,13 +181,17 @@ async function rebuild(path: string, fd: number, fingerprint: Fingerprint, index
     built = buildSnapshotIndex(snapshot, bytes, fingerprint);
   } catch (error) {
     if (error instanceof JcGraphError) throw error; // the tenant cannot be a graph: say so, as without an index
-    notice(`the snapshot ${path} could not be indexed (${error instanceof Error ? error.message : String(error)}); answering from it whole.`);
+    notice(
+      `the snapshot ${path} could not be indexed (${error instanceof Error ? error.message : String(error)}); answering from it whole.`,
+    );
     return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole' };
   }
   try {
     await writeOutput(indexPath, [built.file]);
   } catch (error) {
-    notice(`could not write the index ${indexPath} (${(error as { code?: string }).code ?? String(error)}); answering from the snapshot alone.`);
+    notice(
+      `could not write the index ${indexPath} (${(error as { code?: string }).code ?? String(error)}); answering from the snapshot alone.`,
+    );
   }
   return { graph: AccessGraph.fromIndex(snapshot.tenant.orgId, new TraversalIndex(built.parts)), meta: snapshot.meta, read: 'built' };
 }
@@ -181,7 +205,9 @@ async function recordFingerprint(indexPath: string, fingerprint: Fingerprint, no
     sealHeader(file, sections);
     await writeOutput(indexPath, [file]);
   } catch (error) {
-    notice(`could not update the index ${indexPath} (${(error as { code?: string }).code ?? String(error)}); it stays usable, checked by hash each time.`);
+    notice(
+      `could not update the index ${indexPath} (${(error as { code?: string }).code ?? String(error)}); it stays usable, checked by hash each time.`,
+    );
   }
 }
 

@@ -8,7 +8,17 @@ import { crc32 } from 'node:zlib';
 import type { EdgeAttributeStore, NodeStore } from '../graph/index.ts';
 import type { JsonObject } from '../model/index.ts';
 import { SnapshotError } from '../errors.ts';
-import { HEADER_BYTES, INDEX_MAGIC, INDEX_VERSION, SECTION_ENTRY_BYTES, SECTIONS, type Fingerprint, type IndexHeader, type SectionEntry, type SectionName } from './format.ts';
+import {
+  HEADER_BYTES,
+  INDEX_MAGIC,
+  INDEX_VERSION,
+  SECTION_ENTRY_BYTES,
+  SECTIONS,
+  type Fingerprint,
+  type IndexHeader,
+  type SectionEntry,
+  type SectionName,
+} from './format.ts';
 import { headerCrc } from './write.ts';
 
 /** Why an index cannot be used, as the end of "the index … is …". */
@@ -46,10 +56,12 @@ export class IndexFile {
       const size = fstatSync(fd).size;
       const head = readExactly(fd, HEADER_BYTES, 0);
       const magic = head.toString('latin1', 0, Math.min(8, head.length));
-      if (magic !== INDEX_MAGIC) throw new IndexProblem(head.length < 8 && INDEX_MAGIC.startsWith(magic) ? `truncated (${size} bytes)` : 'not a jcgraph index');
+      if (magic !== INDEX_MAGIC)
+        throw new IndexProblem(head.length < 8 && INDEX_MAGIC.startsWith(magic) ? `truncated (${size} bytes)` : 'not a jcgraph index');
       if (head.length < 16) throw new IndexProblem(`truncated (${size} bytes)`);
       const version = head.readUInt32LE(8);
-      if (version !== INDEX_VERSION) throw new IndexProblem(`in index format version ${version}; this jcgraph reads version ${INDEX_VERSION}`);
+      if (version !== INDEX_VERSION)
+        throw new IndexProblem(`in index format version ${version}; this jcgraph reads version ${INDEX_VERSION}`);
       if (head.length < HEADER_BYTES) throw new IndexProblem(`truncated (${size} bytes)`);
       const fileSize = Number(head.readBigUInt64LE(16));
       if (size < fileSize) throw new IndexProblem(`truncated (${size} of ${fileSize} bytes)`);
@@ -76,7 +88,8 @@ export class IndexFile {
         }
         entries.set(name, entry);
       }
-      for (const name of Object.keys(SECTIONS) as SectionName[]) if (!entries.has(name)) throw new IndexProblem(`damaged (it has no ${name} section)`);
+      for (const name of Object.keys(SECTIONS) as SectionName[])
+        if (!entries.has(name)) throw new IndexProblem(`damaged (it has no ${name} section)`);
       const fingerprint: Fingerprint = {
         dev: head.readBigUInt64LE(72),
         ino: head.readBigUInt64LE(80),
@@ -227,7 +240,10 @@ export class FileNodeStore implements NodeStore {
       if (bytes.length !== length) throw new Error('short read');
       r = JSON.parse(bytes.toString('utf8')) as JsonObject;
     } catch (error) {
-      throw new SnapshotError(`The snapshot ${this.snapshotPath} changed while it was being read (the record of ${this.id(node)} is not where its index says); run the command again.`, { path: this.snapshotPath, cause: error });
+      throw new SnapshotError(
+        `The snapshot ${this.snapshotPath} changed while it was being read (the record of ${this.id(node)} is not where its index says); run the command again.`,
+        { path: this.snapshotPath, cause: error },
+      );
     }
     this.records[node] = r;
     return r;
@@ -241,7 +257,10 @@ export class FileNodeStore implements NodeStore {
   named(lower: string): readonly number[] | undefined {
     if (this.nameKeys === undefined) {
       try {
-        this.nameKeys = { keys: new StringColumn(this.file.int32('nameKeyOffsets'), this.file.buffer('nameKeyBytes')), nodes: this.file.int32('nameKeyNodes') };
+        this.nameKeys = {
+          keys: new StringColumn(this.file.int32('nameKeyOffsets'), this.file.buffer('nameKeyBytes')),
+          nodes: this.file.int32('nameKeyNodes'),
+        };
       } catch (error) {
         if (!(error instanceof IndexProblem)) throw error;
         this.nameKeys = null;

@@ -69,7 +69,9 @@ class Scanner {
   /** The key of the string at [start, end), decoded (JSON escapes included). */
   key(start: number, end: number): string {
     const slice = this.bytes.subarray(start, end);
-    return slice.includes(BACKSLASH) ? (JSON.parse(Buffer.from(slice).toString('utf8')) as string) : Buffer.from(slice.buffer, slice.byteOffset + 1, slice.length - 2).toString('utf8');
+    return slice.includes(BACKSLASH)
+      ? (JSON.parse(Buffer.from(slice).toString('utf8')) as string)
+      : Buffer.from(slice.buffer, slice.byteOffset + 1, slice.length - 2).toString('utf8');
   }
 
   /**

@@ -7,7 +7,16 @@ import { crc32 } from 'node:zlib';
 import { buildParts, tenantIndexInputs, type IndexParts } from '../graph/index.ts';
 import { namesOf } from '../model/index.ts';
 import type { Snapshot } from '../snapshot/index.ts';
-import { HEADER_BYTES, INDEX_MAGIC, INDEX_VERSION, SECTION_ENTRY_BYTES, SECTIONS, type Fingerprint, type IndexMeta, type SectionName } from './format.ts';
+import {
+  HEADER_BYTES,
+  INDEX_MAGIC,
+  INDEX_VERSION,
+  SECTION_ENTRY_BYTES,
+  SECTIONS,
+  type Fingerprint,
+  type IndexMeta,
+  type SectionName,
+} from './format.ts';
 import { scanSnapshot } from './scan.ts';
 
 /** Strings as one block of UTF-8 and the offset of each (n + 1 offsets). */
@@ -41,7 +50,9 @@ export function buildSnapshotIndex(snapshot: Snapshot, bytes: Uint8Array, finger
   const tenant = snapshot.tenant;
   const spans = scanSnapshot(bytes);
   if (spans.records.length !== 2 * tenant.objects.length || spans.attributes.length !== 2 * tenant.edges.length) {
-    throw new Error(`scanned ${spans.records.length / 2} records and ${spans.attributes.length / 2} edges, parsed ${tenant.objects.length} and ${tenant.edges.length}`);
+    throw new Error(
+      `scanned ${spans.records.length / 2} records and ${spans.attributes.length / 2} edges, parsed ${tenant.objects.length} and ${tenant.edges.length}`,
+    );
   }
   const { nodes, edges, edgeSources } = tenantIndexInputs(tenant);
   const parts = buildParts(nodes, edges);
@@ -82,7 +93,8 @@ export function buildSnapshotIndex(snapshot: Snapshot, bytes: Uint8Array, finger
   const keys: { key: string; node: number }[] = [];
   for (let node = 0; node < n; node++) {
     const type = parts.typeNames[parts.nodeType[node]!]!;
-    for (const key of new Set(namesOf(type, parts.nodes.record(node), parts.nodes.name(node)).map((x) => x.toLowerCase()))) keys.push({ key, node });
+    for (const key of new Set(namesOf(type, parts.nodes.record(node), parts.nodes.name(node)).map((x) => x.toLowerCase())))
+      keys.push({ key, node });
   }
   keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.node - b.node));
   const nameKeys = stringTable(keys.map((k) => k.key));
@@ -126,7 +138,12 @@ export function buildSnapshotIndex(snapshot: Snapshot, bytes: Uint8Array, finger
 
 const align8 = (x: number): number => Math.ceil(x / 8) * 8;
 
-function assemble(sections: readonly [SectionName, number, Uint8Array][], snapshotSize: number, hash: Buffer, fingerprint: Fingerprint): Buffer {
+function assemble(
+  sections: readonly [SectionName, number, Uint8Array][],
+  snapshotSize: number,
+  hash: Buffer,
+  fingerprint: Fingerprint,
+): Buffer {
   let at = align8(HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length);
   const placed = sections.map(([name, elementSize, data]) => {
     const offset = at;

@@ -73,7 +73,10 @@ export function parseSnapshot(path: string, bytes: Buffer): Snapshot {
     throw new SnapshotError(`The file ${path} is not a jcgraph snapshot.`, { path });
   }
   if (!SNAPSHOT_VERSIONS.includes(data['version'] as number)) {
-    throw new SnapshotError(`The snapshot ${path} has format version ${JSON.stringify(data['version'])}; this jcgraph reads versions ${SNAPSHOT_VERSIONS.join(' and ')}.`, { path });
+    throw new SnapshotError(
+      `The snapshot ${path} has format version ${JSON.stringify(data['version'])}; this jcgraph reads versions ${SNAPSHOT_VERSIONS.join(' and ')}.`,
+      { path },
+    );
   }
   const problem = findProblem(data);
   if (problem) throw new SnapshotError(`The snapshot ${path} is invalid: ${problem}.`, { path });
@@ -99,7 +102,11 @@ function findProblem(data: Record<string, unknown>): string | undefined {
       if (!isJsonObject(gap) || typeof gap['collection'] !== 'string' || typeof gap['endpoint'] !== 'string' || !isJsonObject(provides)) {
         return `meta.coverage.gaps[${i}] lacks a collection, endpoint or provides`;
       }
-      if (provides['kind'] === 'objects' ? !Array.isArray(provides['types']) : provides['kind'] !== 'edges' || !isRef(provides['source']) || !Array.isArray(provides['edgeKinds'])) {
+      if (
+        provides['kind'] === 'objects'
+          ? !Array.isArray(provides['types'])
+          : provides['kind'] !== 'edges' || !isRef(provides['source']) || !Array.isArray(provides['edgeKinds'])
+      ) {
         return `meta.coverage.gaps[${i}].provides is neither object types nor edges of a source`;
       }
     }

@@ -115,7 +115,11 @@ function only(a: ReadonlyMap<string, PathView>, b: ReadonlyMap<string, PathView>
 }
 
 /** Compares the engine's and the live API's answers to one endpoint for one source. */
-export function compareAnswers(source: ObjectRef, engine: readonly GraphObjectWithPaths[], live: readonly GraphObjectWithPaths[]): AnswerComparison {
+export function compareAnswers(
+  source: ObjectRef,
+  engine: readonly GraphObjectWithPaths[],
+  live: readonly GraphObjectWithPaths[],
+): AnswerComparison {
   const engineTargets = byTarget(engine);
   const liveTargets = byTarget(live);
   const keys = [...new Set([...engineTargets.keys(), ...liveTargets.keys()])].sort();

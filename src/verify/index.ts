@@ -21,6 +21,14 @@ export {
   type EndpointReport,
   type VerifyTotals,
 } from './verify.ts';
-export { compareAnswers, normalizeAttributes, type PathDifference, type AttributeDifference, type HopView, type PathView, type AnswerComparison } from './compare.ts';
+export {
+  compareAnswers,
+  normalizeAttributes,
+  type PathDifference,
+  type AttributeDifference,
+  type HopView,
+  type PathView,
+  type AnswerComparison,
+} from './compare.ts';
 export { readLiveAnswer } from './live.ts';
 export { seededSample } from './sample.ts';

@@ -29,7 +29,12 @@ function shapeProblem(item: unknown): string | undefined {
 }
 
 /** `GET /api/v2{endpoint path}` with paging (limit 100), every page merged. */
-export async function readLiveAnswer(client: ApiClient, endpoint: GraphEndpoint, sourceId: string, maxRestarts = 5): Promise<GraphObjectWithPaths[]> {
+export async function readLiveAnswer(
+  client: ApiClient,
+  endpoint: GraphEndpoint,
+  sourceId: string,
+  maxRestarts = 5,
+): Promise<GraphObjectWithPaths[]> {
   const path = endpointPath(endpoint, sourceId);
   const name = client.endpoint('v2', path);
   const step = `verify:${endpoint.path}`;
@@ -43,7 +48,11 @@ export async function readLiveAnswer(client: ApiClient, endpoint: GraphEndpoint,
         throw new JcApiError(`${name} (skip ${skip}) answered with the wrong shape: ${error.message}.`, { endpoint: name, cause: error });
       }
     },
-    { idOf: (item) => (isJsonObject(item) && typeof item.id === 'string' ? `${item.type}:${item.id}` : undefined), limit: PAGE_LIMIT, maxRestarts },
+    {
+      idOf: (item) => (isJsonObject(item) && typeof item.id === 'string' ? `${item.type}:${item.id}` : undefined),
+      limit: PAGE_LIMIT,
+      maxRestarts,
+    },
   );
   const anomaly = result.anomalies[0];
   if (anomaly) throw new JcApiError(`${name} gave an inconsistent collection: ${anomaly.message}.`, { endpoint: name });

@@ -9,7 +9,14 @@ import { ApiClient, type ClientOptions } from '../fetchers/client.ts';
 import { fetchTenant, isGapFailure, type FetchOptions } from '../fetchers/fetch-tenant.ts';
 import { coverageVerdict } from '../analysis/coverage.ts';
 import { AccessGraph, answer } from '../graph/index.ts';
-import { GRAPH_ENDPOINTS, endpointPath, isGraphType, type Coverage, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
+import {
+  GRAPH_ENDPOINTS,
+  endpointPath,
+  isGraphType,
+  type Coverage,
+  type GraphEndpoint,
+  type GraphObjectWithPaths,
+} from '../model/index.ts';
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
 import { readLiveAnswer } from './live.ts';
@@ -125,11 +132,23 @@ export interface VerifyReport extends GraphVerifyReport {
   readonly apiHost: string;
   readonly orgId: string;
   /** The fresh fetch the engine's answers come from. */
-  readonly fetch: { readonly requests: number; readonly retries: number; readonly durationMs: number; readonly objects: number; readonly edges: number; readonly gaps: number };
+  readonly fetch: {
+    readonly requests: number;
+    readonly retries: number;
+    readonly durationMs: number;
+    readonly objects: number;
+    readonly edges: number;
+    readonly gaps: number;
+  };
 }
 
 /** The sources of an endpoint to compare: a seeded sample of the graph's objects of its source type. */
-export function sampleSources(graph: AccessGraph, endpoint: GraphEndpoint, sample: number, seed: number): { available: number; ids: string[] } {
+export function sampleSources(
+  graph: AccessGraph,
+  endpoint: GraphEndpoint,
+  sample: number,
+  seed: number,
+): { available: number; ids: string[] } {
   const ids = [...graph.objects(endpoint.source)].map((o) => o.id);
   return { available: ids.length, ids: seededSample(ids, sample, seed, endpoint.path) };
 }
@@ -183,7 +202,12 @@ function modelledOnly(answer: readonly GraphObjectWithPaths[], skipped: Unmodell
  * Compares the graph's answers with those of the API behind `client`, endpoint by endpoint. Requests run
  * as concurrently as the client allows; the first failure stops the rest and is thrown.
  */
-export async function verifyGraph(graph: AccessGraph, client: ApiClient, options: VerifyOptions = {}, signal?: AbortSignal): Promise<GraphVerifyReport> {
+export async function verifyGraph(
+  graph: AccessGraph,
+  client: ApiClient,
+  options: VerifyOptions = {},
+  signal?: AbortSignal,
+): Promise<GraphVerifyReport> {
   const sample = options.sample ?? DEFAULT_SAMPLE;
   const seed = options.seed ?? DEFAULT_SEED;
   const endpoints = options.endpoints ?? VERIFY_ENDPOINTS;
@@ -302,7 +326,12 @@ export async function verifyTenant(options: VerifyTenantOptions): Promise<Verify
   const client = new ApiClient({ ...clientOptions, signal: internal.signal });
   let report: GraphVerifyReport;
   try {
-    report = await verifyGraph(graph, client, { sample, seed, endpoints, onCompared, ...(meta.coverage ? { coverage: meta.coverage } : {}) }, options.signal);
+    report = await verifyGraph(
+      graph,
+      client,
+      { sample, seed, endpoints, onCompared, ...(meta.coverage ? { coverage: meta.coverage } : {}) },
+      options.signal,
+    );
   } catch (error) {
     internal.abort(new CancelledError('stopped after an earlier failure'));
     throw error;

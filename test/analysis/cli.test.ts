@@ -29,7 +29,10 @@ beforeAll(async () => {
   await save('acme.json', t.tenant);
   // A week later: bob joined Admins (sudo on db-01), ann's direct association with web-01 is gone.
   const gone = edgeKey(associationEdge(t.ann, t.web1));
-  await save('acme-later.json', { ...t.tenant, edges: [...t.tenant.edges.filter((e) => edgeKey(e) !== gone), membershipEdge(t.admins, t.bob)] });
+  await save('acme-later.json', {
+    ...t.tenant,
+    edges: [...t.tenant.edges.filter((e) => edgeKey(e) !== gone), membershipEdge(t.admins, t.bob)],
+  });
 });
 
 afterAll(async () => {
@@ -41,7 +44,9 @@ describe('jcgraph why / access / who', () => {
     const r = await onAcme(['why', 'user:ann', 'system:web-01']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('user:ann reaches system:web-01: direct/indirect, 3 paths.');
-    expect(r.stdout).toContain('1. direct    user:ann → system:web-01   [user:ann–system:web-01 {"sudo":{"enabled":true,"withoutPassword":true}}]');
+    expect(r.stdout).toContain(
+      '1. direct    user:ann → system:web-01   [user:ann–system:web-01 {"sudo":{"enabled":true,"withoutPassword":true}}]',
+    );
     expect(r.stdout).toContain('3. indirect  user:ann → user_group:Engineering → system_group:"Web Servers" → system:web-01');
     expect(r.stdout).toContain('sudo: {"enabled":true,"withoutPassword":true}   (user-association, from path 1)');
     expect(r.stdout).toContain('ldapGroups: [{"name":"eng"}]   (from paths 2, 3)');
@@ -82,15 +87,35 @@ describe('jcgraph revoke / offboard', () => {
   });
 
   it('honours protected edges written as edge specs, and says when no plan is possible', async () => {
-    const r = await onAcme(['revoke', 'user:jdoe', 'system:web-01', '--strategy', 'least-collateral', '--protect', 'user_group:Engineering>user:jdoe', '--protect', 'system_group:"Web Servers">system:web-01']);
+    const r = await onAcme([
+      'revoke',
+      'user:jdoe',
+      'system:web-01',
+      '--strategy',
+      'least-collateral',
+      '--protect',
+      'user_group:Engineering>user:jdoe',
+      '--protect',
+      'system_group:"Web Servers">system:web-01',
+    ]);
     expect(r.stdout).toContain('remove association user_group:Engineering~system_group:"Web Servers"');
-    const none = await onAcme(['revoke', 'user:jdoe', 'system:web-01', '--protect', 'user_group:Engineering>user:jdoe', '--protect', 'system:web-01~user_group:Engineering']);
+    const none = await onAcme([
+      'revoke',
+      'user:jdoe',
+      'system:web-01',
+      '--protect',
+      'user_group:Engineering>user:jdoe',
+      '--protect',
+      'system:web-01~user_group:Engineering',
+    ]);
     expect(none.code).toBe(1);
     expect(none.stderr).toBe(
       "jcgraph revoke: No plan can revoke user:jdoe's access to system:web-01 without removing a protected edge: the path user:jdoe → user_group:Engineering → system:web-01 is made only of protected edges.\n",
     );
     expect((await onAcme(['revoke', 'user:jdoe', 'system:web-01', '--strategy', 'cheapest'])).code).toBe(2);
-    expect((await onAcme(['revoke', 'user:jdoe', 'system:web-01', '--protect', 'user_group:Admins>user:ann'])).stderr).toMatch(/does not have/);
+    expect((await onAcme(['revoke', 'user:jdoe', 'system:web-01', '--protect', 'user_group:Admins>user:ann'])).stderr).toMatch(
+      /does not have/,
+    );
   });
 
   it('offboard removes every membership and checks nothing remains', async () => {
@@ -122,11 +147,18 @@ describe('jcgraph whatif / diff / findings', () => {
     );
     const json = JSON.parse((await onAcme(['whatif', '--changes', 'changes.json', '--json'])).stdout);
     // web-99 joins Web Servers: jdoe and ann gain it, and web-99 gains the command patch.
-    const gained = json.subjects.flatMap((d: { gained: { subject: { name: string }; target: { name: string } }[] }) => d.gained.map((b) => `${b.subject.name}>${b.target.name}`));
+    const gained = json.subjects.flatMap((d: { gained: { subject: { name: string }; target: { name: string } }[] }) =>
+      d.gained.map((b) => `${b.subject.name}>${b.target.name}`),
+    );
     expect(gained.sort()).toEqual(['ann>web-99', 'jdoe>web-99', 'web-99>patch']);
     // jdoe keeps web-01 with a new path through Admins, which carries sudo without password.
-    const changed = json.subjects.flatMap((d: { changed: { after: { subject: { name: string }; target: { name: string }; compiledAttributes?: unknown } }[] }) => d.changed.map((c) => c.after));
-    expect(changed.map((b: { subject: { name: string }; target: { name: string } }) => `${b.subject.name}>${b.target.name}`)).toEqual(['jdoe>web-01']);
+    const changed = json.subjects.flatMap(
+      (d: { changed: { after: { subject: { name: string }; target: { name: string }; compiledAttributes?: unknown } }[] }) =>
+        d.changed.map((c) => c.after),
+    );
+    expect(changed.map((b: { subject: { name: string }; target: { name: string } }) => `${b.subject.name}>${b.target.name}`)).toEqual([
+      'jdoe>web-01',
+    ]);
     expect(changed[0].compiledAttributes.sudo).toEqual({ enabled: true, withoutPassword: false });
     await writeFile(join(dir, 'bad.json'), '[{"op":"rename"}]');
     const bad = await onAcme(['whatif', '--changes', 'bad.json']);
@@ -140,7 +172,9 @@ describe('jcgraph whatif / diff / findings', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('SUDO GAINED (1):');
-    expect(lines[1]).toBe('  user:bob → system:db-01: sudo (was none) via user:bob → system:db-01; user:bob → user_group:Admins → system:db-01');
+    expect(lines[1]).toBe(
+      '  user:bob → system:db-01: sudo (was none) via user:bob → system:db-01; user:bob → user_group:Admins → system:db-01',
+    );
     expect(r.stdout).toContain('Paths changed (2):');
     expect(r.stdout).toContain('user:ann → system:web-01: - user:ann → system:web-01');
     expect(r.stdout).toContain('Attributes changed (2):');

@@ -30,7 +30,16 @@ function edgeGap(c: EdgeCollection): CoverageGap {
 }
 
 function listGap(c: ListCollection): CoverageGap {
-  return { collection: c.key, endpoint: `GET /api${c.list.path}`, state: 'unread', cause: 'http', status: 403, attempts: 1, message: 'forbidden', provides: { kind: 'objects', types: c.provides } };
+  return {
+    collection: c.key,
+    endpoint: `GET /api${c.list.path}`,
+    state: 'unread',
+    cause: 'http',
+    status: 403,
+    attempts: 1,
+    message: 'forbidden',
+    provides: { kind: 'objects', types: c.provides },
+  };
 }
 
 function coverageOf(gaps: CoverageGap[]): Coverage {
@@ -152,13 +161,29 @@ describe('could this answer be affected by what was not read', () => {
 
   it('flags an unknown membership that could open a path, and a group type not read at all', () => {
     // Eng's members were not read: bob might be in Eng, which reaches web.
-    const engMembers: CoverageGap = { ...opsAssociations, collection: `members:user_group:${eng.id}`, endpoint: `GET /api/v2/usergroups/${eng.id}/members`, provides: { kind: 'edges', source: eng, edgeKinds: ['membership:user_group|user'] } };
+    const engMembers: CoverageGap = {
+      ...opsAssociations,
+      collection: `members:user_group:${eng.id}`,
+      endpoint: `GET /api/v2/usergroups/${eng.id}/members`,
+      provides: { kind: 'edges', source: eng, edgeKinds: ['membership:user_group|user'] },
+    };
     const v = coverageVerdict(g, coverageOf([engMembers]), { subject: bob.id, resource: web.id });
     expect(v.reasons).toEqual([`the members of user_group:Eng were not read: ${engMembers.endpoint} (HTTP 500)`]);
     // ...but not bob's access to db, which Eng does not reach.
     expect(coverageVerdict(g, coverageOf([engMembers]), { subject: bob.id, resource: db.id }).affected).toBe(false);
-    const noGroups: CoverageGap = { collection: 'list:v2:/usergroups', endpoint: 'GET /api/v2/usergroups?sort=_id', state: 'unread', cause: 'http', status: 403, attempts: 1, message: 'forbidden', provides: { kind: 'objects', types: ['user_group'] } };
-    expect(coverageVerdict(g, coverageOf([noGroups]), { subject: ann.id, resource: slack.id }).reasons).toEqual(['no user_group was read: GET /api/v2/usergroups?sort=_id (HTTP 403)']);
+    const noGroups: CoverageGap = {
+      collection: 'list:v2:/usergroups',
+      endpoint: 'GET /api/v2/usergroups?sort=_id',
+      state: 'unread',
+      cause: 'http',
+      status: 403,
+      attempts: 1,
+      message: 'forbidden',
+      provides: { kind: 'objects', types: ['user_group'] },
+    };
+    expect(coverageVerdict(g, coverageOf([noGroups]), { subject: ann.id, resource: slack.id }).reasons).toEqual([
+      'no user_group was read: GET /api/v2/usergroups?sort=_id (HTTP 403)',
+    ]);
     // The whole organization: every gap counts.
     expect(coverageVerdict(g, coverageOf([noGroups])).affected).toBe(true);
   });

@@ -62,10 +62,18 @@ describe('drift between two snapshots', () => {
       fc.property(tenantWithChanges(), fc.nat(), fc.nat(), ({ tenant, changes }, edgePick, groupPick) => {
         const changed = new WhatIfSession(AccessGraph.fromTenant(tenant)).withChanges(changes, (g) => g.toTenant());
         // Also change one edge's attributes and one user group's record (sudo on, or off when it was on).
-        const edges = changed.edges.map((e, i) => (i === edgePick % Math.max(1, changed.edges.length) && e.kind === 'association' ? { ...e, attributes: e.attributes ? null : sudo } : e));
+        const edges = changed.edges.map((e, i) =>
+          i === edgePick % Math.max(1, changed.edges.length) && e.kind === 'association'
+            ? { ...e, attributes: e.attributes ? null : sudo }
+            : e,
+        );
         const groups = changed.objects.filter((o) => o.type === 'user_group');
         const flip = groups[groupPick % Math.max(1, groups.length)];
-        const objects = changed.objects.map((o) => (o === flip ? { ...o, record: { ...o.record, attributes: (o.record['attributes'] as { sudo?: unknown } | null)?.sudo ? {} : sudo } } : o));
+        const objects = changed.objects.map((o) =>
+          o === flip
+            ? { ...o, record: { ...o.record, attributes: (o.record['attributes'] as { sudo?: unknown } | null)?.sudo ? {} : sudo } }
+            : o,
+        );
         const after = { ...changed, objects, edges };
         expect(shape(drift(tenant, after))).toEqual(shape(driftFull(tenant, after)));
       }),

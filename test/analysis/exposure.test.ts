@@ -44,7 +44,12 @@ function* questions(g: AccessGraph, types: readonly string[] = BINDING_SUBJECT_T
   }
 }
 
-const cutsOf = (binding: Binding, cap: number) => minimumCuts(binding.paths.map((p) => ({ nodes: p.objects.map((x) => x.id), edges: p.edgeKeys })), {}, cap);
+const cutsOf = (binding: Binding, cap: number) =>
+  minimumCuts(
+    binding.paths.map((p) => ({ nodes: p.objects.map((x) => x.id), edges: p.edgeKeys })),
+    {},
+    cap,
+  );
 
 describe('revoke exposure', () => {
   it('weighing the members of a group with no other way together equals weighing each member', () => {
@@ -60,7 +65,7 @@ describe('revoke exposure', () => {
     );
   });
 
-  it('weighs on its own, towards the group\'s targets too, a member that is explicit for another reason (found by the property above)', () => {
+  it("weighs on its own, towards the group's targets too, a member that is explicit for another reason (found by the property above)", () => {
     // u1 reaches sys2 only through ug0 → sg1 ∋ sys2, and pol0 directly through pg0: asked why sys2 reaches
     // pol0, u1 is explicit for the policy (pg0 ∋ pol0 is a union edge) and must still count, through its
     // group, for the system behind sg1 ∋ sys2.
@@ -68,7 +73,13 @@ describe('revoke exposure', () => {
     const [u0, u1, ug0] = [t.user('u0'), t.user('u1'), t.userGroup('ug0')];
     const [sys2, sg1, pol0, pg0] = [t.system('sys2'), t.systemGroup('sg1'), t.add('policy', 'pol0'), t.add('policy_group', 'pg0')];
     t.member(ug0, u1).member(sg1, sys2).member(pg0, pol0);
-    t.associate(u0, sys2).associate(u1, pg0).associate(ug0, sg1).associate(sys2, pol0).associate(sys2, pg0).associate(sg1, pol0).associate(sg1, pg0);
+    t.associate(u0, sys2)
+      .associate(u1, pg0)
+      .associate(ug0, sg1)
+      .associate(sys2, pol0)
+      .associate(sys2, pg0)
+      .associate(sg1, pol0)
+      .associate(sg1, pg0);
     const g = AccessGraph.fromTenant(t.build());
     const [question] = [...questions(g, ['system'])].filter((q) => q.binding.subject.id === sys2.id && q.binding.target.id === pol0.id);
     const edges = [...question!.union.values()];
@@ -104,11 +115,16 @@ describe('revoke exposure', () => {
         const g = AccessGraph.fromTenant(rt.tenant);
         for (const { binding, union, key } of questions(g, ['user'])) {
           const score = collateralScorer(exposure(g, [...union.values()], key, Infinity));
-          const byKeys = (x: readonly string[], y: readonly string[]) => (x.join('\u0000') < y.join('\u0000') ? -1 : x.join('\u0000') > y.join('\u0000') ? 1 : 0);
+          const byKeys = (x: readonly string[], y: readonly string[]) =>
+            x.join('\u0000') < y.join('\u0000') ? -1 : x.join('\u0000') > y.join('\u0000') ? 1 : 0;
           const expected = cutsOf(binding, 256)
             .map((cut) => ({ cut: [...cut].sort(), lost: score(cut) }))
             .sort((x, y) => x.lost - y.lost || x.cut.length - y.cut.length || byKeys(x.cut, y.cut))[0]!.cut;
-          expect(planRevoke(g, binding.subject.id, binding.target.id).steps.map((s) => s.edgeKey).sort()).toEqual(expected);
+          expect(
+            planRevoke(g, binding.subject.id, binding.target.id)
+              .steps.map((s) => s.edgeKey)
+              .sort(),
+          ).toEqual(expected);
         }
       }),
       { numRuns: 100 },

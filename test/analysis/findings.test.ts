@@ -24,7 +24,16 @@ describe('findings on the hand-built tenant', () => {
 
   it('lists sudo bindings grouped by what grants them', () => {
     expect(f.privileged.bindings).toBe(2);
-    expect(f.privileged.grants.map((p) => [p.level, p.bindings, p.withoutPassword, p.users.map((u) => u.name), pair(p.example), p.example.paths.map(describePath)])).toEqual([
+    expect(
+      f.privileged.grants.map((p) => [
+        p.level,
+        p.bindings,
+        p.withoutPassword,
+        p.users.map((u) => u.name),
+        pair(p.example),
+        p.example.paths.map(describePath),
+      ]),
+    ).toEqual([
       ['user-association', 1, 1, ['ann'], 'ann>web-01', ['user:ann → system:web-01']],
       ['group-own', 1, 0, ['jdoe'], 'jdoe>db-01', ['user:jdoe → user_group:Admins → system:db-01']],
     ]);
@@ -38,7 +47,9 @@ describe('findings on the hand-built tenant', () => {
     const u = acme();
     const tenant = { ...u.tenant, edges: [...u.tenant.edges, associationEdge(u.admins, u.ws)] };
     const grants = findings(AccessGraph.fromTenant(tenant)).privileged.grants;
-    expect(grants.map((p) => [p.level, p.grantedBy.map((x) => x.group?.name ?? `${x.ends?.[0].name}~${x.ends?.[1].name}`), p.bindings])).toEqual([
+    expect(
+      grants.map((p) => [p.level, p.grantedBy.map((x) => x.group?.name ?? `${x.ends?.[0].name}~${x.ends?.[1].name}`), p.bindings]),
+    ).toEqual([
       ['group-own', ['Admins'], 4],
       ['user-association', ['ann~web-01'], 1],
     ]);
@@ -89,14 +100,20 @@ describe('findings on random tenants', () => {
         const f = findings(g, { top: 1_000 });
         // Privileged: exactly the user bindings to systems and system groups whose compiled sudo is enabled.
         const all = BINDING_SUBJECT_TYPES.flatMap((type) => [...g.objects(type)].flatMap((o) => subjectBindings(g, o.id)));
-        const sudo = all.filter((b) => b.subject.type === 'user' && ['system', 'system_group'].includes(b.target.type) && sudoOf(b.compiledAttributes)?.enabled);
+        const sudo = all.filter(
+          (b) => b.subject.type === 'user' && ['system', 'system_group'].includes(b.target.type) && sudoOf(b.compiledAttributes)?.enabled,
+        );
         expect(f.privileged.bindings).toBe(sudo.length);
-        expect(f.privileged.grants.reduce((n, x) => n + x.withoutPassword, 0)).toBe(sudo.filter((b) => sudoOf(b.compiledAttributes)?.withoutPassword).length);
+        expect(f.privileged.grants.reduce((n, x) => n + x.withoutPassword, 0)).toBe(
+          sudo.filter((b) => sudoOf(b.compiledAttributes)?.withoutPassword).length,
+        );
         expect(f.totals.bindings).toBe(all.length);
         // Blast radius: each element's count is what removing it (as a what-if) takes away.
         const session = new WhatIfSession(g);
         for (const entry of f.blastRadius) {
-          const change: Change = entry.group ? { op: 'remove-object', id: entry.group.id } : { op: 'remove-edge', edge: entry.edge as EdgeRef };
+          const change: Change = entry.group
+            ? { op: 'remove-object', id: entry.group.id }
+            : { op: 'remove-edge', edge: entry.edge as EdgeRef };
           expect(session.evaluate([change]).totals.lost).toBe(entry.bindingsCut);
         }
       }),

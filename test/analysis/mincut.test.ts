@@ -29,20 +29,18 @@ function layeredPaths({ a, b, edges }: Layered): CutPath[] {
   return paths;
 }
 
-const layered = fc
-  .record({ a: fc.integer({ min: 0, max: 3 }), b: fc.integer({ min: 0, max: 3 }) })
-  .chain(({ a, b }) => {
-    const all = ['S-R'];
-    for (let i = 0; i < a; i++) all.push(`S-A${i}`, `A${i}-R`);
-    for (let j = 0; j < b; j++) all.push(`S-B${j}`, `B${j}-R`);
-    for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) all.push(`A${i}-B${j}`);
-    return fc.record({
-      a: fc.constant(a),
-      b: fc.constant(b),
-      edges: fc.subarray(all).map((s) => new Set(s)),
-      protect: fc.subarray(all),
-    });
+const layered = fc.record({ a: fc.integer({ min: 0, max: 3 }), b: fc.integer({ min: 0, max: 3 }) }).chain(({ a, b }) => {
+  const all = ['S-R'];
+  for (let i = 0; i < a; i++) all.push(`S-A${i}`, `A${i}-R`);
+  for (let j = 0; j < b; j++) all.push(`S-B${j}`, `B${j}-R`);
+  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) all.push(`A${i}-B${j}`);
+  return fc.record({
+    a: fc.constant(a),
+    b: fc.constant(b),
+    edges: fc.subarray(all).map((s) => new Set(s)),
+    protect: fc.subarray(all),
   });
+});
 
 /** Every subset of the used edges, smallest first. */
 function subsets(items: string[]): string[][] {
@@ -55,7 +53,7 @@ function usedEdges(paths: CutPath[]): string[] {
   return [...new Set(paths.flatMap((p) => p.edges))].sort();
 }
 
-describe('minimum cut over a binding\'s paths', () => {
+describe("minimum cut over a binding's paths", () => {
   it('cuts a worked example with the fewest edges', () => {
     // S is in A0 and A1; A0 and A1 are both associated with B0, which holds R; S is also associated with R.
     const paths = layeredPaths({ a: 2, b: 1, edges: new Set(['S-R', 'S-A0', 'S-A1', 'A0-B0', 'A1-B0', 'B0-R']) });
@@ -117,10 +115,24 @@ describe('minimum cut over a binding\'s paths', () => {
         expect(minimumHittingSet(paths, protectedEdges).length).toBe(best);
         // All minimum cuts, exactly.
         const key = (c: string[]): string => [...c].sort().join(',');
-        const minimum = allCuts.filter((c) => c.length === best).map(key).sort();
+        const minimum = allCuts
+          .filter((c) => c.length === best)
+          .map(key)
+          .sort();
         expect(minimumCuts(paths, { protectedEdges }).map(key).sort()).toEqual(minimum);
         // All minimal cuts, exactly.
-        const minimal = allCuts.filter((c) => c.every((e) => !isCut(paths, c.filter((x) => x !== e)))).map(key).sort();
+        const minimal = allCuts
+          .filter((c) =>
+            c.every(
+              (e) =>
+                !isCut(
+                  paths,
+                  c.filter((x) => x !== e),
+                ),
+            ),
+          )
+          .map(key)
+          .sort();
         const enumerated = minimalCuts(paths, { protectedEdges });
         expect(enumerated.exhaustive).toBe(true);
         expect(enumerated.cuts.map(key).sort()).toEqual(minimal);

@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AccessGraph } from '../../src/graph/index.ts';
-import { bindingBetween, bindingKey, BINDING_SUBJECT_TYPES, subjectBindings, universeKey, type Binding } from '../../src/analysis/bindings.ts';
+import {
+  bindingBetween,
+  bindingKey,
+  BINDING_SUBJECT_TYPES,
+  subjectBindings,
+  universeKey,
+  type Binding,
+} from '../../src/analysis/bindings.ts';
 import { planRevoke, REVOKE_STRATEGIES, type RevokePlan } from '../../src/analysis/revoke.ts';
 import { WhatIfSession, whatIfFull, type WhatIfResult } from '../../src/analysis/whatif.ts';
 import { edgeKey } from '../../src/analysis/edges.ts';
@@ -44,7 +51,12 @@ const planArb = randomTenant().chain((rt) => {
 
 function checkPlan(tenant: TenantData, plan: RevokePlan, subject: string, resource: string): void {
   const before = allBindings(AccessGraph.fromTenant(tenant));
-  const afterGraph = AccessGraph.fromTenant(without(tenant, plan.steps.map((s) => s.edgeKey)));
+  const afterGraph = AccessGraph.fromTenant(
+    without(
+      tenant,
+      plan.steps.map((s) => s.edgeKey),
+    ),
+  );
   const after = allBindings(afterGraph);
   // The binding is gone, asked from a fresh graph.
   expect(bindingBetween(afterGraph, subject, resource)).toBeUndefined();
@@ -61,7 +73,9 @@ function checkPlan(tenant: TenantData, plan: RevokePlan, subject: string, resour
     .sort();
   expect(plan.collateral.surviving.map((s) => bindingKey(s.subject.id, s.target.id)).sort()).toEqual(survivors);
   for (const s of plan.collateral.surviving) {
-    expect(s.paths.map((p) => p.edgeKeys.join(' '))).toEqual(after.get(bindingKey(s.subject.id, s.target.id))?.paths.map((p) => p.edgeKeys.join(' ')));
+    expect(s.paths.map((p) => p.edgeKeys.join(' '))).toEqual(
+      after.get(bindingKey(s.subject.id, s.target.id))?.paths.map((p) => p.edgeKeys.join(' ')),
+    );
   }
 }
 
@@ -112,7 +126,8 @@ describe('revoke plans on random tenants', () => {
           const fewest = planRevoke(g, subject, resource, { strategy: 'fewest-changes' });
           const least = planRevoke(g, subject, resource, { strategy: 'least-collateral' });
           expect(least.collateral.lost.length).toBeLessThanOrEqual(fewest.collateral.lost.length);
-          if (least.collateral.lost.length === fewest.collateral.lost.length) expect(least.steps.length).toBeLessThanOrEqual(fewest.steps.length);
+          if (least.collateral.lost.length === fewest.collateral.lost.length)
+            expect(least.steps.length).toBeLessThanOrEqual(fewest.steps.length);
         }
       }),
       { numRuns: 60 },
@@ -149,7 +164,7 @@ function summary(result: WhatIfResult): unknown {
 }
 
 describe('what-if on random tenants', () => {
-  it('recomputing only the affected subjects gives the full recompute\'s answer', () => {
+  it("recomputing only the affected subjects gives the full recompute's answer", () => {
     fc.assert(
       fc.property(tenantWithChanges(), ({ tenant, changes }) => {
         const g = AccessGraph.fromTenant(tenant);
@@ -174,9 +189,12 @@ describe('what-if on random tenants', () => {
         const result = session.evaluate(plan.steps.map((s) => ({ op: 'remove-edge', edge: s.edge })));
         const key = universeKey(g.object(pair[0]), g.object(pair[1]));
         if (key) expect(result.subjects.flatMap((d) => d.lost.map((b) => bindingKey(b.subject.id, b.target.id)))).toContain(key);
-        session.withChanges(plan.steps.map((s) => ({ op: 'remove-edge', edge: s.edge as TenantEdge })), (after) => {
-          expect(bindingBetween(after, pair[0], pair[1])).toBeUndefined();
-        });
+        session.withChanges(
+          plan.steps.map((s) => ({ op: 'remove-edge', edge: s.edge as TenantEdge })),
+          (after) => {
+            expect(bindingBetween(after, pair[0], pair[1])).toBeUndefined();
+          },
+        );
       }),
       { numRuns: 100 },
     );

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatEdgeSpec, formatReference, parseEdgeSpec, resolveEdgeSpec, resolveObject, type NamedObject, type ObjectDirectory } from '../../src/analysis/resolve.ts';
+import {
+  formatEdgeSpec,
+  formatReference,
+  parseEdgeSpec,
+  resolveEdgeSpec,
+  resolveObject,
+  type NamedObject,
+  type ObjectDirectory,
+} from '../../src/analysis/resolve.ts';
 import { InputError, UnknownObjectError } from '../../src/errors.ts';
 import { objectName, type TenantData } from '../../src/model/index.ts';
 import { TenantBuilder } from './tenant-builder.ts';
@@ -81,7 +89,10 @@ describe('resolving references', () => {
     })() as UnknownObjectError;
     expect(unknown).toBeInstanceOf(UnknownObjectError);
     expect(unknown.message).toMatch(/No user_group named "Enginering".*did you mean/);
-    expect(unknown.candidates.slice(0, 2)).toEqual(['user_group:Engineering (user_group-Engineering)', 'user_group:engineering (ug-eng-lower)']);
+    expect(unknown.candidates.slice(0, 2)).toEqual([
+      'user_group:Engineering (user_group-Engineering)',
+      'user_group:engineering (ug-eng-lower)',
+    ]);
     expect(() => resolveObject(dir, 'widget:x')).toThrow(InputError);
   });
 

@@ -28,10 +28,12 @@ describe('revoke plans on the hand-built tenant', () => {
     expect(names(plan.collateral.lost)).toEqual(['jdoe>GitHub', 'jdoe>Web Servers', 'jdoe>web-02']);
     expect(plan.collateral.surviving).toEqual([]);
     expect(plan.verified).toBe(true);
-    expect(planRevoke(g, t.jdoe.id, t.web1.id, { strategy: 'subject-only' }).steps.map((s) => s.edgeKey)).toEqual(plan.steps.map((s) => s.edgeKey));
+    expect(planRevoke(g, t.jdoe.id, t.web1.id, { strategy: 'subject-only' }).steps.map((s) => s.edgeKey)).toEqual(
+      plan.steps.map((s) => s.edgeKey),
+    );
   });
 
-  it('least-collateral takes web-01 out of Web Servers and Engineering\'s association instead', () => {
+  it("least-collateral takes web-01 out of Web Servers and Engineering's association instead", () => {
     const t = acme();
     const g = AccessGraph.fromTenant(t.tenant);
     const plan = planRevoke(g, t.jdoe.id, t.web1.id, { strategy: 'least-collateral' });

@@ -26,7 +26,14 @@ export class TenantBuilder {
   }
 
   user(name: string, fields: JsonObject = {}): ObjectRef {
-    return this.add('user', name, { email: `${name}@example.com`, state: 'ACTIVATED', suspended: false, activated: true, account_locked: false, ...fields });
+    return this.add('user', name, {
+      email: `${name}@example.com`,
+      state: 'ACTIVATED',
+      suspended: false,
+      activated: true,
+      account_locked: false,
+      ...fields,
+    });
   }
 
   userGroup(name: string, attributes: JsonObject = {}): ObjectRef {

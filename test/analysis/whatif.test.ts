@@ -18,11 +18,19 @@ describe('what-if on the hand-built tenant', () => {
     const g = AccessGraph.fromTenant(t.tenant);
     const result = whatIf(g, [{ op: 'remove-object', id: t.eng.id }]);
     const lost = result.subjects.flatMap((d) => d.lost);
-    expect(names(lost)).toEqual(['ann>GitHub', 'ann>Web Servers', 'ann>web-02', 'jdoe>GitHub', 'jdoe>Web Servers', 'jdoe>web-01', 'jdoe>web-02']);
-    const changed = result.subjects.flatMap((d) => d.changed);
-    expect(changed.map((c) => [c.after.subject.name, c.after.target.name, c.after.paths.map(describePath), c.after.compiledAttributes])).toEqual([
-      ['ann', 'web-01', ['user:ann → system:web-01'], { sudo: { enabled: true, withoutPassword: true } }],
+    expect(names(lost)).toEqual([
+      'ann>GitHub',
+      'ann>Web Servers',
+      'ann>web-02',
+      'jdoe>GitHub',
+      'jdoe>Web Servers',
+      'jdoe>web-01',
+      'jdoe>web-02',
     ]);
+    const changed = result.subjects.flatMap((d) => d.changed);
+    expect(
+      changed.map((c) => [c.after.subject.name, c.after.target.name, c.after.paths.map(describePath), c.after.compiledAttributes]),
+    ).toEqual([['ann', 'web-01', ['user:ann → system:web-01'], { sudo: { enabled: true, withoutPassword: true } }]]);
     expect(result.totals).toEqual({ gained: 0, lost: 7, changed: 1 });
     // The base graph is untouched.
     expect(g.hasObject(t.eng.id)).toBe(true);
@@ -39,7 +47,14 @@ describe('what-if on the hand-built tenant', () => {
     // whose own sudo makes them sudo bindings.
     expect(names(result.subjects.flatMap((d) => d.gained))).toEqual(['carol>GitHub', 'carol>Web Servers', 'carol>web-01', 'carol>web-02']);
     const changed = result.subjects.flatMap((d) => d.changed);
-    expect(changed.map((c) => [`${c.after.subject.name}>${c.after.target.name}`, c.before.paths.length, c.after.paths.length, c.after.compiledAttributes?.['sudo']])).toEqual([
+    expect(
+      changed.map((c) => [
+        `${c.after.subject.name}>${c.after.target.name}`,
+        c.before.paths.length,
+        c.after.paths.length,
+        c.after.compiledAttributes?.['sudo'],
+      ]),
+    ).toEqual([
       ['jdoe>web-01', 2, 3, { enabled: true, withoutPassword: false }],
       ['jdoe>web-02', 1, 2, { enabled: true, withoutPassword: false }],
       ['jdoe>Web Servers', 1, 2, { enabled: true, withoutPassword: false }],
@@ -57,9 +72,12 @@ describe('what-if on the hand-built tenant', () => {
     const result = whatIf(g, changes);
     expect(names(result.subjects.flatMap((d) => d.gained))).toEqual(['jdoe>web-99', 'web-99>patch']);
     expect(names(result.subjects.flatMap((d) => d.lost))).toEqual(['ann>GitHub', 'ann>Web Servers', 'ann>web-01', 'ann>web-02']);
-    expect(() => resolveChanges(g, [{ op: 'remove-object', object: 'user:ann' }, { op: 'remove', edge: 'user_group:Engineering>user:ann' }])).toThrow(
-      /Change 2 \(remove\): No user named "ann"/,
-    );
+    expect(() =>
+      resolveChanges(g, [
+        { op: 'remove-object', object: 'user:ann' },
+        { op: 'remove', edge: 'user_group:Engineering>user:ann' },
+      ]),
+    ).toThrow(/Change 2 \(remove\): No user named "ann"/);
   });
 
   it('hands each subject over as it is computed, in id order, then the totals; the copy is undone even when the visitor throws', () => {

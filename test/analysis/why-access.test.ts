@@ -35,7 +35,9 @@ describe('why', () => {
     const g = AccessGraph.fromTenant(t.tenant);
     const answer = why(g, t.jdoe.id, t.db.id);
     expect(answer.paths.map(describePath)).toEqual(['user:jdoe → user_group:Admins → system:db-01']);
-    expect(answer.attributeSources).toEqual([{ key: 'sudo', value: { enabled: true, withoutPassword: false }, level: 'group-own', paths: [0] }]);
+    expect(answer.attributeSources).toEqual([
+      { key: 'sudo', value: { enabled: true, withoutPassword: false }, level: 'group-own', paths: [0] },
+    ]);
   });
 
   it('answers from the resource side when only it has a traversal, and says when there is no access', () => {
@@ -71,8 +73,16 @@ describe('access and whoCanAccess', () => {
     const t = acme();
     const g = AccessGraph.fromTenant(t.tenant);
     const who = whoCanAccess(g, t.web1.id);
-    expect(who.map((b) => `${b.subject.type}:${b.subject.name} ${b.label}`)).toEqual(['user:ann direct/indirect', 'user:jdoe indirect', 'user_group:Engineering direct/indirect']);
-    expect(who.every((b) => b.target.id === t.web1.id && b.paths.every((p) => p.objects[0]?.id === b.subject.id && p.objects.at(-1)?.id === t.web1.id))).toBe(true);
+    expect(who.map((b) => `${b.subject.type}:${b.subject.name} ${b.label}`)).toEqual([
+      'user:ann direct/indirect',
+      'user:jdoe indirect',
+      'user_group:Engineering direct/indirect',
+    ]);
+    expect(
+      who.every(
+        (b) => b.target.id === t.web1.id && b.paths.every((p) => p.objects[0]?.id === b.subject.id && p.objects.at(-1)?.id === t.web1.id),
+      ),
+    ).toBe(true);
     expect(whoCanAccess(g, t.patch.id).map((b) => b.subject.name)).toEqual(['web-01', 'web-02']);
     expect(whoCanAccess(g, t.slack.id)).toEqual([]);
   });

@@ -35,7 +35,25 @@ import { cli, startCli, type RunningCli } from './run.ts';
 import { csvObjects } from '../report/csv-parse.ts';
 
 /** Every command the issue asks for, in its order. */
-const EXPECTED_COMMANDS = ['demo', 'sim', 'fetch', 'traverse', 'why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'diff', 'findings', 'report', 'export', 'verify', 'serve', 'mcp'];
+const EXPECTED_COMMANDS = [
+  'demo',
+  'sim',
+  'fetch',
+  'traverse',
+  'why',
+  'access',
+  'who',
+  'revoke',
+  'offboard',
+  'whatif',
+  'diff',
+  'findings',
+  'report',
+  'export',
+  'verify',
+  'serve',
+  'mcp',
+];
 
 let dir: string;
 let stopSim: AbortController;
@@ -142,14 +160,22 @@ describe('questions by name', () => {
     const r = await onSnapshot(['access', user(), '--json']);
     expect(r.code).toBe(0);
     const ids = (JSON.parse(r.stdout).bindings as { target: { id: string } }[]).map((b) => b.target.id).sort();
-    expect(ids).toEqual(access(graph, row.user.id).map((b) => b.target.id).sort());
+    expect(ids).toEqual(
+      access(graph, row.user.id)
+        .map((b) => b.target.id)
+        .sort(),
+    );
   });
 
   it('who lists everyone who reaches the system', async () => {
     const r = await onSnapshot(['who', system(), '--json']);
     expect(r.code).toBe(0);
     const ids = (JSON.parse(r.stdout).bindings as { subject: { id: string } }[]).map((b) => b.subject.id).sort();
-    expect(ids).toEqual(whoCanAccess(graph, row.resource.id).map((b) => b.subject.id).sort());
+    expect(ids).toEqual(
+      whoCanAccess(graph, row.resource.id)
+        .map((b) => b.subject.id)
+        .sort(),
+    );
     expect(ids).toContain(row.user.id);
   });
 
@@ -185,7 +211,9 @@ describe('plans and changes', () => {
     const r = await onSnapshot(['whatif', '--remove', `${formatReference(group)}>${formatReference(row.user)}`, '--json']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
-    const changes = [{ op: 'remove-edge', edge: { kind: 'membership', from: { type: group.type, id: group.id }, to: { type: 'user', id: row.user.id } } }] as const;
+    const changes = [
+      { op: 'remove-edge', edge: { kind: 'membership', from: { type: group.type, id: group.id }, to: { type: 'user', id: row.user.id } } },
+    ] as const;
     const want = whatIf(graph, changes);
     // Streamed subject by subject, the document is still the library's answer, whole.
     expect(result).toEqual(plain({ changes, ...want }));

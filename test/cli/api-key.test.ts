@@ -15,7 +15,9 @@ describe('the API key from the environment', () => {
   it('requireApiKey names both variables and the purpose when there is no key', () => {
     expect(requireApiKey({ JC_API_KEY: 'k-123456' })).toBe('k-123456');
     expect(() => requireApiKey({})).toThrow(ConfigError);
-    expect(() => requireApiKey({}, 'for --live')).toThrow('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key for --live.');
+    expect(() => requireApiKey({}, 'for --live')).toThrow(
+      'No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to a JumpCloud API key for --live.',
+    );
   });
 
   it('error output takes out the key of every variable read', () => {

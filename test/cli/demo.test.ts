@@ -9,7 +9,9 @@ describe('jcgraph demo', () => {
     const r = await cli(['demo', '--preset', 'tiny', '--seed', '2']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^No JC_API_KEY set: started a simulated organization \(preset tiny, seed 2\) at http:\/\/127\.0\.0\.1:\d+\.$/m);
+    expect(r.stdout).toMatch(
+      /^No JC_API_KEY set: started a simulated organization \(preset tiny, seed 2\) at http:\/\/127\.0\.0\.1:\d+\.$/m,
+    );
     expect(r.stdout).toMatch(/^Fetched \d+ objects and \d+ edges over HTTP in [\d.]+s with \d+ requests/m);
     expect(r.stdout).toMatch(/^Access review of organization [0-9a-f]{24}$/m);
     expect(r.stdout).toMatch(/^ {2}Top findings:$/m);

@@ -3,11 +3,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessGraph, fetchTenant, findings, formatOperation, formatReference, planOffboard, startSimulator, type TenantData } from '../../src/index.ts';
+import {
+  AccessGraph,
+  fetchTenant,
+  findings,
+  formatOperation,
+  formatReference,
+  planOffboard,
+  startSimulator,
+  type TenantData,
+} from '../../src/index.ts';
 import { bindingRows } from '../../src/report/index.ts';
 import { cli, spawnCli, type CliResult } from './run.ts';
 
-const example = (name: string, args: readonly string[] = []): Promise<CliResult> => spawnCli(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, ...args]);
+const example = (name: string, args: readonly string[] = []): Promise<CliResult> =>
+  spawnCli(process.execPath, ['--import', 'tsx', `examples/${name}.ts`, ...args]);
 
 let dir: string;
 let snapshot: string;
@@ -21,7 +31,9 @@ beforeAll(async () => {
   const sim = await startSimulator({ preset: 'small', seed: 1 });
   try {
     tenant = (await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgId: sim.orgIds[0] })).tenant;
-    const fetched = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--out', snapshot], { env: { JC_API_KEY: sim.apiKey } });
+    const fetched = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--out', snapshot], {
+      env: { JC_API_KEY: sim.apiKey },
+    });
     expect(fetched.code).toBe(0);
   } finally {
     await sim.close();
@@ -39,7 +51,8 @@ describe('examples/sudo-anywhere.ts', () => {
     const out = new Map<string, string[]>();
     for (const u of graph.objects('user')) if (u.record['sudo'] === true || u.record['passwordless_sudo'] === true) out.set(u.id, []);
     for (const r of bindingRows(graph, 'user')) {
-      if (r.sudo && (r.resource.type === 'system' || r.resource.type === 'system_group')) out.set(r.user.id, [...(out.get(r.user.id) ?? []), r.resource.id]);
+      if (r.sudo && (r.resource.type === 'system' || r.resource.type === 'system_group'))
+        out.set(r.user.id, [...(out.get(r.user.id) ?? []), r.resource.id]);
     }
     return out;
   }
@@ -77,8 +90,11 @@ describe('examples/offboard-user.ts', () => {
     expect(r.code).toBe(0);
     const userId = findings(graph).inactiveUsers.find((u) => u.reasons.includes('suspended'))!.user.id;
     const plan = planOffboard(graph, userId);
-    expect(r.stdout).toContain(`Offboarding ${formatReference(plan.user)} (simulator small:1): ${plan.bindings.length} bindings, ${plan.steps.length} changes.`);
-    for (const [i, s] of plan.steps.entries()) expect(r.stdout).toContain(`  ${i + 1}. ${formatOperation(s.operation)}  ends ${s.ends.length} bindings`);
+    expect(r.stdout).toContain(
+      `Offboarding ${formatReference(plan.user)} (simulator small:1): ${plan.bindings.length} bindings, ${plan.steps.length} changes.`,
+    );
+    for (const [i, s] of plan.steps.entries())
+      expect(r.stdout).toContain(`  ${i + 1}. ${formatOperation(s.operation)}  ends ${s.ends.length} bindings`);
     expect(r.stdout.trim().endsWith('Checked: no access remains.')).toBe(true);
   });
 
@@ -87,7 +103,9 @@ describe('examples/offboard-user.ts', () => {
     const r = await example('offboard-user', [`user:${user.name}`, '--snapshot', snapshot]);
     expect(r.code).toBe(0);
     const plan = planOffboard(graph, user.id);
-    expect(r.stdout).toContain(`Offboarding user:${user.name} (snapshot ${snapshot}): ${plan.bindings.length} bindings, ${plan.steps.length} changes.`);
+    expect(r.stdout).toContain(
+      `Offboarding user:${user.name} (snapshot ${snapshot}): ${plan.bindings.length} bindings, ${plan.steps.length} changes.`,
+    );
     expect(r.stdout).toContain('Checked: no access remains.');
   });
 });
@@ -101,13 +119,17 @@ describe('examples/drift-since-last-week.ts', () => {
     const newAdmin = tenant.objects.find((o) => o.type === 'user' && !members.has(o.id) && o.record['state'] === 'ACTIVATED')!;
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Drift: [1-9]\d* bindings gained sudo, \d+ bindings gained, [1-9]\d* lost\.$/);
-    expect(lines[1]).toMatch(new RegExp(`^ {2}SUDO ${formatReference(graph.object(newAdmin.id)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} on \\d+ devices: `));
+    expect(lines[1]).toMatch(
+      new RegExp(`^ {2}SUDO ${formatReference(graph.object(newAdmin.id)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} on \\d+ devices: `),
+    );
     expect(lines.at(-1)).toBe('Structure: 1 edges added, 1 removed, 0 changed; 0 objects added, 0 removed, 0 changed.');
   });
 
   it('finds nothing between a snapshot and itself', async () => {
     const r = await example('drift-since-last-week', ['--before', snapshot, '--after', snapshot]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('Drift: 0 bindings gained sudo, 0 bindings gained, 0 lost.\nStructure: 0 edges added, 0 removed, 0 changed; 0 objects added, 0 removed, 0 changed.\n');
+    expect(r.stdout).toBe(
+      'Drift: 0 bindings gained sudo, 0 bindings gained, 0 lost.\nStructure: 0 edges added, 0 removed, 0 changed; 0 objects added, 0 removed, 0 changed.\n',
+    );
   });
 });

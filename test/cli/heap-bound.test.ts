@@ -33,7 +33,8 @@ describe('heapBoundMiB', () => {
   });
 
   it('refuses a budget that is not a number of MiB', () => {
-    for (const bad of ['abc', '100', '-5', 'Infinity']) expect(() => heapBoundMiB({ ...facts, env: { JCGRAPH_MEMORY_MIB: bad } })).toThrow(MemoryBudgetError);
+    for (const bad of ['abc', '100', '-5', 'Infinity'])
+      expect(() => heapBoundMiB({ ...facts, env: { JCGRAPH_MEMORY_MIB: bad } })).toThrow(MemoryBudgetError);
   });
 });
 
@@ -78,7 +79,11 @@ describe('bin/jcgraph.mjs with a memory budget', () => {
       parent.kill('SIGINT');
       expect(await exited).toBe(0);
       // The child ended too, and was reaped: its /proc entry is gone.
-      const gone = (): Promise<boolean> => readFile(`/proc/${child}/cmdline`, 'utf8').then(() => false, () => true);
+      const gone = (): Promise<boolean> =>
+        readFile(`/proc/${child}/cmdline`, 'utf8').then(
+          () => false,
+          () => true,
+        );
       for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
       expect(await gone()).toBe(true);
     } finally {

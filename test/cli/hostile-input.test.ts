@@ -49,7 +49,7 @@ describe('careless and hostile input', () => {
     expect(readFileSync(join(dir, 't.json')).equals(before)).toBe(true);
   });
 
-  it('writes reports with the snapshot\'s mode, 0600', async () => {
+  it("writes reports with the snapshot's mode, 0600", async () => {
     expect((await run(['report', '--snapshot', 't.json', '--out', 'r.md'])).code).toBe(0);
     expect(statSync(join(dir, 'r.md')).mode & 0o777).toBe(0o600);
   });
@@ -78,7 +78,9 @@ describe('careless and hostile input', () => {
     const key = `${sim.apiKey.slice(0, 20)}\n${sim.apiKey.slice(20)}`;
     const r = await run(['fetch', '--base-url', sim.baseUrl, '--out', 'k.json'], { JC_API_KEY: key });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^jcgraph fetch: The API key holds a line break at character 21 of \d+, which cannot be sent in an HTTP header/);
+    expect(r.stderr).toMatch(
+      /^jcgraph fetch: The API key holds a line break at character 21 of \d+, which cannot be sent in an HTTP header/,
+    );
     expect(sim.stats().requests).toBe(0);
     for (const part of [sim.apiKey.slice(0, 20), sim.apiKey.slice(20)]) expect(r.stderr + r.stdout).not.toContain(part);
     expect(existsSync(join(dir, 'k.json'))).toBe(false);
@@ -93,12 +95,22 @@ describe('careless and hostile input', () => {
 
   it('shows control characters in names visibly in text and Markdown, so tenant data cannot forge or recolour lines; --json stays exact', async () => {
     const evil = 'system-evil__31m_user_root_reaches_system_vault__direct_';
-    const commands = [['access', 'user:ann'], ['who', evil], ['why', 'user:ann', evil], ['revoke', 'user:ann', evil], ['offboard', 'user:ann'], ['findings']];
+    const commands = [
+      ['access', 'user:ann'],
+      ['who', evil],
+      ['why', 'user:ann', evil],
+      ['revoke', 'user:ann', evil],
+      ['offboard', 'user:ann'],
+      ['findings'],
+    ];
     for (const argv of commands) {
       const text = await run([...argv, '--snapshot', 't.json']);
       expect(text.code, `${argv.join(' ')}: ${text.stderr}`).toBe(0);
       expect(UNSAFE.test(text.stdout), argv.join(' ')).toBe(false);
-      expect(text.stdout.split('\n').some((line) => line.startsWith('user:root reaches')), argv.join(' ')).toBe(false);
+      expect(
+        text.stdout.split('\n').some((line) => line.startsWith('user:root reaches')),
+        argv.join(' '),
+      ).toBe(false);
       expect(text.stdout, argv.join(' ')).toMatch(/evil\\(x1b|u001b)\[31m\\nuser:root/);
     }
     expect((await run(['report', '--snapshot', 't.json', '--out', 'evil.md'])).code).toBe(0);

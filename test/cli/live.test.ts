@@ -54,7 +54,14 @@ describe('--live', () => {
     const old = await snapshotNow('old.json');
     const { user, reached } = pick(old.tenant);
     // An admin grants the user the same device directly, with sudo.
-    sim.applyChanges([{ kind: 'associate', a: { type: 'user', id: user }, b: { type: 'system', id: reached }, attributes: { sudo: { enabled: true, withoutPassword: true } } }]);
+    sim.applyChanges([
+      {
+        kind: 'associate',
+        a: { type: 'user', id: user },
+        b: { type: 'system', id: reached },
+        attributes: { sudo: { enabled: true, withoutPassword: true } },
+      },
+    ]);
     const fresh = await snapshotNow('fresh.json');
 
     const live = await cli(['revoke', user, reached, '--snapshot', old.path, '--live', '--json'], { env });
@@ -80,8 +87,12 @@ describe('--live', () => {
   it('why and access: say what changed, and answer as a fresh fetch does', async () => {
     const old = await snapshotNow('old2.json');
     const { user, unreached } = pick(old.tenant);
-    const group = old.tenant.objects.find((o) => o.type === 'system_group' && old.tenant.edges.some((e) => e.from.id === o.id && e.to.id === unreached))!;
-    const userGroup = old.tenant.objects.find((o) => o.type === 'user_group' && !old.tenant.edges.some((e) => e.from.id === o.id && e.to.id === user))!;
+    const group = old.tenant.objects.find(
+      (o) => o.type === 'system_group' && old.tenant.edges.some((e) => e.from.id === o.id && e.to.id === unreached),
+    )!;
+    const userGroup = old.tenant.objects.find(
+      (o) => o.type === 'user_group' && !old.tenant.edges.some((e) => e.from.id === o.id && e.to.id === user),
+    )!;
     // The user joins a group, and that group is bound to a device group holding the device.
     sim.applyChanges([
       { kind: 'add-member', group: ref(userGroup), member: { type: 'user', id: user } },
@@ -90,7 +101,9 @@ describe('--live', () => {
     const fresh = await snapshotNow('fresh2.json');
     const why = await cli(['why', user, unreached, '--snapshot', old.path, '--live'], { env });
     expect(why.code, why.stderr).toBe(0);
-    expect(why.stdout).toMatch(/^Live check of organization \w+ at http:\/\/127\.0\.0\.1:\d+: \d+ requests, \d+ collections read; 2 edges changed since the snapshot of \d{4}-\d\d-\d\d \d\d:\d\d UTC:\n/);
+    expect(why.stdout).toMatch(
+      /^Live check of organization \w+ at http:\/\/127\.0\.0\.1:\d+: \d+ requests, \d+ collections read; 2 edges changed since the snapshot of \d{4}-\d\d-\d\d \d\d:\d\d UTC:\n/,
+    );
     expect(why.stdout).toMatch(/\+ membership user_group:.*>user:/);
     expect(why.stdout).toMatch(/\+ association user_group:.*~system_group:/);
     expect(why.stdout).toMatch(/reaches system:/);
@@ -129,8 +142,18 @@ describe('--live', () => {
     const cases: [string[], Record<string, string>, number, RegExp][] = [
       [['why', user, reached, '--sim', 'small', '--live'], env, 2, /--live checks a snapshot against its live tenant/],
       [['why', user, reached, '--snapshot', snap.path, '--live'], {}, 1, /No API key/],
-      [['why', user, reached, '--snapshot', snap.path, '--live', '--base-url', 'http://127.0.0.1:1'], env, 2, /was fetched from http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:1/],
-      [['why', user, reached, '--snapshot', snap.path, '--live', '--org-id', '0123456789abcdef01234567'], env, 2, /is of organization \w+, not 0123456789abcdef01234567/],
+      [
+        ['why', user, reached, '--snapshot', snap.path, '--live', '--base-url', 'http://127.0.0.1:1'],
+        env,
+        2,
+        /was fetched from http:\/\/127\.0\.0\.1:\d+, not http:\/\/127\.0\.0\.1:1/,
+      ],
+      [
+        ['why', user, reached, '--snapshot', snap.path, '--live', '--org-id', '0123456789abcdef01234567'],
+        env,
+        2,
+        /is of organization \w+, not 0123456789abcdef01234567/,
+      ],
       [['why', user, reached, '--snapshot', snap.path, '--base-url', sim.baseUrl], env, 2, /--base-url and --org-id go with --live/],
     ];
     for (const [argv, e, code, message] of cases) {

@@ -11,7 +11,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { AccessGraph, coverageVerdict, formatReference, loadSnapshot, startSimulator, type Coverage, type Simulator, type TenantData } from '../../src/index.ts';
+import {
+  AccessGraph,
+  coverageVerdict,
+  formatReference,
+  loadSnapshot,
+  startSimulator,
+  type Coverage,
+  type Simulator,
+  type TenantData,
+} from '../../src/index.ts';
 import { reachableTypes } from '../../src/analysis/index.ts';
 import { ROOT, cli, startCli, type CliResult } from './run.ts';
 import { VERIFY_ENDPOINTS, sampleSources } from '../../src/verify/index.ts';
@@ -41,7 +50,9 @@ beforeAll(async () => {
   partial = join(dir, 'partial.json');
   const clean = await startSimulator({ preset: 'small', seed: 7 });
   try {
-    expect((await cli(['fetch', '--base-url', clean.baseUrl, '--out', 'complete.json'], { cwd: dir, env: { JC_API_KEY: clean.apiKey } })).code).toBe(0);
+    expect(
+      (await cli(['fetch', '--base-url', clean.baseUrl, '--out', 'complete.json'], { cwd: dir, env: { JC_API_KEY: clean.apiKey } })).code,
+    ).toBe(0);
   } finally {
     await clean.close();
   }
@@ -63,7 +74,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const PARTIAL_LINE = /^jcgraph \w+: the snapshot partial\.json is PARTIAL: \d+ collections were not read; jcgraph coverage --snapshot partial\.json lists them\.$/m;
+const PARTIAL_LINE =
+  /^jcgraph \w+: the snapshot partial\.json is PARTIAL: \d+ collections were not read; jcgraph coverage --snapshot partial\.json lists them\.$/m;
 
 describe('commands that read a partial snapshot', () => {
   it('why and revoke say whether this answer could be affected, and put a coverage field in --json', async () => {
@@ -115,7 +127,11 @@ describe('commands that read a partial snapshot', () => {
 
   it('report shows the banner in every format; csv files start with it', async () => {
     for (const [out, check] of [
-      ['r.html', (t: string) => expect(t).toMatch(/<div class="partial" role="alert">PARTIAL: this review is built from a snapshot that lacks \d+ collections/)],
+      [
+        'r.html',
+        (t: string) =>
+          expect(t).toMatch(/<div class="partial" role="alert">PARTIAL: this review is built from a snapshot that lacks \d+ collections/),
+      ],
       ['r.md', (t: string) => expect(t).toMatch(/^> \*\*PARTIAL: this review/m)],
       ['r.json', (t: string) => expect(JSON.parse(t).meta.coverage).toMatchObject({ complete: false, gaps: coverage.gaps.length })],
       ['r.csv', (t: string) => expect(t).toMatch(/^# PARTIAL: this review .*\r\nuser_id,user,/)],
@@ -127,7 +143,8 @@ describe('commands that read a partial snapshot', () => {
     }
     const pack = await run(['report', '--snapshot', 'partial.json', '--out', 'pack/', '--json']);
     expect(JSON.parse(pack.stdout).findings[0]).toMatchObject({ kind: 'not-read', severity: 'high', count: coverage.gaps.length });
-    for (const name of ['findings.csv', 'users.csv', 'bindings.csv']) expect(await readFile(join(dir, 'pack', name), 'utf8')).toMatch(/^# PARTIAL: /);
+    for (const name of ['findings.csv', 'users.csv', 'bindings.csv'])
+      expect(await readFile(join(dir, 'pack', name), 'utf8')).toMatch(/^# PARTIAL: /);
     expect(await readFile(join(dir, 'pack', 'findings.csv'), 'utf8')).toContain('not-read,high');
   });
 
@@ -141,12 +158,15 @@ describe('commands that read a partial snapshot', () => {
   it('coverage lists every gap grouped by cause (exit 3), and a complete snapshot as complete (exit 0)', async () => {
     const r = await run(['coverage', '--snapshot', 'partial.json']);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(new RegExp(`^partial\\.json is PARTIAL: ${coverage.gaps.length} of ${coverage.planned} collections were not read in full\\.$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`^partial\\.json is PARTIAL: ${coverage.gaps.length} of ${coverage.planned} collections were not read in full\\.$`, 'm'),
+    );
     expect(r.stdout).toMatch(/^HTTP 403 \(1\):\n {2}GET \/api\/v2\/softwareapps\?sort=_id {2}\(1 attempt\) no software_app at all$/m);
     expect(r.stdout).toMatch(/^HTTP 500 \(\d+\):$/m);
     for (const gap of coverage.gaps) expect(r.stdout).toContain(gap.endpoint);
     const broken = coverage.gaps.find((g) => g.provides.kind === 'edges')!;
-    if (broken.provides.kind === 'edges') expect(r.stdout).toContain(`edges of ${ref(broken.provides.source.id)} (${broken.provides.source.id})`);
+    if (broken.provides.kind === 'edges')
+      expect(r.stdout).toContain(`edges of ${ref(broken.provides.source.id)} (${broken.provides.source.id})`);
     const json = await run(['coverage', '--snapshot', 'partial.json', '--json']);
     expect(JSON.parse(json.stdout)).toEqual(coverage);
     const whole = await run(['coverage', '--snapshot', 'complete.json']);
@@ -198,7 +218,9 @@ describe('commands that read a partial snapshot', () => {
         content: { text: string }[];
       };
       expect(r.structuredContent?.coverage).toEqual({ complete: false, gaps: coverage.gaps.length });
-      expect(r.content.map((c) => c.text).join('\n')).toMatch(/The snapshot is PARTIAL: \d+ collections were not read, so this answer may lack access/);
+      expect(r.content.map((c) => c.text).join('\n')).toMatch(
+        /The snapshot is PARTIAL: \d+ collections were not read, so this answer may lack access/,
+      );
     } finally {
       await client.close();
     }
@@ -206,7 +228,10 @@ describe('commands that read a partial snapshot', () => {
   }, 60_000);
 
   it('verify skips, and lists, the sources whose answer what the fetch missed could change (exit 3)', async () => {
-    const r = await cli(['verify', '--base-url', sim.baseUrl, '--sample', '4', '--retries', '1', '--json'], { cwd: dir, env: { JC_API_KEY: sim.apiKey } });
+    const r = await cli(['verify', '--base-url', sim.baseUrl, '--sample', '4', '--retries', '1', '--json'], {
+      cwd: dir,
+      env: { JC_API_KEY: sim.apiKey },
+    });
     const report = JSON.parse(r.stdout);
     expect(report.fetch.gaps).toBe(coverage.gaps.length);
     expect(report.agree).toBe(true);
@@ -221,7 +246,12 @@ describe('commands that read a partial snapshot', () => {
       const skipped = new Set(e.skipped.map((x: { id: string }) => x.id));
       for (const id of sampled.filter((x) => broken.has(x))) expect(skipped.has(id), `${e.endpoint} ${id}`).toBe(true);
     }
-    const text = await cli(['verify', '--base-url', sim.baseUrl, '--sample', '4', '--retries', '1'], { cwd: dir, env: { JC_API_KEY: sim.apiKey } });
-    expect(text.stdout).toMatch(/^Not compared \(\d+\): sources whose answer the gaps of the fresh fetch \(\d+ collections not read\) could change, or that the API did not answer:$/m);
+    const text = await cli(['verify', '--base-url', sim.baseUrl, '--sample', '4', '--retries', '1'], {
+      cwd: dir,
+      env: { JC_API_KEY: sim.apiKey },
+    });
+    expect(text.stdout).toMatch(
+      /^Not compared \(\d+\): sources whose answer the gaps of the fresh fetch \(\d+ collections not read\) could change, or that the API did not answer:$/m,
+    );
   }, 180_000);
 });

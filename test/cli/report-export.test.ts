@@ -26,7 +26,9 @@ describe('jcgraph report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Wrote the html access review of ${tenant.orgId} (simulated tiny:1) to ${join(dir, 'review.html')}.`);
-    expect(r.stdout).toContain(`${review.counts.users} users, ${review.counts.bindings} bindings (${review.counts.sudoBindings} with sudo)`);
+    expect(r.stdout).toContain(
+      `${review.counts.users} users, ${review.counts.bindings} bindings (${review.counts.sudoBindings} with sudo)`,
+    );
     const html = await readFile(join(dir, 'review.html'), 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('Generated ');
@@ -84,7 +86,12 @@ describe('jcgraph export', () => {
     for (const format of ['gexf', 'graphml', 'json']) {
       const r = await run(['export', '--sim', 'tiny', '--out', `g.${format}`, '--json']);
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual({ format, files: [join(dir, `g.${format}`)], nodes: tenant.objects.length, edges: tenant.edges.length });
+      expect(JSON.parse(r.stdout)).toEqual({
+        format,
+        files: [join(dir, `g.${format}`)],
+        nodes: tenant.objects.length,
+        edges: tenant.edges.length,
+      });
     }
     const g = MultiGraph.from(JSON.parse(await readFile(join(dir, 'g.json'), 'utf8')));
     expect([g.order, g.size]).toEqual([tenant.objects.length, tenant.edges.length]);
@@ -100,12 +107,18 @@ describe('jcgraph export', () => {
   it('writes the Neo4j import directory with its README and command', async () => {
     const r = await run(['export', '--sim', 'tiny', '--format', 'neo4j', '--out', 'neo4j']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Wrote ${tenant.objects.length} nodes and ${tenant.edges.length} edges of ${tenant.orgId} (simulated tiny:1) as neo4j to`);
+    expect(r.stdout).toContain(
+      `Wrote ${tenant.objects.length} nodes and ${tenant.edges.length} edges of ${tenant.orgId} (simulated tiny:1) as neo4j to`,
+    );
     expect(r.stdout).toContain(`The import command is in ${join(dir, 'neo4j', 'README.txt')}.`);
     const readme = await readFile(join(dir, 'neo4j', 'README.txt'), 'utf8');
     expect(readme).toContain(`--relationships=${join(dir, 'neo4j', 'relationships-member_of.csv')}`);
     const files = await readdir(join(dir, 'neo4j'));
-    const nodes = (await Promise.all(files.filter((f) => f.startsWith('nodes-')).map(async (f) => csvObjects(await readFile(join(dir, 'neo4j', f), 'utf8')).length))).reduce((a, b) => a + b, 0);
+    const nodes = (
+      await Promise.all(
+        files.filter((f) => f.startsWith('nodes-')).map(async (f) => csvObjects(await readFile(join(dir, 'neo4j', f), 'utf8')).length),
+      )
+    ).reduce((a, b) => a + b, 0);
     expect(nodes).toBe(tenant.objects.length);
   });
 

@@ -24,7 +24,12 @@ describe('jcgraph traverse', () => {
   });
 
   it('prints exactly what the live endpoint answers, all pages merged', async () => {
-    for (const path of [`/users/${u1}/systems`, `/systems/${s1}/users`, `/systems/${s1}/associations?targets=user,user_group`, `/usergroups/${ids('user_group')[0]}/members`]) {
+    for (const path of [
+      `/users/${u1}/systems`,
+      `/systems/${s1}/users`,
+      `/systems/${s1}/associations?targets=user,user_group`,
+      `/usergroups/${ids('user_group')[0]}/members`,
+    ]) {
       const r = await run(['traverse', path, '--sim', 'tiny']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -53,12 +58,22 @@ describe('jcgraph traverse', () => {
   });
 
   it('reads paths from stdin with -, thousands in one process', async () => {
-    const paths = tenant.objects.flatMap((o) => GRAPH_ENDPOINTS.filter((e) => e.source === o.type && e.kind !== 'associations').map((e) => endpointPath(e, o.id)));
+    const paths = tenant.objects.flatMap((o) =>
+      GRAPH_ENDPOINTS.filter((e) => e.source === o.type && e.kind !== 'associations').map((e) => endpointPath(e, o.id)),
+    );
     expect(paths.length).toBeGreaterThan(500);
     const dir = await mkdtemp(join(tmpdir(), 'jcgraph-traverse-'));
     try {
       const snapshot = join(dir, 's.json');
-      await writeFile(snapshot, JSON.stringify({ format: 'jcgraph-snapshot', version: 1, meta: { orgId: tenant.orgId, apiHost: 'test', fetchedAt: '2024-01-01T00:00:00Z' }, tenant }));
+      await writeFile(
+        snapshot,
+        JSON.stringify({
+          format: 'jcgraph-snapshot',
+          version: 1,
+          meta: { orgId: tenant.orgId, apiHost: 'test', fetchedAt: '2024-01-01T00:00:00Z' },
+          tenant,
+        }),
+      );
       const r = await run(['traverse', '-', '--snapshot', snapshot], `# every endpoint of every object\n\n${paths.join('\n')}\n`);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -81,7 +96,10 @@ describe('jcgraph traverse', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc[good]).toEqual(answer(g, good));
-    expect(doc['/users/nosuchid/systems'].error).toEqual({ name: 'UnknownObjectError', message: 'No user with id nosuchid is in the graph (asked by /users/nosuchid/systems).' });
+    expect(doc['/users/nosuchid/systems'].error).toEqual({
+      name: 'UnknownObjectError',
+      message: 'No user with id nosuchid is in the graph (asked by /users/nosuchid/systems).',
+    });
     expect(doc['/users/x/nothing'].error.name).toBe('QueryError');
     expect(doc[`/systems/${s1}/associations`].error.message).toContain('needs a targets query parameter');
     expect(r.stderr).toContain('jcgraph traverse: 3 of 4 paths failed');

@@ -16,7 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('jcgraph fetch', () => {
   it('writes one snapshot per org into a directory', async () => {
     await withSimulator({ preset: 'tiny', seed: 8, orgs: 2 }, async (sim) => {
-      const { code } = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--org-id', sim.orgIds[1]!, '--out', 'snaps/'], { env: { JC_API_KEY: sim.apiKey }, cwd: dir });
+      const { code } = await cli(
+        ['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--org-id', sim.orgIds[1]!, '--out', 'snaps/'],
+        { env: { JC_API_KEY: sim.apiKey }, cwd: dir },
+      );
       expect(code).toBe(0);
       for (const org of sim.orgIds) {
         const snapshot = await loadSnapshot(join(dir, 'snaps', `jcgraph-${org}.json`));
@@ -30,11 +33,19 @@ describe('jcgraph fetch', () => {
     await withSimulator({ preset: 'small', seed: 8 }, async (sim) => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(new CancelledError('cancelled by Ctrl-C')), 300);
-      const { code, stderr } = await cli(['fetch', '--base-url', sim.baseUrl, '--rate', '50', '--out', 'cancelled.json'], { env: { JC_API_KEY: sim.apiKey }, cwd: dir, signal: controller.signal });
+      const { code, stderr } = await cli(['fetch', '--base-url', sim.baseUrl, '--rate', '50', '--out', 'cancelled.json'], {
+        env: { JC_API_KEY: sim.apiKey },
+        cwd: dir,
+        signal: controller.signal,
+      });
       expect(code).toBe(130);
       // One line; then, when collections were finished, where they are kept and how to go on.
       const journal = existsSync(join(dir, 'cancelled.json.partial'));
-      expect(stderr).toMatch(journal ? /^jcgraph fetch: cancelled\n {2}Nothing was written .*\n {2}Continue with: jcgraph fetch --resume .*\n$/ : /^jcgraph fetch: cancelled\n$/);
+      expect(stderr).toMatch(
+        journal
+          ? /^jcgraph fetch: cancelled\n {2}Nothing was written .*\n {2}Continue with: jcgraph fetch --resume .*\n$/
+          : /^jcgraph fetch: cancelled\n$/,
+      );
       expect(existsSync(join(dir, 'cancelled.json'))).toBe(false);
       expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });

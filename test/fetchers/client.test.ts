@@ -19,14 +19,21 @@ const ok = (body: unknown) => (_: IncomingMessage, res: ServerResponse) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 };
-const status = (code: number, headers: Record<string, string> = {}) => (_: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(code, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ code, message: `echo ${KEY}` }));
-};
+const status =
+  (code: number, headers: Record<string, string> = {}) =>
+  (_: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(code, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify({ code, message: `echo ${KEY}` }));
+  };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', key: req.headers['x-api-key'] as string | undefined, org: req.headers['x-org-id'] as string | undefined });
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      key: req.headers['x-api-key'] as string | undefined,
+      org: req.headers['x-org-id'] as string | undefined,
+    });
     const path = (req.url ?? '').split('?')[0]!;
     const answers = scripts.get(path) ?? [];
     const next = answers.length > 1 ? answers.shift()! : answers[0];
@@ -43,7 +50,14 @@ const client = (extra: Partial<ConstructorParameters<typeof ApiClient>[0]> = {})
 
 describe('checkApiUrl', () => {
   it('accepts the JumpCloud hosts over https and loopback over http', () => {
-    for (const url of ['https://console.jumpcloud.com', 'https://console.eu.jumpcloud.com', 'https://console.in.jumpcloud.com', 'http://127.0.0.1:4010', 'http://localhost:1', 'http://[::1]:8080']) {
+    for (const url of [
+      'https://console.jumpcloud.com',
+      'https://console.eu.jumpcloud.com',
+      'https://console.in.jumpcloud.com',
+      'http://127.0.0.1:4010',
+      'http://localhost:1',
+      'http://[::1]:8080',
+    ]) {
       expect(() => checkApiUrl(url)).not.toThrow();
     }
   });
@@ -79,7 +93,9 @@ describe('ApiClient', () => {
   it('fails at once on 401, naming the request and never the key', async () => {
     script('/api/systemusers', status(401));
     seen.length = 0;
-    const error = await client().get('v1', '/systemusers', { limit: 100 }, 'list').catch((e: unknown) => e);
+    const error = await client()
+      .get('v1', '/systemusers', { limit: 100 }, 'list')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JcApiError);
     expect((error as JcApiError).status).toBe(401);
     expect((error as JcApiError).endpoint).toBe('GET /api/systemusers?limit=100');
@@ -148,7 +164,9 @@ describe('ApiClient', () => {
 
   it('gives up with a JcApiError naming the cause when the retry budget is spent', async () => {
     script('/api/v2/c', status(500));
-    const error = await client({ retryBudget: 2 }).get('v2', '/c', {}, 's').catch((e: unknown) => e);
+    const error = await client({ retryBudget: 2 })
+      .get('v2', '/c', {}, 's')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JcApiError);
     expect((error as Error).message).toMatch(/GET \/api\/v2\/c failed: HTTP 500.*retry budget of 2/);
     expect((error as Error).message).not.toContain(KEY);

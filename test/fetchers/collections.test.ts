@@ -12,7 +12,16 @@ import {
   planFetch,
   type EdgeCollection,
 } from '../../src/fetchers/index.ts';
-import { GRAPH_TYPES, TYPE_INFO, associationEdge, edgeKey, edgeKindKey, membershipEdge, type GraphType, type TenantEdge } from '../../src/model/index.ts';
+import {
+  GRAPH_TYPES,
+  TYPE_INFO,
+  associationEdge,
+  edgeKey,
+  edgeKindKey,
+  membershipEdge,
+  type GraphType,
+  type TenantEdge,
+} from '../../src/model/index.ts';
 import { fetchAll, withSimulator } from '../helpers/sim.ts';
 
 describe('collections', () => {
@@ -35,7 +44,9 @@ describe('collections', () => {
       // The plan read back from the snapshot is the planner's plan for these counts.
       const counts: Record<string, number> = {};
       for (const o of tenant.objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
-      expect(plan.steps.map((s) => ({ ...s, firstPageRequests: 0 }))).toEqual(planFetch(counts).edgeSteps.map((s) => ({ ...s, firstPageRequests: 0 })));
+      expect(plan.steps.map((s) => ({ ...s, firstPageRequests: 0 }))).toEqual(
+        planFetch(counts).edgeSteps.map((s) => ({ ...s, firstPageRequests: 0 })),
+      );
       const ids = (type: GraphType): string[] => tenant.objects.filter((o) => o.type === type).map((o) => o.id);
       const all = [...plan.edgeCollections(ids)];
       expect(all.length + LIST_COLLECTIONS.length).toBe(meta.coverage!.planned);
@@ -43,7 +54,17 @@ describe('collections', () => {
       expect(plan.collection('associations:nosuchtype:1')).toBeUndefined();
       // An object's collections are those whose source it is.
       for (const o of tenant.objects) {
-        expect(plan.ofObject(o).map((c) => c.key).sort()).toEqual(all.filter((c) => c.source.id === o.id && c.source.type === o.type).map((c) => c.key).sort());
+        expect(
+          plan
+            .ofObject(o)
+            .map((c) => c.key)
+            .sort(),
+        ).toEqual(
+          all
+            .filter((c) => c.source.id === o.id && c.source.type === o.type)
+            .map((c) => c.key)
+            .sort(),
+        );
       }
       // Every edge has one collection, at one of its ends, reading its kind.
       const byCollection = new Map<string, Set<string>>();

@@ -11,7 +11,8 @@ export function edgeLost(coverage: Coverage, edge: TenantEdge, states: readonly 
   const kind = edgeKindKey(edge);
   return coverage.gaps.some((g) => {
     if (!states.includes(g.state)) return false;
-    if (g.provides.kind === 'objects') return g.provides.types.includes(edge.from.type as never) || g.provides.types.includes(edge.to.type as never);
+    if (g.provides.kind === 'objects')
+      return g.provides.types.includes(edge.from.type as never) || g.provides.types.includes(edge.to.type as never);
     return g.provides.edgeKinds.includes(kind) && (same(edge.from, g.provides.source) || same(edge.to, g.provides.source));
   });
 }

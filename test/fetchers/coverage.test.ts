@@ -41,7 +41,12 @@ class AnswerLog {
   };
 }
 
-async function withSim<T>(faults: FaultSettings, faultSeed: number, fn: (sim: Simulator, log: AnswerLog) => Promise<T>, preset: 'tiny' | 'small' = 'small'): Promise<T> {
+async function withSim<T>(
+  faults: FaultSettings,
+  faultSeed: number,
+  fn: (sim: Simulator, log: AnswerLog) => Promise<T>,
+  preset: 'tiny' | 'small' = 'small',
+): Promise<T> {
   const log = new AnswerLog();
   const sim = await startSimulator({ preset, seed: 5, faults, faultSeed, dropPauseMs: DROP_PAUSE_MS, onAnswer: log.record });
   try {
@@ -52,7 +57,10 @@ async function withSim<T>(faults: FaultSettings, faultSeed: number, fn: (sim: Si
 }
 
 function fetchCli(sim: Simulator, out: string, extra: readonly string[] = []): Promise<CliResult> {
-  return cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--out', out, ...FAST, ...extra], { env: { JC_API_KEY: sim.apiKey }, cwd: dir });
+  return cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--out', out, ...FAST, ...extra], {
+    env: { JC_API_KEY: sim.apiKey },
+    cwd: dir,
+  });
 }
 
 /**
@@ -89,7 +97,8 @@ function expectCleanMinusCoverage(snapshot: Snapshot, clean: TenantData): void {
 function plannedCollections(snapshot: Snapshot): Collection[] {
   const plan = CollectionPlan.fromFigures(snapshot.meta.plan);
   const ids = new Map<GraphType, string[]>();
-  for (const o of snapshot.tenant.objects) if (isGraphType(o.type) && TYPE_INFO[o.type].lists.length > 0) ids.set(o.type, [...(ids.get(o.type) ?? []), o.id]);
+  for (const o of snapshot.tenant.objects)
+    if (isGraphType(o.type) && TYPE_INFO[o.type].lists.length > 0) ids.set(o.type, [...(ids.get(o.type) ?? []), o.id]);
   return [...LIST_COLLECTIONS, ...plan.edgeCollections((t) => ids.get(t) ?? [])];
 }
 
@@ -119,7 +128,11 @@ describe('fetch records what it cannot read, and goes on', () => {
   const refusals: [string, FaultSettings, number][] = [
     ['forbidden (a key without two scopes)', { forbidden: ['softwareapps', 'system_group'] }, 403],
     ['not-found (health monitoring not enabled)', { 'not-found': ['healthmonitoring'] }, 404],
-    ['payment-required (directories not in the plan), and a 403 on every user association', { 'payment-required': ['directories'], forbidden: ['users'] }, 402],
+    [
+      'payment-required (directories not in the plan), and a 403 on every user association',
+      { 'payment-required': ['directories'], forbidden: ['users'] },
+      402,
+    ],
   ];
   for (const [what, faults, status] of refusals) {
     it(`${what}: exactly the named collections are gaps, the rest is the clean tenant; exit 3, --strict exit 1`, async () => {
@@ -162,7 +175,10 @@ describe('fetch records what it cannot read, and goes on', () => {
       const snapshot = await loadSnapshot(join(dir, out));
       expectCleanMinusCoverage(snapshot, sim.tenant());
       const broken = new Set(sim.brokenObjects().map((o) => o.id));
-      const expected = plannedCollections(snapshot).filter((c) => c.kind === 'edges' && broken.has(c.source.id)).map((c) => c.key).sort();
+      const expected = plannedCollections(snapshot)
+        .filter((c) => c.kind === 'edges' && broken.has(c.source.id))
+        .map((c) => c.key)
+        .sort();
       expect(expected.length).toBeGreaterThan(0);
       expect(snapshot.meta.coverage!.gaps.map((g) => g.collection)).toEqual(expected);
       for (const g of snapshot.meta.coverage!.gaps) expect(g).toMatchObject({ state: 'unread', cause: 'http', status: 500, attempts: 3 });
@@ -219,7 +235,10 @@ describe('fetch records what it cannot read, and goes on', () => {
 
   it('in random mixes of lossy and transient faults, the snapshot is clean minus its coverage; exit 3 exactly when it has gaps (fast-check)', async () => {
     const small = fc.option(fc.double({ min: 0, max: 0.15, noNaN: true }), { nil: undefined });
-    const endpoints = fc.subarray(['softwareapps', 'healthmonitoring', 'directories', 'policygroups', 'user_group', 'systems', 'commands', 'radiusservers'], { minLength: 1, maxLength: 2 });
+    const endpoints = fc.subarray(
+      ['softwareapps', 'healthmonitoring', 'directories', 'policygroups', 'user_group', 'systems', 'commands', 'radiusservers'],
+      { minLength: 1, maxLength: 2 },
+    );
     const mix = fc.record(
       {
         forbidden: endpoints,
@@ -257,7 +276,8 @@ describe('fetch records what it cannot read, and goes on', () => {
             expect(snapshot.version).toBe(snapshot.meta.coverage!.complete ? 1 : 2);
             const strictOut = fresh('mix-strict');
             const strict = await fetchCli(sim, strictOut, ['--strict']);
-            if (strict.code === 0) expect(canonical((await loadSnapshot(join(dir, strictOut))).tenant) === canonical(sim.tenant())).toBe(true);
+            if (strict.code === 0)
+              expect(canonical((await loadSnapshot(join(dir, strictOut))).tenant) === canonical(sim.tenant())).toBe(true);
             else {
               expect(strict.code, strict.stderr).toBe(1);
               expect(existsSync(join(dir, strictOut))).toBe(false);

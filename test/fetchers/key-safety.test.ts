@@ -31,7 +31,10 @@ function allFileText(root: string): string {
 describe('API key safety', () => {
   it('never writes the key: CLI output, progress, snapshot files and temporary files', async () => {
     await withSimulator({ preset: 'tiny', seed: 4, apiKey: KEY, orgs: 2 }, async (sim) => {
-      const io = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--org-id', sim.orgIds[1]!, '--out', `${dir}/{org}.json.gz`], { env: { JC_API_KEY: KEY }, tty: true, cwd: dir });
+      const io = await cli(
+        ['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--org-id', sim.orgIds[1]!, '--out', `${dir}/{org}.json.gz`],
+        { env: { JC_API_KEY: KEY }, tty: true, cwd: dir },
+      );
       expect(io.stderr).not.toMatch(/error/i);
       expect(io.code).toBe(0);
       // The TTY got the plan and a live line; stdout the summaries.
@@ -42,7 +45,10 @@ describe('API key safety', () => {
         const snapshot = await loadSnapshot(join(dir, `${org}.json.gz`));
         expect(canonical(snapshot.tenant) === canonical(sim.tenant(org))).toBe(true);
       }
-      const json = await cli(['fetch', '--base-url', sim.baseUrl, '--out', 'plain.json', '--json'], { env: { JUMPCLOUD_API_KEY: KEY }, cwd: dir });
+      const json = await cli(['fetch', '--base-url', sim.baseUrl, '--out', 'plain.json', '--json'], {
+        env: { JUMPCLOUD_API_KEY: KEY },
+        cwd: dir,
+      });
       expect(json.code).toBe(0);
       expect(JSON.parse(json.stdout).plan.plannedRequests).toBeGreaterThan(0);
       expect(json.stderr).toBe(''); // quiet for scripts

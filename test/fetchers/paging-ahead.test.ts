@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { collect, type Page } from '../../src/fetchers/paging.ts';
 
-function server(total: number, cap = 100): { getPage: (skip: number, limit: number) => Promise<Page>; calls: number[]; maxInFlight: () => number } {
+function server(
+  total: number,
+  cap = 100,
+): { getPage: (skip: number, limit: number) => Promise<Page>; calls: number[]; maxInFlight: () => number } {
   const calls: number[] = [];
   let inFlight = 0;
   let max = 0;

@@ -110,7 +110,10 @@ describe('paging', () => {
   it('never loops on endless short pages under a huge total', async () => {
     let k = 0;
     // Pages of random lengths and fresh ids, as a mock serving random data gives.
-    const getPage = async (): Promise<Page> => ({ items: Array.from({ length: 2 + (k % 3) }, () => ({ id: `x${k++}` })), total: 1_000_000 });
+    const getPage = async (): Promise<Page> => ({
+      items: Array.from({ length: 2 + (k % 3) }, () => ({ id: `x${k++}` })),
+      total: 1_000_000,
+    });
     const result = await collect(getPage, { idOf, maxRestarts: 2 });
     expect(result.pages).toBeLessThan(40);
     expect(result.anomalies.map((a) => a.kind)).toEqual(['inconsistent-pages']);

@@ -16,7 +16,9 @@ import { edgeCensus, optimumRequests, planFetch, traversalApproachRequests, type
 const LISTABLE = GRAPH_TYPES.filter((t) => TYPE_INFO[t].lists.length > 0);
 const sidesOf = (key: string): GraphType[] => ASSOCIATION_KINDS.find((k) => k.key === key)!.visibleFrom.filter((t) => LISTABLE.includes(t));
 
-const countsArb = fc.record(Object.fromEntries(GRAPH_TYPES.map((t) => [t, fc.integer({ min: 0, max: 300 })])) as Record<GraphType, fc.Arbitrary<number>>);
+const countsArb = fc.record(
+  Object.fromEntries(GRAPH_TYPES.map((t) => [t, fc.integer({ min: 0, max: 300 })])) as Record<GraphType, fc.Arbitrary<number>>,
+);
 
 describe('planFetch', () => {
   it('reads every association kind and membership exactly once, from a side that can see it', () => {
@@ -52,7 +54,10 @@ describe('planFetch', () => {
         for (let mask = 0; mask < 1 << LISTABLE.length; mask++) {
           const set = LISTABLE.filter((_, i) => mask & (1 << i));
           if (!ASSOCIATION_KINDS.every((k) => sidesOf(k.key).some((s) => set.includes(s)))) continue;
-          best = Math.min(best, set.reduce((s, t) => s + counts[t], 0));
+          best = Math.min(
+            best,
+            set.reduce((s, t) => s + counts[t], 0),
+          );
         }
         const memberships = MEMBERSHIPS.reduce((s, m) => s + Math.min(counts[m.group], counts[m.member]), 0);
         const plan = planFetch(counts);
@@ -65,7 +70,12 @@ describe('planFetch', () => {
 });
 
 /** An independent evaluator: requests of an assignment, each queried object costing max(1, ceil(edges/100)). */
-function cost(counts: ObjectCounts, edges: readonly TenantEdge[], assoc: ReadonlyMap<string, GraphType>, member: ReadonlyMap<string, 'group' | 'member'>): number {
+function cost(
+  counts: ObjectCounts,
+  edges: readonly TenantEdge[],
+  assoc: ReadonlyMap<string, GraphType>,
+  member: ReadonlyMap<string, 'group' | 'member'>,
+): number {
   const perObject = new Map<string, number>(); // `${step}:${id}` → edges
   const stepsUsed = new Set<string>();
   for (const [, side] of assoc) stepsUsed.add(`a:${side}`);
@@ -100,8 +110,17 @@ function cost(counts: ObjectCounts, edges: readonly TenantEdge[], assoc: Readonl
 /** A random tenant shape with a few heavy objects (more than 100 edges of some kinds). */
 const tenantArb = fc
   .record({
-    counts: fc.record(Object.fromEntries(GRAPH_TYPES.map((t) => [t, fc.integer({ min: 1, max: 6 })])) as Record<GraphType, fc.Arbitrary<number>>),
-    heavy: fc.array(fc.record({ kind: fc.integer({ min: 0, max: ASSOCIATION_KINDS.length + MEMBERSHIPS.length - 1 }), n: fc.integer({ min: 1, max: 260 }), side: fc.boolean() }), { maxLength: 8 }),
+    counts: fc.record(
+      Object.fromEntries(GRAPH_TYPES.map((t) => [t, fc.integer({ min: 1, max: 6 })])) as Record<GraphType, fc.Arbitrary<number>>,
+    ),
+    heavy: fc.array(
+      fc.record({
+        kind: fc.integer({ min: 0, max: ASSOCIATION_KINDS.length + MEMBERSHIPS.length - 1 }),
+        n: fc.integer({ min: 1, max: 260 }),
+        side: fc.boolean(),
+      }),
+      { maxLength: 8 },
+    ),
     seed: fc.integer(),
   })
   .map(({ counts, heavy }) => {
@@ -120,7 +139,9 @@ const tenantArb = fc
       } else {
         const m = MEMBERSHIPS[h.kind - ASSOCIATION_KINDS.length]!;
         for (let i = 0; i < h.n; i++) {
-          const e = h.side ? membershipEdge({ type: m.group, id: ids(m.group, 0) }, { type: m.member, id: ids(m.member, i) }) : membershipEdge({ type: m.group, id: ids(m.group, i) }, { type: m.member, id: ids(m.member, 0) });
+          const e = h.side
+            ? membershipEdge({ type: m.group, id: ids(m.group, 0) }, { type: m.member, id: ids(m.member, i) })
+            : membershipEdge({ type: m.group, id: ids(m.group, i) }, { type: m.member, id: ids(m.member, 0) });
           edges.set(JSON.stringify(e), e);
         }
       }
@@ -141,17 +162,27 @@ describe('optimumRequests', () => {
         expect(optimum.exact).toBe(true);
         expect(cost(counts, edges, optimum.assignment.associations, optimum.assignment.memberships)).toBe(optimum.edgeRequests);
         for (const other of others) {
-          const assoc = new Map(ASSOCIATION_KINDS.map((k, i) => {
-            const sides = sidesOf(k.key);
-            return [k.key, sides[other.picks[i] ? sides.length - 1 : 0]!] as const;
-          }));
-          const member = new Map(MEMBERSHIPS.map((m, i) => [`membership:${m.group}|${m.member}`, other.member[i] ? 'member' : 'group'] as const));
+          const assoc = new Map(
+            ASSOCIATION_KINDS.map((k, i) => {
+              const sides = sidesOf(k.key);
+              return [k.key, sides[other.picks[i] ? sides.length - 1 : 0]!] as const;
+            }),
+          );
+          const member = new Map(
+            MEMBERSHIPS.map((m, i) => [`membership:${m.group}|${m.member}`, other.member[i] ? 'member' : 'group'] as const),
+          );
           expect(cost(counts, edges, assoc, member)).toBeGreaterThanOrEqual(optimum.edgeRequests);
         }
         // The plan made from counts alone is never better than the optimum.
         const plan = planFetch(counts);
-        const planAssoc = new Map(plan.edgeSteps.filter((s) => s.endpoint === 'associations').flatMap((s) => s.covers.map((k) => [k, s.source] as const)));
-        const planMember = new Map(plan.edgeSteps.filter((s) => s.endpoint !== 'associations').map((s) => [s.covers[0]!, s.endpoint === 'members' ? 'group' : 'member'] as const));
+        const planAssoc = new Map(
+          plan.edgeSteps.filter((s) => s.endpoint === 'associations').flatMap((s) => s.covers.map((k) => [k, s.source] as const)),
+        );
+        const planMember = new Map(
+          plan.edgeSteps
+            .filter((s) => s.endpoint !== 'associations')
+            .map((s) => [s.covers[0]!, s.endpoint === 'members' ? 'group' : 'member'] as const),
+        );
         expect(cost(counts, edges, planAssoc, planMember)).toBeGreaterThanOrEqual(optimum.edgeRequests);
       }),
       { numRuns: 40 },
@@ -172,7 +203,11 @@ describe('optimumRequests', () => {
 
 describe('traversalApproachRequests', () => {
   it('calls every traversal and direct-edge endpoint once per object (one page each by default)', () => {
-    const objects = [{ type: 'user', id: 'u' }, { type: 'system', id: 's' }, { type: 'agent_group', id: 'x' }];
+    const objects = [
+      { type: 'user', id: 'u' },
+      { type: 'system', id: 's' },
+      { type: 'agent_group', id: 'x' },
+    ];
     // user: 11 traversals + associations + memberof; system: 5 traversals + associations + memberof.
     expect(traversalApproachRequests(objects)).toBe(13 + 7);
     expect(traversalApproachRequests(objects, () => 2)).toBe(40);

@@ -20,7 +20,12 @@ beforeAll(async () => {
 }, 200_000);
 afterAll(async () => prism?.close());
 
-const options = () => ({ apiKey: 'prism-contract-key', baseUrl: 'http://127.0.0.1:1', apiRoots: { v1: prism.v1, v2: prism.v2 }, concurrency: 4 });
+const options = () => ({
+  apiKey: 'prism-contract-key',
+  baseUrl: 'http://127.0.0.1:1',
+  apiRoots: { v1: prism.v1, v2: prism.v2 },
+  concurrency: 4,
+});
 
 describe('fetchers against Prism mocks of the official specs', () => {
   it('crawl to the end by default, record anomalies as gaps of their collections, count unknown types, and send only valid requests', async () => {
@@ -39,7 +44,13 @@ describe('fetchers against Prism mocks of the official specs', () => {
       const seen = new Set<string>();
       for (const item of JSON.parse(r.body) as any[]) {
         const ref = path.endsWith('memberof') ? item : item?.to;
-        if (ref && typeof ref.id === 'string' && typeof ref.type === 'string' && !isGraphType(ref.type) && !seen.has(`${ref.type}:${ref.id}`)) {
+        if (
+          ref &&
+          typeof ref.id === 'string' &&
+          typeof ref.type === 'string' &&
+          !isGraphType(ref.type) &&
+          !seen.has(`${ref.type}:${ref.id}`)
+        ) {
           seen.add(`${ref.type}:${ref.id}`);
           unknownSent++;
         }

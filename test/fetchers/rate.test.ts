@@ -6,7 +6,11 @@ describe('RateGate', () => {
   it('never starts more than `rate` requests in any one-second window, whatever the concurrency', async () => {
     const rate = 40;
     const starts: number[] = [];
-    const gate = new RateGate(rate, () => performance.now(), (at) => starts.push(at));
+    const gate = new RateGate(
+      rate,
+      () => performance.now(),
+      (at) => starts.push(at),
+    );
     await Promise.all(Array.from({ length: 100 }, () => gate.acquire()));
     expect(starts.length).toBe(100);
     for (let i = 0; i + rate < starts.length; i++) expect(starts[i + rate]! - starts[i]!).toBeGreaterThanOrEqual(1000);
@@ -104,12 +108,16 @@ describe('AdaptiveConcurrency', () => {
     const c = new AdaptiveConcurrency(3);
     let running = 0;
     let peak = 0;
-    await Promise.all(Array.from({ length: 20 }, () => c.run(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 2));
-      running--;
-    })));
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        c.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 2));
+          running--;
+        }),
+      ),
+    );
     expect(peak).toBe(3);
   });
 });

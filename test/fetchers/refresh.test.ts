@@ -25,7 +25,11 @@ async function refresh(sim: Simulator, old: FetchResult, options: Partial<Refres
 }
 
 /** The refresh, and a full fetch right after it: they must hold the same organization. */
-async function refreshAndCompare(sim: Simulator, old: FetchResult, options: Partial<RefreshOptions> = {}): Promise<{ r: RefreshResult; full: FetchResult }> {
+async function refreshAndCompare(
+  sim: Simulator,
+  old: FetchResult,
+  options: Partial<RefreshOptions> = {},
+): Promise<{ r: RefreshResult; full: FetchResult }> {
   const r = await refresh(sim, old, options);
   const full = await fetchTenant(access(sim));
   expect(canonical(r.tenant)).toBe(canonical(full.tenant));
@@ -37,21 +41,29 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('incremental refresh equals a fresh full fetch', () => {
   it('for random change sequences between two fetches (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 25 }), fc.boolean(), fc.integer({ min: 0, max: 20 }), async (seed, changes, repeat, audit) => {
-        await withSimulator({ preset: 'tiny', seed, churnSeed: seed * 7 + 1 }, async (sim) => {
-          const old = await fetchTenant(access(sim));
-          sim.churn(changes);
-          // Directory Insights may deliver an event more than once: the refresh re-reads state, it does not replay.
-          if (repeat) sim.logEvents(sim.insightsEvents().slice(-5));
-          // A small audit leaves most collections carried: the comparison with the full fetch checks them.
-          const { r, full } = await refreshAndCompare(sim, old, { audit });
-          expect(r.meta.refresh.mode, r.meta.refresh.reason).toBe('incremental');
-          expect(r.meta.refresh.audit?.result).toBe('same');
-          expect(r.meta.refresh.requests.total).toBeLessThan(full.meta.requests.total);
-          // The estimate follows the old snapshot's plan; a full fetch may plan a side differently after creations.
-          expect(Math.abs(r.meta.refresh.fullFetchRequests - full.meta.plan.plannedRequests!)).toBeLessThanOrEqual(2 + full.meta.plan.plannedRequests! * 0.05);
-        });
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 20 }),
+        async (seed, changes, repeat, audit) => {
+          await withSimulator({ preset: 'tiny', seed, churnSeed: seed * 7 + 1 }, async (sim) => {
+            const old = await fetchTenant(access(sim));
+            sim.churn(changes);
+            // Directory Insights may deliver an event more than once: the refresh re-reads state, it does not replay.
+            if (repeat) sim.logEvents(sim.insightsEvents().slice(-5));
+            // A small audit leaves most collections carried: the comparison with the full fetch checks them.
+            const { r, full } = await refreshAndCompare(sim, old, { audit });
+            expect(r.meta.refresh.mode, r.meta.refresh.reason).toBe('incremental');
+            expect(r.meta.refresh.audit?.result).toBe('same');
+            expect(r.meta.refresh.requests.total).toBeLessThan(full.meta.requests.total);
+            // The estimate follows the old snapshot's plan; a full fetch may plan a side differently after creations.
+            expect(Math.abs(r.meta.refresh.fullFetchRequests - full.meta.plan.plannedRequests!)).toBeLessThanOrEqual(
+              2 + full.meta.plan.plannedRequests! * 0.05,
+            );
+          });
+        },
+      ),
       { numRuns: 12 },
     );
   }, 600_000);
@@ -91,7 +103,9 @@ describe('incremental refresh equals a fresh full fetch', () => {
       const old = await fetchTenant(access(sim));
       const tenant = sim.tenant();
       const user = tenant.objects.find((o) => o.type === 'user')!;
-      const group = tenant.objects.find((o) => o.type === 'user_group' && !tenant.edges.some((e) => e.from.id === o.id && e.to.id === user.id))!;
+      const group = tenant.objects.find(
+        (o) => o.type === 'user_group' && !tenant.edges.some((e) => e.from.id === o.id && e.to.id === user.id),
+      )!;
       const system = tenant.objects.find((o) => o.type === 'system')!;
       sim.applyChanges([
         { kind: 'add-member', group: { type: 'user_group', id: group.id }, member: { type: 'user', id: user.id } },
@@ -100,7 +114,12 @@ describe('incremental refresh equals a fresh full fetch', () => {
       ]);
       const stamp = new Date().toISOString();
       sim.logEvents([
-        { event_type: 'user_reticulated', service: 'directory', timestamp: stamp, resource: { type: 'user', id: tenant.objects.filter((o) => o.type === 'user')[1]!.id } },
+        {
+          event_type: 'user_reticulated',
+          service: 'directory',
+          timestamp: stamp,
+          resource: { type: 'user', id: tenant.objects.filter((o) => o.type === 'user')[1]!.id },
+        },
         { event_type: 'SYSTEM_REIMAGED', service: 'directory', timestamp: stamp, resource: { type: 'system' } },
       ]);
       const { r } = await refreshAndCompare(sim, old);
@@ -145,10 +164,23 @@ describe('the audit', () => {
 });
 
 describe('fallbacks to a full fetch, each saying why and writing what a full fetch writes', () => {
-  const cases: { name: string; options: SimulatorOptions; reason: RegExp; alter?: (old: FetchResult, sim: Simulator) => { old: FetchResult; orgId?: string } }[] = [
+  const cases: {
+    name: string;
+    options: SimulatorOptions;
+    reason: RegExp;
+    alter?: (old: FetchResult, sim: Simulator) => { old: FetchResult; orgId?: string };
+  }[] = [
     { name: '401 from the events API', options: { insights: { denied: 401 } }, reason: /refused the key \(401\)/ },
-    { name: '402 from the events API (not in the plan)', options: { insights: { denied: 402 } }, reason: /not in the organization's plan \(402\)/ },
-    { name: '403 from the events API (scope missing)', options: { insights: { denied: 403 } }, reason: /lacks the Directory Insights scope \(403\)/ },
+    {
+      name: '402 from the events API (not in the plan)',
+      options: { insights: { denied: 402 } },
+      reason: /not in the organization's plan \(402\)/,
+    },
+    {
+      name: '403 from the events API (scope missing)',
+      options: { insights: { denied: 403 } },
+      reason: /lacks the Directory Insights scope \(403\)/,
+    },
     {
       name: 'events that do not reach back to the snapshot (retention)',
       options: { insights: { retentionDays: 15 } },
@@ -169,18 +201,22 @@ describe('fallbacks to a full fetch, each saying why and writing what a full fet
     },
   ];
   for (const c of cases) {
-    it(c.name, async () => {
-      await withSimulator({ preset: 'tiny', seed: 3, churnSeed: 3, ...c.options }, async (sim) => {
-        const fetched = await fetchTenant(access(sim));
-        sim.churn(5);
-        const { old, orgId } = c.alter?.(fetched, sim) ?? { old: fetched };
-        const r = await refreshTenant({ ...access(sim, orgId ?? sim.orgIds[0]), since: old });
-        expect(r.meta.refresh.mode).toBe('full');
-        expect(r.meta.refresh.reason).toMatch(c.reason);
-        const full = await fetchTenant(access(sim, orgId ?? sim.orgIds[0]));
-        expect(canonical(r.tenant)).toBe(canonical(full.tenant));
-      });
-    }, 120_000);
+    it(
+      c.name,
+      async () => {
+        await withSimulator({ preset: 'tiny', seed: 3, churnSeed: 3, ...c.options }, async (sim) => {
+          const fetched = await fetchTenant(access(sim));
+          sim.churn(5);
+          const { old, orgId } = c.alter?.(fetched, sim) ?? { old: fetched };
+          const r = await refreshTenant({ ...access(sim, orgId ?? sim.orgIds[0]), since: old });
+          expect(r.meta.refresh.mode).toBe('full');
+          expect(r.meta.refresh.reason).toMatch(c.reason);
+          const full = await fetchTenant(access(sim, orgId ?? sim.orgIds[0]));
+          expect(canonical(r.tenant)).toBe(canonical(full.tenant));
+        });
+      },
+      120_000,
+    );
   }
 
   it('a page of events that cannot be read', async () => {
@@ -200,7 +236,9 @@ describe('fallbacks to a full fetch, each saying why and writing what a full fet
         sim.churn(5);
         const r = await refresh(sim, old, { apiRoots: { insights: `http://127.0.0.1:${port}/insights/directory/v1` } });
         expect(r.meta.refresh.mode).toBe('full');
-        expect(r.meta.refresh.reason).toMatch(/^the events could not be read: POST \/insights\/directory\/v1\/events \(page 1\): the page of events cannot be read: its body is not a JSON array/);
+        expect(r.meta.refresh.reason).toMatch(
+          /^the events could not be read: POST \/insights\/directory\/v1\/events \(page 1\): the page of events cannot be read: its body is not a JSON array/,
+        );
         expect(canonical(r.tenant)).toBe(canonical((await fetchTenant(access(sim))).tenant));
       });
     } finally {
@@ -228,4 +266,3 @@ describe('fallbacks to a full fetch, each saying why and writing what a full fet
     });
   }, 120_000);
 });
-

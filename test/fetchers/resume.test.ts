@@ -75,7 +75,14 @@ function fetchCli(sim: Simulator, out: string, extra: readonly string[] = []): P
 
 async function withSim<T>(faults: FaultSettings, fn: (sim: Simulator, answered: Answered) => Promise<T>): Promise<T> {
   const answered = new Answered();
-  const sim = await startSimulator({ preset: 'small', seed: 12, apiKey: KEY, faults, dropPauseMs: DROP_PAUSE_MS, onAnswer: answered.record });
+  const sim = await startSimulator({
+    preset: 'small',
+    seed: 12,
+    apiKey: KEY,
+    faults,
+    dropPauseMs: DROP_PAUSE_MS,
+    onAnswer: answered.record,
+  });
   try {
     return await fn(sim, answered);
   } finally {
@@ -109,7 +116,11 @@ describe('resume an interrupted fetch', () => {
           if (how.kind === 'signal') {
             const controller = new AbortController();
             // Slowed to 250 requests/s so that the moment falls anywhere in the fetch.
-            const running = startCli(fetchArgs(sim, out, ['--rate', '250']), { env: { JC_API_KEY: KEY }, cwd: dir, signal: controller.signal });
+            const running = startCli(fetchArgs(sim, out, ['--rate', '250']), {
+              env: { JC_API_KEY: KEY },
+              cwd: dir,
+              signal: controller.signal,
+            });
             const timer = setTimeout(() => controller.abort(new CancelledError('cancelled by Ctrl-C')), how.afterMs);
             first = await running.done;
             clearTimeout(timer);
@@ -180,13 +191,21 @@ describe('resume an interrupted fetch', () => {
       expect(stopped.code).toBe(130);
       const journal = join(dir, `${out}.partial`);
       expect(existsSync(journal)).toBe(true);
-      expect(stopped.stderr).toMatch(/^jcgraph fetch: cancelled\n {2}Nothing was written to .*; the \d+ collections read so far are kept in .*\.partial\.\n {2}Continue with: jcgraph fetch --resume /);
+      expect(stopped.stderr).toMatch(
+        /^jcgraph fetch: cancelled\n {2}Nothing was written to .*; the \d+ collections read so far are kept in .*\.partial\.\n {2}Continue with: jcgraph fetch --resume /,
+      );
 
       const before = readFileSync(journal, 'utf8');
-      const otherOrg = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', 'another-org', '--out', out, '--resume'], { env: { JC_API_KEY: KEY }, cwd: dir });
+      const otherOrg = await cli(['fetch', '--base-url', sim.baseUrl, '--org-id', 'another-org', '--out', out, '--resume'], {
+        env: { JC_API_KEY: KEY },
+        cwd: dir,
+      });
       expect(otherOrg.code).toBe(1);
       expect(otherOrg.stderr).toMatch(/is of organization .*, not organization another-org/);
-      const otherHost = await cli(['fetch', '--base-url', sim.baseUrl.replace('127.0.0.1', 'localhost'), '--org-id', sim.orgIds[0]!, '--out', out, '--resume'], { env: { JC_API_KEY: KEY }, cwd: dir });
+      const otherHost = await cli(
+        ['fetch', '--base-url', sim.baseUrl.replace('127.0.0.1', 'localhost'), '--org-id', sim.orgIds[0]!, '--out', out, '--resume'],
+        { env: { JC_API_KEY: KEY }, cwd: dir },
+      );
       expect(otherHost.code).toBe(1);
       expect(otherHost.stderr).toMatch(/is of a fetch from http:\/\/127\.0\.0\.1:\d+, not http:\/\/localhost:\d+/);
       // A refused journal is left as it was.
@@ -221,7 +240,9 @@ describe('resume an interrupted fetch', () => {
     const content = await readJournal(join(dir, `${out}.partial`));
     // An object whose own collection was finished goes away, with every edge it had; a new user appears.
     const plan = CollectionPlan.fromFigures({ steps: content.plan! });
-    const goneKey = [...content.entries.keys()].find((k) => plan.collection(k)?.kind === 'edges' && content.entries.get(k)!.edges.length > 0);
+    const goneKey = [...content.entries.keys()].find(
+      (k) => plan.collection(k)?.kind === 'edges' && content.entries.get(k)!.edges.length > 0,
+    );
     expect(goneKey).toBeDefined();
     const gone = (plan.collection(goneKey!) as Extract<Collection, { kind: 'edges' }>).source.id;
     const template = before.objects.find((o) => o.type === 'user')!;
@@ -229,7 +250,11 @@ describe('resume an interrupted fetch', () => {
       orgId: before.orgId,
       objects: [
         ...before.objects.filter((o) => o.id !== gone),
-        { type: 'user', id: 'ffffffffffffffffffffff01', record: { ...template.record, _id: 'ffffffffffffffffffffff01', username: 'new.user', email: 'new.user@example.com' } },
+        {
+          type: 'user',
+          id: 'ffffffffffffffffffffff01',
+          record: { ...template.record, _id: 'ffffffffffffffffffffff01', username: 'new.user', email: 'new.user@example.com' },
+        },
       ],
       edges: before.edges.filter((e) => e.from.id !== gone && e.to.id !== gone),
     };

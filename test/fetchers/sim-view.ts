@@ -13,12 +13,20 @@ export function tenantDiff(actual: TenantData, expected: TenantData): string {
   });
   const a = keyed(actual);
   const b = keyed(expected);
-  const only = (x: Set<string>, y: Set<string>) => [...x].filter((k) => !y.has(k)).slice(0, 3).map((k) => k.slice(0, 160));
-  return JSON.stringify({
-    counts: { actual: [actual.objects.length, actual.edges.length], expected: [expected.objects.length, expected.edges.length] },
-    missingObjects: only(b.objects, a.objects),
-    extraObjects: only(a.objects, b.objects),
-    missingEdges: only(b.edges, a.edges),
-    extraEdges: only(a.edges, b.edges),
-  }, null, 1);
+  const only = (x: Set<string>, y: Set<string>) =>
+    [...x]
+      .filter((k) => !y.has(k))
+      .slice(0, 3)
+      .map((k) => k.slice(0, 160));
+  return JSON.stringify(
+    {
+      counts: { actual: [actual.objects.length, actual.edges.length], expected: [expected.objects.length, expected.edges.length] },
+      missingObjects: only(b.objects, a.objects),
+      extraObjects: only(a.objects, b.objects),
+      missingEdges: only(b.edges, a.edges),
+      extraEdges: only(a.edges, b.edges),
+    },
+    null,
+    1,
+  );
 }

@@ -6,7 +6,11 @@ import { AccessGraph, ConcurrentEditError, GraphDataError, inventory, traverse }
 import { allAnswers } from './helpers.ts';
 
 const u = (id: string) => ({ type: 'user', id, record: { _id: id, username: `name-${id}` } });
-const ug = (id: string, attributes?: object) => ({ type: 'user_group', id, record: { id, name: `group-${id}`, ...(attributes ? { attributes } : {}) } as never });
+const ug = (id: string, attributes?: object) => ({
+  type: 'user_group',
+  id,
+  record: { id, name: `group-${id}`, ...(attributes ? { attributes } : {}) } as never,
+});
 const sys = (id: string) => ({ type: 'system', id, record: { _id: id, displayName: `host-${id}` } });
 const sg = (id: string) => ({ type: 'system_group', id, record: { id, name: `sgroup-${id}` } });
 const ref = (o: { type: string; id: string }) => ({ type: o.type, id: o.id });
@@ -37,16 +41,29 @@ describe('building from a tenant', () => {
     expect(g.model.size).toBe(5);
     expect(g.edgesOf('s1')).toHaveLength(2);
     expect(g.hasEdge({ kind: 'association', from: { type: 'system', id: 's1' }, to: { type: 'user', id: 'u1' } })).toBe(true);
-    expect(g.edgeAttributes({ kind: 'association', from: { type: 'system', id: 's1' }, to: { type: 'user', id: 'u1' } })).toEqual({ sudo: { enabled: true, withoutPassword: false } });
+    expect(g.edgeAttributes({ kind: 'association', from: { type: 'system', id: 's1' }, to: { type: 'user', id: 'u1' } })).toEqual({
+      sudo: { enabled: true, withoutPassword: false },
+    });
   });
 
   it('refuses an id used twice, an edge to a missing object, a wrong end type, and a membership that is not group ⊇ member', () => {
     const t = smallTenant();
     expect(() => AccessGraph.fromTenant({ ...t, objects: [...t.objects, sys('u1')] })).toThrow(/Object id u1 appears twice/);
-    expect(() => AccessGraph.fromTenant({ ...t, edges: [...t.edges, associationEdge({ type: 'user', id: 'u1' }, { type: 'system', id: 'nope' })] })).toThrow(GraphDataError);
-    expect(() => AccessGraph.fromTenant({ ...t, edges: [...t.edges, associationEdge({ type: 'user', id: 'u1' }, { type: 'system', id: 'g1' })] })).toThrow(/names g1 as a system, but that object is a user_group/);
-    expect(() => AccessGraph.fromTenant({ ...t, edges: [...t.edges, membershipEdge({ type: 'system_group', id: 'sg1' }, { type: 'user', id: 'u2' })] })).toThrow(/not a group-member pair/);
-    expect(() => AccessGraph.fromTenant({ ...t, edges: [...t.edges, { ...t.edges[4]!, attributes: null }] })).toThrow(/appears twice in the tenant with different attributes/);
+    expect(() =>
+      AccessGraph.fromTenant({ ...t, edges: [...t.edges, associationEdge({ type: 'user', id: 'u1' }, { type: 'system', id: 'nope' })] }),
+    ).toThrow(GraphDataError);
+    expect(() =>
+      AccessGraph.fromTenant({ ...t, edges: [...t.edges, associationEdge({ type: 'user', id: 'u1' }, { type: 'system', id: 'g1' })] }),
+    ).toThrow(/names g1 as a system, but that object is a user_group/);
+    expect(() =>
+      AccessGraph.fromTenant({
+        ...t,
+        edges: [...t.edges, membershipEdge({ type: 'system_group', id: 'sg1' }, { type: 'user', id: 'u2' })],
+      }),
+    ).toThrow(/not a group-member pair/);
+    expect(() => AccessGraph.fromTenant({ ...t, edges: [...t.edges, { ...t.edges[4]!, attributes: null }] })).toThrow(
+      /appears twice in the tenant with different attributes/,
+    );
     // an exact repeat loses nothing and is accepted once
     expect(AccessGraph.fromTenant({ ...t, edges: [...t.edges, t.edges[0]!] }).model.size).toBe(5);
   });
@@ -80,7 +97,9 @@ describe('edits', () => {
     g.addEdge({ kind: 'association', from: { type: 'system', id: 's2' }, to: { type: 'user', id: 'u2' }, attributes: null });
     expect(g.hasEdge(associationEdge({ type: 'user', id: 'u2' }, { type: 'system', id: 's2' }))).toBe(true);
     expect(() => g.addEdge(associationEdge({ type: 'user', id: 'u2' }, { type: 'system', id: 's2' }))).toThrow(/already in the graph/);
-    expect(() => g.removeEdge(associationEdge({ type: 'user', id: 'u2' }, { type: 'system', id: 's1' }))).toThrow(/has no association user u2 ↔ system s1/);
+    expect(() => g.removeEdge(associationEdge({ type: 'user', id: 'u2' }, { type: 'system', id: 's1' }))).toThrow(
+      /has no association user u2 ↔ system s1/,
+    );
     expect(() => g.addEdge(associationEdge({ type: 'user', id: 'u2' }, { type: 'system', id: 'x9' }))).toThrow(UnknownObjectError);
     expect(() => g.addObject(u('u1'))).toThrow(/already in the graph/);
   });
@@ -90,7 +109,9 @@ describe('edits', () => {
     const e = associationEdge({ type: 'user', id: 'u1' }, { type: 'system', id: 's1' });
     g.setEdgeAttributes(e, { sudo: { enabled: true, withoutPassword: true } });
     const s1 = traverse(g, 'u1', { targets: ['system'] }).find((t) => t.id === 's1')!;
-    expect(s1.paths[0]!).toEqual([{ to: { id: 's1', type: 'system', attributes: null }, attributes: { sudo: { enabled: true, withoutPassword: true } } }]);
+    expect(s1.paths[0]!).toEqual([
+      { to: { id: 's1', type: 'system', attributes: null }, attributes: { sudo: { enabled: true, withoutPassword: true } } },
+    ]);
     expect(s1.compiledAttributes).toEqual({ sudo: { enabled: true, withoutPassword: true } });
   });
 
@@ -144,7 +165,11 @@ describe('edits', () => {
     const t = smallTenant();
     const agents = { type: 'agent_group', id: 'ag1', record: { id: 'ag1', name: 'agents' } };
     const app = { type: 'application', id: 'app1', record: { _id: 'app1', name: 'Slack' } };
-    const g = AccessGraph.fromTenant({ ...t, objects: [...t.objects, agents, app], edges: [...t.edges, associationEdge(ref(app), ref(agents)), associationEdge(ref(ug('g1')), ref(app))] });
+    const g = AccessGraph.fromTenant({
+      ...t,
+      objects: [...t.objects, agents, app],
+      edges: [...t.edges, associationEdge(ref(app), ref(agents)), associationEdge(ref(ug('g1')), ref(app))],
+    });
     expect(traverse(g, 'u1', { targets: ['application'] }).map((x) => x.id)).toEqual(['app1']);
     expect(traverse(g, 'app1', { targets: ['agent_group'] }).map((x) => x.id)).toEqual(['ag1']);
     g.addObject({ type: 'printer', id: 'p1', record: { id: 'p1' } });

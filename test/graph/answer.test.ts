@@ -1,7 +1,14 @@
 /** answer(), compiledAttributes, labels and explanations on hand-made tenants. */
 import { describe, expect, it } from 'vitest';
 import { QueryError, UnknownObjectError } from '../../src/errors.ts';
-import { DEFAULT_COMPILE_RULE, associationEdge, findEndpoint, membershipEdge, type JsonObject, type TenantData } from '../../src/model/index.ts';
+import {
+  DEFAULT_COMPILE_RULE,
+  associationEdge,
+  findEndpoint,
+  membershipEdge,
+  type JsonObject,
+  type TenantData,
+} from '../../src/model/index.ts';
 import { AccessGraph, answer, compileWithRule, explain, label, traverse, type CompileContext } from '../../src/graph/index.ts';
 
 const sudo = (enabled: boolean, withoutPassword: boolean) => ({ sudo: { enabled, withoutPassword } });
@@ -21,12 +28,23 @@ function tenant(): TenantData {
     objects: [
       o('user', 'alice', { _id: 'alice', username: 'alice' }),
       o('user_group', 'admins', { id: 'admins', name: 'Admins', attributes: { ...sudo(true, true), ldapGroups: [{ name: 'ops' }] } }),
-      o('user_group', 'devs', { id: 'devs', name: 'Devs', attributes: { ldapGroups: [{ name: 'dev' }, { name: 'ops' }], sambaEnabled: false, posixGroups: [{ id: 7, name: 'p' }] } }),
+      o('user_group', 'devs', {
+        id: 'devs',
+        name: 'Devs',
+        attributes: { ldapGroups: [{ name: 'dev' }, { name: 'ops' }], sambaEnabled: false, posixGroups: [{ id: 7, name: 'p' }] },
+      }),
       o('system', 'web', { _id: 'web', displayName: 'web-1' }),
       o('system', 'db', { _id: 'db', displayName: 'db-1' }),
       o('system_group', 'linux', { id: 'linux', name: 'Linux' }),
       o('application', 'app', { _id: 'app', name: 'Slack' }),
-      o('command', 'cmd', { _id: 'cmd', name: 'patch', command: 'apt upgrade', commandType: 'linux', launchType: 'manual', extra: 'not copied' }),
+      o('command', 'cmd', {
+        _id: 'cmd',
+        name: 'patch',
+        command: 'apt upgrade',
+        commandType: 'linux',
+        launchType: 'manual',
+        extra: 'not copied',
+      }),
       o('command', 'cmd2', { _id: 'cmd2', name: 'reboot', commandType: 'linux' }),
     ],
     edges: [
@@ -85,7 +103,11 @@ describe('traversal answers in the API shape', () => {
 
   it('leaves sudo out where the binding is not identity–device, and compiledAttributes out when nothing compiles', () => {
     const apps = traverse(g, 'alice', { targets: ['application'] });
-    expect(apps[0]!.compiledAttributes).toEqual({ ldapGroups: [{ name: 'dev' }, { name: 'ops' }], posixGroups: [{ id: 7, name: 'p' }], sambaEnabled: false });
+    expect(apps[0]!.compiledAttributes).toEqual({
+      ldapGroups: [{ name: 'dev' }, { name: 'ops' }],
+      posixGroups: [{ id: 7, name: 'p' }],
+      sambaEnabled: false,
+    });
     const cmds = answer(g, '/systems/db/commands') as any[];
     expect(cmds.map((c) => c.id)).toEqual(['cmd', 'cmd2']);
     for (const c of cmds) expect(c).not.toHaveProperty('compiledAttributes');
@@ -93,7 +115,15 @@ describe('traversal answers in the API shape', () => {
 
   it('copies the command fields present in the record on …/commands answers, and only those', () => {
     const [cmd] = answer(g, '/systemgroups/linux/commands') as any[];
-    expect(cmd).toEqual({ id: 'cmd', type: 'command', paths: [[hop('cmd', 'command')]], name: 'patch', command: 'apt upgrade', commandType: 'linux', launchType: 'manual' });
+    expect(cmd).toEqual({
+      id: 'cmd',
+      type: 'command',
+      paths: [[hop('cmd', 'command')]],
+      name: 'patch',
+      command: 'apt upgrade',
+      commandType: 'linux',
+      launchType: 'manual',
+    });
     // a traversal to commands without the endpoint's flag carries no command fields
     expect(traverse(g, 'linux', { targets: ['command'] })[0]).not.toHaveProperty('name');
   });
@@ -108,7 +138,11 @@ describe('traversal answers in the API shape', () => {
     expect(db!.compiledAttributes).toEqual({ paths: 2 });
     expect(seen).toContain('alice-up->admins admins-association->linux linux-down->db');
     // another rule: group association first
-    const reversed = compileWithRule({ ...DEFAULT_COMPILE_RULE, sudo: { ...DEFAULT_COMPILE_RULE.sudo, precedence: ['group-association', 'group-own', 'user-association'] }, groupAttributes: [] });
+    const reversed = compileWithRule({
+      ...DEFAULT_COMPILE_RULE,
+      sudo: { ...DEFAULT_COMPILE_RULE.sudo, precedence: ['group-association', 'group-own', 'user-association'] },
+      groupAttributes: [],
+    });
     const web = traverse(g, 'alice', { targets: ['system'] }, { compile: reversed }).find((x) => x.id === 'web')!;
     expect(web.compiledAttributes).toEqual({ sudo: { enabled: true, withoutPassword: true } }); // admins' own sudo: no group-association sudo on web
   });
@@ -166,7 +200,10 @@ describe('labels and explanations', () => {
     const [db] = traverse(g, 'alice', { targets: ['system'] });
     expect(explain(g, 'alice', db!)).toEqual({
       label: 'indirect',
-      paths: ['user alice → member of user_group Devs → associated with system db-1', 'user alice → member of user_group Admins → associated with system_group Linux → which contains system db-1'],
+      paths: [
+        'user alice → member of user_group Devs → associated with system db-1',
+        'user alice → member of user_group Admins → associated with system_group Linux → which contains system db-1',
+      ],
     });
   });
 });

@@ -142,8 +142,10 @@ export function referenceCompile(tenant: TenantData, source: string, target: str
     const attrs = recordOf(tenant, gid)['attributes'] as any;
     if (!attrs) continue;
     for (const g of attrs.ldapGroups ?? []) ldap.add(g.name);
-    for (const p of attrs.posixGroups ?? []) if (!posix.some((x) => x.id === p.id && x.name === p.name)) posix.push({ id: p.id, name: p.name });
-    for (const r of attrs.radius?.reply ?? []) if (!reply.some((x) => x.name === r.name && x.value === r.value)) reply.push({ name: r.name, value: r.value });
+    for (const p of attrs.posixGroups ?? [])
+      if (!posix.some((x) => x.id === p.id && x.name === p.name)) posix.push({ id: p.id, name: p.name });
+    for (const r of attrs.radius?.reply ?? [])
+      if (!reply.some((x) => x.name === r.name && x.value === r.value)) reply.push({ name: r.name, value: r.value });
     if (typeof attrs.sambaEnabled === 'boolean') samba = samba === true || attrs.sambaEnabled;
   }
   if (ldap.size) out['ldapGroups'] = [...ldap].sort(cmp).map((name) => ({ name }));
@@ -175,7 +177,9 @@ export function bruteForceAnswer(
     const item: GraphObjectWithPaths = {
       id: target,
       type: typeOf(tenant, target),
-      paths: walks.map((w) => w.hops.map((h) => ({ to: { id: h.to, type: typeOf(tenant, h.to), attributes: null }, attributes: h.edge.attributes ?? null }))),
+      paths: walks.map((w) =>
+        w.hops.map((h) => ({ to: { id: h.to, type: typeOf(tenant, h.to), attributes: null }, attributes: h.edge.attributes ?? null })),
+      ),
     };
     const compiled = referenceCompile(tenant, source, target, walks);
     if (compiled) item.compiledAttributes = compiled;

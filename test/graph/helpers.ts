@@ -1,9 +1,19 @@
 /** Shared helpers of the graph tests. */
-import { GRAPH_ENDPOINTS, PATTERNS_BY_KIND, endpointPath, type GraphEndpoint, type PathPattern, type TenantData, type TenantEdge } from '../../src/model/index.ts';
+import {
+  GRAPH_ENDPOINTS,
+  PATTERNS_BY_KIND,
+  endpointPath,
+  type GraphEndpoint,
+  type PathPattern,
+  type TenantData,
+  type TenantEdge,
+} from '../../src/model/index.ts';
 import { answer, type AccessGraph } from '../../src/graph/index.ts';
 
 /** Endpoints answering with paths (traversals, memberof, membership). */
-export const PATH_ENDPOINTS: readonly GraphEndpoint[] = GRAPH_ENDPOINTS.filter((e) => e.kind === 'traverse' || e.kind === 'memberof' || e.kind === 'membership');
+export const PATH_ENDPOINTS: readonly GraphEndpoint[] = GRAPH_ENDPOINTS.filter(
+  (e) => e.kind === 'traverse' || e.kind === 'memberof' || e.kind === 'membership',
+);
 
 export function patternsOf(endpoint: GraphEndpoint): readonly PathPattern[] {
   if (endpoint.kind === 'associations' || endpoint.kind === 'members') throw new Error(`${endpoint.path} has no path patterns`);

@@ -14,7 +14,7 @@ const LIMIT = 100;
 
 async function fetchAll(sim: Simulator, path: string, targets: string | undefined): Promise<unknown[]> {
   const items: unknown[] = [];
-  for (let skip = 0; ; ) {
+  for (let skip = 0; ;) {
     const query = new URLSearchParams({ limit: String(LIMIT), skip: String(skip), ...(targets ? { targets } : {}) });
     const res = await fetch(`${sim.baseUrl}/api/v2${path}?${query.toString()}`, { headers: { 'x-api-key': sim.apiKey } });
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
@@ -57,7 +57,9 @@ async function compare(sim: Simulator, g: AccessGraph, queries: readonly Query[]
         if (canonicalJson(live) !== canonicalJson(engine)) {
           const ids = new Set([...Object.keys(live), ...Object.keys(engine)]);
           const first = [...ids].find((t) => canonicalJson(live[t] ?? null) !== canonicalJson(engine[t] ?? null));
-          differences.push(`${path}: target ${first}: simulator ${JSON.stringify(live[first!] ?? null)} engine ${JSON.stringify(engine[first!] ?? null)}`);
+          differences.push(
+            `${path}: target ${first}: simulator ${JSON.stringify(live[first!] ?? null)} engine ${JSON.stringify(engine[first!] ?? null)}`,
+          );
         }
       }),
     ),
@@ -66,7 +68,9 @@ async function compare(sim: Simulator, g: AccessGraph, queries: readonly Query[]
 }
 
 function allQueries(tenant: TenantData): Query[] {
-  return GRAPH_ENDPOINTS.flatMap((endpoint) => tenant.objects.filter((o) => o.type === endpoint.source).map((o) => ({ endpoint, id: o.id })));
+  return GRAPH_ENDPOINTS.flatMap((endpoint) =>
+    tenant.objects.filter((o) => o.type === endpoint.source).map((o) => ({ endpoint, id: o.id })),
+  );
 }
 
 /** A seeded sample of `perEndpoint` sources for every endpoint (all of them when there are fewer). */

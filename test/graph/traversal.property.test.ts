@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GRAPH_ENDPOINTS, GRAPH_TYPES, canonicalJson, endpointPath, sortTenant, type PathPattern, type Step, type TenantData, type TenantEdge } from '../../src/model/index.ts';
+import {
+  GRAPH_ENDPOINTS,
+  GRAPH_TYPES,
+  canonicalJson,
+  endpointPath,
+  sortTenant,
+  type PathPattern,
+  type Step,
+  type TenantData,
+  type TenantEdge,
+} from '../../src/model/index.ts';
 import { AccessGraph, affectedSources, answer, inventory, label, traverse, bindingsOf } from '../../src/graph/index.ts';
 import { bruteForceAnswer } from './brute-force.ts';
 import { tenantArb } from '../helpers/random-tenant.ts';
@@ -21,7 +31,8 @@ const tenantWithEdge = tenantArb()
 function pathKeys(g: AccessGraph, tenant: TenantData): Set<string> {
   const keys = new Set<string>();
   for (const [ep, id] of pathQueries(tenant)) {
-    for (const t of traverse(g, id, ep)) for (const p of t.paths) keys.add(`${ep.operationId}|${id}|${t.id}|${p.map((h) => h.to.id).join('>')}`);
+    for (const t of traverse(g, id, ep))
+      for (const p of t.paths) keys.add(`${ep.operationId}|${id}|${t.id}|${p.map((h) => h.to.id).join('>')}`);
   }
   return keys;
 }
@@ -54,7 +65,11 @@ describe('traversal equals brute force on random tenants', () => {
             let targets = ep.targets.filter(() => coins.next().value < 0.5);
             if (targets.length === 0) targets = [ep.targets[0]!];
             const expected = tenant.edges
-              .filter((e) => (ep.kind === 'associations' ? e.kind === 'association' && (e.from.id === o.id || e.to.id === o.id) : e.kind === 'membership' && e.from.id === o.id))
+              .filter((e) =>
+                ep.kind === 'associations'
+                  ? e.kind === 'association' && (e.from.id === o.id || e.to.id === o.id)
+                  : e.kind === 'membership' && e.from.id === o.id,
+              )
               .map((e) => (e.from.id === o.id ? e.to.id : e.from.id))
               .filter((other) => targets.includes(typeOf.get(other)!))
               .map((other) => {
@@ -121,7 +136,9 @@ describe('paths are made of the graph', () => {
               expect(path[path.length - 1]!.to.id).toBe(target.id);
               path.forEach((hop, i) => {
                 const prev = ids[i]!;
-                const edge = tenant.edges.find((e) => (e.from.id === prev && e.to.id === hop.to.id) || (e.to.id === prev && e.from.id === hop.to.id));
+                const edge = tenant.edges.find(
+                  (e) => (e.from.id === prev && e.to.id === hop.to.id) || (e.to.id === prev && e.from.id === hop.to.id),
+                );
                 expect(edge, `edge ${prev}–${hop.to.id}`).toBeDefined();
                 expect(hop.attributes).toEqual(edge!.attributes);
                 expect(hop.to.type).toBe(tenant.objects.find((x) => x.id === hop.to.id)!.type);
@@ -161,7 +178,9 @@ describe('edits', () => {
   });
 
   it('after a random series of edits, every answer equals that of a graph built fresh from toTenant()', () => {
-    const edits = fc.array(fc.tuple(fc.constantFrom('removeEdge', 'readdEdge', 'setAttributes', 'removeObject', 'addObject'), fc.nat()), { maxLength: 12 });
+    const edits = fc.array(fc.tuple(fc.constantFrom('removeEdge', 'readdEdge', 'setAttributes', 'removeObject', 'addObject'), fc.nat()), {
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(tenantArb(), edits, (tenant, ops) => {
         const g = AccessGraph.fromTenant(tenant);
@@ -176,7 +195,8 @@ describe('edits', () => {
             removed.push(e);
           } else if (op === 'readdEdge' && removed.length > 0) {
             const e = removed.splice(n % removed.length, 1)[0]!;
-            if (g.hasObject(e.from.id) && g.hasObject(e.to.id)) g.addEdge({ ...e, attributes: n % 2 ? { sudo: { enabled: true, withoutPassword: false } } : e.attributes });
+            if (g.hasObject(e.from.id) && g.hasObject(e.to.id))
+              g.addEdge({ ...e, attributes: n % 2 ? { sudo: { enabled: true, withoutPassword: false } } : e.attributes });
           } else if (op === 'setAttributes' && edges.length > 0) {
             g.setEdgeAttributes(edges[n % edges.length]!, { sudo: { enabled: n % 3 === 0, withoutPassword: true } });
           } else if (op === 'removeObject' && objects.length > 0) {
@@ -186,9 +206,16 @@ describe('edits', () => {
             const id = `${(n % 65536).toString(16).padStart(4, '0')}z${fresh++}`;
             g.addObject({ type: 'user', id, record: { _id: id, username: id } });
             const group = objects.find((o) => o.type === 'user_group');
-            if (group) g.addEdge({ kind: 'membership', from: { type: 'user_group', id: group.id }, to: { type: 'user', id }, attributes: null });
+            if (group)
+              g.addEdge({ kind: 'membership', from: { type: 'user_group', id: group.id }, to: { type: 'user', id }, attributes: null });
             const system = objects.find((o) => o.type === 'system');
-            if (system) g.addEdge({ kind: 'association', from: { type: 'system', id: system.id }, to: { type: 'user', id }, attributes: { sudo: { enabled: true, withoutPassword: true } } });
+            if (system)
+              g.addEdge({
+                kind: 'association',
+                from: { type: 'system', id: system.id },
+                to: { type: 'user', id },
+                attributes: { sudo: { enabled: true, withoutPassword: true } },
+              });
           }
         }
         const rebuilt = AccessGraph.fromTenant(g.toTenant());
@@ -225,8 +252,18 @@ describe('inventory and the integer API', () => {
       fc.property(tenantArb(), fc.constantFrom(...PATH_ENDPOINTS.filter((e) => e.kind === 'traverse')), (tenant, ep) => {
         const g = AccessGraph.fromTenant(tenant);
         const got = [...inventory(g, ep.source, ep.targets)];
-        const sources = tenant.objects.filter((o) => o.type === ep.source).map((o) => o.id).sort();
-        const expected = sources.flatMap((id) => traverse(g, id, { targets: ep.targets }).map((target) => ({ source: { type: ep.source, id }, target, label: label(target.paths), truncated: false })));
+        const sources = tenant.objects
+          .filter((o) => o.type === ep.source)
+          .map((o) => o.id)
+          .sort();
+        const expected = sources.flatMap((id) =>
+          traverse(g, id, { targets: ep.targets }).map((target) => ({
+            source: { type: ep.source, id },
+            target,
+            label: label(target.paths),
+            truncated: false,
+          })),
+        );
         expect(got).toEqual(expected);
       }),
       { numRuns: RUNS },
@@ -259,7 +296,12 @@ describe('inventory and the integer API', () => {
           const b = bindingsOf(g, o.id);
           const endpoints = PATH_ENDPOINTS.filter((e) => e.source === o.type && e.kind === 'traverse');
           const expected = new Map<string, string[]>();
-          for (const ep of endpoints) for (const t of traverse(g, o.id, ep)) expected.set(t.id, t.paths.map((p) => p.map((h) => h.to.id).join('>')));
+          for (const ep of endpoints)
+            for (const t of traverse(g, o.id, ep))
+              expected.set(
+                t.id,
+                t.paths.map((p) => p.map((h) => h.to.id).join('>')),
+              );
           expect(b.size).toBe(expected.size);
           for (let i = 0; i < b.size; i++) {
             const target = ix.idOf(b.targets[i]!);
@@ -288,7 +330,10 @@ describe('round trip', () => {
   it('toTenant() is the tenant in canonical order, whatever order its edges and association ends came in', () => {
     fc.assert(
       fc.property(tenantArb(), (tenant) => {
-        const flipped: TenantData = { ...tenant, edges: tenant.edges.map((e) => (e.kind === 'association' ? { ...e, from: e.to, to: e.from } : e)) };
+        const flipped: TenantData = {
+          ...tenant,
+          edges: tenant.edges.map((e) => (e.kind === 'association' ? { ...e, from: e.to, to: e.from } : e)),
+        };
         expect(canonicalJson(AccessGraph.fromTenant(flipped).toTenant())).toBe(canonicalJson(sortTenant(tenant)));
       }),
       { numRuns: RUNS },

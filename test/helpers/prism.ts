@@ -59,12 +59,17 @@ export async function startPrism(spec: PrismSpec, port?: number): Promise<PrismP
   const child = spawn(PRISM_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let log = '';
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => {
-    running.delete(child);
-    ok(code);
-  }));
+  const exited = new Promise<number | null>((ok) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      ok(code);
+    }),
+  );
   const ready = new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`prism ${spec.mode} did not start within ${PRISM_START_TIMEOUT_MS / 1000} s:\n${log}`)), PRISM_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`prism ${spec.mode} did not start within ${PRISM_START_TIMEOUT_MS / 1000} s:\n${log}`)),
+      PRISM_START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer): void => {
       log = (log + chunk.toString()).slice(-4000);
       if (log.includes('Prism is listening')) {
@@ -114,7 +119,12 @@ export interface PrismExchange {
 }
 
 /** GET `${root}${path}?query` with `headers` (the API key, …) through a Prism proxy started with --errors. */
-export async function viaPrism(root: string, path: string, query: Record<string, string>, headers: Record<string, string>): Promise<PrismExchange> {
+export async function viaPrism(
+  root: string,
+  path: string,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<PrismExchange> {
   const url = new URL(root + path);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const response = await fetch(url, { headers });
@@ -143,5 +153,7 @@ export function onlyUnmatchedStatus(x: PrismExchange): boolean {
 
 /** What is wrong with an answer that should be a spec-valid 200, or undefined when nothing is. */
 export function notValid200(x: PrismExchange, what = ''): string | undefined {
-  return x.status === 200 && x.violations.length === 0 ? undefined : `${x.label}${what ? ` (${what})` : ''}: ${x.status} ${JSON.stringify(x.violations)}`;
+  return x.status === 200 && x.violations.length === 0
+    ? undefined
+    : `${x.label}${what ? ` (${what})` : ''}: ${x.status} ${JSON.stringify(x.violations)}`;
 }

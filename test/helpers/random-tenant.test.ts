@@ -14,7 +14,10 @@ function edgeKinds(tenant: TenantData): string[] {
     expect(typeOf.get(e.from.id)).toBe(e.from.type);
     expect(typeOf.get(e.to.id)).toBe(e.to.type);
     if (e.kind === 'membership') {
-      expect(MEMBERSHIPS.some((m) => m.group === e.from.type && m.member === e.to.type), `${e.from.type} ⊇ ${e.to.type}`).toBe(true);
+      expect(
+        MEMBERSHIPS.some((m) => m.group === e.from.type && m.member === e.to.type),
+        `${e.from.type} ⊇ ${e.to.type}`,
+      ).toBe(true);
       return `${e.from.type}>${e.to.type}`;
     }
     expect(canAssociate(e.from.type, e.to.type), `${e.from.type} ~ ${e.to.type}`).toBe(true);
@@ -31,12 +34,19 @@ function everyKindAmong(types: ReadonlySet<string>): string[] {
 
 describe('the model-driven random tenant', () => {
   it('allowedPairs gives every pair the model allows, each once', () => {
-    const one = (type: string) => [{ type, id: `${type}-1` }, { type, id: `${type}-2` }];
+    const one = (type: string) => [
+      { type, id: `${type}-1` },
+      { type, id: `${type}-2` },
+    ];
     const objects = new Map(['user', 'user_group', 'system', 'system_group', 'policy', 'policy_group'].map((t) => [t, one(t)]));
     const { memberships, associations } = allowedPairs(objects);
     expect(memberships).toHaveLength(3 * 2 * 2);
     const kinds = new Set(associations.map(([x, y]) => associationKindKey(x.type, y.type)));
-    expect([...kinds].sort()).toEqual(ASSOCIATION_KINDS.filter((k) => objects.has(k.a) && objects.has(k.b)).map((k) => k.key).sort());
+    expect([...kinds].sort()).toEqual(
+      ASSOCIATION_KINDS.filter((k) => objects.has(k.a) && objects.has(k.b))
+        .map((k) => k.key)
+        .sort(),
+    );
     expect(new Set(associations.map(([x, y]) => `${x.id}~${y.id}`)).size).toBe(associations.length);
   });
 

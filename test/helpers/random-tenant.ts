@@ -60,7 +60,12 @@ export interface Sizes {
   policy_group: number;
 }
 
-const SUDO_VALUES = [null, { sudo: { enabled: true, withoutPassword: false } }, { sudo: { enabled: true, withoutPassword: true } }, { sudo: { enabled: false, withoutPassword: false } }];
+const SUDO_VALUES = [
+  null,
+  { sudo: { enabled: true, withoutPassword: false } },
+  { sudo: { enabled: true, withoutPassword: true } },
+  { sudo: { enabled: false, withoutPassword: false } },
+];
 
 /** Every edge the model allows between the objects, without attributes. */
 function candidateEdges(objects: Record<keyof Sizes, ObjectRef[]>): TenantEdge[] {
@@ -106,7 +111,10 @@ export function randomTenant(maxEdges = 22, small = false): fc.Arbitrary<RandomT
       const candidates = candidateEdges(objects);
       return fc.record({
         sizes: fc.constant(sizes),
-        chosen: fc.subarray(candidates.map((_, i) => i), { minLength: Math.min(Math.ceil(maxEdges / 2), candidates.length), maxLength: Math.min(maxEdges, candidates.length) }),
+        chosen: fc.subarray(
+          candidates.map((_, i) => i),
+          { minLength: Math.min(Math.ceil(maxEdges / 2), candidates.length), maxLength: Math.min(maxEdges, candidates.length) },
+        ),
         attrs: fc.array(fc.nat(SUDO_VALUES.length - 1), { minLength: candidates.length, maxLength: candidates.length }),
       });
     })
@@ -116,7 +124,8 @@ export function randomTenant(maxEdges = 22, small = false): fc.Arbitrary<RandomT
       const picked = new Set(chosen);
       candidates.forEach((e, i) => {
         if (!picked.has(i)) return;
-        const sudoable = e.kind === 'association' && ['user', 'user_group'].includes(e.from.type) && ['system', 'system_group'].includes(e.to.type);
+        const sudoable =
+          e.kind === 'association' && ['user', 'user_group'].includes(e.from.type) && ['system', 'system_group'].includes(e.to.type);
         builder.edges.push(sudoable ? { ...e, attributes: SUDO_VALUES[attrs[i] ?? 0] ?? null } : e);
       });
       const present = new Set(builder.edges.map(edgeKey));
@@ -131,7 +140,9 @@ export function tenantWithChanges(): fc.Arbitrary<RandomTenant & { changes: Chan
     const objectIds = rt.tenant.objects.map((o) => o.id);
     const change: fc.Arbitrary<Change | null> = fc.oneof(
       removable.length > 0 ? fc.constantFrom(...removable).map((edge): Change => ({ op: 'remove-edge', edge })) : fc.constant(null),
-      rt.absent.length > 0 ? fc.constantFrom(...rt.absent).map((edge): Change => ({ op: 'add-edge', edge, attributes: edge.attributes })) : fc.constant(null),
+      rt.absent.length > 0
+        ? fc.constantFrom(...rt.absent).map((edge): Change => ({ op: 'add-edge', edge, attributes: edge.attributes }))
+        : fc.constant(null),
       fc.constantFrom(...objectIds).map((id): Change => ({ op: 'remove-object', id })),
       fc.constant<Change>({ op: 'add-object', object: { type: 'user', id: 'user-new', record: { _id: 'user-new', username: 'new' } } }),
     );
@@ -150,7 +161,8 @@ export function tenantWithChanges(): fc.Arbitrary<RandomTenant & { changes: Chan
           const group = rt.objects.user_group[0];
           const system = rt.objects.system[0];
           if (group && !gone.has(group.id)) valid.push({ op: 'add-edge', edge: membershipEdge(group, { type: 'user', id: 'user-new' }) });
-          else if (system && !gone.has(system.id)) valid.push({ op: 'add-edge', edge: associationEdge({ type: 'user', id: 'user-new' }, system) });
+          else if (system && !gone.has(system.id))
+            valid.push({ op: 'add-edge', edge: associationEdge({ type: 'user', id: 'user-new' }, system) });
           continue;
         }
         if (c.op === 'remove-object') {
@@ -196,7 +208,9 @@ const groupAttributesArb: fc.Arbitrary<JsonObject> = fc.record(
     sudo: sudoArb,
     ldapGroups: fc.array(fc.record({ name: fc.constantFrom('ops', 'dev', 'sec') }), { maxLength: 2 }),
     posixGroups: fc.array(fc.record({ id: fc.integer({ min: 1, max: 3 }), name: fc.constantFrom('p1', 'p2') }), { maxLength: 2 }),
-    radius: fc.record({ reply: fc.array(fc.record({ name: fc.constantFrom('Class', 'Filter-Id'), value: fc.constantFrom('a', 'b') }), { maxLength: 2 }) }),
+    radius: fc.record({
+      reply: fc.array(fc.record({ name: fc.constantFrom('Class', 'Filter-Id'), value: fc.constantFrom('a', 'b') }), { maxLength: 2 }),
+    }),
     sambaEnabled: fc.boolean(),
   },
   { requiredKeys: [] },
@@ -236,7 +250,10 @@ function edgeAttributesArb(t1: string, t2: string): fc.Arbitrary<JsonObject | nu
   const identity = ['user', 'user_group'];
   const device = ['system', 'system_group'];
   if ((identity.includes(t1) && device.includes(t2)) || (identity.includes(t2) && device.includes(t1))) {
-    return fc.option(sudoArb.map((sudo) => ({ sudo })), { nil: null });
+    return fc.option(
+      sudoArb.map((sudo) => ({ sudo })),
+      { nil: null },
+    );
   }
   return fc.constantFrom(null, null, { note: 'x' });
 }
@@ -265,18 +282,20 @@ export function tenantArb(options: RandomTenantOptions = {}): fc.Arbitrary<Tenan
       const { memberships: membershipCandidates, associations: associationCandidates } = allowedPairs(byType);
       const density = fc.double({ min: 0.1, max: 0.7, noNaN: true });
       const pick = <T>(items: readonly T[]) =>
-        density.chain((d) => fc.tuple(...items.map((item) => fc.double({ min: 0, max: 1, noNaN: true }).map((x) => (x < d ? item : undefined))))).map((xs) => xs.filter((x): x is T => x !== undefined));
+        density
+          .chain((d) => fc.tuple(...items.map((item) => fc.double({ min: 0, max: 1, noNaN: true }).map((x) => (x < d ? item : undefined)))))
+          .map((xs) => xs.filter((x): x is T => x !== undefined));
       const membershipsArb = pick(membershipCandidates).map((pairs) => pairs.map(([g, m]) => membershipEdge(g, m)));
       const associationsArb = pick(associationCandidates).chain((pairs) =>
         fc.tuple(...pairs.map(([a, b]) => edgeAttributesArb(a.type, b.type).map((attrs) => associationEdge(a, b, attrs)))),
       );
       // edges in a random order: nothing may depend on the order a tenant lists them in
-      return fc
-        .tuple(objectsArb, membershipsArb, associationsArb)
-        .chain(([objects, memberships, associations]) => {
-          const edges: TenantEdge[] = [...memberships, ...associations];
-          return fc.shuffledSubarray(edges, { minLength: edges.length }).map((shuffled): TenantData => ({ orgId: 'org-random', objects: [...objects], edges: shuffled }));
-        });
+      return fc.tuple(objectsArb, membershipsArb, associationsArb).chain(([objects, memberships, associations]) => {
+        const edges: TenantEdge[] = [...memberships, ...associations];
+        return fc
+          .shuffledSubarray(edges, { minLength: edges.length })
+          .map((shuffled): TenantData => ({ orgId: 'org-random', objects: [...objects], edges: shuffled }));
+      });
     });
   });
 }

@@ -45,7 +45,10 @@ export function apiUrl(baseUrl: string, path: string, query: Record<string, stri
 
 /** One request to the simulator (or any base URL speaking its API); the body parsed when it is JSON. */
 export async function getJson(
-  target: Pick<Simulator, 'baseUrl' | 'apiKey'>, path: string, query: Record<string, string> = {}, options: RequestOptions = {},
+  target: Pick<Simulator, 'baseUrl' | 'apiKey'>,
+  path: string,
+  query: Record<string, string> = {},
+  options: RequestOptions = {},
 ): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...options.headers };
   const key = options.apiKey === undefined ? target.apiKey : options.apiKey;
@@ -75,11 +78,14 @@ export function pageItems(body: any): unknown[] {
  * and `sort=_id`. Fails on any non-200 answer.
  */
 export async function fetchAll(
-  target: Pick<Simulator, 'baseUrl' | 'apiKey'>, path: string, query: Record<string, string> = {}, options: RequestOptions & { limit?: number } = {},
+  target: Pick<Simulator, 'baseUrl' | 'apiKey'>,
+  path: string,
+  query: Record<string, string> = {},
+  options: RequestOptions & { limit?: number } = {},
 ): Promise<unknown[]> {
   const limit = options.limit ?? 100;
   const out: unknown[] = [];
-  for (let skip = 0; ; ) {
+  for (let skip = 0; ;) {
     const r = await getJson(target, path, { ...query, limit: String(limit), skip: String(skip), sort: '_id' }, options);
     if (r.status !== 200) throw new Error(`GET ${path} skip=${skip}: ${r.status} ${r.text.slice(0, 200)}`);
     const items = pageItems(r.body);

@@ -29,17 +29,26 @@ const valueWithHoles = fc.letrec((tie) => ({
 describe('writeJsonDocument', () => {
   it('writes exactly JSON.stringify(value, null, 2) and a newline, for any JSON value at any depth', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 8 }), valueWithHoles.filter((v) => v !== undefined)), (value) => {
-        const sink = memorySink();
-        writeJsonDocument(sink, value);
-        expect(sink.chunks.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 8 }),
+          valueWithHoles.filter((v) => v !== undefined),
+        ),
+        (value) => {
+          const sink = memorySink();
+          writeJsonDocument(sink, value);
+          expect(sink.chunks.join('')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('writes a document larger than one chunk in several writes, and one with toJSON as JSON.stringify does', () => {
-    const big = { bindings: Array.from({ length: 30_000 }, (_, i) => ({ id: `b${i}`, paths: [[{ to: { id: `t${i}` } }]] })), at: new Date(0) };
+    const big = {
+      bindings: Array.from({ length: 30_000 }, (_, i) => ({ id: `b${i}`, paths: [[{ to: { id: `t${i}` } }]] })),
+      at: new Date(0),
+    };
     const sink = memorySink();
     writeJsonDocument(sink, big);
     expect(sink.chunks.length).toBeGreaterThan(1);
@@ -81,9 +90,16 @@ describe('writeJsonWithStreamedArray', () => {
 describe('jsonTextChunks', () => {
   it('writes exactly JSON.stringify(value, null, indent) for any indent, any value, any depth', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 8 }), valueWithHoles.filter((v) => v !== undefined)), fc.integer({ min: 0, max: 4 }), (value, indent) => {
-        expect([...jsonTextChunks(value, { indent })].join('')).toBe(`${JSON.stringify(value, null, indent)}\n`);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 8 }),
+          valueWithHoles.filter((v) => v !== undefined),
+        ),
+        fc.integer({ min: 0, max: 4 }),
+        (value, indent) => {
+          expect([...jsonTextChunks(value, { indent })].join('')).toBe(`${JSON.stringify(value, null, indent)}\n`);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -119,9 +135,21 @@ describe('jsonTextChunks', () => {
   });
 
   it('with compact leaves writes each value below the leaf depth on one line: one item per line', () => {
-    const doc = { meta: { a: 1, b: [1, 2] }, rows: streamedArray([{ x: 1, y: [2] }, { x: 3, y: [] }]) };
+    const doc = {
+      meta: { a: 1, b: [1, 2] },
+      rows: streamedArray([
+        { x: 1, y: [2] },
+        { x: 3, y: [] },
+      ]),
+    };
     const text = [...jsonTextChunks(doc, { indent: 1, leafDepth: 1, compactLeaves: true })].join('');
     expect(text).toBe('{\n "meta": {"a":1,"b":[1,2]},\n "rows": [\n  {"x":1,"y":[2]},\n  {"x":3,"y":[]}\n ]\n}\n');
-    expect(JSON.parse(text)).toEqual({ meta: { a: 1, b: [1, 2] }, rows: [{ x: 1, y: [2] }, { x: 3, y: [] }] });
+    expect(JSON.parse(text)).toEqual({
+      meta: { a: 1, b: [1, 2] },
+      rows: [
+        { x: 1, y: [2] },
+        { x: 3, y: [] },
+      ],
+    });
   });
 });

@@ -52,7 +52,9 @@ describe('the public API is documented (dist/index.d.ts)', () => {
   });
 
   it('every optional property of an exported options type documents its default', () => {
-    const options = exports.filter((e) => /Options$/.test(e.name) && e.symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias));
+    const options = exports.filter(
+      (e) => /Options$/.test(e.name) && e.symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias),
+    );
     expect(options.length).toBeGreaterThan(10);
     const missing: string[] = [];
     let checked = 0;

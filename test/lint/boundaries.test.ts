@@ -22,13 +22,20 @@ async function problems(path: string, code: string): Promise<string[]> {
 
 describe('import rules between layers (ARCHITECTURE.md)', () => {
   it('the simulator imports only src/model', async () => {
-    expect(await problems('src/simulator/probe.ts', "import { AccessGraph } from '../graph/index.ts';\nexport const a = AccessGraph;\n")).toEqual([
+    expect(
+      await problems('src/simulator/probe.ts', "import { AccessGraph } from '../graph/index.ts';\nexport const a = AccessGraph;\n"),
+    ).toEqual([
       'jcgraph/layer-imports: src/simulator may not import src/graph: the simulator is the independent reference and imports only src/model.',
     ]);
     expect(await problems('src/simulator/server/probe.ts', "export { JcGraphError } from '../../errors.ts';\n")).toEqual([
       'jcgraph/layer-imports: src/simulator may not import src/errors: the simulator is the independent reference and imports only src/model.',
     ]);
-    expect(await problems('src/simulator/server/probe.ts', "import { GRAPH_TYPES } from '../../model/index.ts';\nimport { Rng } from '../random.ts';\nexport const a = [GRAPH_TYPES, Rng];\n")).toEqual([]);
+    expect(
+      await problems(
+        'src/simulator/server/probe.ts',
+        "import { GRAPH_TYPES } from '../../model/index.ts';\nimport { Rng } from '../random.ts';\nexport const a = [GRAPH_TYPES, Rng];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('the model imports nothing else of jcgraph', async () => {
@@ -38,7 +45,15 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
   });
 
   it('the graph imports neither fetchers, analysis, reports nor the CLI', async () => {
-    const code = ["import '../fetchers/index.ts';", "import '../analysis/index.ts';", "import '../report/index.ts';", "import '../cli/main.ts';", "import '../model/index.ts';", "import '../errors.ts';", ''].join('\n');
+    const code = [
+      "import '../fetchers/index.ts';",
+      "import '../analysis/index.ts';",
+      "import '../report/index.ts';",
+      "import '../cli/main.ts';",
+      "import '../model/index.ts';",
+      "import '../errors.ts';",
+      '',
+    ].join('\n');
     expect(await problems('src/graph/probe.ts', code)).toEqual([
       'jcgraph/layer-imports: src/graph may not import src/fetchers: the graph knows no HTTP, analysis, reports or command line.',
       'jcgraph/layer-imports: src/graph may not import src/analysis: the graph knows no HTTP, analysis, reports or command line.',
@@ -48,9 +63,12 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
   });
 
   it('analysis imports no fetchers, also through a dynamic import', async () => {
-    expect(await problems('src/analysis/findings/probe.ts', "export const load = () => import('../../fetchers/client.ts');\nimport '../../graph/index.ts';\n")).toEqual([
-      'jcgraph/layer-imports: src/analysis may not import src/fetchers: analysis works offline on a graph and never fetches.',
-    ]);
+    expect(
+      await problems(
+        'src/analysis/findings/probe.ts',
+        "export const load = () => import('../../fetchers/client.ts');\nimport '../../graph/index.ts';\n",
+      ),
+    ).toEqual(['jcgraph/layer-imports: src/analysis may not import src/fetchers: analysis works offline on a graph and never fetches.']);
   });
 
   it('the library never reaches into a face; the faces and the public entry may use it', async () => {
@@ -60,7 +78,9 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
     expect(await problems('src/fetchers/probe.ts', "export * from '../serve/index.ts';\n")).toEqual([
       'jcgraph/layer-imports: src/fetchers may not import src/serve: the faces call the library; the library never reaches into a face.',
     ]);
-    expect(await problems('src/cli/probe.ts', "import '../analysis/index.ts';\nimport '../fetchers/index.ts';\nimport '../serve/index.ts';\n")).toEqual([]);
+    expect(
+      await problems('src/cli/probe.ts', "import '../analysis/index.ts';\nimport '../fetchers/index.ts';\nimport '../serve/index.ts';\n"),
+    ).toEqual([]);
     expect(await problems('src/index.ts', "export { startServer } from './serve/index.ts';\n")).toEqual([]);
   });
 });
@@ -77,7 +97,13 @@ describe('only the faces print or read the environment', () => {
 
   it('the library may not', async () => {
     const found = await problems('src/report/probe.ts', offending);
-    expect(found.map((p) => p.split(':')[0])).toEqual(['no-restricted-imports', 'no-console', 'no-restricted-properties', 'no-restricted-properties', 'no-restricted-properties']);
+    expect(found.map((p) => p.split(':')[0])).toEqual([
+      'no-restricted-imports',
+      'no-console',
+      'no-restricted-properties',
+      'no-restricted-properties',
+      'no-restricted-properties',
+    ]);
     expect(found[4]).toMatch(/Only the faces \(src\/cli, src\/serve, src\/mcp\) read the environment/);
   });
 

@@ -74,7 +74,11 @@ afterAll(async () => {
 });
 
 async function call(name: string, args: Record<string, unknown>): Promise<{ structured: any; text: string; isError: boolean }> {
-  const r = (await client.callTool({ name, arguments: args })) as { structuredContent?: unknown; content: { type: string; text: string }[]; isError?: boolean };
+  const r = (await client.callTool({ name, arguments: args })) as {
+    structuredContent?: unknown;
+    content: { type: string; text: string }[];
+    isError?: boolean;
+  };
   return { structured: r.structuredContent, text: r.content.map((c) => c.text).join('\n'), isError: r.isError === true };
 }
 
@@ -107,7 +111,7 @@ describe('jcgraph mcp over stdio', () => {
     expect(r.text).toContain(user);
   });
 
-  it('why, revoke_plan and offboard_plan answer the library\'s documents', async () => {
+  it("why, revoke_plan and offboard_plan answer the library's documents", async () => {
     const why = await call('why', { subject: user, resource: resource });
     expect(why.structured).toEqual(plain(whyDocument(graph, user, resource)));
     expect(why.text).toMatch(new RegExp(`^${user.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} reaches `));
@@ -120,7 +124,7 @@ describe('jcgraph mcp over stdio', () => {
     expect(unbounded(off.structured)).toEqual(plain(offboardDocument(graph, row.user.id)));
   });
 
-  it('access, who, what_if, findings and traverse answer the library\'s documents, paged', async () => {
+  it("access, who, what_if, findings and traverse answer the library's documents, paged", async () => {
     const a = await call('access', { subject: user, limit: 1000 });
     const doc = accessDocument(graph, user);
     expect(unbounded(a.structured)).toEqual(plain(doc));
@@ -178,7 +182,7 @@ describe('jcgraph mcp over stdio', () => {
     }
   });
 
-  it('serves a snapshot, names an ambiguous name\'s every match, and exits by itself, cleanly, when the client closes', async () => {
+  it("serves a snapshot, names an ambiguous name's every match, and exits by itself, cleanly, when the client closes", async () => {
     const b = new TenantBuilder();
     const ann = b.user('ann');
     const web = b.add('system', 'web', {}, 'system-1');
@@ -194,9 +198,14 @@ describe('jcgraph mcp over stdio', () => {
     }
     const c = connect(['--snapshot', file]);
     await c.client.connect(c.transport);
-    const answered = (await c.client.callTool({ name: 'findings', arguments: {} })) as unknown as { structuredContent: { totals: { subjects: number } } };
+    const answered = (await c.client.callTool({ name: 'findings', arguments: {} })) as unknown as {
+      structuredContent: { totals: { subjects: number } };
+    };
     expect(answered.structuredContent.totals.subjects).toBeGreaterThan(0);
-    const ambiguous = (await c.client.callTool({ name: 'why', arguments: { subject: 'user:ann', resource: 'system:web' } })) as unknown as { isError: boolean; content: { text: string }[] };
+    const ambiguous = (await c.client.callTool({ name: 'why', arguments: { subject: 'user:ann', resource: 'system:web' } })) as unknown as {
+      isError: boolean;
+      content: { text: string }[];
+    };
     expect(ambiguous.isError).toBe(true);
     expect(ambiguous.content[0]!.text).toMatch(/is ambiguous/);
     expect(ambiguous.content[0]!.text).toContain('Candidates: system:web (system-1); system:web (system-2).');
@@ -217,8 +226,12 @@ describe('jcgraph mcp --live', () => {
       const c = connect(['--live', '--base-url', sim.baseUrl], { JC_API_KEY: sim.apiKey });
       await c.client.connect(c.transport);
       const someone = sim.tenant().objects.find((o) => o.type === 'user')!;
-      const r = (await c.client.callTool({ name: 'traverse', arguments: { path: `/users/${someone.id}/systems`, limit: 1000 } })) as { structuredContent: any };
-      const live = await (await fetch(`${sim.baseUrl}/api/v2/users/${someone.id}/systems?limit=100`, { headers: { 'x-api-key': sim.apiKey } })).json();
+      const r = (await c.client.callTool({ name: 'traverse', arguments: { path: `/users/${someone.id}/systems`, limit: 1000 } })) as {
+        structuredContent: any;
+      };
+      const live = await (
+        await fetch(`${sim.baseUrl}/api/v2/users/${someone.id}/systems?limit=100`, { headers: { 'x-api-key': sim.apiKey } })
+      ).json();
       expect(r.structuredContent.answer).toEqual(live);
       await c.client.close();
       expect(stderr).toMatch(/jcgraph mcp: fetched \d+ objects and \d+ edges with \d+ requests/);

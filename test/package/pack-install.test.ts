@@ -25,7 +25,10 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'jcgraph-consumer-'));
   // --ignore-scripts: dist/ is already built for this run; a second clean build here would race the
   // other test files that run the CLI from dist/.
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project, ...NPM_QUIET], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project, ...NPM_QUIET], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const [info] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
   packed = info.files.map((f) => f.path);
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'audit-scripts', private: true, type: 'module' }));
@@ -39,32 +42,61 @@ afterAll(async () => {
 
 describe('the packed package', () => {
   it('carries the compiled library, its declarations with the sources their maps point at, the command, README and license, and no tests or bench', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'src/index.ts', 'dist/cli/main.js', 'dist/report/html/report.css', 'dist/report/html/report.js', 'bin/jcgraph.mjs', 'README.md', 'LICENSE', 'package.json']) {
+    for (const file of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/index.d.ts.map',
+      'src/index.ts',
+      'dist/cli/main.js',
+      'dist/report/html/report.css',
+      'dist/report/html/report.js',
+      'bin/jcgraph.mjs',
+      'README.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       expect(packed, file).toContain(file);
     }
     expect(packed.filter((f) => /^(test|bench|examples|scripts|node_modules|\.ci)\//.test(f))).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
   });
 
-  it('is imported from a plain .mjs script with no TypeScript at run time, and answers as the simulator does', { timeout: 180_000 }, async () => {
-    const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
-    const result = JSON.parse(stdout) as { objects: number; edges: number; requests: number; offline: unknown[]; live: unknown[]; whyPaths: number };
-    expect(result.objects).toBeGreaterThan(0);
-    expect(result.edges).toBeGreaterThan(0);
-    expect(result.requests).toBeGreaterThan(0);
-    expect(result.offline.length).toBeGreaterThan(0);
-    expect(result.offline).toEqual(result.live);
-    expect(result.whyPaths).toBeGreaterThan(0);
-    // Nothing that transpiles TypeScript came with it.
-    const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
-    expect(Object.keys(lock.packages).filter((p) => /node_modules\/(tsx|typescript|esbuild)$/.test(p))).toEqual([]);
-  });
+  it(
+    'is imported from a plain .mjs script with no TypeScript at run time, and answers as the simulator does',
+    { timeout: 180_000 },
+    async () => {
+      const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
+      const result = JSON.parse(stdout) as {
+        objects: number;
+        edges: number;
+        requests: number;
+        offline: unknown[];
+        live: unknown[];
+        whyPaths: number;
+      };
+      expect(result.objects).toBeGreaterThan(0);
+      expect(result.edges).toBeGreaterThan(0);
+      expect(result.requests).toBeGreaterThan(0);
+      expect(result.offline.length).toBeGreaterThan(0);
+      expect(result.offline).toEqual(result.live);
+      expect(result.whyPaths).toBeGreaterThan(0);
+      // Nothing that transpiles TypeScript came with it.
+      const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+      expect(Object.keys(lock.packages).filter((p) => /node_modules\/(tsx|typescript|esbuild)$/.test(p))).toEqual([]);
+    },
+  );
 
   it('type-checks a TypeScript consumer against the shipped declarations', async () => {
     const tsconfig = {
       compilerOptions: {
-        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
-        types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
       },
       files: ['consumer.ts'],
     };
@@ -79,7 +111,10 @@ describe('the packed package', () => {
   }, 300_000); // tsc reads every declaration the package and its dependencies ship: slow on a busy machine
 
   it('installs the jcgraph command, which runs from the compiled JavaScript', async () => {
-    const { stdout } = await run(join(project, 'node_modules', '.bin', 'jcgraph'), ['--help'], { cwd: project, env: { ...process.env, JC_API_KEY: '' } });
+    const { stdout } = await run(join(project, 'node_modules', '.bin', 'jcgraph'), ['--help'], {
+      cwd: project,
+      env: { ...process.env, JC_API_KEY: '' },
+    });
     expect(stdout).toMatch(/^jcgraph: who can reach what/);
     expect(stdout).toContain('Commands:');
   });

@@ -118,7 +118,9 @@ describe.each([
       expect(ids.has(r[':END_ID']!)).toBe(true);
     }
     const memberships = tenant.edges.filter((e) => e.kind === 'membership');
-    expect(new Set(memberOf.map((r) => `${r[':START_ID']}>${r[':END_ID']}`))).toEqual(new Set(memberships.map((e) => `${e.to.id}>${e.from.id}`)));
+    expect(new Set(memberOf.map((r) => `${r[':START_ID']}>${r[':END_ID']}`))).toEqual(
+      new Set(memberships.map((e) => `${e.to.id}>${e.from.id}`)),
+    );
     expect(memberOf.every((r) => r[':TYPE'] === 'MEMBER_OF')).toBe(true);
     expect(assoc.every((r) => r[':TYPE'] === 'ASSOCIATED_WITH')).toBe(true);
     const readme = files.find((f) => f.name === 'README.txt')!.content;
@@ -204,10 +206,16 @@ describe('writeExport', () => {
 
 /** What graphology-gexf writes for the export (jcgraph's GEXF before it streamed): the reference for gexfChunks. */
 function graphologyGexf(data: ReturnType<typeof exportData>): string {
-  const safe = (props: Record<string, string | number | boolean>) => Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typeof v === 'string' ? xmlSafe(v) : v]));
+  const safe = (props: Record<string, string | number | boolean>) =>
+    Object.fromEntries(Object.entries(props).map(([k, v]) => [k, typeof v === 'string' ? xmlSafe(v) : v]));
   const graph = new MultiGraph();
   graph.setAttribute('creator', 'jcgraph');
-  graph.setAttribute('description', xmlSafe(`JumpCloud organization ${data.orgId || '(no org id)'}: objects, memberships (directed, group to member) and associations (undirected)`));
+  graph.setAttribute(
+    'description',
+    xmlSafe(
+      `JumpCloud organization ${data.orgId || '(no org id)'}: objects, memberships (directed, group to member) and associations (undirected)`,
+    ),
+  );
   for (const n of data.nodes) graph.addNode(n.id, safe(n.props));
   for (const e of data.edges) {
     if (e.kind === 'membership') graph.addDirectedEdgeWithKey(e.key, e.from.id, e.to.id, safe(e.props));
@@ -230,7 +238,11 @@ const scalar = fc.oneof(
   fc.constant(null),
 );
 const fieldName = fc.constantFrom('port', 'active', 'note', 'x_1', 'type', 'name', 'record', 'id', '_id', '9bad', 'bad-name', 'attributes');
-const record = fc.dictionary(fieldName, fc.oneof(scalar, fc.dictionary(fieldName, scalar, { maxKeys: 3 }), fc.array(scalar, { maxLength: 2 })), { maxKeys: 6 });
+const record = fc.dictionary(
+  fieldName,
+  fc.oneof(scalar, fc.dictionary(fieldName, scalar, { maxKeys: 3 }), fc.array(scalar, { maxLength: 2 })),
+  { maxKeys: 6 },
+);
 
 /** Random tenants whose records and edge attributes hold every kind of value the exports type and escape. */
 const exportTenant: fc.Arbitrary<TenantData> = randomTenant().chain(({ tenant }) =>
@@ -244,7 +256,11 @@ const exportTenant: fc.Arbitrary<TenantData> = randomTenant().chain(({ tenant })
       orgId: tenant.orgId,
       objects: tenant.objects.map((o, i) => ({ ...o, record: { ...o.record, ...records[i], id: o.id } })),
       edges: tenant.edges
-        .filter((e) => keep === 'all' || (keep === 'memberships' ? e.kind === 'membership' : keep === 'associations' ? e.kind === 'association' : false))
+        .filter(
+          (e) =>
+            keep === 'all' ||
+            (keep === 'memberships' ? e.kind === 'membership' : keep === 'associations' ? e.kind === 'association' : false),
+        )
         .map((e, i) => ({ ...e, attributes: e.attributes ?? attributes[i] ?? null })),
     })),
 );

@@ -57,7 +57,10 @@ describe('Markdown', () => {
   it('escapes tenant strings so no markup of theirs survives', () => {
     expect(md).not.toMatch(/(?<!\\)[<>]/);
     expect(md).toContain('\\<img src=x onerror="alert\\(1\\)"\\>\\&\'x');
-    const table = md.slice(md.indexOf('## Access by user')).split('\n').filter((l) => l.startsWith('| '));
+    const table = md
+      .slice(md.indexOf('## Access by user'))
+      .split('\n')
+      .filter((l) => l.startsWith('| '));
     const cells = (line: string) => line.split(/(?<!\\)\|/).length;
     expect(table.length).toBe(review.counts.bindings + 2);
     for (const line of table) expect(cells(line)).toBe(cells(table[0]!));
@@ -105,7 +108,9 @@ describe('HTML (static checks; test/report/html-chromium.test.ts opens it in a b
     expect(markup).not.toMatch(/\b(src|href|action|srcset|xlink:href)\s*=\s*(?:"(?!#)|'(?!#)|(?!["'#]))/i);
     expect(markup).toContain('<a href="#findings">');
     expect(markup).not.toMatch(/url\(|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg')/i);
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[^']+'; script-src 'sha256-[^']+';/);
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[^']+'; script-src 'sha256-[^']+';/,
+    );
     expect(html.match(/<script[\s>]/g)).toHaveLength(2);
   });
 

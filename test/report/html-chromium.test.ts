@@ -51,8 +51,12 @@ async function open(review: AccessReview, name: string): Promise<Page> {
 
 /** The text of column `key` on the table's visible page. */
 async function column(page: Page, table: string, key: string): Promise<string[]> {
-  const index = await page.locator(`table[data-name="${table}"] thead th button`).evaluateAll((bs, k) => bs.findIndex((b) => b.getAttribute('data-key') === k), key);
-  return page.locator(`table[data-name="${table}"] tbody tr`).evaluateAll((rows, i) => rows.map((r) => r.children[i]!.textContent ?? ''), index);
+  const index = await page
+    .locator(`table[data-name="${table}"] thead th button`)
+    .evaluateAll((bs, k) => bs.findIndex((b) => b.getAttribute('data-key') === k), key);
+  return page
+    .locator(`table[data-name="${table}"] tbody tr`)
+    .evaluateAll((rows, i) => rows.map((r) => r.children[i]!.textContent ?? ''), index);
 }
 
 const total = (page: Page, section: string) => page.locator(`#${section} .count`).getAttribute('data-total').then(Number);
@@ -71,7 +75,14 @@ describe('the HTML report of a small simulated organization, in Chromium', () =>
   });
 
   it('renders every table with its first page, findings first', async () => {
-    expect(await page.locator('main > section').evaluateAll((s) => s.map((x) => x.id))).toEqual(['summary', 'findings', 'users', 'bindings', 'resources', 'groups']);
+    expect(await page.locator('main > section').evaluateAll((s) => s.map((x) => x.id))).toEqual([
+      'summary',
+      'findings',
+      'users',
+      'bindings',
+      'resources',
+      'groups',
+    ]);
     expect(await page.locator('table[data-name="users"] tbody tr').count()).toBe(Math.min(100, review.users.length));
     expect(await total(page, 'users')).toBe(review.users.length);
     expect(await total(page, 'resources')).toBe(review.resources.length);
@@ -98,7 +109,16 @@ describe('the HTML report of a small simulated organization, in Chromium', () =>
   it('filters as you type and pages through the rest', async () => {
     const target = review.sample.find((r) => r.resource.type === 'system')!.resource.name;
     const q = target.toLowerCase();
-    const words = (r: BindingRow) => [r.user.name, r.user.state, r.resource.type, r.resource.name, r.label, r.sudo, ...r.via.map((v) => v.name), ...r.paths.flatMap((p) => p.objects.map((o) => o.name))];
+    const words = (r: BindingRow) => [
+      r.user.name,
+      r.user.state,
+      r.resource.type,
+      r.resource.name,
+      r.label,
+      r.sudo,
+      ...r.via.map((v) => v.name),
+      ...r.paths.flatMap((p) => p.objects.map((o) => o.name)),
+    ];
     const expected = review.sample.filter((r) => words(r).some((w) => w.toLowerCase().includes(q))).length;
     await page.locator('#bindings input[type="search"]').fill(target);
     expect(await total(page, 'bindings')).toBe(expected);
@@ -112,10 +132,14 @@ describe('the HTML report of a small simulated organization, in Chromium', () =>
   it('draws each path of a binding with its objects as labelled boxes and its hops as arrows', async () => {
     const row = review.sample.find((r) => r.paths.length >= 2 && r.paths.some((p) => p.objects.length === 4))!;
     await page.locator('#bindings input[type="search"]').fill(row.resource.name);
-    const tr = page.locator('table[data-name="bindings"] tbody tr').filter({ has: page.locator(`td:first-child:text-is("${row.user.name}")`) });
+    const tr = page
+      .locator('table[data-name="bindings"] tbody tr')
+      .filter({ has: page.locator(`td:first-child:text-is("${row.user.name}")`) });
     await expect.poll(() => tr.count()).toBe(1);
     const svg = tr.locator('svg.paths');
-    const labels = await svg.locator('g.path').evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll('text')].map((t) => t.textContent)));
+    const labels = await svg
+      .locator('g.path')
+      .evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll('text')].map((t) => t.textContent)));
     expect(labels).toEqual(row.paths.map((p) => p.objects.map((o) => short(o.name))));
     const hops = row.paths.flatMap((p) => p.edges.map((e) => e.kind));
     expect(await svg.locator('line.hop-membership').count()).toBe(hops.filter((k) => k === 'membership').length);

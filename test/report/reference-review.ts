@@ -24,7 +24,14 @@ export function referenceRows(g: AccessGraph, by: 'user' | 'resource'): BindingR
     for (const b of inventory(g, 'user', USER_TARGETS)) {
       const user = userRef(g, b.source.id);
       const binding = bindingFromAnswer(g, user, b.target);
-      rows.push({ user, resource: binding.target, label: binding.label, sudo: sudoLevel(sudoOf(binding.compiledAttributes)), via: groupsOn(binding.paths), paths: binding.paths });
+      rows.push({
+        user,
+        resource: binding.target,
+        label: binding.label,
+        sudo: sudoLevel(sudoOf(binding.compiledAttributes)),
+        via: groupsOn(binding.paths),
+        paths: binding.paths,
+      });
     }
     return rows;
   }
@@ -33,7 +40,14 @@ export function referenceRows(g: AccessGraph, by: 'user' | 'resource'): BindingR
       const resource = namedRef(g, b.source.id);
       const binding = bindingFromAnswer(g, resource, b.target);
       const paths = binding.paths.map(reversePath);
-      rows.push({ user: userRef(g, b.target.id), resource, label: binding.label, sudo: sudoLevel(sudoOf(binding.compiledAttributes)), via: groupsOn(paths), paths });
+      rows.push({
+        user: userRef(g, b.target.id),
+        resource,
+        label: binding.label,
+        sudo: sudoLevel(sudoOf(binding.compiledAttributes)),
+        via: groupsOn(paths),
+        paths,
+      });
     }
   }
   return rows;
@@ -96,5 +110,14 @@ export function referenceTallies(g: AccessGraph, inactive: ReadonlySet<string>, 
     buckets[sudo ? 0 : inactive.has(row.user.id) ? 1 : 2]!.push(`${row.user.id}>${row.resource.id}`);
   }
   for (const [id, set] of userGroups) resources.get(id)![3] = set.size;
-  return { bindings: rows.length, paths, sudoBindings, usersWithAccess: users.size, users, resources, groups, sample: buckets.flat().slice(0, max) };
+  return {
+    bindings: rows.length,
+    paths,
+    sudoBindings,
+    usersWithAccess: users.size,
+    users,
+    resources,
+    groups,
+    sample: buckets.flat().slice(0, max),
+  };
 }

@@ -48,7 +48,16 @@ describe('buildReview on a hand-built tenant', () => {
     expect(kinds['inactive-access']!.map((i) => i.subject?.name)).toEqual(['bob']);
     expect(kinds['empty-groups']!.map((i) => i.subject?.name)).toEqual(['Empty']);
     expect(kinds['unbound-resources']!.map((i) => i.subject?.name)).toContain('unbound-01');
-    expect(review.findings.map((s) => s.kind)).toEqual(['sudo', 'global-sudo', 'inactive-access', 'redundant-paths', 'blast-radius', 'direct-user-bindings', 'empty-groups', 'unbound-resources']);
+    expect(review.findings.map((s) => s.kind)).toEqual([
+      'sudo',
+      'global-sudo',
+      'inactive-access',
+      'redundant-paths',
+      'blast-radius',
+      'direct-user-bindings',
+      'empty-groups',
+      'unbound-resources',
+    ]);
     const admins = review.groups.find((r) => r.group.name === 'Admins')!;
     // alice and evil each reach Servers, web-01 and the formula-named system through Admins ~ Servers
     expect(admins).toMatchObject({ members: 2, sudo: 'sudo', bindingsThrough: 6 });
@@ -100,11 +109,19 @@ function expectReviewAsReference(g: AccessGraph, max: number): void {
   const review = buildReview(g, { maxBindings: max });
   const inactive = new Set(review.rawFindings.inactiveUsers.map((u) => u.user.id));
   const ref = referenceTallies(g, inactive, max);
-  expect(review.counts).toMatchObject({ bindings: ref.bindings, paths: ref.paths, sudoBindings: ref.sudoBindings, usersWithAccess: ref.usersWithAccess });
+  expect(review.counts).toMatchObject({
+    bindings: ref.bindings,
+    paths: ref.paths,
+    sudoBindings: ref.sudoBindings,
+    usersWithAccess: ref.usersWithAccess,
+  });
   for (const u of review.users) {
-    expect([u.bindings, u.systems, u.sudoSystems, u.applications, u.directories, u.direct]).toEqual(ref.users.get(u.user.id) ?? [0, 0, 0, 0, 0, 0]);
+    expect([u.bindings, u.systems, u.sudoSystems, u.applications, u.directories, u.direct]).toEqual(
+      ref.users.get(u.user.id) ?? [0, 0, 0, 0, 0, 0],
+    );
   }
-  for (const r of review.resources) expect([r.users, r.sudoUsers, r.directUsers, r.userGroups]).toEqual(ref.resources.get(r.resource.id) ?? [0, 0, 0, 0]);
+  for (const r of review.resources)
+    expect([r.users, r.sudoUsers, r.directUsers, r.userGroups]).toEqual(ref.resources.get(r.resource.id) ?? [0, 0, 0, 0]);
   for (const gr of review.groups) expect([gr.bindingsThrough, gr.bindingsOnlyThrough]).toEqual(ref.groups.get(gr.group.id) ?? [0, 0]);
   expect(review.sample.map((r) => `${r.user.id}>${r.resource.id}`)).toEqual(ref.sample);
   expect(review.sampled).toBe(review.sample.length < ref.bindings);
@@ -115,7 +132,9 @@ function expectReviewAsReference(g: AccessGraph, max: number): void {
 describe("the integer-level review agrees with the library's answers", () => {
   it('tallies, sample and rows on random tenants, for any sample size', () => {
     fc.assert(
-      fc.property(randomTenant(), fc.integer({ min: 0, max: 8 }), ({ tenant }, max) => expectReviewAsReference(AccessGraph.fromTenant(tenant), max)),
+      fc.property(randomTenant(), fc.integer({ min: 0, max: 8 }), ({ tenant }, max) =>
+        expectReviewAsReference(AccessGraph.fromTenant(tenant), max),
+      ),
       { numRuns: 80 },
     );
   });

@@ -58,9 +58,12 @@ const user = () => formatReference(row.user);
 const resource = () => formatReference(row.resource);
 const group = () => formatReference(graph.object(row.via.find((v) => v.type === 'user_group')!.id));
 
-describe('each route answers the CLI command\'s --json, byte for byte', () => {
+describe("each route answers the CLI command's --json, byte for byte", () => {
   it('why', async () => {
-    const r = await ask('/why', [['subject', user()], ['resource', resource()]]);
+    const r = await ask('/why', [
+      ['subject', user()],
+      ['resource', resource()],
+    ]);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(r.text).toBe(await cliJson(['why', user(), resource()]));
@@ -69,19 +72,42 @@ describe('each route answers the CLI command\'s --json, byte for byte', () => {
 
   it('access, with and without types; who, with and without types', async () => {
     expect((await ask('/access', [['subject', row.user.id]])).text).toBe(await cliJson(['access', row.user.id]));
-    expect((await ask('/access', [['subject', user()], ['type', 'system'], ['type', 'application']])).text).toBe(await cliJson(['access', user(), '--type', 'system', '--type', 'application']));
+    expect(
+      (
+        await ask('/access', [
+          ['subject', user()],
+          ['type', 'system'],
+          ['type', 'application'],
+        ])
+      ).text,
+    ).toBe(await cliJson(['access', user(), '--type', 'system', '--type', 'application']));
     expect((await ask('/who', [['resource', resource()]])).text).toBe(await cliJson(['who', resource()]));
-    expect((await ask('/who', [['resource', resource()], ['type', 'user']])).text).toBe(await cliJson(['who', resource(), '--type', 'user']));
+    expect(
+      (
+        await ask('/who', [
+          ['resource', resource()],
+          ['type', 'user'],
+        ])
+      ).text,
+    ).toBe(await cliJson(['who', resource(), '--type', 'user']));
   });
 
   it('revoke, with every strategy, and with a protected edge', async () => {
     for (const strategy of ['fewest-changes', 'least-collateral', 'subject-only']) {
-      const r = await ask('/revoke', [['subject', user()], ['resource', resource()], ['strategy', strategy]]);
+      const r = await ask('/revoke', [
+        ['subject', user()],
+        ['resource', resource()],
+        ['strategy', strategy],
+      ]);
       expect(r.text).toBe(await cliJson(['revoke', user(), resource(), '--strategy', strategy]));
       expect(r.body.verified).toBe(true);
     }
     const edge = `${group()}>${user()}`;
-    const protectedPlan = await ask('/revoke', [['subject', user()], ['resource', resource()], ['protect', edge]]);
+    const protectedPlan = await ask('/revoke', [
+      ['subject', user()],
+      ['resource', resource()],
+      ['protect', edge],
+    ]);
     expect(protectedPlan.text).toBe(await cliJson(['revoke', user(), resource(), '--protect', edge]));
     expect(protectedPlan.body.protectedEdges).toHaveLength(1);
   });
@@ -94,11 +120,21 @@ describe('each route answers the CLI command\'s --json, byte for byte', () => {
 
   it('whatif, from query flags (GET) and from a JSON body (POST), streamed as the CLI streams it', async () => {
     const edge = `${group()}>${user()}`;
-    const get = await ask('/whatif', [['remove', edge], ['remove-object', resource()]]);
+    const get = await ask('/whatif', [
+      ['remove', edge],
+      ['remove-object', resource()],
+    ]);
     expect(get.status).toBe(200);
     expect(get.text).toBe(await cliJson(['whatif', '--remove', edge, '--remove-object', resource()]));
-    const changes = [{ op: 'remove', edge }, { op: 'add', edge: `${group()}~${resource()}`, attributes: { sudo: { enabled: true, withoutPassword: true } } }];
-    const post = await ask('/whatif', [], { method: 'POST', body: JSON.stringify(changes), headers: { 'content-type': 'application/json' } });
+    const changes = [
+      { op: 'remove', edge },
+      { op: 'add', edge: `${group()}~${resource()}`, attributes: { sudo: { enabled: true, withoutPassword: true } } },
+    ];
+    const post = await ask('/whatif', [], {
+      method: 'POST',
+      body: JSON.stringify(changes),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(post.status).toBe(200);
     const wrapped = await ask('/whatif', [], { method: 'POST', body: JSON.stringify({ changes }) });
     expect(wrapped.text).toBe(post.text);
@@ -114,7 +150,11 @@ describe('routes for the explorer and for people', () => {
     const byId = await ask('/search', [['q', row.resource.id]]);
     expect(byId.body.hits[0].id).toBe(row.resource.id);
     const piece = row.user.name.slice(1, 5);
-    const some = await ask('/search', [['q', piece.toUpperCase()], ['type', 'user'], ['limit', '3']]);
+    const some = await ask('/search', [
+      ['q', piece.toUpperCase()],
+      ['type', 'user'],
+      ['limit', '3'],
+    ]);
     expect(some.body.hits.length).toBeLessThanOrEqual(3);
     expect(some.body.total).toBeGreaterThanOrEqual(some.body.hits.length);
     for (const h of some.body.hits) {
@@ -125,8 +165,20 @@ describe('routes for the explorer and for people', () => {
 
   it('object gives the record, the groups and the edge counts', async () => {
     const r = await ask('/object', [['ref', user()]]);
-    expect(r.body).toMatchObject({ type: 'user', id: row.user.id, name: row.user.name, ref: user(), record: graph.object(row.user.id).record });
-    expect(r.body.groups.map((g: any) => g.id).sort()).toEqual(graph.edgesOf(row.user.id).filter((e) => e.kind === 'membership').map((e) => e.from.id).sort());
+    expect(r.body).toMatchObject({
+      type: 'user',
+      id: row.user.id,
+      name: row.user.name,
+      ref: user(),
+      record: graph.object(row.user.id).record,
+    });
+    expect(r.body.groups.map((g: any) => g.id).sort()).toEqual(
+      graph
+        .edgesOf(row.user.id)
+        .filter((e) => e.kind === 'membership')
+        .map((e) => e.from.id)
+        .sort(),
+    );
   });
 
   it('traverse answers a graph endpoint path as jcgraph traverse does', async () => {
@@ -137,8 +189,15 @@ describe('routes for the explorer and for people', () => {
 
   it('the root names the organization and every route', async () => {
     const r = await ask('');
-    expect(r.body.organization).toEqual({ orgId: tenant.orgId, source: `simulated ${SIM}`, objects: tenant.objects.length, edges: tenant.edges.length });
-    expect(r.body.routes.map((x: any) => x.path)).toEqual(['why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'findings', 'search', 'object', 'traverse'].map((n) => `/jcgraph/v1/${n}`));
+    expect(r.body.organization).toEqual({
+      orgId: tenant.orgId,
+      source: `simulated ${SIM}`,
+      objects: tenant.objects.length,
+      edges: tenant.edges.length,
+    });
+    expect(r.body.routes.map((x: any) => x.path)).toEqual(
+      ['why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'findings', 'search', 'object', 'traverse'].map((n) => `/jcgraph/v1/${n}`),
+    );
   });
 });
 
@@ -146,16 +205,77 @@ describe('refusals', () => {
   it('400 naming a missing, repeated, unknown or malformed parameter', async () => {
     const cases: [string, [string, string][], string][] = [
       ['/why', [['subject', user()]], 'resource'],
-      ['/why', [['subject', user()], ['subject', user()], ['resource', resource()]], 'subject'],
-      ['/why', [['subject', user()], ['resource', resource()], ['sudo', 'yes']], 'sudo'],
-      ['/who', [['resource', resource()], ['type', 'application']], 'type'],
-      ['/access', [['subject', user()], ['type', 'planet']], 'type'],
-      ['/revoke', [['subject', user()], ['resource', resource()], ['strategy', 'cheapest']], 'strategy'],
-      ['/revoke', [['subject', user()], ['resource', resource()], ['protect', 'user:nobody']], 'protect'],
-      ['/revoke', [['subject', user()], ['resource', resource()], ['protect', `${user()}~${group()}`]], 'protect'],
+      [
+        '/why',
+        [
+          ['subject', user()],
+          ['subject', user()],
+          ['resource', resource()],
+        ],
+        'subject',
+      ],
+      [
+        '/why',
+        [
+          ['subject', user()],
+          ['resource', resource()],
+          ['sudo', 'yes'],
+        ],
+        'sudo',
+      ],
+      [
+        '/who',
+        [
+          ['resource', resource()],
+          ['type', 'application'],
+        ],
+        'type',
+      ],
+      [
+        '/access',
+        [
+          ['subject', user()],
+          ['type', 'planet'],
+        ],
+        'type',
+      ],
+      [
+        '/revoke',
+        [
+          ['subject', user()],
+          ['resource', resource()],
+          ['strategy', 'cheapest'],
+        ],
+        'strategy',
+      ],
+      [
+        '/revoke',
+        [
+          ['subject', user()],
+          ['resource', resource()],
+          ['protect', 'user:nobody'],
+        ],
+        'protect',
+      ],
+      [
+        '/revoke',
+        [
+          ['subject', user()],
+          ['resource', resource()],
+          ['protect', `${user()}~${group()}`],
+        ],
+        'protect',
+      ],
       ['/findings', [['top', '0']], 'top'],
       ['/search', [['q', '']], 'q'],
-      ['/why', [['subject', 'planet:mars'], ['resource', resource()]], 'subject'],
+      [
+        '/why',
+        [
+          ['subject', 'planet:mars'],
+          ['resource', resource()],
+        ],
+        'subject',
+      ],
       ['/whatif', [], 'remove'],
       ['/traverse', [['path', '/nowhere']], 'path'],
     ];
@@ -182,8 +302,14 @@ describe('refusals', () => {
     b.add('system', 'web', { hostname: 'web.example.com' }, 'system-2');
     const twins = await startServer({ graph: AccessGraph.fromTenant(b.build()), apiKey: null });
     try {
-      const ambiguous = (await (await fetch(`${twins.baseUrl}/jcgraph/v1/who?resource=system:web`)).json()) as { error: { candidates: string[] } };
-      expect(ambiguous.error).toMatchObject({ name: 'UnknownObjectError', parameter: 'resource', message: expect.stringContaining('ambiguous') });
+      const ambiguous = (await (await fetch(`${twins.baseUrl}/jcgraph/v1/who?resource=system:web`)).json()) as {
+        error: { candidates: string[] };
+      };
+      expect(ambiguous.error).toMatchObject({
+        name: 'UnknownObjectError',
+        parameter: 'resource',
+        message: expect.stringContaining('ambiguous'),
+      });
       expect(ambiguous.error.candidates).toEqual(['system:web (system-1)', 'system:web (system-2)']);
     } finally {
       await twins.close();
@@ -203,7 +329,14 @@ describe('refusals', () => {
   });
 
   it('405 for other methods, 401 without the key, 422 when every plan needs a protected edge', async () => {
-    const put = await ask('/why', [['subject', user()], ['resource', resource()]], { method: 'PUT', body: '{}' });
+    const put = await ask(
+      '/why',
+      [
+        ['subject', user()],
+        ['resource', resource()],
+      ],
+      { method: 'PUT', body: '{}' },
+    );
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('GET');
     expect((await ask('/whatif', [], { method: 'DELETE' })).headers.get('allow')).toBe('GET, POST');
@@ -211,8 +344,22 @@ describe('refusals', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.message).toMatch(/x-api-key/);
     // Protect every edge of every path: no cut is left.
-    const protect = [...new Set(row.paths.flatMap((p) => p.edges.map((e) => (e.kind === 'membership' ? `${e.from.type}:${e.from.id}>${e.to.type}:${e.to.id}` : `${e.from.type}:${e.from.id}~${e.to.type}:${e.to.id}`))))];
-    const impossible = await ask('/revoke', [['subject', user()], ['resource', resource()], ...protect.map((p): [string, string] => ['protect', p])]);
+    const protect = [
+      ...new Set(
+        row.paths.flatMap((p) =>
+          p.edges.map((e) =>
+            e.kind === 'membership'
+              ? `${e.from.type}:${e.from.id}>${e.to.type}:${e.to.id}`
+              : `${e.from.type}:${e.from.id}~${e.to.type}:${e.to.id}`,
+          ),
+        ),
+      ),
+    ];
+    const impossible = await ask('/revoke', [
+      ['subject', user()],
+      ['resource', resource()],
+      ...protect.map((p): [string, string] => ['protect', p]),
+    ]);
     expect(impossible.status).toBe(422);
     expect(impossible.body.error.name).toBe('PlanError');
   });

@@ -65,13 +65,20 @@ describe('jcgraph serve', () => {
   });
 
   it('stops cleanly on SIGINT as a real process, exit 0', async () => {
-    const child = spawn(process.execPath, [resolve(ROOT, 'bin/jcgraph.mjs'), 'serve', '--sim', 'tiny'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/jcgraph.mjs'), 'serve', '--sim', 'tiny'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
-    await firstLines(() => out, 3, () => err);
+    await firstLines(
+      () => out,
+      3,
+      () => err,
+    );
     await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -107,14 +107,22 @@ describe('the explorer of a small simulated organization, in Chromium', () => {
     await page.locator('section[data-end="target"] select[aria-label="Type"]').selectOption('system');
     expect(Number(await count.getAttribute('data-total'))).toBe(bindings.filter((b) => b.target.type === 'system').length);
     await page.locator('section[data-end="target"] input[type="checkbox"]').check();
-    const withSudo = bindings.filter((b) => b.target.type === 'system' && (b.compiledAttributes?.['sudo'] as { enabled?: boolean } | undefined)?.enabled);
+    const withSudo = bindings.filter(
+      (b) => b.target.type === 'system' && (b.compiledAttributes?.['sudo'] as { enabled?: boolean } | undefined)?.enabled,
+    );
     expect(Number(await count.getAttribute('data-total'))).toBe(withSudo.length);
     await page.locator('section[data-end="target"] input[type="search"]').fill(row.resource.name);
     expect(Number(await count.getAttribute('data-total'))).toBe(1);
     const cells = await table.locator(`tbody tr[data-id="${row.resource.id}"] td`).allTextContents();
     const binding = bindings.find((b) => b.target.id === row.resource.id)!;
     const sudo = binding.compiledAttributes?.['sudo'] as { enabled: boolean; withoutPassword: boolean };
-    expect(cells.slice(0, 5)).toEqual(['system', formatReference(row.resource), binding.label, String(binding.paths.length), sudo.withoutPassword ? 'yes, no password' : 'yes']);
+    expect(cells.slice(0, 5)).toEqual([
+      'system',
+      formatReference(row.resource),
+      binding.label,
+      String(binding.paths.length),
+      sudo.withoutPassword ? 'yes, no password' : 'yes',
+    ]);
   });
 
   it('opens a binding to its paths, drawn, and where each compiled attribute comes from', async () => {
@@ -125,7 +133,9 @@ describe('the explorer of a small simulated organization, in Chromium', () => {
     const detail = page.locator('tr.detail:not([hidden])');
     await detail.locator('.why[data-ready="true"]').waitFor();
     const short = (name: string) => (name.length > 22 ? `${name.slice(0, 21)}…` : name);
-    const labels = await detail.locator('svg.paths g.path').evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll('text')].map((t) => t.textContent)));
+    const labels = await detail
+      .locator('svg.paths g.path')
+      .evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll('text')].map((t) => t.textContent)));
     expect(labels).toEqual(row.paths.map((p) => p.objects.map((o) => short(o.name))));
     const hops = row.paths.flatMap((p) => p.edges.map((e) => e.kind));
     expect(await detail.locator('line.hop-association').count()).toBe(hops.filter((k) => k === 'association').length);
@@ -215,7 +225,9 @@ describe('the explorer of an organization with hostile names, in Chromium', () =
     expect(names).toContain(`system:${JSON.stringify(`"quoted" 'name' & <b>bold</b>`)}`);
     await page.locator('tr[data-id^="system-very-long"] button.explain').click();
     await page.locator('tr.detail:not([hidden]) .why[data-ready="true"]').waitFor();
-    expect(await page.locator('tr.detail:not([hidden]) ol.paths-list').textContent()).toContain(`user_group:${JSON.stringify(HOSTILE_GROUP)}`);
+    expect(await page.locator('tr.detail:not([hidden]) ol.paths-list').textContent()).toContain(
+      `user_group:${JSON.stringify(HOSTILE_GROUP)}`,
+    );
     await page.goto(`${server.baseUrl}/#/object/user-${RTL_NAME.replace(/[^A-Za-z0-9_-]/g, '_')}`);
     await page.waitForSelector('#view[data-ready="object"]');
     // The override shows as [U+202E] instead of turning the name round ("invoiceexe.jpg").

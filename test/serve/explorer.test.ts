@@ -31,7 +31,7 @@ async function session(): Promise<string> {
 }
 
 describe('the explorer link and session', () => {
-  it('trades the link\'s one-time token for an HttpOnly, SameSite=Strict cookie and drops the token from the address', async () => {
+  it("trades the link's one-time token for an HttpOnly, SameSite=Strict cookie and drops the token from the address", async () => {
     const link = new URL(server.explorerLink());
     expect(link.searchParams.get('token')).toMatch(/^[\w-]{20,}$/);
     const r = await get(`/?${link.searchParams.toString()}`);

@@ -17,7 +17,13 @@ import { fetchAll, getJson, pageItems } from '../helpers/sim.ts';
 function people(): TenantData {
   const b = new TenantBuilder();
   const ann = b.user('ann', { department: 'IT', unix_uid: 5003, mfa: { configured: true } });
-  const bob = b.user('bob', { department: 'Finance | Sales', unix_uid: 5001, state: 'SUSPENDED', suspended: true, mfa: { configured: false } });
+  const bob = b.user('bob', {
+    department: 'Finance | Sales',
+    unix_uid: 5001,
+    state: 'SUSPENDED',
+    suspended: true,
+    mfa: { configured: false },
+  });
   const cy = b.user('cy', { department: 'Shipping & Receiving', unix_uid: 5002 });
   b.user('dee', { department: 'IT', unix_uid: 5004, tags: ['a', 'b'] });
   const eng = b.userGroup('Engineering');
@@ -45,7 +51,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const get = (path: string, query: Record<string, string> = {}, options: Parameters<typeof getJson>[3] = {}) => getJson(keyed(server), path, query, options);
+const get = (path: string, query: Record<string, string> = {}, options: Parameters<typeof getJson>[3] = {}) =>
+  getJson(keyed(server), path, query, options);
 const names = (body: any, field = 'username'): string[] => (Array.isArray(body) ? body : body.results).map((r: any) => r[field]);
 
 describe('v1 lists', () => {
@@ -91,10 +98,12 @@ describe('v1 lists', () => {
   it('search: a term in the named fields, ignoring case', async () => {
     const r = await get('/api/systemusers', { 'search[searchTerm]': 'SHIP', 'search[fields][]': 'department' });
     expect(names(r.body)).toEqual(['cy']);
-    expect(names((await get('/api/systemusers', { 'search[searchTerm]': 'example.com', 'search[fields][]': 'username' })).body)).toEqual([]);
+    expect(names((await get('/api/systemusers', { 'search[searchTerm]': 'example.com', 'search[fields][]': 'username' })).body)).toEqual(
+      [],
+    );
   });
 
-  it('one record by id, and 404 for an id that is not of the list\'s type', async () => {
+  it("one record by id, and 404 for an id that is not of the list's type", async () => {
     const r = await get('/api/systemusers/user-bob');
     expect(r.status).toBe(200);
     expect(r.body).toEqual(tenant.objects.find((o) => o.id === 'user-bob')!.record);
@@ -121,12 +130,19 @@ describe('v2 lists', () => {
     expect(await f({ filter: 'name:between:A,F' })).toEqual(['Engineering']);
     expect(await f({ filter: 'name:ge:F,name:le:Z' })).toEqual(['Ops']);
     expect(await f({ sort: '-name' })).toEqual(['Ops', 'Engineering']);
-    expect((await get('/api/v2/usergroups', { fields: 'name', sort: 'name' })).body).toEqual([{ id: 'user_group-Engineering', name: 'Engineering' }, { id: 'user_group-Ops', name: 'Ops' }]);
+    expect((await get('/api/v2/usergroups', { fields: 'name', sort: 'name' })).body).toEqual([
+      { id: 'user_group-Engineering', name: 'Engineering' },
+      { id: 'user_group-Ops', name: 'Ops' },
+    ]);
   });
 
   it('/groups lists every group in the Group shape, /directories every directory as {id, name, type}', async () => {
     const groups = (await get('/api/v2/groups', { limit: '100' })).body;
-    expect(groups.map((g: any) => [g.name, g.type]).sort()).toEqual([['Engineering', 'user_group'], ['Ops', 'user_group'], ['Servers', 'system_group']]);
+    expect(groups.map((g: any) => [g.name, g.type]).sort()).toEqual([
+      ['Engineering', 'user_group'],
+      ['Ops', 'user_group'],
+      ['Servers', 'system_group'],
+    ]);
     const directories = (await get('/api/v2/directories', { limit: '100' })).body;
     expect(directories).toEqual(
       expect.arrayContaining([
@@ -169,7 +185,7 @@ describe('graph endpoints', () => {
     expect(resolveRoute('/api/v2/users/x/planets')).toBeUndefined();
   });
 
-  it('answer the engine\'s answer, paged, with x-total-count', async () => {
+  it("answer the engine's answer, paged, with x-total-count", async () => {
     const path = '/api/v2/usergroups/user_group-Engineering/systems';
     const whole = answer(graph, path) as unknown[];
     const r = await get(path, { limit: '100' });
@@ -183,7 +199,9 @@ describe('graph endpoints', () => {
   it('associations take targets comma-separated or repeated', async () => {
     const a = await get('/api/v2/users/user-ann/associations?targets=system&targets=application');
     expect(a.status).toBe(200);
-    expect(a.body).toEqual([{ to: { id: 'system-web-01', type: 'system', attributes: null }, attributes: { sudo: { enabled: true, withoutPassword: false } } }]);
+    expect(a.body).toEqual([
+      { to: { id: 'system-web-01', type: 'system', attributes: null }, attributes: { sudo: { enabled: true, withoutPassword: false } } },
+    ]);
   });
 
   it('filter applies to the items of a traversal', async () => {
@@ -219,7 +237,14 @@ describe('refusals', () => {
   });
 
   it('404 for unknown ids and unknown paths', async () => {
-    for (const path of ['/api/v2/users/nobody/systems', '/api/v2/usergroups/user-ann/members', '/api/v2/usergroups/nobody', '/api/v2/nothing', '/api/nothing', '/api/v2/users/%E0%A4%A/systems']) {
+    for (const path of [
+      '/api/v2/users/nobody/systems',
+      '/api/v2/usergroups/user-ann/members',
+      '/api/v2/usergroups/nobody',
+      '/api/v2/nothing',
+      '/api/nothing',
+      '/api/v2/users/%E0%A4%A/systems',
+    ]) {
       const r = await get(path);
       expect(r.status, path).toBe(404);
       expect(r.body).toMatchObject({ code: 404, message: expect.any(String) });
@@ -237,7 +262,10 @@ describe('refusals', () => {
 
   it('401 without the key, with a wrong one, or for another organization', async () => {
     expect((await get('/api/systemusers', {}, { apiKey: null })).status).toBe(401);
-    expect((await get('/api/v2/usergroups', {}, { apiKey: 'wrong' })).body).toEqual({ code: 401, message: expect.stringContaining('x-api-key') });
+    expect((await get('/api/v2/usergroups', {}, { apiKey: 'wrong' })).body).toEqual({
+      code: 401,
+      message: expect.stringContaining('x-api-key'),
+    });
     expect((await get('/api/systemusers', {}, { orgId: 'org-people' })).status).toBe(200);
     const other = await get('/api/systemusers', {}, { orgId: 'org-other' });
     expect(other.status).toBe(401);
@@ -248,10 +276,13 @@ describe('refusals', () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((ok, fail) => {
       const url = new URL(server.baseUrl);
-      request({ host: url.hostname, port: url.port, path: '/api/systemusers', headers: { host: 'evil.example:80', 'x-api-key': server.apiKey! } }, (res) => {
-        res.resume();
-        ok(res.statusCode ?? 0);
-      })
+      request(
+        { host: url.hostname, port: url.port, path: '/api/systemusers', headers: { host: 'evil.example:80', 'x-api-key': server.apiKey! } },
+        (res) => {
+          res.resume();
+          ok(res.statusCode ?? 0);
+        },
+      )
         .on('error', fail)
         .end();
     });
@@ -292,13 +323,18 @@ describe('paging, whatever the page size', () => {
         }
       };
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...lists), fc.integer({ min: 1, max: 13 }), fc.constantFrom('', '-_id', 'name', '-created'), async (list, limit, sort) => {
-          const query: Record<string, string> = sort ? { sort } : {};
-          const paged = await pageAll(list, query, limit);
-          const once = (await getJson(keyed(s), list, { ...query, limit: '100' })).body;
-          expect(paged).toEqual(Array.isArray(once) ? once : once.results);
-          expect(new Set(paged.map((r: any) => r._id ?? r.id))).toEqual(new Set(whole.get(list)!.map((r: any) => r._id ?? r.id)));
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...lists),
+          fc.integer({ min: 1, max: 13 }),
+          fc.constantFrom('', '-_id', 'name', '-created'),
+          async (list, limit, sort) => {
+            const query: Record<string, string> = sort ? { sort } : {};
+            const paged = await pageAll(list, query, limit);
+            const once = (await getJson(keyed(s), list, { ...query, limit: '100' })).body;
+            expect(paged).toEqual(Array.isArray(once) ? once : once.results);
+            expect(new Set(paged.map((r: any) => r._id ?? r.id))).toEqual(new Set(whole.get(list)!.map((r: any) => r._id ?? r.id)));
+          },
+        ),
         { numRuns: 40 },
       );
     } finally {

@@ -43,7 +43,7 @@ function richest(endpoint: (typeof GRAPH_ENDPOINTS)[number], query: Record<strin
 }
 
 describe('replica answers against the official specs, through Prism proxies', () => {
-  it('every one of the 88 graph GET endpoints answers spec-valid items, the engine\'s answer', async () => {
+  it("every one of the 88 graph GET endpoints answers spec-valid items, the engine's answer", async () => {
     const broken: string[] = [];
     const empty: string[] = [];
     for (const endpoint of GRAPH_ENDPOINTS) {
@@ -94,7 +94,7 @@ describe('replica answers against the official specs, through Prism proxies', ()
     expect(broken).toEqual([]);
   }, 60_000);
 
-  it('error answers have the spec\'s Error shape where the spec documents them', async () => {
+  it("error answers have the spec's Error shape where the spec documents them", async () => {
     for (const path of ['/usergroups', '/systemgroups', '/policygroups', '/directories', '/groups']) {
       const x = await viaPrism(v2(), path, { limit: '101' });
       expect(x.status, x.label).toBe(400);

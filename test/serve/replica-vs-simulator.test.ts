@@ -37,7 +37,7 @@ interface Paged {
 async function pageThrough(target: Target, path: string, query: Record<string, string>, limit: number): Promise<Paged> {
   const pages: unknown[] = [];
   const totals: (number | null)[] = [];
-  for (let skip = 0; ; ) {
+  for (let skip = 0; ;) {
     const r = await getJson(target, path, { ...query, limit: String(limit), skip: String(skip) });
     if (r.status !== 200) throw new Error(`${target.baseUrl}${path} skip=${skip}: ${r.status} ${r.text.slice(0, 300)}`);
     const items = pageItems(r.body);
@@ -100,13 +100,17 @@ afterAll(async () => {
 });
 
 describe('the replica of a fetched small tenant answers exactly what the simulator answers', () => {
-  it('the snapshot is the simulator\'s tenant (a fetch without x-org-id does not learn the id)', () => {
+  it("the snapshot is the simulator's tenant (a fetch without x-org-id does not learn the id)", () => {
     expect(same(tenant, { ...sim.tenant(), orgId: '' })).toBe(true);
   });
 
   it('every list and every graph endpoint × every source, paged by 100: same pages, same totals', async () => {
     const all = requests(tenant);
-    expect(new Set(all.filter((r) => r.path.startsWith('/api/v2/') && !SIMULATOR_LISTS.has(r.path)).map((r) => r.path.replace(/[0-9a-f]{24}/, '{id}'))).size).toBe(GRAPH_ENDPOINTS.length);
+    expect(
+      new Set(
+        all.filter((r) => r.path.startsWith('/api/v2/') && !SIMULATOR_LISTS.has(r.path)).map((r) => r.path.replace(/[0-9a-f]{24}/, '{id}')),
+      ).size,
+    ).toBe(GRAPH_ENDPOINTS.length);
     const limit = pLimit(8);
     const differences: string[] = [];
     let nonEmpty = 0;
@@ -114,7 +118,10 @@ describe('the replica of a fetched small tenant answers exactly what the simulat
       all.map(({ path, query }) =>
         limit(async () => {
           const [expected, actual] = await Promise.all([pageThrough(sim, path, query, 100), pageThrough(replica, path, query, 100)]);
-          if (canonicalJson(expected) !== canonicalJson(actual)) differences.push(`${path}: simulator ${JSON.stringify(expected).slice(0, 300)} replica ${JSON.stringify(actual).slice(0, 300)}`);
+          if (canonicalJson(expected) !== canonicalJson(actual))
+            differences.push(
+              `${path}: simulator ${JSON.stringify(expected).slice(0, 300)} replica ${JSON.stringify(actual).slice(0, 300)}`,
+            );
           if (pageItems(expected.pages[0]).length > 0) nonEmpty++;
           if (!SIMULATOR_LISTS.has(path)) sizes.push({ path, query, size: actual.totals[0] ?? 0 });
         }),
@@ -149,7 +156,10 @@ describe('scripts written for JumpCloud, pointed at the replica', () => {
   }, 120_000);
 
   it('jcgraph verify --base-url <replica> agrees on every sampled answer', async () => {
-    const r = await cli(['verify', '--base-url', replica.baseUrl, '--sample', '5', '--json'], { env: { JC_API_KEY: replica.apiKey }, cwd: dir });
+    const r = await cli(['verify', '--base-url', replica.baseUrl, '--sample', '5', '--json'], {
+      env: { JC_API_KEY: replica.apiKey },
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { totals: { sampled: number; agreeing: number } };
     expect(report.totals.sampled).toBeGreaterThan(50);

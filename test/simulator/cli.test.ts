@@ -28,7 +28,11 @@ function parseLines(out: string): { baseUrl: string; apiKey: string } {
 describe('jcgraph sim', () => {
   it('prints the base URL and the API key on one line each, serves, and stops on abort', async () => {
     const controller = new AbortController();
-    const { stdout: out, stderr: err, done } = startCli(['sim', '--preset', 'tiny', '--seed', '4', '--orgs', '2'], { signal: controller.signal });
+    const {
+      stdout: out,
+      stderr: err,
+      done,
+    } = startCli(['sim', '--preset', 'tiny', '--seed', '4', '--orgs', '2'], { signal: controller.signal });
     await until(() => out().includes('API key:'));
     expect(out().split('\n').filter(Boolean)).toHaveLength(2);
     const target = parseLines(out());
@@ -37,7 +41,11 @@ describe('jcgraph sim', () => {
     expect(users.status).toBe(200);
     expect(users.body.totalCount).toBe(12);
     expect(users.body.results.map((u: any) => u._id)).toEqual(
-      generateTenant({ preset: 'tiny', seed: 4 }).objects.filter((o) => o.type === 'user').map((o) => o.id).sort().slice(0, 10),
+      generateTenant({ preset: 'tiny', seed: 4 })
+        .objects.filter((o) => o.type === 'user')
+        .map((o) => o.id)
+        .sort()
+        .slice(0, 10),
     );
     expect(err()).toContain('Ctrl-C');
     // The key appears on stdout only, on its line.
@@ -51,7 +59,23 @@ describe('jcgraph sim', () => {
     const dir = await mkdtemp(join(tmpdir(), 'jcgraph-sim-cli-'));
     try {
       const controller = new AbortController();
-      const { stdout: out, done } = startCli(['sim', '--preset', 'small', '--seed', '2', '--json', '--write-tenant', join(dir, 't.json'), '--faults', 'nulls,server-errors=0.5', '--rate', '100'], { signal: controller.signal });
+      const { stdout: out, done } = startCli(
+        [
+          'sim',
+          '--preset',
+          'small',
+          '--seed',
+          '2',
+          '--json',
+          '--write-tenant',
+          join(dir, 't.json'),
+          '--faults',
+          'nulls,server-errors=0.5',
+          '--rate',
+          '100',
+        ],
+        { signal: controller.signal },
+      );
       await until(() => out().includes('\n'));
       const info = JSON.parse(out());
       expect(info).toMatchObject({ baseUrl: expect.stringMatching(/^http:/), apiKey: expect.any(String), orgIds: [expect.any(String)] });
@@ -84,7 +108,8 @@ describe('jcgraph sim', () => {
   it('has help text naming every option and fault', async () => {
     const { code, stdout } = await cli(['sim', '--help']);
     expect(code).toBe(0);
-    for (const word of ['--preset', '--seed', '--port', '--rate', '--faults', '--orgs', '--write-tenant', 'churn', 'no-total']) expect(stdout).toContain(word);
+    for (const word of ['--preset', '--seed', '--port', '--rate', '--faults', '--orgs', '--write-tenant', 'churn', 'no-total'])
+      expect(stdout).toContain(word);
   });
 
   it('parses --faults into settings, bare names at their default intensity', () => {
@@ -93,7 +118,10 @@ describe('jcgraph sim', () => {
   });
 
   it('serves from a real process started as `jcgraph sim --preset tiny`, and exits 0 on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/jcgraph.mjs'), 'sim', '--preset', 'tiny'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/jcgraph.mjs'), 'sim', '--preset', 'tiny'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  TRANSIENT_FAULT_NAMES, MAX_CHURN_EPISODES, MAX_CONSECUTIVE_FAILURES, type FaultName, type FaultSettings, type Simulator,
+  TRANSIENT_FAULT_NAMES,
+  MAX_CHURN_EPISODES,
+  MAX_CONSECUTIVE_FAILURES,
+  type FaultName,
+  type FaultSettings,
+  type Simulator,
 } from '../../src/simulator/index.ts';
 import { apiUrl, fetchAll, firstOf, getJson, objectsOf, pageItems, withSimulator } from '../helpers/sim.ts';
 
@@ -8,7 +13,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const USERS = '/api/systemusers';
 
 /** A request that may be reset: resolves to the response text and status, or 'reset'. */
-async function raw(sim: Simulator, path: string, query: Record<string, string> = {}): Promise<{ status: number | 'reset'; text: string; headers?: Headers }> {
+async function raw(
+  sim: Simulator,
+  path: string,
+  query: Record<string, string> = {},
+): Promise<{ status: number | 'reset'; text: string; headers?: Headers }> {
   try {
     const r = await fetch(apiUrl(sim.baseUrl, path, query), { headers: { 'x-api-key': sim.apiKey } });
     return { status: r.status, text: await r.text(), headers: r.headers };
@@ -28,7 +37,12 @@ function totalOf(r: { body: any; headers: Headers }): number | undefined {
  * unparsable bodies; counts a page's length with its nulls; pages to the total when there is one (past
  * short pages), else to a short page; restarts the collection when its total changes.
  */
-async function robustFetchAll(sim: Simulator, path: string, query: Record<string, string> = {}, limit = 10): Promise<{ items: unknown[]; restarts: number; retries: number }> {
+async function robustFetchAll(
+  sim: Simulator,
+  path: string,
+  query: Record<string, string> = {},
+  limit = 10,
+): Promise<{ items: unknown[]; restarts: number; retries: number }> {
   let restarts = 0;
   let retries = 0;
   const page = async (skip: number) => {
@@ -54,7 +68,7 @@ async function robustFetchAll(sim: Simulator, path: string, query: Record<string
   restart: for (;;) {
     const out: unknown[] = [];
     let total: number | undefined;
-    for (let skip = 0; ; ) {
+    for (let skip = 0; ;) {
       const r = await page(skip);
       const items = pageItems(r.body);
       const t = totalOf(r);
@@ -100,7 +114,10 @@ describe('each fault, switched on, is observable', () => {
   });
 
   it('rate: a token bucket answers 429 beyond the rate, with Retry-After unless rate-limit-no-retry-after is named', async () => {
-    for (const [faults, retryAfter] of [[undefined, true], [{ 'rate-limit-no-retry-after': 0 }, false]] as const) {
+    for (const [faults, retryAfter] of [
+      [undefined, true],
+      [{ 'rate-limit-no-retry-after': 0 }, false],
+    ] as const) {
       await withSimulator({ preset: 'tiny', rate: 3, ...(faults ? { faults } : {}) }, async (sim) => {
         const results = await Promise.all(Array.from({ length: 8 }, () => getJson(sim, USERS)));
         const limited = results.filter((r) => r.status === 429);
@@ -183,13 +200,19 @@ describe('each fault, switched on, is observable', () => {
       expect(first.body.totalCount).toBe(200);
       // Advancing skip by the rows received, and paging up to the total, gets each record once.
       const all = await robustFetchAll(sim, USERS);
-      expect(all.items.map((u: any) => u._id)).toEqual(objectsOf(sim.tenant(), 'user').map((u) => u.id).sort());
+      expect(all.items.map((u: any) => u._id)).toEqual(
+        objectsOf(sim.tenant(), 'user')
+          .map((u) => u.id)
+          .sort(),
+      );
     });
   });
 
   it(`churn: a row hidden or repeated between pages, the total moving with it, at most ${MAX_CHURN_EPISODES} times per collection`, async () => {
     await withSimulator({ preset: 'small', faults: { churn: 1 }, faultSeed: 4 }, async (sim) => {
-      const clean = objectsOf(sim.tenant(), 'user').map((u) => u.id).sort();
+      const clean = objectsOf(sim.tenant(), 'user')
+        .map((u) => u.id)
+        .sort();
       // A naive client that ignores the total sees a missed or repeated row.
       const naive: string[] = [];
       const totals = new Set<number>();
@@ -207,7 +230,11 @@ describe('each fault, switched on, is observable', () => {
       const result = await robustFetchAll(sim, '/api/v2/usergroups');
       expect(result.restarts).toBeGreaterThan(0);
       expect(result.restarts).toBeLessThanOrEqual(MAX_CHURN_EPISODES);
-      expect(result.items.map((g: any) => g.id)).toEqual(objectsOf(sim.tenant(), 'user_group').map((g) => g.id).sort());
+      expect(result.items.map((g: any) => g.id)).toEqual(
+        objectsOf(sim.tenant(), 'user_group')
+          .map((g) => g.id)
+          .sort(),
+      );
     });
   });
 
@@ -228,7 +255,14 @@ describe('faults together', () => {
   const collections = (sim: Simulator) => {
     const t = sim.tenant();
     const allStaff = t.objects.find((o) => o.type === 'user_group' && o.record['name'] === 'All Staff')!;
-    return [USERS, '/api/systems', '/api/v2/usergroups', '/api/v2/directories', '/api/v2/healthmonitoring/rules', `/api/v2/usergroups/${allStaff.id}/membership`];
+    return [
+      USERS,
+      '/api/systems',
+      '/api/v2/usergroups',
+      '/api/v2/directories',
+      '/api/v2/healthmonitoring/rules',
+      `/api/v2/usergroups/${allStaff.id}/membership`,
+    ];
   };
 
   it('a client that retries and refetches gets the clean collections through every fault at once', async () => {
@@ -261,7 +295,9 @@ describe('faults together', () => {
   });
 
   it('refuses unknown faults and intensities outside [0, 1]', async () => {
-    await expect(withSimulator({ faults: ['earthquake' as FaultName] }, async () => undefined)).rejects.toThrow(/unknown fault "earthquake"/);
+    await expect(withSimulator({ faults: ['earthquake' as FaultName] }, async () => undefined)).rejects.toThrow(
+      /unknown fault "earthquake"/,
+    );
     await expect(withSimulator({ faults: { slow: 2 } }, async () => undefined)).rejects.toThrow(/probability from 0 to 1/);
   });
 });

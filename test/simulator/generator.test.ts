@@ -4,8 +4,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ASSOCIATION_KINDS, GRAPH_TYPES, MEMBERSHIPS, TYPE_INFO, associationEdge, canAssociate, canonicalJson, edgeKey, recordId,
-  sortTenant, type TenantData,
+  ASSOCIATION_KINDS,
+  GRAPH_TYPES,
+  MEMBERSHIPS,
+  TYPE_INFO,
+  associationEdge,
+  canAssociate,
+  canonicalJson,
+  edgeKey,
+  recordId,
+  sortTenant,
+  type TenantData,
 } from '../../src/model/index.ts';
 import { PRESETS, PRESET_COUNTS, generateTenant, writeTenantJson, referenceAnswer, SimulatorError } from '../../src/simulator/index.ts';
 import { LIST_ITEM_SCHEMAS, validatorFor } from './spec-schemas.ts';
@@ -67,7 +76,11 @@ describe('determinism', () => {
 
 describe('preset sizes', () => {
   it('has exactly the preset counts of every type', () => {
-    for (const [preset, tenant] of [['tiny', tiny], ['small', small], ['large', large]] as const) {
+    for (const [preset, tenant] of [
+      ['tiny', tiny],
+      ['small', small],
+      ['large', large],
+    ] as const) {
       expect(countByType(tenant), preset).toEqual(PRESET_COUNTS[preset]);
     }
   });
@@ -75,8 +88,9 @@ describe('preset sizes', () => {
   it('follows the issue: large has 10,000 users, 1,000 user groups, 5,000 systems…; xl is ten times large; small about 200 users', () => {
     expect(PRESETS).toEqual(['tiny', 'small', 'large', 'xl']);
     const l = PRESET_COUNTS.large;
-    expect([l.user, l.user_group, l.system, l.system_group, l.application, l.policy, l.policy_group, l.command, l.software_app])
-      .toEqual([10_000, 1_000, 5_000, 500, 300, 200, 40, 300, 50]);
+    expect([l.user, l.user_group, l.system, l.system_group, l.application, l.policy, l.policy_group, l.command, l.software_app]).toEqual([
+      10_000, 1_000, 5_000, 500, 300, 200, 40, 300, 50,
+    ]);
     for (const type of GRAPH_TYPES) expect(PRESET_COUNTS.xl[type]).toBe(10 * l[type]);
     expect(PRESET_COUNTS.small.user).toBe(200);
     for (const type of GRAPH_TYPES) expect(PRESET_COUNTS.tiny[type]).toBeLessThanOrEqual(12);
@@ -89,7 +103,11 @@ describe('preset sizes', () => {
 });
 
 describe('structure', () => {
-  for (const [preset, tenant] of [['tiny', tiny], ['small', small], ['large', large]] as const) {
+  for (const [preset, tenant] of [
+    ['tiny', tiny],
+    ['small', small],
+    ['large', large],
+  ] as const) {
     it(`${preset}: ids are unique 24-hex ObjectIds held in each record's id field`, () => {
       const ids = new Set<string>();
       const problems: string[] = [];
@@ -97,7 +115,8 @@ describe('structure', () => {
         if (!/^[0-9a-f]{24}$/.test(o.id)) problems.push(`bad id ${o.id}`);
         if (ids.has(o.id)) problems.push(`duplicate id ${o.id}`);
         ids.add(o.id);
-        if (o.record[TYPE_INFO[o.type as keyof typeof TYPE_INFO].idField] !== o.id) problems.push(`${o.type} ${o.id}: record id field differs`);
+        if (o.record[TYPE_INFO[o.type as keyof typeof TYPE_INFO].idField] !== o.id)
+          problems.push(`${o.type} ${o.id}: record id field differs`);
         if (recordId(o.record) !== o.id) problems.push(`${o.type} ${o.id}: recordId differs`);
       }
       expect(problems).toEqual([]);
@@ -170,7 +189,10 @@ describe('realism', () => {
     return d;
   };
 
-  for (const [preset, tenant] of [['small', small], ['large', large]] as const) {
+  for (const [preset, tenant] of [
+    ['small', small],
+    ['large', large],
+  ] as const) {
     it(`${preset}: users are staged, suspended, locked and active; most are in several groups`, () => {
       const users = tenant.objects.filter((o) => o.type === 'user').map((o) => o.record);
       const states = new Set(users.map((u) => u['state']));
@@ -178,7 +200,8 @@ describe('realism', () => {
       expect(users.some((u) => u['account_locked'] === true)).toBe(true);
       for (const u of users) expect(u['suspended']).toBe(u['state'] === 'SUSPENDED');
       const groupsPerUser = new Map<string, number>();
-      for (const e of tenant.edges) if (e.kind === 'membership' && e.from.type === 'user_group') groupsPerUser.set(e.to.id, (groupsPerUser.get(e.to.id) ?? 0) + 1);
+      for (const e of tenant.edges)
+        if (e.kind === 'membership' && e.from.type === 'user_group') groupsPerUser.set(e.to.id, (groupsPerUser.get(e.to.id) ?? 0) + 1);
       const several = [...groupsPerUser.values()].filter((n) => n >= 3).length;
       expect(several / users.length).toBeGreaterThan(0.3);
     });
@@ -186,11 +209,13 @@ describe('realism', () => {
     it(`${preset}: one very large group, most groups small, some empty, of every group type`, () => {
       for (const { group } of MEMBERSHIPS) {
         const sizes = new Map(tenant.objects.filter((o) => o.type === group).map((o) => [o.id, 0]));
-        for (const e of tenant.edges) if (e.kind === 'membership' && e.from.type === group) sizes.set(e.from.id, (sizes.get(e.from.id) ?? 0) + 1);
+        for (const e of tenant.edges)
+          if (e.kind === 'membership' && e.from.type === group) sizes.set(e.from.id, (sizes.get(e.from.id) ?? 0) + 1);
         expect([...sizes.values()].filter((n) => n === 0).length, `empty ${group}`).toBeGreaterThan(0);
       }
       const ugSizes = new Map<string, number>();
-      for (const e of tenant.edges) if (e.kind === 'membership' && e.from.type === 'user_group') ugSizes.set(e.from.id, (ugSizes.get(e.from.id) ?? 0) + 1);
+      for (const e of tenant.edges)
+        if (e.kind === 'membership' && e.from.type === 'user_group') ugSizes.set(e.from.id, (ugSizes.get(e.from.id) ?? 0) + 1);
       const allStaff = tenant.objects.find((o) => o.type === 'user_group' && o.record['name'] === 'All Staff');
       const users = PRESET_COUNTS[preset].user;
       expect(ugSizes.get(allStaff?.id ?? '')).toBeGreaterThan(users * 0.8);
@@ -206,21 +231,31 @@ describe('realism', () => {
       expect(withSudo('user_group', 'system') + withSudo('user_group', 'system_group')).toBeGreaterThan(0);
       for (const e of tenant.edges) {
         if (e.attributes === null) continue;
-        const sudoKind = ['user|system', 'user|system_group', 'user_group|system', 'user_group|system_group'].includes(`${e.from.type}|${e.to.type}`);
+        const sudoKind = ['user|system', 'user|system_group', 'user_group|system', 'user_group|system_group'].includes(
+          `${e.from.type}|${e.to.type}`,
+        );
         expect(sudoKind, `${e.from.type}|${e.to.type} carries attributes`).toBe(true);
       }
       const groups = tenant.objects.filter((o) => o.type === 'user_group').map((o) => o.record);
       for (const key of ['sudo', 'ldapGroups', 'posixGroups', 'radius', 'sambaEnabled']) {
-        expect(groups.some((g) => (g['attributes'] as any)?.[key] !== undefined), key).toBe(true);
+        expect(
+          groups.some((g) => (g['attributes'] as any)?.[key] !== undefined),
+          key,
+        ).toBe(true);
       }
-      expect(new Set(groups.map((g) => g['membershipMethod']))).toEqual(new Set(['STATIC', 'DYNAMIC_REVIEW_REQUIRED', 'DYNAMIC_AUTOMATED']));
+      expect(new Set(groups.map((g) => g['membershipMethod']))).toEqual(
+        new Set(['STATIC', 'DYNAMIC_REVIEW_REQUIRED', 'DYNAMIC_AUTOMATED']),
+      );
     });
 
     it(`${preset}: unbound resources exist, and "All Staff" is bound to applications but to no devices`, () => {
       const d = degree(tenant);
       // Types with no list endpoint are never unbound: a client could not know they exist.
       for (const type of ['application', 'command', 'policy', 'software_app', 'rule'] as const) {
-        expect(tenant.objects.some((o) => o.type === type && !d.has(`${type}:${o.id}`)), type).toBe(true);
+        expect(
+          tenant.objects.some((o) => o.type === type && !d.has(`${type}:${o.id}`)),
+          type,
+        ).toBe(true);
       }
       const allStaff = tenant.objects.find((o) => o.type === 'user_group' && o.record['name'] === 'All Staff');
       const bound = tenant.edges.filter((e) => e.kind === 'association' && (e.from.id === allStaff?.id || e.to.id === allStaff?.id));
@@ -230,7 +265,9 @@ describe('realism', () => {
     });
 
     it(`${preset}: some users reach a device through several paths at once, direct and through groups`, () => {
-      const direct = new Set(tenant.edges.filter((e) => e.kind === 'association' && e.from.type === 'user' && e.to.type === 'system').map((e) => e.from.id));
+      const direct = new Set(
+        tenant.edges.filter((e) => e.kind === 'association' && e.from.type === 'user' && e.to.type === 'system').map((e) => e.from.id),
+      );
       let multi = 0;
       for (const u of tenant.objects.filter((o) => o.type === 'user' && direct.has(o.id))) {
         const answer = referenceAnswer(tenant, `/users/${u.id}/systems`) as any[];

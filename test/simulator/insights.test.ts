@@ -19,10 +19,18 @@ interface EventsAnswer {
   body: any;
 }
 
-async function post(target: Pick<Simulator, 'baseUrl' | 'apiKey'>, body: unknown, options: { key?: string; root?: string; orgId?: string } = {}): Promise<EventsAnswer> {
+async function post(
+  target: Pick<Simulator, 'baseUrl' | 'apiKey'>,
+  body: unknown,
+  options: { key?: string; root?: string; orgId?: string } = {},
+): Promise<EventsAnswer> {
   const headers: Record<string, string> = { 'x-api-key': options.key ?? target.apiKey, 'content-type': 'application/json' };
   if (options.orgId) headers['x-org-id'] = options.orgId;
-  const r = await fetch(options.root ?? target.baseUrl + PATH, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await fetch(options.root ?? target.baseUrl + PATH, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await r.text();
   let parsed: unknown = text;
   try {
@@ -39,7 +47,13 @@ async function allEvents(sim: Simulator, start: string, limit?: number): Promise
   const events: any[] = [];
   let after: unknown;
   for (;;) {
-    const r = await post(sim, { service: ['directory'], start_time: start, sort: 'ASC', ...(limit ? { limit } : {}), ...(after ? { search_after: after } : {}) });
+    const r = await post(sim, {
+      service: ['directory'],
+      start_time: start,
+      sort: 'ASC',
+      ...(limit ? { limit } : {}),
+      ...(after ? { search_after: after } : {}),
+    });
     expect(r.status).toBe(200);
     pages.push(r);
     events.push(...r.body);
@@ -67,7 +81,10 @@ describe('the events query', () => {
       [[], /JSON object/],
       [{ start_time: isoAgo(HOUR) }, /service is required/],
       [{ service: 'directory', start_time: isoAgo(HOUR) }, /service is required/],
-      [{ service: ['directory', 'bogus'], start_time: isoAgo(HOUR) }, /unknown service "bogus"; supported values are alerts, all, directory/],
+      [
+        { service: ['directory', 'bogus'], start_time: isoAgo(HOUR) },
+        /unknown service "bogus"; supported values are alerts, all, directory/,
+      ],
       [{ service: ['directory'] }, /start_time is required/],
       [{ service: ['directory'], start_time: 'yesterday' }, /RFC 3339/],
       [{ service: ['directory'], start_time: new Date(Date.now() + HOUR).toISOString() }, /future/],
@@ -85,7 +102,16 @@ describe('the events query', () => {
 
   it('limits pages to 1000 by default and 10000 at most; other limits fall back to 1000', async () => {
     const start = isoAgo(100 * 24 * HOUR);
-    for (const [limit, expected] of [[undefined, 1000], [5, 5], [10_000, 10_000], [10_001, 1000], [0, 1000], [-3, 1000], [2.5, 1000], ['50', 1000]] as const) {
+    for (const [limit, expected] of [
+      [undefined, 1000],
+      [5, 5],
+      [10_000, 10_000],
+      [10_001, 1000],
+      [0, 1000],
+      [-3, 1000],
+      [2.5, 1000],
+      ['50', 1000],
+    ] as const) {
       const r = await post(sim, { service: ['directory'], start_time: start, ...(limit !== undefined ? { limit } : {}) });
       expect(r.status).toBe(200);
       expect(r.headers.get('x-limit'), String(limit)).toBe(String(expected));
@@ -123,7 +149,9 @@ describe('events of changes', () => {
       const since = new Date().toISOString();
       const inGroup = (groupId: string, id: string) => t.edges.some((e) => e.from.id === groupId && e.to.id === id);
       const active = objectsOf(t, 'user').filter((u) => u.record['state'] === 'ACTIVATED');
-      const group = objectsOf(t, 'user_group').find((g) => active.some((u) => inGroup(g.id, u.id)) && active.some((u) => !inGroup(g.id, u.id)))!;
+      const group = objectsOf(t, 'user_group').find(
+        (g) => active.some((u) => inGroup(g.id, u.id)) && active.some((u) => !inGroup(g.id, u.id)),
+      )!;
       const user = active.find((u) => !inGroup(group.id, u.id))!;
       const system = firstOf(t, 'system');
       const sudo = { sudo: { enabled: true, withoutPassword: false } };
@@ -137,20 +165,46 @@ describe('events of changes', () => {
       ]);
       expect(applied.every((a) => a.effect !== 'none')).toBe(true);
       const events = (await allEvents(sim, since)).events.filter((e) => !/login|password|command_run|admin_update/.test(e.event_type));
-      expect(events.map((e) => e.event_type)).toEqual(['association_change', 'association_change', 'association_change', 'group_create', 'user_update', 'command_delete']);
+      expect(events.map((e) => e.event_type)).toEqual([
+        'association_change',
+        'association_change',
+        'association_change',
+        'group_create',
+        'user_update',
+        'command_delete',
+      ]);
       for (const e of events) {
-        expect(e).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{24}$/), service: 'directory', organization: t.orgId, initiated_by: { type: 'admin' } });
+        expect(e).toMatchObject({
+          id: expect.stringMatching(/^[0-9a-f]{24}$/),
+          service: 'directory',
+          organization: t.orgId,
+          initiated_by: { type: 'admin' },
+        });
         expect(Date.parse(e.timestamp)).toBeGreaterThanOrEqual(Date.parse(since));
       }
       const [removed, added, associated, created, updated, deleted] = events;
       expect(removed.association).toMatchObject({ op: 'remove', connection: { from: { object_id: group.id, type: 'user_group' } } });
-      expect(added.association).toMatchObject({ op: 'add', attributes: null, connection: { from: { object_id: group.id, type: 'user_group', name: group.record['name'] }, to: { object_id: user.id, type: 'user' } } });
+      expect(added.association).toMatchObject({
+        op: 'add',
+        attributes: null,
+        connection: {
+          from: { object_id: group.id, type: 'user_group', name: group.record['name'] },
+          to: { object_id: user.id, type: 'user' },
+        },
+      });
       expect(associated.association.op).toBe('add');
       expect(associated.association.attributes).toEqual(sudo);
-      expect([associated.association.connection.from.object_id, associated.association.connection.to.object_id].sort()).toEqual([user.id, system.id].sort());
+      expect([associated.association.connection.from.object_id, associated.association.connection.to.object_id].sort()).toEqual(
+        [user.id, system.id].sort(),
+      );
       expect(created.resource).toMatchObject({ type: 'system_group', name: 'Kiosks' });
       expect(updated.resource).toMatchObject({ id: user.id, type: expect.stringMatching(/^(user|systemuser)$/) });
-      expect(updated.changes).toEqual(expect.arrayContaining([{ field: 'suspended', from: false, to: true }, { field: 'state', from: 'ACTIVATED', to: 'SUSPENDED' }]));
+      expect(updated.changes).toEqual(
+        expect.arrayContaining([
+          { field: 'suspended', from: false, to: true },
+          { field: 'state', from: 'ACTIVATED', to: 'SUSPENDED' },
+        ]),
+      );
       expect(deleted.resource.type).toBe('command');
     });
   });
@@ -159,7 +213,10 @@ describe('events of changes', () => {
     await withSimulator({ preset: 'tiny', seed: 6, faults: { 'events-lag': 1.5 } }, async (sim) => {
       const since = new Date().toISOString();
       sim.churn(3);
-      const changes = async () => (await allEvents(sim, since)).events.filter((e) => /^(association_change|.*_(create|update|delete))$/.test(e.event_type) && e.event_type !== 'admin_update');
+      const changes = async () =>
+        (await allEvents(sim, since)).events.filter(
+          (e) => /^(association_change|.*_(create|update|delete))$/.test(e.event_type) && e.event_type !== 'admin_update',
+        );
       expect(await changes()).toEqual([]);
       await new Promise((r) => setTimeout(r, 1_700));
       expect((await changes()).length).toBe(3);
@@ -167,11 +224,18 @@ describe('events of changes', () => {
   });
 
   it('silent-changes=P: a share P of the changes leaves no event', async () => {
-    for (const [p, check] of [[1, (n: number) => n === 0], [0.5, (n: number) => n > 40 && n < 160]] as const) {
+    for (const [p, check] of [
+      [1, (n: number) => n === 0],
+      [0.5, (n: number) => n > 40 && n < 160],
+    ] as const) {
       await withSimulator({ preset: 'small', seed: 6, faults: { 'silent-changes': p } }, async (sim) => {
         const since = new Date().toISOString();
         sim.churn(200);
-        const logged = (await allEvents(sim, since)).events.filter((e) => e.event_type === 'association_change' || /^(user|group|system|application|command|policy)_(create|update|delete)$/.test(e.event_type));
+        const logged = (await allEvents(sim, since)).events.filter(
+          (e) =>
+            e.event_type === 'association_change' ||
+            /^(user|group|system|application|command|policy)_(create|update|delete)$/.test(e.event_type),
+        );
         expect(check(logged.length), `${p}: ${logged.length} of 200 logged`).toBe(true);
         expect(sim.silencedChanges()).toBe(200 - logged.length);
       });
@@ -190,11 +254,16 @@ describe('events of changes', () => {
   it('takes hand-written events (tests), in their place in time', async () => {
     await withSimulator({ preset: 'tiny', seed: 6 }, async (sim) => {
       const at = new Date(Date.now() - 60_000).toISOString();
-      sim.logEvents([{ event_type: 'frobnicate', resource: { type: 'user', id: 'x' }, timestamp: at }, { event_type: 'user_login_attempt' }]);
+      sim.logEvents([
+        { event_type: 'frobnicate', resource: { type: 'user', id: 'x' }, timestamp: at },
+        { event_type: 'user_login_attempt' },
+      ]);
       const { events } = await allEvents(sim, isoAgo(2 * 60_000));
       const injected = events.find((e) => e.event_type === 'frobnicate');
       expect(injected).toMatchObject({ service: 'directory', timestamp: at, id: expect.any(String) });
-      expect(events.indexOf(injected)).toBeLessThan(events.findIndex((e) => e.event_type === 'user_login_attempt' && Date.parse(e.timestamp) > Date.parse(at)));
+      expect(events.indexOf(injected)).toBeLessThan(
+        events.findIndex((e) => e.event_type === 'user_login_attempt' && Date.parse(e.timestamp) > Date.parse(at)),
+      );
     });
   });
 
@@ -230,8 +299,16 @@ describe('against the official Directory Insights spec, through a Prism proxy', 
         const root = `${prism.url}/events`;
         const exchanges = [
           await post(sim, { service: ['directory'], start_time: isoAgo(HOUR), limit: 5 }, { root, orgId: sim.orgIds[0] }),
-          await post(sim, { service: ['directory'], start_time: isoAgo(100 * 24 * HOUR), sort: 'DESC', limit: 10_000 }, { root, orgId: sim.orgIds[0] }),
-          await post(sim, { service: ['directory'], start_time: new Date(Date.now() + HOUR).toISOString() }, { root, orgId: sim.orgIds[0] }),
+          await post(
+            sim,
+            { service: ['directory'], start_time: isoAgo(100 * 24 * HOUR), sort: 'DESC', limit: 10_000 },
+            { root, orgId: sim.orgIds[0] },
+          ),
+          await post(
+            sim,
+            { service: ['directory'], start_time: new Date(Date.now() + HOUR).toISOString() },
+            { root, orgId: sim.orgIds[0] },
+          ),
           await post(sim, { service: ['directory'], start_time: isoAgo(HOUR) }, { root, key: 'wrong', orgId: sim.orgIds[0] }),
         ];
         expect(exchanges.map((x) => x.status)).toEqual([200, 200, 400, 401]);

@@ -22,7 +22,9 @@ describe('applying changes', () => {
       const t = sim.tenant();
       const group = firstOf(t, 'user_group');
       const members = () => fetchAll(sim, `/api/v2/usergroups/${group.id}/members`).then((items) => items.map((i: any) => i.to.id));
-      const outsider = objectsOf(t, 'user').find((u) => !t.edges.some((e) => e.kind === 'membership' && e.from.id === group.id && e.to.id === u.id))!;
+      const outsider = objectsOf(t, 'user').find(
+        (u) => !t.edges.some((e) => e.kind === 'membership' && e.from.id === group.id && e.to.id === u.id),
+      )!;
 
       const [added] = sim.applyChanges([{ kind: 'add-member', group: ref(group), member: ref(outsider) }]);
       expect(added).toMatchObject({ effect: 'edge', op: 'add', membership: true });
@@ -34,8 +36,12 @@ describe('applying changes', () => {
 
       const system = firstOf(t, 'system');
       const associations = async () => (await fetchAll(sim, `/api/v2/users/${outsider.id}/associations`, { targets: 'system' })) as any[];
-      sim.applyChanges([{ kind: 'associate', a: ref(system), b: ref(outsider), attributes: { sudo: { enabled: true, withoutPassword: false } } }]);
-      expect((await associations()).find((a) => a.to.id === system.id)?.attributes).toEqual({ sudo: { enabled: true, withoutPassword: false } });
+      sim.applyChanges([
+        { kind: 'associate', a: ref(system), b: ref(outsider), attributes: { sudo: { enabled: true, withoutPassword: false } } },
+      ]);
+      expect((await associations()).find((a) => a.to.id === system.id)?.attributes).toEqual({
+        sudo: { enabled: true, withoutPassword: false },
+      });
       sim.applyChanges([{ kind: 'associate', a: ref(outsider), b: ref(system), attributes: null }]);
       expect((await associations()).find((a) => a.to.id === system.id)?.attributes).toBeNull();
       sim.applyChanges([{ kind: 'dissociate', a: ref(outsider), b: ref(system) }]);
@@ -46,7 +52,13 @@ describe('applying changes', () => {
       expect(created.object.id).toMatch(/^[0-9a-f]{24}$/);
       const groups = (await fetchAll(sim, '/api/v2/usergroups')) as any[];
       expect(groups.find((g) => g.id === created.object.id)?.name).toBe('Night Shift');
-      sim.applyChanges([{ kind: 'update', ref: ref(created.object), set: { name: 'Day Shift', attributes: { sudo: { enabled: true, withoutPassword: true } } } }]);
+      sim.applyChanges([
+        {
+          kind: 'update',
+          ref: ref(created.object),
+          set: { name: 'Day Shift', attributes: { sudo: { enabled: true, withoutPassword: true } } },
+        },
+      ]);
       const renamed = ((await fetchAll(sim, '/api/v2/usergroups')) as any[]).find((g) => g.id === created.object.id);
       expect(renamed).toMatchObject({ name: 'Day Shift', attributes: { sudo: { enabled: true, withoutPassword: true } } });
 
@@ -104,7 +116,23 @@ describe('applying changes', () => {
 
   it('gives created objects records that their list schema accepts', async () => {
     await withSimulator({ preset: 'tiny', seed: 2 }, async (sim) => {
-      const types = ['user', 'user_group', 'system', 'system_group', 'policy', 'policy_group', 'application', 'command', 'radius_server', 'ldap_server', 'active_directory', 'g_suite', 'office_365', 'software_app', 'rule'];
+      const types = [
+        'user',
+        'user_group',
+        'system',
+        'system_group',
+        'policy',
+        'policy_group',
+        'application',
+        'command',
+        'radius_server',
+        'ldap_server',
+        'active_directory',
+        'g_suite',
+        'office_365',
+        'software_app',
+        'rule',
+      ];
       const created = sim.applyChanges(types.map((type) => ({ kind: 'create', type })));
       const ids = new Set(created.map((c) => (c.effect === 'create' ? c.object.id : '')));
       for (const route of LIST_ROUTES.values()) {
@@ -164,16 +192,30 @@ describe('the change door', () => {
     await withSimulator({ preset: 'tiny', seed: 1, allowChanges: true }, async (sim) => {
       const t = sim.tenant();
       const post = (text: string, key = sim.apiKey) =>
-        fetch(`${sim.baseUrl}/simulator/v1/changes`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: text });
+        fetch(`${sim.baseUrl}/simulator/v1/changes`, {
+          method: 'POST',
+          headers: { 'x-api-key': key, 'content-type': 'application/json' },
+          body: text,
+        });
       expect((await post(body([]), 'wrong')).status).toBe(401);
       expect((await fetch(`${sim.baseUrl}/simulator/v1/changes`, { headers: { 'x-api-key': sim.apiKey } })).status).toBe(405);
       const user = ref(firstOf(t, 'user'));
-      const ok = await post(body([{ kind: 'update', ref: user, set: { suspended: true, state: 'SUSPENDED' } }, { kind: 'create', type: 'system' }]));
+      const ok = await post(
+        body([
+          { kind: 'update', ref: user, set: { suspended: true, state: 'SUSPENDED' } },
+          { kind: 'create', type: 'system' },
+        ]),
+      );
       expect(ok.status).toBe(200);
       const answer = (await ok.json()) as { applied: { effect: string }[] };
       expect(answer.applied.map((a) => a.effect)).toEqual(['update', 'create']);
       expect(sim.tenant().objects.find((o) => o.id === user.id)?.record['suspended']).toBe(true);
-      const refused = await post(body([{ kind: 'delete', ref: user }, { kind: 'delete', ref: user }]));
+      const refused = await post(
+        body([
+          { kind: 'delete', ref: user },
+          { kind: 'delete', ref: user },
+        ]),
+      );
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { message: string }).message).toMatch(/^change 2 of 2: ref user .* does not exist/);
       expect((await post('{not json')).status).toBe(400);

@@ -18,7 +18,8 @@ beforeAll(async () => {
   await Promise.all([waitForPrism(statusFile, 'prismV2Proxy'), waitForPrism(statusFile, 'prismV1Proxy')]);
 }, 180_000);
 
-const viaPrism = (root: string, path: string, query: Record<string, string>): Promise<PrismExchange> => viaPrismProxy(root, path, query, { 'x-api-key': apiKey });
+const viaPrism = (root: string, path: string, query: Record<string, string>): Promise<PrismExchange> =>
+  viaPrismProxy(root, path, query, { 'x-api-key': apiKey });
 
 /** The source of an endpoint with the largest answer in the tenant, so that Prism validates real items. */
 function richestSource(path: (id: string) => string, type: GraphType, query: Record<string, string>): { id: string; size: number } {
@@ -41,7 +42,8 @@ describe('simulator responses against the official specs, through Prism proxies'
       const source = richestSource((id) => endpointPath(endpoint, id), endpoint.source, query);
       const path = endpointPath(endpoint, source.id);
       const x = await viaPrism(inject('prismV2ProxyUrl'), path, query);
-      if (x.status !== 200 || x.violations.length > 0) broken.push(`${x.label} (${endpoint.operationId}): ${x.status} ${JSON.stringify(x.violations)}`);
+      if (x.status !== 200 || x.violations.length > 0)
+        broken.push(`${x.label} (${endpoint.operationId}): ${x.status} ${JSON.stringify(x.violations)}`);
       else expect(x.body, x.label).toEqual(referenceAnswer(tenant, path, query));
       if (source.size <= 0) empty.push(endpoint.operationId);
     }
@@ -53,9 +55,10 @@ describe('simulator responses against the official specs, through Prism proxies'
   it('every v1 and v2 list answers spec-valid pages', async () => {
     const broken: string[] = [];
     for (const route of LIST_ROUTES.values()) {
-      const [root, path] = route.api === 'v1'
-        ? [inject('prismV1ProxyUrl'), route.path.slice(V1_ROOT.length)]
-        : [inject('prismV2ProxyUrl'), route.path.slice(V2_ROOT.length)];
+      const [root, path] =
+        route.api === 'v1'
+          ? [inject('prismV1ProxyUrl'), route.path.slice(V1_ROOT.length)]
+          : [inject('prismV2ProxyUrl'), route.path.slice(V2_ROOT.length)];
       const x = await viaPrism(root, path, { limit: '100', sort: '_id' });
       if (x.status !== 200 || x.violations.length > 0) broken.push(`${route.api} ${x.label}: ${x.status} ${JSON.stringify(x.violations)}`);
       else expect(pageItems(x.body).length, x.label).toBeGreaterThan(0);
@@ -63,7 +66,7 @@ describe('simulator responses against the official specs, through Prism proxies'
     expect(broken).toEqual([]);
   }, 60_000);
 
-  it('error answers have the spec\'s Error shape where the spec documents them', async () => {
+  it("error answers have the spec's Error shape where the spec documents them", async () => {
     // v2 lists document a `default` response with the Error schema: a 400 must match it exactly.
     for (const path of ['/usergroups', '/systemgroups', '/policygroups', '/directories']) {
       const x = await viaPrism(inject('prismV2ProxyUrl'), path, { limit: '101' });

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  GRAPH_ENDPOINTS, TRAVERSAL_PATTERNS, associationEdge, endpointPath, membershipEdge,
-  type JsonObject, type ObjectRef, type TenantData, type TenantEdge,
+  GRAPH_ENDPOINTS,
+  TRAVERSAL_PATTERNS,
+  associationEdge,
+  endpointPath,
+  membershipEdge,
+  type JsonObject,
+  type ObjectRef,
+  type TenantData,
+  type TenantEdge,
 } from '../../src/model/index.ts';
 import { SimulatorError, generateTenant, referenceAnswer } from '../../src/simulator/index.ts';
 import { pathsOfPattern } from '../../src/simulator/reference/paths.ts';
@@ -42,7 +49,17 @@ const hand: TenantData = {
     { ...s2, record: record(s2, { hostname: 's2' }) },
     { ...s3, record: record(s3, { hostname: 's3' }) },
     { ...app, record: record(app, { name: 'slack' }) },
-    { ...cmd, record: record(cmd, { name: 'Update', command: 'apt upgrade', commandType: 'linux', launchType: 'manual', timeout: '60', sudo: true }) },
+    {
+      ...cmd,
+      record: record(cmd, {
+        name: 'Update',
+        command: 'apt upgrade',
+        commandType: 'linux',
+        launchType: 'manual',
+        timeout: '60',
+        sudo: true,
+      }),
+    },
   ],
   edges: [
     membershipEdge(g1, u1),
@@ -92,7 +109,12 @@ describe('reference answers on a hand-built tenant', () => {
 
   it('takes sudo from the group association when the group has none of its own', () => {
     expect(referenceAnswer(hand, `/users/${u2.id}/systems`)).toEqual([
-      { id: s3.id, type: 'system', compiledAttributes: { sudo: { enabled: true, withoutPassword: true } }, paths: [[hop(g3), hop(s3, sudo(true, true))]] },
+      {
+        id: s3.id,
+        type: 'system',
+        compiledAttributes: { sudo: { enabled: true, withoutPassword: true } },
+        paths: [[hop(g3), hop(s3, sudo(true, true))]],
+      },
     ]);
   });
 
@@ -106,11 +128,26 @@ describe('reference answers on a hand-built tenant', () => {
       },
     ]);
     expect(referenceAnswer(hand, `/systems/${s1.id}/usergroups`)).toEqual([
-      { id: g1.id, type: 'user_group', compiledAttributes: { sudo: { enabled: true, withoutPassword: true }, ...eng }, paths: [[hop(sg1), hop(g1)]] },
+      {
+        id: g1.id,
+        type: 'user_group',
+        compiledAttributes: { sudo: { enabled: true, withoutPassword: true }, ...eng },
+        paths: [[hop(sg1), hop(g1)]],
+      },
     ]);
     expect(referenceAnswer(hand, `/systems/${s3.id}/users`)).toEqual([
-      { id: u1.id, type: 'user', compiledAttributes: { sudo: { enabled: false, withoutPassword: false }, ...ops }, paths: [[hop(g2, sudo(true, true)), hop(u1)]] },
-      { id: u2.id, type: 'user', compiledAttributes: { sudo: { enabled: true, withoutPassword: true } }, paths: [[hop(g3, sudo(true, true)), hop(u2)]] },
+      {
+        id: u1.id,
+        type: 'user',
+        compiledAttributes: { sudo: { enabled: false, withoutPassword: false }, ...ops },
+        paths: [[hop(g2, sudo(true, true)), hop(u1)]],
+      },
+      {
+        id: u2.id,
+        type: 'user',
+        compiledAttributes: { sudo: { enabled: true, withoutPassword: true } },
+        paths: [[hop(g3, sudo(true, true)), hop(u2)]],
+      },
     ]);
   });
 
@@ -123,8 +160,18 @@ describe('reference answers on a hand-built tenant', () => {
 
   it('user group as source: its own attributes count, and its members are reached by membership', () => {
     expect(referenceAnswer(hand, `/usergroups/${g1.id}/systems`)).toEqual([
-      { id: s1.id, type: 'system', compiledAttributes: { sudo: { enabled: true, withoutPassword: true }, ...eng }, paths: [[hop(sg1), hop(s1)]] },
-      { id: s2.id, type: 'system', compiledAttributes: { sudo: { enabled: true, withoutPassword: true }, ...eng }, paths: [[hop(sg1), hop(s2)]] },
+      {
+        id: s1.id,
+        type: 'system',
+        compiledAttributes: { sudo: { enabled: true, withoutPassword: true }, ...eng },
+        paths: [[hop(sg1), hop(s1)]],
+      },
+      {
+        id: s2.id,
+        type: 'system',
+        compiledAttributes: { sudo: { enabled: true, withoutPassword: true }, ...eng },
+        paths: [[hop(sg1), hop(s2)]],
+      },
     ]);
     expect(referenceAnswer(hand, `/usergroups/${g1.id}/membership`)).toEqual([
       { id: u1.id, type: 'user', compiledAttributes: eng, paths: [[hop(u1)]] },
@@ -143,7 +190,16 @@ describe('reference answers on a hand-built tenant', () => {
 
   it('…/commands traversals carry the command fields', () => {
     expect(referenceAnswer(hand, `/systems/${s1.id}/commands`)).toEqual([
-      { id: cmd.id, type: 'command', name: 'Update', command: 'apt upgrade', commandType: 'linux', launchType: 'manual', timeout: '60', paths: [[hop(sg1), hop(cmd)]] },
+      {
+        id: cmd.id,
+        type: 'command',
+        name: 'Update',
+        command: 'apt upgrade',
+        commandType: 'linux',
+        launchType: 'manual',
+        timeout: '60',
+        paths: [[hop(sg1), hop(cmd)]],
+      },
     ]);
   });
 

@@ -44,7 +44,10 @@ describe('authentication, methods and validation', () => {
 
   it('answers 400 on limit above 100, limit 0 or malformed, and on a negative skip', async () => {
     for (const path of ['/api/systemusers', '/api/v2/systemgroups', v2(`/users/${firstOf(sim.tenant(), 'user').id}/systems`)]) {
-      for (const query of [{ limit: '101' }, { limit: '0' }, { limit: 'ten' }, { limit: '1.5' }, { skip: '-1' }] as Record<string, string>[]) {
+      for (const query of [{ limit: '101' }, { limit: '0' }, { limit: 'ten' }, { limit: '1.5' }, { skip: '-1' }] as Record<
+        string,
+        string
+      >[]) {
         const r = await getJson(sim, path, query);
         expect(r.status, `${path} ${JSON.stringify(query)}`).toBe(400);
         expect(r.body).toMatchObject({ code: 400, message: expect.any(String) });
@@ -69,7 +72,9 @@ describe('authentication, methods and validation', () => {
     // Every allowed target is accepted, comma-separated or repeated.
     const ok = await getJson(sim, v2(`/systems/${system}/associations`), { targets: 'command,policy,policy_group,user,user_group' });
     expect(ok.status).toBe(200);
-    const repeated = await fetch(`${sim.baseUrl}/api/v2/systems/${system}/associations?targets=user&targets=command`, { headers: { 'x-api-key': sim.apiKey } });
+    const repeated = await fetch(`${sim.baseUrl}/api/v2/systems/${system}/associations?targets=user&targets=command`, {
+      headers: { 'x-api-key': sim.apiKey },
+    });
     expect(repeated.status).toBe(200);
   });
 
@@ -90,7 +95,9 @@ describe('authentication, methods and validation', () => {
   it('refuses sorting by anything but the id, and sorts by id either way', async () => {
     expect((await getJson(sim, '/api/systemusers', { sort: 'username' })).status).toBe(400);
     const asc = pageItems((await getJson(sim, '/api/systemusers', { sort: '_id', limit: '100' })).body).map((u: any) => u._id);
-    const desc = pageItems((await getJson(sim, '/api/systemusers', { sort: '-_id', limit: '100', skip: String(200 - 100) })).body).map((u: any) => u._id);
+    const desc = pageItems((await getJson(sim, '/api/systemusers', { sort: '-_id', limit: '100', skip: String(200 - 100) })).body).map(
+      (u: any) => u._id,
+    );
     expect(asc).toEqual([...asc].sort());
     expect(desc).toEqual([...asc].reverse());
   });
@@ -135,7 +142,10 @@ describe('lists and paging', () => {
       const items = (await fetchAll(sim, route.path)) as any[];
       const ids = items.map((i) => i._id ?? i.id);
       expect(new Set(ids).size, route.path).toBe(ids.length);
-      const expected = t.objects.filter((o) => (route.types as readonly string[]).includes(o.type)).map((o) => o.id).sort();
+      const expected = t.objects
+        .filter((o) => (route.types as readonly string[]).includes(o.type))
+        .map((o) => o.id)
+        .sort();
       expect(ids, route.path).toEqual(expected);
       // Records are exactly the tenant's (the /directories summaries excepted).
       if (!route.list.mixedTypes) {
@@ -196,8 +206,16 @@ describe('organizations, determinism and statistics', () => {
       const usersB = (await fetchAll(multi, '/api/systemusers', {}, { orgId: b })) as any[];
       const usersDefault = (await fetchAll(multi, '/api/systemusers')) as any[];
       expect(usersDefault).toEqual(usersA);
-      expect(usersA.map((u) => u._id)).toEqual(objectsOf(multi.tenant(a), 'user').map((o) => o.id).sort());
-      expect(usersB.map((u) => u._id)).toEqual(objectsOf(multi.tenant(b), 'user').map((o) => o.id).sort());
+      expect(usersA.map((u) => u._id)).toEqual(
+        objectsOf(multi.tenant(a), 'user')
+          .map((o) => o.id)
+          .sort(),
+      );
+      expect(usersB.map((u) => u._id)).toEqual(
+        objectsOf(multi.tenant(b), 'user')
+          .map((o) => o.id)
+          .sort(),
+      );
       expect(usersA.map((u) => u._id).some((id) => usersB.some((v) => v._id === id))).toBe(false);
       for (const u of usersB) expect(u.organization).toBe(b);
       // A source of one organization is unknown in another.
@@ -211,7 +229,14 @@ describe('organizations, determinism and statistics', () => {
   it('serves the same bytes for the same preset and seed', async () => {
     const t = sim.tenant();
     const user = firstOf(t, 'user').id;
-    const paths = ['/api/systemusers', '/api/systems', '/api/v2/usergroups', '/api/v2/directories', v2(`/users/${user}/systems`), v2(`/users/${user}/memberof`)];
+    const paths = [
+      '/api/systemusers',
+      '/api/systems',
+      '/api/v2/usergroups',
+      '/api/v2/directories',
+      v2(`/users/${user}/systems`),
+      v2(`/users/${user}/memberof`),
+    ];
     const read = async (s: Simulator) => Promise.all(paths.map(async (p) => (await getJson(s, p, { limit: '100' })).text));
     const [first, second] = await Promise.all([
       withSimulator({ preset: 'small', seed: 3 }, read),

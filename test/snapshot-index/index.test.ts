@@ -24,7 +24,6 @@ const dir = mkdtempSync(join(tmpdir(), 'jcgraph-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
-
 async function save(tenant: TenantData, path = join(dir, `s${files++}.json`)): Promise<string> {
   await saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: handMadeMeta(tenant.orgId), tenant });
   return path;
@@ -70,9 +69,12 @@ function corrupt(indexPath: string, section: SectionName, at = 0): void {
 
 /** Random tenants with names of every kind (the name table lower-cases them). */
 const namedTenantArb = tenantArb().chain((tenant) =>
-  fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { minLength: tenant.objects.length, maxLength: tenant.objects.length }).map(
-    (names): TenantData => ({ ...tenant, objects: tenant.objects.map((o, i) => (names[i] ? { ...o, record: { ...o.record, name: names[i], displayName: names[i] } } : o)) }),
-  ),
+  fc
+    .array(fc.string({ unit: 'grapheme', maxLength: 6 }), { minLength: tenant.objects.length, maxLength: tenant.objects.length })
+    .map((names): TenantData => ({
+      ...tenant,
+      objects: tenant.objects.map((o, i) => (names[i] ? { ...o, record: { ...o.record, name: names[i], displayName: names[i] } } : o)),
+    })),
 );
 
 describe('the binary index of a snapshot', () => {
@@ -116,9 +118,13 @@ describe('the binary index of a snapshot', () => {
     const changed = { ...small, edges: small.edges.slice(1) };
     await save(changed, path);
     const opened = await open(path);
-    expect(opened.notices).toEqual([expect.stringMatching(/does not match the snapshot \(it changed since the index was written\); rebuilding it/)]);
+    expect(opened.notices).toEqual([
+      expect.stringMatching(/does not match the snapshot \(it changed since the index was written\); rebuilding it/),
+    ]);
     expect(opened.read).toBe('built');
-    expect(JSON.stringify([...allAnswers(opened.graph, changed.objects)])).toBe(JSON.stringify([...allAnswers(AccessGraph.fromTenant(changed), changed.objects)]));
+    expect(JSON.stringify([...allAnswers(opened.graph, changed.objects)])).toBe(
+      JSON.stringify([...allAnswers(AccessGraph.fromTenant(changed), changed.objects)]),
+    );
     expect((await open(path)).read).toBe('index');
   });
 
@@ -142,9 +148,29 @@ describe('the binary index of a snapshot', () => {
     ['truncated', (p) => truncateSync(p, Math.floor(statSync(p).size / 2)), /is truncated \(\d+ of \d+ bytes\); rebuilding it/],
     ['emptied', (p) => truncateSync(p, 0), /is truncated \(0 bytes\); rebuilding it/],
     ['not an index', (p) => writeFileSync(p, 'hello, world: not an index at all'), /is not a jcgraph index; rebuilding it/],
-    ['of another format version', (p) => { const f = readFileSync(p); f.writeUInt32LE(2, 8); writeFileSync(p, f); }, /is in index format version 2; this jcgraph reads version 1; rebuilding it/],
-    ['damaged in its header', (p) => { const f = readFileSync(p); f[200] = 1; writeFileSync(p, f); }, /is damaged \(its header fails its checksum\); rebuilding it/],
-    ['damaged in its adjacency', (p) => corrupt(p, 'assocNeighbours', 4), /is damaged \(its assocNeighbours section fails its checksum\); rebuilding it/],
+    [
+      'of another format version',
+      (p) => {
+        const f = readFileSync(p);
+        f.writeUInt32LE(2, 8);
+        writeFileSync(p, f);
+      },
+      /is in index format version 2; this jcgraph reads version 1; rebuilding it/,
+    ],
+    [
+      'damaged in its header',
+      (p) => {
+        const f = readFileSync(p);
+        f[200] = 1;
+        writeFileSync(p, f);
+      },
+      /is damaged \(its header fails its checksum\); rebuilding it/,
+    ],
+    [
+      'damaged in its adjacency',
+      (p) => corrupt(p, 'assocNeighbours', 4),
+      /is damaged \(its assocNeighbours section fails its checksum\); rebuilding it/,
+    ],
     ['damaged in its ids', (p) => corrupt(p, 'idBytes', 3), /is damaged \(its idBytes section fails its checksum\); rebuilding it/],
     [
       'of another snapshot',
@@ -179,8 +205,14 @@ describe('the binary index of a snapshot', () => {
     const user = small.objects.find((o) => o.type === 'user')!;
     const username = user.record['username'];
     const name = typeof username === 'string' ? username : user.id;
-    expect(opened.graph.objectsNamed(name.toUpperCase()).map((o) => o.id)).toEqual(AccessGraph.fromTenant(small).objectsNamed(name).map((o) => o.id));
-    expect(opened.notices).toEqual([expect.stringMatching(/name table .* fails its checksum\): names are looked up without it, and the index will be rebuilt next time/)]);
+    expect(opened.graph.objectsNamed(name.toUpperCase()).map((o) => o.id)).toEqual(
+      AccessGraph.fromTenant(small)
+        .objectsNamed(name)
+        .map((o) => o.id),
+    );
+    expect(opened.notices).toEqual([
+      expect.stringMatching(/name table .* fails its checksum\): names are looked up without it, and the index will be rebuilt next time/),
+    ]);
     expect((await open(path)).read).toBe('built');
   });
 
@@ -188,7 +220,10 @@ describe('the binary index of a snapshot', () => {
     const path = await save(small);
     mkdirSync(indexPathOf(path));
     const opened = await open(path);
-    expect(opened.notices).toEqual([expect.stringMatching(/cannot be read \(EISDIR\); rebuilding it/), expect.stringMatching(/could not write the index .*; answering from the snapshot alone/)]);
+    expect(opened.notices).toEqual([
+      expect.stringMatching(/cannot be read \(EISDIR\); rebuilding it/),
+      expect.stringMatching(/could not write the index .*; answering from the snapshot alone/),
+    ]);
     expect(answersOf(opened.graph)).toBe(smallAnswers);
   });
 
@@ -219,7 +254,14 @@ describe('the binary index of a snapshot', () => {
       const out = join(dir, `fetched${files++}.json`);
       let stdout = '';
       let stderr = '';
-      const io = { stdout: { write: (c: string) => (stdout += c) }, stderr: { write: (c: string) => (stderr += c) }, stdin: process.stdin, env: { JC_API_KEY: sim.apiKey }, signal: new AbortController().signal, cwd: dir };
+      const io = {
+        stdout: { write: (c: string) => (stdout += c) },
+        stderr: { write: (c: string) => (stderr += c) },
+        stdin: process.stdin,
+        env: { JC_API_KEY: sim.apiKey },
+        signal: new AbortController().signal,
+        cwd: dir,
+      };
       expect(await main(['fetch', '--base-url', sim.baseUrl, '--out', out], io)).toBe(0);
       expect(statSync(indexPathOf(out)).isFile()).toBe(true);
       const opened = await open(out);

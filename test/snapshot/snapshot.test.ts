@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SnapshotError } from '../../src/errors.ts';
 import { associationEdge, canonicalJson, membershipEdge, sortTenant, type TenantData } from '../../src/model/index.ts';
-import { loadSnapshot, saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
+import {
+  loadSnapshot,
+  saveSnapshot,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type Snapshot,
+  type SnapshotMeta,
+} from '../../src/snapshot/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jcgraph-snapshot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,8 +36,12 @@ const meta: SnapshotMeta = {
 const jsonValue = fc.jsonValue() as fc.Arbitrary<any>;
 const tenantArb: fc.Arbitrary<TenantData> = fc
   .record({
-    users: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...Array.from('abcdef0123456789')), minLength: 4, maxLength: 8 }), { maxLength: 8 }),
-    groups: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...Array.from('abcdef0123456789')), minLength: 4, maxLength: 8 }), { maxLength: 4 }),
+    users: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...Array.from('abcdef0123456789')), minLength: 4, maxLength: 8 }), {
+      maxLength: 8,
+    }),
+    groups: fc.uniqueArray(fc.string({ unit: fc.constantFrom(...Array.from('abcdef0123456789')), minLength: 4, maxLength: 8 }), {
+      maxLength: 4,
+    }),
     extra: fc.dictionary(fc.string({ maxLength: 6 }), jsonValue, { maxKeys: 4 }),
     attrs: fc.option(fc.dictionary(fc.string({ maxLength: 6 }), jsonValue, { maxKeys: 3 }), { nil: null }),
   })
@@ -42,7 +53,12 @@ const tenantArb: fc.Arbitrary<TenantData> = fc
     ],
     edges: users.flatMap((u, i) => {
       const g = groups[i % Math.max(1, groups.length)];
-      return g ? [membershipEdge({ type: 'user_group', id: g }, { type: 'user', id: u }), associationEdge({ type: 'user', id: u }, { type: 'system', id: `s${i}` }, attrs)] : [];
+      return g
+        ? [
+            membershipEdge({ type: 'user_group', id: g }, { type: 'user', id: u }),
+            associationEdge({ type: 'user', id: u }, { type: 'system', id: `s${i}` }, attrs),
+          ]
+        : [];
     }),
   }));
 
@@ -79,14 +95,34 @@ describe('snapshots', () => {
   });
 
   const bad: [string, () => Buffer | string, RegExp][] = [
-    ['a truncated gzip file', () => gzipSync(JSON.stringify(snapshotOf({ orgId: '', objects: [], edges: [] }))).subarray(0, 30), /truncated or corrupt gzip/],
+    [
+      'a truncated gzip file',
+      () => gzipSync(JSON.stringify(snapshotOf({ orgId: '', objects: [], edges: [] }))).subarray(0, 30),
+      /truncated or corrupt gzip/,
+    ],
     ['truncated JSON', () => JSON.stringify(snapshotOf({ orgId: '', objects: [], edges: [] })).slice(0, 40), /not valid JSON/],
     ['another JSON file', () => JSON.stringify({ name: 'package' }), /not a jcgraph snapshot/],
-    ['a future version', () => JSON.stringify({ ...snapshotOf({ orgId: '', objects: [], edges: [] }), version: 3 }), /version 3; this jcgraph reads versions 1 and 2/],
+    [
+      'a future version',
+      () => JSON.stringify({ ...snapshotOf({ orgId: '', objects: [], edges: [] }), version: 3 }),
+      /version 3; this jcgraph reads versions 1 and 2/,
+    ],
     ['no tenant', () => JSON.stringify({ format: SNAPSHOT_FORMAT, version: 1, meta }), /the field tenant is missing/],
-    ['an object without id', () => JSON.stringify(snapshotOf({ orgId: '', objects: [{ type: 'user', record: {} } as any], edges: [] })), /tenant\.objects\[0\]/],
-    ['an edge of no kind', () => JSON.stringify(snapshotOf({ orgId: '', objects: [], edges: [{ from: { type: 'a', id: 'b' } } as any] })), /tenant\.edges\[0\]/],
-    ['no meta', () => JSON.stringify({ format: SNAPSHOT_FORMAT, version: 1, tenant: { orgId: '', objects: [], edges: [] } }), /meta is missing/],
+    [
+      'an object without id',
+      () => JSON.stringify(snapshotOf({ orgId: '', objects: [{ type: 'user', record: {} } as any], edges: [] })),
+      /tenant\.objects\[0\]/,
+    ],
+    [
+      'an edge of no kind',
+      () => JSON.stringify(snapshotOf({ orgId: '', objects: [], edges: [{ from: { type: 'a', id: 'b' } } as any] })),
+      /tenant\.edges\[0\]/,
+    ],
+    [
+      'no meta',
+      () => JSON.stringify({ format: SNAPSHOT_FORMAT, version: 1, tenant: { orgId: '', objects: [], edges: [] } }),
+      /meta is missing/,
+    ],
   ];
   for (const [what, content, message] of bad) {
     it(`refuse ${what} with a SnapshotError naming the file`, async () => {

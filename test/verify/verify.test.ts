@@ -64,7 +64,9 @@ describe('verify against the simulator', () => {
     const answers = new Map(users.map((id) => [id, answer(graph, endpointPath(USER_SYSTEMS, id)) as GraphObjectWithPaths[]]));
     // U1: a user reaching a system through a user group, whose attributes will change.
     const viaGroup = users.flatMap((u) =>
-      answers.get(u)!.flatMap((t) => t.paths.filter((p) => p[0]!.to.type === 'user_group').map((p) => ({ user: u, target: t.id, group: p[0]!.to.id }))),
+      answers
+        .get(u)!
+        .flatMap((t) => t.paths.filter((p) => p[0]!.to.type === 'user_group').map((p) => ({ user: u, target: t.id, group: p[0]!.to.id }))),
     )[0];
     expect(viaGroup, 'a sampled user reaches a system through a group').toBeDefined();
     // U2: another user, whose first edge on one of its paths will be removed.
@@ -84,7 +86,7 @@ describe('verify against the simulator', () => {
     expect(mutated.edges).toHaveLength(before - 1);
     const group = mutated.objects.find((o) => o.id === viaGroup!.group)!;
     const attributes = (group.record['attributes'] ?? {}) as JsonObject;
-    (group.record)['attributes'] = { ...attributes, ldapGroups: [{ name: 'verify-mutation' }] };
+    group.record['attributes'] = { ...attributes, ldapGroups: [{ name: 'verify-mutation' }] };
 
     await withSimulator({ tenants: [mutated] }, async (simB) => {
       const client = new ApiClient({ apiKey: simB.apiKey, baseUrl: simB.baseUrl });
@@ -96,7 +98,8 @@ describe('verify against the simulator', () => {
       // The removed edge: the engine still has U2's path, the API no longer does.
       const pathDiff = userSystems.pathDifferences.find((d) => d.source.id === cut!.user && d.target.id === cut!.target);
       expect(pathDiff, JSON.stringify(userSystems.pathDifferences)).toBeDefined();
-      const enginePaths = pathDiff!.kind === 'extra-target' ? pathDiff!.enginePaths : pathDiff!.kind === 'paths' ? pathDiff!.extraPaths : [];
+      const enginePaths =
+        pathDiff!.kind === 'extra-target' ? pathDiff!.enginePaths : pathDiff!.kind === 'paths' ? pathDiff!.extraPaths : [];
       expect(enginePaths.some((p) => p[0]!.id === cut!.first.id)).toBe(true);
       expect(userSystems.pathDifferences.every((d) => d.source.id === cut!.user)).toBe(true);
 
@@ -142,10 +145,11 @@ async function tamperingProxy(target: string, tamper: Tamper): Promise<{ url: st
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -167,7 +171,17 @@ describe('jcgraph verify', () => {
         return false;
       });
       try {
-        const args = ['verify', '--base-url', proxy.url, '--sample', '5', '--endpoint', USER_SYSTEMS.path, '--endpoint', SYSTEM_USERS.operationId];
+        const args = [
+          'verify',
+          '--base-url',
+          proxy.url,
+          '--sample',
+          '5',
+          '--endpoint',
+          USER_SYSTEMS.path,
+          '--endpoint',
+          SYSTEM_USERS.operationId,
+        ];
         const json = await cli([...args, '--json'], { env: { JC_API_KEY: sim.apiKey } });
         expect(json.code).toBe(1);
         expect(tampered.paths).toBeGreaterThan(0);
@@ -210,7 +224,11 @@ describe('jcgraph verify', () => {
       const proxy = await tamperingProxy(sim.baseUrl, (path, body) => {
         if (!/^\/api\/v2\/users\/[^/]+\/applications$/.test(path)) return false;
         const agentGroup = { id: 'ag0000000000000000000001', type: 'agent_group', attributes: null };
-        if (body[0]) body[0].paths.push([{ to: agentGroup, attributes: null }, { to: { id: body[0].id, type: body[0].type, attributes: null }, attributes: null }]);
+        if (body[0])
+          body[0].paths.push([
+            { to: agentGroup, attributes: null },
+            { to: { id: body[0].id, type: body[0].type, attributes: null }, attributes: null },
+          ]);
         body.push({ ...agentGroup, paths: [[{ to: agentGroup, attributes: null }]] });
         injected++;
         return true;

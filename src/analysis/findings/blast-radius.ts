@@ -82,7 +82,10 @@ export function blastRadius(g: AccessGraph, counter: ElementCounter, top: number
   const entries: { x: number; cut: number; through: number }[] = [];
   counter.edgeThrough.forEach((through, e) => through > 0 && entries.push({ x: e, cut: counter.edgeCut[e] ?? 0, through }));
   counter.nodeThrough.forEach((through, n) => through > 0 && entries.push({ x: -(n + 1), cut: counter.nodeCut[n] ?? 0, through }));
-  const keyOf = (x: number): string => (x < 0 ? `group:${ix.typeOf(-x - 1)}:${ix.idOf(-x - 1)}` : `association:${ix.idOf(ix.edgeFrom[x] as number)}>${ix.idOf(ix.edgeTo[x] as number)}`);
+  const keyOf = (x: number): string =>
+    x < 0
+      ? `group:${ix.typeOf(-x - 1)}:${ix.idOf(-x - 1)}`
+      : `association:${ix.idOf(ix.edgeFrom[x] as number)}>${ix.idOf(ix.edgeTo[x] as number)}`;
   // Most bindings cut first, then most paths through, then by key (associations before groups) for a stable order.
   entries.sort((a, b) => b.cut - a.cut || b.through - a.through || (keyOf(a.x) < keyOf(b.x) ? -1 : 1));
   return entries.slice(0, top).map(({ x, cut: bindingsCut, through: pathsThrough }) => {

@@ -34,9 +34,13 @@ export interface PrivilegedGrant {
   readonly withoutPassword: number;
   readonly users: readonly NamedRef[];
   /** The first such binding, with the paths that grant its sudo. */
-  readonly example: { readonly subject: NamedRef; readonly target: NamedRef; readonly sudo: SudoValue; readonly paths: readonly AccessPath[] };
+  readonly example: {
+    readonly subject: NamedRef;
+    readonly target: NamedRef;
+    readonly sudo: SudoValue;
+    readonly paths: readonly AccessPath[];
+  };
 }
-
 
 /** The part of the findings about sudo granted through bindings. */
 export interface PrivilegedFindings {
@@ -91,7 +95,13 @@ class SudoLevels {
       const e = b.hopEdges[h] as number;
       const association = ix.edgeKind[e] !== MEMBERSHIP;
       const step = association ? 'association' : ix.edgeFrom[e] === prev ? 'down' : 'up';
-      hops.push({ node: node(n), from: node(prev), kind: association ? 'association' : 'membership', step, attributes: ix.attributesOf(e) });
+      hops.push({
+        node: node(n),
+        from: node(prev),
+        kind: association ? 'association' : 'membership',
+        step,
+        attributes: ix.attributesOf(e),
+      });
       prev = n;
     }
     return { source: node(b.source), target: node(b.targets[i] as number), paths: [hops] };

@@ -15,7 +15,9 @@ export function unbound(g: AccessGraph, reached: ReadonlySet<number>): NamedRef[
   const targetTypes = new Set(Object.values(BINDING_TARGETS).flat());
   const out: NamedRef[] = [];
   for (const o of g.objects()) {
-    const isUnbound = targetTypes.has(o.type) ? !reached.has(ix.nodeOf(o.id)) : EDGE_ONLY_TYPES.includes(o.type) && g.edgesOf(o.id).length === 0;
+    const isUnbound = targetTypes.has(o.type)
+      ? !reached.has(ix.nodeOf(o.id))
+      : EDGE_ONLY_TYPES.includes(o.type) && g.edgesOf(o.id).length === 0;
     if (isUnbound) out.push({ type: o.type, id: o.id, name: o.name });
   }
   return out.sort(byTypeThenId);

@@ -16,7 +16,8 @@ export function userSudoOf(g: AccessGraph, counts: ReadonlyMap<string, number>):
   for (const u of g.objects('user')) {
     const sudo = u.record['sudo'] === true;
     const passwordlessSudo = u.record['passwordless_sudo'] === true;
-    if (sudo || passwordlessSudo) out.push({ user: { type: u.type, id: u.id, name: u.name }, sudo, passwordlessSudo, bindings: counts.get(u.id) ?? 0 });
+    if (sudo || passwordlessSudo)
+      out.push({ user: { type: u.type, id: u.id, name: u.name }, sudo, passwordlessSudo, bindings: counts.get(u.id) ?? 0 });
   }
   return out.sort((a, b) => byTypeThenId(a.user, b.user));
 }

@@ -32,7 +32,14 @@ export function bindingRows(bindings: readonly Binding[], end: 'target' | 'subje
   const rows = bindings.map((b) => {
     const o = b[end];
     const sudo = sudoOf(b.compiledAttributes);
-    return [o.type, o.name, o.id, b.label, String(b.paths.length), sudo ? (sudo.enabled ? (sudo.withoutPassword ? 'yes, no password' : 'yes') : 'no') : ''];
+    return [
+      o.type,
+      o.name,
+      o.id,
+      b.label,
+      String(b.paths.length),
+      sudo ? (sudo.enabled ? (sudo.withoutPassword ? 'yes, no password' : 'yes') : 'no') : '',
+    ];
   });
   if (!withPaths) return table(rows, header);
   return bindings.map((b, i) => table([rows[i] as string[]]) + b.paths.map((p) => `    ${pathText(p)}\n`).join('')).join('');
@@ -49,7 +56,10 @@ export const accessCommand: Command = {
     const { graph, live } = source;
     const document = accessDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
     const { subject, bindings } = document;
-    const coverage = noticeCoverage(io, 'access', source, graph, { subject: subject.id, ...(values.type ? { targetTypes: values.type } : {}) });
+    const coverage = noticeCoverage(io, 'access', source, graph, {
+      subject: subject.id,
+      ...(values.type ? { targetTypes: values.type } : {}),
+    });
     if (values.json) {
       writeJson(io, withCoverage(live ? { ...document, live } : document, coverage));
       return 0;

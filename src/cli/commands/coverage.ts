@@ -42,7 +42,8 @@ export const coverageCommand: Command = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('coverage', argv, OPTIONS);
-    if (positionals.length > 0) throw new UsageError(`jcgraph coverage: unexpected argument "${positionals[0]}" (see jcgraph coverage --help)`);
+    if (positionals.length > 0)
+      throw new UsageError(`jcgraph coverage: unexpected argument "${positionals[0]}" (see jcgraph coverage --help)`);
     if (values.snapshot === undefined) throw new UsageError('jcgraph coverage: --snapshot FILE is required (see jcgraph coverage --help)');
     const source = await loadSnapshotFile(values.snapshot, io);
     const coverage = source.coverage ?? { complete: true, planned: 0, gaps: [] };

@@ -76,7 +76,10 @@ function reviewText(review: AccessReview): string[] {
   for (const s of review.findings.filter((x) => x.items.length > 0 && x.severity !== 'low')) {
     lines.push(`    [${s.severity}] ${s.title}: ${n(s.items.length)}`);
     for (const item of s.items.slice(0, TOP_ITEMS)) {
-      const who = [item.subject, item.target].filter((x) => x !== undefined).map((x) => formatReference(x)).join(' ~ ');
+      const who = [item.subject, item.target]
+        .filter((x) => x !== undefined)
+        .map((x) => formatReference(x))
+        .join(' ~ ');
       lines.push(`      - ${who ? `${who}: ` : ''}${item.detail}`);
     }
   }
@@ -109,7 +112,9 @@ function planText(row: BindingRow, plan: RevokePlan): string[] {
   return lines;
 }
 
-type Source = { kind: 'simulator'; preset: PresetName; seed: number; baseUrl: string } | { kind: 'tenant'; baseUrl: string | undefined; orgId: string | undefined };
+type Source =
+  | { kind: 'simulator'; preset: PresetName; seed: number; baseUrl: string }
+  | { kind: 'tenant'; baseUrl: string | undefined; orgId: string | undefined };
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -135,7 +140,9 @@ export const demoCommand: Command = {
         const baseUrl = values['base-url'] ?? (io.env['JC_BASE_URL'] || undefined);
         source = { kind: 'tenant', baseUrl, orgId: values['org-id'] };
         apiKey = key;
-        say(`Reading the JumpCloud tenant at ${baseUrl ?? 'https://console.jumpcloud.com'}${values['org-id'] ? ` (org ${values['org-id']})` : ''}, read-only.`);
+        say(
+          `Reading the JumpCloud tenant at ${baseUrl ?? 'https://console.jumpcloud.com'}${values['org-id'] ? ` (org ${values['org-id']})` : ''}, read-only.`,
+        );
       } else {
         simulator = await startSimulator({ preset, seed });
         source = { kind: 'simulator', preset, seed, baseUrl: simulator.baseUrl };
@@ -162,7 +169,9 @@ export const demoCommand: Command = {
       await simulator?.close();
       simulator = undefined;
       const seconds = (performance.now() - started) / 1000;
-      say(`Fetched ${plural(tenant.objects.length, 'object')} and ${plural(tenant.edges.length, 'edge')} over HTTP in ${seconds.toFixed(1)}s with ${plural(meta.requests.total, 'request')} (the planner's optimum: ${n(meta.plan.optimumRequests ?? meta.requests.total)}).`);
+      say(
+        `Fetched ${plural(tenant.objects.length, 'object')} and ${plural(tenant.edges.length, 'edge')} over HTTP in ${seconds.toFixed(1)}s with ${plural(meta.requests.total, 'request')} (the planner's optimum: ${n(meta.plan.optimumRequests ?? meta.requests.total)}).`,
+      );
       say('');
 
       const g = AccessGraph.fromTenant(tenant);
@@ -176,16 +185,38 @@ export const demoCommand: Command = {
       if (row && plan) for (const line of planText(row, plan)) say(line);
       else say('No user has any access, so there is no revoke plan to show.');
       say('');
-      const where = source.kind === 'simulator' ? `--sim ${source.preset}${source.seed !== 1 ? `:${source.seed}` : ''}` : '--snapshot FILE (after jcgraph fetch --out FILE)';
+      const where =
+        source.kind === 'simulator'
+          ? `--sim ${source.preset}${source.seed !== 1 ? `:${source.seed}` : ''}`
+          : '--snapshot FILE (after jcgraph fetch --out FILE)';
       say(`Next: npx jcgraph report ${where} --format html --out review.html   (npx jcgraph --help lists every command)`);
 
       if (values.json) {
         io.stdout.write(
           `${JSON.stringify(
             {
-              source: source.kind === 'simulator' ? { simulator: { preset: source.preset, seed: source.seed } } : { apiHost: meta.apiHost, orgId: meta.orgId },
-              fetch: { objects: tenant.objects.length, edges: tenant.edges.length, requests: meta.requests.total, optimumRequests: meta.plan.optimumRequests ?? null, durationMs: meta.durationMs },
-              review: { meta: review.meta, counts: review.counts, findings: review.findings.map((s) => ({ kind: s.kind, title: s.title, severity: s.severity, count: s.items.length, top: s.items.slice(0, TOP_ITEMS) })) },
+              source:
+                source.kind === 'simulator'
+                  ? { simulator: { preset: source.preset, seed: source.seed } }
+                  : { apiHost: meta.apiHost, orgId: meta.orgId },
+              fetch: {
+                objects: tenant.objects.length,
+                edges: tenant.edges.length,
+                requests: meta.requests.total,
+                optimumRequests: meta.plan.optimumRequests ?? null,
+                durationMs: meta.durationMs,
+              },
+              review: {
+                meta: review.meta,
+                counts: review.counts,
+                findings: review.findings.map((s) => ({
+                  kind: s.kind,
+                  title: s.title,
+                  severity: s.severity,
+                  count: s.items.length,
+                  top: s.items.slice(0, TOP_ITEMS),
+                })),
+              },
               plan: plan ?? null,
             },
             null,

@@ -30,26 +30,61 @@ Exit codes: 0 compared (also when there are differences), 1 failure (an unreadab
 function reportText(r: DriftReport, limit: number): string {
   const s = r.structure;
   const b = r.bindings;
-  const section = (title: string, lines: readonly string[]) => (lines.length === 0 ? '' : `${title} (${lines.length}):\n${capped(lines, limit)}`);
+  const section = (title: string, lines: readonly string[]) =>
+    lines.length === 0 ? '' : `${title} (${lines.length}):\n${capped(lines, limit)}`;
   const sudo = r.headline.sudoGained.map(
-    (g) => `${ref(g.subject)} → ${ref(g.target)}: ${g.gained === 'sudo' ? 'sudo' : 'sudo without password'} (was ${g.before ? JSON.stringify(g.before) : 'none'}) via ${g.paths.map((p) => pathText(p, false)).join('; ')}`,
+    (g) =>
+      `${ref(g.subject)} → ${ref(g.target)}: ${g.gained === 'sudo' ? 'sudo' : 'sudo without password'} (was ${g.before ? JSON.stringify(g.before) : 'none'}) via ${g.paths.map((p) => pathText(p, false)).join('; ')}`,
   );
   const edge = (e: TenantEdge) => edgeKey(e);
   let out = sudo.length + r.headline.userSudoGained.length === 0 ? 'No sudo gained.\n' : '';
   out += section('SUDO GAINED', sudo);
-  out += section('USERS GIVEN GLOBAL SUDO', r.headline.userSudoGained.map((u) => `${ref(u.user)}: ${u.fields.join(', ')}`));
+  out += section(
+    'USERS GIVEN GLOBAL SUDO',
+    r.headline.userSudoGained.map((u) => `${ref(u.user)}: ${u.fields.join(', ')}`),
+  );
   out += `Objects: +${s.objectsAdded.length} -${s.objectsRemoved.length} ~${s.objectsChanged.length}; edges: +${s.edgesAdded.length} -${s.edgesRemoved.length} ~${s.edgesChanged.length}; `;
   out += `bindings: +${b.gained.length} -${b.lost.length}, ${b.pathsChanged.length} with other paths, ${b.attributesChanged.length} with other attributes (${r.recomputed} subjects recomputed).\n`;
-  out += section('Bindings gained', b.gained.map((x) => `${ref(x.subject)} → ${ref(x.target)} (${x.label})`));
-  out += section('Bindings lost', b.lost.map((x) => `${ref(x.subject)} → ${ref(x.target)} (${x.label})`));
-  out += section('Paths changed', b.pathsChanged.map((c) => `${ref(c.subject)} → ${ref(c.target)}: ${[...c.added.map((p) => `+ ${pathText(p, false)}`), ...c.removed.map((p) => `- ${pathText(p, false)}`)].join('; ')}`));
-  out += section('Attributes changed', b.attributesChanged.map((c) => `${ref(c.subject)} → ${ref(c.target)}: ${c.keys.map((k) => `${k} ${JSON.stringify(c.before?.[k] ?? null)} → ${JSON.stringify(c.after?.[k] ?? null)}`).join('; ')}`));
-  out += section('Objects added', s.objectsAdded.map((o) => `${ref(o)} (${o.id})`));
-  out += section('Objects removed', s.objectsRemoved.map((o) => `${ref(o)} (${o.id})`));
-  out += section('Objects changed', s.objectsChanged.map((o) => `${ref(o)} (${o.id}): ${o.fields.join(', ')}`));
+  out += section(
+    'Bindings gained',
+    b.gained.map((x) => `${ref(x.subject)} → ${ref(x.target)} (${x.label})`),
+  );
+  out += section(
+    'Bindings lost',
+    b.lost.map((x) => `${ref(x.subject)} → ${ref(x.target)} (${x.label})`),
+  );
+  out += section(
+    'Paths changed',
+    b.pathsChanged.map(
+      (c) =>
+        `${ref(c.subject)} → ${ref(c.target)}: ${[...c.added.map((p) => `+ ${pathText(p, false)}`), ...c.removed.map((p) => `- ${pathText(p, false)}`)].join('; ')}`,
+    ),
+  );
+  out += section(
+    'Attributes changed',
+    b.attributesChanged.map(
+      (c) =>
+        `${ref(c.subject)} → ${ref(c.target)}: ${c.keys.map((k) => `${k} ${JSON.stringify(c.before?.[k] ?? null)} → ${JSON.stringify(c.after?.[k] ?? null)}`).join('; ')}`,
+    ),
+  );
+  out += section(
+    'Objects added',
+    s.objectsAdded.map((o) => `${ref(o)} (${o.id})`),
+  );
+  out += section(
+    'Objects removed',
+    s.objectsRemoved.map((o) => `${ref(o)} (${o.id})`),
+  );
+  out += section(
+    'Objects changed',
+    s.objectsChanged.map((o) => `${ref(o)} (${o.id}): ${o.fields.join(', ')}`),
+  );
   out += section('Edges added', s.edgesAdded.map(edge));
   out += section('Edges removed', s.edgesRemoved.map(edge));
-  out += section('Edge attributes changed', s.edgesChanged.map((c) => `${edge(c.edge)}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`));
+  out += section(
+    'Edge attributes changed',
+    s.edgesChanged.map((c) => `${edge(c.edge)}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`),
+  );
   return out;
 }
 

@@ -56,10 +56,13 @@ export const exportCommand: Command = {
     if (!out) throw new UsageError('jcgraph export: --out PATH is required (see jcgraph export --help)');
     const format = values.format ?? EXTENSIONS[extname(out).toLowerCase()];
     if (!isExportFormat(format)) {
-      throw new UsageError(`jcgraph export: --format must be one of ${EXPORT_FORMATS.join(', ')}${values.format === undefined ? ' (the --out extension does not say)' : `, not "${values.format}"`}`);
+      throw new UsageError(
+        `jcgraph export: --format must be one of ${EXPORT_FORMATS.join(', ')}${values.format === undefined ? ' (the --out extension does not say)' : `, not "${values.format}"`}`,
+      );
     }
     if (out === '-' && format === 'neo4j') throw new UsageError('jcgraph export: neo4j writes a directory of files; give --out DIR');
-    if (out === '-' && values.json) throw new UsageError('jcgraph export: --out - writes the export to stdout, so --json cannot be used with it');
+    if (out === '-' && values.json)
+      throw new UsageError('jcgraph export: --out - writes the export to stdout, so --json cannot be used with it');
     if (out !== '-') {
       const inputs = values.snapshot !== undefined ? [resolve(io.cwd, values.snapshot)] : [];
       const target = resolve(io.cwd, out);
@@ -79,7 +82,11 @@ export const exportCommand: Command = {
       writeJson(io, withCoverage({ format, files, ...counts }, coverage));
       return 0;
     }
-    io.stdout.write(safeText(`Wrote ${plural(counts.nodes, 'node')} and ${plural(counts.edges, 'edge')} of ${tenant.orgId || 'the organization'} (${label}) as ${format} to ${format === 'neo4j' ? `${files.length} files in ${resolve(io.cwd, out)}` : files[0]}.`) + '\n');
+    io.stdout.write(
+      safeText(
+        `Wrote ${plural(counts.nodes, 'node')} and ${plural(counts.edges, 'edge')} of ${tenant.orgId || 'the organization'} (${label}) as ${format} to ${format === 'neo4j' ? `${files.length} files in ${resolve(io.cwd, out)}` : files[0]}.`,
+      ) + '\n',
+    );
     if (format === 'neo4j') io.stdout.write(`  The import command is in ${safeText(files.find((f) => f.endsWith('README.txt')) ?? '')}.\n`);
     return 0;
   },

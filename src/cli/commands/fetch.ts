@@ -11,11 +11,29 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CancelledError, ConfigError, JcGraphError, JournalError, UsageError } from '../../errors.ts';
 import {
-  DEFAULT_AUDIT_SIZE, DEFAULT_EVENT_LAG_MS, checkApiKey, checkApiUrl, fetchTenant, journalPath, refreshTenant, removeJournal, type FetchOptions, type FetchProgress,
+  DEFAULT_AUDIT_SIZE,
+  DEFAULT_EVENT_LAG_MS,
+  checkApiKey,
+  checkApiUrl,
+  fetchTenant,
+  journalPath,
+  refreshTenant,
+  removeJournal,
+  type FetchOptions,
+  type FetchProgress,
 } from '../../fetchers/index.ts';
 import { checkOutputPath } from '../../io/output.ts';
 import { gapCauseLabel, type Coverage } from '../../model/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, loadSnapshot, saveSnapshot, snapshotBytes, type RefreshFigures, type Snapshot, type SnapshotMeta } from '../../snapshot/index.ts';
+import {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  loadSnapshot,
+  saveSnapshot,
+  snapshotBytes,
+  type RefreshFigures,
+  type Snapshot,
+  type SnapshotMeta,
+} from '../../snapshot/index.ts';
 import { writeSnapshotIndex } from '../../snapshot-index/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { requireApiKey } from '../api-key.ts';
@@ -143,14 +161,17 @@ export function parseLag(value: string | undefined, fallbackMs: number): number 
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!match) throw new UsageError(`jcgraph fetch: --event-lag must be a duration such as 15m, 90s or 1h, not "${value}"`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
-  if (match[2] === undefined && Number(match[1]) !== 0) throw new UsageError(`jcgraph fetch: --event-lag needs a unit (15m, 90s, 1h), not "${value}"`);
+  if (match[2] === undefined && Number(match[1]) !== 0)
+    throw new UsageError(`jcgraph fetch: --event-lag needs a unit (15m, 90s, 1h), not "${value}"`);
   return Number(match[1]) * unit;
 }
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** The live progress line. */
@@ -168,7 +189,10 @@ export function planLines(p: FetchProgress): string[] {
   const org = p.orgId ? ` for ${p.orgId}` : '';
   return [
     `plan${org}: ${plan.listRequests} list requests, then one request per object (plus continuation pages) for:`,
-    ...plan.steps.map((s) => `  ${s.name.padEnd(26)} ${String(s.firstPageRequests).padStart(7)}  ${s.endpoint === 'associations' ? `targets=${s.targets.join(',')}` : s.targets.join(',')}`),
+    ...plan.steps.map(
+      (s) =>
+        `  ${s.name.padEnd(26)} ${String(s.firstPageRequests).padStart(7)}  ${s.endpoint === 'associations' ? `targets=${s.targets.join(',')}` : s.targets.join(',')}`,
+    ),
     `  first-page requests ${plan.firstPageRequests} (optimum ${plan.optimumFirstPageRequests})`,
   ];
 }
@@ -177,12 +201,15 @@ function summary(path: string, meta: SnapshotMeta): string {
   const objects = Object.values(meta.counts.objects).reduce((s, n) => s + n, 0);
   const edges = meta.counts.edges.membership + meta.counts.edges.association;
   const plan = meta.plan;
-  const unknown = Object.values(meta.unknown.objects).reduce((s, n) => s + n, 0) + Object.values(meta.unknown.edges).reduce((s, n) => s + n, 0);
+  const unknown =
+    Object.values(meta.unknown.objects).reduce((s, n) => s + n, 0) + Object.values(meta.unknown.edges).reduce((s, n) => s + n, 0);
   const partial = meta.coverage !== undefined && !meta.coverage.complete;
   return [
     `Wrote ${safeText(path)}: ${partial ? 'PARTIAL, ' : ''}${objects} objects, ${edges} edges${meta.orgId ? ` of org ${safeText(meta.orgId)}` : ''}.`,
     `  ${meta.requests.total} requests (${meta.requests.retries} retries) in ${duration(meta.durationMs / 1000)}; plan ${plan.plannedRequests}${plan.optimumRequests !== undefined ? `, optimum ${plan.optimumRequests}` : ''}, per-object traversal endpoints at least ${plan.traversalApproachRequests}.`,
-    ...(meta.resumed ? [`  Resumed: ${meta.resumed.collections} collections taken from the journal of the fetch started ${meta.resumed.startedAt}.`] : []),
+    ...(meta.resumed
+      ? [`  Resumed: ${meta.resumed.collections} collections taken from the journal of the fetch started ${meta.resumed.startedAt}.`]
+      : []),
     ...(meta.refresh ? refreshLines(meta.refresh) : []),
     ...(unknown > 0 ? [`  ${unknown} objects or edges of types jcgraph does not model were counted and left out.`] : []),
     ...(meta.warnings.length > 0 ? [`  ${meta.warnings.length} notes (see the snapshot's meta.warnings).`] : []),
@@ -196,16 +223,26 @@ export function refreshLines(r: RefreshFigures): string[] {
   if (r.mode === 'full') lines.push(`  Refresh: FULL fetch, because ${safeText(r.reason ?? 'it was asked for')}.`);
   else lines.push(`  Refresh: incremental, since the snapshot started ${r.since.startedAt}.`);
   if (r.window && r.events) {
-    lines.push(`  Events from ${r.window.start} (${r.window.lagSeconds}s before its start) to ${r.window.end}: ${r.events.read} read, ${r.events.used} about the graph.`);
+    lines.push(
+      `  Events from ${r.window.start} (${r.window.lagSeconds}s before its start) to ${r.window.end}: ${r.events.read} read, ${r.events.used} about the graph.`,
+    );
   }
   if (r.collections) lines.push(`  Edge collections: ${r.collections.read} read, ${r.collections.carried} carried over; every list read.`);
   for (const note of r.notes ?? []) lines.push(`  Note: ${safeText(note)}`);
   if (r.audit) {
     const shown = r.audit.sample.slice(0, 3).join(', ');
-    const sample = r.audit.sample.length === 0 ? 'nothing to audit' : `${shown}${r.audit.sample.length > 3 ? `, and ${r.audit.sample.length - 3} more (meta.refresh.audit.sample)` : ''}`;
-    lines.push(`  Audit of ${r.audit.sample.length} carried-over collections (--audit-seed ${r.audit.seed}): ${r.audit.result === 'same' ? 'all as carried' : 'DIFFERENT'}; ${sample}.`);
+    const sample =
+      r.audit.sample.length === 0
+        ? 'nothing to audit'
+        : `${shown}${r.audit.sample.length > 3 ? `, and ${r.audit.sample.length - 3} more (meta.refresh.audit.sample)` : ''}`;
+    lines.push(
+      `  Audit of ${r.audit.sample.length} carried-over collections (--audit-seed ${r.audit.seed}): ${r.audit.result === 'same' ? 'all as carried' : 'DIFFERENT'}; ${sample}.`,
+    );
   }
-  const spent = r.mode === 'full' && r.requests.full > 0 ? ` (${r.requests.events} for events, ${r.requests.incremental} incremental, ${r.requests.full} full)` : ` (${r.requests.events} for events)`;
+  const spent =
+    r.mode === 'full' && r.requests.full > 0
+      ? ` (${r.requests.events} for events, ${r.requests.incremental} incremental, ${r.requests.full} full)`
+      : ` (${r.requests.events} for events)`;
   lines.push(`  Refresh requests: ${r.requests.total}${spent}; a full fetch would have needed ${r.fullFetchRequests}.`);
   return lines;
 }
@@ -220,7 +257,18 @@ interface Since {
 }
 
 /** OLD for `--since`, with the options that only go with it checked (before OLD is read). */
-async function sinceSnapshot(values: { since?: string; 'event-lag'?: string; audit?: string; 'audit-seed'?: string; full?: boolean; resume?: boolean; 'org-id'?: string[] }, io: CliIo): Promise<Since | undefined> {
+async function sinceSnapshot(
+  values: {
+    since?: string;
+    'event-lag'?: string;
+    audit?: string;
+    'audit-seed'?: string;
+    full?: boolean;
+    resume?: boolean;
+    'org-id'?: string[];
+  },
+  io: CliIo,
+): Promise<Since | undefined> {
   if (values.since === undefined) {
     for (const name of ['event-lag', 'audit', 'audit-seed', 'full'] as const) {
       if (values[name] !== undefined) throw new UsageError(`jcgraph fetch: --${name} goes with --since OLD (see jcgraph fetch --help)`);
@@ -251,10 +299,14 @@ export function partialSummary(path: string, coverage: Coverage): string {
   }
   const missingTypes = coverage.gaps.flatMap((g) => (g.provides.kind === 'objects' && g.state === 'unread' ? g.provides.types : []));
   const n = coverage.gaps.length;
-  const lines = [`jcgraph fetch: ${safeText(path)} is PARTIAL: ${n} of ${coverage.planned} collections ${n === 1 ? 'was' : 'were'} not read in full.`];
+  const lines = [
+    `jcgraph fetch: ${safeText(path)} is PARTIAL: ${n} of ${coverage.planned} collections ${n === 1 ? 'was' : 'were'} not read in full.`,
+  ];
   for (const [label, endpoints] of [...groups].sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : 1))) {
     const shown = endpoints.slice(0, SHOWN_PER_GROUP).map(safeText).join(', ');
-    lines.push(`  ${label} (${endpoints.length}): ${shown}${endpoints.length > SHOWN_PER_GROUP ? `, and ${endpoints.length - SHOWN_PER_GROUP} more` : ''}`);
+    lines.push(
+      `  ${label} (${endpoints.length}): ${shown}${endpoints.length > SHOWN_PER_GROUP ? `, and ${endpoints.length - SHOWN_PER_GROUP} more` : ''}`,
+    );
   }
   if (missingTypes.length > 0) lines.push(`  Missing altogether, with their edges: ${[...new Set(missingTypes)].join(', ')}.`);
   const where = path === '-' ? 'the snapshot' : safeText(path);
@@ -278,7 +330,6 @@ function resumeCommand(argv: readonly string[]): string {
   return `jcgraph fetch --resume ${quoted.join(' ')}`;
 }
 
-
 /**
  * Writes the binary index beside a snapshot just saved (src/snapshot-index), so that the first question
  * asked of it reads only what it needs. A snapshot without one still works: the index is then built on
@@ -289,7 +340,9 @@ async function indexSnapshot(path: string, io: CliIo): Promise<void> {
   try {
     await writeSnapshotIndex(path);
   } catch (error) {
-    io.stderr.write(`jcgraph fetch: could not write the index of ${safeText(path)} (${safeText(error instanceof Error ? error.message : String(error))}); it will be built when the snapshot is first used.\n`);
+    io.stderr.write(
+      `jcgraph fetch: could not write the index of ${safeText(path)} (${safeText(error instanceof Error ? error.message : String(error))}); it will be built when the snapshot is first used.\n`,
+    );
   }
 }
 
@@ -305,16 +358,22 @@ export const fetchCommand: Command = {
     checkApiKey(apiKey);
     const baseUrl = values['base-url'];
     if (baseUrl !== undefined) {
-      if (!URL.canParse(baseUrl)) throw new UsageError(`jcgraph fetch: --base-url must be a URL such as https://console.eu.jumpcloud.com, not "${baseUrl}"`);
+      if (!URL.canParse(baseUrl))
+        throw new UsageError(`jcgraph fetch: --base-url must be a URL such as https://console.eu.jumpcloud.com, not "${baseUrl}"`);
       checkApiUrl(baseUrl);
     }
     const since = await sinceSnapshot(values, io);
     const orgIds = values['org-id'] ?? (since?.meta.orgId ? [since.meta.orgId] : []);
     const gzip = values.gzip ?? false;
     const toStdout = values.out === '-';
-    if (toStdout && orgIds.length > 1) throw new UsageError('jcgraph fetch: --out - writes one snapshot to stdout; with several --org-id, give a directory or a {org} pattern');
-    if (toStdout && values.json) throw new UsageError('jcgraph fetch: --out - writes the snapshot to stdout, so --json cannot be used with it');
-    if (toStdout && values.resume) throw new UsageError('jcgraph fetch: --resume needs the journal of a snapshot file; it cannot go with --out -');
+    if (toStdout && orgIds.length > 1)
+      throw new UsageError(
+        'jcgraph fetch: --out - writes one snapshot to stdout; with several --org-id, give a directory or a {org} pattern',
+      );
+    if (toStdout && values.json)
+      throw new UsageError('jcgraph fetch: --out - writes the snapshot to stdout, so --json cannot be used with it');
+    if (toStdout && values.resume)
+      throw new UsageError('jcgraph fetch: --resume needs the journal of a snapshot file; it cannot go with --out -');
     const paths = toStdout ? ['-'] : outputPaths(values.out, orgIds, gzip, io.cwd);
     // A directory named with a trailing slash is created (private: snapshots describe who can reach what).
     if (orgIds.length > 1 && !values.out.includes('{org}')) mkdirSync(dirname(paths[0]!), { recursive: true, mode: 0o700 });
@@ -325,7 +384,9 @@ export const fetchCommand: Command = {
         checkOutputPath(journalPath(path), 'the fetch journal');
       }
       if (values.resume && !paths.some((p) => existsSync(journalPath(p)))) {
-        throw new ConfigError(`Nothing to resume: no fetch journal ${paths.map((p) => journalPath(p)).join(', ')} exists (a finished fetch removes it).`);
+        throw new ConfigError(
+          `Nothing to resume: no fetch journal ${paths.map((p) => journalPath(p)).join(', ')} exists (a finished fetch removes it).`,
+        );
       }
     }
     const rate = numberOption('rate', values.rate);
@@ -362,13 +423,22 @@ export const fetchCommand: Command = {
       const resume = values.resume === true && journal !== undefined && existsSync(journal);
       if (values.resume && !resume) io.stderr.write(`jcgraph fetch: no journal for ${safeText(path)}: fetching it in full.\n`);
       if (!resume && journal !== undefined && existsSync(journal)) {
-        io.stderr.write(`jcgraph fetch: replacing the journal of an earlier interrupted fetch, ${safeText(journal)} (--resume would have continued it).\n`);
+        io.stderr.write(
+          `jcgraph fetch: replacing the journal of an earlier interrupted fetch, ${safeText(journal)} (--resume would have continued it).\n`,
+        );
       }
       let result;
       try {
         const options = { ...base, ...(orgId ? { orgId } : {}), ...(journal ? { journal, resume } : {}) };
         result = since
-          ? await refreshTenant({ ...options, since, eventLagMs: since.eventLagMs, audit: since.audit, full: since.full, ...(since.auditSeed !== undefined ? { auditSeed: since.auditSeed } : {}) })
+          ? await refreshTenant({
+              ...options,
+              since,
+              eventLagMs: since.eventLagMs,
+              audit: since.audit,
+              full: since.full,
+              ...(since.auditSeed !== undefined ? { auditSeed: since.auditSeed } : {}),
+            })
           : await fetchTenant(options);
         if (tty) io.stderr.write('\r\x1b[K');
         const snapshot = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant } as const;
@@ -405,9 +475,13 @@ async function failed(io: CliIo, error: unknown, journal: string | undefined, ar
   const kept = journal ? journalEntries(journal) : 0;
   // A journal of nothing finished is no use; one that is not ours (JournalError) is left alone.
   if (journal && kept === 0 && !(error instanceof JournalError)) await removeJournal(journal);
-  io.stderr.write(`jcgraph fetch: ${cancelled ? 'cancelled' : safeText(withoutKey(error instanceof Error ? error.message : String(error), io.env))}\n`);
+  io.stderr.write(
+    `jcgraph fetch: ${cancelled ? 'cancelled' : safeText(withoutKey(error instanceof Error ? error.message : String(error), io.env))}\n`,
+  );
   if (journal && kept > 0 && !(error instanceof JournalError)) {
-    io.stderr.write(`  Nothing was written to ${safeText(path)}; the ${kept} collections read so far are kept in ${safeText(journal)}.\n  Continue with: ${safeText(resumeCommand(argv))}\n`);
+    io.stderr.write(
+      `  Nothing was written to ${safeText(path)}; the ${kept} collections read so far are kept in ${safeText(journal)}.\n  Continue with: ${safeText(resumeCommand(argv))}\n`,
+    );
   }
   return cancelled ? 130 : 1;
 }

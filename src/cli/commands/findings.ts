@@ -35,28 +35,69 @@ Exit codes: 0 answered, 1 failure, 2 usage error.
 `;
 
 export function findingsText(f: Findings, limit: number): string {
-  const section = (title: string, lines: readonly string[]) => `${title} (${lines.length}):\n${lines.length === 0 ? '  none\n' : capped(lines, limit)}`;
+  const section = (title: string, lines: readonly string[]) =>
+    `${title} (${lines.length}):\n${lines.length === 0 ? '  none\n' : capped(lines, limit)}`;
   let out = `${plural(f.totals.bindings, 'binding')} of ${plural(f.totals.subjects, 'subject')}, ${plural(f.totals.paths, 'path')}.\n`;
   if (f.notRead) {
-    out += section('NOT READ BY THE FETCH: what these collections hold is missing from every finding below', f.notRead.map((g) => `${safeText(g.endpoint)}: ${g.state === 'incomplete' ? 'read in part' : 'not read'} (${gapCauseLabel(g)})`));
+    out += section(
+      'NOT READ BY THE FETCH: what these collections hold is missing from every finding below',
+      f.notRead.map((g) => `${safeText(g.endpoint)}: ${g.state === 'incomplete' ? 'read in part' : 'not read'} (${gapCauseLabel(g)})`),
+    );
   }
   out += section(
     `Sudo: ${plural(f.privileged.bindings, 'binding')}, by grant`,
     f.privileged.grants.map((g) => {
-      const by = g.grantedBy.map((x) => (x.group ? `${ref(x.group)} (own sudo)` : x.ends ? `${ref(x.ends[0])}~${ref(x.ends[1])}` : '?')).join(' + ');
+      const by = g.grantedBy
+        .map((x) => (x.group ? `${ref(x.group)} (own sudo)` : x.ends ? `${ref(x.ends[0])}~${ref(x.ends[1])}` : '?'))
+        .join(' + ');
       return `${by} [${g.level}]: ${plural(g.bindings, 'binding')} (${g.withoutPassword} without password), ${plural(g.users.length, 'user')}; e.g. ${g.example.paths.map((p) => pathText(p)).join('; ')}`;
     }),
   );
-  out += section('Users with global sudo in their record', f.userSudo.map((u) => `${ref(u.user)}: ${[u.sudo ? 'sudo' : '', u.passwordlessSudo ? 'passwordless_sudo' : ''].filter(Boolean).join(', ')}; ${plural(u.bindings, 'binding')}`));
-  out += section('Suspended, staged or locked users with access', f.inactiveUsers.map((u) => `${ref(u.user)} (${u.reasons.join(', ')}): ${plural(u.bindings.length, 'binding')}: ${u.bindings.slice(0, 5).map((b) => ref(b.target)).join(', ')}${u.bindings.length > 5 ? ', …' : ''}`));
-  out += section('Redundant access (direct and through a group)', f.redundant.map((r) => `${ref(r.subject)} → ${ref(r.target)}: ${plural(r.direct.length, 'direct path')}, ${plural(r.indirect.length, 'indirect path')}`));
+  out += section(
+    'Users with global sudo in their record',
+    f.userSudo.map(
+      (u) =>
+        `${ref(u.user)}: ${[u.sudo ? 'sudo' : '', u.passwordlessSudo ? 'passwordless_sudo' : ''].filter(Boolean).join(', ')}; ${plural(u.bindings, 'binding')}`,
+    ),
+  );
+  out += section(
+    'Suspended, staged or locked users with access',
+    f.inactiveUsers.map(
+      (u) =>
+        `${ref(u.user)} (${u.reasons.join(', ')}): ${plural(u.bindings.length, 'binding')}: ${u.bindings
+          .slice(0, 5)
+          .map((b) => ref(b.target))
+          .join(', ')}${u.bindings.length > 5 ? ', …' : ''}`,
+    ),
+  );
+  out += section(
+    'Redundant access (direct and through a group)',
+    f.redundant.map(
+      (r) =>
+        `${ref(r.subject)} → ${ref(r.target)}: ${plural(r.direct.length, 'direct path')}, ${plural(r.indirect.length, 'indirect path')}`,
+    ),
+  );
   out += section(
     'Blast radius (bindings its removal alone would end; paths through it)',
-    f.blastRadius.map((e) => `${e.group ? `group ${ref(e.group)}` : `association ${e.ends ? `${ref(e.ends[0])}~${ref(e.ends[1])}` : '?'}`}: ${e.bindingsCut} (${e.pathsThrough} paths)`),
+    f.blastRadius.map(
+      (e) =>
+        `${e.group ? `group ${ref(e.group)}` : `association ${e.ends ? `${ref(e.ends[0])}~${ref(e.ends[1])}` : '?'}`}: ${e.bindingsCut} (${e.pathsThrough} paths)`,
+    ),
   );
-  out += section('Users bound directly (not through a group)', f.directlyBound.map((d) => `${ref(d.user)}: ${d.targets.slice(0, 5).map(ref).join(', ')}${d.targets.length > 5 ? `, … (${d.targets.length})` : ''}`));
-  out += section('Empty groups', f.emptyGroups.map((g) => `${ref(g)} (${g.id})`));
-  out += section('Unbound resources', f.unboundResources.map((r) => `${ref(r)} (${r.id})`));
+  out += section(
+    'Users bound directly (not through a group)',
+    f.directlyBound.map(
+      (d) => `${ref(d.user)}: ${d.targets.slice(0, 5).map(ref).join(', ')}${d.targets.length > 5 ? `, … (${d.targets.length})` : ''}`,
+    ),
+  );
+  out += section(
+    'Empty groups',
+    f.emptyGroups.map((g) => `${ref(g)} (${g.id})`),
+  );
+  out += section(
+    'Unbound resources',
+    f.unboundResources.map((r) => `${ref(r)} (${r.id})`),
+  );
   return out;
 }
 

@@ -58,8 +58,14 @@ async function liveTenant(values: { 'base-url'?: string; 'org-id'?: string; rate
     ...(rate !== undefined ? { rate } : {}),
     signal: io.signal,
   });
-  io.stderr.write(`jcgraph mcp: fetched ${tenant.objects.length} objects and ${tenant.edges.length} edges with ${meta.requests.total} requests.\n`);
-  return { tenant, label: `the live organization${meta.orgId ? ` ${meta.orgId}` : ''} fetched at start`, ...(meta.coverage ? { coverage: meta.coverage } : {}) };
+  io.stderr.write(
+    `jcgraph mcp: fetched ${tenant.objects.length} objects and ${tenant.edges.length} edges with ${meta.requests.total} requests.\n`,
+  );
+  return {
+    tenant,
+    label: `the live organization${meta.orgId ? ` ${meta.orgId}` : ''} fetched at start`,
+    ...(meta.coverage ? { coverage: meta.coverage } : {}),
+  };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -75,7 +81,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { tenant, label } = source;
   const graph = AccessGraph.fromTenant(tenant);
   noticeCoverage(io, 'mcp', source, graph);
-  const { closed } = await serveMcp(graph, { source: label, ...(source.coverage ? { coverage: source.coverage } : {}), stdin: io.stdin as unknown as Readable, stdout: io.stdout as unknown as Writable, signal: io.signal });
+  const { closed } = await serveMcp(graph, {
+    source: label,
+    ...(source.coverage ? { coverage: source.coverage } : {}),
+    stdin: io.stdin as unknown as Readable,
+    stdout: io.stdout as unknown as Writable,
+    signal: io.signal,
+  });
   io.stderr.write(`jcgraph mcp: serving ${label} (${tenant.objects.length} objects) over stdio until the client closes.\n`);
   await closed;
   io.stderr.write('jcgraph mcp: the client closed; stopped.\n');
@@ -84,7 +96,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 export const mcpCommand: Command = {
   name: 'mcp',
-  summary: 'an MCP server over stdio: read-only tools that answer an assistant\'s access questions',
+  summary: "an MCP server over stdio: read-only tools that answer an assistant's access questions",
   help: HELP,
   run,
 };

@@ -29,7 +29,7 @@ Exit codes: 0 planned and checked, 1 failure (or a binding remains), 2 usage err
 
 export const offboardCommand: Command = {
   name: 'offboard',
-  summary: "every binding of a user, the removals that end them all, and a check that none remains",
+  summary: 'every binding of a user, the removals that end them all, and a check that none remains',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('offboard', argv, OPTIONS);
@@ -43,12 +43,14 @@ export const offboardCommand: Command = {
       writeJson(io, withCoverage(live ? { ...plan, live } : plan, coverage));
       return plan.remaining.length === 0 ? 0 : 1;
     }
-    let out = (live ? liveText(live) : '') + `Offboard ${ref(plan.user)} (dry run, nothing is sent): ${plural(plan.bindings.length, 'binding')}.\n`;
+    let out =
+      (live ? liveText(live) : '') + `Offboard ${ref(plan.user)} (dry run, nothing is sent): ${plural(plan.bindings.length, 'binding')}.\n`;
     out += capped(plan.bindings.map(bindingLine), limit);
     out += `${plural(plan.steps.length, 'step')}:\n`;
     const names = new Map(plan.bindings.map((b) => [b.target.id, ref(b.target)]));
     plan.steps.forEach((s, i) => {
-      const ends = s.ends.length === 0 ? 'cleanup: grants no access' : `ends paths to ${s.ends.map((id) => names.get(id) ?? id).join(', ')}`;
+      const ends =
+        s.ends.length === 0 ? 'cleanup: grants no access' : `ends paths to ${s.ends.map((id) => names.get(id) ?? id).join(', ')}`;
       out += `  ${i + 1}. remove ${s.edge.kind} ${safeText(formatEdgeSpec(graph, s.edge))}   (${ends})\n     ${formatOperation(s.operation)}\n`;
       if (s.collateral.lost.length + s.collateral.surviving.length > 0) out += collateralText(s.collateral, limit, '     ');
     });

@@ -64,11 +64,19 @@ ${SOURCE_HELP}
 Exit codes: 0 written, 1 failure, 2 usage error.
 `;
 
-const EXTENSIONS: Readonly<Record<string, ReportFormat>> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.csv': 'csv', '.json': 'json' };
+const EXTENSIONS: Readonly<Record<string, ReportFormat>> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.md': 'md',
+  '.markdown': 'md',
+  '.csv': 'csv',
+  '.json': 'json',
+};
 
 function formatOf(format: string | undefined, out: string): ReportFormat {
   if (format !== undefined) {
-    if (!isReportFormat(format)) throw new UsageError(`jcgraph report: --format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
+    if (!isReportFormat(format))
+      throw new UsageError(`jcgraph report: --format must be one of ${REPORT_FORMATS.join(', ')}, not "${format}"`);
     return format;
   }
   if (out.endsWith('/')) return 'csv';
@@ -96,10 +104,12 @@ export const reportCommand: Command = {
     if (!out) throw new UsageError('jcgraph report: --out FILE_OR_DIR is required (- for stdout; see jcgraph report --help)');
     const format = formatOf(values.format, out);
     const by = (values.by ?? 'user') as ReviewBy;
-    if (!(REVIEW_BY as readonly string[]).includes(by)) throw new UsageError(`jcgraph report: --by must be one of ${REVIEW_BY.join(', ')}, not "${values.by}"`);
+    if (!(REVIEW_BY as readonly string[]).includes(by))
+      throw new UsageError(`jcgraph report: --by must be one of ${REVIEW_BY.join(', ')}, not "${values.by}"`);
     const maxBindings = intOption('report', 'max-bindings', values['max-bindings'], DEFAULT_MAX_BINDINGS, 0);
     const maxRows = intOption('report', 'max-rows', values['max-rows'], 1_000, 0);
-    if (out === '-' && values.json) throw new UsageError('jcgraph report: --out - writes the report to stdout, so --json cannot be used with it');
+    if (out === '-' && values.json)
+      throw new UsageError('jcgraph report: --out - writes the report to stdout, so --json cannot be used with it');
     const target = `${resolve(io.cwd, out)}${out.endsWith('/') ? '/' : ''}`;
     const pack = out !== '-' && format === 'csv' && isCsvPack(target);
     if (out !== '-') {
@@ -118,15 +128,28 @@ export const reportCommand: Command = {
     const written = await writeReport(graph, { ...options, out: pack && !target.endsWith('/') ? `${target}/` : target });
     if (values.json) {
       const review = written.review;
-      writeJson(io, withCoverage({
-        format,
-        by,
-        files: written.files,
-        ...(review ? { counts: review.counts, findings: review.findings.map((s) => ({ kind: s.kind, severity: s.severity, count: s.items.length })) } : {}),
-      }, coverage));
+      writeJson(
+        io,
+        withCoverage(
+          {
+            format,
+            by,
+            files: written.files,
+            ...(review
+              ? {
+                  counts: review.counts,
+                  findings: review.findings.map((s) => ({ kind: s.kind, severity: s.severity, count: s.items.length })),
+                }
+              : {}),
+          },
+          coverage,
+        ),
+      );
       return 0;
     }
-    io.stdout.write(`Wrote the ${format} access review of ${safeText(graph.orgId || 'the organization')} (${safeText(label)}) to ${safeText(written.files.length === 1 ? written.files[0]! : `${written.files.length} files in ${target}`)}.\n`);
+    io.stdout.write(
+      `Wrote the ${format} access review of ${safeText(graph.orgId || 'the organization')} (${safeText(label)}) to ${safeText(written.files.length === 1 ? written.files[0]! : `${written.files.length} files in ${target}`)}.\n`,
+    );
     for (const line of summary(written.review)) io.stdout.write(`${line}\n`);
     return 0;
   },

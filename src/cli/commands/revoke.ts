@@ -52,16 +52,24 @@ Exit codes: 0 planned (or nothing to revoke), 1 failure (no plan possible, unkno
 export function parseLimit(command: string, value: string | undefined, option = 'limit'): number {
   if (value === undefined) return 20;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`jcgraph ${command}: --${option} must be a whole number of at least 1, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`jcgraph ${command}: --${option} must be a whole number of at least 1, not "${value}"`);
   return n;
 }
 
 export function collateralText(collateral: Collateral, limit: number, indent: string): string {
   const lost = collateral.lost.map((b) => `${ref(b.subject)} → ${ref(b.target)}`);
-  const surviving = collateral.surviving.map((s) => `${ref(s.subject)} → ${ref(s.target)}, still through ${s.paths[0] ? pathText(s.paths[0], false) : '?'}${s.paths.length > 1 ? ` (+${s.paths.length - 1})` : ''}`);
+  const surviving = collateral.surviving.map(
+    (s) =>
+      `${ref(s.subject)} → ${ref(s.target)}, still through ${s.paths[0] ? pathText(s.paths[0], false) : '?'}${s.paths.length > 1 ? ` (+${s.paths.length - 1})` : ''}`,
+  );
   let out = '';
-  out += lost.length === 0 ? `${indent}ends no other access\n` : `${indent}ends ${plural(lost.length, 'other binding')}:\n${capped(lost, limit, `${indent}  `)}`;
-  if (surviving.length > 0) out += `${indent}${plural(surviving.length, 'binding')} used it and survive${surviving.length === 1 ? 's' : ''}:\n${capped(surviving, limit, `${indent}  `)}`;
+  out +=
+    lost.length === 0
+      ? `${indent}ends no other access\n`
+      : `${indent}ends ${plural(lost.length, 'other binding')}:\n${capped(lost, limit, `${indent}  `)}`;
+  if (surviving.length > 0)
+    out += `${indent}${plural(surviving.length, 'binding')} used it and survive${surviving.length === 1 ? 's' : ''}:\n${capped(surviving, limit, `${indent}  `)}`;
   return out;
 }
 
@@ -81,7 +89,9 @@ export function planText(graph: AccessGraph, plan: RevokePlan, limit: number): s
   if (plan.strategy === 'least-collateral' && !plan.search.exhaustive) {
     out += `(Searched ${plan.search.candidates} candidate plans, not every minimal cut: a plan with less collateral may exist.)\n`;
   }
-  out += plan.verified ? `Checked: after the plan, ${ref(plan.subject)} no longer reaches ${ref(plan.resource)}.\n` : `WARNING: after the plan, ${ref(plan.subject)} still reaches ${ref(plan.resource)}.\n`;
+  out += plan.verified
+    ? `Checked: after the plan, ${ref(plan.subject)} no longer reaches ${ref(plan.resource)}.\n`
+    : `WARNING: after the plan, ${ref(plan.subject)} still reaches ${ref(plan.resource)}.\n`;
   return out;
 }
 

@@ -58,7 +58,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (port > 65_535) throw new UsageError(`jcgraph serve: --port must be at most 65535, not ${port}`);
   const host = values.host ?? '127.0.0.1';
   const remote = !isLoopbackHost(host);
-  if (remote && !values['allow-remote']) throw new UsageError(`jcgraph serve: --host ${host} is not a loopback address; add --allow-remote to serve other machines`);
+  if (remote && !values['allow-remote'])
+    throw new UsageError(`jcgraph serve: --host ${host} is not a loopback address; add --allow-remote to serve other machines`);
   if (remote && values['no-auth']) throw new UsageError('jcgraph serve: --no-auth is for loopback only; a remote --host needs the key');
   const source = await loadTenant('serve', values, io);
   const { tenant, label } = source;
@@ -67,7 +68,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   let server: JcgraphServer;
   try {
-    server = await startServer({ graph, host, port, allowRemote: values['allow-remote'] === true, source: label, ...(source.coverage ? { coverage: source.coverage } : {}), ...(values['no-auth'] ? { apiKey: null } : {}) });
+    server = await startServer({
+      graph,
+      host,
+      port,
+      allowRemote: values['allow-remote'] === true,
+      source: label,
+      ...(source.coverage ? { coverage: source.coverage } : {}),
+      ...(values['no-auth'] ? { apiKey: null } : {}),
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(`port ${port} is already in use on ${host}`);
     if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') throw new ConfigError(`${host} is not an address of this machine`);

@@ -6,8 +6,21 @@
 import { resolve } from 'node:path';
 import { ConfigError, UsageError } from '../../errors.ts';
 import {
-  FAULT_NAMES, SimulatorError, TRANSIENT_FAULT_NAMES, defaultFaultValue, faultValueProblem, isCountFault, isFaultName, isListFault, isPresetName,
-  startSimulator, writeTenantJson, INSIGHTS_DENIALS, type FaultSettings, type InsightsDenial, type Simulator,
+  FAULT_NAMES,
+  SimulatorError,
+  TRANSIENT_FAULT_NAMES,
+  defaultFaultValue,
+  faultValueProblem,
+  isCountFault,
+  isFaultName,
+  isListFault,
+  isPresetName,
+  startSimulator,
+  writeTenantJson,
+  INSIGHTS_DENIALS,
+  type FaultSettings,
+  type InsightsDenial,
+  type Simulator,
 } from '../../simulator/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { untilAborted, type CliIo, type Command } from '../command.ts';
@@ -88,7 +101,10 @@ Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 usage error.
  */
 export function parseFaults(text: string): FaultSettings {
   const settings: Record<string, unknown> = {};
-  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e.length > 0)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0)) {
     const [name = '', value] = entry.split('=');
     if (!isFaultName(name)) throw new UsageError(`jcgraph sim: unknown fault "${name}" in --faults; faults are ${FAULT_NAMES.join(', ')}`);
     if (value === undefined) {
@@ -96,8 +112,14 @@ export function parseFaults(text: string): FaultSettings {
       continue;
     }
     if (isListFault(name)) {
-      const list = value.split('+').map((e) => e.trim()).filter((e) => e.length > 0);
-      if (list.length === 0) throw new UsageError(`jcgraph sim: --faults ${name}=${value} needs endpoints or types joined with +, e.g. ${name}=softwareapps+user_group`);
+      const list = value
+        .split('+')
+        .map((e) => e.trim())
+        .filter((e) => e.length > 0);
+      if (list.length === 0)
+        throw new UsageError(
+          `jcgraph sim: --faults ${name}=${value} needs endpoints or types joined with +, e.g. ${name}=softwareapps+user_group`,
+        );
       settings[name] = list;
     } else if (isCountFault(name)) {
       const n = Number(value);
@@ -148,13 +170,18 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let denied: InsightsDenial | undefined;
   if (values['insights-denied'] !== undefined) {
     denied = Number(values['insights-denied']) as InsightsDenial;
-    if (!INSIGHTS_DENIALS.includes(denied)) throw new UsageError(`jcgraph sim: --insights-denied must be 401, 402 or 403, not "${values['insights-denied']}"`);
+    if (!INSIGHTS_DENIALS.includes(denied))
+      throw new UsageError(`jcgraph sim: --insights-denied must be 401, 402 or 403, not "${values['insights-denied']}"`);
   }
 
   let sim: Simulator;
   try {
     sim = await startSimulator({
-      preset, seed, port, orgs, faultSeed,
+      preset,
+      seed,
+      port,
+      orgs,
+      faultSeed,
       ...(rate !== undefined ? { rate } : {}),
       ...(churn !== undefined ? { churn, churnSeed } : {}),
       faults,

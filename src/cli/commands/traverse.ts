@@ -48,7 +48,7 @@ Exit codes: 0 every path answered, 1 a path failed (or the organization could no
 
 async function readLines(stream: NodeJS.ReadableStream): Promise<string[]> {
   let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk).toString('utf8');
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   return text
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -62,7 +62,10 @@ type Entry = unknown;
 function questionOf(g: AccessGraph, path: string): CoverageQuestion | undefined {
   const match = matchEndpoint(apiPathOf(path));
   if (!match || !g.hasObject(match.id)) return undefined;
-  const targets = match.endpoint.kind === 'associations' ? new URLSearchParams(apiPathOf(path).split('?')[1] ?? '').get('targets')?.split(',') : match.endpoint.targets;
+  const targets =
+    match.endpoint.kind === 'associations'
+      ? new URLSearchParams(apiPathOf(path).split('?')[1] ?? '').get('targets')?.split(',')
+      : match.endpoint.targets;
   return { subject: match.id, targetTypes: targets ?? match.endpoint.targets };
 }
 
@@ -82,7 +85,8 @@ export const traverseCommand: Command = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('traverse', argv, SOURCE_OPTIONS);
-    if (positionals.length === 0) throw new UsageError('jcgraph traverse: give one or more API paths, or - to read them from stdin (see jcgraph traverse --help)');
+    if (positionals.length === 0)
+      throw new UsageError('jcgraph traverse: give one or more API paths, or - to read them from stdin (see jcgraph traverse --help)');
     const fromStdin = positionals.includes('-');
     const paths: string[] = [];
     for (const p of positionals) {
@@ -93,7 +97,14 @@ export const traverseCommand: Command = {
     const { graph } = source;
     // The output is exactly the API's answer, so a partial snapshot is said so on stderr only.
     if (paths.length === 1 && !fromStdin) noticeCoverage(io, 'traverse', source, graph, questionOf(graph, paths[0]!));
-    else noticeCoverageOfMany(io, 'traverse', source, graph, [...new Set(paths)].map((p) => ({ label: p, question: questionOf(graph, p) })));
+    else
+      noticeCoverageOfMany(
+        io,
+        'traverse',
+        source,
+        graph,
+        [...new Set(paths)].map((p) => ({ label: p, question: questionOf(graph, p) })),
+      );
 
     if (paths.length === 1 && !fromStdin) {
       const result = answerOne(graph, paths[0] as string);

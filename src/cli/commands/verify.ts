@@ -97,7 +97,8 @@ type Target = { kind: 'live'; baseUrl: string | undefined; orgId: string | undef
 
 function chooseTarget(values: { 'base-url'?: string; 'org-id'?: string; preset?: string }, apiKey: string | undefined): Target {
   if (values.preset !== undefined) {
-    if (!isPresetName(values.preset)) throw new UsageError(`jcgraph verify: --preset must be tiny, small, large or xl, not "${values.preset}"`);
+    if (!isPresetName(values.preset))
+      throw new UsageError(`jcgraph verify: --preset must be tiny, small, large or xl, not "${values.preset}"`);
     if (values['base-url'] !== undefined || values['org-id'] !== undefined) {
       throw new UsageError('jcgraph verify: --preset runs against a simulator and cannot go with --base-url or --org-id');
     }
@@ -105,7 +106,9 @@ function chooseTarget(values: { 'base-url'?: string; 'org-id'?: string; preset?:
   }
   if (apiKey) return { kind: 'live', baseUrl: values['base-url'], orgId: values['org-id'] };
   if (values['base-url'] !== undefined || values['org-id'] !== undefined) {
-    throw new ConfigError('No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to verify a live tenant; without a key, verify runs against the simulator.');
+    throw new ConfigError(
+      'No API key: set JC_API_KEY (or JUMPCLOUD_API_KEY) to verify a live tenant; without a key, verify runs against the simulator.',
+    );
   }
   return { kind: 'simulator', preset: 'small' };
 }
@@ -121,7 +124,9 @@ function attrs(a: JsonObject | null): string {
 }
 
 function pathText(path: PathView): string {
-  return path.map((h) => `${h.type}:${h.id}${h.attributes === null ? '' : ` ${JSON.stringify(h.attributes)}`}`).join(' → ') || '(empty path)';
+  return (
+    path.map((h) => `${h.type}:${h.id}${h.attributes === null ? '' : ` ${JSON.stringify(h.attributes)}`}`).join(' → ') || '(empty path)'
+  );
 }
 
 function pathDifferenceLines(endpoint: string, d: PathDifference): string[] {
@@ -171,14 +176,21 @@ export function formatReport(report: VerifyReport, against: string): string {
   const attrDiffs = report.endpoints.flatMap((e) => e.attributeDifferences.flatMap((d) => attributeDifferenceLines(e.endpoint, d)));
   const unmodelled = [...new Set(report.endpoints.flatMap((e) => e.unmodelled.types))];
   if (t.unmodelledTargets + t.unmodelledPaths > 0) {
-    lines.push('', `Left out: ${t.unmodelledTargets} targets and ${t.unmodelledPaths} paths of types jcgraph does not model (${unmodelled.join(', ')}).`);
+    lines.push(
+      '',
+      `Left out: ${t.unmodelledTargets} targets and ${t.unmodelledPaths} paths of types jcgraph does not model (${unmodelled.join(', ')}).`,
+    );
   }
   if (t.skipped > 0) {
-    lines.push('', `Not compared (${t.skipped}): sources whose answer the gaps of the fresh fetch (${report.fetch.gaps} collections not read) could change, or that the API did not answer:`);
+    lines.push(
+      '',
+      `Not compared (${t.skipped}): sources whose answer the gaps of the fresh fetch (${report.fetch.gaps} collections not read) could change, or that the API did not answer:`,
+    );
     for (const e of report.endpoints) for (const s of e.skipped) lines.push(`  ${e.endpoint}  ${e.source} ${s.id}: ${s.reason}`);
   }
   if (t.pathDifferences > 0) lines.push('', `Differences in targets and paths (${t.pathDifferences}):`, ...pathDiffs);
-  if (t.attributeDifferences > 0) lines.push('', `Differences in compiledAttributes (${t.attributeDifferences}; the merge rule is partly inferred):`, ...attrDiffs);
+  if (t.attributeDifferences > 0)
+    lines.push('', `Differences in compiledAttributes (${t.attributeDifferences}; the merge rule is partly inferred):`, ...attrDiffs);
   lines.push(
     '',
     report.agree
@@ -215,7 +227,11 @@ export const verifyCommand: Command = {
         against = `a simulator (preset ${target.preset}) at ${simulator.baseUrl}`;
         connection = { apiKey: simulator.apiKey, baseUrl: simulator.baseUrl };
       } else {
-        connection = { apiKey: apiKey!, ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}), ...(target.orgId ? { orgId: target.orgId } : {}) };
+        connection = {
+          apiKey: apiKey!,
+          ...(target.baseUrl ? { baseUrl: target.baseUrl } : {}),
+          ...(target.orgId ? { orgId: target.orgId } : {}),
+        };
         against = '';
       }
       const report = await verifyTenant({

@@ -63,7 +63,9 @@ async function readChanges(path: string, io: CliIo): Promise<ChangeSpec[]> {
   try {
     parsed = JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new UsageError(`jcgraph whatif: the changes file ${path} is not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      `jcgraph whatif: the changes file ${path} is not JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (!Array.isArray(parsed)) throw new UsageError(`jcgraph whatif: the changes file ${path} must hold a JSON array of changes`);
   return parsed.map((item, i) => checkChangeSpec(item, `Change ${i + 1} of ${path}`));
@@ -75,7 +77,10 @@ export function deltaText(d: SubjectDeltaSample, limit: number): string {
     ...d.lost.map((b) => `- loses ${ref(b.target)} (${b.label})`),
     ...d.gained.map((b) => `+ gains ${ref(b.target)} (${b.label})`),
     ...d.changed.map((c) => {
-      const attributes = JSON.stringify(c.before.compiledAttributes ?? null) === JSON.stringify(c.after.compiledAttributes ?? null) ? '' : `; compiledAttributes ${JSON.stringify(c.before.compiledAttributes ?? {})} → ${JSON.stringify(c.after.compiledAttributes ?? {})}`;
+      const attributes =
+        JSON.stringify(c.before.compiledAttributes ?? null) === JSON.stringify(c.after.compiledAttributes ?? null)
+          ? ''
+          : `; compiledAttributes ${JSON.stringify(c.before.compiledAttributes ?? {})} → ${JSON.stringify(c.after.compiledAttributes ?? {})}`;
       return `~ keeps ${ref(c.after.target)}: ${plural(c.before.paths.length, 'path')} → ${c.after.paths.length}${attributes}`;
     }),
   ];
@@ -89,7 +94,10 @@ export const whatifCommand: Command = {
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs('whatif', argv, OPTIONS);
-    if (positionals.length > 0) throw new UsageError(`jcgraph whatif: unexpected argument "${positionals[0]}"; changes are given with --remove, --add, --remove-object or --changes`);
+    if (positionals.length > 0)
+      throw new UsageError(
+        `jcgraph whatif: unexpected argument "${positionals[0]}"; changes are given with --remove, --add, --remove-object or --changes`,
+      );
     const limit = parseLimit('whatif', values.limit);
     const specs: ChangeSpec[] = [
       ...(values.changes !== undefined ? await readChanges(values.changes, io) : []),
@@ -97,7 +105,10 @@ export const whatifCommand: Command = {
       ...(values.remove ?? []).map((edge): ChangeSpec => ({ op: 'remove', edge })),
       ...(values.add ?? []).map((edge): ChangeSpec => ({ op: 'add', edge })),
     ];
-    if (specs.length === 0) throw new UsageError('jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)');
+    if (specs.length === 0)
+      throw new UsageError(
+        'jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)',
+      );
     const source = await loadGraph('whatif', values, io);
     const { graph } = source;
     // Each subject's delta is written as it is computed and then dropped (whatIfEach), so the totals come
@@ -116,7 +127,9 @@ export const whatifCommand: Command = {
     // Text shows the first `limit` lines of each subject: the rest is counted, never built.
     const summary = whatIfSample(graph, changes, limit, (d) => io.stdout.write(deltaText(d, limit)));
     const { gained, lost, changed } = summary.totals;
-    io.stdout.write(`${plural(summary.subjects, 'subject')} affected: ${gained} bindings gained, ${lost} lost, ${changed} kept with other paths or attributes (${summary.recomputed} subjects recomputed).\n`);
+    io.stdout.write(
+      `${plural(summary.subjects, 'subject')} affected: ${gained} bindings gained, ${lost} lost, ${changed} kept with other paths or attributes (${summary.recomputed} subjects recomputed).\n`,
+    );
     return 0;
   },
 };

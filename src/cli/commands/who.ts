@@ -36,7 +36,10 @@ export const whoCommand: Command = {
     const source = await loadGraph('who', values, io);
     const { graph } = source;
     const document = whoDocument(graph, positionals[0] as string, values.type ? { types: values.type } : {});
-    const coverage = noticeCoverage(io, 'who', source, graph, { resource: document.resource.id, ...(values.type ? { subjectTypes: values.type } : {}) });
+    const coverage = noticeCoverage(io, 'who', source, graph, {
+      resource: document.resource.id,
+      ...(values.type ? { subjectTypes: values.type } : {}),
+    });
     const { resource, bindings } = document;
     if (values.json) {
       writeJson(io, withCoverage(document, coverage));

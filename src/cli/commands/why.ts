@@ -51,7 +51,9 @@ export const whyCommand: Command = {
         out.push('compiledAttributes:');
         for (const s of answer.attributeSources) {
           const from = s.paths.map((i) => i + 1).join(', ');
-          out.push(`  ${s.key}: ${JSON.stringify(s.value)}   (${s.level ? `${s.level}, ` : ''}from ${s.paths.length === 1 ? 'path' : 'paths'} ${from})`);
+          out.push(
+            `  ${s.key}: ${JSON.stringify(s.value)}   (${s.level ? `${s.level}, ` : ''}from ${s.paths.length === 1 ? 'path' : 'paths'} ${from})`,
+          );
         }
       }
     }

@@ -19,7 +19,13 @@
  */
 import { isJsonObject, isGroupType, memberTypeOf, canAssociate, type GraphType } from '../../model/index.ts';
 import {
-  LIFECYCLE_ACTIONS, LIFECYCLE_OBJECTS, NO_GRAPH_CHANGE, NO_GRAPH_CHANGE_PREFIXES, SUDO_EVENT_TYPES, TYPE_ALIASES, UNMODELLED_TYPES,
+  LIFECYCLE_ACTIONS,
+  LIFECYCLE_OBJECTS,
+  NO_GRAPH_CHANGE,
+  NO_GRAPH_CHANGE_PREFIXES,
+  SUDO_EVENT_TYPES,
+  TYPE_ALIASES,
+  UNMODELLED_TYPES,
 } from './event-types.ts';
 
 export interface TypedRef {
@@ -62,7 +68,10 @@ function typeOf(name: unknown): GraphType | 'unmodelled' | undefined {
 }
 
 /** A connection end `{object_id, type}` or a resource `{id, type}`. */
-function endOf(value: unknown, idField: 'object_id' | 'id'): { type: GraphType | 'unmodelled' | undefined; rawType: string; id: string | undefined } | undefined {
+function endOf(
+  value: unknown,
+  idField: 'object_id' | 'id',
+): { type: GraphType | 'unmodelled' | undefined; rawType: string; id: string | undefined } | undefined {
   if (!isJsonObject(value)) return undefined;
   return { type: typeOf(value['type']), rawType: text(value['type']) ?? '(none)', id: text(value[idField]) };
 }
@@ -73,11 +82,14 @@ function associationChange(event: Record<string, unknown>): EventEffect[] {
   const from = isJsonObject(connection) ? endOf(connection['from'], 'object_id') : undefined;
   const to = isJsonObject(connection) ? endOf(connection['to'], 'object_id') : undefined;
   if (!from || !to) return [{ kind: 'unknown', reason: 'an association_change without association.connection.from and .to' }];
-  const modelled = [from, to].filter((e): e is { type: GraphType; rawType: string; id: string } => e.type !== undefined && e.type !== 'unmodelled' && e.id !== undefined);
+  const modelled = [from, to].filter(
+    (e): e is { type: GraphType; rawType: string; id: string } => e.type !== undefined && e.type !== 'unmodelled' && e.id !== undefined,
+  );
   const [a, b] = modelled;
   if (a && b) {
     const membership = (isGroupType(a.type) && memberTypeOf(a.type) === b.type) || (isGroupType(b.type) && memberTypeOf(b.type) === a.type);
-    if (membership || canAssociate(a.type, b.type)) return [{ kind: 'edge', membership, a: { type: a.type, id: a.id }, b: { type: b.type, id: b.id } }];
+    if (membership || canAssociate(a.type, b.type))
+      return [{ kind: 'edge', membership, a: { type: a.type, id: a.id }, b: { type: b.type, id: b.id } }];
     // Two modelled types that jcgraph knows no edge between: whatever it was, look at both ends.
     return modelled.map((e) => ({ kind: 'object', ref: { type: e.type, id: e.id }, change: 'edges' }));
   }
@@ -99,11 +111,17 @@ function lifecycle(eventType: string): { object: GraphType | 'group'; action: 'c
 
 const GROUP_TYPES: readonly GraphType[] = ['user_group', 'system_group', 'policy_group'];
 
-function objectEvent(event: Record<string, unknown>, eventType: string, object: GraphType | 'group', action: 'create' | 'update' | 'delete'): EventEffect[] {
+function objectEvent(
+  event: Record<string, unknown>,
+  eventType: string,
+  object: GraphType | 'group',
+  action: 'create' | 'update' | 'delete',
+): EventEffect[] {
   const resource = endOf(event['resource'], 'id');
   const declared = resource?.type;
   let type: GraphType | undefined;
-  if (declared !== undefined && declared !== 'unmodelled' && (object === 'group' ? isGroupType(declared) : declared === object)) type = declared;
+  if (declared !== undefined && declared !== 'unmodelled' && (object === 'group' ? isGroupType(declared) : declared === object))
+    type = declared;
   else if (object !== 'group') type = object;
   if (type === undefined) {
     // A group event that does not say which kind of group: every group type.
@@ -122,18 +140,27 @@ function objectEvent(event: Record<string, unknown>, eventType: string, object: 
 function unknownType(event: Record<string, unknown>, eventType: string): EventEffect[] {
   const resource = endOf(event['resource'], 'id');
   if (resource?.type === 'unmodelled') return [];
-  if (resource?.type !== undefined && resource.id !== undefined) return [{ kind: 'object', ref: { type: resource.type, id: resource.id }, change: 'edges' }];
+  if (resource?.type !== undefined && resource.id !== undefined)
+    return [{ kind: 'object', ref: { type: resource.type, id: resource.id }, change: 'edges' }];
   if (resource?.type !== undefined) return [{ kind: 'type', type: resource.type }];
   const prefix = LIFECYCLE_OBJECTS[eventType.split('_')[0] ?? ''];
-  if (prefix !== undefined) return prefix === 'group' ? GROUP_TYPES.map((t) => ({ kind: 'type', type: t })) : [{ kind: 'type', type: prefix }];
+  if (prefix !== undefined)
+    return prefix === 'group' ? GROUP_TYPES.map((t) => ({ kind: 'type', type: t })) : [{ kind: 'type', type: prefix }];
   return [{ kind: 'unknown', reason: `an event of type ${eventType}, which jcgraph does not know, naming no object it can place` }];
 }
 
 export function interpretEvent(raw: unknown): InterpretedEvent {
-  if (!isJsonObject(raw)) return { eventType: '(none)', id: undefined, known: false, effects: [{ kind: 'unknown', reason: 'an event that is not a JSON object' }] };
+  if (!isJsonObject(raw))
+    return {
+      eventType: '(none)',
+      id: undefined,
+      known: false,
+      effects: [{ kind: 'unknown', reason: 'an event that is not a JSON object' }],
+    };
   const id = text(raw['id']);
   const eventType = text(raw['event_type'])?.toLowerCase();
-  if (eventType === undefined) return { eventType: '(none)', id, known: false, effects: [{ kind: 'unknown', reason: 'an event without an event_type' }] };
+  if (eventType === undefined)
+    return { eventType: '(none)', id, known: false, effects: [{ kind: 'unknown', reason: 'an event without an event_type' }] };
   const service = text(raw['service'])?.toLowerCase();
   if (service !== undefined && service !== 'directory') return { eventType, id, known: true, effects: [] };
   let known = true;

@@ -45,7 +45,11 @@ export function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export async function readEvents(client: ApiClient, window: EventWindow, options: ReadEventsOptions = {}): Promise<EventsRead & { tooMany: boolean }> {
+export async function readEvents(
+  client: ApiClient,
+  window: EventWindow,
+  options: ReadEventsOptions = {},
+): Promise<EventsRead & { tooMany: boolean }> {
   const limit = options.limit ?? EVENTS_PAGE_LIMIT;
   const endpoint = client.eventsEndpoint;
   const base: Record<string, unknown> = {
@@ -61,7 +65,8 @@ export async function readEvents(client: ApiClient, window: EventWindow, options
   for (let pages = 1; ; pages++) {
     const response = await client.postEvents(searchAfter ? { ...base, search_after: searchAfter } : base, 'events');
     const where = `${endpoint} (page ${pages})`;
-    const unreadable = (why: string): JcApiError => new JcApiError(`${where}: the page of events cannot be read: ${why}.`, { endpoint, status: response.status });
+    const unreadable = (why: string): JcApiError =>
+      new JcApiError(`${where}: the page of events cannot be read: ${why}.`, { endpoint, status: response.status });
     if (!Array.isArray(response.body)) throw unreadable('its body is not a JSON array');
     const count = headerInt(response.headers, 'x-result-count');
     const pageLimit = headerInt(response.headers, 'x-limit');
@@ -82,7 +87,8 @@ export async function readEvents(client: ApiClient, window: EventWindow, options
       throw unreadable('the X-Search_after header is missing or not JSON');
     }
     if (!Array.isArray(next) || next.length === 0) throw unreadable('the X-Search_after header is not a position to page from');
-    if (searchAfter && JSON.stringify(next) === JSON.stringify(searchAfter)) throw unreadable('X-Search_after did not move from the previous page');
+    if (searchAfter && JSON.stringify(next) === JSON.stringify(searchAfter))
+      throw unreadable('X-Search_after did not move from the previous page');
     searchAfter = next;
   }
 }
@@ -97,10 +103,20 @@ const DAY_MS = 86_400_000;
  * (one request: the oldest event of the 90 days before `since`). A log with nothing that old cannot be
  * told apart from one whose retention ended later, and counts as not reaching back.
  */
-export async function eventsReachBack(client: ApiClient, since: Date, now: Date): Promise<{ covered: boolean; requests: number; proof?: Date }> {
+export async function eventsReachBack(
+  client: ApiClient,
+  since: Date,
+  now: Date,
+): Promise<{ covered: boolean; requests: number; proof?: Date }> {
   if (now.getTime() - since.getTime() <= MIN_RETENTION_DAYS * DAY_MS) return { covered: true, requests: 0 };
   const response = await client.postEvents(
-    { service: ['directory'], start_time: rfc3339(new Date(since.getTime() - 90 * DAY_MS)), end_time: rfc3339(since), limit: 1, sort: 'ASC' },
+    {
+      service: ['directory'],
+      start_time: rfc3339(new Date(since.getTime() - 90 * DAY_MS)),
+      end_time: rfc3339(since),
+      limit: 1,
+      sort: 'ASC',
+    },
     'events',
   );
   const ts = Array.isArray(response.body) ? timestampOf(response.body[0]) : NaN;

@@ -13,7 +13,20 @@
  * object that answers 404 is gone: its edges in those views go. Objects the views name that the
  * snapshot lacks are added as the API shows them (`{id, type}`).
  */
-import { associationKind, canonicalJson, edgeKey, groupTypeOf, isGraphType, isGroupType, type GraphType, type JsonObject, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
+import {
+  associationKind,
+  canonicalJson,
+  edgeKey,
+  groupTypeOf,
+  isGraphType,
+  isGroupType,
+  type GraphType,
+  type JsonObject,
+  type ObjectRef,
+  type TenantData,
+  type TenantEdge,
+  type TenantObject,
+} from '../../model/index.ts';
 import { JcApiError } from '../../errors.ts';
 import { ApiClient, type ClientOptions } from '../client.ts';
 import { readView, viewHolds, viewKey, viewsOf, type ObjectView, type ViewRead } from './views.ts';
@@ -109,10 +122,12 @@ function associationsView(ref: { type: GraphType; id: string }): ObjectView[] {
 
 /** Whether some association kind between the two sides cannot be listed from the subject's side. */
 function needsResourceSide(subjectTypes: readonly GraphType[], resourceTypes: readonly GraphType[]): boolean {
-  return subjectTypes.some((x) => resourceTypes.some((y) => {
-    const kind = associationKind(x, y);
-    return kind !== undefined && !kind.visibleFrom.includes(x);
-  }));
+  return subjectTypes.some((x) =>
+    resourceTypes.some((y) => {
+      const kind = associationKind(x, y);
+      return kind !== undefined && !kind.visibleFrom.includes(x);
+    }),
+  );
 }
 
 /** Reads from the live tenant the edges an answer about `subject` (and `resource`) depends on, and returns the snapshot patched with them and what had changed. */
@@ -127,11 +142,17 @@ export async function confirmLive(options: LiveOptions): Promise<LiveConfirmatio
   const own = viewsOf(subject).filter((v) => v.endpoint !== 'members');
   const first = await reader.read([...own, ...(resource ? viewsOf(resource).filter((v) => v.endpoint === 'memberof') : [])]);
   const subjectReads = first.filter((r) => r.view.source.id === subject.id);
-  const groups = ends(subjectReads.filter((r) => r.view.endpoint === 'memberof'), isGroupType);
+  const groups = ends(
+    subjectReads.filter((r) => r.view.endpoint === 'memberof'),
+    isGroupType,
+  );
   const groupAssociations = await reader.read(groups.flatMap(associationsView));
 
   if (options.scope === 'pair' && resource) {
-    const resourceGroups = ends(first.filter((r) => r.view.source.id === resource.id && r.view.endpoint === 'memberof'), isGroupType);
+    const resourceGroups = ends(
+      first.filter((r) => r.view.source.id === resource.id && r.view.endpoint === 'memberof'),
+      isGroupType,
+    );
     const subjectTypes = [subject.type, ...(groupTypeOf(subject.type) ? [groupTypeOf(subject.type)!] : [])];
     const resourceTypes = [resource.type, ...(groupTypeOf(resource.type) ? [groupTypeOf(resource.type)!] : [])];
     if (needsResourceSide(subjectTypes, resourceTypes)) await reader.read([resource, ...resourceGroups].flatMap(associationsView));
@@ -159,13 +180,17 @@ function patch(tenant: TenantData, reader: LiveReader, requests: number): LiveCo
   for (const [key, e] of now) {
     const old = heldBefore.get(key);
     if (!old) changes.push({ change: 'added', edge: e });
-    else if (canonicalJson(old.attributes) !== canonicalJson(e.attributes)) changes.push({ change: 'changed', edge: e, before: old.attributes });
+    else if (canonicalJson(old.attributes) !== canonicalJson(e.attributes))
+      changes.push({ change: 'changed', edge: e, before: old.attributes });
   }
   for (const [key, e] of heldBefore) if (!now.has(key)) changes.push({ change: 'removed', edge: e });
   const known = new Set(tenant.objects.map((o) => `${o.type}:${o.id}`));
   const newObjects = new Map<string, TenantObject>();
   for (const r of reader.reads) for (const o of r.ends) if (!known.has(`${o.type}:${o.id}`)) newObjects.set(`${o.type}:${o.id}`, o);
-  const edges = [...kept.filter((e) => !goneKeys.has(`${e.from.type}:${e.from.id}`) && !goneKeys.has(`${e.to.type}:${e.to.id}`)), ...now.values()];
+  const edges = [
+    ...kept.filter((e) => !goneKeys.has(`${e.from.type}:${e.from.id}`) && !goneKeys.has(`${e.to.type}:${e.to.id}`)),
+    ...now.values(),
+  ];
   return {
     tenant: { orgId: tenant.orgId, objects: [...tenant.objects, ...newObjects.values()], edges },
     changes: changes.sort((x, y) => (edgeKey(x.edge) < edgeKey(y.edge) ? -1 : 1)),

@@ -6,8 +6,20 @@
  * turned into TenantEdges exactly as a fetch records them.
  */
 import {
-  TYPE_INFO, associationEdge, associationKindKey, groupTypeOf, isGraphType, isJsonObject, knownAssociationTargets, memberTypeOf, membershipEdge,
-  type GraphType, type JsonObject, type ObjectRef, type TenantEdge, type TenantObject,
+  TYPE_INFO,
+  associationEdge,
+  associationKindKey,
+  groupTypeOf,
+  isGraphType,
+  isJsonObject,
+  knownAssociationTargets,
+  memberTypeOf,
+  membershipEdge,
+  type GraphType,
+  type JsonObject,
+  type ObjectRef,
+  type TenantEdge,
+  type TenantObject,
 } from '../../model/index.ts';
 import { JcApiError } from '../../errors.ts';
 import type { ApiClient } from '../client.ts';
@@ -56,10 +68,15 @@ export function viewHolds(view: ObjectView, edge: Pick<TenantEdge, 'kind' | 'fro
   if (endpoint === 'associations') {
     if (edge.kind !== 'association') return false;
     const other = at(edge.from) ? edge.to : at(edge.to) ? edge.from : undefined;
-    return other !== undefined && targets.some((t) => t === other.type && associationKindKey(t, source.type) === associationKindKey(edge.from.type, edge.to.type));
+    return (
+      other !== undefined &&
+      targets.some((t) => t === other.type && associationKindKey(t, source.type) === associationKindKey(edge.from.type, edge.to.type))
+    );
   }
   if (edge.kind !== 'membership') return false;
-  return endpoint === 'memberof' ? at(edge.to) && targets.includes(edge.from.type as GraphType) : at(edge.from) && targets.includes(edge.to.type as GraphType);
+  return endpoint === 'memberof'
+    ? at(edge.to) && targets.includes(edge.from.type as GraphType)
+    : at(edge.from) && targets.includes(edge.to.type as GraphType);
 }
 
 function requestOf(view: ObjectView): { path: string; query: Record<string, string> } {
@@ -83,7 +100,8 @@ export async function readView(client: ApiClient, view: ObjectView, step = `live
       try {
         return graphPage(response);
       } catch (error) {
-        if (error instanceof ShapeError) throw new JcApiError(`${endpoint} (skip ${skip}): the answer has the wrong shape: ${error.message}.`, { endpoint });
+        if (error instanceof ShapeError)
+          throw new JcApiError(`${endpoint} (skip ${skip}): the answer has the wrong shape: ${error.message}.`, { endpoint });
         throw error;
       }
     },
@@ -107,8 +125,10 @@ export async function readView(client: ApiClient, view: ObjectView, step = `live
     if (other.attributes) record['attributes'] = other.attributes;
     ends.push({ type: other.type, id: other.id, record });
     const end = { type: other.type, id: other.id };
-    if (view.endpoint === 'associations') edges.push(associationEdge(view.source, end, isJsonObject(item['attributes']) ? item['attributes'] : null));
-    else if (view.endpoint === 'members') edges.push(membershipEdge(view.source, end, isJsonObject(item['attributes']) ? item['attributes'] : null));
+    if (view.endpoint === 'associations')
+      edges.push(associationEdge(view.source, end, isJsonObject(item['attributes']) ? item['attributes'] : null));
+    else if (view.endpoint === 'members')
+      edges.push(membershipEdge(view.source, end, isJsonObject(item['attributes']) ? item['attributes'] : null));
     else edges.push(membershipEdge(end, view.source, directHopAttributes(item).attributes));
   }
   return { view, edges, ends, pages: result.finalPages };

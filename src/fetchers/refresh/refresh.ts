@@ -67,7 +67,7 @@ export interface RefreshResult extends FetchResult {
 
 const STATUS_REASONS: Readonly<Record<number, string>> = {
   401: 'the events API refused the key (401)',
-  402: 'Directory Insights is not in the organization\'s plan (402)',
+  402: "Directory Insights is not in the organization's plan (402)",
   403: 'the key lacks the Directory Insights scope (403)',
 };
 
@@ -83,7 +83,11 @@ function eventsFailure(error: unknown): string | undefined {
  * OLD's collections that may be carried over: one entry per planned collection of each object OLD lists,
  * except those `skip` names, whose sizes (OLD's edges in them) are returned instead.
  */
-async function carriedEntries(plan: CollectionPlan, old: TenantData, skip: (key: string, step: string) => boolean): Promise<{ entries: Map<string, CarriedEntry>; sizes: Map<string, number> }> {
+async function carriedEntries(
+  plan: CollectionPlan,
+  old: TenantData,
+  skip: (key: string, step: string) => boolean,
+): Promise<{ entries: Map<string, CarriedEntry>; sizes: Map<string, number> }> {
   const entries = new Map<string, CarriedEntry>();
   const sizes = new Map<string, number>();
   const unlisted = new Map<string, TenantObject>();
@@ -136,13 +140,26 @@ interface Counting {
 }
 
 /** The full fetch a refresh falls back to, with its reason and what was spent before it. */
-async function fullFetch(options: RefreshOptions, startedAt: Date, reason: string, spent: Counting, extra: Partial<RefreshFigures> = {}): Promise<RefreshResult> {
+async function fullFetch(
+  options: RefreshOptions,
+  startedAt: Date,
+  reason: string,
+  spent: Counting,
+  extra: Partial<RefreshFigures> = {},
+): Promise<RefreshResult> {
   const { tenant, meta } = await crawlTenant(options, undefined);
   return fullResult(options, startedAt, { tenant, meta }, reason, { ...spent, full: meta.requests.total }, extra);
 }
 
 /** A full fetch's result as a refresh's: its reason, and every request counted. */
-function fullResult(options: RefreshOptions, startedAt: Date, { tenant, meta }: FetchResult, reason: string, spent: Counting & { full: number }, extra: Partial<RefreshFigures>): RefreshResult {
+function fullResult(
+  options: RefreshOptions,
+  startedAt: Date,
+  { tenant, meta }: FetchResult,
+  reason: string,
+  spent: Counting & { full: number },
+  extra: Partial<RefreshFigures>,
+): RefreshResult {
   const requests = { ...spent, total: spent.events + spent.incremental + spent.full };
   const refresh: RefreshFigures = {
     mode: 'full',
@@ -178,12 +195,15 @@ function precheck(options: RefreshOptions, origin: string): string | undefined {
     return `the snapshot is of ${name(old.meta.orgId)}, not ${name(orgId)}`;
   }
   const listGap = old.meta.coverage?.gaps.find((g) => g.provides.kind === 'objects' && g.state === 'unread');
-  if (listGap) return `the snapshot lacks a whole list (${listGap.endpoint}), so every collection that could hold its objects' edges is in doubt`;
+  if (listGap)
+    return `the snapshot lacks a whole list (${listGap.endpoint}), so every collection that could hold its objects' edges is in doubt`;
   return undefined;
 }
 
 /** What the events settled, as the provider hands it back: what to carry, or why nothing can be. */
-type Settled = { readonly reason: string; readonly figures: Partial<RefreshFigures> } | { readonly reason?: undefined; readonly figures: Partial<RefreshFigures>; readonly notes: readonly string[] };
+type Settled =
+  | { readonly reason: string; readonly figures: Partial<RefreshFigures> }
+  | { readonly reason?: undefined; readonly figures: Partial<RefreshFigures>; readonly notes: readonly string[] };
 
 /**
  * Refreshes `options.since`: see the module comment. Throws what a full fetch throws (401 on the API, a
@@ -211,7 +231,10 @@ export async function refreshTenant(options: RefreshOptions): Promise<RefreshRes
     try {
       const reach = await eventsReachBack(client, start, startedAt);
       if (!reach.covered) {
-        settled = { reason: `the events do not reach back to ${start.toISOString()} (Directory Insights keeps 90 days, 15 on the lowest plans)`, figures: {} };
+        settled = {
+          reason: `the events do not reach back to ${start.toISOString()} (Directory Insights keeps 90 days, 15 on the lowest plans)`,
+          figures: {},
+        };
         return undefined;
       }
       read = await readEvents(client, { start });
@@ -233,7 +256,11 @@ export async function refreshTenant(options: RefreshOptions): Promise<RefreshRes
     settled = { figures: { window, events }, notes: stale.notes };
     // What OLD could not read in full is read again.
     const gaps = new Set(old.meta.coverage?.gaps.map((g) => g.collection) ?? []);
-    const { entries, sizes } = await carriedEntries(plan, old.tenant, (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key));
+    const { entries, sizes } = await carriedEntries(
+      plan,
+      old.tenant,
+      (key, step) => stale.keys.has(key) || stale.steps.has(step) || gaps.has(key),
+    );
     return { plan, entries, sizes, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) };
   };
   const crawl = await crawlTenant(options, provider);
@@ -241,15 +268,39 @@ export async function refreshTenant(options: RefreshOptions): Promise<RefreshRes
   const done = settled!;
   if (done.reason !== undefined) {
     // Nothing was carried: the crawl read everything, with a fresh plan. It is the full fetch.
-    return fullResult(options, startedAt, crawl, done.reason, { events, incremental: 0, full: crawl.meta.requests.total - events }, done.figures);
+    return fullResult(
+      options,
+      startedAt,
+      crawl,
+      done.reason,
+      { events, incremental: 0, full: crawl.meta.requests.total - events },
+      done.figures,
+    );
   }
   const outcome = crawl.carried!;
   const spent = { events, incremental: crawl.meta.requests.total - events };
-  const audit = { size, seed, sample: outcome.audited, result: outcome.differences.length === 0 ? 'same' : 'different', ...(outcome.differences.length > 0 ? { differences: outcome.differences.map(differenceText) } : {}) } as const;
-  const figures = { ...done.figures, collections: { read: outcome.read, carried: outcome.carried }, ...(done.notes.length > 0 ? { notes: done.notes } : {}), audit };
+  const audit = {
+    size,
+    seed,
+    sample: outcome.audited,
+    result: outcome.differences.length === 0 ? 'same' : 'different',
+    ...(outcome.differences.length > 0 ? { differences: outcome.differences.map(differenceText) } : {}),
+  } as const;
+  const figures = {
+    ...done.figures,
+    collections: { read: outcome.read, carried: outcome.carried },
+    ...(done.notes.length > 0 ? { notes: done.notes } : {}),
+    audit,
+  };
   if (outcome.differences.length > 0) {
     const n = outcome.differences.length;
-    return fullFetch(options, startedAt, `the audit found ${n} of ${outcome.audited.length} carried-over collections changed without an event that said so (first: ${differenceText(outcome.differences[0]!)})`, spent, figures);
+    return fullFetch(
+      options,
+      startedAt,
+      `the audit found ${n} of ${outcome.audited.length} carried-over collections changed without an event that said so (first: ${differenceText(outcome.differences[0]!)})`,
+      spent,
+      figures,
+    );
   }
   const refresh: RefreshFigures = {
     mode: 'incremental',

@@ -73,7 +73,12 @@ function addEdgesOf(stale: StaleCollections, plan: CollectionPlan, edges: EdgesB
 }
 
 /** The collections that `events` make stale under `plan`, given the earlier snapshot. */
-export function staleCollections(events: readonly InterpretedEvent[], plan: CollectionPlan, old: TenantData, unlisted: (type: string) => boolean): StaleCollections {
+export function staleCollections(
+  events: readonly InterpretedEvent[],
+  plan: CollectionPlan,
+  old: TenantData,
+  unlisted: (type: string) => boolean,
+): StaleCollections {
   const needsEdges = (effect: EventEffect): effect is Extract<EventEffect, { kind: 'object' }> =>
     effect.kind === 'object' && (effect.change === 'edges' || (effect.change === 'delete' && unlisted(effect.ref.type)));
   const wanted = new Set(events.flatMap((e) => e.effects.filter(needsEdges).map((f) => `${f.ref.type}:${f.ref.id}`)));
@@ -91,7 +96,9 @@ export function staleCollections(events: readonly InterpretedEvent[], plan: Coll
         }
         case 'object':
           if (!event.known && stale.notes.length < MAX_NOTES) {
-            stale.notes.push(`${event.eventType}, an event type jcgraph does not know, named ${effect.ref.type} ${effect.ref.id}: its collections were read again.`);
+            stale.notes.push(
+              `${event.eventType}, an event type jcgraph does not know, named ${effect.ref.type} ${effect.ref.id}: its collections were read again.`,
+            );
           }
           if (effect.change === 'create') for (const c of plan.ofObject(effect.ref)) stale.keys.add(c.key);
           else if (needsEdges(effect)) addEdgesOf(stale, plan, edges, effect.ref);
@@ -111,7 +118,9 @@ export function staleCollections(events: readonly InterpretedEvent[], plan: Coll
     }
   }
   for (const [type, { steps, events: types }] of typeWide) {
-    stale.notes.push(`${[...types].sort().join(', ')} named ${type} objects without saying which: every collection of ${steps.length > 0 ? steps.join(', ') : '(no step)'} was read again.`);
+    stale.notes.push(
+      `${[...types].sort().join(', ')} named ${type} objects without saying which: every collection of ${steps.length > 0 ? steps.join(', ') : '(no step)'} was read again.`,
+    );
   }
   return stale;
 }

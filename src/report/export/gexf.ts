@@ -49,7 +49,14 @@ function safeProps(props: Properties): Record<string, Scalar> {
   return out;
 }
 
-const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '"': '&quot;',
+  '\t': '&#x9;',
+  '\n': '&#xA;',
+  '\r': '&#xD;',
+};
 const TEXT_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /** An attribute ` name="value"` as xml-writer writes it (left out when the value is empty). */
@@ -65,7 +72,8 @@ function text(value: string): string {
 function modelXml(model: ReadonlyMap<string, GexfType>, modelClass: 'node' | 'edge'): string {
   if (model.size === 0) return '';
   let out = `\n    <attributes${attribute('class', modelClass)}>`;
-  for (const [name, type] of model) out += `\n      <attribute${attribute('id', name)}${attribute('title', name)}${attribute('type', type)}/>`;
+  for (const [name, type] of model)
+    out += `\n      <attribute${attribute('id', name)}${attribute('title', name)}${attribute('type', type)}/>`;
   return `${out}\n    </attributes>`;
 }
 
@@ -80,7 +88,9 @@ function elementEnd(tag: 'node' | 'edge', model: ReadonlyMap<string, GexfType>, 
     if (gexfType(value) === undefined) continue;
     values += `\n          <attvalue${attribute('for', name)}${attribute('value', String(value))}/>`;
   }
-  return values === '' ? `>\n        <attvalues/>\n      </${tag}>` : `>\n        <attvalues>${values}\n        </attvalues>\n      </${tag}>`;
+  return values === ''
+    ? `>\n        <attvalues/>\n      </${tag}>`
+    : `>\n        <attvalues>${values}\n        </attvalues>\n      </${tag}>`;
 }
 
 function nodeXml(n: ExportNode, model: ReadonlyMap<string, GexfType>): string {
@@ -105,7 +115,9 @@ export function* gexfChunks(data: ExportInput): Iterable<string> {
   }
   // graphology-utils' inferType: mixed (written as directed) unless every edge is of one kind.
   const defaultType = undirected > 0 && directed === 0 ? 'undirected' : 'directed';
-  const description = xmlSafe(`JumpCloud organization ${data.orgId || '(no org id)'}: objects, memberships (directed, group to member) and associations (undirected)`);
+  const description = xmlSafe(
+    `JumpCloud organization ${data.orgId || '(no org id)'}: objects, memberships (directed, group to member) and associations (undirected)`,
+  );
   yield '<?xml version="1.0" encoding="UTF-8"?>\n<gexf version="1.3" xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd">';
   yield `\n  <meta>\n    <creator>jcgraph</creator>\n    <description>${text(description)}</description>\n  </meta>`;
   yield `\n  <graph${attribute('defaultedgetype', defaultType)}>${modelXml(nodeModel, 'node')}${modelXml(edgeModel, 'edge')}`;

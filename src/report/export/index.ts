@@ -22,5 +22,15 @@ export {
 export { toGexf, gexfChunks } from './gexf.ts';
 export { toGraphml, graphmlChunks, escapeXml } from './graphml.ts';
 export { toJsonExport, jsonExportChunks, type JsonExport } from './json.ts';
-export { toNeo4jFiles, neo4jStreams, neo4jReadme, neo4jImportCommand, labelOf, MEMBER_OF, ASSOCIATED_WITH, type ExportFile, type ExportStream } from './neo4j.ts';
+export {
+  toNeo4jFiles,
+  neo4jStreams,
+  neo4jReadme,
+  neo4jImportCommand,
+  labelOf,
+  MEMBER_OF,
+  ASSOCIATED_WITH,
+  type ExportFile,
+  type ExportStream,
+} from './neo4j.ts';
 export { writeExport, renderExport, exportStreams, isExportFormat, EXPORT_FORMATS, type ExportFormat } from './write.ts';

@@ -4,7 +4,15 @@
  * {type, name, record}}], edges: [{key, source, target, undirected?, attributes: {kind, attributes}}]}`.
  * Records and edge attributes are kept whole, as JSON objects; associations are undirected edges.
  */
-import { sortTenant, objectName, edgeKey, type JsonObject, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
+import {
+  sortTenant,
+  objectName,
+  edgeKey,
+  type JsonObject,
+  type TenantData,
+  type TenantEdge,
+  type TenantObject,
+} from '../../model/index.ts';
 import { jsonTextChunks, streamedArray } from '../../io/json-text.ts';
 
 export interface JsonExport {

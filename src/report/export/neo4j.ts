@@ -15,7 +15,15 @@
  */
 import { isGroupType } from '../../model/index.ts';
 import { joinChunks } from '../stream.ts';
-import { columnsOf, type ExportData, type ExportEdge, type ExportNode, type ExportView, type Properties, type PropertyColumn } from './properties.ts';
+import {
+  columnsOf,
+  type ExportData,
+  type ExportEdge,
+  type ExportNode,
+  type ExportView,
+  type Properties,
+  type PropertyColumn,
+} from './properties.ts';
 
 export interface ExportFile {
   /** File name inside the export directory. */
@@ -92,7 +100,10 @@ export function neo4jStreams(view: ExportView): ExportStream[] {
   return [
     ...view.nodesByType.map(({ type, nodes }) => ({ name: `nodes-${type}.csv`, chunks: nodeLines(type, nodes) })),
     { name: 'relationships-member_of.csv', chunks: relationshipLines(MEMBER_OF, view.memberships, (e) => [e.to.id, e.from.id]) },
-    { name: 'relationships-associated_with.csv', chunks: relationshipLines(ASSOCIATED_WITH, view.associations, (e) => [e.from.id, e.to.id]) },
+    {
+      name: 'relationships-associated_with.csv',
+      chunks: relationshipLines(ASSOCIATED_WITH, view.associations, (e) => [e.from.id, e.to.id]),
+    },
   ];
 }
 

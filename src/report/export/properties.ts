@@ -14,7 +14,19 @@
  * - A column's type is the narrowest that holds all its values: boolean, long (safe integers), double,
  *   else string (non-string values written as JSON). Null values are absent.
  */
-import { isJsonObject, edgeKey, objectName, sortTenant, type EdgeKind, type JsonObject, type JsonValue, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
+import {
+  isJsonObject,
+  edgeKey,
+  objectName,
+  sortTenant,
+  type EdgeKind,
+  type JsonObject,
+  type JsonValue,
+  type ObjectRef,
+  type TenantData,
+  type TenantEdge,
+  type TenantObject,
+} from '../../model/index.ts';
 
 export type Scalar = string | number | boolean;
 export type PropertyType = 'boolean' | 'long' | 'double' | 'string';
@@ -60,7 +72,13 @@ function isScalar(value: JsonValue | undefined): value is Scalar {
 }
 
 /** Top-level scalars and one level of nested objects' scalars, under safe names. */
-function flatten(fields: JsonObject, skip: ReadonlySet<string>, reserved: ReadonlySet<string>, prefix: string, into: Record<string, Scalar>): void {
+function flatten(
+  fields: JsonObject,
+  skip: ReadonlySet<string>,
+  reserved: ReadonlySet<string>,
+  prefix: string,
+  into: Record<string, Scalar>,
+): void {
   const put = (name: string, value: Scalar): void => {
     into[reserved.has(name) ? `${prefix}${name}` : name] = value;
   };

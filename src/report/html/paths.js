@@ -39,14 +39,21 @@ var JcgraphPaths = (function () {
   // A path is {o: [object keys, subject first], s: one step letter per hop (u, d or a)}; objectOf(key)
   // gives [type, name, id].
   function words(p, objectOf) {
-    var ref = function (k) { var o = objectOf(k); return o[0] + ':' + visible(o[1]); };
+    var ref = function (k) {
+      var o = objectOf(k);
+      return o[0] + ':' + visible(o[1]);
+    };
     var text = ref(p.o[0]);
     for (var i = 1; i < p.o.length; i++) text += ' \u2192 ' + STEP_WORDS[p.s[i - 1]] + ' ' + ref(p.o[i]);
     return text;
   }
 
   function picture(paths, objectOf) {
-    var rowH = 24, gap = 6, hop = 34, pad = 8, charW = 7;
+    var rowH = 24,
+      gap = 6,
+      hop = 34,
+      pad = 8,
+      charW = 7;
     var width = 0;
     var rows = paths.map(function (p) {
       var x = 1;
@@ -62,7 +69,14 @@ var JcgraphPaths = (function () {
     });
     var height = rows.length * (rowH + gap) - gap + 2;
     var root = svg('svg', { class: 'paths', width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
-    root.setAttribute('aria-label', paths.map(function (p) { return words(p, objectOf); }).join('; '));
+    root.setAttribute(
+      'aria-label',
+      paths
+        .map(function (p) {
+          return words(p, objectOf);
+        })
+        .join('; '),
+    );
     rows.forEach(function (row, r) {
       var y = 1 + r * (rowH + gap);
       var g = svg('g', { class: 'path' });
@@ -71,7 +85,9 @@ var JcgraphPaths = (function () {
         if (k > 0) {
           var prev = row.boxes[k - 1];
           var step = row.p.s[k - 1];
-          var x1 = prev.x + prev.w, x2 = b.x - 1, cy = y + rowH / 2;
+          var x1 = prev.x + prev.w,
+            x2 = b.x - 1,
+            cy = y + rowH / 2;
           var line = svg('line', { x1: x1, y1: cy, x2: x2 - 5, y2: cy, class: step === 'a' ? 'hop-association' : 'hop-membership' });
           line.appendChild(svg('title', {}, STEP_WORDS[step]));
           g.appendChild(line);

@@ -32,7 +32,8 @@
 
   function compare(column, dir) {
     return function (a, b) {
-      var x = a.cells[column.index], y = b.cells[column.index];
+      var x = a.cells[column.index],
+        y = b.cells[column.index];
       var r;
       if (column.kind === 'number') r = x - y;
       else if (column.kind === 'paths') r = x.length - y.length;
@@ -46,7 +47,12 @@
       return { key: c.key, title: c.title, kind: c.kind, index: index };
     });
     var all = spec.rows.map(function (cells, n) {
-      var text = columns.map(function (c) { return cellText(c, cells[c.index]); }).join('\u0000').toLowerCase();
+      var text = columns
+        .map(function (c) {
+          return cellText(c, cells[c.index]);
+        })
+        .join('\u0000')
+        .toLowerCase();
       return { cells: cells, text: text, n: n };
     });
     var state = { rows: all, page: 0, size: PAGE_SIZES[1], sortBy: null, dir: null };
@@ -55,17 +61,23 @@
     var count = el('span', { class: 'count', 'aria-live': 'polite' });
     var prev = el('button', { type: 'button', class: 'prev' }, ['\u2039 Previous']);
     var next = el('button', { type: 'button', class: 'next' }, ['Next \u203a']);
-    var size = el('select', { 'aria-label': 'Rows per page' }, PAGE_SIZES.map(function (n) {
-      var opt = el('option', { value: String(n) }, [n + ' per page']);
-      if (n === state.size) opt.selected = true;
-      return opt;
-    }));
+    var size = el(
+      'select',
+      { 'aria-label': 'Rows per page' },
+      PAGE_SIZES.map(function (n) {
+        var opt = el('option', { value: String(n) }, [n + ' per page']);
+        if (n === state.size) opt.selected = true;
+        return opt;
+      }),
+    );
     var toolbar = el('div', { class: 'toolbar' }, [filter, prev, next, size, count]);
     var headRow = el('tr');
     var ths = columns.map(function (c) {
       var th = el('th', { scope: 'col', class: c.kind === 'number' ? 'num' : '' });
       var button = el('button', { type: 'button', 'data-key': c.key }, [c.title]);
-      button.addEventListener('click', function () { sortBy(c); });
+      button.addEventListener('click', function () {
+        sortBy(c);
+      });
       th.appendChild(button);
       headRow.appendChild(th);
       return th;
@@ -87,7 +99,11 @@
 
     function apply() {
       var q = filter.value.trim().toLowerCase();
-      var rows = q ? all.filter(function (r) { return r.text.indexOf(q) >= 0; }) : all.slice();
+      var rows = q
+        ? all.filter(function (r) {
+            return r.text.indexOf(q) >= 0;
+          })
+        : all.slice();
       if (state.sortBy) rows.sort(compare(state.sortBy, state.dir));
       state.rows = rows;
       state.page = 0;
@@ -113,18 +129,35 @@
         tbody.appendChild(tr);
       });
       var filtered = state.rows.length === all.length ? '' : ' (filtered from ' + all.length.toLocaleString('en') + ')';
-      count.textContent = state.rows.length === 0
-        ? 'No rows' + filtered
-        : 'Rows ' + (start + 1).toLocaleString('en') + '\u2013' + (start + shown.length).toLocaleString('en') + ' of ' + state.rows.length.toLocaleString('en') + filtered;
+      count.textContent =
+        state.rows.length === 0
+          ? 'No rows' + filtered
+          : 'Rows ' +
+            (start + 1).toLocaleString('en') +
+            '\u2013' +
+            (start + shown.length).toLocaleString('en') +
+            ' of ' +
+            state.rows.length.toLocaleString('en') +
+            filtered;
       count.setAttribute('data-total', String(state.rows.length));
       prev.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
     }
 
     filter.addEventListener('input', apply);
-    prev.addEventListener('click', function () { state.page--; render(); });
-    next.addEventListener('click', function () { state.page++; render(); });
-    size.addEventListener('change', function () { state.size = Number(size.value); state.page = 0; render(); });
+    prev.addEventListener('click', function () {
+      state.page--;
+      render();
+    });
+    next.addEventListener('click', function () {
+      state.page++;
+      render();
+    });
+    size.addEventListener('change', function () {
+      state.size = Number(size.value);
+      state.page = 0;
+      render();
+    });
     render();
   }
 

@@ -48,7 +48,9 @@
   }
 
   function edgeText(edge, names) {
-    var name = function (end) { return names[end.id] ? ref(names[end.id]) : end.type + ':' + end.id; };
+    var name = function (end) {
+      return names[end.id] ? ref(names[end.id]) : end.type + ':' + end.id;
+    };
     return name(edge.from) + (edge.kind === 'membership' ? '>' : '~') + name(edge.to);
   }
 
@@ -67,7 +69,9 @@
     var query = new URLSearchParams();
     Object.keys(params || {}).forEach(function (k) {
       var v = params[k];
-      (Array.isArray(v) ? v : [v]).forEach(function (x) { if (x !== undefined && x !== null && x !== '') query.append(k, x); });
+      (Array.isArray(v) ? v : [v]).forEach(function (x) {
+        if (x !== undefined && x !== null && x !== '') query.append(k, x);
+      });
     });
     var qs = query.toString();
     var init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
@@ -77,15 +81,20 @@
       init.body = JSON.stringify(body);
     }
     return fetch(ROOT + path + (qs ? '?' + qs : ''), init).then(function (r) {
-      return r.json().then(function (json) {
-        if (!r.ok) throw new ApiError(r.status, json);
-        return json;
-      }, function () { throw new ApiError(r.status, null); });
+      return r.json().then(
+        function (json) {
+          if (!r.ok) throw new ApiError(r.status, json);
+          return json;
+        },
+        function () {
+          throw new ApiError(r.status, null);
+        },
+      );
     });
   }
 
   function errorBox(e) {
-    var err = e instanceof ApiError ? e.error : { name: 'Error', message: String(e && e.message || e) };
+    var err = e instanceof ApiError ? e.error : { name: 'Error', message: String((e && e.message) || e) };
     var box = el('div', { class: 'error', role: 'alert' }, [el('strong', null, [err.name + ': ']), visible(err.message)]);
     if (err.candidates && err.candidates.length) {
       box.appendChild(el('div', { class: 'note' }, ['Candidates: ' + visible(err.candidates.join(', '))]));
@@ -106,13 +115,24 @@
     p.edges.forEach(function (e, i) {
       s += e.kind === 'association' ? 'a' : e.to.id === p.objects[i].id ? 'u' : 'd';
     });
-    return { o: p.objects.map(function (o) { return o.id; }), s: s };
+    return {
+      o: p.objects.map(function (o) {
+        return o.id;
+      }),
+      s: s,
+    };
   }
 
   function pathsPicture(paths) {
     var byId = {};
-    paths.forEach(function (p) { p.objects.forEach(function (o) { byId[o.id] = [o.type, o.name, o.id]; }); });
-    return JcgraphPaths.picture(paths.map(encodePath), function (id) { return byId[id]; });
+    paths.forEach(function (p) {
+      p.objects.forEach(function (o) {
+        byId[o.id] = [o.type, o.name, o.id];
+      });
+    });
+    return JcgraphPaths.picture(paths.map(encodePath), function (id) {
+      return byId[id];
+    });
   }
 
   function pathWords(p) {
@@ -149,13 +169,25 @@
     searchState.hits = answer.hits;
     answer.hits.forEach(function (h, i) {
       var li = el('li', { role: 'option', id: 'hit-' + i, 'aria-selected': 'false', 'data-id': h.id }, [
-        el('span', { class: 'badge' }, [h.type]), ' ', el('span', { class: 'hit-name' }, [visible(h.name)]), ' ', el('code', null, [h.id]),
+        el('span', { class: 'badge' }, [h.type]),
+        ' ',
+        el('span', { class: 'hit-name' }, [visible(h.name)]),
+        ' ',
+        el('code', null, [h.id]),
       ]);
-      li.addEventListener('mousedown', function (ev) { ev.preventDefault(); openHit(h); });
+      li.addEventListener('mousedown', function (ev) {
+        ev.preventDefault();
+        openHit(h);
+      });
       results.appendChild(li);
     });
     if (answer.hits.length === 0) results.appendChild(el('li', { class: 'note' }, ['No object matches.']));
-    else if (answer.total > answer.hits.length) results.appendChild(el('li', { class: 'note' }, ['First ' + answer.hits.length + ' of ' + answer.total.toLocaleString('en') + ' matches; type more to narrow.']));
+    else if (answer.total > answer.hits.length)
+      results.appendChild(
+        el('li', { class: 'note' }, [
+          'First ' + answer.hits.length + ' of ' + answer.total.toLocaleString('en') + ' matches; type more to narrow.',
+        ]),
+      );
     results.hidden = false;
     search.setAttribute('aria-expanded', 'true');
     results.setAttribute('data-query', answer.query);
@@ -165,14 +197,17 @@
     var q = search.value.trim();
     if (!q) return closeResults();
     var seq = ++searchState.seq;
-    api('/search', { q: q, limit: 20 }).then(function (answer) {
-      if (seq === searchState.seq) showHits(answer);
-    }, function (e) {
-      if (seq !== searchState.seq) return;
-      clear(results);
-      results.appendChild(el('li', null, [errorBox(e)]));
-      results.hidden = false;
-    });
+    api('/search', { q: q, limit: 20 }).then(
+      function (answer) {
+        if (seq === searchState.seq) showHits(answer);
+      },
+      function (e) {
+        if (seq !== searchState.seq) return;
+        clear(results);
+        results.appendChild(el('li', null, [errorBox(e)]));
+        results.hidden = false;
+      },
+    );
   }
 
   search.addEventListener('input', function () {
@@ -180,20 +215,31 @@
     searchState.timer = setTimeout(runSearch, 120);
   });
   search.addEventListener('keydown', function (ev) {
-    if (ev.key === 'ArrowDown') { ev.preventDefault(); if (results.hidden) runSearch(); else setActive(searchState.active + 1); }
-    else if (ev.key === 'ArrowUp') { ev.preventDefault(); setActive(searchState.active - 1); }
-    else if (ev.key === 'Enter') {
+    if (ev.key === 'ArrowDown') {
+      ev.preventDefault();
+      if (results.hidden) runSearch();
+      else setActive(searchState.active + 1);
+    } else if (ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      setActive(searchState.active - 1);
+    } else if (ev.key === 'Enter') {
       ev.preventDefault();
       var hit = searchState.hits[searchState.active >= 0 ? searchState.active : 0];
       if (hit && !results.hidden) openHit(hit);
       else runSearch();
     } else if (ev.key === 'Escape') closeResults();
   });
-  search.addEventListener('blur', function () { setTimeout(closeResults, 150); });
+  search.addEventListener('blur', function () {
+    setTimeout(closeResults, 150);
+  });
   document.addEventListener('keydown', function (ev) {
     var t = ev.target;
     var typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
-    if (ev.key === '/' && !typing) { ev.preventDefault(); search.focus(); search.select(); }
+    if (ev.key === '/' && !typing) {
+      ev.preventDefault();
+      search.focus();
+      search.select();
+    }
   });
 
   // ---- plans ----
@@ -204,17 +250,25 @@
     box.appendChild(el('p', null, [lost.length === 0 ? 'Ends no other access.' : 'Ends ' + plural(lost.length, 'other binding') + ':']));
     if (lost.length) {
       var ul = el('ul');
-      lost.slice(0, limit).forEach(function (b) { ul.appendChild(el('li', null, [objectLink(b.subject), ' \u2192 ', objectLink(b.target)])); });
-      if (lost.length > limit) ul.appendChild(el('li', { class: 'note' }, ['\u2026 and ' + (lost.length - limit).toLocaleString('en') + ' more']));
+      lost.slice(0, limit).forEach(function (b) {
+        ul.appendChild(el('li', null, [objectLink(b.subject), ' \u2192 ', objectLink(b.target)]));
+      });
+      if (lost.length > limit)
+        ul.appendChild(el('li', { class: 'note' }, ['\u2026 and ' + (lost.length - limit).toLocaleString('en') + ' more']));
       box.appendChild(ul);
     }
-    if (collateral.surviving.length) box.appendChild(el('p', { class: 'note' }, [plural(collateral.surviving.length, 'binding') + ' used it and keep access through other paths.']));
+    if (collateral.surviving.length)
+      box.appendChild(
+        el('p', { class: 'note' }, [plural(collateral.surviving.length, 'binding') + ' used it and keep access through other paths.']),
+      );
     return box;
   }
 
   function names(list) {
     var out = {};
-    list.forEach(function (o) { out[o.id] = o; });
+    list.forEach(function (o) {
+      out[o.id] = o;
+    });
     return out;
   }
 
@@ -225,23 +279,55 @@
       box.appendChild(el('p', null, [ref(plan.subject) + ' does not reach ' + ref(plan.resource) + ': nothing to revoke.']));
       return box;
     }
-    var known = names([plan.subject, plan.resource].concat(plan.steps.map(function (s) { return s.from; }), plan.steps.map(function (s) { return s.to; })));
-    box.appendChild(el('p', null, [plural(plan.steps.length, 'step') + ' (a dry run: nothing is sent); ' + plural(plan.collateral.lost.length, 'other binding') + ' lost in all.']));
+    var known = names(
+      [plan.subject, plan.resource].concat(
+        plan.steps.map(function (s) {
+          return s.from;
+        }),
+        plan.steps.map(function (s) {
+          return s.to;
+        }),
+      ),
+    );
+    box.appendChild(
+      el('p', null, [
+        plural(plan.steps.length, 'step') +
+          ' (a dry run: nothing is sent); ' +
+          plural(plan.collateral.lost.length, 'other binding') +
+          ' lost in all.',
+      ]),
+    );
     var ol = el('ol', { class: 'steps' });
     plan.steps.forEach(function (s) {
-      ol.appendChild(el('li', null, [
-        el('div', null, ['remove ' + s.edge.kind + ' ', el('span', { class: 'edge' }, [edgeText(s.edge, known)]), ' (cuts path ' + s.cutsPaths.map(function (i) { return i + 1; }).join(', ') + ')']),
-        el('code', { class: 'api-call' }, [operationText(s.operation)]),
-        collateralList(s.collateral, 10),
-      ]));
+      ol.appendChild(
+        el('li', null, [
+          el('div', null, [
+            'remove ' + s.edge.kind + ' ',
+            el('span', { class: 'edge' }, [edgeText(s.edge, known)]),
+            ' (cuts path ' +
+              s.cutsPaths
+                .map(function (i) {
+                  return i + 1;
+                })
+                .join(', ') +
+              ')',
+          ]),
+          el('code', { class: 'api-call' }, [operationText(s.operation)]),
+          collateralList(s.collateral, 10),
+        ]),
+      );
     });
     box.appendChild(ol);
     if (plan.strategy === 'least-collateral' && plan.search && !plan.search.exhaustive) {
       box.appendChild(el('p', { class: 'note' }, ['Searched ' + plan.search.candidates + ' candidate plans, not every minimal cut.']));
     }
-    box.appendChild(el('p', { class: plan.verified ? 'ok' : 'error' }, [plan.verified
-      ? 'Checked: after the plan, ' + ref(plan.subject) + ' no longer reaches ' + ref(plan.resource) + '.'
-      : 'Warning: after the plan, ' + ref(plan.subject) + ' still reaches ' + ref(plan.resource) + '.']));
+    box.appendChild(
+      el('p', { class: plan.verified ? 'ok' : 'error' }, [
+        plan.verified
+          ? 'Checked: after the plan, ' + ref(plan.subject) + ' no longer reaches ' + ref(plan.resource) + '.'
+          : 'Warning: after the plan, ' + ref(plan.subject) + ' still reaches ' + ref(plan.resource) + '.',
+      ]),
+    );
     return box;
   }
 
@@ -250,14 +336,18 @@
     container.appendChild(panel);
     busy(panel, 'Planning with each strategy\u2026');
     var strategies = ['fewest-changes', 'least-collateral', 'subject-only'];
-    Promise.all(strategies.map(function (strategy) {
-      return api('/revoke', { subject: subjectId, resource: resourceId, strategy: strategy }).then(planView, function (e) {
-        return el('section', { class: 'plan', 'data-strategy': strategy }, [el('h4', null, ['Strategy ' + strategy]), errorBox(e)]);
-      });
-    })).then(function (views) {
+    Promise.all(
+      strategies.map(function (strategy) {
+        return api('/revoke', { subject: subjectId, resource: resourceId, strategy: strategy }).then(planView, function (e) {
+          return el('section', { class: 'plan', 'data-strategy': strategy }, [el('h4', null, ['Strategy ' + strategy]), errorBox(e)]);
+        });
+      }),
+    ).then(function (views) {
       clear(panel);
       panel.appendChild(el('h3', null, ['Revoke plans']));
-      views.forEach(function (v) { panel.appendChild(v); });
+      views.forEach(function (v) {
+        panel.appendChild(v);
+      });
       panel.setAttribute('data-ready', 'true');
     });
   }
@@ -267,26 +357,58 @@
     clear(container);
     container.appendChild(panel);
     busy(panel, 'Planning the offboarding\u2026');
-    api('/offboard', { user: userId }).then(function (plan) {
-      clear(panel);
-      var known = names([plan.user].concat(plan.bindings.map(function (b) { return b.target; }), plan.steps.map(function (s) { return s.from; }), plan.steps.map(function (s) { return s.to; })));
-      panel.appendChild(el('h3', null, ['Offboarding ' + ref(plan.user) + ' (a dry run: nothing is sent)']));
-      panel.appendChild(el('p', null, [plural(plan.bindings.length, 'binding') + ' to end, ' + plural(plan.steps.length, 'step') + '.']));
-      var ol = el('ol', { class: 'steps' });
-      plan.steps.forEach(function (s) {
-        var ends = s.ends.length === 0 ? 'cleanup: grants no access' : 'ends paths to ' + s.ends.map(function (id) { return known[id] ? ref(known[id]) : id; }).join(', ');
-        ol.appendChild(el('li', null, [
-          el('div', null, ['remove ' + s.edge.kind + ' ', el('span', { class: 'edge' }, [edgeText(s.edge, known)]), ' (' + ends + ')']),
-          el('code', { class: 'api-call' }, [operationText(s.operation)]),
-          s.collateral.lost.length ? collateralList(s.collateral, 10) : null,
-        ]));
-      });
-      panel.appendChild(ol);
-      panel.appendChild(el('p', { class: plan.remaining.length === 0 ? 'ok' : 'error' }, [plan.remaining.length === 0
-        ? 'Checked: after the plan, ' + ref(plan.user) + ' has no binding left.'
-        : 'Warning: ' + plural(plan.remaining.length, 'binding') + ' remain.']));
-      panel.setAttribute('data-ready', 'true');
-    }, function (e) { clear(panel); panel.appendChild(errorBox(e)); });
+    api('/offboard', { user: userId }).then(
+      function (plan) {
+        clear(panel);
+        var known = names(
+          [plan.user].concat(
+            plan.bindings.map(function (b) {
+              return b.target;
+            }),
+            plan.steps.map(function (s) {
+              return s.from;
+            }),
+            plan.steps.map(function (s) {
+              return s.to;
+            }),
+          ),
+        );
+        panel.appendChild(el('h3', null, ['Offboarding ' + ref(plan.user) + ' (a dry run: nothing is sent)']));
+        panel.appendChild(el('p', null, [plural(plan.bindings.length, 'binding') + ' to end, ' + plural(plan.steps.length, 'step') + '.']));
+        var ol = el('ol', { class: 'steps' });
+        plan.steps.forEach(function (s) {
+          var ends =
+            s.ends.length === 0
+              ? 'cleanup: grants no access'
+              : 'ends paths to ' +
+                s.ends
+                  .map(function (id) {
+                    return known[id] ? ref(known[id]) : id;
+                  })
+                  .join(', ');
+          ol.appendChild(
+            el('li', null, [
+              el('div', null, ['remove ' + s.edge.kind + ' ', el('span', { class: 'edge' }, [edgeText(s.edge, known)]), ' (' + ends + ')']),
+              el('code', { class: 'api-call' }, [operationText(s.operation)]),
+              s.collateral.lost.length ? collateralList(s.collateral, 10) : null,
+            ]),
+          );
+        });
+        panel.appendChild(ol);
+        panel.appendChild(
+          el('p', { class: plan.remaining.length === 0 ? 'ok' : 'error' }, [
+            plan.remaining.length === 0
+              ? 'Checked: after the plan, ' + ref(plan.user) + ' has no binding left.'
+              : 'Warning: ' + plural(plan.remaining.length, 'binding') + ' remain.',
+          ]),
+        );
+        panel.setAttribute('data-ready', 'true');
+      },
+      function (e) {
+        clear(panel);
+        panel.appendChild(errorBox(e));
+      },
+    );
   }
 
   // ---- a binding, opened ----
@@ -297,31 +419,48 @@
     var detail = el('div', { class: 'why', 'aria-live': 'polite' });
     container.appendChild(detail);
     busy(detail, 'Explaining\u2026');
-    api('/why', { subject: subject.id, resource: resource.id }).then(function (why) {
-      clear(detail);
-      var ol = el('ol', { class: 'paths-list' });
-      why.paths.forEach(function (p) { ol.appendChild(el('li', null, [el('span', { class: 'badge' }, [p.label]), ' ', pathWords(p)])); });
-      detail.appendChild(ol);
-      if (why.attributeSources.length) {
-        var dl = el('dl', { class: 'provenance' });
-        why.attributeSources.forEach(function (s) {
-          dl.appendChild(el('dt', null, [s.key]));
-          dl.appendChild(el('dd', null, [
-            el('code', null, [JSON.stringify(s.value)]),
-            ' from ' + (s.paths.length === 1 ? 'path ' : 'paths ') + s.paths.map(function (i) { return i + 1; }).join(', ') + (s.level ? ' (' + s.level + ')' : ''),
-          ]));
+    api('/why', { subject: subject.id, resource: resource.id }).then(
+      function (why) {
+        clear(detail);
+        var ol = el('ol', { class: 'paths-list' });
+        why.paths.forEach(function (p) {
+          ol.appendChild(el('li', null, [el('span', { class: 'badge' }, [p.label]), ' ', pathWords(p)]));
         });
-        detail.appendChild(el('h4', null, ['Where each compiled attribute comes from']));
-        detail.appendChild(dl);
-      } else detail.appendChild(el('p', { class: 'note' }, ['No compiled attributes.']));
-      var revoke = el('button', { type: 'button', class: 'action revoke-button' }, ['Plan revoke\u2026']);
-      revoke.addEventListener('click', function () {
-        revoke.disabled = true;
-        showRevoke(detail, subject.id, resource.id);
-      });
-      detail.appendChild(revoke);
-      detail.setAttribute('data-ready', 'true');
-    }, function (e) { clear(detail); detail.appendChild(errorBox(e)); });
+        detail.appendChild(ol);
+        if (why.attributeSources.length) {
+          var dl = el('dl', { class: 'provenance' });
+          why.attributeSources.forEach(function (s) {
+            dl.appendChild(el('dt', null, [s.key]));
+            dl.appendChild(
+              el('dd', null, [
+                el('code', null, [JSON.stringify(s.value)]),
+                ' from ' +
+                  (s.paths.length === 1 ? 'path ' : 'paths ') +
+                  s.paths
+                    .map(function (i) {
+                      return i + 1;
+                    })
+                    .join(', ') +
+                  (s.level ? ' (' + s.level + ')' : ''),
+              ]),
+            );
+          });
+          detail.appendChild(el('h4', null, ['Where each compiled attribute comes from']));
+          detail.appendChild(dl);
+        } else detail.appendChild(el('p', { class: 'note' }, ['No compiled attributes.']));
+        var revoke = el('button', { type: 'button', class: 'action revoke-button' }, ['Plan revoke\u2026']);
+        revoke.addEventListener('click', function () {
+          revoke.disabled = true;
+          showRevoke(detail, subject.id, resource.id);
+        });
+        detail.appendChild(revoke);
+        detail.setAttribute('data-ready', 'true');
+      },
+      function (e) {
+        clear(detail);
+        detail.appendChild(errorBox(e));
+      },
+    );
   }
 
   // ---- bindings table with filters ----
@@ -335,18 +474,53 @@
       return section;
     }
     var types = {};
-    bindings.forEach(function (b) { types[b[end].type] = true; });
+    bindings.forEach(function (b) {
+      types[b[end].type] = true;
+    });
     var text = el('input', { type: 'search', placeholder: 'Filter by name or id\u2026', 'aria-label': 'Filter ' + title });
-    var typeSel = el('select', { 'aria-label': 'Type' }, [el('option', { value: '' }, ['every type'])].concat(Object.keys(types).sort().map(function (t) { return el('option', { value: t }, [t]); })));
-    var labelSel = el('select', { 'aria-label': 'Label' }, [['', 'direct or indirect'], ['direct', 'direct only'], ['indirect', 'indirect only'], ['direct/indirect', 'both ways']].map(function (x) { return el('option', { value: x[0] }, [x[1]]); }));
+    var typeSel = el(
+      'select',
+      { 'aria-label': 'Type' },
+      [el('option', { value: '' }, ['every type'])].concat(
+        Object.keys(types)
+          .sort()
+          .map(function (t) {
+            return el('option', { value: t }, [t]);
+          }),
+      ),
+    );
+    var labelSel = el(
+      'select',
+      { 'aria-label': 'Label' },
+      [
+        ['', 'direct or indirect'],
+        ['direct', 'direct only'],
+        ['indirect', 'indirect only'],
+        ['direct/indirect', 'both ways'],
+      ].map(function (x) {
+        return el('option', { value: x[0] }, [x[1]]);
+      }),
+    );
     var sudoBox = el('input', { type: 'checkbox', id: 'sudo-only-' + end });
     var count = el('span', { class: 'count', 'aria-live': 'polite' });
     var prev = el('button', { type: 'button', class: 'prev' }, ['\u2039 Previous']);
     var next = el('button', { type: 'button', class: 'next' }, ['Next \u203a']);
-    section.appendChild(el('div', { class: 'toolbar' }, [text, typeSel, labelSel, el('label', null, [sudoBox, ' sudo only']), prev, next, count]));
+    section.appendChild(
+      el('div', { class: 'toolbar' }, [text, typeSel, labelSel, el('label', null, [sudoBox, ' sudo only']), prev, next, count]),
+    );
     var tbody = el('tbody');
-    var head = el('tr', null, ['Type', 'Name', 'Label', 'Paths', 'Sudo', ''].map(function (h) { return el('th', { scope: 'col' }, [h]); }));
-    section.appendChild(el('div', { class: 'scroll' }, [el('table', { 'data-name': end === 'target' ? 'reaches' : 'reached-by' }, [el('thead', null, [head]), tbody])]));
+    var head = el(
+      'tr',
+      null,
+      ['Type', 'Name', 'Label', 'Paths', 'Sudo', ''].map(function (h) {
+        return el('th', { scope: 'col' }, [h]);
+      }),
+    );
+    section.appendChild(
+      el('div', { class: 'scroll' }, [
+        el('table', { 'data-name': end === 'target' ? 'reaches' : 'reached-by' }, [el('thead', null, [head]), tbody]),
+      ]),
+    );
     var state = { rows: bindings, page: 0 };
 
     function apply() {
@@ -392,7 +566,10 @@
         tbody.appendChild(tr);
         tbody.appendChild(detailRow);
       });
-      count.textContent = state.rows.length === 0 ? 'No rows' : 'Rows ' + (start + 1) + '\u2013' + Math.min(start + PAGE, state.rows.length) + ' of ' + state.rows.length.toLocaleString('en');
+      count.textContent =
+        state.rows.length === 0
+          ? 'No rows'
+          : 'Rows ' + (start + 1) + '\u2013' + Math.min(start + PAGE, state.rows.length) + ' of ' + state.rows.length.toLocaleString('en');
       count.setAttribute('data-total', String(state.rows.length));
       prev.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
@@ -402,8 +579,14 @@
     typeSel.addEventListener('change', apply);
     labelSel.addEventListener('change', apply);
     sudoBox.addEventListener('change', apply);
-    prev.addEventListener('click', function () { state.page--; render(); });
-    next.addEventListener('click', function () { state.page++; render(); });
+    prev.addEventListener('click', function () {
+      state.page--;
+      render();
+    });
+    next.addEventListener('click', function () {
+      state.page++;
+      render();
+    });
     render();
     return section;
   }
@@ -414,11 +597,33 @@
   var RUNS_ON = ['command', 'policy', 'policy_group'];
 
   // The fields a reviewer looks at first, then the record's other plain fields.
-  var FIRST_FIELDS = ['username', 'email', 'displayName', 'displayname', 'hostname', 'state', 'suspended', 'account_locked', 'activated', 'sudo', 'passwordless_sudo', 'os', 'active', 'membershipMethod', 'description'];
+  var FIRST_FIELDS = [
+    'username',
+    'email',
+    'displayName',
+    'displayname',
+    'hostname',
+    'state',
+    'suspended',
+    'account_locked',
+    'activated',
+    'sudo',
+    'passwordless_sudo',
+    'os',
+    'active',
+    'membershipMethod',
+    'description',
+  ];
 
   function recordView(record) {
     var dl = el('dl', { class: 'record' });
-    var keys = FIRST_FIELDS.filter(function (k) { return k in record; }).concat(Object.keys(record).filter(function (k) { return FIRST_FIELDS.indexOf(k) < 0; }));
+    var keys = FIRST_FIELDS.filter(function (k) {
+      return k in record;
+    }).concat(
+      Object.keys(record).filter(function (k) {
+        return FIRST_FIELDS.indexOf(k) < 0;
+      }),
+    );
     var shown = 0;
     keys.forEach(function (k) {
       var v = record[k];
@@ -427,71 +632,109 @@
       dl.appendChild(el('dd', null, [visible(String(v))]));
       shown++;
     });
-    return el('div', null, [dl, el('details', null, [el('summary', null, ['The whole record']), el('pre', null, [visible(JSON.stringify(record, null, 2))])])]);
+    return el('div', null, [
+      dl,
+      el('details', null, [el('summary', null, ['The whole record']), el('pre', null, [visible(JSON.stringify(record, null, 2))])]),
+    ]);
   }
 
   function renderObject(id, seq) {
     busy(view);
-    api('/object', { ref: id }).then(function (o) {
-      if (seq !== route.seq) return;
-      clear(view);
-      var title = el('h1', { tabindex: '-1' }, [el('span', { class: 'badge' }, [o.type]), ' ', el('span', { class: 'name' }, [visible(o.name)])]);
-      view.appendChild(title);
-      view.appendChild(el('p', { class: 'note' }, ['id ', el('code', null, [o.id]), ' \u00b7 refer to it as ', el('code', null, [visible(o.ref)])]));
-      view.appendChild(recordView(o.record));
-      if (o.groups.length) {
-        var groups = el('p', null, ['Member of: ']);
-        o.groups.forEach(function (g, i) { if (i) groups.appendChild(document.createTextNode(', ')); groups.appendChild(objectLink(g)); });
-        view.appendChild(groups);
-      }
-      var actions = el('div', { class: 'actions' });
-      var plans = el('div', { class: 'plans' });
-      if (o.type === 'user') {
-        var off = el('button', { type: 'button', class: 'action offboard-button' }, ['Plan offboarding\u2026']);
-        off.addEventListener('click', function () { showOffboard(plans, o.id); });
-        actions.appendChild(off);
-        view.appendChild(actions);
-        view.appendChild(plans);
-      }
-      title.focus();
-      var sections = el('div', { class: 'sections' });
-      view.appendChild(sections);
-      var asks = [];
-      if (REACHES_ONLY[o.type]) asks.push(api('/access', { subject: o.id }).then(function (d) { return bindingsTable('Reaches', d.bindings, 'target', d.subject); }));
-      else {
-        asks.push(api('/who', { resource: o.id }).then(function (d) { return bindingsTable('Reached by', d.bindings, 'subject', d.resource); }));
-        if (o.type === 'system' || o.type === 'system_group') {
-          asks.push(api('/access', { subject: o.id, type: RUNS_ON }).then(function (d) { return bindingsTable('Runs and is configured by', d.bindings, 'target', d.subject); }));
-        }
-      }
-      return Promise.all(asks).then(function (tables) {
+    api('/object', { ref: id })
+      .then(function (o) {
         if (seq !== route.seq) return;
-        tables.forEach(function (t) { sections.appendChild(t); });
-        view.setAttribute('data-ready', 'object');
+        clear(view);
+        var title = el('h1', { tabindex: '-1' }, [
+          el('span', { class: 'badge' }, [o.type]),
+          ' ',
+          el('span', { class: 'name' }, [visible(o.name)]),
+        ]);
+        view.appendChild(title);
+        view.appendChild(
+          el('p', { class: 'note' }, ['id ', el('code', null, [o.id]), ' \u00b7 refer to it as ', el('code', null, [visible(o.ref)])]),
+        );
+        view.appendChild(recordView(o.record));
+        if (o.groups.length) {
+          var groups = el('p', null, ['Member of: ']);
+          o.groups.forEach(function (g, i) {
+            if (i) groups.appendChild(document.createTextNode(', '));
+            groups.appendChild(objectLink(g));
+          });
+          view.appendChild(groups);
+        }
+        var actions = el('div', { class: 'actions' });
+        var plans = el('div', { class: 'plans' });
+        if (o.type === 'user') {
+          var off = el('button', { type: 'button', class: 'action offboard-button' }, ['Plan offboarding\u2026']);
+          off.addEventListener('click', function () {
+            showOffboard(plans, o.id);
+          });
+          actions.appendChild(off);
+          view.appendChild(actions);
+          view.appendChild(plans);
+        }
+        title.focus();
+        var sections = el('div', { class: 'sections' });
+        view.appendChild(sections);
+        var asks = [];
+        if (REACHES_ONLY[o.type])
+          asks.push(
+            api('/access', { subject: o.id }).then(function (d) {
+              return bindingsTable('Reaches', d.bindings, 'target', d.subject);
+            }),
+          );
+        else {
+          asks.push(
+            api('/who', { resource: o.id }).then(function (d) {
+              return bindingsTable('Reached by', d.bindings, 'subject', d.resource);
+            }),
+          );
+          if (o.type === 'system' || o.type === 'system_group') {
+            asks.push(
+              api('/access', { subject: o.id, type: RUNS_ON }).then(function (d) {
+                return bindingsTable('Runs and is configured by', d.bindings, 'target', d.subject);
+              }),
+            );
+          }
+        }
+        return Promise.all(asks).then(function (tables) {
+          if (seq !== route.seq) return;
+          tables.forEach(function (t) {
+            sections.appendChild(t);
+          });
+          view.setAttribute('data-ready', 'object');
+        });
+      })
+      .catch(function (e) {
+        if (seq !== route.seq) return;
+        clear(view);
+        view.appendChild(el('h1', { tabindex: '-1' }, ['Not found']));
+        view.appendChild(errorBox(e));
+        view.setAttribute('data-ready', 'error');
       });
-    }).catch(function (e) {
-      if (seq !== route.seq) return;
-      clear(view);
-      view.appendChild(el('h1', { tabindex: '-1' }, ['Not found']));
-      view.appendChild(errorBox(e));
-      view.setAttribute('data-ready', 'error');
-    });
   }
 
   function findingList(title, items, line, id) {
-    var section = el('details', { class: 'finding', id: 'finding-' + id }, [el('summary', null, [el('h3', null, [title]), ' ', el('span', { class: 'badge' }, [items.length.toLocaleString('en')])])]);
+    var section = el('details', { class: 'finding', id: 'finding-' + id }, [
+      el('summary', null, [el('h3', null, [title]), ' ', el('span', { class: 'badge' }, [items.length.toLocaleString('en')])]),
+    ]);
     if (items.length > 0) section.open = true;
     var ul = el('ul');
     var shown = 0;
     function more(n) {
-      items.slice(shown, shown + n).forEach(function (x) { ul.appendChild(el('li', null, line(x))); });
+      items.slice(shown, shown + n).forEach(function (x) {
+        ul.appendChild(el('li', null, line(x)));
+      });
       shown = Math.min(items.length, shown + n);
     }
     more(25);
     section.appendChild(el('div', { class: 'body' }, [items.length === 0 ? el('p', null, ['None.']) : ul]));
     if (items.length > shown) {
       var button = el('button', { type: 'button', class: 'more' }, ['Show more']);
-      button.addEventListener('click', function () { more(100); if (shown >= items.length) button.remove(); });
+      button.addEventListener('click', function () {
+        more(100);
+        if (shown >= items.length) button.remove();
+      });
       section.appendChild(button);
     }
     return section;
@@ -505,56 +748,179 @@
 
   function links(list, max) {
     var out = [];
-    list.slice(0, max).forEach(function (o, i) { if (i) out.push(', '); out.push(objectLink(o)); });
+    list.slice(0, max).forEach(function (o, i) {
+      if (i) out.push(', ');
+      out.push(objectLink(o));
+    });
     if (list.length > max) out.push(', \u2026 (' + list.length + ')');
     return out;
   }
 
   function renderFindings(seq) {
     busy(view, 'Reviewing every binding\u2026');
-    api('/findings').then(function (f) {
-      if (seq !== route.seq) return;
-      clear(view);
-      view.appendChild(el('h1', { tabindex: '-1' }, ['Findings']));
-      view.appendChild(el('p', { class: 'note' }, [plural(f.totals.bindings, 'binding') + ' of ' + plural(f.totals.subjects, 'subject') + ', ' + plural(f.totals.paths, 'path') + '.']));
-      view.appendChild(findingList('Sudo on systems, by what grants it', f.privileged.grants, function (g) {
-        var by = [];
-        g.grantedBy.forEach(function (x, i) { if (i) by.push(' + '); by.push.apply(by, grantedBy(x)); });
-        return by.concat([' [' + g.level + ']: ' + plural(g.bindings, 'binding') + ' (' + g.withoutPassword + ' without password), ' + plural(g.users.length, 'user') + ', e.g. ', objectLink(g.example.subject), ' \u2192 ', objectLink(g.example.target)]);
-      }, 'sudo'));
-      view.appendChild(findingList('Users with global sudo in their record', f.userSudo, function (u) {
-        return [objectLink(u.user), ': ' + [u.sudo ? 'sudo' : '', u.passwordlessSudo ? 'passwordless_sudo' : ''].filter(Boolean).join(', ') + '; ' + plural(u.bindings, 'binding')];
-      }, 'user-sudo'));
-      view.appendChild(findingList('Suspended, staged or locked users with access', f.inactiveUsers, function (u) {
-        return [objectLink(u.user), ' (' + u.reasons.join(', ') + '): ' + plural(u.bindings.length, 'binding') + ': '].concat(links(u.bindings.map(function (b) { return b.target; }), 5));
-      }, 'inactive'));
-      view.appendChild(findingList('Redundant access (direct and through a group)', f.redundant, function (r) {
-        return [objectLink(r.subject), ' \u2192 ', objectLink(r.target), ': ' + plural(r.direct.length, 'direct path') + ', ' + plural(r.indirect.length, 'indirect path')];
-      }, 'redundant'));
-      view.appendChild(findingList('Blast radius (bindings its removal alone would end)', f.blastRadius, function (e) {
-        var what = e.group ? ['group ', objectLink(e.group)] : e.ends ? ['association ', objectLink(e.ends[0]), ' ~ ', objectLink(e.ends[1])] : ['?'];
-        return what.concat([': ' + e.bindingsCut.toLocaleString('en') + ' (' + e.pathsThrough.toLocaleString('en') + ' paths)']);
-      }, 'blast-radius'));
-      view.appendChild(findingList('Users bound directly (not through a group)', f.directlyBound, function (d) {
-        return [objectLink(d.user), ': '].concat(links(d.targets, 5));
-      }, 'direct'));
-      view.appendChild(findingList('Empty groups', f.emptyGroups, function (g) { return [objectLink(g)]; }, 'empty-groups'));
-      view.appendChild(findingList('Unbound resources', f.unboundResources, function (r) { return [objectLink(r)]; }, 'unbound'));
-      view.firstChild.focus();
-      view.setAttribute('data-ready', 'findings');
-    }, function (e) {
-      if (seq !== route.seq) return;
-      clear(view);
-      view.appendChild(errorBox(e));
-      view.setAttribute('data-ready', 'error');
-    });
+    api('/findings').then(
+      function (f) {
+        if (seq !== route.seq) return;
+        clear(view);
+        view.appendChild(el('h1', { tabindex: '-1' }, ['Findings']));
+        view.appendChild(
+          el('p', { class: 'note' }, [
+            plural(f.totals.bindings, 'binding') +
+              ' of ' +
+              plural(f.totals.subjects, 'subject') +
+              ', ' +
+              plural(f.totals.paths, 'path') +
+              '.',
+          ]),
+        );
+        view.appendChild(
+          findingList(
+            'Sudo on systems, by what grants it',
+            f.privileged.grants,
+            function (g) {
+              var by = [];
+              g.grantedBy.forEach(function (x, i) {
+                if (i) by.push(' + ');
+                by.push.apply(by, grantedBy(x));
+              });
+              return by.concat([
+                ' [' +
+                  g.level +
+                  ']: ' +
+                  plural(g.bindings, 'binding') +
+                  ' (' +
+                  g.withoutPassword +
+                  ' without password), ' +
+                  plural(g.users.length, 'user') +
+                  ', e.g. ',
+                objectLink(g.example.subject),
+                ' \u2192 ',
+                objectLink(g.example.target),
+              ]);
+            },
+            'sudo',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Users with global sudo in their record',
+            f.userSudo,
+            function (u) {
+              return [
+                objectLink(u.user),
+                ': ' +
+                  [u.sudo ? 'sudo' : '', u.passwordlessSudo ? 'passwordless_sudo' : ''].filter(Boolean).join(', ') +
+                  '; ' +
+                  plural(u.bindings, 'binding'),
+              ];
+            },
+            'user-sudo',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Suspended, staged or locked users with access',
+            f.inactiveUsers,
+            function (u) {
+              return [objectLink(u.user), ' (' + u.reasons.join(', ') + '): ' + plural(u.bindings.length, 'binding') + ': '].concat(
+                links(
+                  u.bindings.map(function (b) {
+                    return b.target;
+                  }),
+                  5,
+                ),
+              );
+            },
+            'inactive',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Redundant access (direct and through a group)',
+            f.redundant,
+            function (r) {
+              return [
+                objectLink(r.subject),
+                ' \u2192 ',
+                objectLink(r.target),
+                ': ' + plural(r.direct.length, 'direct path') + ', ' + plural(r.indirect.length, 'indirect path'),
+              ];
+            },
+            'redundant',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Blast radius (bindings its removal alone would end)',
+            f.blastRadius,
+            function (e) {
+              var what = e.group
+                ? ['group ', objectLink(e.group)]
+                : e.ends
+                  ? ['association ', objectLink(e.ends[0]), ' ~ ', objectLink(e.ends[1])]
+                  : ['?'];
+              return what.concat([': ' + e.bindingsCut.toLocaleString('en') + ' (' + e.pathsThrough.toLocaleString('en') + ' paths)']);
+            },
+            'blast-radius',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Users bound directly (not through a group)',
+            f.directlyBound,
+            function (d) {
+              return [objectLink(d.user), ': '].concat(links(d.targets, 5));
+            },
+            'direct',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Empty groups',
+            f.emptyGroups,
+            function (g) {
+              return [objectLink(g)];
+            },
+            'empty-groups',
+          ),
+        );
+        view.appendChild(
+          findingList(
+            'Unbound resources',
+            f.unboundResources,
+            function (r) {
+              return [objectLink(r)];
+            },
+            'unbound',
+          ),
+        );
+        view.firstChild.focus();
+        view.setAttribute('data-ready', 'findings');
+      },
+      function (e) {
+        if (seq !== route.seq) return;
+        clear(view);
+        view.appendChild(errorBox(e));
+        view.setAttribute('data-ready', 'error');
+      },
+    );
   }
 
   function renderHome(seq) {
     clear(view);
     view.appendChild(el('h1', { tabindex: '-1' }, ['Who can reach what']));
-    view.appendChild(el('p', null, ['Search for a user, group, system, application or any other object above (press / to jump there), or open the ', el('a', { href: '#/findings' }, ['findings']), '.']));
-    view.appendChild(el('p', { class: 'note' }, ['Open a user or a group to see everything it reaches; open a resource to see who reaches it. Each binding opens to its paths, where its attributes come from, and the plans that would revoke it. Everything here is read-only: plans are dry runs that name the API calls to make.']));
+    view.appendChild(
+      el('p', null, [
+        'Search for a user, group, system, application or any other object above (press / to jump there), or open the ',
+        el('a', { href: '#/findings' }, ['findings']),
+        '.',
+      ]),
+    );
+    view.appendChild(
+      el('p', { class: 'note' }, [
+        'Open a user or a group to see everything it reaches; open a resource to see who reaches it. Each binding opens to its paths, where its attributes come from, and the plans that would revoke it. Everything here is read-only: plans are dry runs that name the API calls to make.',
+      ]),
+    );
     if (seq === route.seq) view.setAttribute('data-ready', 'home');
   }
 
@@ -571,10 +937,25 @@
   }
 
   window.addEventListener('hashchange', onRoute);
-  api('').then(function (info) {
-    var org = info.organization;
-    orgLine.textContent = 'Organization ' + (org.orgId || '(no id)') + ' \u00b7 ' + org.source + ' \u00b7 ' + org.objects.toLocaleString('en') + ' objects, ' + org.edges.toLocaleString('en') + ' edges';
-  }, function (e) { orgLine.textContent = ''; orgLine.appendChild(errorBox(e)); });
+  api('').then(
+    function (info) {
+      var org = info.organization;
+      orgLine.textContent =
+        'Organization ' +
+        (org.orgId || '(no id)') +
+        ' \u00b7 ' +
+        org.source +
+        ' \u00b7 ' +
+        org.objects.toLocaleString('en') +
+        ' objects, ' +
+        org.edges.toLocaleString('en') +
+        ' edges';
+    },
+    function (e) {
+      orgLine.textContent = '';
+      orgLine.appendChild(errorBox(e));
+    },
+  );
   onRoute();
   document.documentElement.setAttribute('data-ready', 'true');
 })();

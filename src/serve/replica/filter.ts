@@ -131,13 +131,19 @@ function parseClause(api: ApiVersion, raw: string, parameter: string): Clause {
   const first = raw.indexOf(':');
   const second = first < 0 ? -1 : raw.indexOf(':', first + 1);
   if (first <= 0 || second < 0) {
-    throw badParameter(parameter, `The filter "${raw}" is not field:operator:value (e.g. ${api === 'v1' ? 'username:$eq:jdoe' : 'name:eq:Engineering'}).`);
+    throw badParameter(
+      parameter,
+      `The filter "${raw}" is not field:operator:value (e.g. ${api === 'v1' ? 'username:$eq:jdoe' : 'name:eq:Engineering'}).`,
+    );
   }
   const field = raw.slice(0, first);
   let operator = raw.slice(first + 1, second);
   if (api === 'v1' && !operator.startsWith('$')) operator = `$${operator}`;
   if (!operatorsOf(api).includes(operator)) {
-    throw badParameter(parameter, `The filter "${raw}" uses the operator "${raw.slice(first + 1, second)}", which the ${api} API does not have; its operators are ${operatorsOf(api).join(', ')}.`);
+    throw badParameter(
+      parameter,
+      `The filter "${raw}" uses the operator "${raw.slice(first + 1, second)}", which the ${api} API does not have; its operators are ${operatorsOf(api).join(', ')}.`,
+    );
   }
   if (operator === 'between' && raw.slice(second + 1).split(',').length !== 2) {
     throw badParameter(parameter, `The filter "${raw}" needs two values for between: field:between:low,high.`);
@@ -187,7 +193,8 @@ export function parseSearch(params: URLSearchParams): Predicate | undefined {
   for (const [key, value] of params) {
     if (key === 'search' || /^search\[searchTerm\](\[\d*\])?$/.test(key)) searchTerms.push(value);
     else if (/^search\[fields\](\[\d*\])?$/.test(key)) fields.push(...value.split(/[\s,]+/).filter((f) => f.length > 0));
-    else if (key.startsWith('search[')) throw badParameter(key, `The query parameter ${key} is not part of search: use search[searchTerm] and search[fields][].`);
+    else if (key.startsWith('search['))
+      throw badParameter(key, `The query parameter ${key} is not part of search: use search[searchTerm] and search[fields][].`);
   }
   const wanted = searchTerms.map((t) => t.toLowerCase()).filter((t) => t.length > 0);
   if (wanted.length === 0) return undefined;

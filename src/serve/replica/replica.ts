@@ -45,7 +45,13 @@ function reasonOf(parameter: string): string {
 }
 
 /** An error answer in the API's Error shape. */
-export function apiError(api: ApiVersion, status: number, message: string, parameter?: string, headers: Record<string, string> = {}): ApiAnswer {
+export function apiError(
+  api: ApiVersion,
+  status: number,
+  message: string,
+  parameter?: string,
+  headers: Record<string, string> = {},
+): ApiAnswer {
   const body: JsonObject =
     api === 'v1'
       ? { code: status, message, status: STATUS_CODES[status] ?? 'Error' }
@@ -67,18 +73,31 @@ function parseTargets(endpoint: GraphEndpoint, params: URLSearchParams): string[
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   if (targets.length === 0) {
-    throw badParameter('targets', `The query parameter targets is required on ${endpoint.path}: one or more of ${endpoint.targets.join(', ')}.`);
+    throw badParameter(
+      'targets',
+      `The query parameter targets is required on ${endpoint.path}: one or more of ${endpoint.targets.join(', ')}.`,
+    );
   }
   const bad = targets.filter((t) => !endpoint.targets.includes(t));
   if (bad.length > 0) {
-    throw badParameter('targets', `The query parameter targets holds ${bad.map((t) => `"${t}"`).join(', ')}, not allowed on ${endpoint.path}; allowed: ${endpoint.targets.join(', ')}.`);
+    throw badParameter(
+      'targets',
+      `The query parameter targets holds ${bad.map((t) => `"${t}"`).join(', ')}, not allowed on ${endpoint.path}; allowed: ${endpoint.targets.join(', ')}.`,
+    );
   }
   return [...new Set(targets)].sort();
 }
 
 function itemOf(value: JsonObject): Item {
   const to = value['to'];
-  const id = typeof value['id'] === 'string' ? value['id'] : typeof value['_id'] === 'string' ? value['_id'] : to && typeof to === 'object' && !Array.isArray(to) && typeof to['id'] === 'string' ? to['id'] : '';
+  const id =
+    typeof value['id'] === 'string'
+      ? value['id']
+      : typeof value['_id'] === 'string'
+        ? value['_id']
+        : to && typeof to === 'object' && !Array.isArray(to) && typeof to['id'] === 'string'
+          ? to['id']
+          : '';
   return { id, value };
 }
 
@@ -130,7 +149,8 @@ export class Replica {
     let items = this.lists.get(route.path);
     if (!items) {
       const made: Item[] = [];
-      for (const type of route.types) for (const o of this.graph.objects(type)) made.push({ id: o.id, value: route.item(o.type, o.id, o.record) });
+      for (const type of route.types)
+        for (const o of this.graph.objects(type)) made.push({ id: o.id, value: route.item(o.type, o.id, o.record) });
       items = sortItems(made, []);
       this.lists.set(route.path, items);
     }
@@ -141,7 +161,9 @@ export class Replica {
     const paging = parsePaging(params, route.shape === 'v2-rules' ? 100 : 10);
     const keys = parseSort(params);
     const fields = parseFields(params);
-    const predicates = [parseFilters(route.api, params), route.api === 'v1' ? parseSearch(params) : undefined].filter((p): p is Predicate => p !== undefined);
+    const predicates = [parseFilters(route.api, params), route.api === 'v1' ? parseSearch(params) : undefined].filter(
+      (p): p is Predicate => p !== undefined,
+    );
     const all = this.listItems(route);
     const selection =
       predicates.length === 0 && keys.length === 0
@@ -172,12 +194,14 @@ export class Replica {
   /** The whole answer of a graph endpoint, kept a while for the pages that follow the first. */
   private wholeAnswer(endpoint: GraphEndpoint, id: string, targets: readonly string[] | undefined): readonly JsonObject[] {
     const key = `${this.graph.version} ${endpoint.operationId} ${id}${targets ? ` ${targets.join(',')}` : ''}`;
-    return this.answers.get(key, () =>
-      // Traversals, memberof and membership go straight to the traversal (the route is known already);
-      // associations and members through answer(), which lists direct edges.
-      (endpoint.kind === 'associations' || endpoint.kind === 'members'
-        ? answer(this.graph, endpointPath(endpoint, id), targets ? { targets: targets.join(',') } : {})
-        : traverse(this.graph, id, endpoint)) as JsonObject[],
+    return this.answers.get(
+      key,
+      () =>
+        // Traversals, memberof and membership go straight to the traversal (the route is known already);
+        // associations and members through answer(), which lists direct edges.
+        (endpoint.kind === 'associations' || endpoint.kind === 'members'
+          ? answer(this.graph, endpointPath(endpoint, id), targets ? { targets: targets.join(',') } : {})
+          : traverse(this.graph, id, endpoint)) as JsonObject[],
     );
   }
 
@@ -187,7 +211,12 @@ export class Replica {
     const targets = endpoint.kind === 'associations' ? parseTargets(endpoint, params) : undefined;
     const filter = parseFilters('v2', params);
     const whole = this.wholeAnswer(endpoint, id, targets);
-    const items = filter ? whole.filter((value) => { const i = itemOf(value); return filter(i.value, i.id); }) : whole;
+    const items = filter
+      ? whole.filter((value) => {
+          const i = itemOf(value);
+          return filter(i.value, i.id);
+        })
+      : whole;
     return ok(items.slice(paging.skip, paging.skip + paging.limit), { 'x-total-count': String(items.length) });
   }
 }

@@ -6,7 +6,14 @@
  * its own.
  */
 import {
-  GRAPH_ENDPOINTS, GRAPH_TYPES, TYPE_INFO, isGroupType, type GraphEndpoint, type GraphType, type JsonObject, type ListShape,
+  GRAPH_ENDPOINTS,
+  GRAPH_TYPES,
+  TYPE_INFO,
+  isGroupType,
+  type GraphEndpoint,
+  type GraphType,
+  type JsonObject,
+  type ListShape,
 } from '../../model/index.ts';
 import type { ApiVersion } from './query.ts';
 

@@ -3,8 +3,15 @@
  * association kinds the model does not allow) and the section context every generator section shares.
  */
 import {
-  associationEdge, canAssociate, edgeKey, membershipEdge,
-  type GraphType, type JsonObject, type ObjectRef, type TenantEdge, type TenantObject,
+  associationEdge,
+  canAssociate,
+  edgeKey,
+  membershipEdge,
+  type GraphType,
+  type JsonObject,
+  type ObjectRef,
+  type TenantEdge,
+  type TenantObject,
 } from '../../model/index.ts';
 import { EPOCH_SECONDS, type ObjectIdFactory, SPAN_SECONDS } from '../ids.ts';
 import type { PresetCounts } from '../presets.ts';
@@ -117,5 +124,8 @@ export function maybeSudo(rng: Rng, pGrant: number): Attrs {
 }
 
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

@@ -6,8 +6,17 @@ import type { GraphType, JsonObject } from '../../model/index.ts';
 import { EPOCH_SECONDS } from '../ids.ts';
 import { TEAM_WORDS } from '../names.ts';
 import {
-  activeDirectoryRecord, applicationRecord, cloudDirectoryRecord, commandRecord, ldapServerRecord,
-  policyGroupRecord, policyRecord, radiusServerRecord, ruleRecord, softwareAppRecord, unlistedRecord,
+  activeDirectoryRecord,
+  applicationRecord,
+  cloudDirectoryRecord,
+  commandRecord,
+  ldapServerRecord,
+  policyGroupRecord,
+  policyRecord,
+  radiusServerRecord,
+  ruleRecord,
+  softwareAppRecord,
+  unlistedRecord,
 } from '../records.ts';
 import { type Generation, created, refKey } from './builder.ts';
 

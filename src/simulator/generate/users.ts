@@ -49,10 +49,23 @@ export function addUsers({ b, ids, counts, ctx }: Generation): GeneratedUsers {
     const globalSudo = c.rng.chance(0.02);
     const t = created(c.rng);
     const id = ids.next(t);
-    const ref = b.add('user', id, userRecord(c, {
-      id, created: t, index: i, firstname, lastname, username, department, state, locked,
-      sudo: globalSudo, passwordlessSudo: globalSudo && c.rng.chance(0.5),
-    }));
+    const ref = b.add(
+      'user',
+      id,
+      userRecord(c, {
+        id,
+        created: t,
+        index: i,
+        firstname,
+        lastname,
+        username,
+        department,
+        state,
+        locked,
+        sudo: globalSudo,
+        passwordlessSudo: globalSudo && c.rng.chance(0.5),
+      }),
+    );
     usersByDept.get(department)?.push(ref);
     if (state !== 'STAGED') activeUsers.push(ref);
     if (department === 'IT') itUsers.push(ref);
@@ -62,7 +75,13 @@ export function addUsers({ b, ids, counts, ctx }: Generation): GeneratedUsers {
 
 export function addUserGroups({ b, ids, counts, ctx }: Generation, people: GeneratedUsers): UserGroupRoles {
   const users = b.refs('user');
-  const ug = { allStaff: [] as ObjectRef[], depts: [] as ObjectRef[], admins: [] as ObjectRef[], contractors: [] as ObjectRef[], small: [] as ObjectRef[] };
+  const ug = {
+    allStaff: [] as ObjectRef[],
+    depts: [] as ObjectRef[],
+    admins: [] as ObjectRef[],
+    contractors: [] as ObjectRef[],
+    small: [] as ObjectRef[],
+  };
   const c = ctx('user_groups');
   const rng = c.rng;
   const n = counts.user_group;
@@ -70,7 +89,11 @@ export function addUserGroups({ b, ids, counts, ctx }: Generation, people: Gener
     const id = ids.next(created(rng));
     return b.add('user_group', id, userGroupRecord(c, id, name, attributes, method));
   };
-  const allStaff = addGroup('All Staff', { ldapGroups: [{ name: 'staff' }], posixGroups: [{ id: 5000, name: 'staff' }] }, 'DYNAMIC_AUTOMATED');
+  const allStaff = addGroup(
+    'All Staff',
+    { ldapGroups: [{ name: 'staff' }], posixGroups: [{ id: 5000, name: 'staff' }] },
+    'DYNAMIC_AUTOMATED',
+  );
   ug.allStaff.push(allStaff);
   for (const u of people.activeUsers) if (!rng.chance(0.03)) b.member(allStaff, u);
   for (const dept of people.departments) {
@@ -81,7 +104,11 @@ export function addUserGroups({ b, ids, counts, ctx }: Generation, people: Gener
     for (const u of people.usersByDept.get(dept) ?? []) b.member(g, u);
   }
   if (b.refs('user_group').length < n) {
-    const admins = addGroup('IT Admins', { sudo: { enabled: true, withoutPassword: false }, posixGroups: [{ id: 27, name: 'sudo' }] }, 'STATIC');
+    const admins = addGroup(
+      'IT Admins',
+      { sudo: { enabled: true, withoutPassword: false }, posixGroups: [{ id: 27, name: 'sudo' }] },
+      'STATIC',
+    );
     ug.admins.push(admins);
     const size = Math.max(2, Math.min(40, Math.round(users.length * 0.004)));
     const pool = people.itUsers.length >= size ? people.itUsers : users;

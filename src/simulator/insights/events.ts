@@ -39,7 +39,9 @@ export interface EventContext {
 
 /** The administrator every change is made by (one per organization). */
 function admin(ctx: EventContext): JsonObject {
-  const id = Math.floor(unitHash(ctx.seed, 'admin', ctx.orgId) * 2 ** 32).toString(16).padStart(8, '0');
+  const id = Math.floor(unitHash(ctx.seed, 'admin', ctx.orgId) * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0');
   return { id: `5c86b6cf${id}00001d3800c`.slice(0, 24), type: 'admin', email: 'it-admin@example.com' };
 }
 
@@ -105,14 +107,21 @@ export function changeEvents(applied: AppliedChange, key: string, ctx: EventCont
       if (prefix === undefined) return []; // a type with no documented lifecycle event
       const event: JsonObject = { ...common(`${prefix}_${applied.effect}`), resource: resource(applied.object, key, ctx) };
       if (applied.effect === 'update') {
-        event['changes'] = applied.fields.map((f) => ({ field: f.field, from: (f.from ?? null), to: (f.to ?? null) }));
+        event['changes'] = applied.fields.map((f) => ({ field: f.field, from: f.from ?? null, to: f.to ?? null }));
       }
       return [event];
     }
   }
 }
 
-const NOISE = ['admin_login_attempt', 'user_login_attempt', 'user_login_attempt', 'user_password_change', 'command_run', 'admin_update'] as const;
+const NOISE = [
+  'admin_login_attempt',
+  'user_login_attempt',
+  'user_login_attempt',
+  'user_password_change',
+  'command_run',
+  'admin_update',
+] as const;
 
 /** An event that changes nothing in the graph: logins, a password change, a command run. */
 export function noiseEvent(key: string, ctx: EventContext): JsonObject {
@@ -124,10 +133,26 @@ export function noiseEvent(key: string, ctx: EventContext): JsonObject {
       return { ...base, initiated_by: admin(ctx), resource: { ...admin(ctx) }, success, mfa: true, provider: null };
     case 'user_login_attempt':
     case 'user_password_change':
-      return { ...base, initiated_by: { type: 'user', username: `user${Math.floor(unitHash(ctx.seed, 'who', key) * 1000)}` }, success, mfa: false };
+      return {
+        ...base,
+        initiated_by: { type: 'user', username: `user${Math.floor(unitHash(ctx.seed, 'who', key) * 1000)}` },
+        success,
+        mfa: false,
+      };
     case 'command_run':
-      return { ...base, initiated_by: admin(ctx), resource: { type: 'command', id: '6127579ec58b6d6144c06492', name: 'Rotate logs' }, success: true };
+      return {
+        ...base,
+        initiated_by: admin(ctx),
+        resource: { type: 'command', id: '6127579ec58b6d6144c06492', name: 'Rotate logs' },
+        success: true,
+      };
     case 'admin_update':
-      return { ...base, initiated_by: admin(ctx), resource: { ...admin(ctx) }, changes: [{ field: 'enableMultiFactor', from: false, to: true }], success: true };
+      return {
+        ...base,
+        initiated_by: admin(ctx),
+        resource: { ...admin(ctx) },
+        changes: [{ field: 'enableMultiFactor', from: false, to: true }],
+        success: true,
+      };
   }
 }

@@ -40,7 +40,13 @@ const DAY_MS = 86_400_000;
 const HISTORY_EVERY_HOURS = 6;
 
 function hexId(seq: number, tsMs: number): string {
-  return Math.floor(tsMs / 1000).toString(16).padStart(8, '0') + 'd1a9e5' + seq.toString(16).padStart(10, '0');
+  return (
+    Math.floor(tsMs / 1000)
+      .toString(16)
+      .padStart(8, '0') +
+    'd1a9e5' +
+    seq.toString(16).padStart(10, '0')
+  );
 }
 
 export class InsightsLog {
@@ -72,7 +78,11 @@ export class InsightsLog {
       tsMs,
       visibleAtMs,
       service: typeof body['service'] === 'string' ? body['service'] : 'directory',
-      body: { id: hexId(seq, tsMs), ...body, timestamp: typeof body['timestamp'] === 'string' ? body['timestamp'] : new Date(tsMs).toISOString() },
+      body: {
+        id: hexId(seq, tsMs),
+        ...body,
+        timestamp: typeof body['timestamp'] === 'string' ? body['timestamp'] : new Date(tsMs).toISOString(),
+      },
     };
     // Appended in time order, except the rare change logged within the same millisecond as history.
     let i = this.#events.length;
@@ -101,7 +111,8 @@ export class InsightsLog {
    */
   inject(bodies: readonly JsonObject[], nowMs: number): void {
     for (const body of bodies) {
-      const ts = typeof body['timestamp'] === 'string' && !Number.isNaN(Date.parse(body['timestamp'])) ? Date.parse(body['timestamp']) : nowMs;
+      const ts =
+        typeof body['timestamp'] === 'string' && !Number.isNaN(Date.parse(body['timestamp'])) ? Date.parse(body['timestamp']) : nowMs;
       this.#append({ service: 'directory', ...body }, ts, ts + this.lagMs);
     }
   }
@@ -111,7 +122,12 @@ export class InsightsLog {
     const oldest = nowMs - this.retentionDays * DAY_MS;
     const all = q.services.includes('all');
     const matches = this.#events.filter(
-      (e) => e.visibleAtMs <= nowMs && e.tsMs >= oldest && e.tsMs >= q.startMs && (q.endMs === undefined || e.tsMs <= q.endMs) && (all || q.services.includes(e.service)),
+      (e) =>
+        e.visibleAtMs <= nowMs &&
+        e.tsMs >= oldest &&
+        e.tsMs >= q.startMs &&
+        (q.endMs === undefined || e.tsMs <= q.endMs) &&
+        (all || q.services.includes(e.service)),
     );
     if (q.sort === 'DESC') matches.reverse();
     const after = q.searchAfter;

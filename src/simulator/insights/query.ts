@@ -11,9 +11,28 @@ import { SimulatorError } from '../errors.ts';
 
 /** The `service` values the spec lists. */
 export const INSIGHTS_SERVICES: readonly string[] = [
-  'alerts', 'all', 'directory', 'ldap', 'mdm', 'notifications', 'object_storage', 'password_manager', 'password_vault', 'radius',
-  'reports', 'saas_app_management', 'software', 'sso', 'systems', 'access_management', 'asset_management', 'workflows', 'genai',
-  'aigw', 'ai_admin', 'generic_di',
+  'alerts',
+  'all',
+  'directory',
+  'ldap',
+  'mdm',
+  'notifications',
+  'object_storage',
+  'password_manager',
+  'password_vault',
+  'radius',
+  'reports',
+  'saas_app_management',
+  'software',
+  'sso',
+  'systems',
+  'access_management',
+  'asset_management',
+  'workflows',
+  'genai',
+  'aigw',
+  'ai_admin',
+  'generic_di',
 ];
 
 export const DEFAULT_EVENT_LIMIT = 1000;
@@ -66,7 +85,10 @@ export function parseEventsQuery(text: string, nowMs: number): EventsQuery {
   const endMs = time(q, 'end_time');
   if (endMs !== undefined && endMs < startMs) throw bad('end_time is before start_time');
   const rawLimit = q['limit'];
-  const limit = Number.isInteger(rawLimit) && (rawLimit as number) >= 1 && (rawLimit as number) <= MAX_EVENT_LIMIT ? (rawLimit as number) : DEFAULT_EVENT_LIMIT;
+  const limit =
+    Number.isInteger(rawLimit) && (rawLimit as number) >= 1 && (rawLimit as number) <= MAX_EVENT_LIMIT
+      ? (rawLimit as number)
+      : DEFAULT_EVENT_LIMIT;
   const rawSort = q['sort'];
   if (rawSort !== undefined && rawSort !== null && (typeof rawSort !== 'string' || !/^(asc|desc)$/i.test(rawSort))) {
     throw bad(`sort must be ASC or DESC, not ${JSON.stringify(rawSort)}`);

@@ -22,7 +22,15 @@ export type SimChange =
 
 export type SimChangeKind = SimChange['kind'];
 
-export const SIM_CHANGE_KINDS: readonly SimChangeKind[] = ['add-member', 'remove-member', 'associate', 'dissociate', 'create', 'delete', 'update'];
+export const SIM_CHANGE_KINDS: readonly SimChangeKind[] = [
+  'add-member',
+  'remove-member',
+  'associate',
+  'dissociate',
+  'create',
+  'delete',
+  'update',
+];
 
 /** One field of a record before and after an update (the shape of a Directory Insights `changes` entry). */
 export interface FieldChange {

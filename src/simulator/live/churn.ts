@@ -5,14 +5,29 @@
  * drawn against the organization as it is at that moment, so it is always one the API would accept.
  */
 import {
-  ASSOCIATION_KINDS, MEMBERSHIPS, objectName,
-  type GraphType, type JsonObject, type ObjectRef, type TenantData, type TenantObject,
+  ASSOCIATION_KINDS,
+  MEMBERSHIPS,
+  objectName,
+  type GraphType,
+  type JsonObject,
+  type ObjectRef,
+  type TenantData,
+  type TenantObject,
 } from '../../model/index.ts';
 import type { Rng } from '../random.ts';
 import type { SimChange } from './changes.ts';
 
 /** Types churn creates and deletes (the everyday ones). */
-const LIFECYCLE_TYPES: readonly GraphType[] = ['user', 'user_group', 'system', 'system_group', 'application', 'command', 'policy', 'policy_group'];
+const LIFECYCLE_TYPES: readonly GraphType[] = [
+  'user',
+  'user_group',
+  'system',
+  'system_group',
+  'application',
+  'command',
+  'policy',
+  'policy_group',
+];
 
 const SUDO_TYPES = new Set(['user', 'user_group', 'system', 'system_group']);
 
@@ -58,60 +73,87 @@ function pickEdge(v: TenantView, rng: Rng, kind: 'membership' | 'association'): 
 }
 
 const PICKERS: readonly [weight: number, picker: Picker][] = [
-  [20, (v, rng) => {
-    const m = rng.pick(MEMBERSHIPS);
-    const group = some(v, m.group, rng);
-    const member = some(v, m.member, rng);
-    return group && member ? { kind: 'add-member', group: ref(group), member: ref(member) } : undefined;
-  }],
-  [14, (v, rng) => {
-    const e = pickEdge(v, rng, 'membership');
-    return e ? { kind: 'remove-member', group: ref(e.from), member: ref(e.to) } : undefined;
-  }],
-  [16, (v, rng) => {
-    const kind = rng.pick(ASSOCIATION_KINDS);
-    const a = some(v, kind.a, rng);
-    const b = some(v, kind.b, rng);
-    if (!a || !b) return undefined;
-    const withSudo = SUDO_TYPES.has(kind.a) && SUDO_TYPES.has(kind.b) && rng.chance(0.5);
-    return { kind: 'associate', a: ref(a), b: ref(b), attributes: withSudo ? sudo(rng) : null };
-  }],
-  [5, (v, rng) => {
-    const e = pickEdge(v, rng, 'association');
-    if (!e || !SUDO_TYPES.has(e.from.type) || !SUDO_TYPES.has(e.to.type)) return undefined;
-    return { kind: 'associate', a: ref(e.from), b: ref(e.to), attributes: e.attributes === null ? sudo(rng) : null };
-  }],
-  [12, (v, rng) => {
-    const e = pickEdge(v, rng, 'association');
-    return e ? { kind: 'dissociate', a: ref(e.to), b: ref(e.from) } : undefined;
-  }],
+  [
+    20,
+    (v, rng) => {
+      const m = rng.pick(MEMBERSHIPS);
+      const group = some(v, m.group, rng);
+      const member = some(v, m.member, rng);
+      return group && member ? { kind: 'add-member', group: ref(group), member: ref(member) } : undefined;
+    },
+  ],
+  [
+    14,
+    (v, rng) => {
+      const e = pickEdge(v, rng, 'membership');
+      return e ? { kind: 'remove-member', group: ref(e.from), member: ref(e.to) } : undefined;
+    },
+  ],
+  [
+    16,
+    (v, rng) => {
+      const kind = rng.pick(ASSOCIATION_KINDS);
+      const a = some(v, kind.a, rng);
+      const b = some(v, kind.b, rng);
+      if (!a || !b) return undefined;
+      const withSudo = SUDO_TYPES.has(kind.a) && SUDO_TYPES.has(kind.b) && rng.chance(0.5);
+      return { kind: 'associate', a: ref(a), b: ref(b), attributes: withSudo ? sudo(rng) : null };
+    },
+  ],
+  [
+    5,
+    (v, rng) => {
+      const e = pickEdge(v, rng, 'association');
+      if (!e || !SUDO_TYPES.has(e.from.type) || !SUDO_TYPES.has(e.to.type)) return undefined;
+      return { kind: 'associate', a: ref(e.from), b: ref(e.to), attributes: e.attributes === null ? sudo(rng) : null };
+    },
+  ],
+  [
+    12,
+    (v, rng) => {
+      const e = pickEdge(v, rng, 'association');
+      return e ? { kind: 'dissociate', a: ref(e.to), b: ref(e.from) } : undefined;
+    },
+  ],
   [8, (_v, rng) => ({ kind: 'create', type: rng.pick(LIFECYCLE_TYPES) })],
-  [6, (v, rng) => {
-    const o = some(v, rng.pick(LIFECYCLE_TYPES), rng);
-    return o ? { kind: 'delete', ref: ref(o) } : undefined;
-  }],
-  [8, (v, rng) => {
-    const u = some(v, 'user', rng);
-    if (!u) return undefined;
-    const suspended = u.record['suspended'] === true;
-    return { kind: 'update', ref: ref(u), set: { suspended: !suspended, state: suspended ? 'ACTIVATED' : 'SUSPENDED' } };
-  }],
-  [5, (v, rng) => {
-    const g = some(v, 'user_group', rng);
-    if (!g) return undefined;
-    const current = g.record['attributes'];
-    const attributes: JsonObject = current !== null && typeof current === 'object' && !Array.isArray(current) ? { ...current } : {};
-    if (attributes['sudo'] !== undefined && rng.chance(0.5)) delete attributes['sudo'];
-    else attributes['sudo'] = sudo(rng)['sudo']!;
-    return { kind: 'update', ref: ref(g), set: { attributes: Object.keys(attributes).length > 0 ? attributes : null } };
-  }],
-  [6, (v, rng) => {
-    const type = rng.pick(['user_group', 'system_group', 'application', 'system'] as const);
-    const o = some(v, type, rng);
-    if (!o) return undefined;
-    const field = type === 'system' ? 'displayName' : type === 'application' ? 'displayLabel' : 'name';
-    return { kind: 'update', ref: ref(o), set: { [field]: `${objectName(o.type, o.record, o.id)} (renamed ${rng.int(1000)})` } };
-  }],
+  [
+    6,
+    (v, rng) => {
+      const o = some(v, rng.pick(LIFECYCLE_TYPES), rng);
+      return o ? { kind: 'delete', ref: ref(o) } : undefined;
+    },
+  ],
+  [
+    8,
+    (v, rng) => {
+      const u = some(v, 'user', rng);
+      if (!u) return undefined;
+      const suspended = u.record['suspended'] === true;
+      return { kind: 'update', ref: ref(u), set: { suspended: !suspended, state: suspended ? 'ACTIVATED' : 'SUSPENDED' } };
+    },
+  ],
+  [
+    5,
+    (v, rng) => {
+      const g = some(v, 'user_group', rng);
+      if (!g) return undefined;
+      const current = g.record['attributes'];
+      const attributes: JsonObject = current !== null && typeof current === 'object' && !Array.isArray(current) ? { ...current } : {};
+      if (attributes['sudo'] !== undefined && rng.chance(0.5)) delete attributes['sudo'];
+      else attributes['sudo'] = sudo(rng)['sudo']!;
+      return { kind: 'update', ref: ref(g), set: { attributes: Object.keys(attributes).length > 0 ? attributes : null } };
+    },
+  ],
+  [
+    6,
+    (v, rng) => {
+      const type = rng.pick(['user_group', 'system_group', 'application', 'system'] as const);
+      const o = some(v, type, rng);
+      if (!o) return undefined;
+      const field = type === 'system' ? 'displayName' : type === 'application' ? 'displayLabel' : 'name';
+      return { kind: 'update', ref: ref(o), set: { [field]: `${objectName(o.type, o.record, o.id)} (renamed ${rng.int(1000)})` } };
+    },
+  ],
 ];
 
 const TOTAL_WEIGHT = PICKERS.reduce((s, [w]) => s + w, 0);

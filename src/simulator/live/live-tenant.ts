@@ -5,8 +5,22 @@
  * after a change. Ids of new objects are MongoDB-style, time-ordered and unique in the organization.
  */
 import {
-  GRAPH_TYPES, TYPE_INFO, associationEdge, canAssociate, canonicalJson, edgeKey, isGraphType, memberTypeOf, membershipEdge, objectName,
-  type GraphType, type JsonObject, type ObjectRef, type TenantData, type TenantEdge, type TenantObject,
+  GRAPH_TYPES,
+  TYPE_INFO,
+  associationEdge,
+  canAssociate,
+  canonicalJson,
+  edgeKey,
+  isGraphType,
+  memberTypeOf,
+  membershipEdge,
+  objectName,
+  type GraphType,
+  type JsonObject,
+  type ObjectRef,
+  type TenantData,
+  type TenantEdge,
+  type TenantObject,
 } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { ObjectIdFactory } from '../ids.ts';
@@ -55,7 +69,9 @@ export class LiveTenant {
   get tenant(): TenantData {
     this.#view ??= {
       orgId: this.orgId,
-      objects: [...this.#objects.values()].filter((o) => !isGraphType(o.type) || TYPE_INFO[o.type].lists.length > 0 || (this.#edgesOf.get(refKey(o))?.size ?? 0) > 0),
+      objects: [...this.#objects.values()].filter(
+        (o) => !isGraphType(o.type) || TYPE_INFO[o.type].lists.length > 0 || (this.#edgesOf.get(refKey(o))?.size ?? 0) > 0,
+      ),
       edges: [...this.#edges.values()],
     };
     return this.#view;
@@ -112,7 +128,8 @@ export class LiveTenant {
         if (!canAssociate(a.type, b.type)) throw invalid(`${a.type} and ${b.type} cannot be associated`);
         const add = change.kind === 'associate';
         const attributes = add ? (change.attributes ?? null) : null;
-        if (attributes !== null && (typeof attributes !== 'object' || Array.isArray(attributes))) throw invalid('attributes must be an object or null');
+        if (attributes !== null && (typeof attributes !== 'object' || Array.isArray(attributes)))
+          throw invalid('attributes must be an object or null');
         const key = edgeKey(associationEdge(a, b));
         const existing = this.#edges.get(key);
         if (!add) {
@@ -129,7 +146,8 @@ export class LiveTenant {
         if (!isGraphType(change.type)) throw invalid(`unknown type "${change.type}"; types are ${GRAPH_TYPES.join(', ')}`);
         const type: GraphType = change.type;
         const id = change.id ?? this.#newId(nowMs);
-        if (typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id)) throw invalid(`the id of a new object must be 24 hex digits, not ${JSON.stringify(id)}`);
+        if (typeof id !== 'string' || !/^[0-9a-f]{24}$/.test(id))
+          throw invalid(`the id of a new object must be 24 hex digits, not ${JSON.stringify(id)}`);
         if (this.#objects.has(refKey({ type, id }))) throw invalid(`${type} ${id} already exists`, 'conflict');
         this.#created += 1;
         const base = newRecord(type, id, this.orgId, this.#created, Math.floor(nowMs / 1000));

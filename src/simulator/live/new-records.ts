@@ -6,8 +6,22 @@ import { TYPE_INFO, type GraphType, type JsonObject } from '../../model/index.ts
 import { FIRST_NAMES, LAST_NAMES, LOCATIONS, TEAM_WORDS } from '../names.ts';
 import { Rng } from '../random.ts';
 import {
-  type RecordContext, activeDirectoryRecord, applicationRecord, cloudDirectoryRecord, commandRecord, ldapServerRecord, policyGroupRecord,
-  policyRecord, radiusServerRecord, ruleRecord, softwareAppRecord, systemGroupRecord, systemRecord, unlistedRecord, userGroupRecord, userRecord,
+  type RecordContext,
+  activeDirectoryRecord,
+  applicationRecord,
+  cloudDirectoryRecord,
+  commandRecord,
+  ldapServerRecord,
+  policyGroupRecord,
+  policyRecord,
+  radiusServerRecord,
+  ruleRecord,
+  softwareAppRecord,
+  systemGroupRecord,
+  systemRecord,
+  unlistedRecord,
+  userGroupRecord,
+  userRecord,
 } from '../records.ts';
 
 /** A default record for a new object of `type`; `serial` makes names distinct, `nowSeconds` dates it. */
@@ -20,8 +34,17 @@ export function newRecord(type: GraphType, id: string, orgId: string, serial: nu
       const firstname = rng.pick(FIRST_NAMES);
       const lastname = rng.pick(LAST_NAMES);
       return userRecord(ctx, {
-        id, created: nowSeconds, index, firstname, lastname, username: `${firstname}.${lastname}.${serial}`.toLowerCase(),
-        department: 'Engineering', state: 'ACTIVATED', locked: false, sudo: false, passwordlessSudo: false,
+        id,
+        created: nowSeconds,
+        index,
+        firstname,
+        lastname,
+        username: `${firstname}.${lastname}.${serial}`.toLowerCase(),
+        department: 'Engineering',
+        state: 'ACTIVATED',
+        locked: false,
+        sudo: false,
+        passwordlessSudo: false,
       });
     }
     case 'user_group':

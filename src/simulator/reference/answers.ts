@@ -3,9 +3,18 @@
  * (targets by id; paths shortest first, then by hop ids), exactly in the API's wire shape.
  */
 import {
-  ASSOCIATION_TARGETS, COMMAND_TRAVERSAL_FIELDS, DEFAULT_COMPILE_RULE, PATTERNS_BY_KIND,
-  type CompileRule, type GraphConnection, type GraphEndpoint, type GraphObjectWithPaths, type JsonObject, type ObjectRef,
-  type TenantData, matchEndpoint,
+  ASSOCIATION_TARGETS,
+  COMMAND_TRAVERSAL_FIELDS,
+  DEFAULT_COMPILE_RULE,
+  PATTERNS_BY_KIND,
+  type CompileRule,
+  type GraphConnection,
+  type GraphEndpoint,
+  type GraphObjectWithPaths,
+  type JsonObject,
+  type ObjectRef,
+  type TenantData,
+  matchEndpoint,
 } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { compileAttributes } from './compile.ts';
@@ -27,7 +36,10 @@ function hopsOf(path: Path): GraphConnection[] {
  * repeated parameters accepted too. Throws a 400 SimulatorError when missing or not allowed for the source.
  */
 export function parseTargets(endpoint: GraphEndpoint, raw: readonly string[]): string[] {
-  const targets = raw.flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t.length > 0);
+  const targets = raw
+    .flatMap((v) => v.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   if (targets.length === 0) {
     throw new SimulatorError(`the targets query parameter is required on ${endpoint.path}`, 400, 'missingTargets');
   }
@@ -35,13 +47,18 @@ export function parseTargets(endpoint: GraphEndpoint, raw: readonly string[]): s
   const bad = targets.filter((t) => !allowed.includes(t));
   if (bad.length > 0) {
     throw new SimulatorError(
-      `targets ${bad.map((t) => `"${t}"`).join(', ')} not allowed on ${endpoint.path}; allowed: ${allowed.join(', ')}`, 400, 'invalidTargets',
+      `targets ${bad.map((t) => `"${t}"`).join(', ')} not allowed on ${endpoint.path}; allowed: ${allowed.join(', ')}`,
+      400,
+      'invalidTargets',
     );
   }
   return [...new Set(targets)];
 }
 
-function directConnections(neighbors: readonly { ref: ObjectRef; attributes: JsonObject | null }[], types: readonly string[]): GraphConnection[] {
+function directConnections(
+  neighbors: readonly { ref: ObjectRef; attributes: JsonObject | null }[],
+  types: readonly string[],
+): GraphConnection[] {
   return neighbors
     .filter((n) => types.includes(n.ref.type))
     .sort((x, y) => compareRefs(x.ref, y.ref))
@@ -50,7 +67,11 @@ function directConnections(neighbors: readonly { ref: ObjectRef; attributes: Jso
 
 /** The full answer of `endpoint` for the source `id`. Throws a 404 SimulatorError for an unknown source. */
 export function answerEndpoint(
-  tenant: TenantData, endpoint: GraphEndpoint, id: string, targets: readonly string[] = [], rule: CompileRule = DEFAULT_COMPILE_RULE,
+  tenant: TenantData,
+  endpoint: GraphEndpoint,
+  id: string,
+  targets: readonly string[] = [],
+  rule: CompileRule = DEFAULT_COMPILE_RULE,
 ): GraphAnswer {
   const index = indexOf(tenant);
   const source: ObjectRef = { type: endpoint.source, id };
@@ -87,6 +108,7 @@ export function answerEndpoint(
 export function referenceAnswer(tenant: TenantData, apiPath: string, query: Record<string, string> = {}): GraphAnswer {
   const match = matchEndpoint(apiPath);
   if (!match) throw new SimulatorError(`${apiPath} is not a graph endpoint`, 404);
-  const targets = match.endpoint.kind === 'associations' ? parseTargets(match.endpoint, query['targets'] === undefined ? [] : [query['targets']]) : [];
+  const targets =
+    match.endpoint.kind === 'associations' ? parseTargets(match.endpoint, query['targets'] === undefined ? [] : [query['targets']]) : [];
   return answerEndpoint(tenant, match.endpoint, match.id, targets);
 }

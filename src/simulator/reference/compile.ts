@@ -69,7 +69,13 @@ function mostPermissive(values: readonly Sudo[]): JsonObject {
   };
 }
 
-function compiledSudo(rule: CompileRule, index: TenantIndex, source: ObjectRef, target: ObjectRef, paths: readonly Path[]): JsonObject | undefined {
+function compiledSudo(
+  rule: CompileRule,
+  index: TenantIndex,
+  source: ObjectRef,
+  target: ObjectRef,
+  paths: readonly Path[],
+): JsonObject | undefined {
   const [side1, side2] = rule.sudo.between;
   const between =
     ((side1 as readonly string[]).includes(source.type) && (side2 as readonly string[]).includes(target.type)) ||
@@ -88,7 +94,11 @@ function byText(a: string, b: string): number {
 }
 
 /** Union of list items, identified by `identity`, sorted by `compare`. */
-function union(items: readonly JsonObject[], identity: (item: JsonObject) => string, compare: (a: JsonObject, b: JsonObject) => number): JsonObject[] {
+function union(
+  items: readonly JsonObject[],
+  identity: (item: JsonObject) => string,
+  compare: (a: JsonObject, b: JsonObject) => number,
+): JsonObject[] {
   const seen = new Map<string, JsonObject>();
   for (const item of items) if (!seen.has(identity(item))) seen.set(identity(item), item);
   return [...seen.values()].sort(compare);
@@ -100,7 +110,11 @@ function listOf(value: JsonValue | undefined): JsonObject[] {
 
 /** compiledAttributes of the binding source → target, or undefined when nothing compiles. */
 export function compileAttributes(
-  rule: CompileRule, index: TenantIndex, source: ObjectRef, target: ObjectRef, paths: readonly Path[],
+  rule: CompileRule,
+  index: TenantIndex,
+  source: ObjectRef,
+  target: ObjectRef,
+  paths: readonly Path[],
 ): JsonObject | undefined {
   const out: JsonObject = {};
   const sudo = compiledSudo(rule, index, source, target, paths);
@@ -117,21 +131,30 @@ export function compileAttributes(
   for (const key of rule.groupAttributes) {
     if (key === 'ldapGroups') {
       const items = all.flatMap((a) => listOf(a['ldapGroups'])).filter((g) => typeof g['name'] === 'string');
-      const merged = union(items, (g) => g['name'] as string, (a, b) => byText(a['name'] as string, b['name'] as string))
-        .map((g) => ({ name: g['name'] as string }));
+      const merged = union(
+        items,
+        (g) => g['name'] as string,
+        (a, b) => byText(a['name'] as string, b['name'] as string),
+      ).map((g) => ({ name: g['name'] as string }));
       if (merged.length > 0) out['ldapGroups'] = merged;
     } else if (key === 'posixGroups') {
-      const items = all.flatMap((a) => listOf(a['posixGroups'])).filter((g) => typeof g['id'] === 'number' && typeof g['name'] === 'string');
-      const merged = union(items, (g) => `${g['id'] as number}\u0000${g['name'] as string}`, (a, b) =>
-        (a['id'] as number) - (b['id'] as number) || byText(a['name'] as string, b['name'] as string),
+      const items = all
+        .flatMap((a) => listOf(a['posixGroups']))
+        .filter((g) => typeof g['id'] === 'number' && typeof g['name'] === 'string');
+      const merged = union(
+        items,
+        (g) => `${g['id'] as number}\u0000${g['name'] as string}`,
+        (a, b) => (a['id'] as number) - (b['id'] as number) || byText(a['name'] as string, b['name'] as string),
       ).map((g) => ({ id: g['id'] as number, name: g['name'] as string }));
       if (merged.length > 0) out['posixGroups'] = merged;
     } else if (key === 'radius') {
       const items = all
         .flatMap((a) => listOf(asObject(a['radius'])?.['reply']))
         .filter((r) => typeof r['name'] === 'string' && typeof r['value'] === 'string');
-      const merged = union(items, (r) => `${r['name'] as string}\u0000${r['value'] as string}`, (a, b) =>
-        byText(a['name'] as string, b['name'] as string) || byText(a['value'] as string, b['value'] as string),
+      const merged = union(
+        items,
+        (r) => `${r['name'] as string}\u0000${r['value'] as string}`,
+        (a, b) => byText(a['name'] as string, b['name'] as string) || byText(a['value'] as string, b['value'] as string),
       ).map((r) => ({ name: r['name'] as string, value: r['value'] as string }));
       if (merged.length > 0) out['radius'] = { reply: merged };
     } else {

@@ -56,7 +56,12 @@ function repeatsAnObject(source: ObjectRef, path: Path): boolean {
 }
 
 /** The bindings of `source` to objects of `targetTypes` through paths of the given patterns, targets by id. */
-export function bindings(index: TenantIndex, source: ObjectRef, patterns: readonly PathPattern[], targetTypes: readonly string[]): Binding[] {
+export function bindings(
+  index: TenantIndex,
+  source: ObjectRef,
+  patterns: readonly PathPattern[],
+  targetTypes: readonly string[],
+): Binding[] {
   const wanted = new Set(targetTypes);
   const byTarget = new Map<string, { target: ObjectRef; paths: Path[] }>();
   for (const pattern of patterns) {

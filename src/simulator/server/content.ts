@@ -64,7 +64,8 @@ export class OrgContent {
         try {
           applied = this.#live.apply(change, nowMs);
         } catch (e) {
-          if (e instanceof SimulatorError && changes.length > 1) throw new SimulatorError(`change ${i + 1} of ${changes.length}: ${e.message}`, e.status, e.reason);
+          if (e instanceof SimulatorError && changes.length > 1)
+            throw new SimulatorError(`change ${i + 1} of ${changes.length}: ${e.message}`, e.status, e.reason);
           throw e;
         }
         this.insights.record(applied, nowMs);
@@ -95,7 +96,10 @@ export class OrgContent {
     let items = this.lists.get(route.path);
     if (!items) {
       const types: readonly string[] = route.types;
-      items = this.tenant.objects.filter((o) => types.includes(o.type)).sort(byId).map((o) => listItem(route, o));
+      items = this.tenant.objects
+        .filter((o) => types.includes(o.type))
+        .sort(byId)
+        .map((o) => listItem(route, o));
       this.lists.set(route.path, items);
     }
     return items;

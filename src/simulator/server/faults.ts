@@ -80,7 +80,13 @@ export const COUNT_FAULT_NAMES: readonly CountFaultName[] = ['broken-objects', '
 export const LOG_FAULT_NAMES: readonly LogFaultName[] = ['events-lag', 'silent-changes'];
 
 /** Every fault. */
-export const FAULT_NAMES: readonly FaultName[] = [...TRANSIENT_FAULT_NAMES, ...LIST_FAULT_NAMES, ...COUNT_FAULT_NAMES, 'truncated', ...LOG_FAULT_NAMES];
+export const FAULT_NAMES: readonly FaultName[] = [
+  ...TRANSIENT_FAULT_NAMES,
+  ...LIST_FAULT_NAMES,
+  ...COUNT_FAULT_NAMES,
+  'truncated',
+  ...LOG_FAULT_NAMES,
+];
 
 /** Intensity used when a probability fault is named without one. */
 export const DEFAULT_FAULT_INTENSITY: { readonly [F in ProbabilityFaultName | LogFaultName]: number } = {
@@ -109,7 +115,11 @@ export const DEFAULT_FAULT_VALUES: { readonly [F in ListFaultName]: readonly str
 };
 
 /** The status each list fault answers. */
-export const LIST_FAULT_STATUS: { readonly [F in ListFaultName]: 402 | 403 | 404 } = { forbidden: 403, 'not-found': 404, 'payment-required': 402 };
+export const LIST_FAULT_STATUS: { readonly [F in ListFaultName]: 402 | 403 | 404 } = {
+  forbidden: 403,
+  'not-found': 404,
+  'payment-required': 402,
+};
 
 export const DEFAULT_DROP_PAUSE_MS = 60_000;
 
@@ -123,7 +133,9 @@ export const SLOW_MAX_MS = 1000;
 /** Share of a collection's length that `nulls` adds as null entries (at least one). */
 const NULL_SHARE = 0.03;
 
-export type FaultSettings = { [F in ProbabilityFaultName | LogFaultName]?: number } & { [F in ListFaultName]?: readonly string[] } & { [F in CountFaultName]?: number };
+export type FaultSettings = { [F in ProbabilityFaultName | LogFaultName]?: number } & { [F in ListFaultName]?: readonly string[] } & {
+  [F in CountFaultName]?: number;
+};
 
 export function isFaultName(value: string): value is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(value);
@@ -157,12 +169,16 @@ export function faultSettings(faults: readonly FaultName[] | FaultSettings | und
     if (value === undefined) continue;
     if (isListFault(name)) {
       if (!Array.isArray(value) || value.length === 0 || !value.every((e) => typeof e === 'string' && e.trim() !== '')) {
-        throw new SimulatorError(`fault "${name}" needs a list of endpoints or types, e.g. ${name}=${DEFAULT_FAULT_VALUES[name].join('+')}`);
+        throw new SimulatorError(
+          `fault "${name}" needs a list of endpoints or types, e.g. ${name}=${DEFAULT_FAULT_VALUES[name].join('+')}`,
+        );
       }
       out[name] = (value as string[]).map((e) => e.trim());
     } else if (isCountFault(name)) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'drop-after' ? 1 : 0)) {
-        throw new SimulatorError(`fault "${name}" needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}, not ${JSON.stringify(value)}`);
+        throw new SimulatorError(
+          `fault "${name}" needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}, not ${JSON.stringify(value)}`,
+        );
       }
       out[name] = value;
     } else {
@@ -179,7 +195,8 @@ export function faultSettings(faults: readonly FaultName[] | FaultSettings | und
  * to 1"), or undefined when it can.
  */
 export function faultValueProblem(name: ProbabilityFaultName | LogFaultName, value: unknown): string | undefined {
-  if (name === 'events-lag') return typeof value === 'number' && value >= 0 && Number.isFinite(value) ? undefined : 'needs a number of seconds';
+  if (name === 'events-lag')
+    return typeof value === 'number' && value >= 0 && Number.isFinite(value) ? undefined : 'needs a number of seconds';
   return typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'needs a probability from 0 to 1';
 }
 
@@ -197,7 +214,11 @@ export function entryMatches(entry: string, target: RequestTarget): boolean {
   if (isGraphType(entry)) {
     return (target.listTypes?.length === 1 && target.listTypes[0] === entry) || target.sourceType === entry;
   }
-  const e = entry.replace(/^\/+/, '').replace(/^api\/(v2\/)?/, '').replace(/^v2\//, '').replace(/\/+$/, '');
+  const e = entry
+    .replace(/^\/+/, '')
+    .replace(/^api\/(v2\/)?/, '')
+    .replace(/^v2\//, '')
+    .replace(/\/+$/, '');
   const path = target.path.replace(/^\/+/, '');
   return e !== '' && (path === e || path.startsWith(`${e}/`));
 }
@@ -329,7 +350,14 @@ export class FaultInjector {
    * How the page [skip, skip+limit) of a collection of `length` entries (nulls included) is distorted.
    * `hasTotal` says whether this response reports a total at all.
    */
-  pageDistortion(collectionKey: string, requestKey: string, length: number, skip: number, limit: number, hasTotal: boolean): PageDistortion {
+  pageDistortion(
+    collectionKey: string,
+    requestKey: string,
+    length: number,
+    skip: number,
+    limit: number,
+    hasTotal: boolean,
+  ): PageDistortion {
     let shift: -1 | 0 | 1 = 0;
     if (hasTotal && skip > 0 && skip < length && this.affects('churn', collectionKey)) {
       const episodes = this.churnEpisodes.get(collectionKey) ?? 0;

@@ -102,7 +102,8 @@ export function answerChanges(
     const applied = Array.isArray(changes) ? apply(changes as SimChange[]) : random(count as number);
     return { status: 200, body: { applied: applied as unknown as JsonValue } };
   } catch (e) {
-    if (e instanceof SimulatorError && e.status !== undefined) return { status: e.status, body: errorBody('v2', e.status, e.message, e.reason) };
+    if (e instanceof SimulatorError && e.status !== undefined)
+      return { status: e.status, body: errorBody('v2', e.status, e.message, e.reason) };
     throw e;
   }
 }

@@ -28,7 +28,10 @@ export function parsePaging(params: URLSearchParams, defaultLimit: number): Pagi
   const limit = limitRaw === null ? defaultLimit : integerParam('limit', limitRaw, 1, MAX_LIMIT);
   const skip = skipRaw === null ? 0 : integerParam('skip', skipRaw, 0, Number.MAX_SAFE_INTEGER);
   let descending = false;
-  for (const field of params.getAll('sort').flatMap((v) => v.split(/[\s,]+/)).filter((f) => f.length > 0)) {
+  for (const field of params
+    .getAll('sort')
+    .flatMap((v) => v.split(/[\s,]+/))
+    .filter((f) => f.length > 0)) {
     const name = field.startsWith('-') ? field.slice(1) : field;
     if (name !== '_id' && name !== 'id') {
       throw new SimulatorError(`sort "${field}" is not supported by the simulator; use _id or -_id`, 400, 'invalidSort');

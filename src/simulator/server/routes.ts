@@ -2,9 +2,7 @@
  * The URLs the simulator serves: the list endpoints of every type (TYPE_INFO lists, v1 under `/api`,
  * v2 under `/api/v2`) and the 88 v2 graph endpoints (GRAPH_ENDPOINTS).
  */
-import {
-  GRAPH_TYPES, TYPE_INFO, matchEndpoint, type GraphEndpoint, type GraphType, type ListEndpoint,
-} from '../../model/index.ts';
+import { GRAPH_TYPES, TYPE_INFO, matchEndpoint, type GraphEndpoint, type GraphType, type ListEndpoint } from '../../model/index.ts';
 import type { ApiVersion } from './responses.ts';
 
 export interface ListRoute {
@@ -43,9 +41,7 @@ function buildListRoutes(): Map<string, ListRoute> {
       else routes.set(path, { list, types: [type] });
     }
   }
-  return new Map(
-    [...routes].map(([path, { list, types }]) => [path, { kind: 'list', api: list.api, path, list, types }]),
-  );
+  return new Map([...routes].map(([path, { list, types }]) => [path, { kind: 'list', api: list.api, path, list, types }]));
 }
 
 /** Every list route, by full path. */

@@ -17,9 +17,24 @@ import type { PresetName } from '../presets.ts';
 import { Rng, hash32 } from '../random.ts';
 import { parseTargets } from '../reference/answers.ts';
 import { OrgContent } from './content.ts';
-import { CHANGES_PATH, INSIGHTS_EVENTS_PATH, answerChanges, answerEvents, insightsError, readBody, type InsightsDenial } from './insights.ts';
 import {
-  type FaultName, type FaultSettings, DEFAULT_DROP_PAUSE_MS, FaultInjector, distortedPage, faultSettings, pickBrokenObjects, withNulls,
+  CHANGES_PATH,
+  INSIGHTS_EVENTS_PATH,
+  answerChanges,
+  answerEvents,
+  insightsError,
+  readBody,
+  type InsightsDenial,
+} from './insights.ts';
+import {
+  type FaultName,
+  type FaultSettings,
+  DEFAULT_DROP_PAUSE_MS,
+  FaultInjector,
+  distortedPage,
+  faultSettings,
+  pickBrokenObjects,
+  withNulls,
 } from './faults.ts';
 import { parsePaging } from './query.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -157,7 +172,9 @@ function tenantsFor(options: SimulatorOptions): TenantData[] {
   const orgs = options.orgs ?? 1;
   if (!Number.isInteger(orgs) || orgs < 1) throw new SimulatorError(`orgs must be a positive integer, not ${String(orgs)}`);
   const seed = options.seed ?? 1;
-  return Array.from({ length: orgs }, (_, i) => generateTenant({ preset: options.preset ?? 'tiny', seed: seed + i, orgId: defaultOrgId(seed + i) }));
+  return Array.from({ length: orgs }, (_, i) =>
+    generateTenant({ preset: options.preset ?? 'tiny', seed: seed + i, orgId: defaultOrgId(seed + i) }),
+  );
 }
 
 function keyMatches(expected: Buffer, given: string | string[] | undefined): boolean {
@@ -184,8 +201,10 @@ interface Answer {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new SimulatorError(`the simulator listens on loopback only, not on "${host}"`);
-  if (options.rate !== undefined && !(options.rate > 0)) throw new SimulatorError(`rate must be a positive number of requests per second, not ${String(options.rate)}`);
-  if (options.churn !== undefined && !(options.churn > 0)) throw new SimulatorError(`churn must be a positive number of changes per minute, not ${String(options.churn)}`);
+  if (options.rate !== undefined && !(options.rate > 0))
+    throw new SimulatorError(`rate must be a positive number of requests per second, not ${String(options.rate)}`);
+  if (options.churn !== undefined && !(options.churn > 0))
+    throw new SimulatorError(`churn must be a positive number of changes per minute, not ${String(options.churn)}`);
   const retentionDays = options.insights?.retentionDays ?? 90;
   if (!(retentionDays > 0)) throw new SimulatorError(`retentionDays must be a positive number of days, not ${String(retentionDays)}`);
   const tenants = tenantsFor(options);
@@ -198,7 +217,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       tenant.orgId,
       new OrgContent(
         tenant,
-        { retentionDays, lagSeconds: faultConfig['events-lag'] ?? 0, silentShare: faultConfig['silent-changes'] ?? 0, seed: options.faultSeed ?? 1 },
+        {
+          retentionDays,
+          lagSeconds: faultConfig['events-lag'] ?? 0,
+          silentShare: faultConfig['silent-changes'] ?? 0,
+          seed: options.faultSeed ?? 1,
+        },
         startedMs,
       ),
     );
@@ -208,7 +232,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const expectedKey = Buffer.from(apiKey);
   const bucket = options.rate !== undefined ? new TokenBucket(options.rate) : undefined;
   const faults = new FaultInjector(faultConfig, options.faultSeed ?? 1);
-  const broken = new Map(tenants.map((t) => [t.orgId, pickBrokenObjects(t.objects, faultConfig['broken-objects'] ?? 0, options.faultSeed ?? 1)]));
+  const broken = new Map(
+    tenants.map((t) => [t.orgId, pickBrokenObjects(t.objects, faultConfig['broken-objects'] ?? 0, options.faultSeed ?? 1)]),
+  );
   const brokenIds = new Map([...broken].map(([org, objects]) => [org, new Set(objects.map((o) => o.id))]));
   const dropAfter = faultConfig['drop-after'];
   const dropPauseMs = options.dropPauseMs ?? DEFAULT_DROP_PAUSE_MS;
@@ -307,7 +333,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const churnOnce = (org: OrgContent, count: number): AppliedChange[] => {
     const out: AppliedChange[] = [];
-    for (let misses = 0; out.length < count && misses < 100 * count + 100; ) {
+    for (let misses = 0; out.length < count && misses < 100 * count + 100;) {
       const change = randomChange(org.tenant, churnRng);
       if (!change) break;
       const [applied] = applyTo(org, [change]);
@@ -347,7 +373,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats.byRoute[name] = (stats.byRoute[name] ?? 0) + 1;
 
     if (req.method !== 'GET') {
-      send(res, error(api, 405, `method ${String(req.method)} is not allowed: the simulator answers GET only`, undefined, { allow: 'GET' }));
+      send(
+        res,
+        error(api, 405, `method ${String(req.method)} is not allowed: the simulator answers GET only`, undefined, { allow: 'GET' }),
+      );
       return;
     }
     if (!keyMatches(expectedKey, req.headers['x-api-key'])) {
@@ -377,16 +406,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ...(route?.kind === 'graph' ? { sourceType: route.endpoint.source } : {}),
     });
     if (refusal) {
-      const messages = { 402: 'payment required: this feature is not in the plan', 403: 'forbidden: the API key lacks the rights for this', 404: 'not found: this feature is not enabled' } as const;
-      send(res, error(api, refusal.status, `${messages[refusal.status]} (simulated ${refusal.fault})`)); return;
+      const messages = {
+        402: 'payment required: this feature is not in the plan',
+        403: 'forbidden: the API key lacks the rights for this',
+        404: 'not found: this feature is not enabled',
+      } as const;
+      send(res, error(api, refusal.status, `${messages[refusal.status]} (simulated ${refusal.fault})`));
+      return;
     }
     if (route?.kind === 'graph' && brokenIds.get(orgId)?.has(route.id)) {
-      send(res, error(api, 500, 'internal server error (simulated: a broken object)')); return;
+      send(res, error(api, 500, 'internal server error (simulated: a broken object)'));
+      return;
     }
     const requestKey = `${orgId}|${req.url ?? ''}`;
     const fault = faults.beforeRequest(requestKey);
     if (fault.kind === 'rate-limited') {
-      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
       send(res, error(api, 429, 'too many requests: rate limit exceeded', undefined, headers));
       return;
     }
@@ -407,7 +443,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     try {
-      send(res, answerCollection(route, org, url.searchParams, requestKey), fault.malformed, !fault.malformed && faults.truncates(requestKey)); return;
+      send(
+        res,
+        answerCollection(route, org, url.searchParams, requestKey),
+        fault.malformed,
+        !fault.malformed && faults.truncates(requestKey),
+      );
+      return;
     } catch (e) {
       if (e instanceof SimulatorError && e.status !== undefined) {
         send(res, error(api, e.status, e.message, e.reason));
@@ -423,26 +465,54 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats.byRoute[path] = (stats.byRoute[path] ?? 0) + 1;
     const door = path === CHANGES_PATH;
     if (door && (!options.allowChanges || !isLoopback(req.socket.remoteAddress))) {
-      send(res, error('v2', 404, `not found: the simulator serves no endpoint at ${path} (start it with allowChanges)`)); return;
+      send(res, error('v2', 404, `not found: the simulator serves no endpoint at ${path} (start it with allowChanges)`));
+      return;
     }
     if (req.method !== 'POST') {
-      send(res, door ? error('v2', 405, `method ${String(req.method)} is not allowed: POST only`, undefined, { allow: 'POST' }) : insightsError(405, 'POST only', { allow: 'POST' })); return;
+      send(
+        res,
+        door
+          ? error('v2', 405, `method ${String(req.method)} is not allowed: POST only`, undefined, { allow: 'POST' })
+          : insightsError(405, 'POST only', { allow: 'POST' }),
+      );
+      return;
     }
     if (!keyMatches(expectedKey, req.headers['x-api-key'])) {
-      send(res, door ? error('v2', 401, 'unauthorized: the x-api-key header is missing or does not match') : insightsError(401, 'Unauthorized (Invalid API Key)')); return;
+      send(
+        res,
+        door
+          ? error('v2', 401, 'unauthorized: the x-api-key header is missing or does not match')
+          : insightsError(401, 'Unauthorized (Invalid API Key)'),
+      );
+      return;
     }
     const orgHeader = headerValue(req.headers['x-org-id']);
     const org = orgs.get(orgHeader ?? orgIds[0] ?? '');
-    if (!org) { send(res, door ? error('v2', 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`) : insightsError(401, `Unauthorized: organization "${orgHeader ?? ''}" is not served here`)); return; }
+    if (!org) {
+      send(
+        res,
+        door
+          ? error('v2', 401, `unauthorized: organization "${orgHeader ?? ''}" is not served here (x-org-id)`)
+          : insightsError(401, `Unauthorized: organization "${orgHeader ?? ''}" is not served here`),
+      );
+      return;
+    }
     let body: string;
     try {
       body = await readBody(req);
     } catch (e) {
-      if (e instanceof SimulatorError) { send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message)); return; }
+      if (e instanceof SimulatorError) {
+        send(res, door ? error('v2', 400, e.message) : insightsError(400, e.message));
+        return;
+      }
       throw e;
     }
     if (door) {
-      const answer = answerChanges(body, (changes) => applyTo(org, changes), (n) => churnOnce(org, n));
+      const answer = answerChanges(
+        body,
+        (changes) => applyTo(org, changes),
+        (n) => churnOnce(org, n),
+      );
       org.warm();
       send(res, answer);
       return;
@@ -450,13 +520,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     if (bucket) {
       const wait = bucket.take();
-      if (wait > 0) { send(res, insightsError(429, 'Too Many Requests', faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) })); return; }
+      if (wait > 0) {
+        send(res, insightsError(429, 'Too Many Requests', faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) }));
+        return;
+      }
     }
     const fault = faults.beforeRequest(`${org.tenant.orgId}|POST ${path}|${body}`);
     if (fault.kind === 'rate-limited') {
-      send(res, insightsError(429, 'Too Many Requests', fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) })); return;
+      send(
+        res,
+        insightsError(
+          429,
+          'Too Many Requests',
+          fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+        ),
+      );
+      return;
     }
-    if (fault.kind === 'server-error') { send(res, insightsError(fault.status, 'Technical difficulties processing your request (simulated)')); return; }
+    if (fault.kind === 'server-error') {
+      send(res, insightsError(fault.status, 'Technical difficulties processing your request (simulated)'));
+      return;
+    }
     if (fault.kind === 'reset') {
       count('reset');
       req.socket.destroy();
@@ -523,4 +607,3 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }),
   };
 }
-
