@@ -19,7 +19,7 @@ import { PRESET_COUNTS, type PresetName, isPresetName } from './presets.ts';
 import { Rng } from './random.ts';
 import { SimulatorError } from './errors.ts';
 import { type Generation, TenantBuilder } from './generate/builder.ts';
-import { coverEveryKind } from './generate/coverage.ts';
+import { addMissingAssociationKinds } from './generate/every-kind.ts';
 import { bindDevices } from './generate/device-bindings.ts';
 import { addDevices } from './generate/devices.ts';
 import { bindIdentities } from './generate/identity-bindings.ts';
@@ -73,7 +73,8 @@ export function generateTenant(options: GenerateOptions): TenantData {
 
   bindIdentities(b, root.fork('identity-bindings'), userGroups, people.activeUsers);
   bindDevices(b, root.fork('device-bindings'), userGroups, systemGroups);
-  coverEveryKind(b, root.fork('coverage'));
+  // The fork's label is the stream's seed: it keeps its first name so that every tenant stays byte for byte the same.
+  addMissingAssociationKinds(b, root.fork('coverage'));
 
   return { orgId, objects: b.objects, edges: b.edges };
 }

@@ -35,6 +35,6 @@ export {
 } from './server/faults.ts';
 export { type Simulator, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
 export { INSIGHTS_DENIALS, INSIGHTS_EVENTS_PATH, CHANGES_PATH, type InsightsDenial } from './server/insights.ts';
-export type { SimChange, SimChangeKind, AppliedChange, FieldChange, NamedRef } from './live/changes.ts';
+export type { SimChange, SimChangeKind, AppliedChange, FieldChange, NamedRef } from './changes/changes.ts';
 export { referenceAnswer, answerEndpoint, type GraphAnswer } from './reference/answers.ts';
 export { compileAttributes } from './reference/compile.ts';

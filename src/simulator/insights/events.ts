@@ -13,7 +13,7 @@
  */
 import type { GraphType, JsonObject } from '../../model/index.ts';
 import { unitHash } from '../random.ts';
-import type { AppliedChange, NamedRef } from '../live/changes.ts';
+import type { AppliedChange, NamedRef } from '../changes/changes.ts';
 
 /** The event-type prefix of each type's lifecycle events (`group_create`, `radiusserver_delete`, …). */
 const LIFECYCLE_PREFIX: Partial<Record<GraphType, string>> = {

@@ -12,7 +12,7 @@
  */
 import type { JsonObject } from '../../model/index.ts';
 import { unitHash } from '../random.ts';
-import type { AppliedChange } from '../live/changes.ts';
+import type { AppliedChange } from '../changes/changes.ts';
 import { changeEvents, noiseEvent, type EventContext } from './events.ts';
 import type { EventsQuery, SearchAfter } from './query.ts';
 

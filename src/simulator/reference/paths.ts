@@ -14,7 +14,8 @@ export interface Hop {
 
 export type Path = readonly Hop[];
 
-export interface Binding {
+/** A target the reference reaches from a source, with every path to it (the graph's and analysis' binding types are their own). */
+export interface ReferenceBinding {
   readonly target: ObjectRef;
   /** Sorted: shortest first, then by the ids of their hops. */
   readonly paths: Path[];
@@ -61,7 +62,7 @@ export function bindings(
   source: ObjectRef,
   patterns: readonly PathPattern[],
   targetTypes: readonly string[],
-): Binding[] {
+): ReferenceBinding[] {
   const wanted = new Set(targetTypes);
   const byTarget = new Map<string, { target: ObjectRef; paths: Path[] }>();
   for (const pattern of patterns) {

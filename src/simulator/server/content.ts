@@ -7,8 +7,8 @@
 import { type JsonObject, type TenantData, type TenantObject } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { InsightsLog, type InsightsLogOptions } from '../insights/log.ts';
-import type { AppliedChange, SimChange } from '../live/changes.ts';
-import { LiveTenant } from '../live/live-tenant.ts';
+import type { AppliedChange, SimChange } from '../changes/changes.ts';
+import { ChangingTenant } from '../changes/changing-tenant.ts';
 import { type GraphAnswer, answerEndpoint } from '../reference/answers.ts';
 import { indexOf } from '../reference/tenant-index.ts';
 import { LIST_ROUTES, type GraphRoute, type ListRoute } from './routes.ts';
@@ -38,7 +38,7 @@ export class OrgContent {
   private readonly answers = new Map<string, GraphAnswer>();
   readonly #base: TenantData;
   /** Made at the first change: until then the generated tenant is served as it is. */
-  #live: LiveTenant | undefined;
+  #changing: ChangingTenant | undefined;
   readonly insights: InsightsLog;
 
   constructor(tenant: TenantData, insights: InsightsLogOptions = {}, nowMs: number = Date.now()) {
@@ -48,7 +48,7 @@ export class OrgContent {
 
   /** The organization as it is now. */
   get tenant(): TenantData {
-    return this.#live?.tenant ?? this.#base;
+    return this.#changing?.tenant ?? this.#base;
   }
 
   /**
@@ -56,13 +56,13 @@ export class OrgContent {
    * throws a SimulatorError (400); the changes before it stay applied.
    */
   apply(changes: readonly SimChange[], nowMs: number): AppliedChange[] {
-    this.#live ??= new LiveTenant(this.#base);
+    this.#changing ??= new ChangingTenant(this.#base);
     const out: AppliedChange[] = [];
     try {
       for (const [i, change] of changes.entries()) {
         let applied: AppliedChange;
         try {
-          applied = this.#live.apply(change, nowMs);
+          applied = this.#changing.apply(change, nowMs);
         } catch (e) {
           if (e instanceof SimulatorError && changes.length > 1)
             throw new SimulatorError(`change ${i + 1} of ${changes.length}: ${e.message}`, e.status, e.reason);

@@ -16,7 +16,7 @@ import type { JsonValue } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import type { InsightsLog } from '../insights/log.ts';
 import { parseEventsQuery } from '../insights/query.ts';
-import type { AppliedChange, SimChange } from '../live/changes.ts';
+import type { AppliedChange, SimChange } from '../changes/changes.ts';
 import { errorBody } from './responses.ts';
 
 export const INSIGHTS_EVENTS_PATH = '/insights/directory/v1/events';

@@ -4,7 +4,7 @@ import type { Rng } from '../random.ts';
 import type { TenantBuilder } from './builder.ts';
 
 /** Adds one edge of every association kind that the random pass left out. */
-export function coverEveryKind(b: TenantBuilder, rng: Rng): void {
+export function addMissingAssociationKinds(b: TenantBuilder, rng: Rng): void {
   for (const kind of ASSOCIATION_KINDS) {
     if ((b.assocCount.get(kind.key) ?? 0) > 0) continue;
     const xs = b.refs(kind.a);

@@ -42,7 +42,7 @@ function isRef(value: unknown): value is ObjectRef {
   return typeof type === 'string' && typeof id === 'string' && id !== '';
 }
 
-export class LiveTenant {
+export class ChangingTenant {
   readonly orgId: string;
   readonly #objects = new Map<string, TenantObject>();
   readonly #edges = new Map<string, TenantEdge>();
@@ -58,6 +58,7 @@ export class LiveTenant {
     this.orgId = tenant.orgId;
     for (const o of tenant.objects) this.#objects.set(refKey(o), o);
     for (const e of tenant.edges) this.#addEdge(e);
+    // The stream's label is its seed: it keeps the word it was made with, so new ids stay what they were.
     this.#ids = new ObjectIdFactory(new Rng(hash32(`live:${tenant.orgId}`)));
   }
 
