@@ -6,14 +6,14 @@
  * Only the subjects the differences can touch are recomputed (as in what-if): the sources affected by
  * each removed edge (asked in the old graph), each added edge (in the new graph), each edge whose
  * attributes changed and each edge of a changed object (in both), plus the changed objects themselves.
- * A test compares the result with a comparison of every binding of both snapshots.
+ * A test compares the result with a comparison of every binding of both snapshots (test/helpers/full-recompute.ts).
  */
 import type { JsonObject, TenantData, TenantEdge } from '../model/index.ts';
 import { isJsonObject } from '../model/index.ts';
 import { affectedSources, AccessGraph } from '../graph/index.ts';
 import { isBindingSubject, type AccessPath, type Binding, type NamedRef } from './bindings.ts';
 import { diffTenants, type TenantDiff } from './tenant-diff.ts';
-import { subjectDelta, type SubjectDelta } from './whatif.ts';
+import { subjectDelta, type SubjectDelta } from './delta.ts';
 import { canonicalJson } from '../model/index.ts';
 
 export interface SudoValue {
@@ -174,20 +174,23 @@ export function drift(before: TenantData, after: TenantData): DriftReport {
   const oldGraph = AccessGraph.fromTenant(before);
   const newGraph = AccessGraph.fromTenant(after);
   const structure = diffTenants(before, after);
-  const subjects = [...touchedSources(oldGraph, newGraph, structure)].filter((id) => {
+  return driftRecomputing(oldGraph, newGraph, structure, touchedSources(oldGraph, newGraph, structure));
+}
+
+/**
+ * The drift report with the binding subjects among `candidates` recomputed, in id order: drift() passes
+ * the sources the differences can touch; the tests' full comparison passes every subject of both graphs.
+ */
+export function driftRecomputing(
+  oldGraph: AccessGraph,
+  newGraph: AccessGraph,
+  structure: TenantDiff,
+  candidates: Iterable<string>,
+): DriftReport {
+  const subjects = [...candidates].filter((id) => {
     const type = subjectType(oldGraph, newGraph, id);
     return type !== undefined && isBindingSubject(type);
   });
   const deltas = subjects.sort().flatMap((id) => subjectDelta(oldGraph, newGraph, id) ?? []);
   return report(oldGraph, newGraph, structure, deltas, subjects.length);
-}
-
-/** The same report by comparing every subject of both snapshots (reference for tests). */
-export function driftFull(before: TenantData, after: TenantData): DriftReport {
-  const oldGraph = AccessGraph.fromTenant(before);
-  const newGraph = AccessGraph.fromTenant(after);
-  const ids = new Set<string>();
-  for (const g of [oldGraph, newGraph]) for (const o of g.objects()) if (isBindingSubject(o.type)) ids.add(o.id);
-  const deltas = [...ids].sort().flatMap((id) => subjectDelta(oldGraph, newGraph, id) ?? []);
-  return report(oldGraph, newGraph, diffTenants(before, after), deltas, ids.size);
 }

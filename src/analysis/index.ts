@@ -9,19 +9,8 @@ export { searchObjects, type SearchHit, type SearchResult, type SearchOptions } 
 export { formatOperation, type GraphOperationBody, type ApiOperation } from './operations.ts';
 export { why, type WhyPath, type AttributeSource, type WhyAnswer, type WhyOptions } from './why.ts';
 export { access, whoCanAccess, WHO_TYPES, type AccessOptions } from './access.ts';
-export {
-  whatIf,
-  whatIfEach,
-  whatIfSample,
-  type Change,
-  type ChangedBinding,
-  type SubjectDelta,
-  type SubjectDeltaSample,
-  type WhatIfTotals,
-  type WhatIfResult,
-  type WhatIfSummary,
-  WhatIfSession,
-} from './whatif.ts';
+export { type ChangedBinding, type SubjectDelta, type SubjectDeltaSample, type WhatIfTotals } from './delta.ts';
+export { whatIf, whatIfEach, whatIfSample, type Change, type WhatIfResult, type WhatIfSummary, WhatIfSession } from './whatif.ts';
 export { checkChangeSpec, resolveChanges, type ChangeSpec } from './change-spec.ts';
 export {
   describePath,

@@ -41,7 +41,8 @@ import { collateralScorer, cutCollateral, exposure } from './exposure.ts';
 import { minimalCuts, minimumCut, minimumCuts, uncuttablePaths, type CutPath } from './mincut.ts';
 import { edgeOperation, type ApiOperation } from './operations.ts';
 import { formatReference } from './resolve.ts';
-import { WhatIfSession, type Change, type SubjectDelta } from './whatif.ts';
+import type { SubjectDelta } from './delta.ts';
+import { WhatIfSession, type Change } from './whatif.ts';
 
 export const REVOKE_STRATEGIES = ['fewest-changes', 'least-collateral', 'subject-only'] as const;
 export type RevokeStrategy = (typeof REVOKE_STRATEGIES)[number];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { drift, driftFull, type DriftReport } from '../../src/analysis/drift.ts';
+import { drift, type DriftReport } from '../../src/analysis/drift.ts';
+import { driftFull } from '../helpers/full-recompute.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
 import { associationEdge, edgeKey, membershipEdge, type TenantData } from '../../src/model/index.ts';
 import { acme } from './acme.ts';

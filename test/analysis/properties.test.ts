@@ -14,7 +14,8 @@ import {
   type Binding,
 } from '../../src/analysis/bindings.ts';
 import { planRevoke, REVOKE_STRATEGIES, type RevokePlan } from '../../src/analysis/revoke.ts';
-import { WhatIfSession, whatIfFull, type WhatIfResult } from '../../src/analysis/whatif.ts';
+import { WhatIfSession, type WhatIfResult } from '../../src/analysis/whatif.ts';
+import { whatIfFull } from '../helpers/full-recompute.ts';
 import { edgeKey } from '../../src/analysis/edges.ts';
 import { PlanError } from '../../src/errors.ts';
 import type { TenantData, TenantEdge } from '../../src/model/index.ts';

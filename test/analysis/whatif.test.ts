@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AccessGraph, GraphDataError } from '../../src/graph/index.ts';
 import fc from 'fast-check';
-import { WhatIfSession, whatIf, whatIfEach, whatIfSample, type SubjectDelta } from '../../src/analysis/whatif.ts';
+import type { SubjectDelta } from '../../src/analysis/delta.ts';
+import { WhatIfSession, whatIf, whatIfEach, whatIfSample } from '../../src/analysis/whatif.ts';
 import { resolveChanges } from '../../src/analysis/change-spec.ts';
 import { hopEdge } from '../../src/analysis/edges.ts';
 import { describePath } from '../../src/analysis/revoke.ts';

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkChangeSpec, resolveChanges, type ChangeSpec } from '../../analysis/change-spec.ts';
-import { whatIfSample, type SubjectDeltaSample } from '../../analysis/whatif.ts';
+import type { SubjectDeltaSample } from '../../analysis/delta.ts';
+import { whatIfSample } from '../../analysis/whatif.ts';
 import { whatIfWriter } from '../../documents/index.ts';
 import { UsageError } from '../../errors.ts';
 import type { JsonValue } from '../../model/index.ts';
