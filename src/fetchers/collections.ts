@@ -108,6 +108,16 @@ export function edgeCollectionKey(step: Pick<EdgeStep, 'name'>, id: string): str
   return `${step.name}:${id}`;
 }
 
+/** One step's collection for one source object, named but not built, with its position in the plan's order. */
+export interface PlannedCollection {
+  readonly step: EdgeStep;
+  readonly sourceId: string;
+  /** Its key (edgeCollectionKey). */
+  readonly key: string;
+  /** Its position among the plan's collections (which decides between records of an object found twice). */
+  readonly order: number;
+}
+
 /** The collection of one step for one source object. */
 export function edgeCollection(step: EdgeStep, id: string): EdgeCollection {
   return {
@@ -189,9 +199,21 @@ export class CollectionPlan {
     return { step, end };
   }
 
+  /**
+   * Every edge collection for the given source objects, step by step, numbered in that order and generated
+   * as asked for, each named by its key without being built (edgeCollection builds it): the one loop over
+   * a plan's collections that a crawl reads, carries over and journals by.
+   */
+  *planned(sourcesOf: (type: GraphType) => Iterable<string>): Generator<PlannedCollection> {
+    let order = 0;
+    for (const step of this.steps) {
+      for (const sourceId of sourcesOf(step.source)) yield { step, sourceId, key: edgeCollectionKey(step, sourceId), order: order++ };
+    }
+  }
+
   /** Every edge collection for the given source objects, step by step, generated as asked for. */
   *edgeCollections(sourcesOf: (type: GraphType) => Iterable<string>): Generator<EdgeCollection> {
-    for (const step of this.steps) for (const id of sourcesOf(step.source)) yield edgeCollection(step, id);
+    for (const p of this.planned(sourcesOf)) yield edgeCollection(p.step, p.sourceId);
   }
 
   /** The collection a key names under this plan, or undefined (an unknown step or list). */

@@ -5,7 +5,10 @@
  * const { tenant, meta } = await fetchTenant({ apiKey: process.env.JC_API_KEY!, orgId, rate: 20 });
  * ```
  */
-export { fetchTenant, fetchTenants, isGapFailure, type FetchOptions, type FetchResult, type AuditDifference } from './fetch-tenant.ts';
+export { fetchTenant, fetchTenants } from './fetch-tenant.ts';
+export type { FetchOptions, FetchResult } from './crawl.ts';
+export { isGapFailure } from './crawl-reads.ts';
+export type { AuditDifference } from './refresh/carry.ts';
 export { refreshTenant, DEFAULT_AUDIT_SIZE, DEFAULT_EVENT_LAG_MS, type RefreshOptions, type RefreshResult } from './refresh/index.ts';
 export {
   ApiClient,

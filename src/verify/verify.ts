@@ -6,7 +6,9 @@
  */
 import { CancelledError, JcGraphError } from '../errors.ts';
 import { ApiClient, type ClientOptions } from '../fetchers/client.ts';
-import { fetchTenant, isGapFailure, type FetchOptions } from '../fetchers/fetch-tenant.ts';
+import { fetchTenant } from '../fetchers/fetch-tenant.ts';
+import type { FetchOptions } from '../fetchers/crawl.ts';
+import { isGapFailure } from '../fetchers/crawl-reads.ts';
 import { coverageVerdict } from '../analysis/coverage.ts';
 import { AccessGraph, answer } from '../graph/index.ts';
 import {

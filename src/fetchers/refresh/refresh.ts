@@ -9,7 +9,7 @@
  * 3. The edge collections the events make stale (./stale.ts), every collection of an object created since
  *    OLD, and every collection OLD could not read in full; all other collections are carried over from
  *    OLD, without the edges of objects the lists no longer return. The crawl is the full fetch's own
- *    (../fetch-tenant.ts), with OLD's plan, so a collection means the same in both.
+ *    (../crawl.ts), with OLD's plan, so a collection means the same in both; ./carry.ts is its edge phase.
  * 4. The audit: `audit` collections chosen at random (seeded) among those carried over are read anyway and
  *    compared. Any difference means the events did not tell the whole story: a full fetch, which says so.
  *
@@ -25,16 +25,23 @@ import { seededSample } from '../../verify/sample.ts';
 import { TimeSlicer } from '../bounded.ts';
 import { ApiClient } from '../client.ts';
 import { CollectionPlan, edgeCollectionKey } from '../collections.ts';
-import { crawlTenant, type AuditDifference, type CarryOver, type FetchOptions, type FetchResult } from '../fetch-tenant.ts';
+import { crawlTenant, type FetchOptions, type FetchResult } from '../crawl.ts';
 import { eventsReachBack, readEvents } from '../insights/read-events.ts';
 import { interpretEvent } from '../insights/interpret.ts';
 import type { JournalEntry } from '../journal.ts';
+import { carryOver, type AuditDifference, type CarryOver } from './carry.ts';
 import { staleCollections } from './stale.ts';
 
 /** Default margin behind OLD's start from which events are read (SIEM collectors use a few minutes to 15). */
 export const DEFAULT_EVENT_LAG_MS = 15 * 60_000;
 /** Default number of carried-over collections the audit reads again. */
 export const DEFAULT_AUDIT_SIZE = 50;
+/**
+ * Pages of one collection requested at once in a refresh's crawl, enough to keep the rate busy behind a
+ * long collection: a refresh reads a few collections, some of them the largest (a big group's members),
+ * and one after the other their pages would take longer than the rate allows for the whole refresh.
+ */
+const PAGES_AHEAD = 8;
 
 export interface RefreshOptions extends FetchOptions {
   /** The snapshot to refresh (of the same organization and API host, else a full fetch). */
@@ -147,7 +154,7 @@ async function fullFetch(
   spent: Counting,
   extra: Partial<RefreshFigures> = {},
 ): Promise<RefreshResult> {
-  const { tenant, meta } = await crawlTenant(options, undefined);
+  const { tenant, meta } = await crawlTenant(options);
   return fullResult(options, startedAt, { tenant, meta }, reason, { ...spent, full: meta.requests.total }, extra);
 }
 
@@ -263,7 +270,13 @@ export async function refreshTenant(options: RefreshOptions): Promise<RefreshRes
     );
     return { plan, entries, sizes, audit: (carried) => new Set(seededSample(carried, size, seed, 'audit')) };
   };
-  const crawl = await crawlTenant(options, provider);
+  const crawl = await crawlTenant(options, {
+    pagesAhead: PAGES_AHEAD,
+    edgePhase: async (client) => {
+      const carry = await provider(client);
+      return carry && carryOver(carry);
+    },
+  });
   const events = crawl.meta.requests.byStep['events'] ?? 0;
   const done = settled!;
   if (done.reason !== undefined) {
@@ -277,7 +290,7 @@ export async function refreshTenant(options: RefreshOptions): Promise<RefreshRes
       done.figures,
     );
   }
-  const outcome = crawl.carried!;
+  const outcome = crawl.edgePhase!;
   const spent = { events, incremental: crawl.meta.requests.total - events };
   const audit = {
     size,
