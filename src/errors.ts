@@ -4,9 +4,10 @@
  * (`instanceof`) or by `name`. Messages never contain an API key.
  */
 
-import { JcGraphError } from './model/error.ts';
-
-export { JcGraphError };
+/** Any error jcgraph throws: match by class (`instanceof`) or by `name`. */
+export class JcGraphError extends Error {
+  override name = 'JcGraphError';
+}
 
 /**
  * How the last attempt of a failed request ended: an HTTP status, or `network` (reset, refused),
@@ -102,11 +103,6 @@ export class ConfigError extends JcGraphError {
  */
 export class InputError extends JcGraphError {
   override name = 'InputError';
-}
-
-/** A command line the CLI cannot run (an unknown flag, a missing argument): exit code 2. */
-export class UsageError extends InputError {
-  override name = 'UsageError';
 }
 
 /** The operation was cancelled by an AbortSignal or Ctrl-C. */

@@ -25,7 +25,6 @@ export {
   PlanError,
   ConfigError,
   InputError,
-  UsageError,
   CancelledError,
   type RequestOutcome,
 } from './errors.ts';

@@ -1,6 +1,6 @@
 /** Argument parsing shared by the commands: node:util parseArgs, with usage errors as UsageError. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

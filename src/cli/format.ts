@@ -3,7 +3,7 @@ import type { AccessPath, Binding, NamedRef } from '../analysis/bindings.ts';
 import { describePath } from '../analysis/revoke.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { CliIo } from './command.ts';
-import { safeText } from '../model/index.ts';
+import { safeText } from '../common/safe-text.ts';
 import { writeJsonDocument } from '../documents/index.ts';
 
 export { safeText };

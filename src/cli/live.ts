@@ -5,7 +5,7 @@
  * The key comes from the environment; `--base-url` and `--org-id` default to the snapshot's own.
  */
 import { resolve as resolvePath } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 import { checkApiUrl } from '../fetchers/client.ts';
 import { confirmLive, type LiveConfirmation, type LiveScope } from '../fetchers/live/confirm.ts';
 import { AccessGraph } from '../graph/index.ts';

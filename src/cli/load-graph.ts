@@ -4,7 +4,7 @@
  * Exactly one of them; a usage error otherwise.
  */
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 import type { Coverage, TenantData } from '../model/index.ts';
 import { AccessGraph } from '../graph/index.ts';
 import { loadSnapshot } from '../snapshot/index.ts';

@@ -6,7 +6,7 @@
 import { JcGraphError, InputError, CancelledError } from '../errors.ts';
 import { loadCommand, type CliIo, type CommandEntry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { safeText } from '../model/safe-text.ts';
+import { safeText } from '../common/safe-text.ts';
 import { withoutKey } from './safe-text.ts';
 
 export function globalHelp(commands: readonly CommandEntry[] = COMMANDS): string {

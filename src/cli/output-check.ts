@@ -4,7 +4,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, UsageError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 import { checkOutputPath, sameFile } from '../io/output.ts';
 
 /** The nearest directory of `path` (itself or an ancestor) that exists. */

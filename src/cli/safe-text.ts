@@ -1,7 +1,7 @@
 /**
  * The API key taken out of messages. Its own module, importing no more than the key's variable names,
  * because the entry point (main.ts) needs it before any command is loaded: importing it from format.ts
- * would load the analysis with every `jcgraph --help`. (main.ts takes safeText from src/model/safe-text.ts
+ * would load the analysis with every `jcgraph --help`. (main.ts takes safeText from src/common/safe-text.ts
  * for the same reason; every other face imports it from format.ts.)
  */
 import { API_KEY_VARIABLES } from './api-key.ts';

@@ -37,7 +37,7 @@ import { Crawl, addYield, listObjects, readEdges, replay, yieldNow, type Yield }
 import { JOURNAL_FORMAT, JOURNAL_VERSION, JournalWriter, readJournal, type JournalContent, type JournalEntry } from './journal.ts';
 import { edgeCensus, optimumRequests, planFetch, traversalApproachRequests, type FetchPlan, type ObjectCounts } from './planner.ts';
 import { ProgressTracker, type FetchProgress } from './progress.ts';
-import { TOOL_VERSION } from './version.ts';
+import { TOOL_VERSION } from '../common/version.ts';
 
 /**
  * Options of a fetch. Everything of {@link ClientOptions} (key, host, org, rate, concurrency, timeout,

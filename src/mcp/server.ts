@@ -7,7 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { AccessGraph } from '../graph/index.ts';
 import type { Coverage } from '../model/index.ts';
-import { TOOL_VERSION } from '../fetchers/version.ts';
+import { TOOL_VERSION } from '../common/version.ts';
 import { registerTools } from './tools.ts';
 
 export interface McpOptions {

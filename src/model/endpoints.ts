@@ -5,7 +5,6 @@
  */
 import { DIRECTORIES_SEGMENT_TYPES, type GraphType } from './types.ts';
 import { ASSOCIATION_TARGETS } from './associations.ts';
-import { JcGraphError } from './error.ts';
 
 /**
  * - `associations`: direct associations, `GraphConnection[]`, `targets` required.
@@ -170,7 +169,8 @@ const ROWS: readonly Row[] = [
 
 function toEndpoint([operationId, path, kind, source, targets]: Row): GraphEndpoint {
   const idParam = /\{([^}]+)\}/.exec(path)?.[1];
-  if (!idParam) throw new JcGraphError(`endpoint table: ${path} has no id parameter`);
+  // The table below is a constant: a row without an id parameter is a mistake in it, found at load time.
+  if (!idParam) throw new Error(`endpoint table: ${path} has no id parameter`);
   return {
     operationId,
     path,

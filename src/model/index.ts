@@ -75,5 +75,3 @@ export {
   type CoverageGap,
   type Coverage,
 } from './coverage.ts';
-export { JcGraphError } from './error.ts';
-export { safeText } from './safe-text.ts';

@@ -7,7 +7,7 @@ import { formatReference } from '../analysis/resolve.ts';
 import type { FindingSection } from './findings.ts';
 import type { AccessReview, BindingRow, ReviewBy } from './review.ts';
 import { BINDINGS_BY_RESOURCE, BINDINGS_BY_USER, GROUPS, type Cell, type Table } from './tables.ts';
-import { safeText } from '../model/index.ts';
+import { safeText } from '../common/safe-text.ts';
 
 export interface MarkdownOptions {
   /**

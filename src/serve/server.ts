@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { listen } from '../common/listen.ts';
 import { ConfigError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import type { Coverage } from '../model/index.ts';
@@ -225,13 +226,7 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   const shown = host.includes(':') ? `[${host}]` : host;
   const baseUrl = `http://${shown}:${port}`;

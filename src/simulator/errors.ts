@@ -1,10 +1,9 @@
-import { JcGraphError } from '../model/index.ts';
-
 /**
  * The simulator's own error: bad options (an unknown preset or fault, a non-loopback host) or a request
- * it refuses. A JcGraphError (whose root lives in src/model, the one layer the simulator may import).
+ * it refuses. Its own root, not a JcGraphError: the simulator is the independent reference and imports
+ * nothing of jcgraph but the domain tables (src/model).
  */
-export class SimulatorError extends JcGraphError {
+export class SimulatorError extends Error {
   override name = 'SimulatorError';
   /** The HTTP status the simulator answers this error with, when it comes from a request (400, 404). */
   readonly status: number | undefined;

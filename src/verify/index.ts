@@ -31,4 +31,3 @@ export {
   type AnswerComparison,
 } from './compare.ts';
 export { readLiveAnswer } from './live.ts';
-export { seededSample } from './sample.ts';

@@ -22,7 +22,7 @@ import {
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
 import { readLiveAnswer } from './live.ts';
-import { seededSample } from './sample.ts';
+import { seededSample } from '../common/seeded-sample.ts';
 
 /** The endpoints verify checks: every traversal, memberof and membership endpoint (those with paths). */
 export const VERIFY_ENDPOINTS: readonly GraphEndpoint[] = GRAPH_ENDPOINTS.filter(

@@ -66,9 +66,8 @@ describe('jcgraph --help', () => {
       'src/cli/commands/index.ts',
       'src/cli/main.ts',
       'src/cli/safe-text.ts',
+      'src/common/safe-text.ts',
       'src/errors.ts',
-      'src/model/error.ts',
-      'src/model/safe-text.ts',
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFaults } from '../../src/cli/commands/sim.ts';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/cli/usage-error.ts';
 import { canonicalJson, sortTenant } from '../../src/model/index.ts';
 import { DEFAULT_FAULT_INTENSITY, generateTenant } from '../../src/simulator/index.ts';
 import { getJson } from '../helpers/sim.ts';

@@ -5,7 +5,8 @@ import { ApiClient, fetchTenant } from '../../src/fetchers/index.ts';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
 import { endpointPath, findEndpoint, type GraphObjectWithPaths, type JsonObject, type TenantData } from '../../src/model/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
-import { VERIFY_ENDPOINTS, sampleSources, seededSample, verifyGraph, verifyTenant, type VerifyReport } from '../../src/verify/index.ts';
+import { VERIFY_ENDPOINTS, sampleSources, verifyGraph, verifyTenant, type VerifyReport } from '../../src/verify/index.ts';
+import { seededSample } from '../../src/common/seeded-sample.ts';
 import { withSimulator } from '../helpers/sim.ts';
 import { cli } from '../cli/run.ts';
 

@@ -2,7 +2,7 @@
 import { accessDocument } from '../../documents/index.ts';
 import { sudoOf } from '../../analysis/drift.ts';
 import type { Binding } from '../../analysis/bindings.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { pathText, plural, ref, table, writeJson } from '../format.ts';

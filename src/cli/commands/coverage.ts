@@ -1,5 +1,5 @@
 /** `jcgraph coverage --snapshot FILE`: everything the fetch of a snapshot could not read. */
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { gapCauseLabel, objectName, type CoverageGap } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';

@@ -5,7 +5,7 @@
  * (stderr, on a terminal), builds the graph, and prints a short access review and one revoke plan,
  * explained: why the access exists, what to remove, the exact API calls, and what else would be lost.
  */
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { fetchTenant, type FetchProgress } from '../../fetchers/index.ts';
 import { AccessGraph } from '../../graph/index.ts';
 import { findings } from '../../analysis/findings/index.ts';

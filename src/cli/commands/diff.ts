@@ -1,6 +1,6 @@
 /** `jcgraph diff OLD NEW`: what changed between two snapshots and what it did to access; sudo gained first. */
 import { drift, type DriftReport } from '../../analysis/drift.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { edgeKey, type TenantEdge } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';

@@ -3,7 +3,7 @@
  * files for `neo4j-admin database import full`, with a README.txt holding the exact command.
  */
 import { extname, resolve } from 'node:path';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { EXPORT_FORMATS, exportStreams, isExportFormat, writeExport, type ExportFormat } from '../../report/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';

@@ -9,7 +9,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CancelledError, ConfigError, JcGraphError, JournalError, UsageError } from '../../errors.ts';
+import { CancelledError, ConfigError, JcGraphError, JournalError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import {
   DEFAULT_AUDIT_SIZE,
   DEFAULT_EVENT_LAG_MS,

@@ -1,7 +1,7 @@
 /** `jcgraph findings`: what an access review should look at. */
 import type { Findings } from '../../analysis/findings/index.ts';
 import { findingsDocument } from '../../documents/index.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { gapCauseLabel } from '../../model/index.ts';

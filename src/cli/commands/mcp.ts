@@ -4,7 +4,7 @@
  * what jcgraph has to say goes to stderr.
  */
 import type { Readable, Writable } from 'node:stream';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { fetchTenant } from '../../fetchers/index.ts';
 import { AccessGraph } from '../../graph/index.ts';
 import { serveMcp } from '../../mcp/index.ts';

@@ -2,7 +2,7 @@
 import { formatOperation } from '../../analysis/operations.ts';
 import { formatEdgeSpec } from '../../analysis/resolve.ts';
 import { offboardDocument } from '../../documents/index.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { bindingLine, capped, plural, ref, safeText, writeJson } from '../format.ts';

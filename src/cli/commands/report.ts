@@ -3,7 +3,7 @@
  * CSV or JSON, per user, per resource or per group, findings first.
  */
 import { extname, resolve } from 'node:path';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import {
   DEFAULT_MAX_BINDINGS,
   REPORT_FORMATS,

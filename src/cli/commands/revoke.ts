@@ -4,7 +4,7 @@ import { formatOperation } from '../../analysis/operations.ts';
 import { formatEdgeSpec } from '../../analysis/resolve.ts';
 import { checkStrategy, revokeDocument } from '../../documents/index.ts';
 import type { AccessGraph } from '../../graph/index.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, pathText, plural, ref, safeText, writeJson } from '../format.ts';

@@ -3,7 +3,8 @@
  * replica, analysis over HTTP and the explorer (src/serve). Prints the base URL, the API key and the
  * explorer link, one line each; the key is the server's own throwaway key, never a JumpCloud key.
  */
-import { ConfigError, UsageError } from '../../errors.ts';
+import { ConfigError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { AccessGraph } from '../../graph/index.ts';
 import { isLoopbackHost, startServer, type JcgraphServer } from '../../serve/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';

@@ -4,7 +4,8 @@
  * jcgraph ever prints a key.
  */
 import { resolve } from 'node:path';
-import { ConfigError, UsageError } from '../../errors.ts';
+import { ConfigError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import {
   FAULT_NAMES,
   SimulatorError,

@@ -8,7 +8,8 @@
  * unknown id, bad `targets`) gets `{"error": {"name", "message"}}`, each failure is also named on stderr,
  * and the exit code is 1 when any path failed. Paths name objects by id, as the API does.
  */
-import { JcGraphError, QueryError, UsageError } from '../../errors.ts';
+import { JcGraphError, QueryError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import type { AccessGraph } from '../../graph/index.ts';
 import { apiPathOf, traverseDocument } from '../../documents/index.ts';
 import { parseCommandArgs } from '../args.ts';

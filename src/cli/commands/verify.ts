@@ -3,7 +3,8 @@
  * with paths. With an API key in the environment it checks the live tenant (read-only); without one it
  * starts the simulator and checks against that. Exit 0 only when everything agrees.
  */
-import { ConfigError, UsageError } from '../../errors.ts';
+import { ConfigError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { GRAPH_ENDPOINTS, type GraphEndpoint, type JsonObject, type ObjectRef } from '../../model/index.ts';
 import { isPresetName, startSimulator, type PresetName, type Simulator } from '../../simulator/index.ts';
 import {

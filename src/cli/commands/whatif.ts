@@ -5,7 +5,7 @@ import { checkChangeSpec, resolveChanges, type ChangeSpec } from '../../analysis
 import type { SubjectDeltaSample } from '../../analysis/delta.ts';
 import { whatIfSample } from '../../analysis/whatif.ts';
 import { whatIfWriter } from '../../documents/index.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import type { JsonValue } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';

@@ -1,7 +1,7 @@
 /** `jcgraph who RESOURCE`: every user, user group and system bound to a resource. */
 import { WHO_TYPES } from '../../analysis/access.ts';
 import { checkWhoTypes, whoDocument } from '../../documents/index.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { plural, ref, writeJson } from '../format.ts';

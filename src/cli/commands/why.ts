@@ -1,6 +1,6 @@
 /** `jcgraph why SUBJECT RESOURCE`: every path by which the subject reaches the resource, and where its attributes come from. */
 import { whyDocument } from '../../documents/index.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { pathText, plural, ref, writeJson } from '../format.ts';

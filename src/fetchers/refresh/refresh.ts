@@ -21,7 +21,7 @@
 import { CancelledError, ConnectionLostError, JcApiError } from '../../errors.ts';
 import { TYPE_INFO, isGraphType, type TenantData, type TenantObject } from '../../model/index.ts';
 import type { RefreshFigures, Snapshot, SnapshotMeta } from '../../snapshot/format.ts';
-import { seededSample } from '../../verify/sample.ts';
+import { seededSample } from '../../common/seeded-sample.ts';
 import { TimeSlicer } from '../bounded.ts';
 import { ApiClient } from '../client.ts';
 import { CollectionPlan, edgeCollectionKey } from '../collections.ts';

@@ -1,6 +1,8 @@
 /**
- * Seeded sampling, so a verify run can be repeated on the same objects: the same seed, endpoint and set of
- * ids give the same sample whatever order the ids come in.
+ * Seeded sampling, so a run can be repeated on the same objects (verify's sample of sources, a refresh's
+ * audit): the same seed, salt and set of ids give the same sample whatever order the ids come in. (The
+ * simulator hashes strings with its own FNV-1a in src/simulator/random.ts: it shares no code with the
+ * engine it checks.)
  */
 
 /** FNV-1a of a string, as an unsigned 32-bit seed. */
