@@ -1,7 +1,10 @@
 /**
- * A token bucket shared by every organization the simulator serves: `rate` tokens per second, holding
- * at most one second's worth (and at least one token). A request that finds it empty is answered 429.
+ * The rate limit: a token bucket shared by every organization the simulator serves, `rate` tokens per
+ * second, holding at most one second's worth (and at least one token). A request that finds it empty is
+ * answered 429, with `Retry-After` unless `rate-limit-no-retry-after` withholds it.
  */
+import type { Step } from './exchange.ts';
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -28,3 +31,11 @@ export class TokenBucket {
     return Math.max(1, Math.ceil((1 - this.tokens) / this.rate));
   }
 }
+
+/** 429 when the bucket is empty (no limit when the simulator has none). */
+export const rateLimit: Step = (x, ctx) => {
+  const wait = ctx.bucket?.take() ?? 0;
+  if (wait === 0) return undefined;
+  const headers: Record<string, string> = ctx.faults.withholdRetryAfter ? {} : { 'retry-after': String(wait) };
+  return x.dialect.error(429, x.dialect.tooManyRequests, undefined, headers);
+};
