@@ -6,7 +6,7 @@
  */
 import type { JsonObject } from '../model/index.ts';
 import { isoSeconds } from './ids.ts';
-import type { Rng } from './random.ts';
+import { Rng, hash32 } from './random.ts';
 import { APP_CATALOG, COMMAND_NAMES, JOB_TITLES, LOCATIONS, POLICY_TEMPLATES, RULE_EVENTS, SOFTWARE_CATALOG } from './names.ts';
 
 export interface RecordContext {
@@ -16,6 +16,26 @@ export interface RecordContext {
 
 export type UserState = 'ACTIVATED' | 'STAGED' | 'SUSPENDED';
 
+/** What the v1 `employeeType` of a generated user holds (free text in the API; these three here). */
+export type EmployeeType = 'employee' | 'contractor' | 'intern';
+
+export const EMPLOYEE_TYPES: readonly EmployeeType[] = ['employee', 'contractor', 'intern'];
+
+/** The company of every employee and intern; contractors come from one of CONTRACTOR_COMPANIES. */
+export const OWN_COMPANY = 'Example Corp';
+export const CONTRACTOR_COMPANIES = ['Acme Staffing', 'Globex Consulting', 'Initech Contracting'] as const;
+
+/** What a user's `description` says (free text in the API): the work arrangement, or nothing. */
+export const USER_DESCRIPTIONS = ['', 'On-site', 'Hybrid', 'Remote'] as const;
+
+/**
+ * The cost center of a department: `CC-` and four digits derived from the department's name, so the
+ * same department always has the same cost center (a rule on `costCenter` then selects a department).
+ */
+export function costCenterOf(department: string): string {
+  return `CC-${String(1000 + (hash32(`cost-center:${department}`) % 9000))}`;
+}
+
 export interface UserFacts {
   readonly id: string;
   readonly created: number;
@@ -24,6 +44,12 @@ export interface UserFacts {
   readonly lastname: string;
   readonly username: string;
   readonly department: string;
+  /**
+   * A contractor (employeeType `contractor`, `company` a staffing firm). Otherwise the user is an intern
+   * when their job title is Intern, else an employee.
+   * @default false
+   */
+  readonly contractor?: boolean;
   readonly state: UserState;
   readonly locked: boolean;
   /** The user record's own global sudo flags (v1 `sudo`, `passwordless_sudo`). */
@@ -33,22 +59,34 @@ export interface UserFacts {
 
 export function userRecord(ctx: RecordContext, u: UserFacts): JsonObject {
   const { rng } = ctx;
+  // The attributes dynamic-group rules read beyond department and location come from the user's own
+  // stream, so adding them left every other draw (and so every name) of the generated tenants as it was.
+  const own = new Rng(hash32(`user-attributes:${u.id}`));
+  // Drawn in the order the fields were always drawn in, so the main stream gives what it gave.
   const mfaConfigured = rng.chance(0.7);
+  const lockedDate = u.locked ? isoSeconds(u.created + 86_400 * rng.between(30, 600)) : null;
+  const allowPublicKey = rng.chance(0.8);
+  const title = rng.pick(JOB_TITLES);
+  const employeeType: EmployeeType = u.contractor === true ? 'contractor' : title === 'Intern' ? 'intern' : 'employee';
   return {
     _id: u.id,
     account_locked: u.locked,
-    account_locked_date: u.locked ? isoSeconds(u.created + 86_400 * rng.between(30, 600)) : null,
+    account_locked_date: lockedDate,
     activated: u.state !== 'STAGED',
-    allow_public_key: rng.chance(0.8),
+    allow_public_key: allowPublicKey,
+    company: employeeType === 'contractor' ? own.pick(CONTRACTOR_COMPANIES) : OWN_COMPANY,
+    costCenter: costCenterOf(u.department),
     created: isoSeconds(u.created),
     department: u.department,
+    description: own.pick(USER_DESCRIPTIONS),
     displayname: `${u.firstname} ${u.lastname}`,
     email: `${u.username}@example.com`,
     employeeIdentifier: `E${String(u.index + 1).padStart(6, '0')}`,
+    employeeType,
     enable_managed_uid: false,
     enable_user_portal_multifactor: mfaConfigured,
     firstname: u.firstname,
-    jobTitle: `${u.department} ${rng.pick(JOB_TITLES)}`,
+    jobTitle: `${u.department} ${title}`,
     lastname: u.lastname,
     ldap_binding_user: false,
     location: rng.pick(LOCATIONS),

@@ -206,6 +206,25 @@ describe('realism', () => {
       expect(several / users.length).toBeGreaterThan(0.3);
     });
 
+    it(`${preset}: users carry the attributes dynamic-group rules read, as strings, with every employee type`, () => {
+      const users = tenant.objects.filter((o) => o.type === 'user').map((o) => o.record);
+      for (const u of users) {
+        for (const field of ['company', 'costCenter', 'description', 'department', 'employeeType', 'jobTitle', 'location']) {
+          expect(typeof u[field], `${JSON.stringify(u['username'])}.${field}`).toBe('string');
+        }
+        // A contractor works for a staffing firm; an intern is titled so.
+        expect(u['company'] === 'Example Corp').toBe(u['employeeType'] !== 'contractor');
+        if (u['employeeType'] === 'intern') expect(u['jobTitle']).toMatch(/ Intern$/);
+      }
+      expect(new Set(users.map((u) => u['employeeType']))).toEqual(new Set(['employee', 'contractor', 'intern']));
+      // A department has one cost center, and departments have different ones.
+      const costCenters = new Map<unknown, Set<unknown>>();
+      for (const u of users) costCenters.set(u['department'], (costCenters.get(u['department']) ?? new Set()).add(u['costCenter']));
+      for (const set of costCenters.values()) expect(set.size).toBe(1);
+      expect(new Set([...costCenters.values()].map((s) => [...s][0])).size).toBe(costCenters.size);
+      expect(new Set(users.map((u) => u['description'])).size).toBeGreaterThan(1);
+    });
+
     it(`${preset}: one very large group, most groups small, some empty, of every group type`, () => {
       for (const { group } of MEMBERSHIPS) {
         const sizes = new Map(tenant.objects.filter((o) => o.type === group).map((o) => [o.id, 0]));

@@ -6,6 +6,7 @@
 import type { JsonObject, ObjectRef } from '../../model/index.ts';
 import { DEPARTMENTS, FIRST_NAMES, GROUP_KINDS, LAST_NAMES, TEAM_WORDS } from '../names.ts';
 import { type MembershipMethod, type UserState, userGroupRecord, userRecord } from '../records.ts';
+import { unitHash } from '../random.ts';
 import { type Attrs, type Generation, created, slug } from './builder.ts';
 
 /** The users the later sections pick from. */
@@ -49,6 +50,8 @@ export function addUsers({ b, ids, counts, ctx }: Generation): GeneratedUsers {
     const globalSudo = c.rng.chance(0.02);
     const t = created(c.rng);
     const id = ids.next(t);
+    // About 8% are contractors (user 4 always, so tiny has one), drawn apart from the main stream.
+    const contractor = i === 4 || (i > 4 && unitHash(0, 'contractor', id) < 0.08);
     const ref = b.add(
       'user',
       id,
@@ -60,6 +63,7 @@ export function addUsers({ b, ids, counts, ctx }: Generation): GeneratedUsers {
         lastname,
         username,
         department,
+        contractor,
         state,
         locked,
         sudo: globalSudo,
