@@ -1,0 +1,77 @@
+/**
+ * What a group's record says its rule does: whether a rule runs at all (`membershipMethod`), whether it
+ * is frozen (an error flag, or a query the simulator cannot read), which objects it wants (matched and
+ * not exempt), and whether it takes members out (DYNAMIC_AUTOMATED) or only adds (DYNAMIC_REVIEW_REQUIRED).
+ */
+import type { JsonObject, JsonValue, ObjectRef } from '../../model/index.ts';
+import { type ReadableQuery, type RuleMemberType, readMemberQuery } from './member-query.ts';
+
+export type DynamicMethod = 'DYNAMIC_AUTOMATED' | 'DYNAMIC_REVIEW_REQUIRED';
+
+/** The member type of a group type whose groups can have rules (policy groups cannot). */
+export function ruleMemberType(groupType: string): RuleMemberType | undefined {
+  return groupType === 'user_group' ? 'user' : groupType === 'system_group' ? 'system' : undefined;
+}
+
+/**
+ * A group's rule as the simulator runs it:
+ * - `none`: a STATIC or NOTSET group (or one of a type without rules): members change by hand only;
+ * - `frozen`: a dynamic group whose rule does not run here, its membership left as it is: the tenant
+ *   flags the rule in error (`memberQueryErrorFlags`), or the simulator cannot read it (it never guesses);
+ * - `running`: the rule runs. AUTOMATED: the members are exactly the objects it wants. REVIEW_REQUIRED:
+ *   it adds every object it wants (as if the admin approved each suggestion) and removes nobody, so
+ *   hand-added members stay and a manual removal of an object it wants does not hold (a rule choice).
+ */
+export type GroupRule =
+  | { readonly state: 'none' }
+  | { readonly state: 'frozen'; readonly method: DynamicMethod; readonly why: string }
+  | {
+      readonly state: 'running';
+      readonly method: DynamicMethod;
+      readonly memberType: RuleMemberType;
+      readonly query: ReadableQuery;
+      /** Ids of the objects in `memberQueryExemptions`: the rule never adds them. */
+      readonly exempt: ReadonlySet<string>;
+    };
+
+function isDynamic(method: JsonValue | undefined): method is DynamicMethod {
+  return method === 'DYNAMIC_AUTOMATED' || method === 'DYNAMIC_REVIEW_REQUIRED';
+}
+
+/**
+ * The ids of a group record's exemptions. An exemption names an object by id (ids are unique in an
+ * organization; its `type` is not compared); an entry without a string id exempts nothing (a rule choice).
+ */
+export function exemptIds(record: JsonObject): Set<string> {
+  const raw = record['memberQueryExemptions'];
+  const ids = new Set<string>();
+  if (!Array.isArray(raw)) return ids;
+  for (const entry of raw) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
+    if (typeof entry['id'] === 'string') ids.add(entry['id']);
+  }
+  return ids;
+}
+
+/** Reads a group's record into the rule the simulator runs for it. */
+export function groupRule(groupType: string, record: JsonObject): GroupRule {
+  const memberType = ruleMemberType(groupType);
+  const method = record['membershipMethod'];
+  if (memberType === undefined || !isDynamic(method)) return { state: 'none' };
+  const flags = record['memberQueryErrorFlags'];
+  if (Array.isArray(flags) && flags.length > 0) {
+    return { state: 'frozen', method, why: `the rule is flagged in error (${flags.map((f) => JSON.stringify(f)).join(', ')})` };
+  }
+  const query = readMemberQuery(record['memberQuery'], memberType);
+  if (!query.readable) return { state: 'frozen', method, why: query.reason };
+  return { state: 'running', method, memberType, query, exempt: exemptIds(record) };
+}
+
+/** Whether a running rule wants `member` in its group: the query matches its record and it is not exempt. */
+export function ruleWants(
+  rule: Extract<GroupRule, { state: 'running' }>,
+  member: ObjectRef,
+  record: Readonly<Record<string, JsonValue | undefined>>,
+): boolean {
+  return member.type === rule.memberType && !rule.exempt.has(member.id) && rule.query.matches(record);
+}
