@@ -3,6 +3,7 @@ import {
   associationEdge,
   membershipEdge,
   type JsonObject,
+  type JsonValue,
   type ObjectRef,
   type TenantData,
   type TenantEdge,
@@ -38,6 +39,31 @@ export class TenantBuilder {
 
   userGroup(name: string, attributes: JsonObject = {}): ObjectRef {
     return this.add('user_group', name, { attributes, membershipMethod: 'STATIC' });
+  }
+
+  /**
+   * A dynamic user or system group: its method, its rule (v1 filters `[field, operator, value]`, or a raw
+   * memberQuery) and, in `fields`, exemptions, error flags or anything else of the record.
+   */
+  dynamicGroup(
+    type: 'user_group' | 'system_group',
+    name: string,
+    method: 'DYNAMIC_AUTOMATED' | 'DYNAMIC_REVIEW_REQUIRED',
+    rule: readonly (readonly [string, string, JsonValue])[] | JsonObject,
+    fields: JsonObject = {},
+  ): ObjectRef {
+    const memberQuery: JsonObject = Array.isArray(rule)
+      ? { queryType: 'FilterQuery', filters: rule.map(([field, operator, value]) => ({ field, operator, value })) }
+      : (rule as JsonObject);
+    return this.add(type, name, {
+      attributes: type === 'user_group' ? {} : null,
+      description: '',
+      email: '',
+      memberQuery,
+      memberQueryExemptions: [],
+      membershipMethod: method,
+      ...fields,
+    });
   }
 
   system(name: string, fields: JsonObject = {}): ObjectRef {

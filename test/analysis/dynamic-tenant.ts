@@ -1,0 +1,57 @@
+/**
+ * A small hand-built tenant with dynamic groups, whose answers the tests work out by hand.
+ *
+ *   users: jana (Engineering), lee (Engineering), omar (Engineering), bob (Sales), sue (Sales, suspended)
+ *   user groups:
+ *     Engineering  DYNAMIC_REVIEW_REQUIRED  department eq "Engineering", omar exempt
+ *                  members jana (rule), bob (by hand); lee is missing (the rule adds him)
+ *     All Staff    DYNAMIC_AUTOMATED        userState eq "active", sue and a deleted user exempt
+ *                  members jana, lee, omar, bob (all rule); sue is not (suspended)
+ *     Sales        STATIC                   members bob, sue
+ *     Legacy       DYNAMIC_AUTOMATED        queryType Search (unreadable)       members jana
+ *     Flagged      DYNAMIC_AUTOMATED        department eq "Sales", error CYCLE  members bob
+ *   systems: mac-1 (Mac OS X), web-1 (Ubuntu)
+ *   system group Mac Devices  DYNAMIC_AUTOMATED  os eq "Mac OS X"  members mac-1 (rule)
+ *   applications GitHub, Slack; command patch
+ *   associations: Engineering~GitHub, Engineering~web-1, All Staff~Slack, Sales~web-1, Legacy~mac-1,
+ *                 Flagged~GitHub, Mac Devices~patch
+ */
+import { TenantBuilder } from './tenant-builder.ts';
+
+export function dynamicTenant() {
+  const b = new TenantBuilder();
+  const jana = b.user('jana', { department: 'Engineering' });
+  const lee = b.user('lee', { department: 'Engineering' });
+  const omar = b.user('omar', { department: 'Engineering' });
+  const bob = b.user('bob', { department: 'Sales' });
+  const sue = b.user('sue', { department: 'Sales', state: 'SUSPENDED', suspended: true });
+  const eng = b.dynamicGroup('user_group', 'Engineering', 'DYNAMIC_REVIEW_REQUIRED', [['department', 'eq', 'Engineering']], {
+    memberQueryExemptions: [{ id: omar.id, type: 'user' }],
+  });
+  const allStaff = b.dynamicGroup('user_group', 'All Staff', 'DYNAMIC_AUTOMATED', [['userState', 'eq', 'active']], {
+    memberQueryExemptions: [
+      { id: sue.id, type: 'user' },
+      { id: 'user-deleted', type: 'user' },
+    ],
+  });
+  const sales = b.userGroup('Sales');
+  const legacy = b.dynamicGroup('user_group', 'Legacy', 'DYNAMIC_AUTOMATED', { queryType: 'Search', searchFilter: { searchTerm: 'x' } });
+  const flagged = b.dynamicGroup('user_group', 'Flagged', 'DYNAMIC_AUTOMATED', [['department', 'eq', 'Sales']], {
+    memberQueryErrorFlags: ['CYCLE'],
+  });
+  const mac = b.system('mac-1', { os: 'Mac OS X', osFamily: 'darwin' });
+  const web = b.system('web-1');
+  const macs = b.dynamicGroup('system_group', 'Mac Devices', 'DYNAMIC_AUTOMATED', [['os', 'eq', 'Mac OS X']]);
+  const github = b.add('application', 'GitHub');
+  const slack = b.add('application', 'Slack');
+  const patch = b.add('command', 'patch', { command: 'softwareupdate -i -a' });
+  b.member(eng, jana).member(eng, bob);
+  b.member(allStaff, jana).member(allStaff, lee).member(allStaff, omar).member(allStaff, bob);
+  b.member(sales, bob).member(sales, sue).member(legacy, jana).member(flagged, bob).member(macs, mac);
+  b.associate(eng, github).associate(eng, web).associate(allStaff, slack).associate(sales, web);
+  b.associate(legacy, mac).associate(flagged, github).associate(macs, patch);
+  return {
+    tenant: b.build('org-dynamic'),
+    ...{ jana, lee, omar, bob, sue, eng, allStaff, sales, legacy, flagged, mac, web, macs, github, slack, patch },
+  };
+}
