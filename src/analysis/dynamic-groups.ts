@@ -144,3 +144,31 @@ export function ruleMemberships(g: AccessGraph): RuleMembership[] {
 export function pendingDifferences(m: RuleMembership): { readonly adds: readonly NamedRef[]; readonly removes: readonly NamedRef[] } {
   return { adds: m.missing, removes: m.rule.method === 'DYNAMIC_AUTOMATED' ? m.notGiven : [] };
 }
+
+/** A group's rule as a person reads it: what the explorer's group page and the object document show. */
+export interface RuleSummary {
+  readonly method: string;
+  readonly dynamic: boolean;
+  /** The rule in words (`department eq "Engineering"`), or why it is unreadable. */
+  readonly rule: string;
+  /** Exempted objects, named; one no longer in the organization is named by its id, with `gone`. */
+  readonly exemptions: readonly (NamedRef & { readonly gone?: true })[];
+  readonly errorFlags: readonly string[];
+  /** For a dynamic group jcgraph cannot evaluate: the sentence every answer about it says. */
+  readonly cannotEvaluate?: string;
+}
+
+/** The rule of a user or system group, named and in words; undefined for any other object. */
+export function ruleSummary(g: AccessGraph, groupId: string): RuleSummary | undefined {
+  const rule = groupRule(g, groupId);
+  if (!rule) return undefined;
+  const group = namedRef(g, groupId);
+  return {
+    method: rule.method,
+    dynamic: rule.dynamic,
+    rule: rule.text,
+    exemptions: rule.exemptions.map((e) => (g.hasObject(e.id) ? namedRef(g, e.id) : { type: e.type, id: e.id, name: e.id, gone: true })),
+    errorFlags: rule.errorFlags,
+    ...(rule.dynamic && !isEvaluable(rule) ? { cannotEvaluate: cannotEvaluateNote(group, rule) } : {}),
+  };
+}

@@ -26,7 +26,14 @@ export {
   type OffboardStep,
   type OffboardPlan,
 } from './revoke.ts';
-export { diffTenants, type ObjectSummary, type ObjectChange, type EdgeAttributeChange, type TenantDiff } from './tenant-diff.ts';
+export {
+  diffTenants,
+  type ObjectSummary,
+  type ObjectChange,
+  type EdgeAttributeChange,
+  type RuleChange,
+  type TenantDiff,
+} from './tenant-diff.ts';
 export {
   sudoOf,
   drift,
@@ -51,3 +58,16 @@ export {
   type FindingsOptions,
 } from './findings/index.ts';
 export { coverageVerdict, type CoverageQuestion, type CoverageVerdict } from './coverage.ts';
+export {
+  groupRule,
+  membershipSource,
+  dynamicGroups,
+  ruleMemberships,
+  pendingDifferences,
+  cannotEvaluateNote,
+  ruleSummary,
+  type MembershipSource,
+  type DynamicGroup,
+  type RuleMembership,
+  type RuleSummary,
+} from './dynamic-groups.ts';

@@ -9,7 +9,8 @@
  *   GET  whatif?remove=EDGE…&add=EDGE…&remove-object=OBJ…   POST whatif with a JSON body: the changes
  *        array of `jcgraph whatif --changes` (or {"changes": […]}), then the query's flags, in the CLI's order
  *   GET  search?q=TEXT[&type=T…][&limit=N]   objects by name or id (for the explorer and for people)
- *   GET  object?ref=REF                      one object: its record, its groups, its edge counts
+ *   GET  object?ref=REF                      one object: its record, its groups, its edge counts (a user or
+ *                                            system group: its rule and exemptions in words)
  *   GET  traverse?path=API_PATH              what `jcgraph traverse` prints for one path
  *   GET  /jcgraph/v1                         the organization served and these routes
  *
@@ -27,6 +28,7 @@ import {
   formatReference,
   resolveEdgeSpec,
   resolveObject,
+  ruleSummary,
   searchObjects,
   type ChangeSpec,
   type NamedObject,
@@ -244,7 +246,18 @@ const ROUTES: Readonly<Record<string, Route>> = {
         else members++;
       }
       groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      return json({ type: o.type, id: o.id, name: o.name, ref: formatReference(o), record: o.record, groups, members, associations });
+      const rule = ruleSummary(g, o.id);
+      return json({
+        type: o.type,
+        id: o.id,
+        name: o.name,
+        ref: formatReference(o),
+        record: o.record,
+        groups,
+        members,
+        associations,
+        ...(rule ? { rule } : {}),
+      });
     },
   },
   traverse: {

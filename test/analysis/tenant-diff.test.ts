@@ -36,4 +36,41 @@ describe('structural diff of two tenants', () => {
     const diff = diffTenants(t, reordered);
     expect(Object.values(diff).every((list) => list.length === 0)).toBe(true);
   });
+
+  it('reports a dynamic group whose rule, method, exemptions or error flags changed, in words', () => {
+    const side = (fields: Record<string, unknown>) => {
+      const b = new TenantBuilder();
+      const jdoe = b.user('jdoe');
+      const ann = b.user('ann');
+      b.dynamicGroup('user_group', 'Engineering', 'DYNAMIC_REVIEW_REQUIRED', [['department', 'eq', 'Engineering']], {
+        memberQueryExemptions: [{ id: jdoe.id, type: 'user' }],
+        ...(fields as object),
+      });
+      b.userGroup('Static');
+      return { tenant: b.build(), jdoe, ann };
+    };
+    const before = side({});
+    const after = side({
+      membershipMethod: 'DYNAMIC_AUTOMATED',
+      memberQuery: { filters: [{ field: 'department', operation: 'in', value: ['Engineering', 'R&D'] }] },
+      memberQueryExemptions: [{ id: before.ann.id, type: 'user' }],
+      memberQueryErrorFlags: ['CYCLE'],
+    });
+    const diff = diffTenants(before.tenant, after.tenant);
+    expect(diff.rulesChanged).toEqual([
+      {
+        type: 'user_group',
+        id: 'user_group-Engineering',
+        name: 'Engineering',
+        method: { before: 'DYNAMIC_REVIEW_REQUIRED', after: 'DYNAMIC_AUTOMATED' },
+        rule: { before: 'department eq "Engineering"', after: 'department in ["Engineering", "R&D"]' },
+        exemptionsAdded: [{ type: 'user', id: before.ann.id, name: 'ann' }],
+        exemptionsRemoved: [{ type: 'user', id: before.jdoe.id, name: 'jdoe' }],
+        errorFlags: { before: [], after: ['CYCLE'] },
+      },
+    ]);
+    // A change of another field of a group is no rule change.
+    const renamed = side({ description: 'the engineers' });
+    expect(diffTenants(before.tenant, renamed.tenant).rulesChanged).toEqual([]);
+  });
 });

@@ -23,6 +23,7 @@ import {
 } from '../../src/index.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
+import { dynamicTenant } from '../analysis/dynamic-tenant.ts';
 import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
 import { launchChromium, recordProblems, type LaunchedChromium } from '../helpers/browser.ts';
 import { HOSTILE_GROUP, HOSTILE_USER } from '../report/fixture.ts';
@@ -236,6 +237,36 @@ describe('the explorer of an organization with hostile names, in Chromium', () =
     expect(await page.locator('img, b, iframe, object, embed').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1);
     await screenshot(page, 'explorer-hostile.png');
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the explorer of an organization with dynamic groups, in Chromium', () => {
+  let server: JcgraphServer;
+  const t = dynamicTenant();
+  beforeAll(async () => {
+    server = await startServer({ graph: AccessGraph.fromTenant(t.tenant) });
+  });
+  afterAll(() => server?.close());
+
+  it("a group's page shows its rule and exemptions in words, and says when jcgraph cannot evaluate it", async () => {
+    const page = await open(server);
+    await page.goto(`${server.baseUrl}/#/object/${t.eng.id}`);
+    await page.waitForSelector('#view[data-ready="object"]');
+    expect(await page.locator('.rule code').textContent()).toBe('department eq "Engineering"');
+    expect(await page.locator('.rule p').first().textContent()).toMatch(/^The rule adds whoever it matches \(review required\)/);
+    expect(await page.locator('.rule a.obj').allTextContents()).toEqual(['user:omar']);
+    await page.goto(`${server.baseUrl}/#/object/${t.allStaff.id}`);
+    await page.waitForSelector('#view[data-ready="object"] .rule');
+    expect(await page.locator('.rule p').nth(1).textContent()).toBe(
+      'Exempt from the rule: user:sue, user user-deleted (no longer in the organization)',
+    );
+    await page.goto(`${server.baseUrl}/#/object/${t.legacy.id}`);
+    await page.waitForSelector('#view[data-ready="object"] .rule');
+    expect(await page.locator('.rule .warning').textContent()).toMatch(
+      /^membership of user_group:Legacy is computed by a rule jcgraph cannot evaluate \(its queryType "Search"/,
+    );
+    await screenshot(page, 'explorer-dynamic-group.png');
     expect(problems).toEqual([]);
   });
 });

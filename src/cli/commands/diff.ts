@@ -4,7 +4,7 @@ import { UsageError } from '../usage-error.ts';
 import { edgeKey, type TenantEdge } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, pathText, ref, writeJson } from '../format.ts';
+import { capped, pathText, ref, safeText, writeJson } from '../format.ts';
 import { isPartial, noticeCoverage, type CoverageField } from '../coverage-notice.ts';
 import { loadSnapshotFile } from '../load-graph.ts';
 import { AccessGraph } from '../../graph/index.ts';
@@ -17,7 +17,8 @@ const HELP = `Usage: jcgraph diff OLD NEW [--limit N] [--json]
 Drift between two snapshots (OLD and NEW, files written by jcgraph fetch) of one organization. First
 the headline: bindings that gained sudo (or sudo without a password), and users whose own record
 gained global sudo. Then what changed: objects and edges added, removed and changed (which record
-fields; which edge attributes), and what that did to access: bindings gained and lost, bindings whose
+fields; which edge attributes; a dynamic group's rule, method, exemptions and error flags in words),
+and what that did to access: bindings gained and lost, bindings whose
 paths changed, and compiledAttributes changes.
 
 Options:
@@ -66,6 +67,21 @@ function reportText(r: DriftReport, limit: number): string {
       (c) =>
         `${ref(c.subject)} → ${ref(c.target)}: ${c.keys.map((k) => `${k} ${JSON.stringify(c.before?.[k] ?? null)} → ${JSON.stringify(c.after?.[k] ?? null)}`).join('; ')}`,
     ),
+  );
+  out += section(
+    'Dynamic-group rules changed',
+    s.rulesChanged.map((c) => {
+      const parts = [
+        c.method.before !== c.method.after ? `method ${c.method.before} → ${c.method.after}` : '',
+        c.rule.before !== c.rule.after ? `rule ${safeText(c.rule.before)} → ${safeText(c.rule.after)}` : '',
+        c.exemptionsAdded.length > 0 ? `exempted ${c.exemptionsAdded.map(ref).join(', ')}` : '',
+        c.exemptionsRemoved.length > 0 ? `no longer exempt ${c.exemptionsRemoved.map(ref).join(', ')}` : '',
+        c.errorFlags.before.join() !== c.errorFlags.after.join()
+          ? `error flags [${c.errorFlags.before.join(', ')}] → [${c.errorFlags.after.join(', ')}]`
+          : '',
+      ];
+      return `${ref(c)}: ${parts.filter(Boolean).join('; ')}`;
+    }),
   );
   out += section(
     'Objects added',

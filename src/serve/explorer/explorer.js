@@ -638,6 +638,34 @@
     ]);
   }
 
+  // A user or system group's rule: how its members are decided, the rule in words, who is exempt.
+  function ruleView(rule) {
+    var box = el('div', { class: 'rule' });
+    if (!rule.dynamic) {
+      box.appendChild(el('p', null, ['Members are added by hand (' + rule.method + ').']));
+      return box;
+    }
+    box.appendChild(
+      el('p', null, [
+        rule.method === 'DYNAMIC_AUTOMATED'
+          ? 'Members are whoever the rule matches: '
+          : 'The rule adds whoever it matches (review required): ',
+        el('code', null, [visible(rule.rule)]),
+      ]),
+    );
+    if (rule.exemptions.length) {
+      var exempt = el('p', null, ['Exempt from the rule: ']);
+      rule.exemptions.forEach(function (e, i) {
+        if (i) exempt.appendChild(document.createTextNode(', '));
+        exempt.appendChild(e.gone ? el('span', null, [visible(e.type + ' ' + e.id + ' (no longer in the organization)')]) : objectLink(e));
+      });
+      box.appendChild(exempt);
+    }
+    if (rule.errorFlags.length) box.appendChild(el('p', null, ['Error flags: ' + rule.errorFlags.join(', ')]));
+    if (rule.cannotEvaluate) box.appendChild(el('p', { class: 'note warning' }, [visible(rule.cannotEvaluate)]));
+    return box;
+  }
+
   function renderObject(id, seq) {
     busy(view);
     api('/object', { ref: id })
@@ -653,6 +681,7 @@
         view.appendChild(
           el('p', { class: 'note' }, ['id ', el('code', null, [o.id]), ' \u00b7 refer to it as ', el('code', null, [visible(o.ref)])]),
         );
+        if (o.rule) view.appendChild(ruleView(o.rule));
         view.appendChild(recordView(o.record));
         if (o.groups.length) {
           var groups = el('p', null, ['Member of: ']);
