@@ -17,6 +17,11 @@ const LAYER_RULES = [
   { from: ['simulator'], only: ['model'], why: 'the simulator is the independent reference and imports only src/model' },
   { from: ['graph'], never: ['fetchers', 'analysis', 'report', 'cli'], why: 'the graph knows no HTTP, analysis, reports or command line' },
   { from: ['analysis'], never: ['fetchers'], why: 'analysis works offline on a graph and never fetches' },
+  {
+    from: ['plan'],
+    only: ['model', 'errors', 'io', 'analysis', 'graph'],
+    why: 'plan files are data and files: built from analysis plans on a graph, written through src/io, never sent anywhere',
+  },
   { from: ['*'], except: [...FACES, 'index'], never: FACES, why: 'the faces call the library; the library never reaches into a face' },
 ];
 

@@ -92,6 +92,16 @@ export class PlanError extends JcGraphError {
   override name = 'PlanError';
 }
 
+/** A plan file (`jcgraph-plan`) is missing, unreadable, of another format or version, malformed, or edited since jcgraph wrote it. */
+export class PlanFileError extends JcGraphError {
+  override name = 'PlanFileError';
+  readonly path: string;
+  constructor(message: string, details: { path: string; cause?: unknown }) {
+    super(message, { cause: details.cause });
+    this.path = details.path;
+  }
+}
+
 /** Options or configuration that cannot work (plain http to a remote host, a missing API key, a bad rate). */
 export class ConfigError extends JcGraphError {
   override name = 'ConfigError';

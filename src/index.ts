@@ -23,6 +23,7 @@ export {
   UnknownObjectError,
   QueryError,
   PlanError,
+  PlanFileError,
   ConfigError,
   InputError,
   CancelledError,

@@ -10,7 +10,8 @@ import { checkApiUrl } from '../fetchers/client.ts';
 import { confirmLive, type LiveConfirmation, type LiveScope } from '../fetchers/live/confirm.ts';
 import { AccessGraph } from '../graph/index.ts';
 import { formatEdgeSpec, resolveObject } from '../analysis/resolve.ts';
-import { loadSnapshot } from '../snapshot/index.ts';
+import { readSnapshotFile } from '../snapshot/index.ts';
+import { planSnapshotOf, type PlanSnapshot } from '../plan/index.ts';
 import { requireApiKey } from './api-key.ts';
 import type { CliIo } from './command.ts';
 import type { CoverageSource } from './coverage-notice.ts';
@@ -62,6 +63,8 @@ export interface LiveValues {
 export interface Answerable extends CoverageSource {
   readonly graph: AccessGraph;
   readonly live?: LiveReport;
+  /** What a plan made on this graph records as its origin (the snapshot, read live or not, or the simulator). */
+  readonly origin: PlanSnapshot;
 }
 
 /** `2026-11-30 14:02` (UTC). */
@@ -89,7 +92,7 @@ export async function answerable(
   if (values.snapshot === undefined || values.sim !== undefined)
     throw new UsageError(`jcgraph ${command}: --live checks a snapshot against its live tenant: give --snapshot FILE`);
   const apiKey = requireApiKey(io.env, 'for --live');
-  const snapshot = await loadSnapshot(resolvePath(io.cwd, values.snapshot));
+  const { snapshot, sha256 } = await readSnapshotFile(resolvePath(io.cwd, values.snapshot));
   const before = AccessGraph.fromTenant(snapshot.tenant);
   const objects = references.map((r) => resolveObject(before, r));
   const baseUrl = values['base-url'] ?? snapshot.meta.apiHost;
@@ -120,6 +123,7 @@ export async function answerable(
     graph,
     label: `snapshot ${values.snapshot}`,
     path: values.snapshot,
+    origin: planSnapshotOf(snapshot.meta, sha256, values.snapshot, true),
     ...(snapshot.meta.coverage ? { coverage: snapshot.meta.coverage } : {}),
     live: report(graph, confirmation, snapshot.meta.apiHost, orgId, snapshot.meta.fetchedAt),
   };

@@ -8,6 +8,7 @@ import { UsageError } from './usage-error.ts';
 import type { Coverage, TenantData } from '../model/index.ts';
 import { AccessGraph } from '../graph/index.ts';
 import { loadSnapshot } from '../snapshot/index.ts';
+import { planSnapshotOf, type PlanSnapshot } from '../plan/index.ts';
 import { openSnapshotGraph } from '../snapshot-index/index.ts';
 import { generateTenant, isPresetName, PRESETS } from '../simulator/index.ts';
 import type { CliIo } from './command.ts';
@@ -71,26 +72,37 @@ export async function loadSnapshotFile(path: string, io: CliIo): Promise<TenantS
   };
 }
 
+/** An organization's graph, where it came from, and what a plan made on it records as its origin (src/plan). */
+export type LoadedGraph = Omit<TenantSource, 'tenant'> & { readonly graph: AccessGraph; readonly origin: PlanSnapshot };
+
 /**
  * The access graph of the organization named by --snapshot or --sim, with where it came from. A snapshot
  * is read through its binary index (built beside it on first use; see src/snapshot-index), so a single
  * question does not wait for the whole organization to be parsed. A rebuilt index is said on stderr (and
  * a first one, on a terminal).
  */
-export async function loadGraph(
-  command: string,
-  values: { snapshot?: string; sim?: string },
-  io: CliIo,
-): Promise<Omit<TenantSource, 'tenant'> & { graph: AccessGraph }> {
+export async function loadGraph(command: string, values: { snapshot?: string; sim?: string }, io: CliIo): Promise<LoadedGraph> {
   if (values.snapshot !== undefined && values.sim === undefined) {
     const path = values.snapshot;
     // Building an index for a snapshot that has none is said on a terminal only; a rebuild always.
     const notice = (message: string, kind: 'first' | 'problem'): void => {
       if (kind === 'problem' || io.stderr.isTTY === true) io.stderr.write(`jcgraph ${command}: ${safeText(message)}\n`);
     };
-    const { graph, meta } = await openSnapshotGraph(resolve(io.cwd, path), { notice });
-    return { graph, label: `snapshot ${path}`, path, ...(meta.coverage ? { coverage: meta.coverage } : {}) };
+    const { graph, meta, sha256 } = await openSnapshotGraph(resolve(io.cwd, path), { notice });
+    return {
+      graph,
+      label: `snapshot ${path}`,
+      path,
+      origin: planSnapshotOf(meta, sha256, path),
+      ...(meta.coverage ? { coverage: meta.coverage } : {}),
+    };
   }
   const { tenant, ...source } = await loadTenant(command, values, io);
-  return { graph: AccessGraph.fromTenant(tenant), ...source };
+  // loadTenant gave the simulated organization: --sim was checked there.
+  const { preset, seed } = parseSim(command, values.sim ?? '');
+  return {
+    graph: AccessGraph.fromTenant(tenant),
+    ...source,
+    origin: { kind: 'simulated', preset: `${preset}:${seed}`, orgId: tenant.orgId },
+  };
 }

@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { AccessGraph, TraversalIndex, type IndexParts } from '../graph/index.ts';
 import { JcGraphError } from '../errors.ts';
-import { loadSnapshot, parseSnapshot, type SnapshotMeta } from '../snapshot/index.ts';
+import { parseSnapshot, readSnapshotFile, sha256Hex, type SnapshotMeta } from '../snapshot/index.ts';
 import { writeOutput } from '../io/output.ts';
 import { indexPathOf, sameFingerprint, type Fingerprint, type IndexMeta } from './format.ts';
 import { FileAttributes, FileNodeStore, IndexFile, IndexProblem } from './read.ts';
@@ -40,6 +40,8 @@ export interface OpenedSnapshot {
   readonly meta: SnapshotMeta;
   /** How the graph was read: through a trusted index, by a full read that (re)built it, or a full read of a gzipped snapshot. */
   readonly read: 'index' | 'built' | 'whole';
+  /** SHA-256 of the snapshot file's bytes, in hex (a trusted index holds it; a full read computes it). */
+  readonly sha256: string;
 }
 
 function fingerprintOf(fd: number): Fingerprint {
@@ -114,16 +116,17 @@ export async function openSnapshotGraph(path: string, options: OpenSnapshotOptio
   try {
     fd = openSync(path, 'r');
   } catch {
-    const snapshot = await loadSnapshot(path); // throws the SnapshotError that says why
-    return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole' };
+    const { snapshot, sha256 } = await readSnapshotFile(path); // throws the SnapshotError that says why
+    return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole', sha256 };
   }
   let keepOpen = false;
   try {
     const head = Buffer.alloc(2);
     readSync(fd, head, 0, 2, 0);
     if (head[0] === 0x1f && head[1] === 0x8b) {
-      const snapshot = parseSnapshot(path, readFileSync(fd));
-      return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole' };
+      const bytes = readFileSync(fd);
+      const snapshot = parseSnapshot(path, bytes);
+      return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole', sha256: sha256Hex(bytes) };
     }
     const fingerprint = fingerprintOf(fd);
     let why: string;
@@ -146,7 +149,7 @@ export async function openSnapshotGraph(path: string, options: OpenSnapshotOptio
           index.close();
           closeSync(snapshotFd);
         });
-        return { ...opened, read: 'index' };
+        return { ...opened, read: 'index', sha256: header.snapshotHash.toString('hex') };
       }
       why = `the index ${indexPath} does not match the snapshot (it changed since the index was written); rebuilding it.`;
     } catch (error) {
@@ -176,6 +179,7 @@ async function rebuild(
 ): Promise<OpenedSnapshot> {
   const bytes = readFileSync(fd);
   const snapshot = parseSnapshot(path, bytes);
+  const sha256 = sha256Hex(bytes);
   let built: ReturnType<typeof buildSnapshotIndex>;
   try {
     built = buildSnapshotIndex(snapshot, bytes, fingerprint);
@@ -184,7 +188,7 @@ async function rebuild(
     notice(
       `the snapshot ${path} could not be indexed (${error instanceof Error ? error.message : String(error)}); answering from it whole.`,
     );
-    return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole' };
+    return { graph: AccessGraph.fromTenant(snapshot.tenant), meta: snapshot.meta, read: 'whole', sha256 };
   }
   try {
     await writeOutput(indexPath, [built.file]);
@@ -193,7 +197,12 @@ async function rebuild(
       `could not write the index ${indexPath} (${(error as { code?: string }).code ?? String(error)}); answering from the snapshot alone.`,
     );
   }
-  return { graph: AccessGraph.fromIndex(snapshot.tenant.orgId, new TraversalIndex(built.parts)), meta: snapshot.meta, read: 'built' };
+  return {
+    graph: AccessGraph.fromIndex(snapshot.tenant.orgId, new TraversalIndex(built.parts)),
+    meta: snapshot.meta,
+    read: 'built',
+    sha256,
+  };
 }
 
 /** The snapshot was found to have the index's hash: the index now records the file as it is, so the next open need not hash it. */

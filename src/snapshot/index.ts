@@ -3,6 +3,7 @@
  * or pipe is written to directly, never replaced) and load (any problem is a SnapshotError naming the file
  * and what is wrong with it).
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isJsonObject } from '../model/index.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -40,6 +41,16 @@ export async function saveSnapshot(path: string, snapshot: Snapshot, options: Sa
 
 /** Reads a snapshot, checking its format, version and every field the tenant needs. */
 export async function loadSnapshot(path: string): Promise<Snapshot> {
+  return (await readSnapshotFile(path)).snapshot;
+}
+
+/** The hex SHA-256 of bytes: how a plan names the snapshot file it was made from. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Reads a snapshot as loadSnapshot does, with the SHA-256 of the file's bytes (what a plan made from it records). */
+export async function readSnapshotFile(path: string): Promise<{ snapshot: Snapshot; sha256: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -48,7 +59,7 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`;
     throw new SnapshotError(`The snapshot ${path} ${why}.`, { path, cause: error });
   }
-  return parseSnapshot(path, bytes);
+  return { snapshot: parseSnapshot(path, bytes), sha256: sha256Hex(bytes) };
 }
 
 /** A snapshot from the bytes of its file (gzipped or not), checked as loadSnapshot checks it. */

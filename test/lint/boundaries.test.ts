@@ -71,6 +71,14 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
     ).toEqual(['jcgraph/layer-imports: src/analysis may not import src/fetchers: analysis works offline on a graph and never fetches.']);
   });
 
+  it('plan files are data and files: src/plan imports no fetchers (it never sends anything)', async () => {
+    const code =
+      "import '../fetchers/client.ts';\nimport '../io/output.ts';\nimport '../analysis/index.ts';\nimport '../model/index.ts';\n";
+    expect(await problems('src/plan/probe.ts', code)).toEqual([
+      'jcgraph/layer-imports: src/plan may not import src/fetchers: plan files are data and files: built from analysis plans on a graph, written through src/io, never sent anywhere.',
+    ]);
+  });
+
   it('the library never reaches into a face; the faces and the public entry may use it', async () => {
     expect(await problems('src/report/probe.ts', "import { writeJson } from '../cli/format.ts';\nexport const w = writeJson;\n")).toEqual([
       'jcgraph/layer-imports: src/report may not import src/cli: the faces call the library; the library never reaches into a face.',

@@ -9,19 +9,23 @@ import { bindingLine, capped, plural, ref, safeText, writeJson } from '../format
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
 import { collateralText, parseLimit } from './revoke.ts';
+import { OUT_HELP, planOutput, writePlan } from '../plan-out.ts';
+import { planFileFromOffboard } from '../../plan/index.ts';
 
-const OPTIONS = { ...LIVE_OPTIONS, limit: { type: 'string' } } as const;
+const OPTIONS = { ...LIVE_OPTIONS, limit: { type: 'string' }, out: { type: 'string' } } as const;
 
-const HELP = `Usage: jcgraph offboard USER (--snapshot FILE [--live] | --sim PRESET[:SEED]) [--limit N] [--json]
+const HELP = `Usage: jcgraph offboard USER (--snapshot FILE [--live] | --sim PRESET[:SEED]) [--limit N] [--out PLAN.json] [--json]
 
 Offboarding a user: every binding the user has, the removal of every membership and association of
 the user (every path starts with one of them, so this ends all access without touching anyone
 else's; memberships that grant nothing are removed too, marked as cleanup), each as the exact API
-call (a dry run: nothing is sent), and a re-traversal check that no binding remains.
+call (a dry run: nothing is sent; --out writes it as a plan file that jcgraph apply can act on), and
+a re-traversal check that no binding remains.
 
 Options:
 ${LIVE_HELP}
   --limit N            Bindings listed per section (default 20; --json has them all).
+${OUT_HELP}
   --json               Print the plan as JSON.
 
 Exit codes: 0 planned and checked, 1 failure (or a binding remains), 2 usage error.
@@ -35,10 +39,12 @@ export const offboardCommand: Command = {
     const { values, positionals } = parseCommandArgs('offboard', argv, OPTIONS);
     if (positionals.length !== 1) throw new UsageError('jcgraph offboard: give one USER (see jcgraph offboard --help)');
     const limit = parseLimit('offboard', values.limit);
+    const planPath = planOutput(values.out, io);
     const source = await answerable('offboard', values, io, positionals, 'reach');
     const { graph, live } = source;
     const plan = offboardDocument(graph, positionals[0] as string);
     const coverage = noticeCoverage(io, 'offboard', source, graph, { subject: plan.user.id });
+    const written = planPath && (await writePlan(planPath, planFileFromOffboard(graph, plan, { snapshot: source.origin })));
     if (values.json) {
       writeJson(io, withCoverage(live ? { ...plan, live } : plan, coverage));
       return plan.remaining.length === 0 ? 0 : 1;
@@ -58,7 +64,7 @@ export const offboardCommand: Command = {
       plan.remaining.length === 0
         ? `Checked: after the plan, ${ref(plan.user)} has no binding left.\n`
         : `WARNING: after the plan, ${ref(plan.user)} still has ${plural(plan.remaining.length, 'binding')}:\n${capped(plan.remaining.map(bindingLine), limit)}`;
-    io.stdout.write(out);
+    io.stdout.write(out + (written ?? ''));
     return plan.remaining.length === 0 ? 0 : 1;
   },
 };

@@ -10,12 +10,15 @@ import type { CliIo, Command } from '../command.ts';
 import { capped, pathText, plural, ref, safeText, writeJson } from '../format.ts';
 import { noticeCoverage, withCoverage } from '../coverage-notice.ts';
 import { answerable, LIVE_HELP, LIVE_OPTIONS, liveText } from '../live.ts';
+import { OUT_HELP, planOutput, writePlan } from '../plan-out.ts';
+import { planFileFromRevoke } from '../../plan/index.ts';
 
 const OPTIONS = {
   ...LIVE_OPTIONS,
   strategy: { type: 'string' },
   protect: { type: 'string', multiple: true },
   limit: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 export const EDGE_SPEC_HELP = `Edges are written GROUP>MEMBER for a membership and A~B for an association, each end an id or
@@ -23,12 +26,14 @@ type:name: user_group:Engineering>user:jdoe, user_group:Engineering~system:web-0
 user_group:"All Staff"~application:Slack.`;
 
 const HELP = `Usage: jcgraph revoke SUBJECT RESOURCE (--snapshot FILE [--live] | --sim PRESET[:SEED])
-                      [--strategy fewest-changes|least-collateral|subject-only] [--protect EDGE …] [--json]
+                      [--strategy fewest-changes|least-collateral|subject-only] [--protect EDGE …]
+                      [--out PLAN.json] [--json]
 
 A plan that ends every path from SUBJECT to RESOURCE: the memberships and associations to remove, each
-as the exact API call (a dry run: jcgraph never writes to a tenant), with its collateral: the other
-access it ends (other subjects', and SUBJECT's other bindings) and the access that used it but survives
-through other paths. The plan is checked by re-traversal: after it, SUBJECT no longer reaches RESOURCE.
+as the exact API call (a dry run: nothing is sent; --out writes it as a plan file for jcgraph apply),
+with its collateral: the other access it ends (other subjects', and SUBJECT's other bindings) and the
+access that used it but survives through other paths. The plan is checked by re-traversal: after it,
+SUBJECT no longer reaches RESOURCE.
 
 Strategies:
   fewest-changes     The fewest removals (a minimum cut of the paths); ties go to less collateral.
@@ -41,6 +46,7 @@ ${LIVE_HELP}
   --protect EDGE       An edge the plan must not remove (repeatable). When every plan needs a protected
                        edge, jcgraph says which path is made only of protected edges (exit 1).
   --limit N            Collateral lines shown per list (default 20; --json has them all).
+${OUT_HELP}
   --json               Print the plan as JSON.
 
 ${EDGE_SPEC_HELP}
@@ -104,12 +110,14 @@ export const revokeCommand: Command = {
     if (positionals.length !== 2) throw new UsageError('jcgraph revoke: give a SUBJECT and a RESOURCE (see jcgraph revoke --help)');
     const strategy = checkStrategy(values.strategy, 'jcgraph revoke: --strategy');
     const limit = parseLimit('revoke', values.limit);
+    const planPath = planOutput(values.out, io);
     const source = await answerable('revoke', values, io, positionals, 'pair');
     const { graph, live } = source;
     const plan = revokeDocument(graph, positionals[0] as string, positionals[1] as string, { strategy, protect: values.protect ?? [] });
     const coverage = noticeCoverage(io, 'revoke', source, graph, { subject: plan.subject.id, resource: plan.resource.id });
+    const written = planPath && (await writePlan(planPath, planFileFromRevoke(graph, plan, { snapshot: source.origin })));
     if (values.json) writeJson(io, withCoverage(live ? { ...plan, live } : plan, coverage));
-    else io.stdout.write((live ? liveText(live) : '') + planText(graph, plan, limit));
+    else io.stdout.write((live ? liveText(live) : '') + planText(graph, plan, limit) + (written ?? ''));
     return plan.verified ? 0 : 1;
   },
 };
