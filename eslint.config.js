@@ -22,6 +22,7 @@ const LAYER_RULES = [
     only: ['model', 'errors', 'io', 'analysis', 'graph'],
     why: 'plan files are data and files: built from analysis plans on a graph, written through src/io, never sent anywhere',
   },
+  { from: ['rules'], never: ['fetchers', 'watch', 'simulator'], why: 'rules are checked offline, on a graph, and never fetch' },
   { from: ['*'], except: [...FACES, 'index'], never: FACES, why: 'the faces call the library; the library never reaches into a face' },
 ];
 
