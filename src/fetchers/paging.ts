@@ -1,6 +1,6 @@
 /**
- * Paging through one collection (a list or a per-object graph collection), by the rules of DOMAIN.md
- * "Paging, limits, headers":
+ * Paging through one collection (a list or a per-object graph collection), by the facts of
+ * docs/domain.md#paging (the rules jcgraph adds: docs/rules.md#paging):
  * - a page's length counts its `null` records; nulls are skipped; `skip` advances by the records returned;
  * - with a total (`totalCount` or `x-total-count`) paging goes on until the total is reached or an empty page
  *   arrives, even past a short page; without one, a page shorter than the limit ends the collection;

@@ -150,7 +150,7 @@ export function entrances(
   return { groups, direct };
 }
 
-/** direct / indirect / direct/indirect, from a binding's paths (DOMAIN.md; src/model/grammar.ts bindingLabel). */
+/** direct / indirect / direct/indirect, from a binding's paths (docs/domain.md#direct-and-indirect; grammar.ts bindingLabel). */
 export function label(paths: readonly (readonly unknown[])[]): BindingLabel {
   return bindingLabel(paths.map((p) => p.length));
 }

@@ -1,5 +1,5 @@
 /**
- * Wire shapes of the v2 graph API (components/schemas in ../shared/spec/api/2.0/index.yaml).
+ * Wire shapes of the v2 graph API (components/schemas in spec/api/2.0/index.yaml; docs/domain.md#wire-shapes).
  */
 import type { JsonObject } from './tenant.ts';
 

@@ -5,8 +5,8 @@
  * (software_app↔system is listed by software apps, never by systems).
  *
  * ASSOCIATION_TARGETS is the `targets` enum of each source's `GET …/associations` operation in the v2
- * spec, verbatim (a test checks it against ../shared/spec). It may name types jcgraph does not model
- * (`agent_group`); those are kept as strings so the simulator can validate requests exactly as the API.
+ * spec, verbatim (docs/domain.md#associations; a test checks it against spec/api/2.0/index.yaml). It may name
+ * types jcgraph does not model (`agent_group`); those are kept as strings so the simulator can validate requests exactly as the API.
  */
 import { GRAPH_TYPES, type GraphType, isGraphType } from './types.ts';
 

@@ -1,7 +1,7 @@
 /**
  * How a binding's `compiledAttributes` are built from its paths. Partly documented, partly inferred
- * (DOMAIN.md "compiledAttributes"), so the rule is data: the engine and the simulator each interpret it
- * with their own code, and a caller may pass another rule.
+ * (docs/domain.md#compiledattributes; the rule chosen: docs/rules.md#compiled-attributes), so the rule is data:
+ * the engine and the simulator each interpret it with their own code, and a caller may pass another rule.
  *
  * Default rule, in words:
  * - The *user groups on a path* are the path's hops of type user_group, plus the source when the source

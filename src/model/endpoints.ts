@@ -1,6 +1,6 @@
 /**
- * Every `graph_*` GET operation of the v2 spec (../shared/spec/api/2.0/index.yaml): its URL pattern,
- * what it returns, its source type and its target types. A test fails if the spec and this table
+ * Every `graph_*` GET operation of the v2 spec (spec/api/2.0/index.yaml; docs/domain.md#traversal-endpoints):
+ * its URL pattern, what it returns, its source type and its target types. A test fails if the spec and this table
  * disagree in either direction.
  */
 import { DIRECTORIES_SEGMENT_TYPES, type GraphType } from './types.ts';

@@ -1,5 +1,6 @@
 /**
- * The path grammar of the traversal endpoints (DOMAIN.md "Path grammar", inferred, so kept as data):
+ * The path grammar of the traversal endpoints (docs/domain.md#path-grammar: inferred, so kept as data;
+ * the rule chosen: docs/rules.md#path-grammar):
  * a path from source S to a target of type T is `[up] association [down]`, an optional hop from S to a
  * group it is a member of, exactly one association hop, and an optional hop from a group down to one of
  * its members; it ends on an object of type T and never repeats an object.

@@ -118,7 +118,7 @@ describe('endpoint table against the v2 spec', () => {
 });
 
 describe('association rules', () => {
-  it('are the DOMAIN.md table', () => {
+  it('are the table of docs/domain.md#associations', () => {
     expect(canAssociate('user', 'system')).toBe(true);
     expect(canAssociate('system', 'user')).toBe(true);
     expect(canAssociate('user', 'user_group')).toBe(false);

@@ -33,9 +33,9 @@ function totalOf(r: { body: any; headers: Headers }): number | undefined {
 }
 
 /**
- * A client that does what DOMAIN.md asks of one: retries 429 (honouring Retry-After), 5xx, resets and
- * unparsable bodies; counts a page's length with its nulls; pages to the total when there is one (past
- * short pages), else to a short page; restarts the collection when its total changes.
+ * A client that does what docs/domain.md#rate-limits-and-retries and #paging ask of one: retries 429 (honouring
+ * Retry-After), 5xx, resets and unparsable bodies; counts a page's length with its nulls; pages to the total when
+ * there is one (past short pages), else to a short page; restarts the collection when its total changes.
  */
 async function robustFetchAll(
   sim: Simulator,
