@@ -1,5 +1,5 @@
 /**
- * What counts as access, defined once for collateral, what-if, drift and findings.
+ * What counts as access, defined once for collateral, what-if, drift and findings (docs/rules.md#bindings).
  *
  * A **binding** is a (subject, target) pair that a traversal endpoint lists, with every path. The
  * bindings analysis counts (the *binding universe*) are those whose subject is

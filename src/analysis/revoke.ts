@@ -253,6 +253,7 @@ function chooseCut(
     }
     return { cut: subjectCut, candidates: 1, exhaustive: true };
   }
+  // Up to 256 minimum cuts, ties broken by collateral; least-collateral scores up to candidateCap (docs/rules.md#revoke-search).
   const minimum = minimumCuts(cutPaths, options, 256);
   if (minimum.length === 0) throw new PlanError(protectedMessage(subject, resource, paths, protectedKeys));
   if (strategy === 'fewest-changes') return { cut: best(minimum), candidates: minimum.length, exhaustive: true };

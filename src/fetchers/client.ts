@@ -5,7 +5,7 @@
  * method or URL, so nothing else can ever be sent. Every request passes the rate gate (a hard cap) and the adaptive concurrency limit; transient
  * failures (429, 500, 502, 503, 504, resets and other network errors, timeouts, bodies that are not JSON)
  * are retried, waiting as long as `Retry-After` says when the server says, else with jittered exponential
- * backoff, within a per-request limit and a retry budget shared by the whole fetch. Anything else fails at
+ * backoff, within a per-request limit and a retry budget shared by the whole fetch (docs/rules.md#retries). Anything else fails at
  * once with a JcApiError naming the request (method and path, never a header) and the cause.
  */
 import ky, { TimeoutError } from 'ky';
@@ -13,7 +13,7 @@ import { ConfigError, ConnectionLostError, JcApiError, type RequestOutcome } fro
 import { AdaptiveConcurrency, RateGate, abortReason, sleep } from './rate.ts';
 
 export const DEFAULT_BASE_URL = 'https://console.jumpcloud.com';
-/** The JumpCloud API hosts a key may be sent to (besides loopback, for simulators and mocks). */
+/** The JumpCloud API hosts a key may be sent to (besides loopback, for simulators and mocks; docs/rules.md#api-hosts). */
 export const JUMPCLOUD_HOSTS: readonly string[] = ['console.jumpcloud.com', 'console.eu.jumpcloud.com', 'console.in.jumpcloud.com'];
 /** Directory Insights' host for each API host (JumpCloud's data centres: US, EU, IN). */
 export const INSIGHTS_HOSTS: Readonly<Record<string, string>> = {

@@ -4,8 +4,8 @@
  * collections over from the earlier snapshot), and check the result. fetchTenant (./fetch-tenant.ts) is a
  * crawl; so is the refresh (./refresh/).
  *
- * What cannot be read does not stop the crawl (rules chosen where DOMAIN.md is silent, documented here and
- * in the README): every list and every edge collection is a unit (./collections.ts). One that answers an
+ * What cannot be read does not stop the crawl (rules chosen where the documentation is silent, documented here
+ * and in docs/rules.md#gaps-and-what-stops-a-fetch): every list and every edge collection is a unit (./collections.ts). One that answers an
  * HTTP error (402, 403, 404, or a 5xx or 429 still there after the retries), or whose every attempt timed
  * out, was reset, cut short or not JSON while the host answered other requests, is a **gap**: recorded in
  * `meta.coverage` (request, status or cause, attempts, what it would have provided) and left out, and the
@@ -17,11 +17,11 @@
  * is kept for a resume), a cancellation; and, with `strict`, the first gap.
  *
  * Other rules:
- * - ldap_server and active_directory appear both in their own list and in `/directories`; the record kept is
+ * - ldap_server and active_directory appear both in their own list and in `/directories` (docs/rules.md#directories); the record kept is
  *   the one from their own list (it has the type's full fields), the `/directories` item only when the
  *   object is missing from its own list (and never when their own list was not read).
- * - idp_routing_policy and password_manager_item have no list: they are known from the associations that
- *   reach them, and their record is what the API showed: `{id, type}` (plus the `attributes` of the
+ * - idp_routing_policy and password_manager_item have no list (docs/rules.md#types-without-a-list): they are known
+ *   from the associations that reach them, and their record is what the API showed: `{id, type}` (plus the `attributes` of the
  *   GraphObject when the API sent any). Such objects with no edge at all cannot be found.
  * - Objects and edges of types jcgraph does not model (agent_group, workday directories, odd types) are
  *   counted in `meta.unknown` and left out.

@@ -7,7 +7,7 @@ import type { PlanPattern, TraversalPlan } from './plan.ts';
 
 /**
  * All bindings of one source: targets sorted by id, each with its paths (shortest first, then by hop
- * ids), each path a run of hops (the edge followed and the node reached). Integer ids are those of the
+ * ids: docs/rules.md#answer-order), each path a run of hops (the edge followed and the node reached). Integer ids are those of the
  * index it came from (valid while `index.epoch` is unchanged).
  */
 export class SourceBindings {

@@ -2,7 +2,7 @@
  * The object types of a JumpCloud organization (GraphType), and how each one is named in URLs,
  * listed, identified and labelled. Source: docs/domain.md#object-types and the v2 spec's GraphType
  * enum, plus `rule` (health-monitoring rules), which the spec's graph operations use but its GraphType
- * enum omits.
+ * enum omits; `agent` and `agent_group` are left out (docs/rules.md#modelled-types).
  */
 
 export const GRAPH_TYPES = [

@@ -7,7 +7,7 @@
  *   always sends null there; the API's content there is not part of the binding).
  * - compiledAttributes are compared on their own, since the merge rule is partly inferred.
  *
- * Rules chosen where the spec is silent: an attribute object that is absent, null or `{}` means "none",
+ * Rules chosen where the spec is silent (docs/rules.md#verifys-comparison): an attribute object that is absent, null or `{}` means "none",
  * so those three are equal; attribute values are compared canonically (key order ignored) and arrays in
  * them as multisets (the order of, say, `ldapGroups` gathered from several groups is not part of any
  * documented rule).

@@ -1,5 +1,6 @@
 /**
- * Blast radius: groups and associations ranked by how many bindings their removal alone would end.
+ * Blast radius: groups and associations ranked by how many bindings their removal alone would end
+ * (docs/rules.md#blast-radius).
  * Exact for every candidate: removing an edge (or a group with its edges) removes exactly the paths
  * through it, so a binding ends exactly when the element is on every one of its paths; the pass counts,
  * per binding, the elements common to all its paths (a group that is the target counts too). Paths

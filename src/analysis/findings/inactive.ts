@@ -1,6 +1,6 @@
 /**
  * Inactive users with access: users suspended (`suspended` or state SUSPENDED), staged (state STAGED) or
- * locked (`account_locked`) that still have bindings.
+ * locked (`account_locked`) that still have bindings (docs/rules.md#inactive-users).
  */
 import type { BindingLabel } from '../../model/index.ts';
 import type { NamedRef } from '../bindings.ts';

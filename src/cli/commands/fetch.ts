@@ -406,6 +406,7 @@ export const fetchCommand: Command = {
     };
     const base: FetchOptions = {
       apiKey,
+      // A refresh defaults to OLD's API host (docs/rules.md#defaults-from-the-old-snapshot).
       ...(baseUrl ? { baseUrl } : since ? { baseUrl: since.meta.apiHost } : {}),
       ...(rate !== undefined ? { rate } : {}),
       concurrency: intOption('fetch', 'concurrency', values.concurrency, 8, 1),

@@ -4,9 +4,9 @@
  * line) print one JSON object keyed by path, one entry per line, so a script can ask thousands of
  * questions of one loaded graph.
  *
- * Rule chosen for mixed good and bad paths: every path gets its entry; a bad one (not a graph endpoint,
- * unknown id, bad `targets`) gets `{"error": {"name", "message"}}`, each failure is also named on stderr,
- * and the exit code is 1 when any path failed. Paths name objects by id, as the API does.
+ * Rule chosen for mixed good and bad paths (docs/rules.md#traverse-with-bad-paths): every path gets its entry;
+ * a bad one (not a graph endpoint, unknown id, bad `targets`) gets `{"error": {"name", "message"}}`, each
+ * failure is also named on stderr, and the exit code is 1 when any path failed. Paths name objects by id, as the API does.
  */
 import { JcGraphError, QueryError } from '../../errors.ts';
 import { UsageError } from '../usage-error.ts';

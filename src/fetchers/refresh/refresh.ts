@@ -32,7 +32,7 @@ import type { JournalEntry } from '../journal.ts';
 import { carryOver, type AuditDifference, type CarryOver } from './carry.ts';
 import { staleCollections } from './stale.ts';
 
-/** Default margin behind OLD's start from which events are read (SIEM collectors use a few minutes to 15). */
+/** Default margin behind OLD's start from which events are read (SIEM collectors use a few minutes to 15; docs/rules.md#event-lag). */
 export const DEFAULT_EVENT_LAG_MS = 15 * 60_000;
 /** Default number of carried-over collections the audit reads again. */
 export const DEFAULT_AUDIT_SIZE = 50;

@@ -1,6 +1,6 @@
 /**
  * Which collections the events of a window make stale, in the units of the earlier snapshot's plan
- * (../collections.ts). The rules, chosen where JumpCloud's documentation is silent:
+ * (../collections.ts). The rules, chosen where JumpCloud's documentation is silent (docs/rules.md#stale-collections):
  * - An edge added, removed or re-attributed: the one collection the plan reads that edge from.
  * - An object created: all of its planned collections (they are read anyway: the earlier snapshot has
  *   none of them). An object deleted: nothing to read (the lists show it gone, and its edges leave with

@@ -9,7 +9,7 @@
  *   (contains, ignoring case), `in` (terms separated by `|`). Repeated `filter` parameters, or several
  *   filters in one separated by commas, are ANDed.
  *
- * Rules chosen where the specs are silent (README, "jcgraph serve"): values are compared as the field's
+ * Rules chosen where the specs are silent (docs/rules.md#replica): values are compared as the field's
  * type (numbers as numbers, booleans as `true`/`false`, `null` matches a missing or null field with
  * `eq`); an array field matches when any element does; `$ew`, `$co`, `$nco` and multi-term `$sw` are
  * answered without the `x-eventually-consistent` header (a snapshot is consistent); v1 operators written

@@ -4,7 +4,7 @@
  * `skip` (from 0), `sort` (v1: space-separated fields; v2: comma-separated; `-` in front for
  * descending) and `fields` (v1: space-separated; v2: comma-separated). Filters are in ./filter.ts.
  *
- * Rules chosen where the specs are silent (README, "jcgraph serve"): `limit` must be a whole number from
+ * Rules chosen where the specs are silent (docs/rules.md#replica): `limit` must be a whole number from
  * 1 to 100 and `skip` a whole number from 0, else 400 naming the parameter; v1 also takes commas in
  * `sort` and `fields`, v2 also spaces; `_id` and `id` both name the object's id in `sort`, `fields` and
  * `filter`, in either API; records sort in MongoDB's order of types (missing and null first, then

@@ -117,6 +117,7 @@ export class Replica {
    */
   get(pathname: string, params: URLSearchParams, headers: RequestHeaders): ApiAnswer {
     const api = apiOf(pathname);
+    // x-org-id, when sent, must be the snapshot's organization (docs/rules.md#replica).
     const org = header(headers, 'x-org-id');
     if (org && this.graph.orgId && org !== this.graph.orgId) {
       return apiError(api, 401, `Unauthorized: organization ${org} (x-org-id) is not the one this replica serves.`);

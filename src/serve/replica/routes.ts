@@ -51,7 +51,8 @@ export type Route = ListRoute | RecordRoute | GraphRoute;
 /**
  * `/directories` lists every directory as the spec's `Directory` (`{id, name, type}` required). G Suite
  * and Office 365 records come from this list already; LDAP servers and Active Directories keep the record
- * of their own list, so here they show as that summary (their name, or an Active Directory's domain).
+ * of their own list, so here they show as that summary (their name, or an Active Directory's domain):
+ * docs/rules.md#replica.
  */
 function directoryItem(type: string, id: string, record: JsonObject): JsonObject {
   if (type === 'ldap_server' || type === 'active_directory') {
