@@ -9,9 +9,9 @@ import { saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta } fr
 import { generateTenant } from '../../src/simulator/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { findings } from '../../src/analysis/findings/index.ts';
-import { cli } from '../cli/run.ts';
+import { cli } from './run.ts';
 import { handMadeMeta } from '../helpers/snapshot.ts';
-import { acme } from './acme.ts';
+import { acme } from '../analysis/acme.ts';
 
 const meta: SnapshotMeta = handMadeMeta('org-acme');
 

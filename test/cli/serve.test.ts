@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, startCli } from '../cli/run.ts';
+import { cli, ROOT, startCli } from './run.ts';
 import { getJson } from '../helpers/sim.ts';
 
 async function firstLines(read: () => string, count: number, what: () => string): Promise<string[]> {

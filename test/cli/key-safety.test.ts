@@ -10,8 +10,8 @@ import { gunzipSync } from 'node:zlib';
 import { fetchTenant } from '../../src/fetchers/index.ts';
 import { loadSnapshot } from '../../src/snapshot/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
-import { canonical } from './sim-view.ts';
-import { cli } from '../cli/run.ts';
+import { canonical } from '../fetchers/sim-view.ts';
+import { cli } from './run.ts';
 
 const KEY = 'jcgraph-KEY-SAFETY-7f3a9c21e4b8d605';
 const dir = mkdtempSync(join(tmpdir(), 'jcgraph-key-'));

@@ -8,7 +8,7 @@ import { UsageError } from '../../src/cli/usage-error.ts';
 import { canonicalJson, sortTenant } from '../../src/model/index.ts';
 import { DEFAULT_FAULT_INTENSITY, generateTenant } from '../../src/simulator/index.ts';
 import { getJson } from '../helpers/sim.ts';
-import { ROOT, cli, startCli } from '../cli/run.ts';
+import { ROOT, cli, startCli } from './run.ts';
 
 async function until(check: () => boolean, ms = 30_000): Promise<void> {
   const t0 = Date.now();

@@ -7,8 +7,8 @@ import { outputPaths } from '../../src/cli/commands/fetch.ts';
 import { CancelledError } from '../../src/errors.ts';
 import { loadSnapshot } from '../../src/snapshot/index.ts';
 import { withSimulator } from '../helpers/sim.ts';
-import { canonical } from './sim-view.ts';
-import { cli } from '../cli/run.ts';
+import { canonical } from '../fetchers/sim-view.ts';
+import { cli } from './run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jcgraph-cli-fetch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
