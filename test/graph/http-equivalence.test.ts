@@ -9,21 +9,13 @@ import pLimit from 'p-limit';
 import { GRAPH_ENDPOINTS, canonicalJson, endpointPath, type GraphEndpoint, type TenantData } from '../../src/model/index.ts';
 import { generateTenant, startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
+import { pageThrough } from '../helpers/sim.ts';
 
 const LIMIT = 100;
 
-async function fetchAll(sim: Simulator, path: string, targets: string | undefined): Promise<unknown[]> {
-  const items: unknown[] = [];
-  for (let skip = 0; ;) {
-    const query = new URLSearchParams({ limit: String(LIMIT), skip: String(skip), ...(targets ? { targets } : {}) });
-    const res = await fetch(`${sim.baseUrl}/api/v2${path}?${query.toString()}`, { headers: { 'x-api-key': sim.apiKey } });
-    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
-    const page = (await res.json()) as unknown[];
-    items.push(...page);
-    skip += page.length;
-    const total = res.headers.get('x-total-count');
-    if (total !== null ? skip >= Number(total) || page.length === 0 : page.length < LIMIT) return items;
-  }
+/** Every item of a graph endpoint's answer, all pages (limit=100). */
+async function fetchAnswer(sim: Simulator, path: string, targets: string | undefined): Promise<unknown[]> {
+  return (await pageThrough(sim, `/api/v2${path}`, targets ? { targets } : {}, { limit: LIMIT })).items;
 }
 
 /** An answer as comparable data: per target (by id), its fields with paths as a sorted set. */
@@ -52,7 +44,7 @@ async function compare(sim: Simulator, g: AccessGraph, queries: readonly Query[]
       limit(async () => {
         const path = endpointPath(endpoint, id);
         const targets = endpoint.kind === 'associations' ? endpoint.targets.join(',') : undefined;
-        const live = normalize(await fetchAll(sim, path, targets));
+        const live = normalize(await fetchAnswer(sim, path, targets));
         const engine = normalize(answer(g, path, targets ? { targets } : {}) as unknown[]);
         if (canonicalJson(live) !== canonicalJson(engine)) {
           const ids = new Set([...Object.keys(live), ...Object.keys(engine)]);

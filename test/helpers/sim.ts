@@ -73,27 +73,65 @@ export function pageItems(body: any): unknown[] {
   throw new Error(`not a page: ${JSON.stringify(body).slice(0, 200)}`);
 }
 
+/** A collection read page by page: its records, and each page as it came. */
+export interface PagedCollection {
+  /** Every record, in the order the pages gave them. */
+  readonly items: unknown[];
+  /** Every page's body, in order. */
+  readonly pages: unknown[];
+  /** The total each page announced (`totalCount` or `x-total-count`), null when it announced none. */
+  readonly totals: (number | null)[];
+}
+
+export interface PagingOptions extends RequestOptions {
+  /** Records per page. Default 100. */
+  limit?: number;
+  /**
+   * What ends the collection besides an empty page: `total`, the announced total once reached, else (no
+   * total) a page shorter than `limit`; `short-page`, only a page shorter than `limit`. Default `total`.
+   */
+  end?: 'total' | 'short-page';
+}
+
 /**
- * Every entry of a collection on a well-behaved simulator (no faults), paged with `limit` (default 100)
- * and `sort=_id`. Fails on any non-200 answer.
+ * The tests' one pager: reads a collection of the simulator (or of any server speaking its API) page by
+ * page as the specs' clients do, `limit` per page and `skip` advanced by the records returned, until
+ * `options.end` says it is over. Fails on any answer but 200. No retries: for a server with faults, the
+ * test's own client decides what to retry.
  */
+export async function pageThrough(
+  target: Pick<Simulator, 'baseUrl' | 'apiKey'>,
+  path: string,
+  query: Record<string, string> = {},
+  options: PagingOptions = {},
+): Promise<PagedCollection> {
+  const limit = options.limit ?? 100;
+  const items: unknown[] = [];
+  const pages: unknown[] = [];
+  const totals: (number | null)[] = [];
+  for (;;) {
+    const skip = items.length;
+    const r = await getJson(target, path, { ...query, limit: String(limit), skip: String(skip) }, options);
+    if (r.status !== 200) throw new Error(`GET ${target.baseUrl}${path} skip=${skip}: ${r.status} ${r.text.slice(0, 300)}`);
+    const page = pageItems(r.body);
+    const header = r.headers.get('x-total-count');
+    const total = typeof r.body?.totalCount === 'number' ? (r.body.totalCount as number) : header === null ? null : Number(header);
+    items.push(...page);
+    pages.push(r.body);
+    totals.push(total);
+    const byTotal = options.end !== 'short-page' && total !== null;
+    if (page.length === 0 || (byTotal ? items.length >= total : page.length < limit)) return { items, pages, totals };
+  }
+}
+
+/** Every entry of a collection on a well-behaved simulator (no faults), in id order (`sort=_id`), `limit` per page (default 100). */
 export async function fetchAll(
   target: Pick<Simulator, 'baseUrl' | 'apiKey'>,
   path: string,
   query: Record<string, string> = {},
-  options: RequestOptions & { limit?: number } = {},
+  options: PagingOptions = {},
 ): Promise<unknown[]> {
-  const limit = options.limit ?? 100;
-  const out: unknown[] = [];
-  for (let skip = 0; ;) {
-    const r = await getJson(target, path, { ...query, limit: String(limit), skip: String(skip), sort: '_id' }, options);
-    if (r.status !== 200) throw new Error(`GET ${path} skip=${skip}: ${r.status} ${r.text.slice(0, 200)}`);
-    const items = pageItems(r.body);
-    out.push(...items);
-    skip += items.length;
-    const total = r.body?.totalCount ?? (r.headers.get('x-total-count') === null ? undefined : Number(r.headers.get('x-total-count')));
-    if (items.length === 0 || (total !== undefined ? skip >= total : items.length < limit)) return out;
-  }
+  return (await pageThrough(target, path, { ...query, sort: '_id' }, options)).items;
 }
 
 export function objectsOf(tenant: TenantData, type: GraphType): TenantObject[] {

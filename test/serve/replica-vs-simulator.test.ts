@@ -16,7 +16,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { LIST_ROUTES as SIMULATOR_LISTS } from '../../src/simulator/server/routes.ts';
 import { loadSnapshot } from '../../src/snapshot/index.ts';
 import { cli, startCli, type RunningCli } from '../cli/run.ts';
-import { getJson, pageItems } from '../helpers/sim.ts';
+import { pageItems, pageThrough, type PagedCollection } from '../helpers/sim.ts';
 import { tenantDiff } from '../fetchers/sim-view.ts';
 
 const same = (a: TenantData, b: TenantData): boolean => canonicalJson(sortTenant(a)) === canonicalJson(sortTenant(b));
@@ -26,28 +26,15 @@ interface Target {
   readonly apiKey: string;
 }
 
-interface Paged {
-  /** Every page's body, in order. */
-  readonly pages: unknown[];
-  /** The totals each page announced (totalCount or x-total-count), in order. */
-  readonly totals: (number | null)[];
-}
-
-/** Pages through a collection with `limit`, as the specs' clients do (a total, else a short page, ends it). */
-async function pageThrough(target: Target, path: string, query: Record<string, string>, limit: number): Promise<Paged> {
-  const pages: unknown[] = [];
-  const totals: (number | null)[] = [];
-  for (let skip = 0; ;) {
-    const r = await getJson(target, path, { ...query, limit: String(limit), skip: String(skip) });
-    if (r.status !== 200) throw new Error(`${target.baseUrl}${path} skip=${skip}: ${r.status} ${r.text.slice(0, 300)}`);
-    const items = pageItems(r.body);
-    const header = r.headers.get('x-total-count');
-    const total = typeof r.body?.totalCount === 'number' ? r.body.totalCount : header === null ? null : Number(header);
-    pages.push(r.body);
-    totals.push(total);
-    skip += items.length;
-    if (items.length === 0 || (total !== null ? skip >= total : items.length < limit)) return { pages, totals };
-  }
+/** Pages through a collection with `limit`, as the specs' clients do (a total, else a short page, ends it): each page's body and announced total. */
+async function pagesOf(
+  target: Target,
+  path: string,
+  query: Record<string, string>,
+  limit: number,
+): Promise<Omit<PagedCollection, 'items'>> {
+  const { pages, totals } = await pageThrough(target, path, query, { limit });
+  return { pages, totals };
 }
 
 /** The requests to compare: every list of the simulator, and every graph endpoint × source of the tenant. */
@@ -117,7 +104,7 @@ describe('the replica of a fetched small tenant answers exactly what the simulat
     await Promise.all(
       all.map(({ path, query }) =>
         limit(async () => {
-          const [expected, actual] = await Promise.all([pageThrough(sim, path, query, 100), pageThrough(replica, path, query, 100)]);
+          const [expected, actual] = await Promise.all([pagesOf(sim, path, query, 100), pagesOf(replica, path, query, 100)]);
           if (canonicalJson(expected) !== canonicalJson(actual))
             differences.push(
               `${path}: simulator ${JSON.stringify(expected).slice(0, 300)} replica ${JSON.stringify(actual).slice(0, 300)}`,
@@ -140,7 +127,7 @@ describe('the replica of a fetched small tenant answers exactly what the simulat
     expect(graph.length).toBe(25);
     expect(graph[0]!.size).toBeGreaterThan(21);
     for (const { path, query } of [...lists, ...graph]) {
-      const [expected, actual] = await Promise.all([pageThrough(sim, path, query, 7), pageThrough(replica, path, query, 7)]);
+      const [expected, actual] = await Promise.all([pagesOf(sim, path, query, 7), pagesOf(replica, path, query, 7)]);
       expect(canonicalJson(actual), `${path}?${new URLSearchParams(query).toString()}`).toBe(canonicalJson(expected));
     }
   }, 300_000);
