@@ -30,9 +30,14 @@ describe('jcgraph fetch', () => {
   });
 
   it('stops on Ctrl-C with exit 130 and writes nothing', async () => {
-    await withSimulator({ preset: 'small', seed: 8 }, async (sim) => {
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(new CancelledError('cancelled by Ctrl-C')), 300);
+    const controller = new AbortController();
+    let answered = 0;
+    // Ctrl-C once the simulator has answered 40 requests: the middle of the fetch on any machine (small
+    // takes 357), where a timer could fire before the first request or after the last.
+    const onAnswer = (): void => {
+      if (++answered === 40) controller.abort(new CancelledError('cancelled by Ctrl-C'));
+    };
+    await withSimulator({ preset: 'small', seed: 8, onAnswer }, async (sim) => {
       const { code, stderr } = await cli(['fetch', '--base-url', sim.baseUrl, '--rate', '50', '--out', 'cancelled.json'], {
         env: { JC_API_KEY: sim.apiKey },
         cwd: dir,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiClient, checkApiUrl, parseRetryAfter } from '../../src/fetchers/client.ts';
@@ -47,6 +47,32 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const client = (extra: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}) =>
   new ApiClient({ apiKey: KEY, baseUrl: base, backoffMs: 5, ...extra });
+
+/**
+ * Runs `test` with the clock held still (setTimeout and performance.now faked) while sockets stay real, and
+ * notes the (fake) time at which the client sends each request. The client's waits are timers, so a wait is
+ * shown by what has not been sent before the test moves the clock, never by how long a run took.
+ */
+async function withHeldClock(test: (sentAt: readonly number[]) => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  const sentAt: number[] = [];
+  const send = globalThis.fetch;
+  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((...args: Parameters<typeof fetch>) => {
+    sentAt.push(performance.now());
+    return send(...args);
+  });
+  try {
+    await test(sentAt);
+  } finally {
+    spy.mockRestore();
+    vi.useRealTimers();
+  }
+}
+
+/** Lets real I/O run (the clock standing still) until `done()` holds. */
+async function ioUntil(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 describe('checkApiUrl', () => {
   it('accepts the JumpCloud hosts over https and loopback over http', () => {
@@ -105,12 +131,18 @@ describe('ApiClient', () => {
   });
 
   it('honours Retry-After on 429, pausing every request', async () => {
-    script('/api/v2/a', status(429, { 'retry-after': '1' }), ok([1]));
-    const c = client();
-    const t0 = performance.now();
-    expect((await c.get('v2', '/a', {}, 's')).body).toEqual([1]);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(990);
-    expect(c.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, byOutcome: { '429': 1, '200': 1 } });
+    await withHeldClock(async (sentAt) => {
+      script('/api/v2/a', status(429, { 'retry-after': '1' }), ok([1]));
+      const c = client();
+      const answered = c.get('v2', '/a', {}, 's');
+      await ioUntil(() => c.stats.retries === 1); // the 429 is in: the client waits
+      await vi.advanceTimersByTimeAsync(999);
+      expect(sentAt).toHaveLength(1); // nothing sent 1 ms before the second the server asked for
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await answered).body).toEqual([1]);
+      expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(1000);
+      expect(c.stats).toMatchObject({ requests: 2, retries: 1, throttled: 1, byOutcome: { '429': 1, '200': 1 } });
+    });
   });
 
   it('retries 5xx, resets, timeouts and bodies that are not JSON', async () => {
@@ -147,9 +179,8 @@ describe('ApiClient', () => {
       ok(['whole']),
     );
     const c = client({ timeoutMs: 300, maxAttempts: 5 });
-    const t0 = performance.now();
+    // A stall the timeout did not cover would hold the request for ever (this test's own timeout).
     expect((await c.get('v2', '/stall', {}, 's')).body).toEqual(['whole']);
-    expect(performance.now() - t0).toBeLessThan(5_000);
     expect(c.stats.byOutcome).toMatchObject({ timeout: 1, truncated: 1, '200': 1 });
     for (const res of stalled) res.destroy();
   });
@@ -180,11 +211,18 @@ describe('ApiClient', () => {
   });
 
   it('never exceeds the configured rate', async () => {
-    script('/api/v2/e', ok([]));
-    seen.length = 0;
-    const c = client({ rate: 20, concurrency: 8 });
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: 21 }, () => c.get('v2', '/e', {}, 's')));
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(990);
+    await withHeldClock(async (sentAt) => {
+      script('/api/v2/e', ok([]));
+      const c = client({ rate: 20, concurrency: 8 });
+      const all = Promise.all(Array.from({ length: 21 }, () => c.get('v2', '/e', {}, 's')));
+      // Twenty are sent and answered at once; the twenty-first waits for the first one's second to pass.
+      await ioUntil(() => c.stats.requests === 20);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(sentAt).toHaveLength(20);
+      await vi.advanceTimersByTimeAsync(1);
+      await all;
+      expect(sentAt).toHaveLength(21);
+      expect(sentAt[20]! - sentAt[0]!).toBeGreaterThanOrEqual(1000);
+    });
   });
 });

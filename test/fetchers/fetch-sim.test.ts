@@ -68,7 +68,6 @@ describe('fetch over HTTP from the simulator', () => {
     await withSimulator({ preset: 'small', seed: 5 }, async (sim) => {
       const controller = new AbortController();
       let requestsAtAbort = 0;
-      const t0 = performance.now();
       const error = await fetchTenant({
         apiKey: sim.apiKey,
         baseUrl: sim.baseUrl,
@@ -81,8 +80,8 @@ describe('fetch over HTTP from the simulator', () => {
           }
         },
       }).catch((e: unknown) => e);
+      // A fetch that did not stop would run to its end (a snapshot, not an error) or hang (this test's timeout).
       expect(error).toBeInstanceOf(CancelledError);
-      expect(performance.now() - t0).toBeLessThan(10_000);
       await new Promise((r) => setTimeout(r, 100));
       // Nothing more is sent after the abort beyond the requests already in flight.
       expect(sim.stats().requests).toBeLessThanOrEqual(requestsAtAbort + 8);

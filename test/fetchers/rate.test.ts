@@ -1,9 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdaptiveConcurrency, RateGate } from '../../src/fetchers/rate.ts';
 import { CancelledError } from '../../src/errors.ts';
 
 describe('RateGate', () => {
+  // The gate's waits are timers and its clock is performance.now(): both fake here, so what is checked is
+  // the gate's schedule, in its own clock, whatever else the machine is doing.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('never starts more than `rate` requests in any one-second window, whatever the concurrency', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const rate = 40;
     const starts: number[] = [];
     const gate = new RateGate(
@@ -11,19 +18,26 @@ describe('RateGate', () => {
       () => performance.now(),
       (at) => starts.push(at),
     );
-    await Promise.all(Array.from({ length: 100 }, () => gate.acquire()));
+    const all = Promise.all(Array.from({ length: 100 }, () => gate.acquire()));
+    await vi.runAllTimersAsync();
+    await all;
     expect(starts.length).toBe(100);
     for (let i = 0; i + rate < starts.length; i++) expect(starts[i + rate]! - starts[i]!).toBeGreaterThanOrEqual(1000);
-    // …and keeps close to the rate (100 requests at 40/s: the last starts after 2 s).
-    expect(starts.at(-1)! - starts[0]!).toBeLessThan(2600);
+    // …and keeps to the rate: 100 requests at 40/s, a burst each second, the last one 2 s after the first.
+    expect(starts.at(-1)! - starts[0]!).toBe(2000);
   });
 
   it('holds every request during a server-requested pause', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const gate = new RateGate(undefined);
-    const t0 = performance.now();
     gate.pauseFor(150);
-    await Promise.all([gate.acquire(), gate.acquire()]);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(149);
+    let released = false;
+    const both = Promise.all([gate.acquire(), gate.acquire()]).then(() => (released = true));
+    await vi.advanceTimersByTimeAsync(149);
+    expect(released).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await both;
+    expect(released).toBe(true);
   });
 
   it('stops waiting when cancelled', async () => {
