@@ -55,10 +55,10 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
       '',
     ].join('\n');
     expect(await problems('src/graph/probe.ts', code)).toEqual([
-      'jcgraph/layer-imports: src/graph may not import src/fetchers: the graph knows no HTTP, analysis, reports or command line.',
-      'jcgraph/layer-imports: src/graph may not import src/analysis: the graph knows no HTTP, analysis, reports or command line.',
-      'jcgraph/layer-imports: src/graph may not import src/report: the graph knows no HTTP, analysis, reports or command line.',
-      'jcgraph/layer-imports: src/graph may not import src/cli: the graph knows no HTTP, analysis, reports or command line.',
+      'jcgraph/layer-imports: src/graph may not import src/fetchers: the graph knows no HTTP, files, analysis or reports.',
+      'jcgraph/layer-imports: src/graph may not import src/analysis: the graph knows no HTTP, files, analysis or reports.',
+      'jcgraph/layer-imports: src/graph may not import src/report: the graph knows no HTTP, files, analysis or reports.',
+      'jcgraph/layer-imports: src/graph may not import src/cli: the faces call the library; the library never reaches into a face.',
     ]);
   });
 
@@ -90,6 +90,58 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
       await problems('src/cli/probe.ts', "import '../analysis/index.ts';\nimport '../fetchers/index.ts';\nimport '../serve/index.ts';\n"),
     ).toEqual([]);
     expect(await problems('src/index.ts', "export { startServer } from './serve/index.ts';\n")).toEqual([]);
+  });
+});
+
+describe('allow-lists for every part (LAYER_RULES)', () => {
+  it('the bottom (model, common, errors) imports nothing else of jcgraph', async () => {
+    expect(await problems('src/common/probe.ts', "import { JcGraphError } from '../errors.ts';\nexport const e = JcGraphError;\n")).toEqual(
+      ['jcgraph/layer-imports: src/common may not import src/errors: the small shared pieces know nothing of jcgraph.'],
+    );
+    expect(await problems('src/errors.ts', "import { safeText } from './common/safe-text.ts';\nexport const s = safeText;\n")).toEqual([
+      'jcgraph/layer-imports: src/errors may not import src/common: the error hierarchy is the root every part throws from.',
+    ]);
+  });
+
+  it('a part may import only what its row names: the fetchers may not import verify (which imports the fetchers)', async () => {
+    expect(
+      await problems(
+        'src/fetchers/refresh/probe.ts',
+        "import { verifyTenant } from '../../verify/index.ts';\nexport const v = verifyTenant;\n",
+      ),
+    ).toEqual([
+      'jcgraph/layer-imports: src/fetchers may not import src/verify: the fetchers read the API into TenantData and its meta; they know no graph.',
+    ]);
+    expect(
+      await problems(
+        'src/fetchers/refresh/probe.ts',
+        "import { seededSample } from '../../common/seeded-sample.ts';\nexport const s = seededSample;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await problems('src/serve/probe.ts', "import { startSimulator } from '../simulator/index.ts';\nexport const s = startSimulator;\n"),
+    ).toEqual([
+      'jcgraph/layer-imports: src/serve may not import src/simulator: the replica answers from a graph: it never fetches, and never uses the simulator.',
+    ]);
+  });
+
+  it('a part with no row is an error, so a new part is placed on purpose', async () => {
+    expect(await problems('src/newpart/probe.ts', 'export const x = 1;\n')).toEqual([
+      'jcgraph/layer-imports: src/newpart has no allow-list: give the part its row in LAYER_RULES (eslint.config.js) and in ARCHITECTURE.md.',
+    ]);
+  });
+
+  it('nothing but src/apply and the CLI imports src/apply (the one writer)', async () => {
+    for (const part of ['analysis', 'plan', 'rules', 'watch', 'review', 'serve', 'mcp']) {
+      expect((await problems(`src/${part}/probe.ts`, "import '../apply/index.ts';\n"))[0], part).toMatch(
+        new RegExp(`^jcgraph/layer-imports: src/${part} may not import src/apply: writing to a tenant lives in src/apply alone`),
+      );
+    }
+    expect(await problems('src/index.ts', "export * from './apply/index.ts';\n")).toEqual([
+      'jcgraph/layer-imports: src/index may not import src/apply: writing to a tenant lives in src/apply alone, and only the command line calls it.',
+    ]);
+    expect(await problems('src/cli/commands/probe.ts', "import '../../apply/index.ts';\n")).toEqual([]);
+    expect(await problems('src/apply/probe.ts', "import '../plan/index.ts';\nimport '../fetchers/index.ts';\n")).toEqual([]);
   });
 });
 
