@@ -14,7 +14,7 @@
  */
 import {
   DEFAULT_COMPILE_RULE,
-  bindingLabel,
+  labelOfPathLengths,
   type BindingLabel,
   type GraphConnection,
   type GraphObjectWithPaths,
@@ -119,7 +119,7 @@ export function pathFromHops(g: AccessGraph, subject: NamedRef, hops: readonly G
 /** A binding from one target of a traversal answer. */
 export function bindingFromAnswer(g: AccessGraph, subject: NamedRef, answer: GraphObjectWithPaths): Binding {
   const paths = answer.paths.map((hops) => pathFromHops(g, subject, hops));
-  const base = { subject, target: namedRef(g, answer.id), label: bindingLabel(paths.map((p) => p.edges.length)), paths };
+  const base = { subject, target: namedRef(g, answer.id), label: labelOfPathLengths(paths.map((p) => p.edges.length)), paths };
   return answer.compiledAttributes ? { ...base, compiledAttributes: answer.compiledAttributes } : base;
 }
 
@@ -147,7 +147,7 @@ export function bindingFromIndex(g: AccessGraph, subject: NamedRef, b: SourceBin
     lengths.push(edges.length);
   }
   const target = namedRef(g, ix.idOf(b.targets[i]!));
-  const label = bindingLabel(lengths);
+  const label = labelOfPathLengths(lengths);
   const compiled =
     compile === undefined || compile === defaultCompile
       ? compileFromIndex(DEFAULT_COMPILE_RULE, b, i)

@@ -10,7 +10,7 @@
  * - {@link bindingsOf} / {@link inventoryBindings}: the same as integer arrays ({@link SourceBindings})
  *   for bulk analysis (revoke collateral, incremental what-if).
  * - {@link affectedSources}: which sources an edge edit can affect.
- * - {@link label} / {@link explain}: direct, indirect, direct/indirect, and paths in words.
+ * - {@link bindingLabel} / {@link explain}: direct, indirect, direct/indirect, and paths in words.
  *
  * The path patterns come from src/model/grammar.ts and the endpoints from src/model/endpoints.ts: no
  * endpoint has code of its own. compiledAttributes come from a replaceable {@link CompileFn}
@@ -32,14 +32,14 @@ export {
   bindingsOf,
   bindingsTowards,
   entrances,
-  label,
+  bindingLabel,
   explain,
   traversalTargetsOf,
   type TraverseOptions,
   type Explanation,
 } from './traverse.ts';
 export { answer, type AnswerOptions } from './answer.ts';
-export { inventory, inventoryBindings, type Binding, type InventoryOptions } from './inventory.ts';
+export { inventory, inventoryBindings, type InventoryBinding, type InventoryOptions } from './inventory.ts';
 export {
   affectedSources,
   affectedSubjects,

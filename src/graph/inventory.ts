@@ -12,7 +12,8 @@ import { buildPlan, resolveQuery, type ResolvedQuery } from './plan.ts';
 import { bindingAnswer } from './materialize.ts';
 import { checkPathCap } from './traverse.ts';
 
-export interface Binding {
+/** One binding of the inventory: a source and a target it reaches, in the shape of the source's traversal endpoint. */
+export interface InventoryBinding {
   readonly source: ObjectRef;
   /** The target in the API's shape (paths, compiledAttributes), as the source's traversal endpoint lists it. */
   readonly target: GraphObjectWithPaths;
@@ -103,7 +104,7 @@ export function inventory(
   sourceType: string,
   targetTypes: readonly string[],
   options: InventoryOptions = {},
-): Iterable<Binding> {
+): Iterable<InventoryBinding> {
   const perSource = inventoryBindings(g, sourceType, targetTypes, options);
   const compile = options.compile;
   return {

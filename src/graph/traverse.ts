@@ -1,8 +1,14 @@
 /**
  * traverse(): one source's answer to a traversal endpoint or custom query, in the live API's shape;
- * bindingsOf(): the same as integer arrays for bulk work; label() and explain().
+ * bindingsOf(): the same as integer arrays for bulk work; bindingLabel() and explain().
  */
-import { TRAVERSAL_ENDPOINTS, bindingLabel, type BindingLabel, type GraphConnection, type GraphObjectWithPaths } from '../model/index.ts';
+import {
+  TRAVERSAL_ENDPOINTS,
+  labelOfPathLengths,
+  type BindingLabel,
+  type GraphConnection,
+  type GraphObjectWithPaths,
+} from '../model/index.ts';
 import { QueryError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
 import type { CompileFn } from './compile.ts';
@@ -150,9 +156,9 @@ export function entrances(
   return { groups, direct };
 }
 
-/** direct / indirect / direct/indirect, from a binding's paths (docs/domain.md#direct-and-indirect; grammar.ts bindingLabel). */
-export function label(paths: readonly (readonly unknown[])[]): BindingLabel {
-  return bindingLabel(paths.map((p) => p.length));
+/** direct / indirect / direct/indirect, from a binding's paths (docs/domain.md#direct-and-indirect; grammar.ts labelOfPathLengths). */
+export function bindingLabel(paths: readonly (readonly unknown[])[]): BindingLabel {
+  return labelOfPathLengths(paths.map((p) => p.length));
 }
 
 /** A binding explained: its label and each path in words, shortest first. */
@@ -182,5 +188,5 @@ export function explain(g: AccessGraph, sourceId: string, binding: Pick<GraphObj
     }
     return parts.join(' → ');
   };
-  return { label: label(binding.paths), paths: binding.paths.map(words) };
+  return { label: bindingLabel(binding.paths), paths: binding.paths.map(words) };
 }

@@ -34,7 +34,8 @@ export const PATTERNS_BY_KIND: { readonly [K in Exclude<EndpointKind, 'associati
  */
 export type BindingLabel = 'direct' | 'indirect' | 'direct/indirect';
 
-export function bindingLabel(pathLengths: Iterable<number>): BindingLabel {
+/** A binding's label from the lengths (hops) of its paths. */
+export function labelOfPathLengths(pathLengths: Iterable<number>): BindingLabel {
   let direct = false;
   let indirect = false;
   for (const n of pathLengths) {

@@ -60,7 +60,7 @@ export {
   TRAVERSAL_ENDPOINTS,
   type EndpointMatch,
 } from './endpoints.ts';
-export { bindingLabel, type Step, type PathPattern, TRAVERSAL_PATTERNS, PATTERNS_BY_KIND, type BindingLabel } from './grammar.ts';
+export { labelOfPathLengths, type Step, type PathPattern, TRAVERSAL_PATTERNS, PATTERNS_BY_KIND, type BindingLabel } from './grammar.ts';
 export { type SudoSource, type GroupAttributeKey, type CompileRule, DEFAULT_COMPILE_RULE, ANSWER_ORDER } from './compile-rule.ts';
 export {
   membershipKindKey,

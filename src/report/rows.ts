@@ -8,7 +8,14 @@
  * sudo (src/model/compile-rule.ts) computed from the same paths (a test compares both), `via` the groups
  * on the paths, `paths` subject first as `bindingFromAnswer` builds them.
  */
-import { bindingLabel, DEFAULT_COMPILE_RULE, isGroupType, type BindingLabel, type CompileRule, type JsonObject } from '../model/index.ts';
+import {
+  labelOfPathLengths,
+  DEFAULT_COMPILE_RULE,
+  isGroupType,
+  type BindingLabel,
+  type CompileRule,
+  type JsonObject,
+} from '../model/index.ts';
 import {
   AttributeCompiler,
   bindingsOf,
@@ -72,7 +79,7 @@ const USER_QUERY: TraversalQuery = { targets: USER_TARGETS };
 /** The default rule's sudo alone (its group attributes are not needed for a table's sudo column). */
 const SUDO_RULE: CompileRule = { ...DEFAULT_COMPILE_RULE, groupAttributes: [] };
 
-/** A binding's path lengths (hops), for bindingLabel. */
+/** A binding's path lengths (hops), for labelOfPathLengths. */
 function pathLengths(b: SourceBindings, i: number): number[] {
   const out: number[] = [];
   for (let p = b.pathStart[i]!, end = b.pathStart[i + 1]!; p < end; p++) out.push(b.hopStart[p + 1]! - b.hopStart[p]!);
@@ -185,7 +192,7 @@ export class RowFactory {
     return {
       user,
       resource: this.object(b.targets[i]!),
-      label: bindingLabel(pathLengths(b, i)),
+      label: labelOfPathLengths(pathLengths(b, i)),
       sudo: this.sudo(b, i),
       via: groupsOn(paths),
       paths,
@@ -206,7 +213,7 @@ export class RowFactory {
         edgeAttributes: path.edgeAttributes.slice().reverse(),
       });
     }
-    return { user, resource, label: bindingLabel(pathLengths(b, i)), sudo: this.sudo(b, i), via: groupsOn(paths), paths };
+    return { user, resource, label: labelOfPathLengths(pathLengths(b, i)), sudo: this.sudo(b, i), via: groupsOn(paths), paths };
   }
 
   /** True when node n is a user group, system group or policy group. */

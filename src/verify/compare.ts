@@ -1,5 +1,5 @@
 /**
- * Comparing the engine's answer to one graph endpoint with the live API's, target by target.
+ * Comparing the engine's answer to one graph endpoint with the API's, target by target.
  *
  * - Targets are matched by type and id.
  * - Paths are compared as sets of hop sequences: each hop is the object reached (type and id) and the
@@ -25,13 +25,13 @@ export type PathView = readonly HopView[];
 
 /**
  * A difference in targets or paths. Named from the engine's side:
- * - `missing-target`: the live API returns the target, the engine does not (`livePaths` are the API's);
- * - `extra-target`: the engine returns the target, the live API does not (`enginePaths` are the engine's);
+ * - `missing-target`: the API returns the target, the engine does not (`apiPaths` are the API's);
+ * - `extra-target`: the engine returns the target, the API does not (`enginePaths` are the engine's);
  * - `paths`: both return the target; `missingPaths` are the API's paths the engine lacks, `extraPaths`
  *   the engine's paths the API lacks.
  */
 export type PathDifference =
-  | { readonly kind: 'missing-target'; readonly source: ObjectRef; readonly target: ObjectRef; readonly livePaths: PathView[] }
+  | { readonly kind: 'missing-target'; readonly source: ObjectRef; readonly target: ObjectRef; readonly apiPaths: PathView[] }
   | { readonly kind: 'extra-target'; readonly source: ObjectRef; readonly target: ObjectRef; readonly enginePaths: PathView[] }
   | {
       readonly kind: 'paths';
@@ -46,7 +46,7 @@ export interface AttributeDifference {
   readonly source: ObjectRef;
   readonly target: ObjectRef;
   readonly engine: JsonObject | null;
-  readonly live: JsonObject | null;
+  readonly api: JsonObject | null;
 }
 
 export interface AnswerComparison {
@@ -114,43 +114,43 @@ function only(a: ReadonlyMap<string, PathView>, b: ReadonlyMap<string, PathView>
   return [...a].filter(([key]) => !b.has(key)).map(([, p]) => p);
 }
 
-/** Compares the engine's and the live API's answers to one endpoint for one source. */
+/** Compares the engine's and the API's answers to one endpoint for one source. */
 export function compareAnswers(
   source: ObjectRef,
   engine: readonly GraphObjectWithPaths[],
-  live: readonly GraphObjectWithPaths[],
+  api: readonly GraphObjectWithPaths[],
 ): AnswerComparison {
   const engineTargets = byTarget(engine);
-  const liveTargets = byTarget(live);
-  const keys = [...new Set([...engineTargets.keys(), ...liveTargets.keys()])].sort();
+  const apiTargets = byTarget(api);
+  const keys = [...new Set([...engineTargets.keys(), ...apiTargets.keys()])].sort();
   const pathDifferences: PathDifference[] = [];
   const attributeDifferences: AttributeDifference[] = [];
   let paths = 0;
   let compiledCompared = 0;
   for (const key of keys) {
     const e = engineTargets.get(key);
-    const l = liveTargets.get(key);
-    const any = (e ?? l)!;
+    const a = apiTargets.get(key);
+    const any = (e ?? a)!;
     const target: ObjectRef = { type: any.type, id: any.id };
     const enginePaths = e ? pathsOf(e) : new Map<string, PathView>();
-    const livePaths = l ? pathsOf(l) : new Map<string, PathView>();
-    paths += new Set([...enginePaths.keys(), ...livePaths.keys()]).size;
+    const apiPaths = a ? pathsOf(a) : new Map<string, PathView>();
+    paths += new Set([...enginePaths.keys(), ...apiPaths.keys()]).size;
     if (!e) {
-      pathDifferences.push({ kind: 'missing-target', source, target, livePaths: [...livePaths.values()] });
+      pathDifferences.push({ kind: 'missing-target', source, target, apiPaths: [...apiPaths.values()] });
       continue;
     }
-    if (!l) {
+    if (!a) {
       pathDifferences.push({ kind: 'extra-target', source, target, enginePaths: [...enginePaths.values()] });
       continue;
     }
-    const missingPaths = only(livePaths, enginePaths);
-    const extraPaths = only(enginePaths, livePaths);
+    const missingPaths = only(apiPaths, enginePaths);
+    const extraPaths = only(enginePaths, apiPaths);
     if (missingPaths.length > 0 || extraPaths.length > 0) pathDifferences.push({ kind: 'paths', source, target, missingPaths, extraPaths });
     const engineCompiled = normalizeAttributes(e.compiledAttributes);
-    const liveCompiled = normalizeAttributes(l.compiledAttributes);
-    if (engineCompiled !== null || liveCompiled !== null) compiledCompared += 1;
-    if (canonicalJson(engineCompiled) !== canonicalJson(liveCompiled)) {
-      attributeDifferences.push({ source, target, engine: engineCompiled, live: liveCompiled });
+    const apiCompiled = normalizeAttributes(a.compiledAttributes);
+    if (engineCompiled !== null || apiCompiled !== null) compiledCompared += 1;
+    if (canonicalJson(engineCompiled) !== canonicalJson(apiCompiled)) {
+      attributeDifferences.push({ source, target, engine: engineCompiled, api: apiCompiled });
     }
   }
   return { pathDifferences, attributeDifferences, targets: keys.length, paths, compiledCompared };

@@ -30,4 +30,4 @@ export {
   type PathView,
   type AnswerComparison,
 } from './compare.ts';
-export { readLiveAnswer } from './live.ts';
+export { readApiAnswer } from './api-answer.ts';

@@ -1,6 +1,6 @@
 /**
  * verify: does the engine answer like JumpCloud? For every traversal endpoint (and memberof/membership),
- * a seeded sample of source objects; each one's live answer is read through the API client and compared
+ * a seeded sample of source objects; each one's answer from the API is read through the API client and compared
  * with the engine's `answer()` on a graph from a fresh fetch. Targets and paths are reported apart from
  * compiledAttributes, whose merge rule is partly inferred.
  */
@@ -21,7 +21,7 @@ import {
 } from '../model/index.ts';
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
-import { readLiveAnswer } from './live.ts';
+import { readApiAnswer } from './api-answer.ts';
 import { seededSample } from '../common/seeded-sample.ts';
 
 /** The endpoints verify checks: every traversal, memberof and membership endpoint (those with paths). */
@@ -179,7 +179,7 @@ interface Unmodelled {
   types: Set<string>;
 }
 
-/** The live answer without targets of, and paths through, types jcgraph does not model; counted in `skipped`. */
+/** The API's answer without targets of, and paths through, types jcgraph does not model; counted in `skipped`. */
 function modelledOnly(answer: readonly GraphObjectWithPaths[], skipped: Unmodelled): GraphObjectWithPaths[] {
   const out: GraphObjectWithPaths[] = [];
   for (const target of answer) {
@@ -235,18 +235,18 @@ export async function verifyGraph(
             return undefined;
           }
           try {
-            let liveAnswer: GraphObjectWithPaths[];
+            let apiAnswer: GraphObjectWithPaths[];
             try {
-              liveAnswer = await readLiveAnswer(client, endpoint, id);
+              apiAnswer = await readApiAnswer(client, endpoint, id);
             } catch (error) {
               if (!isGapFailure(error)) throw error;
               notCompared.push({ id, reason: `the API did not answer: ${(error as Error).message}` });
               options.onCompared?.(++done, total);
               return undefined;
             }
-            const live = modelledOnly(liveAnswer, skipped);
+            const api = modelledOnly(apiAnswer, skipped);
             const engine = answer(graph, endpointPath(endpoint, id)) as GraphObjectWithPaths[];
-            const comparison = compareAnswers({ type: endpoint.source, id }, engine, live);
+            const comparison = compareAnswers({ type: endpoint.source, id }, engine, api);
             options.onCompared?.(++done, total);
             return comparison;
           } catch (error) {

@@ -9,7 +9,7 @@ import {
   type JsonObject,
   type TenantData,
 } from '../../src/model/index.ts';
-import { AccessGraph, answer, compileWithRule, explain, label, traverse, type CompileContext } from '../../src/graph/index.ts';
+import { AccessGraph, answer, compileWithRule, explain, bindingLabel, traverse, type CompileContext } from '../../src/graph/index.ts';
 
 const sudo = (enabled: boolean, withoutPassword: boolean) => ({ sudo: { enabled, withoutPassword } });
 
@@ -191,9 +191,9 @@ describe('labels and explanations', () => {
 
   it('labels direct, indirect and direct/indirect', () => {
     const [db, web] = traverse(g, 'alice', { targets: ['system'] });
-    expect(label(db!.paths)).toBe('indirect');
-    expect(label(web!.paths)).toBe('direct/indirect');
-    expect(label(traverse(g, 'db', { targets: ['command'] }).find((c) => c.id === 'cmd2')!.paths)).toBe('direct');
+    expect(bindingLabel(db!.paths)).toBe('indirect');
+    expect(bindingLabel(web!.paths)).toBe('direct/indirect');
+    expect(bindingLabel(traverse(g, 'db', { targets: ['command'] }).find((c) => c.id === 'cmd2')!.paths)).toBe('direct');
   });
 
   it('explains each path in words, shortest first', () => {

@@ -15,7 +15,7 @@ import {
   type TenantData,
   type TenantEdge,
 } from '../../src/model/index.ts';
-import { AccessGraph, affectedSources, answer, inventory, label, traverse, bindingsOf } from '../../src/graph/index.ts';
+import { AccessGraph, affectedSources, answer, inventory, bindingLabel, traverse, bindingsOf } from '../../src/graph/index.ts';
 import { bruteForceAnswer } from './brute-force.ts';
 import { tenantArb } from '../helpers/random-tenant.ts';
 import { PATH_ENDPOINTS, allAnswers, pathQueries, pathUsesEdge, patternsOf } from './helpers.ts';
@@ -260,7 +260,7 @@ describe('inventory and the integer API', () => {
           traverse(g, id, { targets: ep.targets }).map((target) => ({
             source: { type: ep.source, id },
             target,
-            label: label(target.paths),
+            label: bindingLabel(target.paths),
             truncated: false,
           })),
         );

@@ -126,7 +126,7 @@ const PUBLIC_VALUES = [
   'inventory',
   'isGraphType',
   'isGroupType',
-  'label',
+  'bindingLabel',
   'loadSnapshot',
   'makeEdge',
   'openSnapshotGraph',

@@ -107,7 +107,7 @@ describe('verify against the simulator', () => {
       // The changed group: U1's paths agree, its compiledAttributes do not.
       const attrDiff = userSystems.attributeDifferences.find((d) => d.source.id === viaGroup!.user && d.target.id === viaGroup!.target);
       expect(attrDiff, JSON.stringify(userSystems.attributeDifferences)).toBeDefined();
-      expect(attrDiff!.live?.['ldapGroups']).toContainEqual({ name: 'verify-mutation' });
+      expect(attrDiff!.api?.['ldapGroups']).toContainEqual({ name: 'verify-mutation' });
       expect(JSON.stringify(attrDiff!.engine ?? {})).not.toContain('verify-mutation');
       expect(userSystems.pathDifferences.some((d) => d.source.id === viaGroup!.user)).toBe(false);
       expect(userSystems.agreeingPaths).toBe(5);
@@ -204,7 +204,7 @@ describe('jcgraph verify', () => {
         }
         expect(systemUsers.pathDifferences).toEqual([]);
         expect(systemUsers.attributeDifferences).toHaveLength(tampered.compiled);
-        expect(systemUsers.attributeDifferences[0]!.live?.['ldapGroups']).toContainEqual({ name: 'tampered' });
+        expect(systemUsers.attributeDifferences[0]!.api?.['ldapGroups']).toContainEqual({ name: 'tampered' });
 
         const text = await cli(args, { env: { JC_API_KEY: sim.apiKey } });
         expect(text.code).toBe(1);

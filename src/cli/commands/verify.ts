@@ -134,7 +134,7 @@ function pathDifferenceLines(endpoint: string, d: PathDifference): string[] {
   const head = `  ${endpoint}  ${ref(d.source)} → ${ref(d.target)}:`;
   switch (d.kind) {
     case 'missing-target':
-      return [`${head} the API returns it, the engine does not`, ...d.livePaths.map((p) => `      API path: ${pathText(p)}`)];
+      return [`${head} the API returns it, the engine does not`, ...d.apiPaths.map((p) => `      API path: ${pathText(p)}`)];
     case 'extra-target':
       return [`${head} the engine returns it, the API does not`, ...d.enginePaths.map((p) => `      engine path: ${pathText(p)}`)];
     case 'paths':
@@ -147,7 +147,7 @@ function pathDifferenceLines(endpoint: string, d: PathDifference): string[] {
 }
 
 function attributeDifferenceLines(endpoint: string, d: AttributeDifference): string[] {
-  return [`  ${endpoint}  ${ref(d.source)} → ${ref(d.target)}:`, `      API:    ${attrs(d.live)}`, `      engine: ${attrs(d.engine)}`];
+  return [`  ${endpoint}  ${ref(d.source)} → ${ref(d.target)}:`, `      API:    ${attrs(d.api)}`, `      engine: ${attrs(d.engine)}`];
 }
 
 function seconds(ms: number): string {

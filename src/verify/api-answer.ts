@@ -1,5 +1,6 @@
 /**
- * Reading the live answer of one graph endpoint for one source, all pages merged, through the fetchers'
+ * Reading the API's answer to one graph endpoint for one source (a tenant's, or the simulator's), all
+ * pages merged, through the fetchers'
  * client (GET only, rate-limited, retrying, key-safe) and pager (nulls counted, totals honoured, pages
  * that moved refetched). A collection that stays inconsistent or a body of the wrong shape fails with a
  * JcApiError naming the request: a comparison against half an answer would report false differences.
@@ -29,7 +30,7 @@ function shapeProblem(item: unknown): string | undefined {
 }
 
 /** `GET /api/v2{endpoint path}` with paging (limit 100), every page merged. */
-export async function readLiveAnswer(
+export async function readApiAnswer(
   client: ApiClient,
   endpoint: GraphEndpoint,
   sourceId: string,
