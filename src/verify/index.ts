@@ -31,3 +31,4 @@ export {
   type AnswerComparison,
 } from './compare.ts';
 export { readApiAnswer } from './api-answer.ts';
+export { verifyDynamicGroups, type DynamicGroupsReport, type RuleDifference, type UnevaluatedGroup } from './dynamic-groups.ts';

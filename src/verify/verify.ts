@@ -22,6 +22,7 @@ import {
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
 import { readApiAnswer } from './api-answer.ts';
+import { verifyDynamicGroups, type DynamicGroupsReport } from './dynamic-groups.ts';
 import { seededSample } from '../common/seeded-sample.ts';
 
 /** The endpoints verify checks: every traversal, memberof and membership endpoint (those with paths). */
@@ -142,6 +143,8 @@ export interface VerifyReport extends GraphVerifyReport {
     readonly edges: number;
     readonly gaps: number;
   };
+  /** Every dynamic group's rule against the members the API lists (on the fresh fetch). */
+  readonly dynamicGroups: DynamicGroupsReport;
 }
 
 /** The sources of an endpoint to compare: a seeded sample of the graph's objects of its source type. */
@@ -351,6 +354,7 @@ export async function verifyTenant(options: VerifyTenantOptions): Promise<Verify
       edges: tenant.edges.length,
       gaps: meta.coverage?.gaps.length ?? 0,
     },
+    dynamicGroups: verifyDynamicGroups(graph, meta.coverage),
     ...report,
   };
 }

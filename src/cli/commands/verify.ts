@@ -17,7 +17,9 @@ import {
   type PathDifference,
   type PathView,
   type VerifyReport,
+  type DynamicGroupsReport,
 } from '../../verify/index.ts';
+import { formatReference, type NamedRef } from '../../analysis/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { apiKeyFrom } from '../api-key.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -46,7 +48,9 @@ traversal endpoint (and memberof/membership) takes a seeded sample of source obj
 endpoint for each (all pages) and compares the answer with the engine's: targets (missing or extra),
 paths as sets of hop sequences (each hop's object and edge attributes), and compiledAttributes, which
 are reported apart because their merge rule is partly inferred. Absent, null and {} attributes count
-as equal; attribute values are compared canonically, arrays as multisets.
+as equal; attribute values are compared canonically, arrays as multisets. And for every dynamic group,
+the members its rule gives on the fetched records (after exemptions) against the members the API
+lists: a difference means a run of the rule is pending, or jcgraph reads the rule wrongly.
 
 Against: the live tenant of JC_API_KEY (or JUMPCLOUD_API_KEY), read-only, when the key is set;
 otherwise a simulator started for the run (preset small unless --preset says otherwise). --preset
@@ -69,8 +73,8 @@ Options:
 The fresh fetch may not read everything (a key without a scope, a broken object): sources whose answer
 what it missed could change are not compared, and are listed, as are sources the API does not answer.
 
-Exit codes: 0 every endpoint agrees, 3 every source compared agrees but some were not compared, 1 a
-difference (or a failure), 2 usage error, 130 cancelled.
+Exit codes: 0 every endpoint and dynamic group agrees, 3 every source compared agrees but some were not
+compared, 1 a difference (or a failure), 2 usage error, 130 cancelled.
 `;
 
 function numberOption(name: string, value: string | undefined): number | undefined {
@@ -154,6 +158,30 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The dynamic-group check: how many rules agree with their members, each difference, each group not evaluated. */
+function dynamicGroupLines(d: DynamicGroupsReport): string[] {
+  const names = (refs: readonly NamedRef[]): string =>
+    refs
+      .slice(0, 10)
+      .map((r) => formatReference(r))
+      .join(', ') + (refs.length > 10 ? `, … (${refs.length} in all)` : '');
+  if (d.groups === 0) return ['Dynamic groups: none.'];
+  const lines = [
+    d.skipped !== undefined
+      ? `Dynamic groups: ${d.groups}, not compared: ${d.skipped}.`
+      : `Dynamic groups: ${d.agreeing} of ${d.compared} compared agree with the members the API lists (${d.groups} dynamic groups).`,
+  ];
+  for (const x of d.differences) {
+    lines.push(
+      `  ${formatReference(x.group)} (${x.method}, ${x.rule}): the rule and the membership disagree (a run pending, or a rule jcgraph reads wrongly)`,
+    );
+    if (x.missing.length > 0) lines.push(`      the rule gives, the API does not list: ${names(x.missing)}`);
+    if (x.extra.length > 0) lines.push(`      the API lists, the rule does not give: ${names(x.extra)}`);
+  }
+  for (const u of d.cannotEvaluate) lines.push(`  ${u.reason}`);
+  return lines;
+}
+
 export function formatReport(report: VerifyReport, against: string): string {
   const t = report.totals;
   const width = Math.max(8, ...report.endpoints.map((e) => e.endpoint.length));
@@ -189,6 +217,7 @@ export function formatReport(report: VerifyReport, against: string): string {
     );
     for (const e of report.endpoints) for (const s of e.skipped) lines.push(`  ${e.endpoint}  ${e.source} ${s.id}: ${s.reason}`);
   }
+  lines.push('', ...dynamicGroupLines(report.dynamicGroups));
   if (t.pathDifferences > 0) lines.push('', `Differences in targets and paths (${t.pathDifferences}):`, ...pathDiffs);
   if (t.attributeDifferences > 0)
     lines.push('', `Differences in compiledAttributes (${t.attributeDifferences}; the merge rule is partly inferred):`, ...attrDiffs);
@@ -263,7 +292,8 @@ export const verifyCommand: Command = {
           ? `${JSON.stringify({ against: target.kind === 'simulator' ? { simulator: target.preset } : { apiHost: report.apiHost, orgId: report.orgId }, ...report }, null, 2)}\n`
           : formatReport(report, against),
       );
-      return !report.agree ? 1 : report.totals.skipped > 0 ? EXIT_PARTIAL : 0;
+      const rulesAgree = report.dynamicGroups.differences.length === 0;
+      return !report.agree || !rulesAgree ? 1 : report.totals.skipped > 0 || report.dynamicGroups.skipped !== undefined ? EXIT_PARTIAL : 0;
     } finally {
       if (tty) io.stderr.write('\r\x1b[K');
       await simulator?.close();
