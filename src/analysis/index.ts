@@ -48,6 +48,7 @@ export {
   findings,
   type BlastRadiusEntry,
   type DirectlyBoundUser,
+  type DynamicGroupFindings,
   type InactiveUser,
   type PrivilegedFindings,
   type PrivilegedGrant,

@@ -44,4 +44,23 @@ describe('commands on dynamic groups', () => {
     const json = JSON.parse((await run(['diff', 'dynamic.json', 'dynamic-later.json', '--json'])).stdout);
     expect(json.structure.rulesChanged).toHaveLength(1);
   });
+
+  it('findings lists what the rules say that the memberships do not', async () => {
+    const r = await run(['findings', '--snapshot', 'dynamic.json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Dynamic groups: members a rule would add back (a removal that did not hold, or a run pending) (1):\n  user_group:Engineering (department eq "Engineering"): user:lee\n',
+    );
+    expect(r.stdout).toContain(
+      'Dynamic groups: review-required with pending differences (1):\n  user_group:Engineering (department eq "Engineering"): would add user:lee; members the rule does not match user:bob\n',
+    );
+    expect(r.stdout).toContain('  user_group:"All Staff" exempts user:sue, suspended\n');
+    expect(r.stdout).toContain('  user_group:"All Staff" exempts user user-deleted, no longer in the organization\n');
+    expect(r.stdout).toContain('Dynamic groups: rules the tenant flags in error (1):\n  user_group:Flagged: CYCLE\n');
+    expect(r.stdout).toContain(
+      '  membership of user_group:Flagged is computed by a rule jcgraph cannot evaluate (the tenant flags its rule in error (CYCLE))\n',
+    );
+    const json = JSON.parse((await run(['findings', '--snapshot', 'dynamic.json', '--json'])).stdout);
+    expect(json.dynamicGroups.cannotEvaluate).toHaveLength(2);
+  });
 });

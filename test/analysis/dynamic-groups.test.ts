@@ -8,6 +8,7 @@ import {
   pendingDifferences,
   ruleMemberships,
 } from '../../src/analysis/dynamic-groups.ts';
+import { findings } from '../../src/analysis/findings/index.ts';
 import { membershipEdge } from '../../src/model/index.ts';
 import { dynamicTenant } from './dynamic-tenant.ts';
 
@@ -60,5 +61,30 @@ describe('dynamic groups on a graph', () => {
     const staff = ruleMemberships(after).find((m) => m.group.name === 'All Staff')!;
     expect(pendingDifferences(staff).removes.map((r) => r.name)).toEqual(['sue']);
     after.release();
+  });
+});
+
+describe('findings on dynamic groups', () => {
+  it('lists members a rule would add back, pending reviews, stale exemptions, error flags and the groups it cannot evaluate', () => {
+    const d = findings(g).dynamicGroups;
+    expect(d.addedBack.map((a) => [a.group.name, a.rule, names(a.members)])).toEqual([
+      ['Engineering', 'department eq "Engineering"', ['lee']],
+    ]);
+    expect(d.pendingReview.map((p) => [p.group.name, names(p.additions), names(p.removals)])).toEqual([['Engineering', ['lee'], ['bob']]]);
+    expect(d.staleExemptions.map((s) => [s.group.name, s.exempt.id, s.reason])).toEqual([
+      ['All Staff', t.sue.id, 'suspended'],
+      ['All Staff', 'user-deleted', 'gone'],
+    ]);
+    expect(d.errorFlags).toEqual([{ group: expect.objectContaining({ name: 'Flagged' }), flags: ['CYCLE'] }]);
+    expect(d.cannotEvaluate.map((c) => c.reason)).toEqual([
+      expect.stringMatching(/^membership of user_group:Legacy is computed by a rule jcgraph cannot evaluate/),
+      expect.stringMatching(/^membership of user_group:Flagged is computed by a rule jcgraph cannot evaluate/),
+    ]);
+  });
+
+  it('a tenant whose memberships are what its rules give has no finding but those of rules it cannot evaluate', () => {
+    const settled = AccessGraph.fromTenant({ ...t.tenant, edges: [...t.tenant.edges, membershipEdge(t.eng, t.lee)] });
+    const d = findings(settled).dynamicGroups;
+    expect([d.addedBack, d.pendingReview.map((p) => names(p.removals))]).toEqual([[], [['bob']]]);
   });
 });

@@ -20,6 +20,9 @@
  * - **empty groups**: user, system and policy groups with no members.
  * - **unbound resources**: objects of the universe's target types that no binding reaches, and software
  *   apps, IdP routing policies, password manager items and rules with no association at all.
+ * - **dynamic groups**: what the rules of dynamic groups say that the memberships do not (members a rule
+ *   would add back, error flags, stale exemptions, review-required groups with pending differences, and
+ *   the groups jcgraph cannot evaluate); see dynamic-groups.ts.
  *
  * One file per finding beside this one; this file makes the single pass and hands each binding to them.
  */
@@ -27,6 +30,7 @@ import { DEFAULT_COMPILE_RULE, type BindingLabel, type CompileRule, type Coverag
 import { inventoryBindings, type AccessGraph } from '../../graph/index.ts';
 import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, namedRef, type NamedRef } from '../bindings.ts';
 import { blastRadius, ElementCounter, type BlastRadiusEntry } from './blast-radius.ts';
+import { dynamicGroupFindings, type DynamicGroupFindings } from './dynamic-groups.ts';
 import type { DirectlyBoundUser } from './directly-bound.ts';
 import { emptyGroups } from './empty-groups.ts';
 import { inactiveReasons, type InactiveUser } from './inactive.ts';
@@ -37,6 +41,7 @@ import { userSudoOf, type UserSudo } from './user-sudo.ts';
 
 export type { BlastRadiusEntry } from './blast-radius.ts';
 export type { DirectlyBoundUser } from './directly-bound.ts';
+export type { DynamicGroupFindings } from './dynamic-groups.ts';
 export type { InactiveUser } from './inactive.ts';
 export type { PrivilegedFindings, PrivilegedGrant, SudoGrant } from './privileged.ts';
 export type { RedundantBinding } from './redundant.ts';
@@ -52,6 +57,7 @@ export interface Findings {
   readonly directlyBound: readonly DirectlyBoundUser[];
   readonly emptyGroups: readonly NamedRef[];
   readonly unboundResources: readonly NamedRef[];
+  readonly dynamicGroups: DynamicGroupFindings;
   /** What the snapshot could not read (its coverage gaps): present only when it is partial. */
   readonly notRead?: readonly CoverageGap[];
 }
@@ -74,7 +80,7 @@ export interface FindingsOptions {
   readonly rule?: CompileRule;
 }
 
-/** The access-review findings of a graph: privileged and sudo grants, inactive users, redundant and direct bindings, blast radius, empty groups, unbound resources. */
+/** The access-review findings of a graph: privileged and sudo grants, inactive users, redundant and direct bindings, blast radius, empty groups, unbound resources, dynamic groups. */
 export function findings(g: AccessGraph, options: FindingsOptions = {}): Findings {
   const rule = options.rule ?? DEFAULT_COMPILE_RULE;
   const ix = g.index;
@@ -132,6 +138,7 @@ export function findings(g: AccessGraph, options: FindingsOptions = {}): Finding
     directlyBound,
     emptyGroups: emptyGroups(g),
     unboundResources: unbound(g, reached),
+    dynamicGroups: dynamicGroupFindings(g),
     ...(options.coverage && !options.coverage.complete ? { notRead: options.coverage.gaps } : {}),
   };
 }

@@ -1,5 +1,6 @@
 /** `jcgraph findings`: what an access review should look at. */
-import type { Findings } from '../../analysis/findings/index.ts';
+import type { DynamicGroupFindings, Findings } from '../../analysis/findings/index.ts';
+import type { NamedRef } from '../../analysis/index.ts';
 import { findingsDocument } from '../../documents/index.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -23,7 +24,10 @@ commands, policies and policy groups):
   - redundant access: the same binding both directly and through a group;
   - blast radius: the groups and associations whose removal alone would end the most bindings (exact);
   - users bound directly rather than through groups;
-  - empty groups; resources nothing is bound to.
+  - empty groups; resources nothing is bound to;
+  - dynamic groups: members a rule would add back (a removal that did not hold), review-required
+    groups with pending differences, exemptions of suspended users and of objects gone, rules the
+    tenant flags in error, and every group whose rule jcgraph cannot evaluate.
 
 Options:
 ${SOURCE_HELP}
@@ -33,6 +37,41 @@ ${SOURCE_HELP}
 
 Exit codes: 0 answered, 1 failure, 2 usage error.
 `;
+
+/** At most five names, then how many in all. */
+function someOf(refs: readonly NamedRef[]): string {
+  return `${refs.slice(0, 5).map(ref).join(', ')}${refs.length > 5 ? `, … (${refs.length})` : ''}`;
+}
+
+function dynamicGroupsText(d: DynamicGroupFindings, section: (title: string, lines: readonly string[]) => string): string {
+  let out = section(
+    'Dynamic groups: members a rule would add back (a removal that did not hold, or a run pending)',
+    d.addedBack.map((a) => `${ref(a.group)} (${safeText(a.rule)}): ${someOf(a.members)}`),
+  );
+  out += section(
+    'Dynamic groups: review-required with pending differences',
+    d.pendingReview.map(
+      (p) =>
+        `${ref(p.group)} (${safeText(p.rule)}): ${[p.additions.length > 0 ? `would add ${someOf(p.additions)}` : '', p.removals.length > 0 ? `members the rule does not match ${someOf(p.removals)}` : ''].filter(Boolean).join('; ')}`,
+    ),
+  );
+  out += section(
+    'Dynamic groups: exemptions of suspended users and of objects gone',
+    d.staleExemptions.map(
+      (s) =>
+        `${ref(s.group)} exempts ${s.reason === 'gone' ? `${safeText(s.exempt.type)} ${safeText(s.exempt.id)}, no longer in the organization` : `${ref(s.exempt)}, suspended`}`,
+    ),
+  );
+  out += section(
+    'Dynamic groups: rules the tenant flags in error',
+    d.errorFlags.map((e) => `${ref(e.group)}: ${e.flags.map(safeText).join(', ')}`),
+  );
+  out += section(
+    'Dynamic groups jcgraph cannot evaluate',
+    d.cannotEvaluate.map((c) => safeText(c.reason)),
+  );
+  return out;
+}
 
 export function findingsText(f: Findings, limit: number): string {
   const section = (title: string, lines: readonly string[]) =>
@@ -98,6 +137,7 @@ export function findingsText(f: Findings, limit: number): string {
     'Unbound resources',
     f.unboundResources.map((r) => `${ref(r)} (${r.id})`),
   );
+  out += dynamicGroupsText(f.dynamicGroups, section);
   return out;
 }
 
