@@ -194,12 +194,30 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 
 export type Query = Readonly<Record<string, string | number>>;
 
-/** A request as the client sends it: a GET, or the one POST (the events query) with its JSON body. */
-interface OutgoingRequest {
-  readonly method: 'GET' | 'POST';
+/**
+ * A request as the client sends it: a GET, or the one POST (the events query) with its JSON body. A
+ * writer client (src/apply, the one layer that writes) also sends the POSTs and PUTs of its plan.
+ */
+export interface OutgoingRequest {
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly url: string;
   readonly json?: Readonly<Record<string, unknown>>;
 }
+
+/** How one attempt failed, as a retry policy (ApiClient.mayRetry) sees it. */
+export interface AttemptFailure {
+  /** HTTP status, or `network`, `timeout`, `truncated`, `malformed`, `refused`. */
+  readonly outcome: RequestOutcome;
+  /** Whether a read may be sent again after it (a transient failure). */
+  readonly retryable: boolean;
+  /** What the server's Retry-After asked for, when it sent one. */
+  readonly retryAfterMs?: number;
+  /** True when no connection could be made (refused, no such host): the request never left, so it cannot have taken effect. */
+  readonly unsent?: boolean;
+}
+
+/** Error codes of a connection that could not be made: nothing of the request reached the host. */
+const UNSENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class ApiClient {
   readonly roots: { readonly v1: string; readonly v2: string; readonly insights: string };
@@ -298,6 +316,25 @@ export class ApiClient {
     return this.#send({ method: 'POST', url: this.#eventsUrl, json: body }, this.eventsEndpoint, step);
   }
 
+  /**
+   * Why a request may not leave, or undefined when it may: this client sends GETs and the events query
+   * only. Checked in the last hook before a request is sent, whatever asked for it.
+   */
+  protected refusal(method: string, url: string): string | undefined {
+    if (method === 'GET' || (method === 'POST' && url === this.#eventsUrl)) return undefined;
+    return "jcgraph only ever sends GET requests (and Directory Insights' read-only events query)";
+  }
+
+  /** Whether a failed attempt of `request` may be sent again (within the attempts and the budget): every transient failure of a read. */
+  protected mayRetry(_request: OutgoingRequest, failure: AttemptFailure): boolean {
+    return failure.retryable;
+  }
+
+  /** Sends a request through the rate gate, the concurrency limit and the retries: what get and postEvents do, for a client that sends more. */
+  protected send(request: OutgoingRequest, endpoint: string, step: string): Promise<ApiResponse> {
+    return this.#send(request, endpoint, step);
+  }
+
   async #send(request: OutgoingRequest, endpoint: string, step: string): Promise<ApiResponse> {
     // When this request first failed: if no request sent since then is answered, the host is gone.
     let failingSince: number | undefined;
@@ -313,7 +350,7 @@ export class ApiClient {
       }
       failingSince ??= performance.now();
       const budget = this.retryBudget;
-      const retry = result.retryable && attempt < this.#options.maxAttempts && this.stats.retries < budget;
+      const retry = this.mayRetry(request, result) && attempt < this.#options.maxAttempts && this.stats.retries < budget;
       // A 429 is about the whole client, not this request: without a Retry-After every request backs off
       // together, longer at each 429 in a row, so a storm costs a few retries rather than one per request.
       let globalBackoff: number | undefined;
@@ -402,13 +439,8 @@ export class ApiClient {
         hooks: {
           beforeRequest: [
             (outgoing) => {
-              const allowed = outgoing.method === 'GET' || (outgoing.method === 'POST' && outgoing.url === this.#eventsUrl);
-              if (!allowed) {
-                throw new JcApiError(
-                  `${endpoint}: jcgraph only ever sends GET requests (and Directory Insights' read-only events query).`,
-                  { endpoint },
-                );
-              }
+              const refused = this.refusal(outgoing.method, outgoing.url);
+              if (refused !== undefined) throw new JcApiError(`${endpoint}: ${refused}.`, { endpoint });
             },
           ],
         },
@@ -443,7 +475,8 @@ export class ApiClient {
           error,
         };
       }
-      return { sentAt, answered, outcome: 'network', retryable: true, cause: `network error (${detail})`, error };
+      const unsent = errorChain(error).some((e) => UNSENT_CODES.has(String((e as { code?: unknown }).code)));
+      return { sentAt, answered, outcome: 'network', retryable: true, cause: `network error (${detail})`, error, unsent };
     }
     const status = response.status;
     if (status >= 200 && status < 300) {
@@ -468,14 +501,7 @@ export class ApiClient {
 
 /** One attempt: the answer, or how it failed. `answered`: an HTTP status line came back (the host is alive). */
 type AttemptResult = { readonly sentAt: number; readonly answered: boolean } & (
-  | { readonly response: ApiResponse }
-  | {
-      readonly outcome: RequestOutcome;
-      readonly retryable: boolean;
-      readonly cause: string;
-      readonly retryAfterMs?: number;
-      readonly error?: unknown;
-    }
+  { readonly response: ApiResponse } | (AttemptFailure & { readonly cause: string; readonly error?: unknown })
 );
 
 /**

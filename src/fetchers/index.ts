@@ -20,12 +20,16 @@ export {
   checkInsightsUrl,
   insightsRootFor,
   parseRetryAfter,
+  type ApiResponse,
+  type AttemptFailure,
   type ClientOptions,
+  type OutgoingRequest,
   type RequestStats,
 } from './client.ts';
 export { readEvents, eventsReachBack, interpretEvent, type EventEffect, type InterpretedEvent } from './insights/index.ts';
 export { confirmLive, type LiveOptions, type LiveConfirmation, type LiveEdgeChange, type LiveScope } from './live/confirm.ts';
-export { readView, viewsOf, type ObjectView, type ViewRead } from './live/views.ts';
+export { readView, viewsOf, viewHolds, viewKey, type ObjectView, type ViewRead } from './live/views.ts';
+export { readApiAnswer } from './live/answer.ts';
 export {
   CollectionPlan,
   LIST_COLLECTIONS,

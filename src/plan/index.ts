@@ -28,4 +28,5 @@ export {
   type PlanContext,
 } from './build.ts';
 export { planDigest } from './digest.ts';
+export { describeStep, describeQuestion, describeObject } from './describe.ts';
 export { writePlanFile, readPlanFile, parsePlan } from './file.ts';

@@ -30,5 +30,4 @@ export {
   type PathView,
   type AnswerComparison,
 } from './compare.ts';
-export { readApiAnswer } from './api-answer.ts';
 export { verifyDynamicGroups, type DynamicGroupsReport, type RuleDifference, type UnevaluatedGroup } from './dynamic-groups.ts';

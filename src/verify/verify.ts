@@ -21,7 +21,7 @@ import {
 } from '../model/index.ts';
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
-import { readApiAnswer } from './api-answer.ts';
+import { readApiAnswer } from '../fetchers/index.ts';
 import { verifyDynamicGroups, type DynamicGroupsReport } from './dynamic-groups.ts';
 import { seededSample } from '../common/seeded-sample.ts';
 

@@ -63,6 +63,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     async () => (await import('./offboard.ts')).offboardCommand,
   ),
   lazy(
+    'apply',
+    'act on a plan file: check it live, send it with --yes (journaled, verified, undoable)',
+    async () => (await import('./apply.ts')).applyCommand,
+  ),
+  lazy(
     'whatif',
     'what access would be gained and lost if memberships, associations or objects changed',
     async () => (await import('./whatif.ts')).whatifCommand,

@@ -1,15 +1,14 @@
 /**
- * Reading the API's answer to one graph endpoint for one source (a tenant's, or the simulator's), all
- * pages merged, through the fetchers'
+ * Reading the API's answer to one graph endpoint for one source, all pages merged, through the fetchers'
  * client (GET only, rate-limited, retrying, key-safe) and pager (nulls counted, totals honoured, pages
  * that moved refetched). A collection that stays inconsistent or a body of the wrong shape fails with a
  * JcApiError naming the request: a comparison against half an answer would report false differences.
  */
-import { JcApiError } from '../errors.ts';
-import type { ApiClient } from '../fetchers/client.ts';
-import { PAGE_LIMIT, collect } from '../fetchers/paging.ts';
-import { ShapeError, graphPage } from '../fetchers/shapes.ts';
-import { isJsonObject, endpointPath, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
+import { JcApiError } from '../../errors.ts';
+import type { ApiClient } from '../client.ts';
+import { PAGE_LIMIT, collect } from '../paging.ts';
+import { ShapeError, graphPage } from '../shapes.ts';
+import { isJsonObject, endpointPath, type GraphEndpoint, type GraphObjectWithPaths } from '../../model/index.ts';
 
 /** Why an item of a `GraphObjectWithPaths[]` answer is unusable, or undefined when it is fine. */
 function shapeProblem(item: unknown): string | undefined {
@@ -29,16 +28,16 @@ function shapeProblem(item: unknown): string | undefined {
   return undefined;
 }
 
-/** `GET /api/v2{endpoint path}` with paging (limit 100), every page merged. */
+/** `GET /api/v2{endpoint path}` with paging (limit 100), every page merged; `step` names its requests in the client's statistics. */
 export async function readApiAnswer(
   client: ApiClient,
   endpoint: GraphEndpoint,
   sourceId: string,
   maxRestarts = 5,
+  step = `verify:${endpoint.path}`,
 ): Promise<GraphObjectWithPaths[]> {
   const path = endpointPath(endpoint, sourceId);
   const name = client.endpoint('v2', path);
-  const step = `verify:${endpoint.path}`;
   const result = await collect<GraphObjectWithPaths>(
     async (skip, limit) => {
       const response = await client.get('v2', path, { limit, skip }, step);
