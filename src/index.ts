@@ -221,6 +221,50 @@ export {
   type CoverageVerdict,
 } from './analysis/index.ts';
 
+/** Plan files (`jcgraph-plan`): a revoke, an offboarding or any analysis steps, with what `applyPlan` needs to act on them safely. */
+export {
+  PLAN_FORMAT,
+  PLAN_VERSION,
+  planFileFromRevoke,
+  planFileFromOffboard,
+  planFileFromSteps,
+  readPlanFile,
+  writePlanFile,
+  type PlanFile,
+  type PlanFileStep,
+  type PlanAction,
+  type PlanChange,
+  type PlanPrecondition,
+  type PlanRequest,
+  type PlanSnapshot,
+  type PlanQuestion,
+  type PlanBinding,
+  type PlanVerification,
+  type PlanContext,
+  type AnalysisStep,
+} from './plan/index.ts';
+
+/** Acting on a plan file: checked live, sent through a writer client that sends nothing else, journaled, verified, undoable. */
+export {
+  applyPlan,
+  undoApply,
+  readApplyJournal,
+  type ApplyOptions,
+  type RunOptions,
+  type ApplyProgress,
+  type ApplyEvidence,
+  type ApplyResult,
+  type EvidenceStep,
+  type StepState,
+  type ApplyJournal,
+  type ApplyJournalEvent,
+  type ApplyJournalHeader,
+  type ApplyRun,
+  type VerifiedState,
+  type VerificationResult,
+  type VerificationDifference,
+} from './apply/index.ts';
+
 /** Access-review reports (CSV, JSON, Markdown, HTML) and graph exports (GEXF, GraphML, JSON, Neo4j). */
 export {
   ReportError,

@@ -62,6 +62,16 @@ const ERRORS = [
  * decision: add the name here, document it (TSDoc), and keep README/ARCHITECTURE.md true.
  */
 const PUBLIC_VALUES = [
+  'PLAN_FORMAT',
+  'PLAN_VERSION',
+  'applyPlan',
+  'planFileFromOffboard',
+  'planFileFromRevoke',
+  'planFileFromSteps',
+  'readApplyJournal',
+  'readPlanFile',
+  'undoApply',
+  'writePlanFile',
   'ASSOCIATION_KINDS',
   'ASSOCIATION_TARGETS',
   'AccessGraph',
