@@ -4,7 +4,6 @@
  */
 import { access } from 'node:fs/promises';
 import { JournalError } from '../errors.ts';
-import { canonicalJson } from '../model/index.ts';
 import { describeObject, type PlanFile } from '../plan/index.ts';
 import { evidencePath, type ApplyEvidence } from './evidence.ts';
 import {
@@ -16,7 +15,7 @@ import {
   runStates,
   type ApplyJournal,
 } from './journal.ts';
-import { edgeChange, runSteps, type RunOptions } from './run.ts';
+import { runSteps, type RunOptions } from './run.ts';
 import { uncutPaths, verifyLive } from './verify.ts';
 
 export interface ApplyOptions extends RunOptions {
@@ -100,8 +99,6 @@ export async function applyPlan(plan: PlanFile, options: ApplyOptions): Promise<
       planPath,
       order: plan.steps.map((_, i) => i),
       request: (s) => s.request,
-      reached: (r) => !r.present,
-      changed: edgeChange,
       sentBefore: earlier ? runStates(earlier.events, 'apply').sent : new Set(),
       ...(journalPath !== undefined ? { journalPath } : {}),
       journal: () =>
@@ -119,7 +116,7 @@ export async function applyPlan(plan: PlanFile, options: ApplyOptions): Promise<
           (p) => `A path the plan does not cut leads from ${named(p[0]!)} to ${named(p[p.length - 1]!)} now: ${p.map(named).join(' → ')}.`,
         );
         if (only) {
-          for (const e of reader.extraEdges(plan.steps)) {
+          for (const e of reader.extraEdges()) {
             out.push(
               `${named(only)} has ${e.kind === 'association' ? 'an' : 'a'} ${e.kind} the plan does not remove: ${named(e.from)}${e.kind === 'membership' ? '>' : '~'}${named(e.to)}.`,
             );
@@ -156,12 +153,6 @@ export async function undoApply(journalPath: string, options: RunOptions): Promi
       planPath,
       order,
       request: (s) => s.inverse,
-      reached: (r) => r.present,
-      changed: (step, r) => {
-        const pre = step.precondition;
-        if (pre.kind !== 'edge' || !r.present || canonicalJson(pre.attributes) === canonicalJson(r.attributes)) return undefined;
-        return `it is back with attributes ${JSON.stringify(r.attributes)}, not ${JSON.stringify(pre.attributes)} as the apply removed it`;
-      },
       sentBefore: runStates(journal.events, 'undo').sent,
       journalPath,
       journal: () => JournalAppender.reopen(journalPath),

@@ -20,7 +20,6 @@
  * Rules chosen: docs/rules.md#retrying-a-write, #what-a-plan-may-not-meet, #what-an-undo-restores.
  */
 import { JcApiError } from '../errors.ts';
-import { canonicalJson, type JsonObject } from '../model/index.ts';
 import { checkApiUrl, type ClientOptions } from '../fetchers/index.ts';
 import { sleep } from '../fetchers/rate.ts';
 import { describeStep, type PlanFile, type PlanFileStep, type PlanRequest } from '../plan/index.ts';
@@ -35,7 +34,7 @@ import {
   type StepState,
 } from './evidence.ts';
 import { JournalAppender, type ApplyRun, type VerifiedState } from './journal.ts';
-import { StepReader, type EdgeReading } from './state.ts';
+import { StepReader, standing, type StepReading } from './state.ts';
 import { touchesDynamicGroup, type VerificationDifference, type VerificationResult } from './verify.ts';
 import { WriterClient } from './writer.ts';
 
@@ -104,10 +103,6 @@ export interface RunSpec {
   readonly order: readonly number[];
   /** The request of a step in this run. */
   request(step: PlanFileStep): PlanRequest;
-  /** Whether a reading shows the step's change made (apply: the edge gone; undo: it back). */
-  reached(reading: EdgeReading): boolean;
-  /** Whether a reading shows the step's precondition no longer as the plan read it, and why (one sentence part). */
-  changed(step: PlanFileStep, reading: EdgeReading): string | undefined;
   /** Steps this run journaled as sent before (a resume: their change found made is this run's doing). */
   readonly sentBefore: ReadonlySet<number>;
   /** The journal to append to (opened, or created at the first write). */
@@ -124,17 +119,6 @@ export interface RunSpec {
 const WRITE_ATTEMPTS = 3;
 
 const nowIso = (): string => new Date().toISOString();
-
-function sameAttributes(a: JsonObject | null, b: JsonObject | null): boolean {
-  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
-}
-
-/** Whether the edge reading matches a removal step's precondition, and if not why (apply). */
-export function edgeChange(step: PlanFileStep, reading: EdgeReading): string | undefined {
-  const pre = step.precondition;
-  if (pre.kind !== 'edge' || !reading.present || sameAttributes(pre.attributes, reading.attributes)) return undefined;
-  return `its attributes are now ${JSON.stringify(reading.attributes)}, the plan read ${JSON.stringify(pre.attributes)}`;
-}
 
 /** The refusals of a plan for the host and organization acted on. */
 function identityRefusals(plan: PlanFile, planPath: string, origin: string, orgId: string, options: RunOptions): string[] {
@@ -246,19 +230,16 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
   const readings = spec.run === 'apply' ? await reader.read() : await reader.read(spec.order);
   for (const i of spec.order) {
     const step = plan.steps[i]!;
-    const reading = readings.get(i)!;
+    const now = standing(step, readings.get(i)!, spec.run);
     const record = records.get(i)!;
-    if (spec.reached(reading)) {
+    if (now.at === 'made') {
       record.state = spec.sentBefore.has(i) ? 'done' : 'already done';
       if (spec.sentBefore.has(i)) record.detail = 'an earlier run sent it, and it is made';
-      else if (spec.run === 'undo') record.detail = spec.changed(step, reading) ?? 'already restored';
-      continue;
-    }
-    const changed = spec.changed(step, reading);
-    if (changed && spec.run === 'apply') {
+      else if (now.detail !== undefined || spec.run === 'undo') record.detail = now.detail ?? 'already restored';
+    } else if (now.at === 'changed') {
       record.state = 'changed';
-      record.detail = changed;
-      refusals.push(`Step ${i + 1} (${describeStep(step)}) changed since the plan: ${changed}.`);
+      record.detail = now.detail;
+      refusals.push(`Step ${i + 1} (${describeStep(step)}) changed since the plan: ${now.detail}.`);
     } else record.state = 'will send';
   }
   refusals.push(...((await spec.extraRefusals?.(client, reader)) ?? []));
@@ -338,7 +319,7 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
         };
         break;
       }
-      let reading: EdgeReading | undefined;
+      let reading: StepReading | undefined;
       try {
         reading = (await reader.read([i])).get(i);
       } catch (error) {
@@ -350,7 +331,7 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
         };
         break;
       }
-      if (reading && spec.reached(reading)) {
+      if (reading && standing(step, reading, spec.run).at === 'made') {
         r.state = 'done';
         r.detail = `answered ${String(r.outcome)}; a read-back shows the change made`;
         await verified(i, 'done');
@@ -378,21 +359,20 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
     const edgeDifferences: VerificationDifference[] = [];
     for (const i of done) {
       const step = plan.steps[i]!;
-      const reading = after.get(i)!;
-      const held = spec.reached(reading);
-      const attributes = spec.run === 'undo' && held ? spec.changed(step, reading) : undefined;
-      if (held && attributes === undefined) continue;
-      const edge = step.precondition.kind === 'edge' ? step.precondition.edge : undefined;
+      const now = standing(step, after.get(i)!, spec.run);
+      // An undo's step made otherwise than planned (an edge back with other attributes) is a difference too.
+      if (now.at === 'made' && (spec.run === 'apply' || now.detail === undefined)) continue;
+      const pre = step.precondition;
+      const [subject, target] =
+        pre.kind === 'edge' ? [pre.edge.from, pre.edge.to] : pre.kind === 'group-record' ? [pre.group, pre.group] : [pre.user, pre.user];
       edgeDifferences.push({
         kind: 'edge',
-        subject: edge?.from ?? { type: 'unknown', id: '' },
-        target: edge?.to ?? { type: 'unknown', id: '' },
+        subject,
+        target,
         message:
-          spec.run === 'apply'
-            ? `Step ${i + 1} (${describeStep(step)}) did not hold: the edge is there again.`
-            : attributes
-              ? `Step ${i + 1} (${describeStep(step)}) is restored with other attributes: ${attributes}.`
-              : `Step ${i + 1} (${describeStep(step)}) is not restored: the edge is absent.`,
+          now.at === 'made'
+            ? `Step ${i + 1} (${describeStep(step)}) is restored otherwise than the apply found it: ${now.detail ?? ''}.`
+            : `Step ${i + 1} (${describeStep(step)}) did not hold: ${now.at === 'changed' ? now.detail : spec.run === 'apply' ? 'it is as before the step again' : 'it is not restored'}.`,
       });
     }
     const bindings = await spec.verify(client, done);

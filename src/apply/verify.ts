@@ -9,7 +9,8 @@
  */
 import { TRAVERSAL_ENDPOINTS, findEndpoint, type GraphEndpoint, type GraphObjectWithPaths, type ObjectRef } from '../model/index.ts';
 import { edgeKey, hopEdge } from '../analysis/edges.ts';
-import { readApiAnswer, type ApiClient } from '../fetchers/index.ts';
+import { readLiveAnswer, type ApiClient } from '../fetchers/index.ts';
+import { endedEdges } from './state.ts';
 import { describeObject, traversalBinding, type PlanBinding, type PlanFile } from '../plan/index.ts';
 
 /** One way the live tenant differs from what the plan expects. */
@@ -59,7 +60,7 @@ class TraversalReader {
   answer(endpoint: GraphEndpoint, subjectId: string): Promise<GraphObjectWithPaths[]> {
     const key = `${endpoint.path} ${subjectId}`;
     let answer = this.#answers.get(key);
-    if (!answer) this.#answers.set(key, (answer = readApiAnswer(this.client, endpoint, subjectId, 5, this.step)));
+    if (!answer) this.#answers.set(key, (answer = readLiveAnswer(this.client, endpoint, subjectId, 5, this.step)));
     return answer;
   }
 }
@@ -146,8 +147,8 @@ export async function uncutPaths(client: ApiClient, plan: PlanFile, step = 'appl
   const binding = traversalBinding(question.subject, question.resource);
   const endpoint = endpointOf(binding);
   if (!endpoint) return [];
-  const cut = new Set(plan.steps.flatMap((s) => (s.precondition.kind === 'edge' ? [edgeKey(s.precondition.edge)] : [])));
-  const target = (await readApiAnswer(client, endpoint, binding.subject.id, 5, step)).find((t) => t.id === binding.target.id);
+  const cut = endedEdges(plan.steps);
+  const target = (await readLiveAnswer(client, endpoint, binding.subject.id, 5, step)).find((t) => t.id === binding.target.id);
   if (!target) return [];
   return target.paths
     .map((hops) => pathObjects(binding.subject, hops))

@@ -29,7 +29,7 @@ export {
 export { readEvents, eventsReachBack, interpretEvent, type EventEffect, type InterpretedEvent } from './insights/index.ts';
 export { confirmLive, type LiveOptions, type LiveConfirmation, type LiveEdgeChange, type LiveScope } from './live/confirm.ts';
 export { readView, viewsOf, viewHolds, viewKey, type ObjectView, type ViewRead } from './live/views.ts';
-export { readApiAnswer } from './live/answer.ts';
+export { readLiveAnswer } from './live/answer.ts';
 export {
   CollectionPlan,
   LIST_COLLECTIONS,

@@ -21,7 +21,7 @@ import {
 } from '../model/index.ts';
 import type { SnapshotMeta } from '../snapshot/format.ts';
 import { compareAnswers, type AttributeDifference, type PathDifference } from './compare.ts';
-import { readApiAnswer } from '../fetchers/index.ts';
+import { readLiveAnswer } from '../fetchers/index.ts';
 import { verifyDynamicGroups, type DynamicGroupsReport } from './dynamic-groups.ts';
 import { seededSample } from '../common/seeded-sample.ts';
 
@@ -240,7 +240,7 @@ export async function verifyGraph(
           try {
             let apiAnswer: GraphObjectWithPaths[];
             try {
-              apiAnswer = await readApiAnswer(client, endpoint, id);
+              apiAnswer = await readLiveAnswer(client, endpoint, id);
             } catch (error) {
               if (!isGapFailure(error)) throw error;
               notCompared.push({ id, reason: `the API did not answer: ${(error as Error).message}` });

@@ -29,7 +29,7 @@ function shapeProblem(item: unknown): string | undefined {
 }
 
 /** `GET /api/v2{endpoint path}` with paging (limit 100), every page merged; `step` names its requests in the client's statistics. */
-export async function readApiAnswer(
+export async function readLiveAnswer(
   client: ApiClient,
   endpoint: GraphEndpoint,
   sourceId: string,
