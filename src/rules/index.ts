@@ -1,7 +1,7 @@
 /**
  * Access rules as code: a rule file (YAML, with a JSON Schema beside it) of forbid, exclusive,
- * only_through, require and none rules with their exceptions, and the selectors that pick their subjects
- * and resources on a graph.
+ * only_through, require and none rules with their exceptions, checked against a graph over the streaming
+ * inventory, with fix plans, what a change does to the violations, and outputs for CI and SIEMs.
  */
 export { RuleFileError, type SourcePosition } from './errors.ts';
 export {
@@ -23,3 +23,31 @@ export {
 } from './types.ts';
 export { parseRuleFile, readRuleFile, SELECTOR_FIELDS } from './parse.ts';
 export { SelectorMatcher, checkNamesExist, globPattern, selectorTypes } from './selector.ts';
+export {
+  check,
+  checkSubjects,
+  severityRank,
+  RuleEvaluator,
+  type CheckResult,
+  type CheckOptions,
+  type Violation,
+  type ExcusedViolation,
+  type RuleOutcome,
+  type RuleRef,
+  type ExceptionRef,
+} from './evaluate.ts';
+export { newViolations, changeViolations, ruleScope, type ViolationChanges, type RuleScope, type NewViolationsOptions } from './compare.ts';
+export { planFix, type Fix, type FixPlan, type FixStrategy, type FixOptions } from './fix.ts';
+export { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';
+export { checkReport, failing, fixable, type CheckReport, type CheckReportOptions } from './report.ts';
+export { sarifLog, violationFingerprint, SARIF_SCHEMA_URI } from './sarif.ts';
+export { junitXml, xmlText } from './junit.ts';
+export {
+  complianceFinding,
+  ocsfFinding,
+  ocsfResource,
+  violationDetail,
+  OCSF_VERSION,
+  COMPLIANCE_FINDING,
+  DETECTION_FINDING,
+} from './ocsf.ts';

@@ -83,6 +83,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     async () => (await import('./findings.ts')).findingsCommand,
   ),
   lazy(
+    'check',
+    'check access rules (a YAML rule file) against an organization: violations, paths, fix plans',
+    async () => (await import('./check.ts')).checkCommand,
+  ),
+  lazy(
     'report',
     'write an access review (html, md, csv, json) per user, resource or group, findings first',
     async () => (await import('./report.ts')).reportCommand,

@@ -1,0 +1,179 @@
+/**
+ * Fix plans: the removals that end a violation of a forbid, exclusive or none rule, as the revoke plans of
+ * src/analysis/revoke.ts make them (least collateral first), kept only when, applied to a copy of the
+ * graph, they end the violation and add no violation of the rule file (a removal can: taking away an
+ * association that says "no sudo" lets a group's sudo through, and a `require` rule can lose a binding).
+ *
+ * - forbid and none: the least-collateral revoke plan of the binding; when it would add a violation, the
+ *   fewest-changes plan, then the subject-only plan.
+ * - forbid with `direct`: the binding is allowed through groups; the plan removes its one-hop edges only.
+ * - exclusive: the revoke plans of every binding on one side, the side whose plans take less other access.
+ * A violation no such plan fixes cleanly gets the reason instead (the first violation it would add).
+ */
+import { planRevoke, type PlanStep, type RevokePlan, type RevokeStrategy } from '../analysis/revoke.ts';
+import { WhatIfSession, type Change } from '../analysis/whatif.ts';
+import { bindingKey, namedRef, type Binding } from '../analysis/bindings.ts';
+import { edgeOperation } from '../analysis/operations.ts';
+import type { EdgeRef } from '../analysis/edges.ts';
+import { PlanError } from '../errors.ts';
+import type { AccessGraph } from '../graph/index.ts';
+import { ruleScope, newViolations } from './compare.ts';
+import { checkSubjects, type Violation } from './evaluate.ts';
+import type { RuleFile } from './types.ts';
+
+/** How a fix plan was made: a revoke strategy, or the direct edges alone (forbid with `direct`). */
+export type FixStrategy = RevokeStrategy | 'direct-edges';
+
+export interface FixPlan {
+  readonly strategy: FixStrategy;
+  /** For exclusive: the side whose bindings the plan ends. */
+  readonly side?: 'left' | 'right';
+  /** The removals, each edge once, in the order the revoke plans give them. */
+  readonly steps: readonly PlanStep[];
+  /** The revoke plans the steps come from (one per binding ended; none for direct-edges). */
+  readonly revokes: readonly RevokePlan[];
+  /** Bindings other than the ones at fault that the steps end (by re-traversal of a copy). */
+  readonly collateral: readonly Binding[];
+}
+
+/** A violation's fix: a plan, or why there is none. */
+export type Fix = { readonly plan: FixPlan; readonly reason?: undefined } | { readonly plan?: undefined; readonly reason: string };
+
+export interface FixOptions {
+  /**
+   * The time exceptions are judged at (as the check's).
+   * @default Date.now()
+   */
+  readonly now?: number;
+  /**
+   * A what-if session over the graph, reused across fixes.
+   * @default a new one
+   */
+  readonly session?: WhatIfSession;
+  /**
+   * Bindings (`subject>target` keys) that are at fault themselves (other violations of the file): their
+   * loss is not counted as collateral.
+   * @default none
+   */
+  readonly atFault?: ReadonlySet<string>;
+}
+
+const STRATEGIES: readonly RevokeStrategy[] = ['least-collateral', 'fewest-changes', 'subject-only'];
+
+function unionSteps(plans: readonly RevokePlan[]): PlanStep[] {
+  const seen = new Map<string, PlanStep>();
+  for (const p of plans) for (const s of p.steps) if (!seen.has(s.edgeKey)) seen.set(s.edgeKey, s);
+  return [...seen.values()];
+}
+
+/** The steps that remove the one-hop edges of a binding (what a forbid with `direct` objects to). */
+function directSteps(g: AccessGraph, binding: Binding): PlanStep[] {
+  const out: PlanStep[] = [];
+  binding.paths.forEach((p, i) => {
+    if (p.edges.length !== 1) return;
+    const edge = p.edges[0] as EdgeRef;
+    out.push({
+      edge,
+      edgeKey: p.edgeKeys[0]!,
+      from: namedRef(g, edge.from.id),
+      to: namedRef(g, edge.to.id),
+      operation: edgeOperation('remove', edge, [binding.subject.id]),
+      cutsPaths: [i],
+      collateral: { lost: [], surviving: [] },
+    });
+  });
+  return out;
+}
+
+interface Candidate {
+  readonly strategy: FixStrategy;
+  readonly side?: 'left' | 'right';
+  readonly steps: readonly PlanStep[];
+  readonly revokes: readonly RevokePlan[];
+  /** Keys (subject>target) of the bindings the plan is meant to end. */
+  readonly ends: ReadonlySet<string>;
+}
+
+/** The candidates for a violation, best first within each strategy. */
+function* candidates(g: AccessGraph, file: RuleFile, v: Violation, session: WhatIfSession): Generator<Candidate[]> {
+  const revoke = (b: Binding, strategy: RevokeStrategy): RevokePlan => planRevoke(g, b.subject.id, b.target.id, { strategy, session });
+  const rule = file.rules.find((r) => r.id === v.rule.id);
+  if (rule?.kind === 'forbid' && rule.direct && v.binding?.paths.some((p) => p.edges.length > 1)) {
+    // forbid with direct, on a binding that also has paths through groups: only the one-hop paths are at fault.
+    yield [{ strategy: 'direct-edges', steps: directSteps(g, v.binding), revokes: [], ends: new Set() }];
+  }
+  for (const strategy of STRATEGIES) {
+    if ((v.finding === 'forbid' || v.finding === 'none') && v.binding) {
+      const b = v.binding;
+      yield [{ strategy, steps: [], revokes: [revoke(b, strategy)], ends: new Set([bindingKey(b.subject.id, b.target.id)]) }].map((c) => ({
+        ...c,
+        steps: unionSteps(c.revokes),
+      }));
+    } else if (v.finding === 'exclusive' && v.sides) {
+      const sides = (['left', 'right'] as const).map((side) => {
+        const plans = v.sides![side].map((b) => revoke(b, strategy));
+        return {
+          strategy,
+          side,
+          steps: unionSteps(plans),
+          revokes: plans,
+          ends: new Set(v.sides![side].map((b) => bindingKey(b.subject.id, b.target.id))),
+        };
+      });
+      yield sides;
+    }
+  }
+}
+
+/**
+ * The plan that fixes a violation (forbid, none, exclusive) without adding one of the file's, or the
+ * reason there is none. Nothing is written anywhere: plans are dry runs.
+ */
+export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: FixOptions = {}): Fix {
+  if (v.finding !== 'forbid' && v.finding !== 'none' && v.finding !== 'exclusive')
+    return { reason: `a ${v.finding === 'expired-exception' ? 'lapsed exception' : `${v.finding} rule`} is not fixed by removing access.` };
+  const session = options.session ?? new WhatIfSession(g);
+  const now = options.now ?? Date.now();
+  let firstProblem: string | undefined;
+  let tried = 0;
+  try {
+    for (const group of candidates(g, file, v, session)) {
+      let best: { plan: FixPlan; lost: number } | undefined;
+      for (const c of group) {
+        if (c.steps.length === 0) continue;
+        tried++;
+        const changes: Change[] = c.steps.map((s) => ({ op: 'remove-edge', edge: s.edge }));
+        const outcome = session.withChanges(changes, (after, affected) => {
+          const subject = v.subject!.id;
+          const still = checkSubjects(after, { ...file, rules: file.rules.filter((r) => r.id === v.rule.id) }, [subject], { now });
+          if (still.violations.some((x) => x.key === v.key)) return { problem: `it would not end the violation` };
+          const added = newViolations(g, after, file, { now, scope: ruleScope(g, after, file, changes, affected.sources()) }).added;
+          if (added.length > 0) return { problem: `it would add a violation: ${added[0]!.message}` };
+          return { problem: undefined };
+        });
+        if (outcome.problem) {
+          firstProblem ??= `the ${c.strategy} plan${c.side ? ` (ending the ${c.side} side)` : ''} ${outcome.problem}`;
+          continue;
+        }
+        const result = session.evaluate(changes);
+        const atFault = options.atFault;
+        const collateral = result.subjects
+          .flatMap((d) => d.lost)
+          .filter((b) => !c.ends.has(bindingKey(b.subject.id, b.target.id)) && !atFault?.has(bindingKey(b.subject.id, b.target.id)));
+        if (c.strategy === 'direct-edges') {
+          // The binding itself may be lost if its only paths were direct; it is then not collateral.
+          const own = bindingKey(v.subject!.id, v.resource!.id);
+          collateral.splice(0, collateral.length, ...collateral.filter((b) => bindingKey(b.subject.id, b.target.id) !== own));
+        }
+        const plan: FixPlan = { strategy: c.strategy, ...(c.side ? { side: c.side } : {}), steps: c.steps, revokes: c.revokes, collateral };
+        if (!best || collateral.length < best.lost || (collateral.length === best.lost && plan.steps.length < best.plan.steps.length))
+          best = { plan, lost: collateral.length };
+      }
+      if (best) return { plan: best.plan };
+    }
+  } catch (error) {
+    if (error instanceof PlanError) return { reason: error.message };
+    throw error;
+  }
+  return { reason: tried === 0 ? 'no removal can end it.' : `no plan fixes it cleanly: ${firstProblem ?? 'none was found'}.` };
+}

@@ -1,0 +1,195 @@
+/**
+ * check on a small organization built by hand, one kind of rule at a time: what each finds, the paths at
+ * fault, exceptions and their end dates, and the fix plans (applied to a copy, they end the violation).
+ */
+import { describe, expect, it } from 'vitest';
+import { AccessGraph } from '../../src/graph/index.ts';
+import { describePath } from '../../src/analysis/revoke.ts';
+import { check, checkReport, parseRuleFile, planFix, rulesAffectedByGaps, changeViolations } from '../../src/rules/index.ts';
+import { associationKindKey, type Coverage } from '../../src/model/index.ts';
+import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
+
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+
+/**
+ * ann (contractor) in Contractors, which is bound to the prod group (prod-db) and to Payroll;
+ * bob in IT Admins (own sudo) bound to prod-db, and bob directly on web-01 with sudo, and on Bank;
+ * cid suspended, in Staff (bob too), bound to web-01; a Mac with no policy, a Mac with FileVault.
+ */
+function organization() {
+  const t = new TenantBuilder();
+  const ann = t.user('ann', { employeeType: 'contractor', department: 'Sales' });
+  const bob = t.user('bob', { department: 'IT' });
+  const cid = t.user('cid', { state: 'SUSPENDED' });
+  const contractors = t.userGroup('Contractors');
+  const admins = t.userGroup('IT Admins', SUDO);
+  const staff = t.userGroup('Staff');
+  const prodDb = t.system('prod-db', { os: 'Ubuntu' });
+  const web = t.system('web-01', { os: 'Ubuntu' });
+  const mac1 = t.system('mac-1', { os: 'Mac OS X' });
+  const mac2 = t.system('mac-2', { os: 'Mac OS X' });
+  const prod = t.systemGroup('Prod');
+  const payroll = t.add('application', 'Payroll');
+  const bank = t.add('application', 'Bank');
+  const filevault = t.add('policy', 'FileVault');
+  t.member(contractors, ann).member(admins, bob).member(staff, cid).member(staff, bob).member(prod, prodDb);
+  t.associate(contractors, prod).associate(contractors, payroll).associate(admins, prod);
+  t.associate(bob, web, SUDO).associate(bob, bank).associate(staff, web).associate(mac2, filevault);
+  return { g: AccessGraph.fromTenant(t.build()), ids: { ann, bob, cid, prodDb, web, mac1, payroll, bank } };
+}
+
+const rules = (body: string) => parseRuleFile(`version: 1\nrules:\n${body}`, 'r.yaml');
+
+describe('check', () => {
+  const { g, ids } = organization();
+
+  it('forbid: every binding from the subjects to the resources, with its paths', () => {
+    const f = rules(
+      `  - { id: c, title: No contractors on Linux, kind: forbid, subjects: { employeeType: contractor }, resources: { type: system, os: Ubuntu } }\n`,
+    );
+    const r = check(g, f, { now: NOW });
+    expect(r.violations.map((v) => [v.subject!.name, v.resource!.name])).toEqual([['ann', 'prod-db']]);
+    expect(r.violations[0]!.paths.map(describePath)).toEqual(['user:ann → user_group:Contractors → system_group:Prod → system:prod-db']);
+    expect(r.rules[0]).toMatchObject({ violations: 1, excused: 0 });
+  });
+
+  it('forbid with sudo keeps the sudo bindings, with the paths that grant it; with direct, the direct bindings and paths', () => {
+    const sudo = check(
+      g,
+      rules(`  - { id: s, title: t, kind: forbid, subjects: { type: user }, resources: { type: system }, sudo: true }\n`),
+      { now: NOW },
+    );
+    expect(sudo.violations.map((v) => `${v.subject!.name}>${v.resource!.name}`).sort()).toEqual(['bob>prod-db', 'bob>web-01']);
+    const direct = check(
+      g,
+      rules(`  - { id: d, title: t, kind: forbid, subjects: { type: user }, resources: { type: system }, direct: true }\n`),
+      { now: NOW },
+    );
+    expect(direct.violations.map((v) => [`${v.subject!.name}>${v.resource!.name}`, v.paths.map(describePath)])).toEqual([
+      ['bob>web-01', ['user:bob → system:web-01']],
+    ]);
+  });
+
+  it('exclusive: a subject on both sides, both sides listed', () => {
+    const f = rules(
+      `  - { id: x, title: t, severity: critical, kind: exclusive, left: { name: payroll }, right: { name: [bank, payroll] } }\n`,
+    );
+    const r = check(g, f, { now: NOW });
+    // ann reaches Payroll, which both sides pick: she holds both.
+    expect(
+      r.violations.map((v) => [v.subject!.name, v.sides!.left.map((b) => b.target.name), v.sides!.right.map((b) => b.target.name)]),
+    ).toEqual([['ann', ['Payroll'], ['Payroll']]]);
+    const apart = check(g, rules(`  - { id: x, title: t, kind: exclusive, left: { name: payroll }, right: { name: bank } }\n`), {
+      now: NOW,
+    });
+    expect(apart.violations).toEqual([]);
+  });
+
+  it('only_through: a sudo grant that does not pass through IT Admins', () => {
+    const f = rules(`  - { id: o, title: t, kind: only_through, resources: { type: system }, sudo: true, through: { name: IT Admins } }\n`);
+    const r = check(g, f, { now: NOW });
+    // bob's sudo on prod-db comes through IT Admins; on web-01 from his own association.
+    expect(r.violations.map((v) => [`${v.subject!.name}>${v.resource!.name}`, v.paths.map(describePath)])).toEqual([
+      ['bob>web-01', ['user:bob → system:web-01']],
+    ]);
+  });
+
+  it('require: each subject that misses a resource', () => {
+    const f = rules(
+      `  - { id: q, title: t, kind: require, subjects: { type: system, os: Mac OS X }, resources: { type: policy, name: FileVault } }\n`,
+    );
+    const r = check(g, f, { now: NOW });
+    expect(r.violations.map((v) => [v.subject!.name, v.resource!.name, v.paths.length])).toEqual([['mac-1', 'FileVault', 0]]);
+  });
+
+  it('none: every binding of the subjects', () => {
+    const r = check(g, rules(`  - { id: n, title: t, kind: none, subjects: { state: SUSPENDED } }\n`), { now: NOW });
+    expect(r.violations.map((v) => `${v.subject!.name}>${v.resource!.name}`)).toEqual(['cid>web-01']);
+  });
+
+  it('an exception excuses until it expires; once expired it is a violation of its own and excuses nothing', () => {
+    const f = rules(`  - id: c
+    title: t
+    kind: forbid
+    subjects: { type: user }
+    resources: { name: prod-db }
+    exceptions:
+      - { subjects: { name: bob }, owner: sec, reason: on call, expires: 2026-06-01 }
+`);
+    const before = check(g, f, { now: Date.parse('2026-06-01T23:59:59Z') });
+    expect(before.violations.map((v) => v.subject!.name)).toEqual(['ann']);
+    expect(before.excused.map((e) => [e.violation.subject!.name, e.exception.owner])).toEqual([['bob', 'sec']]);
+    const after = check(g, f, { now: Date.parse('2026-06-02T00:00:00Z') });
+    expect(after.excused).toEqual([]);
+    expect(after.violations.map((v) => v.finding).sort()).toEqual(['expired-exception', 'forbid', 'forbid']);
+    expect(after.violations.find((v) => v.finding === 'expired-exception')!.message).toMatch(/expired on 2026-06-01/);
+  });
+
+  it('fix plans end the violation: least collateral first, one side of an exclusive, the direct edges of a direct forbid', () => {
+    const f = rules(`  - { id: c, title: t, kind: forbid, subjects: { name: ann }, resources: { name: prod-db } }
+  - { id: d, title: t, kind: forbid, subjects: { name: bob }, resources: { name: web-01 }, direct: true }
+  - { id: x, title: t, kind: exclusive, left: { name: prod-db }, right: { name: bank } }
+`);
+    const report = checkReport(g, f, { now: NOW });
+    expect(report.violations.map((v) => v.key).sort()).toEqual([
+      `c|${ids.ann.id}|${ids.prodDb.id}`,
+      `d|${ids.bob.id}|${ids.web.id}`,
+      `x|${ids.bob.id}`,
+    ]);
+    for (const v of report.violations) {
+      const fix = report.fixes.get(v.key)!;
+      expect(fix.plan, v.key).toBeDefined();
+      const changes = fix.plan!.steps.map((s) => ({ op: 'remove-edge' as const, edge: s.edge }));
+      const effect = changeViolations(g, f, changes, { now: NOW });
+      expect(effect.resolved.map((x) => x.key)).toContain(v.key);
+      expect(effect.added).toEqual([]);
+    }
+    const d = report.fixes.get(`d|${ids.bob.id}|${ids.web.id}`)!.plan!;
+    expect(d.strategy).toBe('direct-edges');
+    expect(d.steps.map((s) => s.edgeKey)).toHaveLength(1);
+    // Contractors is bound to Prod and Payroll: ann leaving Contractors loses Payroll and Prod; cutting
+    // Contractors~Prod loses her the Prod group alone; taking prod-db out of Prod loses bob his.
+    const c = report.fixes.get(`c|${ids.ann.id}|${ids.prodDb.id}`)!.plan!;
+    expect(c.collateral.map((b) => `${b.subject.name}>${b.target.name}`)).toEqual(['ann>Prod']);
+    expect(c.steps.map((s) => `${s.from.name}~${s.to.name}`)).toEqual(['Contractors~Prod']);
+  });
+
+  it('keeps no fix that would add a violation of the file, and says why', () => {
+    // Taking ann out of Contractors (or cutting Contractors from Prod) would leave her without prod-db, which another rule requires.
+    const f = rules(`  - { id: c, title: t, kind: forbid, subjects: { name: ann }, resources: { name: prod-db } }
+  - { id: r, title: t, kind: require, subjects: { name: ann }, resources: { name: prod-db } }
+`);
+    const r = check(g, f, { now: NOW });
+    const fix = planFix(g, f, r.violations[0]!, { now: NOW });
+    expect(fix.plan).toBeUndefined();
+    expect(fix.reason).toMatch(/would add a violation: user:ann does not reach system:prod-db/);
+  });
+
+  it('names the rules a partial snapshot could hide violations of, and no others', () => {
+    const f = rules(`  - { id: apps, title: t, kind: none, subjects: { type: user }, resources: { type: application } }
+  - { id: cmds, title: t, kind: none, subjects: { type: system }, resources: { type: command } }
+`);
+    const coverage: Coverage = {
+      complete: false,
+      planned: 10,
+      gaps: [
+        {
+          collection: 'associations:application:x',
+          endpoint: 'GET /api/v2/applications/x/associations?targets=user,user_group',
+          state: 'unread',
+          cause: 'http',
+          status: 500,
+          attempts: 3,
+          message: 'm',
+          provides: {
+            kind: 'edges',
+            source: { type: 'application', id: 'x' },
+            edgeKinds: [associationKindKey('application', 'user_group')],
+          },
+        },
+      ],
+    };
+    expect(rulesAffectedByGaps(f, coverage).map((x) => x.rule.id)).toEqual(['apps']);
+    expect(rulesAffectedByGaps(f, { ...coverage, complete: true, gaps: [] })).toEqual([]);
+  });
+});
