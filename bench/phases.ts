@@ -8,7 +8,8 @@
  * `traversal`, `whatif` and `fetch-bench` (the per-part benches of bench/traversal.ts, bench/whatif.ts,
  * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), `serve` (bench/serve.ts: the
  * API replica of the snapshot against the engine in-process, and fetched whole), `refresh` (bench/refresh.ts:
- * fetch --since and revoke --live after changes), and `report`, `export`, `diff`
+ * fetch --since and revoke --live after changes), `rules` (bench/rules.ts: check against findings), and
+ * `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
@@ -26,6 +27,7 @@ import { runServeBench, type ServeBenchFigures } from './serve.ts';
 import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 import { runRefreshBench, type RefreshBenchFigures } from './refresh.ts';
+import { runRulesBench, type RulesBenchFigures } from './rules.ts';
 
 export interface PhaseOptions {
   readonly preset: PresetName;
@@ -193,7 +195,8 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
   return fetchAndVerify({ ...options, snapshot: undefined }, { apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
 }
 
-export type PhaseName = 'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | 'refresh' | OwnProcessCommand;
+export type PhaseName =
+  'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | 'refresh' | 'rules' | OwnProcessCommand;
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -207,6 +210,7 @@ export interface PhaseResults {
   export: CommandFigures;
   diff: CommandFigures;
   refresh: RefreshBenchFigures;
+  rules: RulesBenchFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -250,6 +254,8 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
         rate: options.rate ?? 50,
         compareFull: options.compareFull !== false,
       });
+    case 'rules':
+      return runRulesBench({ preset: options.preset, seed: options.seed });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

@@ -105,6 +105,8 @@ function neededOf<T>(outcome: Outcome<T> | undefined): T | undefined {
 }
 
 export interface Ratios extends RefreshRatios {
+  /** jcgraph check of 20 rules (with its fix plans) ÷ findings, on the same graph (target ≤ 1.5 on xl). */
+  readonly checkVsFindings: number | null;
   /** fetch requests ÷ the planner's exact optimum (target 1). */
   readonly fetchRequestsVsOptimum: number | null;
   /** per-object traversal requests (lower bound) ÷ fetch requests (target ≥ 10 on large). */
@@ -136,6 +138,7 @@ export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
   replicaAnswerVsInProcess: '≤ 20 on large',
   replicaFetchSpeedup: 'reported',
   ...REFRESH_TARGETS,
+  checkVsFindings: '≤ 1.5 on xl',
 };
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -171,6 +174,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     replicaAnswerVsInProcess: figuresOf(phases.serve)?.answer.ratio ?? null,
     replicaFetchSpeedup: ratio(fetch?.fetch.wallMs, figuresOf(phases.serve)?.fetch.ms),
     ...refreshRatios(figuresOf(phases.refresh)),
+    checkVsFindings: figuresOf(phases.rules)?.checkVsFindings ?? null,
   };
 }
 
@@ -193,6 +197,8 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base, heap);
   // bench/refresh.ts; on xl the second full fetch (7 minutes at 300/s) gives way to the refresh's own estimate.
   phases.refresh = await phase('refresh', { ...base, rate: plan.rate, compareFull: preset !== 'xl' }, heap);
+  // bench/rules.ts: jcgraph check of 20 rules against findings (checkSecondsXl on xl).
+  phases.rules = await phase('rules', base, heap);
   return {
     date: new Date().toISOString(),
     seed: SEED,

@@ -129,6 +129,9 @@ interface CompiledRule {
   readonly subjectTypes: readonly string[];
   /** Per subject type, the target types the rule can be about. */
   readonly targetTypes: ReadonlyMap<string, readonly string[]>;
+  /** The same as type codes of the graph's index. */
+  readonly targetCodes: ReadonlyMap<string, ReadonlySet<number>>;
+  readonly ref: RuleRef;
 }
 
 function compile(g: AccessGraph, rule: Rule, order: number, now: number): CompiledRule {
@@ -160,6 +163,8 @@ function compile(g: AccessGraph, rule: Rule, order: number, now: number): Compil
     required: new Map(),
     subjectTypes,
     targetTypes,
+    targetCodes: new Map([...targetTypes].map(([t, targets]) => [t, new Set(targets.map((x) => g.index.knownTypeCode(x)))])),
+    ref: ruleRef(rule),
   };
 }
 
@@ -276,9 +281,9 @@ export class RuleEvaluator {
       if (!r.subjectTypes.includes(type)) continue;
       if (r.subjects && !r.subjects.matches(s)) continue;
       const rule = r.rule;
-      const ref = ruleRef(rule);
-      const wantTypes = r.targetTypes.get(type) ?? [];
-      const inScope = (t: number): boolean => wantTypes.includes(ix.typeOf(t));
+      const ref = r.ref;
+      const wanted = r.targetCodes.get(type) ?? new Set<number>();
+      const inScope = (t: number): boolean => wanted.has(ix.nodeType[t]!);
       switch (rule.kind) {
         case 'forbid':
         case 'none': {

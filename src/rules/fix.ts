@@ -155,11 +155,13 @@ export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: F
           firstProblem ??= `the ${c.strategy} plan${c.side ? ` (ending the ${c.side} side)` : ''} ${outcome.problem}`;
           continue;
         }
-        const result = session.evaluate(changes);
+        // One revoke plan has measured what its removals end already; a union of several is measured here.
+        const lost =
+          c.revokes.length === 1 ? [...c.revokes[0]!.collateral.lost] : session.evaluate(changes).subjects.flatMap((d) => d.lost);
         const atFault = options.atFault;
-        const collateral = result.subjects
-          .flatMap((d) => d.lost)
-          .filter((b) => !c.ends.has(bindingKey(b.subject.id, b.target.id)) && !atFault?.has(bindingKey(b.subject.id, b.target.id)));
+        const collateral = lost.filter(
+          (b) => !c.ends.has(bindingKey(b.subject.id, b.target.id)) && !atFault?.has(bindingKey(b.subject.id, b.target.id)),
+        );
         if (c.strategy === 'direct-edges') {
           // The binding itself may be lost if its only paths were direct; it is then not collateral.
           const own = bindingKey(v.subject!.id, v.resource!.id);

@@ -16,6 +16,7 @@ import {
   type RuleFile,
   type Severity,
   type Violation,
+  type ViolationChanges,
 } from '../../rules/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -80,12 +81,31 @@ function parseSeverity(value: string | undefined): Severity {
   return s as Severity;
 }
 
-function parseAt(value: string | undefined): number {
+/** `--at TIME`: the time exceptions are judged at (now when absent). */
+export function parseAt(command: string, value: string | undefined): number {
   if (value === undefined) return Date.now();
   const t = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t))
-    throw new UsageError(`jcgraph check: --at must be an ISO-8601 time, not "${value}"`);
+    throw new UsageError(`jcgraph ${command}: --at must be an ISO-8601 time, not "${value}"`);
   return t;
+}
+
+/** What a change does to a rule file's violations, in words: REFUSED with each violation it adds, or allowed. */
+export function violationsVerdict(file: string, effect: ViolationChanges): string {
+  const lines: string[] = [];
+  if (effect.added.length > 0) {
+    lines.push(`REFUSED by ${file}: the change adds ${plural(effect.added.length, 'violation')}:`);
+    for (const v of effect.added) {
+      lines.push(`  ${v.rule.severity.toUpperCase()} ${v.rule.id}: ${v.message}`);
+      for (const p of v.paths.slice(0, 3)) lines.push(`    path: ${pathText(p, false)}`);
+    }
+  } else lines.push(`Allowed by ${file}: the change adds no violation.`);
+  if (effect.resolved.length > 0) {
+    lines.push(`It resolves ${plural(effect.resolved.length, 'violation')}:`);
+    for (const v of effect.resolved.slice(0, 20)) lines.push(`  ${v.rule.id}: ${v.message}`);
+    if (effect.resolved.length > 20) lines.push(`  … and ${effect.resolved.length - 20} more`);
+  }
+  return `${lines.map(safeText).join('\n')}\n`;
 }
 
 function fixCount(value: string | undefined): number {
@@ -184,7 +204,7 @@ export const checkCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`jcgraph check: unexpected argument "${positionals[0]}"`);
     const format = parseFormat(values);
     const failOn = parseSeverity(values['fail-on']);
-    const now = parseAt(values.at);
+    const now = parseAt('check', values.at);
     const fixLimit = fixCount(values['fix-limit']);
     const limit = parseLimit('check', values.limit);
     const file = await rulesOption('check', values.rules, io, values.strict === true);

@@ -13,6 +13,8 @@ import { capped, plural, ref } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { noticeCoverage } from '../coverage-notice.ts';
 import { EDGE_SPEC_HELP, parseLimit } from './revoke.ts';
+import { parseAt, rulesOption, violationsVerdict } from './check.ts';
+import { changeViolations } from '../../rules/index.ts';
 
 const OPTIONS = {
   ...SOURCE_OPTIONS,
@@ -21,11 +23,13 @@ const OPTIONS = {
   'remove-object': { type: 'string', multiple: true },
   changes: { type: 'string' },
   limit: { type: 'string' },
+  rules: { type: 'string' },
+  at: { type: 'string' },
 } as const;
 
 const HELP = `Usage: jcgraph whatif (--snapshot FILE | --sim PRESET[:SEED])
                       [--remove EDGE …] [--add EDGE …] [--remove-object OBJECT …] [--changes FILE.json]
-                      [--limit N] [--json]
+                      [--limit N] [--rules FILE [--at TIME]] [--json]
 
 What would change if these memberships, associations or objects were removed or added: the bindings
 each user and system would gain and lose, and those it keeps whose paths or attributes change.
@@ -43,6 +47,9 @@ ${SOURCE_HELP}
                          {"op": "add-object", "type": "system", "name": "web-99"}   (then name it as system:web-99)
                        The flags follow in this order: --remove-object, --remove, --add.
   --limit N            Lines per subject (default 20; --json has them all).
+  --rules FILE         Refuse the change (exit 1) if it adds a violation of this rule file (see jcgraph
+                       check), naming each; the violations it resolves are said too (on stderr with --json).
+  --at TIME            With --rules: judge exceptions' end dates as of this ISO-8601 time (default now).
   --json               Print the result as JSON: {changes, subjects, recomputed, totals}.
 
 Each subject is printed as soon as it is computed, and the totals last, so that even a change as wide
@@ -50,7 +57,8 @@ as removing the largest group streams out in bounded memory.
 
 ${EDGE_SPEC_HELP}
 
-Exit codes: 0 answered, 1 failure (an unknown object, removing an edge that is not there), 2 usage error.
+Exit codes: 0 answered, 1 failure (an unknown object, removing an edge that is not there) or, with
+--rules, a change that adds a violation, 2 usage error or a rule file refused.
 `;
 
 async function readChanges(path: string, io: CliIo): Promise<ChangeSpec[]> {
@@ -110,15 +118,24 @@ export const whatifCommand: Command = {
       throw new UsageError(
         'jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)',
       );
+    const rules = values.rules !== undefined ? await rulesOption('whatif', values.rules, io, false) : undefined;
+    const at = parseAt('whatif', values.at);
     const source = await loadGraph('whatif', values, io);
     const { graph } = source;
+    // The rules' verdict is worked out first, so a refused change is refused whatever the output.
+    const verdict = rules && changeViolations(graph, rules, resolveChanges(graph, specs), { now: at });
+    const closing = (out: CliIo['stdout'] | CliIo['stderr']): number => {
+      if (!rules || !verdict) return 0;
+      out.write(violationsVerdict(rules.file, verdict));
+      return verdict.added.length > 0 ? 1 : 0;
+    };
     // Each subject's delta is written as it is computed and then dropped (whatIfEach), so the totals come
     // after the subjects: a change as wide as removing "All Staff" stays within memory.
     if (values.json) {
       const write = whatIfWriter(graph, specs);
       const coverage = noticeCoverage(io, 'whatif', source, graph);
       write(io.stdout, coverage ? { coverage } : {});
-      return 0;
+      return closing(io.stderr);
     }
     const changes = resolveChanges(graph, specs);
     noticeCoverage(io, 'whatif', source, graph);
@@ -131,6 +148,6 @@ export const whatifCommand: Command = {
     io.stdout.write(
       `${plural(summary.subjects, 'subject')} affected: ${gained} bindings gained, ${lost} lost, ${changed} kept with other paths or attributes (${summary.recomputed} subjects recomputed).\n`,
     );
-    return 0;
+    return closing(io.stdout);
   },
 };

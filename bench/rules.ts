@@ -1,0 +1,85 @@
+/**
+ * The rules phase of the bench: what `jcgraph check` costs against `jcgraph findings`, the other whole-
+ * tenant pass. A file of 20 rules (every kind, with member_of, record fields, name globs, sudo, direct,
+ * exceptions) over the preset's own names, checked the way the command checks it (the check streamed
+ * over the inventory, then fix plans for the first 20 violations), against findings on the same graph.
+ *
+ *   node --import tsx bench/phases.ts rules '{"preset":"xl","seed":1}'
+ *
+ * Figures: checkSeconds, findingsSeconds and checkVsFindings (target ≤ 1.5 on xl).
+ */
+import { findings } from '../src/analysis/findings/index.ts';
+import { AccessGraph } from '../src/graph/index.ts';
+import { checkReport, parseRuleFile } from '../src/rules/index.ts';
+import { generateTenant, type PresetName } from '../src/simulator/index.ts';
+import { peakRssMiB, timed } from './harness.ts';
+
+export interface RulesBenchOptions {
+  readonly preset: PresetName;
+  readonly seed: number;
+}
+
+export interface RulesBenchFigures {
+  readonly rules: number;
+  readonly bindings: number;
+  readonly violations: number;
+  readonly fixesPlanned: number;
+  readonly checkSeconds: number;
+  /** The check alone, without the fix plans. */
+  readonly checkOnlySeconds: number;
+  readonly findingsSeconds: number;
+  /** check (with its fix plans) ÷ findings (target ≤ 1.5 on xl). */
+  readonly checkVsFindings: number;
+  readonly peakRssMiB: number;
+}
+
+/** 20 rules over names every preset has (the generator's groups, departments, systems, applications). */
+export const BENCH_RULES = `version: 1
+rules:
+  - { id: r01, title: Contractors off Linux, kind: forbid, subjects: { member_of: user_group:Contractors }, resources: { type: system, os: Ubuntu } }
+  - { id: r02, title: No contractor sudo, kind: forbid, subjects: { name: "*" , type: user, employeeType: contractor }, resources: { type: system }, sudo: true }
+  - { id: r03, title: No direct system bindings, severity: low, kind: forbid, subjects: { type: user }, resources: { type: system }, direct: true }
+  - { id: r04, title: Sales off servers, kind: forbid, subjects: { department: Sales }, resources: { type: system, name: "LNX-*" } }
+  - { id: r05, title: Marketing off AWS, kind: forbid, subjects: { department: Marketing }, resources: { type: application, name: awsconsole } }
+  - { id: r06, title: Workday or Salesforce, severity: critical, kind: exclusive, left: { type: application, name: workday }, right: { type: application, name: salesforce } }
+  - { id: r07, title: GitHub or DocuSign, kind: exclusive, left: { name: github }, right: { name: docusign } }
+  - { id: r08, title: Datadog or PagerDuty apart, severity: medium, kind: exclusive, subjects: { type: user, department: Engineering }, left: { name: datadog }, right: { name: pagerduty } }
+  - { id: r09, title: Sudo through IT Admins, kind: only_through, resources: { type: system, os: Ubuntu }, sudo: true, through: { type: user_group, name: IT Admins } }
+  - { id: r10, title: Macs through groups, severity: low, kind: only_through, subjects: { type: user }, resources: { type: system, os: Mac OS X }, through: { type: [user_group, system_group] } }
+  - { id: r11, title: Policies through policy groups, severity: low, kind: only_through, subjects: { type: system }, resources: { type: policy }, through: { type: policy_group } }
+  - { id: r12, title: Macs locked, severity: medium, kind: require, subjects: { type: system, os: Mac OS X }, resources: { type: policy, name: "Lock Screen 2" } }
+  - { id: r13, title: Windows encrypted, severity: medium, kind: require, subjects: { type: system, os: Windows }, resources: { type: policy, name: "BitLocker Full Disk Encryption 4" } }
+  - { id: r14, title: Engineers on GitHub, severity: low, kind: require, subjects: { type: user, department: Engineering, state: ACTIVATED }, resources: { type: application, name: github } }
+  - { id: r15, title: Suspended users, kind: none, subjects: { type: user, state: SUSPENDED } }
+  - { id: r16, title: Staged users, severity: medium, kind: none, subjects: { type: user, state: STAGED } }
+  - { id: r17, title: Locked users, kind: none, subjects: { type: user, account_locked: true } }
+  - { id: r18, title: Inactive systems, severity: low, kind: none, subjects: { type: system, active: false }, resources: { type: command } }
+  - id: r19
+    title: Contractors off Engineering groups' devices
+    kind: forbid
+    subjects: { all: [{ member_of: user_group:Contractors }, { not: { department: Engineering } }] }
+    resources: { any: [{ type: system, name: "WIN-*" }, { type: system_group, name: "*Servers*" }] }
+    exceptions:
+      - { subjects: { department: Sales }, owner: sec, reason: bench, expires: 2099-01-01 }
+  - { id: r20, title: No policy groups for Linux, severity: info, kind: forbid, subjects: { type: system, os: Ubuntu }, resources: { type: policy_group } }
+`;
+
+export function runRulesBench(options: RulesBenchOptions): RulesBenchFigures {
+  const g = AccessGraph.fromTenant(generateTenant({ preset: options.preset, seed: options.seed }));
+  const file = parseRuleFile(BENCH_RULES, 'bench-rules.yaml');
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const f = timed(() => findings(g));
+  const only = timed(() => checkReport(g, file, { now, fixLimit: 0 }));
+  const full = timed(() => checkReport(g, file, { now }));
+  return {
+    rules: file.rules.length,
+    bindings: f.value.totals.bindings,
+    violations: full.value.violations.length,
+    fixesPlanned: full.value.fixes.size,
+    checkSeconds: full.ms / 1000,
+    checkOnlySeconds: only.ms / 1000,
+    findingsSeconds: f.ms / 1000,
+    checkVsFindings: full.ms / f.ms,
+    peakRssMiB: peakRssMiB(),
+  };
+}
