@@ -88,6 +88,11 @@ export const COMMANDS: readonly LazyCommand[] = [
     async () => (await import('./check.ts')).checkCommand,
   ),
   lazy(
+    'watch',
+    'keep a snapshot current and write JSON lines (OCSF) for what changed that matters',
+    async () => (await import('./watch.ts')).watchCommand,
+  ),
+  lazy(
     'report',
     'write an access review (html, md, csv, json) per user, resource or group, findings first',
     async () => (await import('./report.ts')).reportCommand,
