@@ -44,9 +44,9 @@ export const LAYER_RULES = [
   { from: ['*'], except: [...FACES, 'index'], never: FACES, why: 'the faces call the library; the library never reaches into a face' },
   {
     from: ['*'],
-    except: ['apply', 'cli'],
+    except: ['apply', 'cli', 'index'],
     never: ['apply'],
-    why: 'writing to a tenant lives in src/apply alone, and only the command line calls it',
+    why: 'writing to a tenant lives in src/apply alone: only the command line and the public entry (applyPlan, undoApply) reach it',
   },
   { from: ['model'], only: [], why: 'the domain tables import nothing else of jcgraph' },
   { from: ['common'], only: [], why: 'the small shared pieces know nothing of jcgraph' },
@@ -95,7 +95,7 @@ export const LAYER_RULES = [
   { from: ['cli'], only: [...LIBRARY, 'serve', 'mcp'], why: 'the command line calls every part; nothing calls it' },
   {
     from: ['index'],
-    only: [...LIBRARY.filter((layer) => layer !== 'apply'), 'serve'],
+    only: [...LIBRARY, 'serve'],
     why: 'the public entry re-exports the library and the replica server, never the command line',
   },
 ];

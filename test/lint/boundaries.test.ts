@@ -131,15 +131,13 @@ describe('allow-lists for every part (LAYER_RULES)', () => {
     ]);
   });
 
-  it('nothing but src/apply and the CLI imports src/apply (the one writer)', async () => {
-    for (const part of ['analysis', 'plan', 'rules', 'watch', 'review', 'serve', 'mcp']) {
+  it('nothing but src/apply, the CLI and the public entry (applyPlan, undoApply) imports src/apply (the one writer)', async () => {
+    for (const part of ['analysis', 'plan', 'rules', 'watch', 'review', 'serve', 'mcp', 'fetchers', 'verify']) {
       expect((await problems(`src/${part}/probe.ts`, "import '../apply/index.ts';\n"))[0], part).toMatch(
         new RegExp(`^jcgraph/layer-imports: src/${part} may not import src/apply: writing to a tenant lives in src/apply alone`),
       );
     }
-    expect(await problems('src/index.ts', "export * from './apply/index.ts';\n")).toEqual([
-      'jcgraph/layer-imports: src/index may not import src/apply: writing to a tenant lives in src/apply alone, and only the command line calls it.',
-    ]);
+    expect(await problems('src/index.ts', "export { applyPlan } from './apply/index.ts';\n")).toEqual([]);
     expect(await problems('src/cli/commands/probe.ts', "import '../../apply/index.ts';\n")).toEqual([]);
     expect(await problems('src/apply/probe.ts', "import '../plan/index.ts';\nimport '../fetchers/index.ts';\n")).toEqual([]);
   });
