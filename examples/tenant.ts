@@ -3,7 +3,8 @@
  * written by `jcgraph fetch`; otherwise a simulated organization is started on loopback and fetched
  * over HTTP, exactly as a real tenant would be (`--preset`, `--seed` pick it).
  */
-import { fetchTenant, loadSnapshot, startSimulator, type PresetName, type TenantData } from 'jcgraph';
+import { fetchTenant, loadSnapshot, type TenantData } from 'jcgraph';
+import { startSimulator, type PresetName } from 'jcgraph/simulator';
 
 export interface Opened {
   readonly tenant: TenantData;

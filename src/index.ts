@@ -1,5 +1,7 @@
 /**
- * jcgraph's public library API (README.md, "Library").
+ * jcgraph's public library API (docs/library.md): fetching, snapshots, the graph and analysis. Reports,
+ * exports and the answer documents are `jcgraph/report`, the API replica server `jcgraph/serve`, the
+ * simulated tenant `jcgraph/simulator` (ARCHITECTURE.md, "The public surface").
  *
  * ```ts
  * import { fetchTenant, saveSnapshot, loadSnapshot, AccessGraph, answer, why, planRevoke, findings } from 'jcgraph';
@@ -265,38 +267,6 @@ export {
   type VerificationDifference,
 } from './apply/index.ts';
 
-/** Access-review reports (CSV, JSON, Markdown, HTML) and graph exports (GEXF, GraphML, JSON, Neo4j). */
-export {
-  ReportError,
-  buildReview,
-  renderHtml,
-  renderMarkdown,
-  writeReport,
-  reportChunks,
-  REPORT_FORMATS,
-  REVIEW_BY,
-  writeExport,
-  renderExport,
-  EXPORT_FORMATS,
-  type AccessReview,
-  type ReviewOptions,
-  type ReviewBy,
-  type ReviewCounts,
-  type ReviewMeta,
-  type BindingRow,
-  type UserRow,
-  type ResourceRow,
-  type GroupRow,
-  type SudoLevel,
-  type UserRef,
-  type HtmlOptions,
-  type MarkdownOptions,
-  type ReportFormat,
-  type WriteReportOptions,
-  type WrittenReport,
-  type ExportFormat,
-} from './report/index.ts';
-
 /** Checking the engine against a live tenant's (or the simulator's) traversal endpoints. */
 export {
   verifyTenant,
@@ -310,40 +280,3 @@ export {
   type PathDifference,
   type AttributeDifference,
 } from './verify/index.ts';
-
-/** The embedded simulated tenant: a seeded generator and a loopback server speaking the JumpCloud API. */
-export {
-  startSimulator,
-  generateTenant,
-  SimulatorError,
-  PRESETS,
-  FAULT_NAMES,
-  type PresetName,
-  type FaultName,
-  type Simulator,
-  type SimulatorOptions,
-  type GenerateOptions,
-} from './simulator/index.ts';
-
-/** The snapshot as a service: the read-only API replica, analysis over HTTP and the explorer (jcgraph serve). */
-export { startServer, RequestError, type ServeOptions, type JcgraphServer } from './serve/index.ts';
-
-/** The answer documents every face gives (the CLI's --json, /jcgraph/v1, the MCP tools), and the JSON writer. */
-export {
-  whyDocument,
-  accessDocument,
-  whoDocument,
-  revokeDocument,
-  offboardDocument,
-  whatIfDocument,
-  findingsDocument,
-  traverseDocument,
-  writeJsonDocument,
-  writeJsonWithStreamedArray,
-  type AccessDocument,
-  type WhoDocument,
-  type WhatIfDocument,
-  type RevokeDocumentOptions,
-  type TypeFilter,
-  type TextSink,
-} from './documents/index.ts';

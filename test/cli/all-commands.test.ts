@@ -14,7 +14,6 @@ import {
   AccessGraph,
   access,
   answer,
-  buildReview,
   drift,
   findings,
   formatReference,
@@ -22,11 +21,11 @@ import {
   membershipEdge,
   planOffboard,
   planRevoke,
-  startSimulator,
   whoCanAccess,
-  type BindingRow,
   type TenantData,
 } from '../../src/index.ts';
+import { buildReview, type BindingRow } from '../../src/entries/report.ts';
+import { startSimulator } from '../../src/entries/simulator.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { whatIf } from '../../src/analysis/whatif.ts';

@@ -3,16 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AccessGraph,
-  fetchTenant,
-  findings,
-  formatOperation,
-  formatReference,
-  planOffboard,
-  startSimulator,
-  type TenantData,
-} from '../../src/index.ts';
+import { AccessGraph, fetchTenant, findings, formatOperation, formatReference, planOffboard, type TenantData } from '../../src/index.ts';
+import { startSimulator } from '../../src/entries/simulator.ts';
 import { bindingRows } from '../../src/report/index.ts';
 import { cli, spawnCli, type CliResult } from './run.ts';
 

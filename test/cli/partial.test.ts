@@ -11,16 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import {
-  AccessGraph,
-  coverageVerdict,
-  formatReference,
-  loadSnapshot,
-  startSimulator,
-  type Coverage,
-  type Simulator,
-  type TenantData,
-} from '../../src/index.ts';
+import { AccessGraph, coverageVerdict, formatReference, loadSnapshot, type Coverage, type TenantData } from '../../src/index.ts';
+import { startSimulator, type Simulator } from '../../src/entries/simulator.ts';
 import { reachableTypes } from '../../src/analysis/index.ts';
 import { ROOT, cli, startCli, type CliResult } from './run.ts';
 import { VERIFY_ENDPOINTS, sampleSources } from '../../src/verify/index.ts';

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { MultiGraph } from 'graphology';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessGraph, buildReview, generateTenant } from '../../src/index.ts';
+import { AccessGraph } from '../../src/index.ts';
+import { buildReview } from '../../src/entries/report.ts';
+import { generateTenant } from '../../src/entries/simulator.ts';
 import { csvObjects } from '../report/csv-parse.ts';
 import { cli } from './run.ts';
 

@@ -1,44 +1,22 @@
 /**
- * The shipped declarations document the public API: read dist/index.d.ts (built by the global setup) with
- * the TypeScript compiler, as an editor shows it to a user. Every function and class the entry exports has
- * a summary, and every optional property of an exported `…Options` type says its default with `@default`.
+ * The shipped declarations document the public API: read the declarations of every entry (dist/index.d.ts,
+ * dist/entries/*.d.ts, built by the global setup) with the TypeScript compiler, as an editor shows them to a
+ * user. Every function and class an entry exports has a summary, and every optional property of an
+ * exported `…Options` type says its default with `@default`.
  */
-import { resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../cli/run.ts';
+import { readEntries } from './entries.ts';
 
-interface Export {
-  readonly name: string;
-  readonly symbol: ts.Symbol;
-}
+describe('the public API is documented (the declarations of every entry)', () => {
+  const { checker, entries } = readEntries();
+  const exports = entries.flatMap((entry) => entry.exports);
 
-function readEntry(): { checker: ts.TypeChecker; exports: Export[] } {
-  const file = resolve(ROOT, 'dist/index.d.ts');
-  const program = ts.createProgram([file], {
-    noEmit: true,
-    skipLibCheck: true,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-  });
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(file);
-  if (!source) throw new Error(`${file} is missing: the global setup builds dist/`);
-  const entry = checker.getSymbolAtLocation(source);
-  if (!entry) throw new Error(`${file} is not a module`);
-  const exports = checker.getExportsOfModule(entry).map((e) => ({
-    name: e.name,
-    symbol: e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e,
-  }));
-  return { checker, exports };
-}
-
-describe('the public API is documented (dist/index.d.ts)', () => {
-  const { checker, exports } = readEntry();
-
-  it('reads the entry', () => {
-    expect(exports.map((e) => e.name)).toEqual(expect.arrayContaining(['fetchTenant', 'AccessGraph', 'FetchOptions']));
+  it('reads every entry', () => {
+    expect(entries.map((e) => e.name)).toEqual(['jcgraph', 'jcgraph/report', 'jcgraph/serve', 'jcgraph/simulator']);
+    expect(exports.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['fetchTenant', 'AccessGraph', 'FetchOptions', 'writeReport', 'startServer', 'startSimulator']),
+    );
   });
 
   it('every exported function and class has a one-line summary', () => {

@@ -3,41 +3,46 @@
  * fetch a simulated tenant over HTTP, save and load a snapshot, answer an endpoint, explain and plan.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jcgraph from '../../src/index.ts';
+import * as report from '../../src/entries/report.ts';
+import * as serve from '../../src/entries/serve.ts';
+import * as simulator from '../../src/entries/simulator.ts';
+import { ROOT } from '../cli/run.ts';
 
-const DOCUMENTED = [
-  'fetchTenant',
-  'fetchTenants',
-  'saveSnapshot',
-  'loadSnapshot',
-  'AccessGraph',
-  'answer',
-  'traverse',
-  'inventory',
-  'why',
-  'access',
-  'whoCanAccess',
-  'planRevoke',
-  'planOffboard',
-  'whatIf',
-  'drift',
-  'findings',
-  'resolveObject',
-  'buildReview',
-  'writeReport',
-  'writeExport',
-  'verifyTenant',
-  'startSimulator',
-  'generateTenant',
-  'JcGraphError',
-  'JcApiError',
-  'SnapshotError',
-  'UnknownObjectError',
-  'PlanError',
-] as const;
+/** The functions and error classes the README and docs/library.md document, by entry. */
+const DOCUMENTED = {
+  jcgraph: [
+    'fetchTenant',
+    'fetchTenants',
+    'saveSnapshot',
+    'loadSnapshot',
+    'AccessGraph',
+    'answer',
+    'traverse',
+    'inventory',
+    'why',
+    'access',
+    'whoCanAccess',
+    'planRevoke',
+    'planOffboard',
+    'whatIf',
+    'drift',
+    'findings',
+    'resolveObject',
+    'verifyTenant',
+    'JcGraphError',
+    'JcApiError',
+    'SnapshotError',
+    'UnknownObjectError',
+    'PlanError',
+  ],
+  'jcgraph/report': ['buildReview', 'writeReport', 'writeExport'],
+  'jcgraph/serve': ['startServer'],
+  'jcgraph/simulator': ['startSimulator', 'generateTenant'],
+} as const;
 
 const ERRORS = [
   'JcGraphError',
@@ -52,16 +57,16 @@ const ERRORS = [
   'CancelledError',
   'GraphDataError',
   'ConcurrentEditError',
-  'ReportError',
   'ShapeError',
 ] as const;
 
 /**
- * Every value the entry exports, and nothing else: a new `export *` or an internal that leaks into the
+ * Every value each entry exports, and nothing else: a new `export *` or an internal that leaks into an
  * entry (whatIfFull, bindingDigests, unionDag, stepOf, …) fails here. Adding to the public API is a
- * decision: add the name here, document it (TSDoc), and keep README/ARCHITECTURE.md true.
+ * decision: add the name here, document it (TSDoc), and keep docs/library.md and ARCHITECTURE.md true.
  */
-const PUBLIC_VALUES = [
+/** `jcgraph`: fetching, snapshots, the graph and analysis. */
+const MAIN_VALUES = [
   'PLAN_FORMAT',
   'PLAN_VERSION',
   'applyPlan',
@@ -81,8 +86,6 @@ const PUBLIC_VALUES = [
   'ConnectionLostError',
   'DEFAULT_BASE_URL',
   'DEFAULT_COMPILE_RULE',
-  'EXPORT_FORMATS',
-  'FAULT_NAMES',
   'GRAPH_ENDPOINTS',
   'GRAPH_TYPES',
   'GraphDataError',
@@ -92,17 +95,11 @@ const PUBLIC_VALUES = [
   'JcGraphError',
   'JournalError',
   'MEMBERSHIPS',
-  'PRESETS',
   'PlanError',
   'PlanFileError',
   'QueryError',
-  'REPORT_FORMATS',
-  'REVIEW_BY',
   'REVOKE_STRATEGIES',
-  'ReportError',
-  'RequestError',
   'ShapeError',
-  'SimulatorError',
   'SnapshotError',
   'TRAVERSAL_ENDPOINTS',
   'TRAVERSAL_PATTERNS',
@@ -111,12 +108,11 @@ const PUBLIC_VALUES = [
   'VERIFY_ENDPOINTS',
   'WhatIfSession',
   'access',
-  'accessDocument',
   'affectedSources',
   'answer',
   'associationEdge',
+  'bindingLabel',
   'bindingsOf',
-  'buildReview',
   'canAssociate',
   'compileWithRule',
   'confirmLive',
@@ -129,53 +125,72 @@ const PUBLIC_VALUES = [
   'fetchTenant',
   'fetchTenants',
   'findings',
-  'findingsDocument',
   'formatOperation',
   'formatReference',
-  'generateTenant',
   'inventory',
   'isGraphType',
   'isGroupType',
-  'bindingLabel',
   'loadSnapshot',
   'makeEdge',
-  'openSnapshotGraph',
   'matchEndpoint',
   'membershipEdge',
   'objectName',
-  'offboardDocument',
+  'openSnapshotGraph',
   'planFetch',
   'planOffboard',
   'planRevoke',
-  'renderExport',
-  'renderHtml',
-  'renderMarkdown',
   'refreshTenant',
-  'reportChunks',
   'resolveChanges',
   'resolveEdgeSpec',
   'resolveObject',
-  'revokeDocument',
   'saveSnapshot',
   'searchObjects',
-  'startServer',
-  'startSimulator',
   'sudoOf',
   'traverse',
-  'traverseDocument',
   'verifyTenant',
   'whatIf',
-  'whatIfDocument',
   'whatIfEach',
   'whatIfSample',
   'whoCanAccess',
-  'whoDocument',
   'why',
+] as const;
+
+/** `jcgraph/report`: reports, exports and the answer documents. */
+const REPORT_VALUES = [
+  'EXPORT_FORMATS',
+  'REPORT_FORMATS',
+  'REVIEW_BY',
+  'ReportError',
+  'accessDocument',
+  'buildReview',
+  'findingsDocument',
+  'offboardDocument',
+  'renderExport',
+  'renderHtml',
+  'renderMarkdown',
+  'reportChunks',
+  'revokeDocument',
+  'traverseDocument',
+  'whatIfDocument',
+  'whoDocument',
   'whyDocument',
   'writeExport',
   'writeJsonDocument',
   'writeJsonWithStreamedArray',
   'writeReport',
+] as const;
+
+/** `jcgraph/serve`: the API replica server. */
+const SERVE_VALUES = ['RequestError', 'startServer'] as const;
+
+/** `jcgraph/simulator`: the simulated organization. */
+const SIMULATOR_VALUES = ['FAULT_NAMES', 'PRESETS', 'SimulatorError', 'generateTenant', 'startSimulator'] as const;
+
+const ENTRIES = [
+  ['jcgraph', jcgraph, MAIN_VALUES],
+  ['jcgraph/report', report, REPORT_VALUES],
+  ['jcgraph/serve', serve, SERVE_VALUES],
+  ['jcgraph/simulator', simulator, SIMULATOR_VALUES],
 ] as const;
 
 const INTERNALS = [
@@ -190,9 +205,26 @@ const INTERNALS = [
 ] as const;
 
 describe('public library API', () => {
-  it('exports exactly the curated list of values (no internals)', () => {
-    expect(Object.keys(jcgraph).sort()).toEqual([...PUBLIC_VALUES].sort());
-    for (const name of INTERNALS) expect(name in jcgraph, name).toBe(false);
+  it.each(ENTRIES)('%s exports exactly its curated list of values (no internals)', (_name, entry, values) => {
+    expect(Object.keys(entry).sort()).toEqual([...values].sort());
+    for (const name of INTERNALS) expect(name in entry, name).toBe(false);
+  });
+
+  it('names each entry in package.json, pointing at its built module and declarations', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const source = {
+      '.': 'src/index.ts',
+      './report': 'src/entries/report.ts',
+      './serve': 'src/entries/serve.ts',
+      './simulator': 'src/entries/simulator.ts',
+    };
+    const built = (file: string) => file.replace(/^src\//, './dist/').replace(/\.ts$/, '');
+    expect(pkg.exports).toEqual({
+      ...Object.fromEntries(
+        Object.entries(source).map(([key, file]) => [key, { types: `${built(file)}.d.ts`, import: `${built(file)}.js` }]),
+      ),
+      './package.json': './package.json',
+    });
   });
 
   it('exports every error class, each a JcGraphError named as its class', () => {
@@ -203,18 +235,22 @@ describe('public library API', () => {
       expect(error.name).toBe(name);
     }
     // The simulator's errors are its own (it imports nothing of jcgraph but src/model): not JcGraphErrors.
-    expect(() => jcgraph.generateTenant({ preset: 'huge' as never })).toThrow(jcgraph.SimulatorError);
-    expect(() => jcgraph.generateTenant({ preset: 'huge' as never })).not.toThrow(jcgraph.JcGraphError);
+    expect(() => simulator.generateTenant({ preset: 'huge' as never })).toThrow(simulator.SimulatorError);
+    expect(() => simulator.generateTenant({ preset: 'huge' as never })).not.toThrow(jcgraph.JcGraphError);
+    expect(new report.ReportError('m')).toBeInstanceOf(jcgraph.JcGraphError);
+    expect(new serve.RequestError(400, 'm')).toBeInstanceOf(jcgraph.JcGraphError);
     const g = jcgraph.AccessGraph.fromTenant({ orgId: 'o', objects: [], edges: [] });
     expect(() => jcgraph.resolveObject(g, 'widget:x')).toThrow(jcgraph.InputError);
   });
 
   it('exports every function and error class the README documents', () => {
-    for (const name of DOCUMENTED) expect(typeof (jcgraph as Record<string, unknown>)[name], name).toBe('function');
+    for (const [name, entry] of ENTRIES) {
+      for (const value of DOCUMENTED[name]) expect(typeof (entry as Record<string, unknown>)[value], `${name}: ${value}`).toBe('function');
+    }
   });
 
   it('fetches a simulated tenant, round-trips a snapshot and answers like the simulator', async () => {
-    const sim = await jcgraph.startSimulator({ preset: 'tiny', seed: 3 });
+    const sim = await simulator.startSimulator({ preset: 'tiny', seed: 3 });
     const dir = await mkdtemp(join(tmpdir(), 'jcgraph-lib-'));
     try {
       const { tenant, meta } = await jcgraph.fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl });

@@ -89,7 +89,10 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
     expect(
       await problems('src/cli/probe.ts', "import '../analysis/index.ts';\nimport '../fetchers/index.ts';\nimport '../serve/index.ts';\n"),
     ).toEqual([]);
-    expect(await problems('src/index.ts', "export { startServer } from './serve/index.ts';\n")).toEqual([]);
+    expect(await problems('src/entries/serve.ts', "export { startServer } from '../serve/index.ts';\n")).toEqual([]);
+    expect(await problems('src/index.ts', "export { startServer } from './serve/index.ts';\n")).toEqual([
+      'jcgraph/layer-imports: src/index may not import src/serve: the package entry (`jcgraph`) holds fetching, snapshots, the graph and analysis; the rest has its own entry.',
+    ]);
   });
 });
 

@@ -11,24 +11,18 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AccessGraph, answer, formatReference, fetchTenant, saveSnapshot, searchObjects } from '../../src/index.ts';
 import {
-  AccessGraph,
   accessDocument,
-  answer,
   findingsDocument,
-  formatReference,
-  generateTenant,
   offboardDocument,
   revokeDocument,
-  fetchTenant,
-  saveSnapshot,
-  searchObjects,
-  startSimulator,
   whatIfDocument,
   whoDocument,
   whyDocument,
   type BindingRow,
-} from '../../src/index.ts';
+} from '../../src/entries/report.ts';
+import { generateTenant, startSimulator } from '../../src/entries/simulator.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/snapshot/index.ts';
 import { ROOT } from '../cli/run.ts';

@@ -1,6 +1,7 @@
 // A plain-JavaScript audit script, as a user of the installed package writes it: start the embedded
 // simulator, fetch it over HTTP, and ask a few questions. Prints one JSON document for the test to check.
-import { AccessGraph, answer, fetchTenant, startSimulator, why } from 'jcgraph';
+import { AccessGraph, answer, fetchTenant, why } from 'jcgraph';
+import { startSimulator } from 'jcgraph/simulator';
 
 const sim = await startSimulator({ preset: 'tiny', seed: 5 });
 try {

@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, AccessGraph } from '../../src/graph/index.ts';
-import { formatReference, generateTenant, type BindingRow } from '../../src/index.ts';
+import { formatReference } from '../../src/index.ts';
+import { type BindingRow } from '../../src/entries/report.ts';
+import { generateTenant } from '../../src/entries/simulator.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
 import { cli } from '../cli/run.ts';

@@ -10,17 +10,9 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AccessGraph,
-  access,
-  findings,
-  formatOperation,
-  formatReference,
-  generateTenant,
-  planOffboard,
-  planRevoke,
-  type BindingRow,
-} from '../../src/index.ts';
+import { AccessGraph, access, findings, formatOperation, formatReference, planOffboard, planRevoke } from '../../src/index.ts';
+import { type BindingRow } from '../../src/entries/report.ts';
+import { generateTenant } from '../../src/entries/simulator.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
 import { dynamicTenant } from '../analysis/dynamic-tenant.ts';

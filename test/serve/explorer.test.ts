@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessGraph, generateTenant } from '../../src/index.ts';
+import { AccessGraph } from '../../src/index.ts';
+import { generateTenant } from '../../src/entries/simulator.ts';
 import { startServer, type JcgraphServer } from '../../src/serve/index.ts';
 
 const graph = AccessGraph.fromTenant(generateTenant({ preset: 'tiny', seed: 4 }));
