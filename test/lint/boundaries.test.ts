@@ -91,7 +91,7 @@ describe('import rules between layers (ARCHITECTURE.md)', () => {
     ).toEqual([]);
     expect(await problems('src/entries/serve.ts', "export { startServer } from '../serve/index.ts';\n")).toEqual([]);
     expect(await problems('src/index.ts', "export { startServer } from './serve/index.ts';\n")).toEqual([
-      'jcgraph/layer-imports: src/index may not import src/serve: the package entry (`jcgraph`) holds fetching, snapshots, the graph and analysis; the rest has its own entry.',
+      'jcgraph/layer-imports: src/index may not import src/serve: the package entry (`jcgraph`) holds fetching, snapshots, the graph, analysis, plan files and applying them; the rest has its own entry.',
     ]);
   });
 });
