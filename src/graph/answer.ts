@@ -3,7 +3,7 @@
  * pages merged. Paging and filter parameters (limit, skip, sort, filter) are ignored: the answer is
  * always the whole collection, in ANSWER_ORDER.
  */
-import { matchEndpoint, type GraphConnection, type GraphEndpoint } from '../model/index.ts';
+import { matchEndpoint, type AnswerOf, type GraphConnection, type GraphEndpoint, type GraphObjectWithPaths } from '../model/index.ts';
 import { QueryError, UnknownObjectError } from '../errors.ts';
 import type { AccessGraph } from './access-graph.ts';
 import { ASSOC, DOWN, type TraversalIndex, type Relation } from './traversal-index.ts';
@@ -50,16 +50,26 @@ export interface AnswerOptions {
 /**
  * The answer of a graph endpoint given by concrete path (`/users/{id}/systems`, optionally prefixed
  * with `/api/v2` and carrying a query string), all pages merged: GraphConnection[] for associations and
- * members, GraphObjectWithPaths[] otherwise. QueryError for a path that is no graph endpoint or a
- * bad/missing `targets` on associations; UnknownObjectError when the id is not an object of the
- * endpoint's source type.
+ * members, GraphObjectWithPaths[] otherwise, typed so from the path (AnswerOf). QueryError for a path that
+ * is no graph endpoint or a bad/missing `targets` on associations; UnknownObjectError when the id is not an
+ * object of the endpoint's source type.
  */
-export function answer(
+export function answer<P extends string>(
   g: AccessGraph,
-  apiPath: string,
+  apiPath: P,
   query: Readonly<Record<string, string>> = {},
   options: AnswerOptions = {},
-): unknown {
+): AnswerOf<P> {
+  // AnswerOf reads the endpoint from the same table matchEndpoint matches the path against.
+  return answerByPath(g, apiPath, query, options) as AnswerOf<P>;
+}
+
+function answerByPath(
+  g: AccessGraph,
+  apiPath: string,
+  query: Readonly<Record<string, string>>,
+  options: AnswerOptions,
+): GraphConnection[] | GraphObjectWithPaths[] {
   const match = matchEndpoint(apiPath);
   if (!match) throw new QueryError(`${apiPath} is not one of the graph endpoints jcgraph answers.`);
   const { endpoint, id } = match;

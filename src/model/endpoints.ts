@@ -5,6 +5,7 @@
  */
 import { DIRECTORIES_SEGMENT_TYPES, type GraphType } from './types.ts';
 import { ASSOCIATION_TARGETS } from './associations.ts';
+import type { GraphConnection, GraphObjectWithPaths } from './api-shapes.ts';
 
 /**
  * - `associations`: direct associations, `GraphConnection[]`, `targets` required.
@@ -32,11 +33,12 @@ export interface GraphEndpoint {
   readonly withCommandFields?: boolean;
 }
 
-type Row = [operationId: string, path: string, kind: EndpointKind, source: GraphType, targets?: readonly string[]];
+type Row = readonly [operationId: string, path: string, kind: EndpointKind, source: GraphType, targets?: readonly string[]];
 
 const DIRS = DIRECTORIES_SEGMENT_TYPES;
 
-const ROWS: readonly Row[] = [
+// `as const`: the types below read each row's path and kind (AnswerOf).
+const ROWS = [
   ['graph_activeDirectoryAssociationsList', '/activedirectories/{activedirectory_id}/associations', 'associations', 'active_directory'],
   [
     'graph_activeDirectoryTraverseUserGroup',
@@ -165,7 +167,7 @@ const ROWS: readonly Row[] = [
     'idp_routing_policy',
     ['user'],
   ],
-];
+] as const satisfies readonly Row[];
 
 function toEndpoint([operationId, path, kind, source, targets]: Row): GraphEndpoint {
   const idParam = /\{([^}]+)\}/.exec(path)?.[1];
@@ -181,6 +183,42 @@ function toEndpoint([operationId, path, kind, source, targets]: Row): GraphEndpo
     ...(kind === 'traverse' && targets?.length === 1 && targets[0] === 'command' ? { withCommandFields: true } : {}),
   };
 }
+
+/** What an endpoint of each kind answers, all pages merged, in the API's shapes (src/model/api-shapes.ts). */
+export interface AnswerByKind {
+  readonly associations: GraphConnection[];
+  readonly members: GraphConnection[];
+  readonly memberof: GraphObjectWithPaths[];
+  readonly membership: GraphObjectWithPaths[];
+  readonly traverse: GraphObjectWithPaths[];
+}
+
+/** The concrete paths of a path template: each `{parameter}` any string (`/users/{user_id}/systems` → `/users/${string}/systems`). */
+export type ConcretePath<Template extends string> = Template extends `${infer Head}{${string}}${infer Tail}`
+  ? `${Head}${string}${ConcretePath<Tail>}`
+  : Template;
+
+/**
+ * The kind of the graph endpoint a concrete path names, read from the endpoint table as matchEndpoint reads
+ * the path (query string and `/api/v2` left aside); never when the path's type does not tell (a `string`).
+ */
+export type EndpointKindOf<P extends string> = P extends `${infer Path}?${string}`
+  ? EndpointKindOf<Path>
+  : P extends `/api/v2${infer Rest}`
+    ? EndpointKindOf<Rest>
+    : (typeof ROWS)[number] extends infer R
+      ? R extends readonly [string, infer Template extends string, infer Kind, ...unknown[]]
+        ? P extends ConcretePath<Template>
+          ? Kind
+          : never
+        : never
+      : never;
+
+/**
+ * What `answer(g, path)` returns for a path of type P: the answer of the endpoint the path names
+ * (`GraphObjectWithPaths[]` for `/users/${id}/systems`), either shape when its type does not tell.
+ */
+export type AnswerOf<P extends string> = [EndpointKindOf<P>] extends [never] ? AnswerByKind[EndpointKind] : AnswerByKind[EndpointKindOf<P>];
 
 /** All 88 graph GET operations. */
 export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = ROWS.map(toEndpoint);

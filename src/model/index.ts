@@ -59,6 +59,10 @@ export {
   GRAPH_ENDPOINTS,
   TRAVERSAL_ENDPOINTS,
   type EndpointMatch,
+  type AnswerByKind,
+  type AnswerOf,
+  type ConcretePath,
+  type EndpointKindOf,
 } from './endpoints.ts';
 export { labelOfPathLengths, type Step, type PathPattern, TRAVERSAL_PATTERNS, PATTERNS_BY_KIND, type BindingLabel } from './grammar.ts';
 export { type SudoSource, type GroupAttributeKey, type CompileRule, DEFAULT_COMPILE_RULE, ANSWER_ORDER } from './compile-rule.ts';

@@ -13,7 +13,7 @@ import { AccessGraph, answer } from '../../src/graph/index.ts';
 import { readPlanFile } from '../../src/plan/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import type { GraphObjectWithPaths, TenantData } from '../../src/model/index.ts';
+import type { TenantData } from '../../src/model/index.ts';
 import { cli } from './run.ts';
 
 let sim: Simulator;
@@ -38,7 +38,7 @@ afterAll(async () => {
 function pair(): [string, string] {
   const g = AccessGraph.fromTenant(tenant);
   for (const u of tenant.objects.filter((o) => o.type === 'user')) {
-    const reached = answer(g, `/users/${u.id}/systems`) as GraphObjectWithPaths[];
+    const reached = answer(g, `/users/${u.id}/systems`);
     if (reached.length > 0) return [u.id, reached[0]!.id];
   }
   throw new Error('no user reaches a system');
