@@ -18,7 +18,7 @@ import { ApiClient, fetchTenant, type FetchOptions } from '../src/fetchers/index
 import { AccessGraph } from '../src/graph/index.ts';
 import { TRAVERSAL_ENDPOINTS, type TenantObject } from '../src/model/index.ts';
 import type { PresetName } from '../src/simulator/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../src/snapshot/index.ts';
+import { saveSnapshot, type SnapshotMeta } from '../src/snapshot/index.ts';
 import { verifyGraph, type GraphVerifyReport } from '../src/verify/index.ts';
 import { runFetchBench, type FetchBenchFigures } from './fetch.ts';
 import { emitResult, peakRssMiB, startSimChild, timedAsync, type SimChildStats } from './harness.ts';
@@ -162,9 +162,7 @@ async function fetchAndVerify(
   let snapshot = { bytes: 0, saveMs: 0 };
   if (options.snapshot) {
     const path = options.snapshot;
-    const { ms } = await timedAsync(() =>
-      saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant }),
-    );
+    const { ms } = await timedAsync(() => saveSnapshot(path, { meta: result.meta, tenant: result.tenant }));
     snapshot = { bytes: (await stat(path)).size, saveMs: ms };
   }
   const graph = AccessGraph.fromTenant(result.tenant);

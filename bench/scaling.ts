@@ -31,7 +31,7 @@ import { whatIf, whatIfSample } from '../src/analysis/whatif.ts';
 import { type AccessGraph, traverse } from '../src/graph/index.ts';
 import { findEndpoint } from '../src/model/index.ts';
 import { generateTenant } from '../src/simulator/index.ts';
-import { saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../src/snapshot/index.ts';
+import { saveSnapshot } from '../src/snapshot/index.ts';
 import { indexPathOf, openSnapshotGraph, writeSnapshotIndex } from '../src/snapshot-index/index.ts';
 import { handMadeMeta } from '../test/helpers/snapshot.ts';
 import { BENCH_DIR, emitResult, peakRssMiB, timed } from './harness.ts';
@@ -196,7 +196,7 @@ export async function runScaling(options: { runs?: number; questions?: number; s
       process.stderr.write(`  scaling: generating ${size}…\n`);
       const tenant = generateTenant({ preset: size, seed: options.seed ?? 1 });
       paths[size] = join(dir, `${size}.json`);
-      await saveSnapshot(paths[size], { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: handMadeMeta(tenant.orgId), tenant });
+      await saveSnapshot(paths[size], { meta: handMadeMeta(tenant.orgId), tenant });
       await writeSnapshotIndex(paths[size]);
       objects[size] = tenant.objects.length;
       edges[size] = tenant.edges.length;

@@ -25,7 +25,7 @@ import { fetchTenant } from '../src/fetchers/index.ts';
 import { AccessGraph, answer } from '../src/graph/index.ts';
 import { canonicalJson, sortTenant, type TenantData } from '../src/model/index.ts';
 import { isPresetName } from '../src/simulator/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, loadSnapshot, saveSnapshot } from '../src/snapshot/index.ts';
+import { loadSnapshot, saveSnapshot } from '../src/snapshot/index.ts';
 import { percentile, peakRssMiB, startMessagingChild, startSimChild, timedAsync } from './harness.ts';
 
 export interface ServeBenchOptions {
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     try {
       const { ms, value } = await timedAsync(() => fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, rate, concurrency: 16 }));
       simulatorFetchMs = ms;
-      await saveSnapshot(snapshot, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: value.meta, tenant: value.tenant });
+      await saveSnapshot(snapshot, { meta: value.meta, tenant: value.tenant });
     } finally {
       await sim.stop();
     }

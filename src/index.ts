@@ -111,7 +111,15 @@ export {
 } from './fetchers/index.ts';
 
 /** Snapshot files (atomic, mode 0600, optionally gzipped). */
-export { saveSnapshot, loadSnapshot, type Snapshot, type SnapshotMeta, type SaveOptions, type RefreshFigures } from './snapshot/index.ts';
+export {
+  saveSnapshot,
+  loadSnapshot,
+  type Snapshot,
+  type SnapshotContent,
+  type SnapshotMeta,
+  type SaveOptions,
+  type RefreshFigures,
+} from './snapshot/index.ts';
 
 /**
  * A snapshot opened as a graph through its binary index (`<snapshot>.index`, built on first use, rebuilt

@@ -21,15 +21,24 @@ export interface SaveOptions {
   readonly gzip?: boolean;
 }
 
+/** What a snapshot file holds beyond its format and version, which saving fills in: the meta and the tenant. */
+export type SnapshotContent = Pick<Snapshot, 'meta' | 'tenant'>;
+
 /** The bytes of a snapshot file: its JSON, gzipped when asked. */
-export function snapshotBytes(snapshot: Snapshot, options: SaveOptions = {}): Buffer {
+export function snapshotBytes(snapshot: SnapshotContent, options: SaveOptions = {}): Buffer {
   // The version follows from the coverage: a partial snapshot must not be read by a jcgraph that would take it for complete.
-  const json = JSON.stringify({ ...snapshot, version: snapshotVersionFor(snapshot.meta) });
+  const file: Snapshot = {
+    format: SNAPSHOT_FORMAT,
+    version: snapshotVersionFor(snapshot.meta),
+    meta: snapshot.meta,
+    tenant: snapshot.tenant,
+  };
+  const json = JSON.stringify(file);
   return options.gzip ? gzipSync(json) : Buffer.from(json, 'utf8');
 }
 
-/** Writes a snapshot file (see the module doc): readers never see half a file. */
-export async function saveSnapshot(path: string, snapshot: Snapshot, options: SaveOptions = {}): Promise<void> {
+/** Writes a snapshot file of `{meta, tenant}`, its format and version filled in (see the module doc): readers never see half a file. */
+export async function saveSnapshot(path: string, snapshot: SnapshotContent, options: SaveOptions = {}): Promise<void> {
   const bytes = snapshotBytes(snapshot, { gzip: options.gzip === true || path.endsWith('.gz') });
   try {
     await writeOutput(path, [bytes]);

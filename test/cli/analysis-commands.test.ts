@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { associationEdge, edgeKey, membershipEdge, type TenantData } from '../../src/model/index.ts';
-import { saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta } from '../../src/snapshot/index.ts';
+import { saveSnapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { findings } from '../../src/analysis/findings/index.ts';
@@ -21,7 +21,7 @@ const run = (argv: string[]) => cli(argv, { cwd: dir });
 const onAcme = (argv: string[]) => run([...argv, '--snapshot', 'acme.json']);
 
 async function save(name: string, tenant: TenantData): Promise<void> {
-  await saveSnapshot(join(dir, name), { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta, tenant });
+  await saveSnapshot(join(dir, name), { meta, tenant });
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchTenant } from '../../src/fetchers/index.ts';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot } from '../../src/snapshot/index.ts';
+import { saveSnapshot } from '../../src/snapshot/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import type { TenantData } from '../../src/model/index.ts';
 import { cli } from './run.ts';
@@ -21,7 +21,7 @@ let env: Record<string, string>;
 async function snapshotNow(name: string): Promise<{ path: string; tenant: TenantData }> {
   const { tenant, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgId: sim.orgIds[0] });
   const path = join(dir, name);
-  await saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta, tenant });
+  await saveSnapshot(path, { meta, tenant });
   return { path, tenant };
 }
 

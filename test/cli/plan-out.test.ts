@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fetchTenant } from '../../src/fetchers/index.ts';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
 import { readPlanFile } from '../../src/plan/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
+import { saveSnapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import type { TenantData } from '../../src/model/index.ts';
 import { cli } from './run.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'jcgraph-plan-out-'));
   ({ tenant, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl, orgId: sim.orgIds[0] }));
   snapshotPath = join(dir, 'acme.json');
-  await saveSnapshot(snapshotPath, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta, tenant });
+  await saveSnapshot(snapshotPath, { meta, tenant });
 });
 afterAll(async () => {
   await sim?.close();

@@ -1,4 +1,4 @@
-import { saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta } from '../../src/snapshot/index.ts';
+import { saveSnapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
 import type { TenantData } from '../../src/model/index.ts';
 
 /** The metadata of a snapshot made by hand in a test (no fetch behind it). */
@@ -21,5 +21,5 @@ export function handMadeMeta(orgId: string): SnapshotMeta {
 
 /** Saves `tenant` as a complete snapshot made by hand. */
 export async function saveHandMadeSnapshot(path: string, tenant: TenantData): Promise<void> {
-  await saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: handMadeMeta(tenant.orgId), tenant });
+  await saveSnapshot(path, { meta: handMadeMeta(tenant.orgId), tenant });
 }

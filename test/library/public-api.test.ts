@@ -255,7 +255,7 @@ describe('public library API', () => {
     try {
       const { tenant, meta } = await jcgraph.fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl });
       const file = join(dir, 'snap.json.gz');
-      await jcgraph.saveSnapshot(file, { format: 'jcgraph-snapshot', version: 1, meta, tenant });
+      await jcgraph.saveSnapshot(file, { meta, tenant });
       const loaded = await jcgraph.loadSnapshot(file);
       const g = jcgraph.AccessGraph.fromTenant(loaded.tenant);
 
@@ -277,7 +277,7 @@ describe('public library API', () => {
 
       // The same snapshot uncompressed, opened through its index as the CLI does: built on first use, then read.
       const plain = join(dir, 'snap.json');
-      await jcgraph.saveSnapshot(plain, { format: 'jcgraph-snapshot', version: 1, meta, tenant });
+      await jcgraph.saveSnapshot(plain, { meta, tenant });
       const notices: string[] = [];
       const built = await jcgraph.openSnapshotGraph(plain, { notice: (m, kind) => notices.push(`${kind}: ${m}`) });
       expect(built.read).toBe('built');

@@ -24,7 +24,7 @@ import {
 } from '../../src/entries/report.ts';
 import { generateTenant, startSimulator } from '../../src/entries/simulator.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from '../../src/snapshot/index.ts';
+
 import { ROOT } from '../cli/run.ts';
 import { TenantBuilder } from '../analysis/tenant-builder.ts';
 
@@ -186,7 +186,7 @@ describe('jcgraph mcp over stdio', () => {
     const file = join(dir, 'tiny.json');
     try {
       const { tenant: fetched, meta } = await fetchTenant({ apiKey: sim.apiKey, baseUrl: sim.baseUrl });
-      await saveSnapshot(file, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta, tenant: fetched });
+      await saveSnapshot(file, { meta, tenant: fetched });
     } finally {
       await sim.close();
     }

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { AccessGraph, type GraphNode } from '../../src/graph/index.ts';
 import { namesOf, type TenantData } from '../../src/model/index.ts';
 import { generateTenant } from '../../src/simulator/index.ts';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, saveSnapshot } from '../../src/snapshot/index.ts';
+import { saveSnapshot } from '../../src/snapshot/index.ts';
 import { handMadeMeta } from '../helpers/snapshot.ts';
 import { openSnapshotGraph, writeSnapshotIndex, type OpenedSnapshot } from '../../src/snapshot-index/index.ts';
 import { HEADER_BYTES, SECTION_ENTRY_BYTES, SECTIONS, indexPathOf, type SectionName } from '../../src/snapshot-index/format.ts';
@@ -25,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
 async function save(tenant: TenantData, path = join(dir, `s${files++}.json`)): Promise<string> {
-  await saveSnapshot(path, { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: handMadeMeta(tenant.orgId), tenant });
+  await saveSnapshot(path, { meta: handMadeMeta(tenant.orgId), tenant });
   return path;
 }
 

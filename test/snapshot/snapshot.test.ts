@@ -89,6 +89,33 @@ describe('snapshots', () => {
     expect((await loadSnapshot(path)).tenant.objects).toEqual([]);
   });
 
+  it('are saved from {meta, tenant}: the format and the version (by the coverage) are filled in', async () => {
+    const tenant: TenantData = { orgId: 'o', objects: [], edges: [] };
+    const complete = join(dir, 'content.json');
+    await saveSnapshot(complete, { meta, tenant });
+    const written = JSON.parse(readFileSync(complete, 'utf8')) as Snapshot;
+    expect([written.format, written.version]).toEqual([SNAPSHOT_FORMAT, SNAPSHOT_VERSION]);
+    expect(Object.keys(written)).toEqual(['format', 'version', 'meta', 'tenant']);
+    // A whole Snapshot is saved the same, byte for byte (its own format and version are the ones filled in).
+    const whole = join(dir, 'whole.json');
+    await saveSnapshot(whole, snapshotOf(tenant));
+    expect(readFileSync(whole)).toEqual(readFileSync(complete));
+    const partial = join(dir, 'partial.json');
+    const gap = {
+      collection: 'list:v1:/systems',
+      endpoint: 'GET /api/systems',
+      state: 'unread',
+      cause: 'http',
+      status: 403,
+      attempts: 1,
+      message: 'm',
+      provides: { kind: 'objects', types: ['system'] },
+    } as const;
+    await saveSnapshot(partial, { meta: { ...meta, coverage: { complete: false, planned: 1, gaps: [gap] } }, tenant });
+    expect((JSON.parse(readFileSync(partial, 'utf8')) as Snapshot).version).not.toBe(SNAPSHOT_VERSION);
+    expect((await loadSnapshot(partial)).meta.coverage?.complete).toBe(false);
+  });
+
   it('fail to write with a SnapshotError naming the file, and leave nothing behind', async () => {
     const path = join(dir, 'no-such-dir', 'x.json');
     await expect(saveSnapshot(path, snapshotOf({ orgId: '', objects: [], edges: [] }))).rejects.toThrow(SnapshotError);

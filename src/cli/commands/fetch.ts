@@ -25,16 +25,7 @@ import {
 } from '../../fetchers/index.ts';
 import { checkOutputPath } from '../../io/output.ts';
 import { gapCauseLabel, type Coverage } from '../../model/index.ts';
-import {
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_VERSION,
-  loadSnapshot,
-  saveSnapshot,
-  snapshotBytes,
-  type RefreshFigures,
-  type Snapshot,
-  type SnapshotMeta,
-} from '../../snapshot/index.ts';
+import { loadSnapshot, saveSnapshot, snapshotBytes, type RefreshFigures, type Snapshot, type SnapshotMeta } from '../../snapshot/index.ts';
 import { writeSnapshotIndex } from '../../snapshot-index/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { requireApiKey } from '../api-key.ts';
@@ -443,7 +434,7 @@ export const fetchCommand: Command = {
             })
           : await fetchTenant(options);
         if (tty) io.stderr.write('\r\x1b[K');
-        const snapshot = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant } as const;
+        const snapshot = { meta: result.meta, tenant: result.tenant };
         if (toStdout) io.stdout.write(snapshotBytes(snapshot, { gzip }));
         else {
           await saveSnapshot(path, snapshot, { gzip });
