@@ -96,6 +96,8 @@ export {
   ShapeError,
   type FetchOptions,
   type FetchResult,
+  type ClientOptions,
+  type EdgeStep,
   type FetchProgress,
   type FetchPhase,
   confirmLive,
@@ -119,6 +121,10 @@ export {
   type SnapshotMeta,
   type SaveOptions,
   type RefreshFigures,
+  type RequestFigures,
+  type PlanFigures,
+  type PlanStepFigures,
+  type SnapshotVersion,
 } from './snapshot/index.ts';
 
 /**
@@ -136,13 +142,16 @@ export {
   answer,
   traverse,
   inventory,
-  bindingsOf,
   explain,
   bindingLabel,
   affectedSources,
   defaultCompile,
   compileWithRule,
   type GraphNode,
+  type AccessModel,
+  type ModelNodeAttributes,
+  type ModelEdgeAttributes,
+  type EdgeIdentity,
   type TraversalQuery,
   type CustomQuery,
   type TraverseOptions,
@@ -151,6 +160,7 @@ export {
   type InventoryBinding,
   type CompileFn,
   type CompileContext,
+  type CompileHop,
   type Explanation,
 } from './graph/index.ts';
 
@@ -211,6 +221,7 @@ export {
   type UserSudoGain,
   type SudoValue,
   type TenantDiff,
+  type RuleChange,
   type ObjectChange,
   type ObjectSummary,
   type EdgeAttributeChange,
@@ -291,4 +302,7 @@ export {
   type VerifyTotals,
   type PathDifference,
   type AttributeDifference,
+  type PathView,
+  type HopView,
+  type SkippedSource,
 } from './verify/index.ts';

@@ -189,7 +189,8 @@ export class WhatIfSession {
   /**
    * Runs `fn` on a copy of the base with the changes applied (the copy is dropped afterwards). `fn` gets
    * the changed graph, the binding subjects the changes can affect with their target types, and the keys
-   * of the edges added or removed.
+   * of the edges added or removed. The engine's own (revoke plans, findings): left out of the declarations.
+   * @internal
    */
   withChanges<T>(
     changes: readonly Change[],

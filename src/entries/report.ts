@@ -39,6 +39,10 @@ export {
   type WriteReportOptions,
   type WrittenReport,
   type ExportFormat,
+  type FindingSection,
+  type FindingItem,
+  type FindingKind,
+  type Severity,
 } from '../report/index.ts';
 
 /** The answer documents every face gives (the CLI's --json, /jcgraph/v1, the MCP tools), and the JSON writer. */

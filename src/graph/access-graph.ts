@@ -114,7 +114,10 @@ export class AccessGraph {
     return new AccessGraph(tenant.orgId, indexOfTenant(tenant));
   }
 
-  /** A graph over an index made elsewhere (a binary snapshot index); the index is the graph's from then on. */
+  /**
+   * A graph over an index made elsewhere (a binary snapshot index); the index is the graph's from then on.
+   * @internal
+   */
   static fromIndex(orgId: string, index: TraversalIndex): AccessGraph {
     return new AccessGraph(orgId, index);
   }
@@ -159,6 +162,7 @@ export class AccessGraph {
    * The traversal index, current with the graph (rebuilt from the model first if the model was edited
    * directly; its CSR rebuilt when the overlay of incremental edits has grown large). Integer ids are
    * valid until `index.epoch` changes.
+   * @internal
    */
   get index(): TraversalIndex {
     if (this.released) throw new GraphDataError('This copy of the graph was released when its what-if ended; it cannot be read any more.');

@@ -11,7 +11,17 @@ import { SnapshotError } from '../errors.ts';
 import { writeOutput } from '../io/output.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSIONS, snapshotVersionFor, type Snapshot } from './format.ts';
 
-export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta, type Snapshot, type RefreshFigures } from './format.ts';
+export {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type SnapshotMeta,
+  type Snapshot,
+  type SnapshotVersion,
+  type RefreshFigures,
+  type RequestFigures,
+  type PlanFigures,
+  type PlanStepFigures,
+} from './format.ts';
 
 export interface SaveOptions {
   /**

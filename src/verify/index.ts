@@ -20,6 +20,7 @@ export {
   type GraphVerifyReport,
   type EndpointReport,
   type VerifyTotals,
+  type SkippedSource,
 } from './verify.ts';
 export {
   compareAnswers,

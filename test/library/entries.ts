@@ -61,3 +61,68 @@ export function readEntries(): { program: ts.Program; checker: ts.TypeChecker; e
   });
   return { program, checker, entries };
 }
+
+/** A type an export reaches, through the chain of names it was reached by. */
+export interface Reached {
+  readonly type: string;
+  /** `entry: export → … → type`, the first way it was found. */
+  readonly via: string;
+}
+
+const NAMED_TYPE = ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Class | ts.SymbolFlags.Enum;
+
+/**
+ * The named types (interfaces, type aliases, classes, enums) declared under `packageDir` that the
+ * declarations of the entries' exports reach, directly or through other such types, and that no entry
+ * exports: what a user meets in a signature and cannot import. Walks the declaration files' syntax: every
+ * type reference, `import(…)` type and heritage clause, never a `typeof` (a value) or a type parameter.
+ */
+export function unexportedReachable(program: ts.Program, entries: readonly Entry[], packageDir: string): Reached[] {
+  const checker = program.getTypeChecker();
+  const exported = new Set<ts.Symbol>(entries.flatMap((e) => e.exports.map((x) => x.symbol)));
+  const seen = new Set<ts.Symbol>();
+  const missing: Reached[] = [];
+  const reported = new Set<ts.Symbol>();
+  const queue: { symbol: ts.Symbol; via: string }[] = entries.flatMap((e) =>
+    e.exports.map((x) => ({ symbol: x.symbol, via: `${e.name}: ${x.name}` })),
+  );
+  const inPackage = (d: ts.Declaration): boolean => resolve(d.getSourceFile().fileName).startsWith(resolve(packageDir) + '/');
+  const resolveSymbol = (node: ts.Node): ts.Symbol | undefined => {
+    const symbol = checker.getSymbolAtLocation(node);
+    return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  };
+  while (queue.length > 0) {
+    const { symbol, via } = queue.shift()!;
+    if (seen.has(symbol)) continue;
+    seen.add(symbol);
+    for (const declaration of symbol.declarations ?? []) {
+      if (!inPackage(declaration)) continue;
+      const visit = (node: ts.Node): void => {
+        let target: ts.Symbol | undefined;
+        if (ts.isTypeReferenceNode(node)) target = resolveSymbol(node.typeName);
+        else if (ts.isExpressionWithTypeArguments(node)) target = resolveSymbol(node.expression);
+        else if (ts.isImportTypeNode(node) && !node.isTypeOf) {
+          // `import("./x.js").T`, as declaration emit writes a type the file does not import.
+          const type = checker.getTypeFromTypeNode(node);
+          target = type.aliasSymbol ?? type.getSymbol();
+        }
+        if (
+          target &&
+          target.flags & NAMED_TYPE &&
+          !(target.flags & ts.SymbolFlags.TypeParameter) &&
+          (target.declarations ?? []).some(inPackage)
+        ) {
+          const path = `${via} → ${target.name}`;
+          if (!exported.has(target) && !seen.has(target) && !reported.has(target)) {
+            reported.add(target);
+            missing.push({ type: target.name, via: path });
+          }
+          queue.push({ symbol: target, via: path });
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(declaration);
+    }
+  }
+  return missing;
+}

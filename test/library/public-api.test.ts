@@ -112,7 +112,6 @@ const MAIN_VALUES = [
   'answer',
   'associationEdge',
   'bindingLabel',
-  'bindingsOf',
   'canAssociate',
   'compileWithRule',
   'confirmLive',
@@ -194,6 +193,7 @@ const ENTRIES = [
 ] as const;
 
 const INTERNALS = [
+  'bindingsOf',
   'whatIfFull',
   'bindingDigests',
   'unionDag',
