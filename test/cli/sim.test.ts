@@ -108,13 +108,38 @@ describe('jcgraph sim', () => {
   it('has help text naming every option and fault', async () => {
     const { code, stdout } = await cli(['sim', '--help']);
     expect(code).toBe(0);
-    for (const word of ['--preset', '--seed', '--port', '--rate', '--faults', '--orgs', '--write-tenant', 'churn', 'no-total'])
+    for (const word of [
+      '--preset',
+      '--seed',
+      '--port',
+      '--rate',
+      '--faults',
+      '--orgs',
+      '--write-tenant',
+      'churn',
+      'no-total',
+      'write-fails-after',
+      'write-lost-ack',
+      'read-only-key',
+    ])
       expect(stdout).toContain(word);
   });
 
   it('parses --faults into settings, bare names at their default intensity', () => {
     expect(parseFaults('nulls, slow=0.2,reset=0')).toEqual({ nulls: DEFAULT_FAULT_INTENSITY.nulls, slow: 0.2, reset: 0 });
     expect(() => parseFaults('slow=')).toThrow(UsageError);
+  });
+
+  it('parses the write faults: counts with their least values, read-only-key alone', () => {
+    expect(parseFaults('write-fails-after=0,write-lost-ack=3,read-only-key')).toEqual({
+      'write-fails-after': 0,
+      'write-lost-ack': 3,
+      'read-only-key': true,
+    });
+    expect(parseFaults('write-lost-ack')).toEqual({ 'write-lost-ack': 1 });
+    expect(() => parseFaults('write-lost-ack=0')).toThrow(/at least 1/);
+    expect(() => parseFaults('write-fails-after=-1')).toThrow(UsageError);
+    expect(() => parseFaults('read-only-key=1')).toThrow(/takes no value/);
   });
 
   it('serves from a real process started as `jcgraph sim --preset tiny`, and exits 0 on Ctrl-C', async () => {

@@ -258,9 +258,10 @@ describe('organizations, determinism and statistics', () => {
         requests: 5,
         byStatus: { '200': 2, '401': 1, '404': 1, '405': 1 },
         byRoute: { '/api/systemusers': 2, '/api/v2/users/{user_id}/systems': 1, unknown: 1, '/api/v2/usergroups': 1 },
+        writes: { received: 0, applied: 0 },
       });
       s.resetStats();
-      expect(s.stats()).toEqual({ requests: 0, byStatus: {}, byRoute: {} });
+      expect(s.stats()).toEqual({ requests: 0, byStatus: {}, byRoute: {}, writes: { received: 0, applied: 0 } });
     });
   });
 

@@ -13,6 +13,8 @@ import {
   defaultFaultValue,
   faultValueProblem,
   isCountFault,
+  isSwitchFault,
+  COUNT_FAULT_MINIMUM,
   isFaultName,
   isListFault,
   isPresetName,
@@ -48,9 +50,10 @@ const HELP = `Usage: jcgraph sim [--preset tiny|small|large|xl] [--seed N] [--po
                    [--insights-denied 401|402|403] [--json]
 
 Serves a simulated JumpCloud organization on 127.0.0.1 until Ctrl-C: the v1 lists under /api, the v2
-lists and all 88 graph endpoints under /api/v2 (GET only), and the Directory Insights events query
-(POST /insights/directory/v1/events, read-only), with its own throwaway API key. Every change to the
-organization is logged there as JumpCloud logs it. It prints the base URL and the API key, one line
+lists and all 88 graph endpoints under /api/v2, the writes an admin's script sends (POST of group
+members and of associations, PUT of a user or system group, v1 PUT of a user), and the Directory
+Insights events query (POST /insights/directory/v1/events, read-only), with its own throwaway API key.
+Every change to the organization is logged there as JumpCloud logs it. It prints the base URL and the API key, one line
 each; point a client at them, e.g.
 
   JC_API_KEY=<key> jcgraph fetch --base-url <base URL> --out tenant.json
@@ -74,6 +77,13 @@ Options:
                           alike (default 0.05).
                         drop-after=N: after N requests, every connection is closed and new ones are
                           refused for a minute, once (default 500).
+                      Of writes (numbered from 1 as they reach the organization):
+                        write-fails-after=N: every write after the N-th answers 500, not applied
+                          (default 1; 0 fails them all).
+                        write-lost-ack=N: the N-th write is applied, then its connection is closed
+                          with no answer (default 1).
+                        read-only-key: every write answers 403, nothing applied.
+                        Writes also meet the transient faults (before they are applied) and --rate.
                       Of the Directory Insights log: events-lag=S makes each event visible S seconds
                         late (default 5); silent-changes=P lets a change leave no event with
                         probability P (default 0.1).
@@ -112,6 +122,7 @@ export function parseFaults(text: string): FaultSettings {
       settings[name] = defaultFaultValue(name);
       continue;
     }
+    if (isSwitchFault(name)) throw new UsageError(`jcgraph sim: --faults ${name} takes no value; name it alone to switch it on`);
     if (isListFault(name)) {
       const list = value
         .split('+')
@@ -124,8 +135,9 @@ export function parseFaults(text: string): FaultSettings {
       settings[name] = list;
     } else if (isCountFault(name)) {
       const n = Number(value);
-      if (value.trim() === '' || !Number.isInteger(n) || n < (name === 'drop-after' ? 1 : 0)) {
-        throw new UsageError(`jcgraph sim: --faults ${name}=${value} needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}`);
+      const least = COUNT_FAULT_MINIMUM[name];
+      if (value.trim() === '' || !Number.isInteger(n) || n < least) {
+        throw new UsageError(`jcgraph sim: --faults ${name}=${value} needs a whole number${least > 0 ? ` of at least ${least}` : ''}`);
       }
       settings[name] = n;
     } else {

@@ -17,8 +17,8 @@ export type SimChange =
   /** A new object of `type`; its id is made here unless given, its record is the type's default merged with `record`. */
   | { readonly kind: 'create'; readonly type: string; readonly id?: string; readonly record?: JsonObject }
   | { readonly kind: 'delete'; readonly ref: ObjectRef }
-  /** Sets fields of an object's record (a shallow merge; the id field cannot change). */
-  | { readonly kind: 'update'; readonly ref: ObjectRef; readonly set: JsonObject };
+  /** Sets fields of an object's record (a shallow merge) and removes the `unset` ones; the id field cannot change. */
+  | { readonly kind: 'update'; readonly ref: ObjectRef; readonly set: JsonObject; readonly unset?: readonly string[] };
 
 export type SimChangeKind = SimChange['kind'];
 

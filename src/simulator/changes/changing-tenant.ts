@@ -86,6 +86,11 @@ export class ChangingTenant {
     return this.#edges.has(edgeKey(edge));
   }
 
+  /** The edge between these ends, as it is now (its attributes included), if there is one. */
+  edge(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): TenantEdge | undefined {
+    return this.#edges.get(edgeKey(edge));
+  }
+
   /** Applies one change; throws a SimulatorError (400) for a change the API would refuse. */
   apply(change: SimChange, nowMs: number): AppliedChange {
     const applied = this.#apply(change, nowMs);
@@ -170,13 +175,20 @@ export class ChangingTenant {
         if (set === null || typeof set !== 'object' || Array.isArray(set)) throw invalid('set must be an object of fields');
         const key = refKey(named);
         const object = this.#objects.get(key)!;
+        const unset: unknown = change.unset ?? [];
+        if (!Array.isArray(unset) || !unset.every((f) => typeof f === 'string')) throw invalid('unset must be a list of field names');
+        const removed = new Set(unset.filter((f) => Object.hasOwn(object.record, f) && !Object.hasOwn(change.set, f)));
         const fields: FieldChange[] = [];
-        const record: JsonObject = { ...object.record };
+        const record: JsonObject = Object.fromEntries(Object.entries(object.record).filter(([field]) => !removed.has(field)));
         for (const [field, value] of Object.entries(change.set)) {
           if (field === '_id' || field === 'id') throw invalid(`the field ${field} cannot change`);
           if (canonicalJson(record[field]) === canonicalJson(value)) continue;
           fields.push({ field, from: record[field], to: value });
           record[field] = value;
+        }
+        for (const field of removed) {
+          if (field === '_id' || field === 'id') throw invalid(`the field ${field} cannot change`);
+          fields.push({ field, from: object.record[field], to: undefined });
         }
         if (fields.length === 0) return { effect: 'none', change };
         this.#objects.set(key, { ...object, record });

@@ -4,26 +4,38 @@
  * `x-org-id` (absent: the first organization) name an organization served here.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Step } from './exchange.ts';
+import type { Step, Target } from './exchange.ts';
 import { routeName } from './routes.ts';
+import { writeRouteName } from './write-routes.ts';
 
-/** Counts the request under its route template (reads) or its path (the POST endpoints). */
-export const countRequest: Step = (x, ctx) => {
-  if (x.target.kind !== 'read') {
-    ctx.stats.request(x.url.pathname);
-    return undefined;
+function nameOf(target: Target, pathname: string): string {
+  switch (target.kind) {
+    case 'read':
+      return routeName(target.route);
+    case 'write':
+      return writeRouteName(target.route);
+    default:
+      return pathname;
   }
-  // drop-after counts every request, and strikes when a read is its N-th.
-  ctx.network.count(ctx.stats.request(routeName(x.target.route)), x.res);
+}
+
+/**
+ * Counts the request under its route template (its path for the POST endpoints); `drop-after` takes the
+ * network down after the N-th request of the API (the change door, the tests' tool, is not the API).
+ */
+export const countRequest: Step = (x, ctx) => {
+  const n = ctx.stats.request(nameOf(x.target, x.url.pathname));
+  if (x.target.kind !== 'change-door') ctx.network.count(n, x.res);
   return undefined;
 };
 
-/** A step that answers 405 (with `allow`) to any method but `method`. */
+/** A step that answers 405 to any method but `method`, with `allow` naming every method the path takes. */
 export function allowOnly(method: string): Step {
-  return (x) =>
-    x.req.method === method
-      ? undefined
-      : x.dialect.error(405, x.dialect.methodNotAllowed(String(x.req.method), method), undefined, { allow: method });
+  return (x) => {
+    if (x.req.method === method) return undefined;
+    const allow = x.target.kind === 'read' && x.target.writeMethod ? `${method}, ${x.target.writeMethod}` : method;
+    return x.dialect.error(405, x.dialect.methodNotAllowed(String(x.req.method), allow), undefined, { allow });
+  };
 }
 
 function keyMatches(expected: Buffer, given: string | string[] | undefined): boolean {

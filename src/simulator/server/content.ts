@@ -4,7 +4,7 @@
  * in a small LRU, since paging one large traversal asks for the same answer many times). The
  * organization changes only through `apply`, which also logs each change in its Directory Insights log.
  */
-import { type JsonObject, type TenantData, type TenantObject } from '../../model/index.ts';
+import { type JsonObject, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { InsightsLog, type InsightsLogOptions } from '../insights/log.ts';
 import type { AppliedChange, SimChange } from '../changes/changes.ts';
@@ -39,6 +39,8 @@ export class OrgContent {
   readonly #base: TenantData;
   /** Made at the first change: until then the generated tenant is served as it is. */
   #changing: ChangingTenant | undefined;
+  /** The generated tenant's objects by key, until the first change. */
+  #baseObjects: Map<string, TenantObject> | undefined;
   readonly insights: InsightsLog;
 
   constructor(tenant: TenantData, insights: InsightsLogOptions = {}, nowMs: number = Date.now()) {
@@ -51,18 +53,40 @@ export class OrgContent {
     return this.#changing?.tenant ?? this.#base;
   }
 
+  /** An object as it is now, if it exists (what a write checks before it acts, what a GET by id answers). */
+  object(ref: ObjectRef): TenantObject | undefined {
+    if (this.#changing) return this.#changing.object(ref);
+    this.#baseObjects ??= new Map(this.#base.objects.map((o) => [`${o.type}:${o.id}`, o]));
+    return this.#baseObjects.get(`${ref.type}:${ref.id}`);
+  }
+
+  /** An edge as it is now, if it exists. */
+  edge(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): TenantEdge | undefined {
+    return this.#state().edge(edge);
+  }
+
+  /** The organization's changing state, made at the first change or write. */
+  #state(): ChangingTenant {
+    this.#changing ??= new ChangingTenant(this.#base);
+    return this.#changing;
+  }
+
   /**
    * Applies changes in order and logs each in the Directory Insights log. A change the API would refuse
    * throws a SimulatorError (400); the changes before it stay applied.
+   *
+   * Every change the organization sees passes here, whatever sent it (the change door,
+   * `Simulator.applyChanges`, churn, the API's writes): what must follow every change (dynamic-group
+   * rules re-evaluated) belongs in this loop, after the change is logged.
    */
   apply(changes: readonly SimChange[], nowMs: number): AppliedChange[] {
-    this.#changing ??= new ChangingTenant(this.#base);
+    const changing = this.#state();
     const out: AppliedChange[] = [];
     try {
       for (const [i, change] of changes.entries()) {
         let applied: AppliedChange;
         try {
-          applied = this.#changing.apply(change, nowMs);
+          applied = changing.apply(change, nowMs);
         } catch (e) {
           if (e instanceof SimulatorError && changes.length > 1)
             throw new SimulatorError(`change ${i + 1} of ${changes.length}: ${e.message}`, e.status, e.reason);

@@ -9,10 +9,12 @@ import { SimulatorError } from '../errors.ts';
 import type { OrgContent } from './content.ts';
 import type { ServerContext } from './context.ts';
 import type { Route } from './routes.ts';
+import type { WriteRoute } from './write-routes.ts';
 
-/** An answer with a JSON body. */
+/** An answer with a JSON body (none for a 204). */
 export interface Answer {
   readonly status: number;
+  /** The JSON body; ignored on a 204 (No Content). */
   readonly body: JsonValue;
   readonly headers?: Record<string, string>;
 }
@@ -25,11 +27,20 @@ export type Reply =
       /** The whole length announced, half of the body sent, then the connection closed (`truncated`). */
       readonly truncated?: boolean;
     })
-  | { readonly hangUp: 'reset' };
+  /** `reset`: a transient fault; `lost-ack`: a write carried out whose answer is lost (`write-lost-ack`). */
+  | { readonly hangUp: 'reset' | 'lost-ack' };
 
-/** What a request is for: the API's reads, Directory Insights' events query, or the tests' change door. */
+/** What a request is for: the API's reads and writes, Directory Insights' events query, or the tests' change door. */
 export type Target =
-  { readonly kind: 'read'; readonly route: Route | undefined } | { readonly kind: 'insights' } | { readonly kind: 'change-door' };
+  | {
+      readonly kind: 'read';
+      readonly route: Route | undefined;
+      /** The method of the write taken at the same path (a members or associations POST, a PUT), if any. */
+      readonly writeMethod?: 'POST' | 'PUT';
+    }
+  | { readonly kind: 'write'; readonly route: WriteRoute }
+  | { readonly kind: 'insights' }
+  | { readonly kind: 'change-door' };
 
 /** The error answers of one API: its error body, and its wording for the refusals every pipeline shares. */
 export interface Dialect {
@@ -55,6 +66,8 @@ export interface Exchange {
   body?: string;
   /** The answer is to be garbled (set by `transientFaults`). */
   malformed?: boolean;
+  /** The write's number among those the organization received, from 1 (set by `receiveWrite`). */
+  writeNumber?: number;
 }
 
 /** One step of a pipeline: undefined lets the request go on, a reply ends it. */
@@ -74,11 +87,11 @@ export function bodyOf(x: Exchange): string {
 
 /**
  * The key of a request for the fault decisions: organization, path and query of a read; method, path
- * and body of a POST (the same events query sent again is the same request).
+ * and body of the others (the same events query or write sent again is the same request).
  */
 export function requestKey(x: Exchange): string {
   const orgId = orgOf(x).tenant.orgId;
-  return x.target.kind === 'read' ? `${orgId}|${x.req.url ?? ''}` : `${orgId}|POST ${x.url.pathname}|${x.body ?? ''}`;
+  return x.target.kind === 'read' ? `${orgId}|${x.req.url ?? ''}` : `${orgId}|${String(x.req.method)} ${x.url.pathname}|${x.body ?? ''}`;
 }
 
 /** Runs the steps in order until one replies; a SimulatorError with a status becomes that error answer. */

@@ -25,6 +25,12 @@
  *   drop pause (SimulatorOptions.dropPauseMs, default 60 s), once: a network gone for longer than a
  *   client's retries.
  *
+ * Faults of writes (../server/writes.ts), each acting on the writes the organization receives (those that
+ * passed authentication, the rate limit and the transient faults), numbered from 1:
+ * - `write-fails-after=N`: every write after the N-th answers 500 and is not applied.
+ * - `write-lost-ack=N`: the N-th write is carried out, then its connection is closed without an answer.
+ * - `read-only-key`: every write answers 403 (a key whose role cannot write), nothing applied.
+ *
  * Two more act on the Directory Insights log (../insights/log.ts), not on requests: `events-lag=S`
  * makes every event visible S seconds after it happened (its value is seconds, not a probability), and
  * `silent-changes=P` lets a change leave no event with probability P.
@@ -54,12 +60,15 @@ export type ProbabilityFaultName =
 export type ListFaultName = 'forbidden' | 'not-found' | 'payment-required';
 
 /** Faults that take a count. */
-export type CountFaultName = 'broken-objects' | 'drop-after';
+export type CountFaultName = 'broken-objects' | 'drop-after' | 'write-fails-after' | 'write-lost-ack';
+
+/** Faults that are on or off. */
+export type SwitchFaultName = 'read-only-key';
 
 /** Faults of the Directory Insights log: `events-lag` in seconds, `silent-changes` a probability. */
 export type LogFaultName = 'events-lag' | 'silent-changes';
 
-export type FaultName = ProbabilityFaultName | ListFaultName | CountFaultName | LogFaultName;
+export type FaultName = ProbabilityFaultName | ListFaultName | CountFaultName | SwitchFaultName | LogFaultName;
 
 /** The transient faults: a client that retries and refetches always ends with the clean tenant. */
 export const TRANSIENT_FAULT_NAMES: readonly ProbabilityFaultName[] = [
@@ -76,7 +85,18 @@ export const TRANSIENT_FAULT_NAMES: readonly ProbabilityFaultName[] = [
 ];
 
 export const LIST_FAULT_NAMES: readonly ListFaultName[] = ['forbidden', 'not-found', 'payment-required'];
-export const COUNT_FAULT_NAMES: readonly CountFaultName[] = ['broken-objects', 'drop-after'];
+export const COUNT_FAULT_NAMES: readonly CountFaultName[] = ['broken-objects', 'drop-after', 'write-fails-after', 'write-lost-ack'];
+export const SWITCH_FAULT_NAMES: readonly SwitchFaultName[] = ['read-only-key'];
+/** The faults of writes. */
+export const WRITE_FAULT_NAMES: readonly FaultName[] = ['write-fails-after', 'write-lost-ack', 'read-only-key'];
+
+/** The least value of each count fault (the first write is write 1; `write-fails-after=0` fails every write). */
+export const COUNT_FAULT_MINIMUM: { readonly [F in CountFaultName]: number } = {
+  'broken-objects': 0,
+  'drop-after': 1,
+  'write-fails-after': 0,
+  'write-lost-ack': 1,
+};
 export const LOG_FAULT_NAMES: readonly LogFaultName[] = ['events-lag', 'silent-changes'];
 
 /** Every fault. */
@@ -84,6 +104,7 @@ export const FAULT_NAMES: readonly FaultName[] = [
   ...TRANSIENT_FAULT_NAMES,
   ...LIST_FAULT_NAMES,
   ...COUNT_FAULT_NAMES,
+  ...SWITCH_FAULT_NAMES,
   'truncated',
   ...LOG_FAULT_NAMES,
 ];
@@ -112,6 +133,8 @@ export const DEFAULT_FAULT_VALUES: { readonly [F in ListFaultName]: readonly str
   'payment-required': ['directories'],
   'broken-objects': 3,
   'drop-after': 500,
+  'write-fails-after': 1,
+  'write-lost-ack': 1,
 };
 
 /** The status each list fault answers. */
@@ -135,7 +158,7 @@ const NULL_SHARE = 0.03;
 
 export type FaultSettings = { [F in ProbabilityFaultName | LogFaultName]?: number } & { [F in ListFaultName]?: readonly string[] } & {
   [F in CountFaultName]?: number;
-};
+} & { [F in SwitchFaultName]?: boolean };
 
 export function isFaultName(value: string): value is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(value);
@@ -149,8 +172,13 @@ export function isCountFault(name: FaultName): name is CountFaultName {
   return (COUNT_FAULT_NAMES as readonly string[]).includes(name);
 }
 
+export function isSwitchFault(name: FaultName): name is SwitchFaultName {
+  return (SWITCH_FAULT_NAMES as readonly string[]).includes(name);
+}
+
 /** The value a fault takes when named alone. */
-export function defaultFaultValue(name: FaultName): number | readonly string[] {
+export function defaultFaultValue(name: FaultName): number | readonly string[] | boolean {
+  if (isSwitchFault(name)) return true;
   return isListFault(name) || isCountFault(name) ? DEFAULT_FAULT_VALUES[name] : DEFAULT_FAULT_INTENSITY[name];
 }
 
@@ -175,12 +203,16 @@ export function faultSettings(faults: readonly FaultName[] | FaultSettings | und
       }
       out[name] = (value as string[]).map((e) => e.trim());
     } else if (isCountFault(name)) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'drop-after' ? 1 : 0)) {
+      const least = COUNT_FAULT_MINIMUM[name];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
         throw new SimulatorError(
-          `fault "${name}" needs a whole number${name === 'drop-after' ? ' of at least 1' : ''}, not ${JSON.stringify(value)}`,
+          `fault "${name}" needs a whole number${least > 0 ? ` of at least ${least}` : ''}, not ${JSON.stringify(value)}`,
         );
       }
       out[name] = value;
+    } else if (isSwitchFault(name)) {
+      if (typeof value !== 'boolean') throw new SimulatorError(`fault "${name}" is on (true) or off (false), not ${JSON.stringify(value)}`);
+      if (value) out[name] = true;
     } else {
       const problem = faultValueProblem(name, value);
       if (problem) throw new SimulatorError(`fault "${name}" ${problem}, not ${JSON.stringify(value)}`);
@@ -273,6 +305,19 @@ export class FaultInjector {
       if ((this.settings[fault] ?? []).some((entry) => entryMatches(entry, target))) return { status: LIST_FAULT_STATUS[fault], fault };
     }
     return undefined;
+  }
+
+  /** The write faults' answer to the write numbered `n` (from 1), before it is applied, if any. */
+  writeRefusal(n: number): { status: 403 | 500; fault: 'read-only-key' | 'write-fails-after' } | undefined {
+    if (this.settings['read-only-key'] === true) return { status: 403, fault: 'read-only-key' };
+    const failsAfter = this.settings['write-fails-after'];
+    if (failsAfter !== undefined && n > failsAfter) return { status: 500, fault: 'write-fails-after' };
+    return undefined;
+  }
+
+  /** True when the write numbered `n` is carried out and its answer lost (`write-lost-ack`). */
+  losesAck(n: number): boolean {
+    return this.settings['write-lost-ack'] === n;
   }
 
   /** True when this answer is to be cut short (`truncated`), decided per request and attempt, unbounded. */

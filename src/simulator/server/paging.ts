@@ -10,7 +10,7 @@ import type { OrgContent } from './content.ts';
 import type { Answer } from './exchange.ts';
 import { type FaultInjector, distortedPage, withNulls } from './faults.ts';
 import { parsePaging } from './query.ts';
-import type { Route } from './routes.ts';
+import type { GraphRoute, ListRoute } from './routes.ts';
 
 const NULLED_CACHE_SIZE = 64;
 
@@ -20,7 +20,7 @@ export class Pager {
   constructor(private readonly faults: FaultInjector) {}
 
   /** The page a request asks for (throws a 400 or 404 SimulatorError for bad paging or an unknown source). */
-  page(route: Route, org: OrgContent, params: URLSearchParams, requestKey: string): Answer {
+  page(route: ListRoute | GraphRoute, org: OrgContent, params: URLSearchParams, requestKey: string): Answer {
     const shape = route.kind === 'list' ? route.list.shape : 'v2';
     const paging = parsePaging(params, shape === 'v2-rules' ? 100 : 10);
     let items: readonly JsonValue[];

@@ -22,6 +22,7 @@ export const refuse: Step = (x, ctx) => {
   const refusal = ctx.faults.refusal({
     path: relative,
     ...(route?.kind === 'list' ? { listTypes: route.types } : {}),
+    ...(route?.kind === 'object' ? { listTypes: [route.type] } : {}),
     ...(route?.kind === 'graph' ? { sourceType: route.endpoint.source } : {}),
   });
   return refusal ? x.dialect.error(refusal.status, `${REFUSALS[refusal.status]} (simulated ${refusal.fault})`) : undefined;

@@ -1,6 +1,8 @@
 /**
  * The URLs the simulator serves: the list endpoints of every type (TYPE_INFO lists, v1 under `/api`,
- * v2 under `/api/v2`) and the 88 v2 graph endpoints (GRAPH_ENDPOINTS).
+ * v2 under `/api/v2`), the 88 v2 graph endpoints (GRAPH_ENDPOINTS), and one object by id for the types
+ * a write PUTs (`GET /api/v2/usergroups/{id}`, `/systemgroups/{id}`, v1 `/api/systemusers/{id}`), so that
+ * a client can read back what it wrote.
  */
 import { GRAPH_TYPES, TYPE_INFO, matchEndpoint, type GraphEndpoint, type GraphType, type ListEndpoint } from '../../model/index.ts';
 import type { ApiVersion } from './responses.ts';
@@ -22,7 +24,36 @@ export interface GraphRoute {
   readonly id: string;
 }
 
-export type Route = ListRoute | GraphRoute;
+export interface ObjectRoute {
+  readonly kind: 'object';
+  readonly api: ApiVersion;
+  /** Template, e.g. `/api/v2/usergroups/{id}`. */
+  readonly template: string;
+  readonly type: GraphType;
+  readonly id: string;
+}
+
+export type Route = ListRoute | GraphRoute | ObjectRoute;
+
+/** The types one object of which is served by id: the ones a write PUTs. */
+const OBJECT_ROUTES: readonly { readonly api: ApiVersion; readonly prefix: string; readonly type: GraphType }[] = [
+  { api: 'v2', prefix: '/api/v2/usergroups/', type: 'user_group' },
+  { api: 'v2', prefix: '/api/v2/systemgroups/', type: 'system_group' },
+  { api: 'v1', prefix: '/api/systemusers/', type: 'user' },
+];
+
+function objectRoute(path: string): ObjectRoute | undefined {
+  for (const { api, prefix, type } of OBJECT_ROUTES) {
+    const rest = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+    if (rest === '' || rest.includes('/')) continue;
+    try {
+      return { kind: 'object', api, template: `${prefix}{id}`, type, id: decodeURIComponent(rest) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
 
 export const V1_ROOT = '/api';
 export const V2_ROOT = '/api/v2';
@@ -56,7 +87,7 @@ export function resolveRoute(pathname: string): Route | undefined {
     const match = matchEndpoint(path);
     if (match) return { kind: 'graph', api: 'v2', endpoint: match.endpoint, id: match.id };
   }
-  return undefined;
+  return objectRoute(path);
 }
 
 /** The API a path belongs to, for the shape of its error bodies. */
@@ -67,5 +98,12 @@ export function apiOf(pathname: string): ApiVersion {
 /** A route's name in the statistics: its template, never the ids in it. */
 export function routeName(route: Route | undefined): string {
   if (!route) return 'unknown';
-  return route.kind === 'list' ? route.path : `${V2_ROOT}${route.endpoint.path}`;
+  switch (route.kind) {
+    case 'list':
+      return route.path;
+    case 'graph':
+      return `${V2_ROOT}${route.endpoint.path}`;
+    case 'object':
+      return route.template;
+  }
 }

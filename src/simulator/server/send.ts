@@ -1,7 +1,7 @@
 /**
  * Sending a reply: JSON with its length, or, when a fault says so, half of it (`malformed`: a short
  * body, announced as such), the whole length announced and half sent before the connection closes
- * (`truncated`), or no answer at all (the connection reset). Every way a request ends is counted.
+ * (`truncated`), or no answer at all (the connection reset, or a write's answer lost). A 204 has no body. Every way a request ends is counted.
  */
 import type { ServerResponse } from 'node:http';
 import type { Reply } from './exchange.ts';
@@ -12,6 +12,11 @@ export function send(res: ServerResponse, reply: Reply, stats: StatsCounter): vo
   if ('hangUp' in reply) {
     stats.ended(reply.hangUp, url);
     res.req.socket.destroy();
+    return;
+  }
+  if (reply.status === 204) {
+    stats.ended('204', url);
+    res.writeHead(204, reply.headers).end();
     return;
   }
   let text = JSON.stringify(reply.body);

@@ -1,10 +1,10 @@
 /**
  * The simulator: a node:http server on loopback speaking the JumpCloud v1 and v2 APIs for one or more
- * generated (or given) organizations. GET only, but for the two POSTs of Directory Insights' read-only
- * events query and the change door tests use (off unless `allowChanges`); `x-api-key` checked;
- * `x-org-id` selects the organization; paging by `limit`/`skip`; optional rate limit and faults
- * (./faults.ts); optional churn, random changes applied as time passes.
- *
+ * generated (or given) organizations: every list and graph GET, the writes an admin's script sends
+ * (./writes.ts: memberships, associations, group and user PUTs), Directory Insights' read-only events
+ * query and the change door tests use (off unless `allowChanges`); `x-api-key` checked; `x-org-id`
+ * selects the organization; paging by `limit`/`skip`; optional rate limit and faults (./faults.ts);
+ * optional churn, random changes applied as time passes. *
  * Every request goes through a pipeline of small steps (./pipeline.ts), each in a module of its own;
  * this module builds what they share (./context.ts), listens, and hands out the Simulator.
  */
@@ -103,7 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    const x: Exchange = { req, res, url, ...targetOf(url.pathname) };
+    const x: Exchange = { req, res, url, ...targetOf(req.method, url.pathname) };
     runPipeline(PIPELINES[x.target.kind], x, ctx).then(
       (reply) => send(res, reply, stats),
       (e: unknown) => {
