@@ -1,6 +1,6 @@
 /**
  * The write faults the apply tests inject (issue 21 §3), each switchable through the options object (and
- * `jcgraph sim --faults`, see cli.test.ts): `write-fails-after=N`, `write-lost-ack=N`, `read-only-key`,
+ * `jcgraph sim --faults`, see test/cli/sim.test.ts): `write-fails-after=N`, `write-lost-ack=N`, `read-only-key`,
  * 429 under the rate limit, and the transient faults, which strike a write before it is applied. Each is
  * shown by what the organization holds afterwards and by the simulator's write counters. Bodies are
  * checked against the official spec by the Prism mock before they are sent (write-client.ts).
