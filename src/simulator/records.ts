@@ -213,6 +213,25 @@ export function radiusServerRecord(ctx: RecordContext, id: string, index: number
 
 export type MembershipMethod = 'STATIC' | 'DYNAMIC_REVIEW_REQUIRED' | 'DYNAMIC_AUTOMATED';
 
+/** The fields a dynamic group's record carries (v2 `UserGroup`/`SystemGroup`): its rule, exemptions and error flags. */
+export interface GroupRuleFields {
+  readonly memberQuery: JsonObject;
+  readonly memberQueryExemptions: readonly { readonly id: string; readonly type: string }[];
+  /** Set only on a rule the tenant flags in error (`CYCLE`, `INVALID_GROUP_REFERENCE`). */
+  readonly memberQueryErrorFlags?: readonly string[];
+}
+
+/** A group record with its rule fields set, its keys kept in the records' alphabetical order. */
+export function withRuleFields(record: JsonObject, rule: GroupRuleFields): JsonObject {
+  const fields: JsonObject = {
+    ...record,
+    memberQuery: rule.memberQuery,
+    memberQueryExemptions: rule.memberQueryExemptions.map((e) => ({ id: e.id, type: e.type })),
+  };
+  if (rule.memberQueryErrorFlags) fields['memberQueryErrorFlags'] = [...rule.memberQueryErrorFlags];
+  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export function userGroupRecord(
   ctx: RecordContext,
   id: string,

@@ -20,6 +20,8 @@ import { PRESETS, PRESET_COUNTS, generateTenant, writeTenantJson, referenceAnswe
 import { LIST_ITEM_SCHEMAS, validatorFor } from './spec-schemas.ts';
 import { LIST_ROUTES } from '../../src/simulator/server/routes.ts';
 import { OrgContent } from '../../src/simulator/server/content.ts';
+import { groupRuleChanges, memberRuleChanges, tenantRuleView } from '../../src/simulator/dynamic/rebuild.ts';
+import { Rng } from '../../src/simulator/random.ts';
 
 const tiny = generateTenant({ preset: 'tiny', seed: 1 });
 const small = generateTenant({ preset: 'small', seed: 1 });
@@ -96,10 +98,25 @@ describe('preset sizes', () => {
     for (const type of GRAPH_TYPES) expect(PRESET_COUNTS.tiny[type]).toBeLessThanOrEqual(12);
   });
 
-  it('generates xl with the preset counts', () => {
+  it('generates xl with the preset counts, its membership what the rules give (the big groups whole, a sample of objects)', () => {
     const xl = generateTenant({ preset: 'xl', seed: 1 });
     expect(countByType(xl)).toEqual(PRESET_COUNTS.xl);
-  }, 120_000);
+    // A whole re-evaluation of xl's thousands of rule groups is slow: the big groups are re-evaluated
+    // whole, and every group's rule for a sample of users and systems.
+    const view = tenantRuleView(xl);
+    const big = xl.objects.filter((o) => {
+      const name = o.record['name'];
+      return o.type.endsWith('_group') && typeof name === 'string' && /^(All .*|Engineering|Sales)$/.test(name);
+    });
+    expect(big.length).toBe(6);
+    for (const group of big) expect(groupRuleChanges(view, group)).toEqual([]);
+    const rng = new Rng(7);
+    const sample = rng.sample(
+      xl.objects.filter((o) => o.type === 'user' || o.type === 'system'),
+      200,
+    );
+    for (const object of sample) expect(memberRuleChanges(view, object)).toEqual([]);
+  }, 240_000);
 });
 
 describe('structure', () => {

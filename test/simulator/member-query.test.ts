@@ -253,12 +253,19 @@ describe('a group record read into its rule', () => {
     const record: JsonObject = {
       membershipMethod: 'DYNAMIC_REVIEW_REQUIRED',
       memberQuery: rule,
-      memberQueryExemptions: [{ id: ben.id, type: 'user' }, { id: 7, type: 'user' }, 'x', null],
+      memberQueryExemptions: [{ id: ben.id, type: 'user' }],
     };
     const read = groupRule('user_group', record);
     if (read.state !== 'running') throw new Error(read.state);
     expect([...read.exempt]).toEqual([ben.id]);
-    expect(exemptIds({ memberQueryExemptions: 'nope' }).size).toBe(0);
+    expect(exemptIds({ memberQueryExemptions: null })).toEqual(new Set());
+    // Exemptions it cannot read freeze the rule: whom they meant to exempt is not guessed.
+    for (const memberQueryExemptions of ['nope', [{ id: 7, type: 'user' }], [null], ['x']]) {
+      expect(groupRule('user_group', { ...record, memberQueryExemptions }), JSON.stringify(memberQueryExemptions)).toMatchObject({
+        state: 'frozen',
+        why: expect.stringMatching(/memberQueryExemptions/),
+      });
+    }
     const engineer = { department: 'Engineering' };
     expect(ruleWants(read, ann, engineer)).toBe(true);
     expect(ruleWants(read, ben, engineer)).toBe(false); // exempt

@@ -39,16 +39,21 @@ function isDynamic(method: JsonValue | undefined): method is DynamicMethod {
 }
 
 /**
- * The ids of a group record's exemptions. An exemption names an object by id (ids are unique in an
- * organization; its `type` is not compared); an entry without a string id exempts nothing (a rule choice).
+ * The ids of a group record's exemptions (none when it has none), or why they cannot be read. An
+ * exemption names an object by id (ids are unique in an organization; its `type` is not compared). A
+ * list that is not one, or an entry without a string id, freezes the rule as an unreadable query does:
+ * the simulator does not guess whom it meant to exempt.
  */
-export function exemptIds(record: JsonObject): Set<string> {
+export function exemptIds(record: JsonObject): Set<string> | string {
   const raw = record['memberQueryExemptions'];
   const ids = new Set<string>();
-  if (!Array.isArray(raw)) return ids;
+  if (raw === undefined || raw === null) return ids;
+  if (!Array.isArray(raw)) return 'its memberQueryExemptions is not a list';
   for (const entry of raw) {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
-    if (typeof entry['id'] === 'string') ids.add(entry['id']);
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry) || typeof entry['id'] !== 'string') {
+      return 'an entry of its memberQueryExemptions has no id';
+    }
+    ids.add(entry['id']);
   }
   return ids;
 }
@@ -64,7 +69,9 @@ export function groupRule(groupType: string, record: JsonObject): GroupRule {
   }
   const query = readMemberQuery(record['memberQuery'], memberType);
   if (!query.readable) return { state: 'frozen', method, why: query.reason };
-  return { state: 'running', method, memberType, query, exempt: exemptIds(record) };
+  const exempt = exemptIds(record);
+  if (typeof exempt === 'string') return { state: 'frozen', method, why: exempt };
+  return { state: 'running', method, memberType, query, exempt };
 }
 
 /** Whether a running rule wants `member` in its group: the query matches its record and it is not exempt. */

@@ -93,11 +93,18 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\
  */
 export function isoInstant(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
+  const known = INSTANTS.get(text);
+  if (known !== undefined || INSTANTS.has(text)) return known;
   const m = ISO_8601.exec(text);
-  if (!m) return undefined;
-  const ms = Date.parse(text.includes('T') && m[1] === undefined ? `${text}Z` : text);
-  return Number.isNaN(ms) ? undefined : ms;
+  const ms = m ? Date.parse(text.includes('T') && m[1] === undefined ? `${text}Z` : text) : NaN;
+  const instant = Number.isNaN(ms) ? undefined : ms;
+  // Rules read the same dates over and over (every device, every rule): parsed once, in a bounded cache.
+  if (INSTANTS.size >= 200_000) INSTANTS.clear();
+  INSTANTS.set(text, instant);
+  return instant;
 }
+
+const INSTANTS = new Map<string, number | undefined>();
 
 /** The value a record gives a field: a string, an instant for dates, undefined when missing or not readable. */
 function fieldValue(kind: FieldKind, field: string, record: Readonly<Record<string, JsonValue | undefined>>): string | number | undefined {

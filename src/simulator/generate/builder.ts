@@ -29,6 +29,11 @@ export interface Generation {
   readonly counts: PresetCounts;
   /** A record context with its own random stream, forked from the root generator under `label`. */
   readonly ctx: (label: string) => RecordContext;
+  /**
+   * A random stream of its own for `label`, seeded from the tenant's seed without drawing from the root
+   * generator, so a section that uses one leaves every other section's draws as they were.
+   */
+  readonly sideStream: (label: string) => Rng;
 }
 
 /** A creation time within the generated span. */
@@ -49,13 +54,37 @@ export class TenantBuilder {
   readonly assocCount = new Map<string, number>();
   private readonly assocs = new Map<string, ObjectRef[]>();
 
+  private readonly positions = new Map<string, number>();
+  /** Positions by the ref objects `add` hands out, so the usual lookup builds no key. */
+  private readonly positionsByRef = new WeakMap<ObjectRef, number>();
+
   add(type: GraphType, id: string, record: JsonObject): ObjectRef {
     const ref: ObjectRef = { type, id };
+    this.positions.set(refKey(ref), this.objects.length);
+    this.positionsByRef.set(ref, this.objects.length);
     this.objects.push({ type, id, record });
     let list = this.byType.get(type);
     if (!list) this.byType.set(type, (list = []));
     list.push(ref);
     return ref;
+  }
+
+  /** The record of an object added earlier. */
+  record(ref: ObjectRef): JsonObject {
+    const at = this.positionsByRef.get(ref) ?? this.positions.get(refKey(ref));
+    if (at === undefined) throw new SimulatorError(`generator: ${refKey(ref)} was never added`);
+    return (this.objects[at] as TenantObject).record;
+  }
+
+  /** Replaces the record of an object added earlier (a group whose rule is known once its members are). */
+  setRecord(ref: ObjectRef, record: JsonObject): void {
+    const at = this.positions.get(refKey(ref));
+    if (at === undefined) throw new SimulatorError(`generator: ${refKey(ref)} was never added`);
+    this.objects[at] = { type: ref.type, id: ref.id, record };
+  }
+
+  isMember(group: ObjectRef, member: ObjectRef): boolean {
+    return this.edgeKeys.has(edgeKey(membershipEdge(group, member)));
   }
 
   refs(type: GraphType): ObjectRef[] {

@@ -8,6 +8,8 @@ import { DEPARTMENTS, FIRST_NAMES, GROUP_KINDS, LAST_NAMES, TEAM_WORDS } from '.
 import { type MembershipMethod, type UserState, userGroupRecord, userRecord } from '../records.ts';
 import { unitHash } from '../random.ts';
 import { type Attrs, type Generation, created, slug } from './builder.ts';
+import { smallGroupRule } from './rule-choices.ts';
+import { type RuleMatcher, memberQuery, smallRuleGroup } from './rule-groups.ts';
 
 /** The users the later sections pick from. */
 export interface GeneratedUsers {
@@ -77,7 +79,10 @@ export function addUsers({ b, ids, counts, ctx }: Generation): GeneratedUsers {
   return { departments, usersByDept, activeUsers, itUsers };
 }
 
-export function addUserGroups({ b, ids, counts, ctx }: Generation, people: GeneratedUsers): UserGroupRoles {
+/** The rule flag the generated tenant's one rule in error carries. */
+export const GENERATED_ERROR_FLAG = 'INVALID_GROUP_REFERENCE';
+
+export function addUserGroups({ b, ids, counts, ctx, sideStream }: Generation, people: GeneratedUsers, rules: RuleMatcher): UserGroupRoles {
   const users = b.refs('user');
   const ug = {
     allStaff: [] as ObjectRef[],
@@ -88,6 +93,8 @@ export function addUserGroups({ b, ids, counts, ctx }: Generation, people: Gener
   };
   const c = ctx('user_groups');
   const rng = c.rng;
+  // Exemptions, members added by hand and the small groups' rules come from a stream of their own.
+  const side = sideStream('user-group-rules');
   const n = counts.user_group;
   const addGroup = (name: string, attributes: Attrs, method: MembershipMethod): ObjectRef => {
     const id = ids.next(created(rng));
@@ -99,13 +106,28 @@ export function addUserGroups({ b, ids, counts, ctx }: Generation, people: Gener
     'DYNAMIC_AUTOMATED',
   );
   ug.allStaff.push(allStaff);
-  for (const u of people.activeUsers) if (!rng.chance(0.03)) b.member(allStaff, u);
-  for (const dept of people.departments) {
+  // Everyone active, but for about 3% of them exempted (suspended users the rule leaves out by itself).
+  const leftOut = people.activeUsers.filter(() => rng.chance(0.03));
+  rules.apply(allStaff, 'DYNAMIC_AUTOMATED', {
+    query: memberQuery('v1', ['userState', 'eq', 'active']),
+    exempt: leftOut.filter((u) => b.record(u)['state'] === 'ACTIVATED'),
+  });
+  for (const [d, dept] of people.departments.entries()) {
     if (b.refs('user_group').length >= n) break;
     const attrs: Attrs = rng.chance(0.6) ? { ldapGroups: [{ name: slug(dept) }] } : null;
     const g = addGroup(dept, attrs, 'DYNAMIC_REVIEW_REQUIRED');
     ug.depts.push(g);
-    for (const u of people.usersByDept.get(dept) ?? []) b.member(g, u);
+    // A few exempted from the rule and a few added by hand; the first department always has both.
+    const inDept = people.usersByDept.get(dept) ?? [];
+    const exempt = inDept.length >= 2 && (d === 0 || side.chance(0.3)) ? side.sample(inDept, side.between(1, 2)) : [];
+    const handAdded: ObjectRef[] = [];
+    if (inDept.length < users.length && (d === 0 || side.chance(0.5))) {
+      for (let k = side.between(1, 3), tries = 0; handAdded.length < k && tries < 50; tries++) {
+        const u = side.pick(users);
+        if (b.record(u)['department'] !== dept && !handAdded.includes(u)) handAdded.push(u);
+      }
+    }
+    rules.apply(g, 'DYNAMIC_REVIEW_REQUIRED', { query: memberQuery('v1', ['department', 'eq', dept]), exempt, handAdded });
   }
   if (b.refs('user_group').length < n) {
     const admins = addGroup(
@@ -136,12 +158,24 @@ export function addUserGroups({ b, ids, counts, ctx }: Generation, people: Gener
       attrs['sudo'] = { enabled: true, withoutPassword: true };
     }
     const method: MembershipMethod = rng.chance(0.85) ? 'STATIC' : rng.pick(['DYNAMIC_REVIEW_REQUIRED', 'DYNAMIC_AUTOMATED'] as const);
-    const g = addGroup(name, Object.keys(attrs).length > 0 ? attrs : null, method);
+    // The first small group holds the tenant's one rule in error (its members frozen as they were).
+    const flagged = i === firstSmall;
+    const g = addGroup(name, Object.keys(attrs).length > 0 ? attrs : null, flagged ? 'DYNAMIC_AUTOMATED' : method);
     ug.small.push(g);
     const isLast = i === n - 1;
     const r = rng.float();
     const size = isLast || r < 0.06 ? 0 : r < 0.09 ? rng.between(50, 200) : 1 + Math.floor(24 * rng.float() ** 2);
-    for (const u of rng.sample(users, Math.min(size, Math.floor(users.length / 3) || 1))) b.member(g, u);
+    // A static group's members; a rule group's anchors, whose attributes its rule is made of.
+    const drawn = rng.sample(users, Math.min(size, Math.floor(users.length / 3) || 1));
+    if (flagged) {
+      const query = smallGroupRule(side, rules, 'user', drawn, users, (u) => b.record(u), Math.max(8, size));
+      rules.apply(g, 'DYNAMIC_AUTOMATED', { query, errorFlags: [GENERATED_ERROR_FLAG], frozenMembers: drawn });
+    } else if (method === 'STATIC') {
+      for (const u of drawn) b.member(g, u);
+    } else {
+      const query = smallGroupRule(side, rules, 'user', drawn, users, (u) => b.record(u), Math.max(8, size));
+      smallRuleGroup(side, rules, g, method, query, users);
+    }
   }
   return ug;
 }
