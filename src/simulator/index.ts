@@ -41,6 +41,14 @@ export {
 export { type Simulator, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
 export { INSIGHTS_DENIALS, INSIGHTS_EVENTS_PATH, type InsightsDenial } from './server/insights.ts';
 export { CHANGES_PATH } from './server/change-door.ts';
-export type { SimChange, SimChangeKind, AppliedChange, FieldChange, NamedRef } from './changes/changes.ts';
+export type {
+  SimChange,
+  SimChangeKind,
+  AppliedChange,
+  AppliedAlone,
+  FieldChange,
+  NamedRef,
+  RuleMadeMembership,
+} from './changes/changes.ts';
 export { referenceAnswer, answerEndpoint, type GraphAnswer } from './reference/answers.ts';
 export { compileAttributes } from './reference/compile.ts';

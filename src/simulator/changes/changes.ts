@@ -39,12 +39,23 @@ export interface FieldChange {
   readonly to: JsonObject[string] | undefined;
 }
 
+/** A membership a dynamic group's rule added or removed right after a change (src/simulator/dynamic). */
+export interface RuleMadeMembership {
+  readonly op: 'add' | 'remove';
+  readonly group: NamedRef;
+  readonly member: NamedRef;
+}
+
 /**
  * What a change did, with what the audit log needs to describe it: names of both ends, the previous
  * record for updates. `effect: 'none'` when the change found nothing to do (an edge already there, or
- * already gone): nothing changed and nothing is logged.
+ * already gone): nothing changed and nothing is logged. `ruleMade`: the memberships the rules of dynamic
+ * groups added or removed because of the change (absent when they did nothing).
  */
-export type AppliedChange =
+export type AppliedChange = AppliedAlone & { readonly ruleMade?: readonly RuleMadeMembership[] };
+
+/** What a change did by itself, before the rules of dynamic groups ran. */
+export type AppliedAlone =
   | { readonly effect: 'none'; readonly change: SimChange }
   | {
       readonly effect: 'edge';

@@ -25,7 +25,8 @@ import {
 import { SimulatorError } from '../errors.ts';
 import { ObjectIdFactory } from '../ids.ts';
 import { Rng, hash32 } from '../random.ts';
-import type { AppliedChange, FieldChange, NamedRef, SimChange } from './changes.ts';
+import { type RuleMembershipChange, type RuleView, groupRuleChanges, memberRuleChanges, pairRuleChange } from '../dynamic/rebuild.ts';
+import type { AppliedChange, FieldChange, NamedRef, RuleMadeMembership, SimChange } from './changes.ts';
 import { newRecord, withId } from './new-records.ts';
 
 function refKey(ref: ObjectRef): string {
@@ -42,9 +43,11 @@ function isRef(value: unknown): value is ObjectRef {
   return typeof type === 'string' && typeof id === 'string' && id !== '';
 }
 
-export class ChangingTenant {
+export class ChangingTenant implements RuleView {
   readonly orgId: string;
   readonly #objects = new Map<string, TenantObject>();
+  /** The objects of each type by key, so the rules of dynamic groups find users, systems and groups without a scan. */
+  readonly #byType = new Map<string, Map<string, TenantObject>>();
   readonly #edges = new Map<string, TenantEdge>();
   /** Edge keys per object key, so a deletion finds its edges without a scan. */
   readonly #edgesOf = new Map<string, Set<string>>();
@@ -56,7 +59,7 @@ export class ChangingTenant {
 
   constructor(tenant: TenantData) {
     this.orgId = tenant.orgId;
-    for (const o of tenant.objects) this.#objects.set(refKey(o), o);
+    for (const o of tenant.objects) this.#setObject(o);
     for (const e of tenant.edges) this.#addEdge(e);
     // The stream's label is its seed: it keeps the word it was made with, so new ids stay what they were.
     this.#ids = new ObjectIdFactory(new Rng(hash32(`live:${tenant.orgId}`)));
@@ -158,7 +161,7 @@ export class ChangingTenant {
         this.#created += 1;
         const base = newRecord(type, id, this.orgId, this.#created, Math.floor(nowMs / 1000));
         const record = withId(type, { ...base, ...(change.record ?? {}) }, id);
-        this.#objects.set(refKey({ type, id }), { type, id, record });
+        this.#setObject({ type, id, record });
         return { effect: 'create', change, object: { type, id, name: objectName(type, record, id) }, record };
       }
       case 'delete': {
@@ -167,6 +170,7 @@ export class ChangingTenant {
         const edges = [...(this.#edgesOf.get(key) ?? [])];
         for (const edge of edges) this.#removeEdge(edge);
         this.#objects.delete(key);
+        this.#byType.get(object.type)?.delete(key);
         return { effect: 'delete', change, object, edgesRemoved: edges.length };
       }
       case 'update': {
@@ -191,12 +195,89 @@ export class ChangingTenant {
           fields.push({ field, from: object.record[field], to: undefined });
         }
         if (fields.length === 0) return { effect: 'none', change };
-        this.#objects.set(key, { ...object, record });
+        this.#setObject({ ...object, record });
         return { effect: 'update', change, object: { ...named, name: objectName(named.type, record, named.id) }, fields };
       }
       default:
         throw invalid(`unknown change ${JSON.stringify((change as { kind?: unknown } | null)?.kind ?? null)}`);
     }
+  }
+
+  /**
+   * Runs the rules of the dynamic groups a change touches, as JumpCloud recomputes a group's members when
+   * the group changes or a user or device is created or edited, and applies what they add or remove:
+   * - a membership added or removed by hand: that group's rule, for that member (a rule-made membership
+   *   removed comes back unless the member is exempt; an object a DYNAMIC_AUTOMATED rule does not want,
+   *   added by hand, goes);
+   * - a group created or edited (its rule, exemptions or method among others): that group's rule, whole;
+   * - a user or system created or edited (a department move, a suspension): every group's rule, for it.
+   * Associations and deletions touch no rule. Rules read records, never memberships, so what they change
+   * sets off nothing further. (docs/rules.md#when-the-simulator-runs-the-rules)
+   */
+  runRules(applied: AppliedChange): RuleMadeMembership[] {
+    const changes = this.#ruleChangesAfter(applied);
+    const out: RuleMadeMembership[] = [];
+    for (const { op, group, member } of changes) {
+      const edge = membershipEdge(group, member);
+      if (op === 'add') this.#addEdge(edge);
+      else this.#removeEdge(edgeKey(edge));
+      out.push({ op, group: this.#named(group, 'group'), member: this.#named(member, 'member') });
+    }
+    if (out.length > 0) {
+      this.version += 1;
+      this.#view = undefined;
+    }
+    return out;
+  }
+
+  #ruleChangesAfter(applied: AppliedChange): RuleMembershipChange[] {
+    switch (applied.effect) {
+      case 'edge': {
+        if (!applied.membership) return [];
+        const group = this.#objects.get(refKey(applied.from));
+        const member = this.#objects.get(refKey(applied.to));
+        const change = group && member ? pairRuleChange(this, group, member) : undefined;
+        return change ? [change] : [];
+      }
+      case 'create':
+      case 'update': {
+        const object = this.#objects.get(refKey(applied.object));
+        if (!object) return [];
+        return object.type === 'user_group' || object.type === 'system_group'
+          ? groupRuleChanges(this, object)
+          : memberRuleChanges(this, object);
+      }
+      case 'none':
+      case 'delete':
+        return [];
+    }
+  }
+
+  /** Every object of a type (RuleView). */
+  objectsOf(type: string): Iterable<TenantObject> {
+    return this.#byType.get(type)?.values() ?? [];
+  }
+
+  /** Whether `member` is a direct member of `group` (RuleView). */
+  isMember(group: ObjectRef, member: ObjectRef): boolean {
+    return this.#edges.has(edgeKey(membershipEdge(group, member)));
+  }
+
+  /** The direct members of a group (RuleView). */
+  *membersOf(group: ObjectRef): Iterable<ObjectRef> {
+    const key = refKey(group);
+    for (const edgeKeyOf of this.#edgesOf.get(key) ?? []) {
+      const edge = this.#edges.get(edgeKeyOf);
+      if (edge?.kind === 'membership' && refKey(edge.from) === key) yield edge.to;
+    }
+  }
+
+  #setObject(object: TenantObject): void {
+    const key = refKey(object);
+    this.#objects.set(key, object);
+    let ofType = this.#byType.get(object.type);
+    if (!ofType) this.#byType.set(object.type, (ofType = new Map<string, TenantObject>()));
+    ofType.set(key, object);
   }
 
   #newId(nowMs: number): string {

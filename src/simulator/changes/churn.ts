@@ -1,7 +1,8 @@
 /**
  * Random changes of the kinds an organization sees every day: memberships added and removed,
  * associations added (with and without sudo attributes), re-attributed and removed, objects created
- * and deleted, users suspended and reinstated, a group's own sudo changed, renames. Each change is
+ * and deleted, users suspended and reinstated, users moved to another department or location, a member
+ * exempted from its dynamic group's rule, a group's own sudo changed, renames. Each change is
  * drawn against the organization as it is at that moment, so it is always one the API would accept.
  */
 import {
@@ -14,7 +15,9 @@ import {
   type TenantData,
   type TenantObject,
 } from '../../model/index.ts';
+import { LOCATIONS } from '../names.ts';
 import type { Rng } from '../random.ts';
+import { costCenterOf } from '../records.ts';
 import type { SimChange } from './changes.ts';
 
 /** Types churn creates and deletes (the everyday ones). */
@@ -152,6 +155,44 @@ const PICKERS: readonly [weight: number, picker: Picker][] = [
       if (!o) return undefined;
       const field = type === 'system' ? 'displayName' : type === 'application' ? 'displayLabel' : 'name';
       return { kind: 'update', ref: ref(o), set: { [field]: `${objectName(o.type, o.record, o.id)} (renamed ${rng.int(1000)})` } };
+    },
+  ],
+  // Movers: a user changes department (cost center and job title with it) or location, so the rules of
+  // dynamic groups have something to do.
+  [
+    6,
+    (v, rng) => {
+      const u = some(v, 'user', rng);
+      const other = some(v, 'user', rng);
+      const from = u?.record['department'];
+      const to = other?.record['department'];
+      if (!u || typeof to !== 'string' || to === from) return undefined;
+      const set: JsonObject = { department: to, costCenter: costCenterOf(to) };
+      const title = u.record['jobTitle'];
+      if (typeof from === 'string' && typeof title === 'string' && title.startsWith(`${from} `))
+        set['jobTitle'] = `${to}${title.slice(from.length)}`;
+      return { kind: 'update', ref: ref(u), set };
+    },
+  ],
+  [
+    3,
+    (v, rng) => {
+      const u = some(v, 'user', rng);
+      const location = rng.pick(LOCATIONS);
+      return u && u.record['location'] !== location ? { kind: 'update', ref: ref(u), set: { location } } : undefined;
+    },
+  ],
+  // An administrator exempts a member from its dynamic group's rule (the group written back whole, as the PUT does).
+  [
+    2,
+    (v, rng) => {
+      const e = pickEdge(v, rng, 'membership');
+      const group = e && v.byType.get(e.from.type)?.find((g) => g.id === e.from.id);
+      const method = group ? group.record['membershipMethod'] : undefined;
+      if (!e || !group || typeof method !== 'string' || !method.startsWith('DYNAMIC_') || !group.record['memberQuery']) return undefined;
+      const current = group.record['memberQueryExemptions'];
+      const exemptions = Array.isArray(current) ? current : [];
+      return { kind: 'update', ref: ref(group), set: { memberQueryExemptions: [...exemptions, { id: e.to.id, type: e.to.type }] } };
     },
   ],
 ];

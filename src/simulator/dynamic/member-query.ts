@@ -6,7 +6,8 @@
  * Forms: v1 `{queryType: "FilterQuery", filters: [{field, operator, value}]}`; v2 (no or a null `queryType`)
  * `{filters: [{field, operation, value}]}`. Anything else is unreadable and is never guessed at: another
  * queryType (`Filter`, `Search`), no or an empty filter list, a filter missing a part, an unknown field,
- * an operator the field does not take, a value of the wrong kind.
+ * an operator the field does not take, a value of the wrong kind. The simulator's own choices where the
+ * documentation is silent: docs/rules.md#when-the-simulator-runs-the-rules.
  */
 import type { JsonValue } from '../../model/index.ts';
 

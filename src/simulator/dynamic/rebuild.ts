@@ -58,18 +58,25 @@ export function groupRuleChanges(view: RuleView, group: TenantObject): RuleMembe
   return out;
 }
 
+/** What one group's rule does about one object: add it, take it out (DYNAMIC_AUTOMATED only), or nothing. */
+export function pairRuleChange(view: RuleView, group: TenantObject, object: TenantObject): RuleMembershipChange | undefined {
+  const rule = ruleOf(group);
+  if (rule.state !== 'running' || object.type !== rule.memberType) return undefined;
+  const wants = ruleWants(rule, object, object.record);
+  const member = view.isMember(group, object);
+  if (wants && !member) return { op: 'add', group: ref(group), member: ref(object) };
+  if (!wants && member && rule.method === 'DYNAMIC_AUTOMATED') return { op: 'remove', group: ref(group), member: ref(object) };
+  return undefined;
+}
+
 /** The changes the rules of every group of the object's type make for that one object (created or edited). */
 export function memberRuleChanges(view: RuleView, object: TenantObject): RuleMembershipChange[] {
   const groupType = object.type === 'user' ? 'user_group' : object.type === 'system' ? 'system_group' : undefined;
   if (groupType === undefined) return [];
   const out: RuleMembershipChange[] = [];
   for (const group of view.objectsOf(groupType)) {
-    const rule = ruleOf(group);
-    if (rule.state !== 'running') continue;
-    const wants = ruleWants(rule, object, object.record);
-    const member = view.isMember(group, object);
-    if (wants && !member) out.push({ op: 'add', group: ref(group), member: ref(object) });
-    else if (!wants && member && rule.method === 'DYNAMIC_AUTOMATED') out.push({ op: 'remove', group: ref(group), member: ref(object) });
+    const change = pairRuleChange(view, group, object);
+    if (change) out.push(change);
   }
   return out;
 }

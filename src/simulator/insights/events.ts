@@ -66,10 +66,34 @@ function resource(ref: NamedRef, key: string, ctx: EventContext): JsonObject {
 }
 
 /**
- * The events a change leaves in the log (fields other than `id` and `timestamp`), or none. `key` is
- * unique per change and makes the varying choices reproducible.
+ * The events a change leaves in the log (fields other than `id` and `timestamp`), or none: the change's
+ * own, then one `association_change` per membership the rules of dynamic groups added or removed after it.
+ * `key` is unique per change and makes the varying choices reproducible.
  */
 export function changeEvents(applied: AppliedChange, key: string, ctx: EventContext): JsonObject[] {
+  const own = ownEvents(applied, key, ctx);
+  const ruleMade = (applied.ruleMade ?? []).map((m, i) => {
+    const [event] = ownEvents(
+      {
+        effect: 'edge',
+        change: { kind: `${m.op}-member`, group: m.group, member: m.member },
+        op: m.op,
+        membership: true,
+        from: m.group,
+        to: m.member,
+        attributes: null,
+      },
+      `${key}:rule:${i}`,
+      ctx,
+    );
+    // What DI writes as the source of a membership a rule made is not documented: "automated" is this
+    // simulator's choice (jcgraph's refresh reads the connection, not the source).
+    return { ...event, association: { ...(event?.['association'] as JsonObject), action_source: 'automated' } };
+  });
+  return [...own, ...ruleMade];
+}
+
+function ownEvents(applied: AppliedChange, key: string, ctx: EventContext): JsonObject[] {
   const common = (eventType: string): JsonObject => ({
     event_type: eventType,
     service: 'directory',

@@ -2,7 +2,8 @@
  * The clean content of every collection of one organization: list records in id order, graph answers
  * from the reference, each computed once and kept (lists until the organization changes, graph answers
  * in a small LRU, since paging one large traversal asks for the same answer many times). The
- * organization changes only through `apply`, which also logs each change in its Directory Insights log.
+ * organization changes only through `apply`, which runs the dynamic-group rules each change touches and
+ * logs each change, with what the rules did, in its Directory Insights log.
  */
 import { type JsonObject, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
@@ -92,6 +93,9 @@ export class OrgContent {
             throw new SimulatorError(`change ${i + 1} of ${changes.length}: ${e.message}`, e.status, e.reason);
           throw e;
         }
+        // Every change passes here, whatever sent it: the rules of the dynamic groups it touches run now.
+        const ruleMade = applied.effect === 'none' ? [] : this.#changing.runRules(applied);
+        if (ruleMade.length > 0) applied = { ...applied, ruleMade };
         this.insights.record(applied, nowMs);
         out.push(applied);
       }
