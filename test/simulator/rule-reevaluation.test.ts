@@ -4,15 +4,16 @@
  * a DYNAMIC_AUTOMATED group drops what stops matching (a suspension, a department move, an exemption), a
  * review-required group keeps what was added by hand, a rule in error stays frozen, a changed rule
  * re-evaluates its group. Each membership a rule adds or removes is logged as an `association_change`,
- * so `fetch --since` sees it: a refresh after such changes equals a fresh full fetch.
+ * so `fetch --since` sees it: a refresh after such changes equals a fresh full fetch. The reference
+ * answers every endpoint from the organization after its rules ran.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson, sortTenant, type JsonObject, type ObjectRef, type TenantData, type TenantObject } from '../../src/model/index.ts';
-import type { AppliedChange, SimChange, Simulator } from '../../src/simulator/index.ts';
+import { referenceAnswer, type AppliedChange, type SimChange, type Simulator } from '../../src/simulator/index.ts';
 import { allRuleChanges, tenantRuleView } from '../../src/simulator/dynamic/rebuild.ts';
 import { fetchTenant, refreshTenant } from '../../src/fetchers/index.ts';
-import { objectsOf, withSimulator } from '../helpers/sim.ts';
+import { fetchAll, objectsOf, withSimulator } from '../helpers/sim.ts';
 
 const ref = (o: ObjectRef): ObjectRef => ({ type: o.type, id: o.id });
 const isMember = (t: TenantData, group: ObjectRef, member: ObjectRef): boolean =>
@@ -198,6 +199,58 @@ describe('the rules run after every change', () => {
       { numRuns: 25 },
     );
   }, 300_000);
+});
+
+describe('the reference answers from the organization after its rules ran', () => {
+  it('through the change door: the door tells what the rules did, and every answer (members, memberof, traversals) shows it', async () => {
+    await withSimulator({ preset: 'small', seed: 3, allowChanges: true }, async (sim) => {
+      const t = sim.tenant();
+      const allStaff = groupNamed(t, 'All Staff');
+      const engineering = groupNamed(t, 'Engineering');
+      const engineer = members(t, engineering).find(
+        (u) => u.record['department'] === 'Engineering' && !exemptIdsOf(engineering).has(u.id) && isMember(t, allStaff, u),
+      )!;
+      const door = await fetch(`${sim.baseUrl}/simulator/v1/changes`, {
+        method: 'POST',
+        headers: { 'x-api-key': sim.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          changes: [
+            { kind: 'remove-member', group: ref(engineering), member: ref(engineer) },
+            { kind: 'update', ref: ref(engineer), set: { state: 'SUSPENDED', suspended: true } },
+          ],
+        }),
+      });
+      expect(door.status).toBe(200);
+      const { applied } = (await door.json()) as { applied: AppliedChange[] };
+      expect(applied.map(ruleMade)).toEqual([[['add', 'Engineering', engineer.id]], [['remove', 'All Staff', engineer.id]]]);
+
+      const now = sim.tenant();
+      for (const path of [
+        `/users/${engineer.id}/memberof`,
+        `/users/${engineer.id}/applications`,
+        `/users/${engineer.id}/systems`,
+        `/usergroups/${engineering.id}/members`,
+        `/usergroups/${allStaff.id}/members`,
+        `/usergroups/${allStaff.id}/membership`,
+      ]) {
+        const served = await fetchAll(sim, `/api/v2${path}`);
+        expect(served, path).toEqual(JSON.parse(JSON.stringify(referenceAnswer(now, `/api/v2${path}`))));
+      }
+      const memberOf = (await fetchAll(sim, `/api/v2/users/${engineer.id}/memberof`)) as { id: string }[];
+      expect(memberOf.map((g) => g.id)).toContain(engineering.id);
+      expect(memberOf.map((g) => g.id)).not.toContain(allStaff.id);
+      // What only All Staff gave the engineer is gone from the traversal the reference answers.
+      const before = new Set((referenceAnswer(t, `/api/v2/users/${engineer.id}/applications`) as { id: string }[]).map((a) => a.id));
+      const after = new Set((referenceAnswer(now, `/api/v2/users/${engineer.id}/applications`) as { id: string }[]).map((a) => a.id));
+      const viaAllStaff = new Set(
+        (referenceAnswer(t, `/api/v2/usergroups/${allStaff.id}/applications`) as { id: string }[]).map((a) => a.id),
+      );
+      const lost = [...before].filter((app) => !after.has(app));
+      expect(lost.length).toBeGreaterThan(0);
+      for (const app of lost) expect(viaAllStaff.has(app)).toBe(true);
+      expect([...after].filter((app) => !before.has(app))).toEqual([]);
+    });
+  });
 });
 
 describe('fetch --since sees what the rules did', () => {
