@@ -6,7 +6,7 @@ export { reachableTypes, type NamedRef, type AccessPath, type Binding } from './
 export { makeEdge, type EdgeRef } from './edges.ts';
 export { formatReference, resolveObject, resolveEdgeSpec, type NamedObject, type ObjectDirectory } from './resolve.ts';
 export { searchObjects, type SearchHit, type SearchResult, type SearchOptions } from './search.ts';
-export { formatOperation, type GraphOperationBody, type ApiOperation } from './operations.ts';
+export { formatOperation, exemptionOperation, suspendOperation, type GraphOperationBody, type ApiOperation } from './operations.ts';
 export { why, type WhyPath, type AttributeSource, type WhyAnswer, type WhyOptions } from './why.ts';
 export { access, whoCanAccess, WHO_TYPES, type AccessOptions } from './access.ts';
 export { type ChangedBinding, type SubjectDelta, type SubjectDeltaSample, type WhatIfTotals } from './delta.ts';
@@ -15,17 +15,30 @@ export { checkChangeSpec, resolveChanges, type ChangeSpec } from './change-spec.
 export {
   describePath,
   planRevoke,
-  planOffboard,
   REVOKE_STRATEGIES,
   type RevokeStrategy,
   type RevokeOptions,
-  type SurvivingBinding,
-  type Collateral,
   type PlanStep,
   type RevokePlan,
-  type OffboardStep,
-  type OffboardPlan,
 } from './revoke.ts';
+export {
+  planOffboard,
+  type OffboardStep,
+  type SuspendStep,
+  type OffboardPlan,
+  type OffboardOptions,
+  type RuleKeptMembership,
+} from './offboard.ts';
+export {
+  type SurvivingBinding,
+  type Collateral,
+  type Exemption,
+  type RuleMatch,
+  type RemoveStep,
+  type ExemptStep,
+  type EdgeStep,
+} from './plan-steps.ts';
+export { RuleEffects, type RuleMembershipChange } from './rule-effects.ts';
 export {
   diffTenants,
   type ObjectSummary,

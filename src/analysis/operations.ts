@@ -1,15 +1,19 @@
 /**
- * The exact v2 API call that would remove (or add) one edge: a `GraphOperation` POST. jcgraph never
- * sends these; plans print them as dry runs for an administrator to review and apply.
+ * The exact API calls a plan names: the v2 `GraphOperation` POST that removes (or adds) one edge, the
+ * group PUT that exempts a member from a dynamic group's rule, and the v1 PUT that suspends a user.
+ * Analysis never sends these; plans print them as dry runs, and `src/apply/` is what sends them.
  *
  * - membership: `POST /api/v2/{usergroups|systemgroups|policygroups}/{groupId}/members
  *   {"op":"remove","type":"<member type>","id":"<member id>"}`;
  * - association: `POST /api/v2/{pathPrefix}/{id}/associations {"op":"remove","type":"<other type>","id":"<other id>"}`
  *   sent from an end whose `…/associations` POST accepts the other end's type (ASSOCIATION_TARGETS,
  *   the same enum the spec gives the GraphOperation body). Which end: the first of `preferredEnds` that
- *   can, else the edge's canonical first end, else the second.
+ *   can, else the edge's canonical first end, else the second;
+ * - exemption: `PUT /api/v2/{usergroups|systemgroups}/{groupId}` with the group's record as read (the
+ *   PUT's fields) and `{id, type}` appended to `memberQueryExemptions` (docs/domain.md#dynamic-groups);
+ * - suspension: `PUT /api/systemusers/{id} {"state":"SUSPENDED"}` (v1 `systemusers_put`).
  */
-import { ASSOCIATION_TARGETS, isGraphType, TYPE_INFO, type JsonObject } from '../model/index.ts';
+import { ASSOCIATION_TARGETS, exemptionBody, isGraphType, TYPE_INFO, type JsonObject, type ObjectRef } from '../model/index.ts';
 import { QueryError } from '../errors.ts';
 import type { EdgeRef } from './edges.ts';
 
@@ -20,11 +24,16 @@ export interface GraphOperationBody {
   readonly attributes?: JsonObject;
 }
 
+/** One request a plan names: method, full path (`/api/v2/…`, `/api/…` for v1) and JSON body. */
 export interface ApiOperation {
-  readonly method: 'POST';
-  /** Full path including `/api/v2`. */
+  readonly method: 'POST' | 'PUT';
+  /** Full path including `/api/v2` (or `/api` for v1). */
   readonly path: string;
-  readonly body: GraphOperationBody;
+  readonly body: JsonObject;
+}
+
+function graphOperationBody(body: GraphOperationBody): JsonObject {
+  return { ...body };
 }
 
 function prefixOf(type: string): string {
@@ -48,7 +57,7 @@ export function edgeOperation(
     return {
       method: 'POST',
       path: `/api/v2/${prefixOf(edge.from.type)}/${encodeURIComponent(edge.from.id)}/members`,
-      body: { op, type: edge.to.type, id: edge.to.id, ...extra },
+      body: graphOperationBody({ op, type: edge.to.type, id: edge.to.id, ...extra }),
     };
   }
   const ends = [edge.from, edge.to];
@@ -59,11 +68,25 @@ export function edgeOperation(
       return {
         method: 'POST',
         path: `/api/v2/${prefixOf(end.type)}/${encodeURIComponent(end.id)}/associations`,
-        body: { op, type: other.type, id: other.id, ...extra },
+        body: graphOperationBody({ op, type: other.type, id: other.id, ...extra }),
       };
     }
   }
   throw new QueryError(`neither a ${edge.from.type} nor a ${edge.to.type} can change an association between them through the API`);
+}
+
+/** The PUT that exempts `member` from the rule of `group` (a user or system group), whose record as read is `record`. */
+export function exemptionOperation(group: ObjectRef, record: JsonObject, member: ObjectRef): ApiOperation {
+  return {
+    method: 'PUT',
+    path: `/api/v2/${prefixOf(group.type)}/${encodeURIComponent(group.id)}`,
+    body: exemptionBody(record, { id: member.id, type: member.type }),
+  };
+}
+
+/** The v1 PUT that suspends a user. */
+export function suspendOperation(userId: string): ApiOperation {
+  return { method: 'PUT', path: `/api/systemusers/${encodeURIComponent(userId)}`, body: { state: 'SUSPENDED' } };
 }
 
 /** `POST /api/v2/usergroups/g1/members {"op":"remove","type":"user","id":"u1"}` */

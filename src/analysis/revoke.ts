@@ -21,13 +21,24 @@
  *
  * Protected edges are never removed. When every cut needs one, PlanError names the paths made only of
  * protected edges (for subject-only: the protected edges of the subject).
+ *
+ * Dynamic groups (plan-steps.ts): a membership its group's rule produces is cut by an exemption, not a
+ * removal (the rule would add it back). An exemption ends exactly the member's paths through the group,
+ * as a removal would, so it is priced as one: fewest-changes counts the memberships and associations a
+ * plan ends, least-collateral what else they take away, and subject-only cuts the subject's own edges
+ * whatever they take; where cuts tie on a strategy's measure and on the number of edges, the one with
+ * fewer exemptions wins (an exemption is a lasting exception to a rule; removing a hand-made edge is
+ * not). With `exemptions: false` such memberships are not cut at all: when every cut needs one, PlanError
+ * says the access is not revocable without changing a rule, naming the groups and rules. The plan's
+ * effect is computed with the rules run again (rule-effects.ts): an exemption makes the tenant
+ * re-evaluate its group, so a pending difference of that group shows in the collateral, and the plan
+ * lists what the rules add or remove besides.
  */
 import { PlanError, QueryError } from '../errors.ts';
+import { membershipEdge } from '../model/index.ts';
 import type { AccessGraph } from '../graph/index.ts';
-import { access } from './access.ts';
 import {
   bindingBetween,
-  bindingKey,
   namedRef,
   reachableTypes,
   reversePath,
@@ -36,13 +47,28 @@ import {
   type Binding,
   type NamedRef,
 } from './bindings.ts';
-import { edgeKey, touches, type EdgeRef } from './edges.ts';
+import { cannotEvaluateNote, groupRule, type MembershipSource } from './dynamic-groups.ts';
+import { edgeKey, type EdgeRef } from './edges.ts';
 import { collateralScorer, cutCollateral, exposure } from './exposure.ts';
 import { minimalCuts, minimumCut, minimumCuts, uncuttablePaths, type CutPath } from './mincut.ts';
-import { edgeOperation, type ApiOperation } from './operations.ts';
+import {
+  applyCut,
+  collateralOf,
+  membershipSources,
+  needsExemption,
+  ruleSentence,
+  stepCollateral,
+  stepsForEdge,
+  type Collateral,
+  type EdgeStep,
+} from './plan-steps.ts';
 import { formatReference } from './resolve.ts';
-import type { SubjectDelta } from './delta.ts';
-import { WhatIfSession, type Change } from './whatif.ts';
+import { RuleEffects, type RuleMembershipChange } from './rule-effects.ts';
+import { WhatIfSession } from './whatif.ts';
+
+export type { Collateral, SurvivingBinding, Exemption, RuleMatch, RemoveStep, ExemptStep, EdgeStep } from './plan-steps.ts';
+export type { RuleMembershipChange } from './rule-effects.ts';
+export { planOffboard, type OffboardStep, type SuspendStep, type OffboardPlan, type OffboardOptions } from './offboard.ts'; // planOffboard lived here
 
 export const REVOKE_STRATEGIES = ['fewest-changes', 'least-collateral', 'subject-only'] as const;
 export type RevokeStrategy = (typeof REVOKE_STRATEGIES)[number];
@@ -68,37 +94,19 @@ export interface RevokeOptions {
    * @default 2000
    */
   readonly candidateCap?: number;
+  /**
+   * Whether a plan may exempt a member from a dynamic group's rule. False: memberships a rule produces
+   * are never cut, and a binding every cut of which needs one is not revocable without changing a rule.
+   * @default true
+   */
+  readonly exemptions?: boolean;
 }
 
-/** A binding that used a removed edge and survives through other paths. */
-export interface SurvivingBinding {
-  readonly subject: NamedRef;
-  readonly target: NamedRef;
-  /** The paths it keeps. */
-  readonly paths: readonly AccessPath[];
-  /** The paths it loses. */
-  readonly lostPaths: readonly AccessPath[];
-}
-
-export interface Collateral {
-  /** Other bindings the removals end (other subjects', and the subject's other bindings). */
-  readonly lost: readonly Binding[];
-  /** Bindings that used a removed edge but keep access through other paths. */
-  readonly surviving: readonly SurvivingBinding[];
-}
-
-export interface PlanStep {
-  readonly edge: EdgeRef;
-  readonly edgeKey: string;
-  /** Names of the edge's ends (group, member for a membership). */
-  readonly from: NamedRef;
-  readonly to: NamedRef;
-  /** The dry-run API call. */
-  readonly operation: ApiOperation;
-  /** Indexes of the revoked binding's paths that this step cuts. */
-  readonly cutsPaths: readonly number[];
-  readonly collateral: Collateral;
-}
+/**
+ * One step of a revoke plan: a removal, or an exemption from a dynamic group's rule (plan-steps.ts).
+ * `cutsPaths`: the revoked binding's paths it cuts (an exemption followed by a removal: the removal's).
+ */
+export type PlanStep = EdgeStep & { readonly cutsPaths: readonly number[] };
 
 export interface RevokePlan {
   readonly subject: NamedRef;
@@ -115,6 +123,12 @@ export interface RevokePlan {
   readonly verified: boolean;
   /** How many candidate cuts were scored, and whether every minimal cut was among them (least-collateral). */
   readonly search: { readonly candidates: number; readonly exhaustive: boolean };
+  /** Whether the plan was allowed to exempt members from dynamic groups' rules. */
+  readonly exemptions: boolean;
+  /** Memberships the rules add or remove when the plan's changes make the tenant re-evaluate a group, besides the cut itself. */
+  readonly ruleEffects: readonly RuleMembershipChange[];
+  /** What the answer depends on and jcgraph cannot tell: groups on the paths whose rule it cannot evaluate. */
+  readonly notes: readonly string[];
 }
 
 /** `user:jdoe → user_group:Engineering → system:web-01` */
@@ -187,11 +201,38 @@ function compareCuts(a: readonly string[], b: readonly string[]): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function protectedMessage(subject: NamedRef, resource: NamedRef, paths: readonly AccessPath[], protectedKeys: ReadonlySet<string>): string {
+/** Why a cut may not use an edge: the caller's protection, or a membership a rule produces when exemptions are not allowed. */
+interface Blocked {
+  readonly keys: ReadonlySet<string>;
+  readonly protectedKeys: ReadonlySet<string>;
+  /** Memberships a rule produces that the plan may not exempt (exemptions: false). */
+  readonly ruleBound: ReadonlyMap<string, MembershipSource>;
+}
+
+const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+
+/** The rule-produced memberships among `keys`, in words, and the closing sentence; empty when none. */
+function ruleWords(keys: readonly string[], blocked: Blocked): string {
+  const rules = [...new Set(keys.filter((k) => blocked.ruleBound.has(k)))].map((k) =>
+    ruleSentence(blocked.ruleBound.get(k)!, formatReference),
+  );
+  return rules.length === 0 ? '' : ` (${rules.join('; ')}); it is not revocable without changing a rule`;
+}
+
+function blockedMessage(subject: NamedRef, resource: NamedRef, paths: readonly AccessPath[], blocked: Blocked): string {
   const cutPaths = paths.map(toCutPath);
-  const stuck = uncuttablePaths(cutPaths, protectedKeys).map((p) => paths[cutPaths.indexOf(p)] as AccessPath);
+  const stuck = uncuttablePaths(cutPaths, blocked.keys).map((p) => paths[cutPaths.indexOf(p)] as AccessPath);
   const list = stuck.map(describePath).join('; ');
-  return `No plan can revoke ${formatReference(subject)}'s access to ${formatReference(resource)} without removing a protected edge: ${stuck.length === 1 ? 'the path' : 'the paths'} ${list} ${stuck.length === 1 ? 'is' : 'are'} made only of protected edges.`;
+  const keys = stuck.flatMap((p) => p.edgeKeys);
+  const byRule = keys.some((k) => blocked.ruleBound.has(k));
+  const byProtection = keys.some((k) => blocked.protectedKeys.has(k));
+  const what = [byProtection ? 'protected edges' : '', byRule ? 'memberships that dynamic-group rules produce' : '']
+    .filter(Boolean)
+    .join(' and ');
+  const without = [byProtection ? 'removing a protected edge' : '', byRule ? 'an exemption (exemptions are not allowed)' : '']
+    .filter(Boolean)
+    .join(' or ');
+  return `No plan can revoke ${formatReference(subject)}'s access to ${formatReference(resource)} without ${without}: ${plural(stuck.length, 'the path', 'the paths')} ${list} ${plural(stuck.length, 'is', 'are')} made only of ${what}${ruleWords(keys, blocked)}.`;
 }
 
 function toCutPath(p: AccessPath): CutPath {
@@ -221,41 +262,50 @@ function chooseCut(
   subject: NamedRef,
   resource: NamedRef,
   paths: readonly AccessPath[],
-  protectedKeys: ReadonlySet<string>,
+  blocked: Blocked,
+  exempting: ReadonlySet<string>,
   scores: CutScores,
   candidateCap: number,
 ): ChosenCut {
   const cutPaths = paths.map(toCutPath);
-  const options = { protectedEdges: protectedKeys };
+  const options = { protectedEdges: blocked.keys };
   const score = (cut: readonly string[]): number => scores.within(cut, Infinity);
-  // The least collateral, then the fewest steps, then the first by edge keys. Cuts are taken in the order
-  // of a cheap lower bound of their collateral; one is weighed whole only while it can still win, and
-  // then only up to the best collateral seen so far.
+  const exemptionsIn = (cut: readonly string[]): number => cut.reduce((n, k) => n + (exempting.has(k) ? 1 : 0), 0);
+  // The least collateral, then the fewest steps, then the fewest exemptions, then the first by edge keys.
+  // Cuts are taken in the order of a cheap lower bound of their collateral; one is weighed whole only
+  // while it can still win, and then only up to the best collateral seen so far.
   const best = (cuts: readonly (readonly string[])[]): readonly string[] => {
     const bounded = cuts.map((cut) => ({ cut, bound: scores.bound(cut) })).sort((a, b) => a.bound.lost - b.bound.lost);
     let chosen: { cut: readonly string[]; lost: number } | undefined;
     for (const { cut, bound } of bounded) {
       if (chosen && bound.lost > chosen.lost) break;
       const lost = bound.complete ? bound.lost : scores.within(cut, chosen ? chosen.lost : Infinity);
-      if (!chosen || lost < chosen.lost || (lost === chosen.lost && (cut.length - chosen.cut.length || compareCuts(cut, chosen.cut)) < 0))
-        chosen = { cut, lost };
+      const better = (c: { cut: readonly string[]; lost: number }): boolean =>
+        (lost - c.lost || cut.length - c.cut.length || exemptionsIn(cut) - exemptionsIn(c.cut) || compareCuts(cut, c.cut)) < 0;
+      if (!chosen || better(chosen)) chosen = { cut, lost };
     }
     return chosen!.cut;
   };
   const subjectCut = [...new Set(paths.map((p) => p.edgeKeys[0] as string))].sort();
   if (strategy === 'subject-only') {
-    const blocked = subjectCut.filter((k) => protectedKeys.has(k));
-    if (blocked.length > 0) {
-      const through = paths.filter((p) => blocked.includes(p.edgeKeys[0] as string)).map(describePath);
+    const stuck = subjectCut.filter((k) => blocked.keys.has(k));
+    if (stuck.length > 0) {
+      const through = paths.filter((p) => stuck.includes(p.edgeKeys[0] as string)).map(describePath);
+      const why = [
+        stuck.some((k) => blocked.protectedKeys.has(k)) ? 'protected' : '',
+        stuck.some((k) => blocked.ruleBound.has(k)) ? 'produced by a dynamic-group rule and exemptions are not allowed' : '',
+      ]
+        .filter(Boolean)
+        .join(', or ');
       throw new PlanError(
-        `No subject-only plan can revoke ${formatReference(subject)}'s access to ${formatReference(resource)}: the subject's own ${blocked.length === 1 ? 'edge' : 'edges'} on ${through.join('; ')} ${blocked.length === 1 ? 'is' : 'are'} protected.`,
+        `No subject-only plan can revoke ${formatReference(subject)}'s access to ${formatReference(resource)}: the subject's own ${plural(stuck.length, 'edge', 'edges')} on ${through.join('; ')} ${plural(stuck.length, 'is', 'are')} ${why}${ruleWords(stuck, blocked)}.`,
       );
     }
     return { cut: subjectCut, candidates: 1, exhaustive: true };
   }
   // Up to 256 minimum cuts, ties broken by collateral; least-collateral scores up to candidateCap (docs/rules.md#revoke-search).
   const minimum = minimumCuts(cutPaths, options, 256);
-  if (minimum.length === 0) throw new PlanError(protectedMessage(subject, resource, paths, protectedKeys));
+  if (minimum.length === 0) throw new PlanError(blockedMessage(subject, resource, paths, blocked));
   if (strategy === 'fewest-changes') return { cut: best(minimum), candidates: minimum.length, exhaustive: true };
   const minimal = minimalCuts(cutPaths, options, candidateCap);
   const edgeCount = new Set(cutPaths.flatMap((p) => p.edges)).size + 1;
@@ -270,7 +320,7 @@ function chooseCut(
     ...minimum,
     ...minimal.cuts,
     ...weighted,
-    ...(subjectCut.some((k) => protectedKeys.has(k)) ? [] : [subjectCut]),
+    ...(subjectCut.some((k) => blocked.keys.has(k)) ? [] : [subjectCut]),
   ]) {
     const sorted = [...cut].sort();
     candidates.set(sorted.join('\u0000'), sorted);
@@ -278,40 +328,18 @@ function chooseCut(
   return { cut: best([...candidates.values()]), candidates: candidates.size, exhaustive: minimal.exhaustive };
 }
 
-/** Plan-level and per-step collateral from a what-if of the removals (re-traversal). */
-function collateralOf(deltas: readonly SubjectDelta[], revokedKey: string | undefined): Collateral {
-  const lost: Binding[] = [];
-  const surviving: SurvivingBinding[] = [];
-  for (const d of deltas) {
-    for (const b of d.lost) if (bindingKey(b.subject.id, b.target.id) !== revokedKey) lost.push(b);
-    for (const c of d.changed) {
-      const kept = new Set(c.after.paths.map((p) => p.edgeKeys.join('\u0000')));
-      surviving.push({
-        subject: c.after.subject,
-        target: c.after.target,
-        paths: c.after.paths,
-        lostPaths: c.before.paths.filter((p) => !kept.has(p.edgeKeys.join('\u0000'))),
-      });
-    }
-  }
-  return { lost, surviving };
+/** An edge of the chosen cut, where it sits on the paths, and the paths it cuts. */
+interface CutEdge {
+  readonly key: string;
+  readonly edge: EdgeRef;
+  /** Prefer the subject's side, then the end nearer the subject along the path. */
+  readonly preferred: readonly string[];
+  readonly position: number;
+  readonly cuts: readonly number[];
 }
 
-function stepCollateral(plan: Collateral, key: string): Collateral {
-  return {
-    lost: plan.lost.filter((b) => b.paths.some((p) => p.edgeKeys.includes(key))),
-    surviving: plan.surviving.filter((s) => s.lostPaths.some((p) => p.edgeKeys.includes(key))),
-  };
-}
-
-/** Builds the steps of a cut, in path order (nearest the subject first), with operations and collateral. */
-function planSteps(
-  g: AccessGraph,
-  subject: NamedRef,
-  paths: readonly AccessPath[],
-  cut: readonly string[],
-  collateral: Collateral,
-): PlanStep[] {
+/** The cut's edges in path order (nearest the subject first), each with the paths it cuts. */
+function cutEdges(subject: NamedRef, paths: readonly AccessPath[], cut: readonly string[]): CutEdge[] {
   const chosen = new Set(cut);
   const found = new Map<string, { edge: EdgeRef; position: number; preferred: string[]; cuts: number[] }>();
   paths.forEach((p, pathIndex) => {
@@ -320,7 +348,6 @@ function planSteps(
       let step = found.get(k);
       if (!step) {
         const edge = p.edges[i] as EdgeRef;
-        // Prefer the subject's side, then the end nearer the subject along the path.
         const preferred = [subject.id, (p.objects[i] as NamedRef).id, (p.objects[i + 1] as NamedRef).id];
         found.set(k, (step = { edge, position: i, preferred, cuts: [] }));
       }
@@ -328,17 +355,20 @@ function planSteps(
       step.cuts.push(pathIndex);
     });
   });
-  return [...found.entries()]
-    .sort(([ka, a], [kb, b]) => a.position - b.position || (ka < kb ? -1 : 1))
-    .map(([key, s]) => ({
-      edge: s.edge,
-      edgeKey: key,
-      from: namedRef(g, s.edge.from.id),
-      to: namedRef(g, s.edge.to.id),
-      operation: edgeOperation('remove', s.edge, s.preferred),
-      cutsPaths: s.cuts,
-      collateral: stepCollateral(collateral, key),
-    }));
+  return [...found.entries()].sort(([ka, a], [kb, b]) => a.position - b.position || (ka < kb ? -1 : 1)).map(([key, s]) => ({ key, ...s }));
+}
+
+/** Groups on the paths whose rule jcgraph cannot evaluate, each with the sentence that says so. */
+function unevaluatedGroups(g: AccessGraph, paths: readonly AccessPath[]): string[] {
+  const notes = new Map<string, string>();
+  for (const p of paths) {
+    for (const o of p.objects) {
+      if (notes.has(o.id)) continue;
+      const rule = groupRule(g, o.id);
+      if (rule?.dynamic && rule.cannotEvaluate !== undefined) notes.set(o.id, cannotEvaluateNote(o, rule));
+    }
+  }
+  return [...notes.values()];
 }
 
 /** A plan that ends every path from `subjectId` to `resourceId`. Dry run: nothing is written anywhere. */
@@ -347,11 +377,12 @@ export function planRevoke(g: AccessGraph, subjectId: string, resourceId: string
   if (!(REVOKE_STRATEGIES as readonly string[]).includes(strategy)) {
     throw new QueryError(`Revoke strategy "${strategy}" is not one of ${REVOKE_STRATEGIES.join(', ')}.`);
   }
+  const allowExemptions = options.exemptions ?? true;
   const subject = namedRef(g, subjectId);
   const resource = namedRef(g, resourceId);
   const protectedKeys = new Set((options.protectedEdges ?? []).map(edgeKey));
   const binding = bindingToRevoke(g, subjectId, resourceId);
-  const base = { subject, resource, strategy, protectedEdges: [...protectedKeys].sort() };
+  const base = { subject, resource, strategy, protectedEdges: [...protectedKeys].sort(), exemptions: allowExemptions };
   if (!binding) {
     return {
       ...base,
@@ -361,91 +392,51 @@ export function planRevoke(g: AccessGraph, subjectId: string, resourceId: string
       collateral: { lost: [], surviving: [] },
       verified: true,
       search: { candidates: 0, exhaustive: true },
+      ruleEffects: [],
+      notes: [],
     };
   }
   const paths = binding.paths;
   const revokedKey = universeKey(subject, resource);
   const unionEdges = new Map<string, EdgeRef>();
   for (const p of paths) p.edges.forEach((e, i) => unionEdges.set(p.edgeKeys[i] as string, e));
+  const sources = membershipSources(g, unionEdges.values());
+  const exempting = new Set([...sources].filter(([, s]) => needsExemption(s)).map(([k]) => k));
+  const ruleBound = new Map(allowExemptions ? [] : [...sources].filter(([k]) => exempting.has(k)));
+  const blocked: Blocked = { keys: new Set([...protectedKeys, ...ruleBound.keys()]), protectedKeys, ruleBound };
   const chosen = chooseCut(
     strategy,
     subject,
     resource,
     paths,
-    protectedKeys,
+    blocked,
+    exempting,
     cutScores(g, strategy, unionEdges, revokedKey),
     options.candidateCap ?? 2_000,
   );
-  const changes: Change[] = chosen.cut.map((k) => ({ op: 'remove-edge', edge: unionEdges.get(k) as EdgeRef }));
+  const edges = cutEdges(subject, paths, chosen.cut);
+  // What the tenant does: each step in order, and the rules' runs they set off.
+  const effects = new RuleEffects(g);
+  for (const e of edges) applyCut(effects, { edge: e.edge, key: e.key, source: sources.get(e.key) });
   const session = options.session ?? new WhatIfSession(g);
-  const result = session.evaluate(changes);
-  const verified = session.withChanges(changes, (after) => bindingToRevoke(after, subjectId, resourceId) === undefined);
+  const result = session.evaluate(effects.changes);
+  const verified = session.withChanges(effects.changes, (after) => bindingToRevoke(after, subjectId, resourceId) === undefined);
   const collateral = collateralOf(result.subjects, revokedKey);
+  const steps = edges.flatMap((e) =>
+    stepsForEdge(g, { edge: e.edge, key: e.key, source: sources.get(e.key) }, e.preferred, stepCollateral(collateral, e.key)).map(
+      (s): PlanStep => ({ ...s, cutsPaths: s.action === 'exempt' && s.exemption.removedBy === 'next-step' ? [] : e.cuts }),
+    ),
+  );
+  const cut = new Set(chosen.cut);
   return {
     ...base,
     reached: true,
     paths,
-    steps: planSteps(g, subject, paths, chosen.cut, collateral),
+    steps,
     collateral,
     verified,
     search: { candidates: chosen.candidates, exhaustive: chosen.exhaustive },
+    ruleEffects: effects.ruleChanges.filter((c) => !cut.has(edgeKey(membershipEdge(c.group, c.member)))),
+    notes: [...new Set([...unevaluatedGroups(g, paths), ...effects.notes])],
   };
-}
-
-export interface OffboardStep extends Omit<PlanStep, 'cutsPaths'> {
-  /** The user's bindings (target ids) one of whose paths starts with this edge; empty for cleanup-only steps. */
-  readonly ends: readonly string[];
-}
-
-export interface OffboardPlan {
-  readonly user: NamedRef;
-  /** Every binding of the user, of every type. */
-  readonly bindings: readonly Binding[];
-  /** Every membership and association of the user: removing them all ends every binding. */
-  readonly steps: readonly OffboardStep[];
-  readonly collateral: Collateral;
-  /** Bindings the user still has after the plan, by re-traversal (empty when the plan is complete). */
-  readonly remaining: readonly Binding[];
-}
-
-/**
- * Offboarding a user: every binding, the removal of every membership and association of the user
- * (every path starts with one of them, so this ends all access and touches no other subject's paths,
- * and it also clears memberships that grant nothing), and a re-traversal check that nothing remains.
- */
-export function planOffboard(g: AccessGraph, userId: string, options: { session?: WhatIfSession } = {}): OffboardPlan {
-  const user = namedRef(g, userId);
-  if (user.type !== 'user') throw new QueryError(`Offboarding is for users; ${formatReference(user)} is a ${user.type}.`);
-  const bindings = access(g, userId);
-  const edges = g.edgesOf(userId).filter((e) => touches(e, userId));
-  const changes: Change[] = edges.map((edge) => ({ op: 'remove-edge', edge }));
-  const session = options.session ?? new WhatIfSession(g);
-  // The user's own deltas are its bindings, listed already: counted, not built again.
-  const deltas: SubjectDelta[] = [];
-  session.evaluateSample(
-    changes,
-    (id) => (id === userId ? 0 : Infinity),
-    (d) => deltas.push(d),
-  );
-  const remaining = session.withChanges(changes, (after) => access(after, userId));
-  const collateral = collateralOf(deltas, undefined);
-  const own = {
-    lost: collateral.lost.filter((b) => b.subject.id !== userId),
-    surviving: collateral.surviving.filter((s) => s.subject.id !== userId),
-  };
-  const steps = edges
-    .map((edge) => {
-      const key = edgeKey(edge);
-      return {
-        edge: { kind: edge.kind, from: edge.from, to: edge.to },
-        edgeKey: key,
-        from: namedRef(g, edge.from.id),
-        to: namedRef(g, edge.to.id),
-        operation: edgeOperation('remove', edge, [userId]),
-        ends: bindings.filter((b) => b.paths.some((p) => p.edgeKeys[0] === key)).map((b) => b.target.id),
-        collateral: stepCollateral(own, key),
-      };
-    })
-    .sort((a, b) => b.ends.length - a.ends.length || (a.edgeKey < b.edgeKey ? -1 : 1));
-  return { user, bindings, steps, collateral: own, remaining };
 }

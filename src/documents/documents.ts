@@ -75,6 +75,24 @@ export interface RevokeDocumentOptions {
    * @default none
    */
   readonly protect?: readonly string[];
+  /**
+   * Whether the plan may exempt a member from a dynamic group's rule (`--no-exemptions`: false).
+   * @default true
+   */
+  readonly exemptions?: boolean;
+}
+
+export interface OffboardDocumentOptions {
+  /**
+   * Suspend the user first (`--suspend`), letting rules that stop matching drop memberships by themselves.
+   * @default false
+   */
+  readonly suspend?: boolean;
+  /**
+   * Whether the plan may exempt the user from dynamic groups' rules (`--no-exemptions`: false).
+   * @default true
+   */
+  readonly exemptions?: boolean;
 }
 
 function named(o: NamedRef): NamedRef {
@@ -126,12 +144,15 @@ export function revokeDocument(g: AccessGraph, subject: string, resource: string
     if (!g.hasEdge(edge)) throw new InputError(`The protected edge ${spec} names an edge the organization does not have.`);
     return edge;
   });
-  return planRevoke(g, s.id, r.id, { strategy, protectedEdges });
+  return planRevoke(g, s.id, r.id, { strategy, protectedEdges, ...(options.exemptions === false ? { exemptions: false } : {}) });
 }
 
 /** The offboarding plan of a user named by id or `type:name`: the document of `jcgraph offboard --json`. */
-export function offboardDocument(g: AccessGraph, user: string): OffboardPlan {
-  return planOffboard(g, resolveObject(g, user).id);
+export function offboardDocument(g: AccessGraph, user: string, options: OffboardDocumentOptions = {}): OffboardPlan {
+  return planOffboard(g, resolveObject(g, user).id, {
+    ...(options.suspend === true ? { suspend: true } : {}),
+    ...(options.exemptions === false ? { exemptions: false } : {}),
+  });
 }
 
 function checkedChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] {

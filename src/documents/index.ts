@@ -22,5 +22,6 @@ export {
   type WhatIfDocument,
   type TypeFilter,
   type RevokeDocumentOptions,
+  type OffboardDocumentOptions,
 } from './documents.ts';
 export { writeJsonDocument, writeJsonWithStreamedArray, type TextSink } from '../io/json-text.ts';

@@ -61,6 +61,7 @@ export {
   type WhoDocument,
   type WhatIfDocument,
   type RevokeDocumentOptions,
+  type OffboardDocumentOptions,
   type TypeFilter,
   type TextSink,
 } from '../documents/index.ts';

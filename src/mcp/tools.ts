@@ -334,7 +334,7 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     {
       title: 'Plan a revocation (dry run)',
       description:
-        'The memberships and associations to remove so that a subject no longer reaches a resource, each as the exact JumpCloud API call (a dry run: nothing is sent), with the other access each removal ends (collateral), checked by re-traversal. Strategies: fewest-changes, least-collateral, subject-only. Answers jcgraph revoke --json.',
+        "The memberships and associations to remove so that a subject no longer reaches a resource, each as the exact JumpCloud API call (a dry run: nothing is sent), with the other access each removal ends (collateral), checked by re-traversal. A membership a dynamic group's rule produces is cut by an exemption (the group's PUT; action exempt), since a removal would not hold. Strategies: fewest-changes, least-collateral, subject-only. Answers jcgraph revoke --json.",
       inputSchema: {
         subject: objectRef('The subject'),
         resource: objectRef('The resource'),
@@ -350,19 +350,25 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
           .describe(
             'Edges the plan must not remove: GROUP>MEMBER for a membership, A~B for an association, e.g. user_group:Engineering>user:jdoe.',
           ),
+        exemptions: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Whether the plan may exempt a member from a dynamic group's rule (a membership the rule produces cannot be removed: the rule adds it back). False: such memberships are not cut, and an access every plan of which needs one is reported as not revocable without changing a rule.",
+          ),
         limit: limitOf(MIN_DETAIL).describe(`Most items of each collateral list (default ${MIN_DETAIL}).`),
       },
       annotations: { title: 'Revoke plan', ...READ_ONLY },
     },
-    ({ subject, resource, strategy, protect, limit }) =>
+    ({ subject, resource, strategy, protect, exemptions, limit }) =>
       answer(() => {
-        const plan = revokeDocument(graph, subject, resource, { strategy, protect });
+        const plan = revokeDocument(graph, subject, resource, { strategy, protect, exemptions });
         const { structured, truncated } = bounded(plan, limit);
         if (!plan.reached) return { structured, text: `${ref(plan.subject)} does not reach ${ref(plan.resource)}: nothing to revoke.` };
         const steps = plan.steps
           .map(
             (s, i) =>
-              `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)} (ends ${plural(s.collateral.lost.length, 'other binding')})`,
+              `${i + 1}. ${s.action}: ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)} (ends ${plural(s.collateral.lost.length, 'other binding')})`,
           )
           .join('\n');
         return {
@@ -377,17 +383,23 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     {
       title: 'Plan an offboarding (dry run)',
       description:
-        'Every binding of a user and the removal of every membership and association of the user, each as the exact JumpCloud API call (a dry run: nothing is sent), checked by re-traversal: no binding remains. Answers jcgraph offboard --json; the bindings are paged.',
-      inputSchema: { user: objectRef('The user'), offset, limit: limitOf(50) },
+        "Every binding of a user and the steps that end every membership and association of the user (exemptions where a dynamic group's rule would add a membership back), each as the exact JumpCloud API call (a dry run: nothing is sent), checked by re-traversal: no binding remains. With suspend, the user is suspended first and groups whose rule stops matching drop the membership by themselves. Answers jcgraph offboard --json; the bindings are paged.",
+      inputSchema: {
+        user: objectRef('The user'),
+        suspend: z.boolean().default(false).describe('Suspend the user first (PUT /api/systemusers/{id} {"state":"SUSPENDED"}).'),
+        exemptions: z.boolean().default(true).describe("Whether the plan may exempt the user from dynamic groups' rules."),
+        offset,
+        limit: limitOf(50),
+      },
       annotations: { title: 'Offboard plan', ...READ_ONLY },
     },
-    ({ user, offset: from, limit }) =>
+    ({ user, suspend, exemptions, offset: from, limit }) =>
       answer(() => {
-        const plan = offboardDocument(graph, user);
+        const plan = offboardDocument(graph, user, { suspend, exemptions });
         const { structured, page, truncated } = bounded(plan, limit, 'bindings', from);
         const steps = plan.steps
           .slice(0, MIN_DETAIL)
-          .map((s, i) => `${i + 1}. ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)}`)
+          .map((s, i) => `${i + 1}. ${s.action}: ${s.operation.method} ${s.operation.path} ${JSON.stringify(s.operation.body)}`)
           .join('\n');
         return {
           structured,

@@ -5,9 +5,19 @@
  * has in the graph the plan was made on), its inverse (the same request with `op: add` and those
  * attributes) and the bindings it ends and leaves, from the analysis's collateral.
  */
-import { findEndpoint, type JsonObject } from '../model/index.ts';
+import { GROUP_PUT_FIELDS, findEndpoint, type JsonObject } from '../model/index.ts';
 import type { AccessGraph } from '../graph/index.ts';
-import type { ApiOperation, Binding, Collateral, EdgeRef, NamedRef, OffboardPlan, RevokePlan } from '../analysis/index.ts';
+import type {
+  ApiOperation,
+  Binding,
+  Collateral,
+  EdgeRef,
+  ExemptStep,
+  NamedRef,
+  OffboardPlan,
+  RevokePlan,
+  SuspendStep,
+} from '../analysis/index.ts';
 import { planDigest } from './digest.ts';
 import {
   PLAN_FORMAT,
@@ -128,6 +138,43 @@ function removalStep(g: AccessGraph, step: AnalysisStep, ends: readonly PlanBind
   };
 }
 
+/** The fields of a group's record a PUT sends back, as read. */
+function putFields(record: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const f of GROUP_PUT_FIELDS) if (record[f] !== undefined) out[f] = record[f];
+  return out;
+}
+
+/** An exemption step: the group's PUT, the record as read as precondition, the PUT of that record as inverse. */
+function exemptionStep(step: ExemptStep, ends: readonly PlanBinding[], keeps: readonly PlanBinding[]): PlanFileStep {
+  const request = requestOf(step.operation);
+  const group = { type: step.edge.from.type, id: step.edge.from.id };
+  const record = putFields(step.exemption.record);
+  return {
+    action: 'exempt',
+    change: { kind: 'exemption', group: named(step.exemption.group), member: named(step.exemption.member), rule: step.exemption.rule },
+    request,
+    precondition: { kind: 'group-record', group, record },
+    inverse: { method: 'PUT', path: request.path, body: record },
+    ends,
+    keeps,
+  };
+}
+
+/** The suspension step: the user's PUT, its state fields as read as precondition, and their PUT as inverse. */
+function suspensionStep(step: SuspendStep, ends: readonly PlanBinding[]): PlanFileStep {
+  const request = requestOf(step.operation);
+  return {
+    action: 'suspend',
+    change: { kind: 'user-state', user: named(step.user), before: step.before, after: step.after },
+    request,
+    precondition: { kind: 'user-state', user: { type: step.user.type, id: step.user.id }, state: step.before },
+    inverse: { method: 'PUT', path: request.path, body: { state: 'ACTIVATED', ...step.before } },
+    ends,
+    keeps: [],
+  };
+}
+
 function finish(context: PlanContext, question: PlanQuestion, steps: readonly PlanFileStep[], verification: PlanVerification): PlanFile {
   const content = {
     format: PLAN_FORMAT,
@@ -145,9 +192,11 @@ function finish(context: PlanContext, question: PlanQuestion, steps: readonly Pl
 export function planFileFromRevoke(g: AccessGraph, plan: RevokePlan, context: PlanContext): PlanFile {
   const revoked = traversalBinding(plan.subject, plan.resource);
   const lost = plan.collateral.lost.map(planBinding);
-  const steps = plan.steps.map((s) =>
-    removalStep(g, s, distinct([revoked, ...s.collateral.lost.map(planBinding)]), distinct(s.collateral.surviving.map(planBinding))),
-  );
+  const steps = plan.steps.map((s) => {
+    const ends = distinct([revoked, ...s.collateral.lost.map(planBinding)]);
+    const keeps = distinct(s.collateral.surviving.map(planBinding));
+    return s.action === 'exempt' ? exemptionStep(s, ends, keeps) : removalStep(g, s, ends, keeps);
+  });
   const ends = distinct([...(plan.reached ? [revoked] : []), ...lost]);
   return finish(
     context,
@@ -173,19 +222,17 @@ export function planFileFromOffboard(g: AccessGraph, plan: OffboardPlan, context
       const b = byTarget.get(id);
       return b && remaining.has(id) === kept ? [planBinding(b)] : [];
     });
-  const steps = plan.steps.map((s) =>
-    removalStep(
-      g,
-      s,
-      distinct([...own(s.ends, false), ...s.collateral.lost.map(planBinding)]),
-      distinct([...own(s.ends, true), ...s.collateral.surviving.map(planBinding)]),
-    ),
-  );
+  const steps = plan.steps.map((s) => {
+    const ends = distinct([...own(s.ends, false), ...s.collateral.lost.map(planBinding)]);
+    const keeps = distinct([...own(s.ends, true), ...s.collateral.surviving.map(planBinding)]);
+    if (s.action === 'suspend') return suspensionStep(s, ends);
+    return s.action === 'exempt' ? exemptionStep(s, ends, keeps) : removalStep(g, s, ends, keeps);
+  });
   const ends = distinct([
     ...plan.bindings.filter((b) => !remaining.has(b.target.id)).map(planBinding),
     ...plan.collateral.lost.map(planBinding),
   ]);
-  return finish(context, { kind: 'offboard', user, suspend: false }, steps, {
+  return finish(context, { kind: 'offboard', user, suspend: plan.suspend }, steps, {
     ends,
     keeps: distinct([...plan.remaining.map(planBinding), ...plan.collateral.surviving.map(planBinding)], new Set(ends.map(bindingId))),
     only: user,

@@ -62,7 +62,8 @@ const STRATEGIES: readonly RevokeStrategy[] = ['least-collateral', 'fewest-chang
 
 function unionSteps(plans: readonly RevokePlan[]): PlanStep[] {
   const seen = new Map<string, PlanStep>();
-  for (const p of plans) for (const s of p.steps) if (!seen.has(s.edgeKey)) seen.set(s.edgeKey, s);
+  // By action and edge: an exemption and the removal after it (a review-required group) are both kept.
+  for (const p of plans) for (const s of p.steps) if (!seen.has(`${s.action} ${s.edgeKey}`)) seen.set(`${s.action} ${s.edgeKey}`, s);
   return [...seen.values()];
 }
 
@@ -73,6 +74,7 @@ function directSteps(g: AccessGraph, binding: Binding): PlanStep[] {
     if (p.edges.length !== 1) return;
     const edge = p.edges[0] as EdgeRef;
     out.push({
+      action: 'remove',
       edge,
       edgeKey: p.edgeKeys[0]!,
       from: namedRef(g, edge.from.id),
@@ -142,7 +144,8 @@ export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: F
       for (const c of group) {
         if (c.steps.length === 0) continue;
         tried++;
-        const changes: Change[] = c.steps.map((s) => ({ op: 'remove-edge', edge: s.edge }));
+        const edges = new Map(c.steps.map((s) => [s.edgeKey, s.edge])); // each edge ends once, exempted or removed
+        const changes: Change[] = [...edges.values()].map((edge) => ({ op: 'remove-edge', edge }));
         const outcome = session.withChanges(changes, (after, affected) => {
           const subject = v.subject!.id;
           const still = checkSubjects(after, { ...file, rules: file.rules.filter((r) => r.id === v.rule.id) }, [subject], { now });

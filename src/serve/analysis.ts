@@ -3,8 +3,8 @@
  * parameters and answers the command's `--json` document, byte for byte (the same library function
  * builds it, and the same writer writes it):
  *
- *   GET  why?subject=S&resource=R            GET  revoke?subject=S&resource=R[&strategy=…][&protect=EDGE…]
- *   GET  access?subject=S[&type=T…]          GET  offboard?user=U
+ *   GET  why?subject=S&resource=R            GET  revoke?subject=S&resource=R[&strategy=…][&protect=EDGE…][&exemptions=false]
+ *   GET  access?subject=S[&type=T…]          GET  offboard?user=U[&suspend=true][&exemptions=false]
  *   GET  who?resource=R[&type=T…]            GET  findings[?top=N]
  *   GET  whatif?remove=EDGE…&add=EDGE…&remove-object=OBJ…   POST whatif with a JSON body: the changes
  *        array of `jcgraph whatif --changes` (or {"changes": […]}), then the query's flags, in the CLI's order
@@ -87,6 +87,14 @@ class Query {
 
   all(name: string): string[] {
     return this.params.getAll(name);
+  }
+
+  /** `true` or `false`, or the fallback when absent. */
+  flag(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    throw badParameter(name, `The query parameter ${name} must be true or false, not "${raw}".`);
   }
 
   /** A whole number of at least 1, or the fallback. */
@@ -186,7 +194,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
     },
   },
   revoke: {
-    parameters: ['subject', 'resource', 'strategy', 'protect'],
+    parameters: ['subject', 'resource', 'strategy', 'protect', 'exemptions'],
     methods: ['GET'],
     answer: (c, q) => {
       const s = object(c, q, 'subject', 'the subject, by id or type:name');
@@ -199,13 +207,16 @@ const ROUTES: Readonly<Record<string, Route>> = {
             throw badParameter('protect', `The protected edge ${spec} names an edge the organization does not have.`);
         });
       }
-      return json(revokeDocument(c.graph, s.id, r.id, { strategy, protect }));
+      return json(revokeDocument(c.graph, s.id, r.id, { strategy, protect, exemptions: q.flag('exemptions', true) }));
     },
   },
   offboard: {
-    parameters: ['user'],
+    parameters: ['user', 'suspend', 'exemptions'],
     methods: ['GET'],
-    answer: (c, q) => json(offboardDocument(c.graph, object(c, q, 'user', 'the user to offboard, by id or type:name').id)),
+    answer: (c, q) => {
+      const user = object(c, q, 'user', 'the user to offboard, by id or type:name');
+      return json(offboardDocument(c.graph, user.id, { suspend: q.flag('suspend', false), exemptions: q.flag('exemptions', true) }));
+    },
   },
   whatif: {
     parameters: ['remove', 'add', 'remove-object'],

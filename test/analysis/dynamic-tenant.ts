@@ -1,26 +1,28 @@
 /**
  * A small hand-built tenant with dynamic groups, whose answers the tests work out by hand.
  *
- *   users: jana (Engineering), lee (Engineering), omar (Engineering), bob (Sales), sue (Sales, suspended)
+ *   users: jana, ann, lee, omar (Engineering), bob (Sales), sue (Sales, suspended)
  *   user groups:
  *     Engineering  DYNAMIC_REVIEW_REQUIRED  department eq "Engineering", omar exempt
- *                  members jana (rule), bob (by hand); lee is missing (the rule adds him)
+ *                  members jana, ann (rule), bob (by hand); lee is missing (the rule adds him)
  *     All Staff    DYNAMIC_AUTOMATED        userState eq "active", sue and a deleted user exempt
- *                  members jana, lee, omar, bob (all rule); sue is not (suspended)
+ *                  members jana, ann, lee, omar, bob (all rule); sue is not (suspended)
+ *     Leavers      DYNAMIC_AUTOMATED        userState eq "suspended"            members sue (rule)
  *     Sales        STATIC                   members bob, sue
  *     Legacy       DYNAMIC_AUTOMATED        queryType Search (unreadable)       members jana
  *     Flagged      DYNAMIC_AUTOMATED        department eq "Sales", error CYCLE  members bob
  *   systems: mac-1 (Mac OS X), web-1 (Ubuntu)
  *   system group Mac Devices  DYNAMIC_AUTOMATED  os eq "Mac OS X"  members mac-1 (rule)
- *   applications GitHub, Slack; command patch
+ *   applications GitHub, Slack, Exit Survey; command patch
  *   associations: Engineering~GitHub, Engineering~web-1, All Staff~Slack, Sales~web-1, Legacy~mac-1,
- *                 Flagged~GitHub, Mac Devices~patch
+ *                 Flagged~GitHub, Mac Devices~patch, Leavers~Exit Survey
  */
 import { TenantBuilder } from './tenant-builder.ts';
 
 export function dynamicTenant() {
   const b = new TenantBuilder();
   const jana = b.user('jana', { department: 'Engineering' });
+  const ann = b.user('ann', { department: 'Engineering' });
   const lee = b.user('lee', { department: 'Engineering' });
   const omar = b.user('omar', { department: 'Engineering' });
   const bob = b.user('bob', { department: 'Sales' });
@@ -34,6 +36,7 @@ export function dynamicTenant() {
       { id: 'user-deleted', type: 'user' },
     ],
   });
+  const leavers = b.dynamicGroup('user_group', 'Leavers', 'DYNAMIC_AUTOMATED', [['userState', 'eq', 'suspended']]);
   const sales = b.userGroup('Sales');
   const legacy = b.dynamicGroup('user_group', 'Legacy', 'DYNAMIC_AUTOMATED', { queryType: 'Search', searchFilter: { searchTerm: 'x' } });
   const flagged = b.dynamicGroup('user_group', 'Flagged', 'DYNAMIC_AUTOMATED', [['department', 'eq', 'Sales']], {
@@ -44,14 +47,15 @@ export function dynamicTenant() {
   const macs = b.dynamicGroup('system_group', 'Mac Devices', 'DYNAMIC_AUTOMATED', [['os', 'eq', 'Mac OS X']]);
   const github = b.add('application', 'GitHub');
   const slack = b.add('application', 'Slack');
+  const survey = b.add('application', 'Exit Survey');
   const patch = b.add('command', 'patch', { command: 'softwareupdate -i -a' });
-  b.member(eng, jana).member(eng, bob);
-  b.member(allStaff, jana).member(allStaff, lee).member(allStaff, omar).member(allStaff, bob);
+  b.member(eng, jana).member(eng, ann).member(eng, bob).member(leavers, sue);
+  b.member(allStaff, jana).member(allStaff, ann).member(allStaff, lee).member(allStaff, omar).member(allStaff, bob);
   b.member(sales, bob).member(sales, sue).member(legacy, jana).member(flagged, bob).member(macs, mac);
   b.associate(eng, github).associate(eng, web).associate(allStaff, slack).associate(sales, web);
-  b.associate(legacy, mac).associate(flagged, github).associate(macs, patch);
+  b.associate(legacy, mac).associate(flagged, github).associate(macs, patch).associate(leavers, survey);
   return {
     tenant: b.build('org-dynamic'),
-    ...{ jana, lee, omar, bob, sue, eng, allStaff, sales, legacy, flagged, mac, web, macs, github, slack, patch },
+    ...{ jana, ann, lee, omar, bob, sue, eng, allStaff, leavers, sales, legacy, flagged, mac, web, macs, github, slack, survey, patch },
   };
 }

@@ -5,30 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AccessGraph } from '../../src/graph/index.ts';
-import {
-  bindingBetween,
-  bindingKey,
-  BINDING_SUBJECT_TYPES,
-  subjectBindings,
-  universeKey,
-  type Binding,
-} from '../../src/analysis/bindings.ts';
+import { bindingBetween, bindingKey, universeKey } from '../../src/analysis/bindings.ts';
 import { planRevoke, REVOKE_STRATEGIES, type RevokePlan } from '../../src/analysis/revoke.ts';
 import { WhatIfSession, type WhatIfResult } from '../../src/analysis/whatif.ts';
-import { whatIfFull } from '../helpers/full-recompute.ts';
+import { allBindings, whatIfFull } from '../helpers/full-recompute.ts';
 import { edgeKey } from '../../src/analysis/edges.ts';
 import { PlanError } from '../../src/errors.ts';
 import type { TenantData, TenantEdge } from '../../src/model/index.ts';
 import { randomTenant, tenantWithChanges } from '../helpers/random-tenant.ts';
-
-/** Every binding of the universe in a graph, by key, with its paths as edge-key strings. */
-function allBindings(g: AccessGraph): Map<string, Binding> {
-  const out = new Map<string, Binding>();
-  for (const type of BINDING_SUBJECT_TYPES) {
-    for (const o of g.objects(type)) for (const b of subjectBindings(g, o.id)) out.set(bindingKey(b.subject.id, b.target.id), b);
-  }
-  return out;
-}
 
 function without(tenant: TenantData, removed: Iterable<string>): TenantData {
   const gone = new Set(removed);

@@ -44,7 +44,7 @@ describe('dynamic groups through fetch, snapshot, index and replica', () => {
       expect(ruleFieldsOf(fetched.objects)).toEqual(ruleFieldsOf(sim.tenant().objects));
     });
     expect(ruleFieldsOf(fetched!.objects)).toEqual(expected);
-    expect(Object.values(expected).filter((v) => v.includes('memberQuery')).length).toBe(5);
+    expect(Object.values(expected).filter((v) => v.includes('memberQuery')).length).toBe(6);
   }, 60_000);
 
   it('a snapshot read through its binary index gives the same rules', async () => {

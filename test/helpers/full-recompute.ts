@@ -7,11 +7,27 @@
 import { createHash } from 'node:crypto';
 import type { TenantData } from '../../src/model/index.ts';
 import { AccessGraph, inventory } from '../../src/graph/index.ts';
-import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, isBindingSubject } from '../../src/analysis/bindings.ts';
+import {
+  BINDING_SUBJECT_TYPES,
+  BINDING_TARGETS,
+  bindingKey,
+  isBindingSubject,
+  subjectBindings,
+  type Binding,
+} from '../../src/analysis/bindings.ts';
 import { bindingSignature, subjectDelta, type SubjectDelta } from '../../src/analysis/delta.ts';
 import { diffTenants } from '../../src/analysis/tenant-diff.ts';
 import { driftRecomputing, type DriftReport } from '../../src/analysis/drift.ts';
 import type { Change, WhatIfResult, WhatIfSession } from '../../src/analysis/whatif.ts';
+
+/** Every binding of the universe in a graph, by key (`subject>target`), recomputed subject by subject. */
+export function allBindings(g: AccessGraph): Map<string, Binding> {
+  const out = new Map<string, Binding>();
+  for (const type of BINDING_SUBJECT_TYPES) {
+    for (const o of g.objects(type)) for (const b of subjectBindings(g, o.id)) out.set(bindingKey(b.subject.id, b.target.id), b);
+  }
+  return out;
+}
 
 /** A what-if result from per-subject deltas (undefined: no difference), subjects in id order. */
 function collectDeltas(deltas: (SubjectDelta | undefined)[], recomputed: number): WhatIfResult {

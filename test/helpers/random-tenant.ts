@@ -15,8 +15,11 @@ import {
   associationEdge,
   canAssociate,
   edgeKey,
+  groupRuleOf,
+  membersByRule,
   membershipEdge,
   type JsonObject,
+  type JsonValue,
   type ObjectRef,
   type TenantData,
   type TenantEdge,
@@ -298,4 +301,153 @@ export function tenantArb(options: RandomTenantOptions = {}): fc.Arbitrary<Tenan
       });
     });
   });
+}
+
+/** The values random rules and records draw from, few so that they collide. */
+const DEPARTMENTS = ['Engineering', 'Sales'] as const;
+const STATES = ['ACTIVATED', 'ACTIVATED', 'SUSPENDED', 'STAGED'] as const;
+const OSES = ['Mac OS X', 'Windows'] as const;
+
+/** A user group's rule, as v1 filters, or a memberQuery jcgraph cannot read. */
+const userRuleArb: fc.Arbitrary<JsonObject> = fc.oneof(
+  fc.constantFrom(...DEPARTMENTS).map((d) => v1Rule([['department', 'eq', d]])),
+  fc.constant(v1Rule([['userState', 'eq', 'active']])),
+  fc.constant(v1Rule([['userState', 'eq', 'suspended']])),
+  fc.constantFrom(...DEPARTMENTS).map((d) => ({
+    filters: [
+      { field: 'department', operation: 'in', value: [d] },
+      { field: 'userState', operation: 'ne', value: 'suspended' },
+    ],
+  })),
+  fc.constant({ queryType: 'Search', searchFilter: { searchTerm: 'x' } }),
+);
+const systemRuleArb: fc.Arbitrary<JsonObject> = fc.oneof(
+  fc.constantFrom(...OSES).map((os) => v1Rule([['os', 'eq', os]])),
+  fc.constantFrom(...OSES).map((os) => v1Rule([['os', 'ne', os]])),
+  fc.constant<JsonObject>({ queryType: 'FilterQuery', filters: [] }),
+);
+
+function v1Rule(filters: readonly (readonly [string, string, JsonValue])[]): JsonObject {
+  return { queryType: 'FilterQuery', filters: filters.map(([field, operator, value]) => ({ field, operator, value })) };
+}
+
+const groupSpecArb = (rule: fc.Arbitrary<JsonObject>) =>
+  fc.record({
+    method: fc.constantFrom('STATIC', 'DYNAMIC_AUTOMATED', 'DYNAMIC_REVIEW_REQUIRED'),
+    rule,
+    errorFlag: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+    /** Members by index: a static group's, a review-required group's hand-added ones, a frozen group's. */
+    members: fc.array(fc.nat(5), { maxLength: 4 }),
+    exempt: fc.array(fc.nat(5), { maxLength: 2 }),
+  });
+
+export interface RandomDynamicTenant {
+  readonly tenant: TenantData;
+  readonly users: readonly ObjectRef[];
+  readonly systems: readonly ObjectRef[];
+  readonly userGroups: readonly ObjectRef[];
+  readonly systemGroups: readonly ObjectRef[];
+}
+
+/**
+ * A random tenant with dynamic groups: users with a department and a state, systems with an OS, user
+ * and system groups static or dynamic (automated or review-required) with rules over those attributes,
+ * a few exemptions, now and then an error flag or a rule jcgraph cannot read, and a few members added by
+ * hand to review-required groups. Memberships are what the rules give (the tenant is settled, as
+ * JumpCloud leaves it once its rules have run); a group whose rule cannot be evaluated keeps the members
+ * drawn for it. Associations are drawn among the model's allowed pairs, with applications, a command and
+ * a policy to bind.
+ */
+export function dynamicTenantArb(): fc.Arbitrary<RandomDynamicTenant> {
+  return fc
+    .record({
+      users: fc.array(fc.record({ department: fc.constantFrom(...DEPARTMENTS), state: fc.constantFrom(...STATES) }), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+      systems: fc.array(fc.constantFrom(...OSES), { minLength: 1, maxLength: 3 }),
+      userGroups: fc.array(groupSpecArb(userRuleArb), { minLength: 1, maxLength: 3 }),
+      systemGroups: fc.array(groupSpecArb(systemRuleArb), { maxLength: 2 }),
+      others: fc.record({
+        application: fc.integer({ min: 1, max: 2 }),
+        command: fc.integer({ min: 0, max: 1 }),
+        policy: fc.integer({ min: 0, max: 1 }),
+      }),
+    })
+    .chain((spec) => {
+      const candidates = buildDynamic(spec, []).associations.length;
+      const indexes = Array.from({ length: candidates }, (_, i) => i);
+      return fc
+        .subarray(indexes, { minLength: Math.min(2, candidates), maxLength: Math.min(10, candidates) })
+        .map((chosen) => buildDynamic(spec, chosen).tenant);
+    });
+}
+
+interface DynamicSpec {
+  readonly users: readonly { readonly department: string; readonly state: string }[];
+  readonly systems: readonly string[];
+  readonly userGroups: readonly GroupSpec[];
+  readonly systemGroups: readonly GroupSpec[];
+  readonly others: { readonly application: number; readonly command: number; readonly policy: number };
+}
+
+interface GroupSpec {
+  readonly method: string;
+  readonly rule: JsonObject;
+  readonly errorFlag: boolean;
+  readonly members: readonly number[];
+  readonly exempt: readonly number[];
+}
+
+/** The tenant of a spec, with the associations of the allowed pairs chosen by index (a fresh builder each time: fast-check may map again). */
+function buildDynamic(spec: DynamicSpec, chosen: readonly number[]): { tenant: RandomDynamicTenant; associations: readonly unknown[] } {
+  const b = new TenantBuilder();
+  const users = spec.users.map((u, i) =>
+    b.user(`u${i}`, { department: u.department, state: u.state, suspended: u.state === 'SUSPENDED', activated: u.state !== 'STAGED' }),
+  );
+  const systems = spec.systems.map((os, i) => b.system(`s${i}`, { os }));
+  const groupsOf = (type: 'user_group' | 'system_group', specs: typeof spec.userGroups, members: readonly ObjectRef[]) =>
+    specs.map((g, i) => {
+      const name = `${type === 'user_group' ? 'ug' : 'sg'}${i}`;
+      const exempt = [...new Set(g.exempt.filter((k) => k < members.length))].map((k) => ({
+        id: members[k]!.id,
+        type: members[k]!.type,
+      }));
+      const record: JsonObject = {
+        attributes: type === 'user_group' ? {} : null,
+        description: '',
+        email: '',
+        membershipMethod: g.method,
+        ...(g.method === 'STATIC' ? {} : { memberQuery: g.rule, memberQueryExemptions: exempt }),
+        ...(g.method !== 'STATIC' && g.errorFlag ? { memberQueryErrorFlags: ['CYCLE'] } : {}),
+      };
+      const ref = b.add(type, name, record);
+      const drawn = new Set(g.members.filter((k) => k < members.length).map((k) => members[k]!.id));
+      const rule = groupRuleOf(type, { ...record, name })!;
+      const candidates = members.map((m) => ({ id: m.id, record: b.objects.find((o) => o.id === m.id)!.record }));
+      // What JumpCloud leaves once the rule has run; a frozen (unevaluable) group keeps what was drawn.
+      const settled = membersByRule(rule, rule.method === 'DYNAMIC_AUTOMATED' ? new Set() : drawn, candidates) ?? drawn;
+      for (const m of members) if (settled.has(m.id)) b.member(ref, m);
+      return ref;
+    });
+  const userGroups = groupsOf('user_group', spec.userGroups, users);
+  const systemGroups = groupsOf('system_group', spec.systemGroups, systems);
+  const others = new Map<string, ObjectRef[]>([
+    ['application', Array.from({ length: spec.others.application }, (_, i) => b.add('application', `app${i}`))],
+    ['command', Array.from({ length: spec.others.command }, (_, i) => b.add('command', `cmd${i}`))],
+    ['policy', Array.from({ length: spec.others.policy }, (_, i) => b.add('policy', `pol${i}`))],
+  ]);
+  const byType = new Map<string, readonly ObjectRef[]>([
+    ['user', users],
+    ['user_group', userGroups],
+    ['system', systems],
+    ['system_group', systemGroups],
+    ...others,
+  ]);
+  const { associations } = allowedPairs(byType);
+  for (const i of chosen) {
+    const [x, y] = associations[i]!;
+    b.associate(x, y);
+  }
+  return { tenant: { tenant: b.build('org-dynamic-random'), users, systems, userGroups, systemGroups }, associations };
 }

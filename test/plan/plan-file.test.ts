@@ -163,7 +163,9 @@ describe('plan files from analysis plans', () => {
     const tenant = generateTenant({ preset: 'tiny', seed: 3 });
     const g = AccessGraph.fromTenant(tenant);
     const user = tenant.objects.find((o) => o.type === 'user' && g.edgesOf(o.id).length > 2)!;
-    const steps = planOffboard(g, user.id).steps.slice(0, 2);
+    const steps = planOffboard(g, user.id)
+      .steps.flatMap((s) => (s.action === 'remove' ? [s] : []))
+      .slice(0, 2);
     const plan = planFileFromSteps(g, steps, {
       snapshot: SNAPSHOT,
       command: 'review close',

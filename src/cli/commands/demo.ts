@@ -55,6 +55,8 @@ const n = (x: number): string => x.toLocaleString('en');
 const plural = (x: number, one: string, many = `${one}s`): string => `${n(x)} ${x === 1 ? one : many}`;
 
 function stepWords(step: PlanStep): string {
+  if (step.action === 'exempt')
+    return `exempt ${formatReference(step.exemption.member)} from the rule of ${formatReference(step.exemption.group)} (${step.exemption.rule}; the rule stays)`;
   return step.edge.kind === 'membership'
     ? `remove ${formatReference(step.to)} from ${formatReference(step.from)}`
     : `remove the association ${formatReference(step.from)} ~ ${formatReference(step.to)}`;
@@ -98,7 +100,7 @@ function planText(row: BindingRow, plan: RevokePlan): string[] {
   plan.steps.forEach((step, i) => {
     const lost = step.collateral.lost.length;
     lines.push(
-      `    ${i + 1}. ${stepWords(step)}: cuts path${step.cutsPaths.length === 1 ? '' : 's'} ${step.cutsPaths.map((p) => p + 1).join(', ')}`,
+      `    ${i + 1}. ${stepWords(step)}${step.cutsPaths.length === 0 ? ', so that the next step holds' : `: cuts path${step.cutsPaths.length === 1 ? '' : 's'} ${step.cutsPaths.map((p) => p + 1).join(', ')}`}`,
       `       ${formatOperation(step.operation)}`,
       `       also ends ${lost === 0 ? 'no other access' : plural(lost, 'other binding')}${lost > 0 ? `: ${bindingList(step.collateral.lost)}` : ''}`,
     );

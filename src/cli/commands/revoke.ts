@@ -1,5 +1,5 @@
 /** `jcgraph revoke SUBJECT RESOURCE`: a dry-run plan of removals that ends the access, with its collateral. */
-import type { Collateral, RevokePlan } from '../../analysis/revoke.ts';
+import type { Collateral, EdgeStep, RevokePlan, RuleMembershipChange } from '../../analysis/index.ts';
 import { formatOperation } from '../../analysis/operations.ts';
 import { formatEdgeSpec } from '../../analysis/resolve.ts';
 import { checkStrategy, revokeDocument } from '../../documents/index.ts';
@@ -17,6 +17,7 @@ const OPTIONS = {
   ...LIVE_OPTIONS,
   strategy: { type: 'string' },
   protect: { type: 'string', multiple: true },
+  'no-exemptions': { type: 'boolean' },
   limit: { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -27,13 +28,21 @@ user_group:"All Staff"~application:Slack.`;
 
 const HELP = `Usage: jcgraph revoke SUBJECT RESOURCE (--snapshot FILE [--live] | --sim PRESET[:SEED])
                       [--strategy fewest-changes|least-collateral|subject-only] [--protect EDGE …]
-                      [--out PLAN.json] [--json]
+                      [--no-exemptions] [--out PLAN.json] [--json]
 
 A plan that ends every path from SUBJECT to RESOURCE: the memberships and associations to remove, each
 as the exact API call (a dry run: nothing is sent; --out writes it as a plan file for jcgraph apply),
 with its collateral: the other access it ends (other subjects', and SUBJECT's other bindings) and the
 access that used it but survives through other paths. The plan is checked by re-traversal: after it,
 SUBJECT no longer reaches RESOURCE.
+
+A plan that holds: a membership a dynamic group's rule produces cannot be removed (the rule adds it
+back), so its step is an exemption: the group's PUT with its record as read and the member added to
+its memberQueryExemptions. The rule stays; only this member is exempted (in a review-required group
+the membership is then removed, which now holds). The step also says which attribute makes the rule
+match, for an admin who would rather change that. An exemption ends exactly what the removal would,
+and is priced as one change; where plans tie, fewer exemptions win. Memberships of a group whose rule
+jcgraph cannot evaluate are removed, with a note that the removal may not hold.
 
 Strategies:
   fewest-changes     The fewest removals (a minimum cut of the paths); ties go to less collateral.
@@ -45,6 +54,9 @@ ${LIVE_HELP}
   --strategy S         One of the above (default fewest-changes).
   --protect EDGE       An edge the plan must not remove (repeatable). When every plan needs a protected
                        edge, jcgraph says which path is made only of protected edges (exit 1).
+  --no-exemptions      Never exempt a member from a dynamic group's rule. When every plan needs an
+                       exemption, jcgraph says the access is not revocable without changing a rule,
+                       naming the group and the rule (exit 1).
   --limit N            Collateral lines shown per list (default 20; --json has them all).
 ${OUT_HELP}
   --json               Print the plan as JSON.
@@ -79,6 +91,38 @@ export function collateralText(collateral: Collateral, limit: number, indent: st
   return out;
 }
 
+/** What a step does, in one line: `remove membership …`, `exempt user:jana from user_group:Engineering's rule`. */
+export function stepHead(graph: AccessGraph, s: EdgeStep): string {
+  return s.action === 'exempt'
+    ? `exempt ${ref(s.exemption.member)} from ${ref(s.exemption.group)}'s rule`
+    : `remove ${s.edge.kind} ${safeText(formatEdgeSpec(graph, s.edge))}`;
+}
+
+/** The lines under a step's head: what an exemption leaves and how the membership ends, notes, the request. */
+export function stepDetail(s: EdgeStep, indent: string): string {
+  let out = '';
+  if (s.action === 'exempt') {
+    const x = s.exemption;
+    const then =
+      x.removedBy === 'rule'
+        ? "the rule's next run removes the membership"
+        : x.removedBy === 'next-step'
+          ? 'the next step removes the membership, which then holds'
+          : 'so the rule never adds it';
+    out += `${indent}the rule stays (${safeText(x.rule)}, ${safeText(x.method)}); only this member is exempted${x.removedBy === 'not-a-member' ? ', ' : ', and '}${then}\n`;
+    if (x.matchedBy.length > 0)
+      out += `${indent}or, without an exemption, change what the rule matches: ${x.matchedBy.map((m) => `${safeText(m.field)} = ${safeText(JSON.stringify(m.value))}`).join(', ')}\n`;
+  }
+  if (s.note !== undefined) out += `${indent}${safeText(s.note)}\n`;
+  out += `${indent}${safeText(formatOperation(s.operation))}\n`;
+  return out;
+}
+
+/** Memberships the rules add or remove besides the plan's own, one line each. */
+export function ruleEffectLines(effects: readonly RuleMembershipChange[]): string[] {
+  return effects.map((c) => `${ref(c.group)}'s rule (${safeText(c.rule)}) ${c.op === 'add' ? 'adds' : 'removes'} ${ref(c.member)}`);
+}
+
 export function planText(graph: AccessGraph, plan: RevokePlan, limit: number): string {
   const head = `Revoke ${ref(plan.subject)}'s access to ${ref(plan.resource)} (strategy ${plan.strategy}; dry run, nothing is sent)`;
   if (!plan.reached) return `${head}\n${ref(plan.subject)} does not reach ${ref(plan.resource)}: nothing to revoke.\n`;
@@ -87,11 +131,18 @@ export function planText(graph: AccessGraph, plan: RevokePlan, limit: number): s
   if (plan.protectedEdges.length > 0) out += `Protected: ${plan.protectedEdges.length} edge(s) the plan leaves alone.\n`;
   out += `${plural(plan.steps.length, 'step')}:\n`;
   plan.steps.forEach((s, i) => {
-    out += `  ${i + 1}. remove ${s.edge.kind} ${safeText(formatEdgeSpec(graph, s.edge))}   (cuts ${s.cutsPaths.length === 1 ? 'path' : 'paths'} ${s.cutsPaths.map((p) => p + 1).join(', ')})\n`;
-    out += `     ${formatOperation(s.operation)}\n`;
-    out += collateralText(s.collateral, limit, '     ');
+    const cuts =
+      s.cutsPaths.length === 0
+        ? ''
+        : `   (cuts ${s.cutsPaths.length === 1 ? 'path' : 'paths'} ${s.cutsPaths.map((p) => p + 1).join(', ')})`;
+    out += `  ${i + 1}. ${stepHead(graph, s)}${cuts}\n`;
+    out += stepDetail(s, '     ');
+    if (s.cutsPaths.length > 0) out += collateralText(s.collateral, limit, '     ');
   });
   out += `Collateral of the whole plan: ${plural(plan.collateral.lost.length, 'other binding')} lost.\n`;
+  if (plan.ruleEffects.length > 0)
+    out += `The groups the plan changes are re-evaluated by their rules, which also change:\n${capped(ruleEffectLines(plan.ruleEffects), limit)}`;
+  for (const note of plan.notes) out += `Note: ${safeText(note)}.\n`;
   if (plan.strategy === 'least-collateral' && !plan.search.exhaustive) {
     out += `(Searched ${plan.search.candidates} candidate plans, not every minimal cut: a plan with less collateral may exist.)\n`;
   }
@@ -113,7 +164,11 @@ export const revokeCommand: Command = {
     const planPath = planOutput(values.out, io);
     const source = await answerable('revoke', values, io, positionals, 'pair');
     const { graph, live } = source;
-    const plan = revokeDocument(graph, positionals[0] as string, positionals[1] as string, { strategy, protect: values.protect ?? [] });
+    const plan = revokeDocument(graph, positionals[0] as string, positionals[1] as string, {
+      strategy,
+      protect: values.protect ?? [],
+      exemptions: values['no-exemptions'] !== true,
+    });
     const coverage = noticeCoverage(io, 'revoke', source, graph, { subject: plan.subject.id, resource: plan.resource.id });
     const written = planPath && (await writePlan(planPath, planFileFromRevoke(graph, plan, { snapshot: source.origin })));
     if (values.json) writeJson(io, withCoverage(live ? { ...plan, live } : plan, coverage));

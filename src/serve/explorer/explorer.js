@@ -267,9 +267,48 @@
   function names(list) {
     var out = {};
     list.forEach(function (o) {
-      out[o.id] = o;
+      if (o) out[o.id] = o;
     });
     return out;
+  }
+
+  // A step's first words: what it does to which edge (a removal, an exemption from a rule, the suspension).
+  function stepHead(s, known) {
+    if (s.action === 'suspend') return ['suspend ' + ref(s.user)];
+    if (s.action === 'exempt')
+      return [
+        'exempt ' + ref(s.exemption.member) + ' from ' + ref(s.exemption.group) + "'s rule ",
+        el('code', null, [visible(s.exemption.rule)]),
+      ];
+    return ['remove ' + s.edge.kind + ' ', el('span', { class: 'edge' }, [edgeText(s.edge, known)])];
+  }
+
+  // What a step needs said: an exemption leaves the rule as it is; a removal may hold only thanks to one.
+  function stepNote(s) {
+    var lines = [];
+    if (s.action === 'exempt') {
+      var x = s.exemption;
+      lines.push(
+        'The rule stays; only this member is exempted' +
+          (x.removedBy === 'rule'
+            ? ", and the rule's next run removes the membership."
+            : x.removedBy === 'next-step'
+              ? ', and the next step removes the membership, which then holds.'
+              : ': the rule will not add it.'),
+      );
+      if (x.matchedBy.length)
+        lines.push(
+          'Without an exemption, change what the rule matches: ' +
+            x.matchedBy
+              .map(function (m) {
+                return m.field + ' = ' + JSON.stringify(m.value);
+              })
+              .join(', ') +
+            '.',
+        );
+    }
+    if (s.note) lines.push(s.note);
+    return lines.length ? el('p', { class: 'note' }, [visible(lines.join(' '))]) : null;
   }
 
   function planView(plan) {
@@ -299,25 +338,28 @@
     );
     var ol = el('ol', { class: 'steps' });
     plan.steps.forEach(function (s) {
+      var cuts = s.cutsPaths.length
+        ? ' (cuts path ' +
+          s.cutsPaths
+            .map(function (i) {
+              return i + 1;
+            })
+            .join(', ') +
+          ')'
+        : '';
       ol.appendChild(
-        el('li', null, [
-          el('div', null, [
-            'remove ' + s.edge.kind + ' ',
-            el('span', { class: 'edge' }, [edgeText(s.edge, known)]),
-            ' (cuts path ' +
-              s.cutsPaths
-                .map(function (i) {
-                  return i + 1;
-                })
-                .join(', ') +
-              ')',
-          ]),
+        el('li', { 'data-action': s.action }, [
+          el('div', null, stepHead(s, known).concat([cuts])),
+          stepNote(s),
           el('code', { class: 'api-call' }, [operationText(s.operation)]),
-          collateralList(s.collateral, 10),
+          s.cutsPaths.length ? collateralList(s.collateral, 10) : null,
         ]),
       );
     });
     box.appendChild(ol);
+    (plan.notes || []).forEach(function (n) {
+      box.appendChild(el('p', { class: 'note' }, [visible(n)]));
+    });
     if (plan.strategy === 'least-collateral' && plan.search && !plan.search.exhaustive) {
       box.appendChild(el('p', { class: 'note' }, ['Searched ' + plan.search.candidates + ' candidate plans, not every minimal cut.']));
     }
@@ -387,14 +429,18 @@
                   })
                   .join(', ');
           ol.appendChild(
-            el('li', null, [
-              el('div', null, ['remove ' + s.edge.kind + ' ', el('span', { class: 'edge' }, [edgeText(s.edge, known)]), ' (' + ends + ')']),
+            el('li', { 'data-action': s.action }, [
+              el('div', null, stepHead(s, known).concat([' (' + ends + ')'])),
+              stepNote(s),
               el('code', { class: 'api-call' }, [operationText(s.operation)]),
               s.collateral.lost.length ? collateralList(s.collateral, 10) : null,
             ]),
           );
         });
         panel.appendChild(ol);
+        (plan.notes || []).forEach(function (n) {
+          panel.appendChild(el('p', { class: 'note' }, [visible(n)]));
+        });
         panel.appendChild(
           el('p', { class: plan.remaining.length === 0 ? 'ok' : 'error' }, [
             plan.remaining.length === 0

@@ -1,0 +1,224 @@
+/**
+ * What the tenant's dynamic-group rules do after a change: the memberships they add and remove once a
+ * group, an object's attributes or the set of objects changes, as the plain edge changes a what-if
+ * applies (Change). JumpCloud re-evaluates a group whenever it changes ("rules or otherwise"), whenever
+ * an attribute of a user or device changes, and whenever one is created (docs/domain.md#dynamic-groups);
+ * the semantics are the shared ones (docs/rules.md#what-a-rule-does-to-its-group).
+ *
+ * A RuleEffects holds the organization as the changes so far leave it (records and groups replaced,
+ * memberships added and removed, objects added and removed) over an unchanged graph, and turns each
+ * change into the edge changes it and the rules' runs make, in order. Groups whose rule jcgraph cannot
+ * evaluate are left as they are, and each is noted once with the sentence that says so.
+ */
+import {
+  RULE_GROUP_MEMBERS,
+  edgeKey,
+  groupRuleOf,
+  isEvaluable,
+  keepsMember,
+  membershipEdge,
+  type GroupRule,
+  type JsonObject,
+  type ObjectRef,
+  type TenantObject,
+} from '../model/index.ts';
+import type { AccessGraph } from '../graph/index.ts';
+import type { NamedRef } from './bindings.ts';
+import { cannotEvaluateNote } from './dynamic-groups.ts';
+import type { EdgeRef } from './edges.ts';
+import type { Change } from './whatif.ts';
+
+/** A membership a rule's run adds or removes, with the rule that does it. */
+export interface RuleMembershipChange {
+  readonly op: 'add' | 'remove';
+  readonly group: NamedRef;
+  readonly member: NamedRef;
+  /** The group's rule in words. */
+  readonly rule: string;
+}
+
+/** The organization as a sequence of changes leaves it, and the edge changes they and the rules make. */
+export class RuleEffects {
+  /** The edge and object changes so far, rules' runs included, in order: what a what-if applies. */
+  readonly changes: Change[] = [];
+  /** The memberships the rules' runs added or removed (not those changed by hand). */
+  readonly ruleChanges: RuleMembershipChange[] = [];
+  /** The cannot-evaluate sentence of each group whose rule a change would have run but jcgraph cannot evaluate. */
+  readonly notes: string[] = [];
+  private readonly records = new Map<string, JsonObject>();
+  private readonly addedObjects = new Map<string, TenantObject>();
+  private readonly removedObjects = new Set<string>();
+  private readonly addedEdges = new Set<string>();
+  private readonly removedEdges = new Set<string>();
+  private groupIds: Map<string, string[]> | undefined;
+  private readonly candidateIds = new Map<string, string[]>();
+  private readonly noted = new Set<string>();
+
+  constructor(private readonly g: AccessGraph) {}
+
+  /** Whether the object exists once the changes so far are made. */
+  hasObject(id: string): boolean {
+    return this.addedObjects.has(id) || (!this.removedObjects.has(id) && this.g.hasObject(id));
+  }
+
+  /** The object's record once the changes so far are made. */
+  record(id: string): JsonObject {
+    return this.records.get(id) ?? this.addedObjects.get(id)?.record ?? this.g.object(id).record;
+  }
+
+  private typeOf(id: string): string {
+    return this.addedObjects.get(id)?.type ?? this.g.object(id).type;
+  }
+
+  private named(id: string): NamedRef {
+    const added = this.addedObjects.get(id);
+    if (added) return { type: added.type, id, name: id };
+    const o = this.g.object(id);
+    return { type: o.type, id, name: o.name };
+  }
+
+  /** Whether the edge exists once the changes so far are made. */
+  hasEdge(edge: EdgeRef): boolean {
+    if (!this.hasObject(edge.from.id) || !this.hasObject(edge.to.id)) return false;
+    const key = edgeKey(edge);
+    if (this.addedEdges.has(key)) return true;
+    if (this.removedEdges.has(key)) return false;
+    return this.g.hasObject(edge.from.id) && this.g.hasObject(edge.to.id) && this.g.hasEdge(edge);
+  }
+
+  /** Whether `memberId` is a member of `groupId` once the changes so far are made. */
+  isMember(groupId: string, memberId: string): boolean {
+    return this.hasEdge(membershipEdge(this.ref(groupId), this.ref(memberId)));
+  }
+
+  private ref(id: string): ObjectRef {
+    return { type: this.typeOf(id), id };
+  }
+
+  /** The rule of a user or system group as the changes so far leave its record. */
+  rule(groupId: string): GroupRule | undefined {
+    return groupRuleOf(this.typeOf(groupId), this.record(groupId));
+  }
+
+  /** Removes an edge (by hand; nothing when a rule's run has removed it already); a membership of a dynamic group then has the group re-evaluated. */
+  removeEdge(edge: EdgeRef): void {
+    if (this.hasEdge(edge)) this.dropEdge(edge);
+    if (edge.kind === 'membership') this.settleGroup(edge.from.id);
+  }
+
+  /** Adds an edge (by hand); a membership of a dynamic group then has the group re-evaluated. */
+  addEdge(edge: EdgeRef, attributes: JsonObject | null = null): void {
+    this.putEdge(edge, attributes);
+    if (edge.kind === 'membership') this.settleGroup(edge.from.id);
+  }
+
+  /** Replaces fields of an object's record; every dynamic group is re-evaluated for it (a group's own record: the group is). */
+  setFields(id: string, fields: JsonObject): void {
+    this.records.set(id, { ...this.record(id), ...fields });
+    if (RULE_GROUP_MEMBERS[this.typeOf(id)]) this.settleGroup(id);
+    else this.settleObject(id);
+  }
+
+  /** Exempts a member from a group's rule (its exemptions gain it); the group is re-evaluated. */
+  exempt(groupId: string, member: ObjectRef): void {
+    const current = this.record(groupId)['memberQueryExemptions'];
+    const exemptions = Array.isArray(current) ? current : [];
+    this.setFields(groupId, { memberQueryExemptions: [...exemptions, { id: member.id, type: member.type }] });
+  }
+
+  /** Adds an object; every dynamic group is evaluated for it (a user or device created). */
+  addObject(object: TenantObject): void {
+    this.addedObjects.set(object.id, object);
+    this.removedObjects.delete(object.id);
+    this.changes.push({ op: 'add-object', object });
+    this.candidateIds.delete(object.type);
+    this.settleObject(object.id);
+  }
+
+  /** Removes an object and its edges; no rule adds it back. */
+  removeObject(id: string): void {
+    const type = this.typeOf(id);
+    this.changes.push({ op: 'remove-object', id });
+    this.removedObjects.add(id);
+    this.addedObjects.delete(id);
+    this.candidateIds.delete(type);
+  }
+
+  private dropEdge(edge: EdgeRef): void {
+    const key = edgeKey(edge);
+    if (this.addedEdges.has(key)) this.addedEdges.delete(key);
+    else this.removedEdges.add(key);
+    this.changes.push({ op: 'remove-edge', edge });
+  }
+
+  private putEdge(edge: EdgeRef, attributes: JsonObject | null): void {
+    const key = edgeKey(edge);
+    if (this.removedEdges.has(key)) this.removedEdges.delete(key);
+    else this.addedEdges.add(key);
+    this.changes.push({ op: 'add-edge', edge, attributes });
+  }
+
+  /** The dynamic groups (ids) that hold members of `memberType`, existing once the changes so far are made. */
+  private groupsFor(memberType: string): string[] {
+    if (!this.groupIds) {
+      this.groupIds = new Map();
+      for (const [groupType, type] of Object.entries(RULE_GROUP_MEMBERS))
+        this.groupIds.set(
+          type,
+          [...this.g.objects(groupType)].map((o) => o.id),
+        );
+    }
+    const added = [...this.addedObjects.values()].filter((o) => RULE_GROUP_MEMBERS[o.type] === memberType).map((o) => o.id);
+    return [...(this.groupIds.get(memberType) ?? []), ...added].filter((id) => this.hasObject(id));
+  }
+
+  private note(groupId: string, rule: GroupRule): void {
+    if (this.noted.has(groupId)) return;
+    this.noted.add(groupId);
+    this.notes.push(cannotEvaluateNote(this.named(groupId), rule));
+  }
+
+  /** Runs `groupId`'s rule for one object: adds or removes the membership as the rule says. */
+  private settle(groupId: string, rule: GroupRule, memberId: string): void {
+    const member = this.isMember(groupId, memberId);
+    const keeps = keepsMember(rule, { id: memberId, record: this.record(memberId) }, member);
+    if (keeps === undefined || keeps === member) return;
+    const edge = membershipEdge(this.ref(groupId), this.ref(memberId));
+    if (keeps) this.putEdge(edge, null);
+    else this.dropEdge(edge);
+    this.ruleChanges.push({ op: keeps ? 'add' : 'remove', group: this.named(groupId), member: this.named(memberId), rule: rule.text });
+  }
+
+  /** Every dynamic group re-evaluated for one object (its attributes changed, or it was created). */
+  settleObject(id: string): void {
+    const memberType = this.typeOf(id);
+    for (const groupId of this.groupsFor(memberType)) {
+      const rule = this.rule(groupId);
+      if (!rule?.dynamic) continue;
+      if (!isEvaluable(rule)) {
+        if (this.isMember(groupId, id)) this.note(groupId, rule);
+        continue;
+      }
+      this.settle(groupId, rule, id);
+    }
+  }
+
+  /** A dynamic group re-evaluated for every object of its member type (the group changed). */
+  settleGroup(groupId: string): void {
+    const rule = this.rule(groupId);
+    if (!rule?.dynamic) return;
+    if (!isEvaluable(rule)) return this.note(groupId, rule);
+    for (const id of this.candidatesOf(rule.memberType)) this.settle(groupId, rule, id);
+  }
+
+  /** Every object of a member type once the changes so far are made. */
+  private candidatesOf(type: string): string[] {
+    let ids = this.candidateIds.get(type);
+    if (!ids) {
+      ids = [...this.g.objects(type)].map((o) => o.id).filter((id) => !this.removedObjects.has(id));
+      for (const o of this.addedObjects.values()) if (o.type === type) ids.push(o.id);
+      this.candidateIds.set(type, ids);
+    }
+    return ids;
+  }
+}
