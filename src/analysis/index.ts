@@ -36,7 +36,7 @@ export {
   type RuleMatch,
   type RemoveStep,
   type ExemptStep,
-  type EdgeStep,
+  type EdgeCutStep,
 } from './plan-steps.ts';
 export { RuleEffects, type RuleMembershipChange } from './rule-effects.ts';
 export {

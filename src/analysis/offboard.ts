@@ -28,7 +28,7 @@ import {
   stepCollateral,
   stepsForEdge,
   type Collateral,
-  type EdgeStep,
+  type EdgeCutStep,
   type ExemptStep,
 } from './plan-steps.ts';
 import { formatReference } from './resolve.ts';
@@ -51,7 +51,7 @@ export interface SuspendStep {
 
 /** One step of an offboarding plan: a removal, an exemption, or the suspension. */
 export type OffboardStep =
-  | (EdgeStep & {
+  | (EdgeCutStep & {
       /** The user's bindings (target ids) one of whose paths starts with this edge; empty for cleanup-only steps. */
       readonly ends: readonly string[];
     })

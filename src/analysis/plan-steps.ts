@@ -93,7 +93,7 @@ export interface ExemptStep extends EdgeStepFields {
 }
 
 /** A step that ends one edge. */
-export type EdgeStep = RemoveStep | ExemptStep;
+export type EdgeCutStep = RemoveStep | ExemptStep;
 
 /** How one edge of a cut ends: a removal, or an exemption (then, in a review-required group, the removal). */
 export interface EdgeCut {
@@ -178,7 +178,7 @@ export function stepsForEdge(
   preferredEnds: readonly string[],
   collateral: Collateral,
   memberRecord?: JsonObject,
-): EdgeStep[] {
+): EdgeCutStep[] {
   const { edge, key, source } = cut;
   const base = { edge, edgeKey: key, from: namedRef(g, edge.from.id), to: namedRef(g, edge.to.id) };
   const none: Collateral = { lost: [], surviving: [] };

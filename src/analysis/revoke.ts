@@ -60,13 +60,13 @@ import {
   stepCollateral,
   stepsForEdge,
   type Collateral,
-  type EdgeStep,
+  type EdgeCutStep,
 } from './plan-steps.ts';
 import { formatReference } from './resolve.ts';
 import { RuleEffects, type RuleMembershipChange } from './rule-effects.ts';
 import { WhatIfSession } from './whatif.ts';
 
-export type { Collateral, SurvivingBinding, Exemption, RuleMatch, RemoveStep, ExemptStep, EdgeStep } from './plan-steps.ts';
+export type { Collateral, SurvivingBinding, Exemption, RuleMatch, RemoveStep, ExemptStep, EdgeCutStep } from './plan-steps.ts';
 export type { RuleMembershipChange } from './rule-effects.ts';
 export { planOffboard, type OffboardStep, type SuspendStep, type OffboardPlan, type OffboardOptions } from './offboard.ts'; // planOffboard lived here
 
@@ -106,7 +106,7 @@ export interface RevokeOptions {
  * One step of a revoke plan: a removal, or an exemption from a dynamic group's rule (plan-steps.ts).
  * `cutsPaths`: the revoked binding's paths it cuts (an exemption followed by a removal: the removal's).
  */
-export type PlanStep = EdgeStep & { readonly cutsPaths: readonly number[] };
+export type PlanStep = EdgeCutStep & { readonly cutsPaths: readonly number[] };
 
 export interface RevokePlan {
   readonly subject: NamedRef;

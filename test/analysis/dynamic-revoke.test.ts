@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlanError } from '../../src/errors.ts';
 import { AccessGraph } from '../../src/graph/index.ts';
-import { planOffboard, planRevoke, type EdgeStep, type OffboardStep } from '../../src/analysis/index.ts';
+import { planOffboard, planRevoke, type EdgeCutStep, type OffboardStep } from '../../src/analysis/index.ts';
 import { associationEdge, edgeKey, membershipEdge } from '../../src/model/index.ts';
 import { parsePlan, planFileFromOffboard, planFileFromRevoke } from '../../src/plan/index.ts';
 import { dynamicTenant } from './dynamic-tenant.ts';
@@ -10,7 +10,7 @@ import { dynamicTenant } from './dynamic-tenant.ts';
 const t = dynamicTenant();
 const g = AccessGraph.fromTenant(t.tenant);
 const key = (e: { kind: 'membership' | 'association'; from: { type: string; id: string }; to: { type: string; id: string } }) => edgeKey(e);
-const actions = (steps: readonly (EdgeStep | OffboardStep)[]) =>
+const actions = (steps: readonly (EdgeCutStep | OffboardStep)[]) =>
   steps.map((s) => (s.action === 'suspend' ? ['suspend', s.user.name] : [s.action, s.edgeKey]));
 const names = (refs: readonly { subject: { name: string }; target: { name: string } }[]) =>
   refs.map((b) => `${b.subject.name}>${b.target.name}`);

@@ -16,7 +16,7 @@ import { JournalAppender, readApplyJournal, runStates, APPLY_JOURNAL_FORMAT, APP
 import { uncutPaths, verifyLive } from '../../src/apply/verify.ts';
 import { JournalError } from '../../src/errors.ts';
 import { startSimulator, type SimChange, type Simulator } from '../../src/simulator/index.ts';
-import type { GraphObjectWithPaths, TenantData } from '../../src/model/index.ts';
+import type { TenantData } from '../../src/model/index.ts';
 
 let sim: Simulator;
 let dir: string;
@@ -44,15 +44,25 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The simulator changes that make (or undo) a plan's removals, through its change door rather than the writes apply sends. */
+/**
+ * The simulator changes that make (or undo, in reverse order) a plan's steps, through its change door rather
+ * than the writes apply sends: a removal is the edge's removal, an exemption the group's exemptions as the
+ * step's PUT sends them (undone: as read), and the simulator runs the rules again after each, as the tenant does.
+ */
 function removals(plan: PlanFile, undo = false): SimChange[] {
-  return plan.steps.map((s): SimChange => {
-    if (s.precondition.kind !== 'edge') throw new Error('removals only');
-    const { kind, from, to } = s.precondition.edge;
-    const attributes = s.precondition.attributes;
+  const changes = plan.steps.map((s): SimChange => {
+    const pre = s.precondition;
+    if (pre.kind === 'group-record') {
+      const exemptions = undo ? (pre.record['memberQueryExemptions'] ?? []) : s.request.body['memberQueryExemptions'];
+      return { kind: 'update', ref: pre.group, set: { memberQueryExemptions: exemptions ?? [] } };
+    }
+    if (pre.kind !== 'edge') throw new Error('removals and exemptions only');
+    const { kind, from, to } = pre.edge;
+    const attributes = pre.attributes;
     if (kind === 'membership') return { kind: undo ? 'add-member' : 'remove-member', group: from, member: to };
     return undo ? { kind: 'associate', a: from, b: to, attributes } : { kind: 'dissociate', a: from, b: to };
   });
+  return undo ? changes.reverse() : changes;
 }
 
 const client = (): ApiClient => new ApiClient({ apiKey: sim.apiKey, baseUrl: sim.baseUrl });
@@ -62,7 +72,7 @@ describe('verification on the live traversal endpoints', () => {
     const users = tenant.objects.filter((o) => o.type === 'user');
     let checked = 0;
     for (const user of users.slice(0, 12)) {
-      const reached = answer(g, `/users/${user.id}/systems`) as GraphObjectWithPaths[];
+      const reached = answer(g, `/users/${user.id}/systems`);
       const target = reached.find((t) => t.paths.length > 1) ?? reached[0];
       if (!target) continue;
       const plan = planFileFromRevoke(g, planRevoke(g, user.id, target.id, { strategy: 'least-collateral' }), { snapshot: SNAPSHOT });
@@ -90,7 +100,7 @@ describe('verification on the live traversal endpoints', () => {
     // A user reaching a system only through groups: a direct association is then a new path.
     const [user, system] = tenant.objects
       .filter((o) => o.type === 'user')
-      .flatMap((u) => (answer(g, `/users/${u.id}/systems`) as GraphObjectWithPaths[]).map((t) => [u, t] as const))
+      .flatMap((u) => answer(g, `/users/${u.id}/systems`).map((t) => [u, t] as const))
       .find(([, t]) => t.paths.every((p) => p.length > 1))!;
     const plan = planFileFromRevoke(g, planRevoke(g, user.id, system.id), { snapshot: SNAPSHOT });
     sim.applyChanges([{ kind: 'associate', a: { type: 'user', id: user.id }, b: { type: 'system', id: system.id } }]);

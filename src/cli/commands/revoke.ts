@@ -1,5 +1,5 @@
 /** `jcgraph revoke SUBJECT RESOURCE`: a dry-run plan of removals that ends the access, with its collateral. */
-import type { Collateral, EdgeStep, RevokePlan, RuleMembershipChange } from '../../analysis/index.ts';
+import type { Collateral, EdgeCutStep, RevokePlan, RuleMembershipChange } from '../../analysis/index.ts';
 import { formatOperation } from '../../analysis/operations.ts';
 import { formatEdgeSpec } from '../../analysis/resolve.ts';
 import { checkStrategy, revokeDocument } from '../../documents/index.ts';
@@ -92,14 +92,14 @@ export function collateralText(collateral: Collateral, limit: number, indent: st
 }
 
 /** What a step does, in one line: `remove membership …`, `exempt user:jana from user_group:Engineering's rule`. */
-export function stepHead(graph: AccessGraph, s: EdgeStep): string {
+export function stepHead(graph: AccessGraph, s: EdgeCutStep): string {
   return s.action === 'exempt'
     ? `exempt ${ref(s.exemption.member)} from ${ref(s.exemption.group)}'s rule`
     : `remove ${s.edge.kind} ${safeText(formatEdgeSpec(graph, s.edge))}`;
 }
 
 /** The lines under a step's head: what an exemption leaves and how the membership ends, notes, the request. */
-export function stepDetail(s: EdgeStep, indent: string): string {
+export function stepDetail(s: EdgeCutStep, indent: string): string {
   let out = '';
   if (s.action === 'exempt') {
     const x = s.exemption;

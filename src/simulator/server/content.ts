@@ -94,7 +94,7 @@ export class OrgContent {
           throw e;
         }
         // Every change passes here, whatever sent it: the rules of the dynamic groups it touches run now.
-        const ruleMade = applied.effect === 'none' ? [] : this.#changing.runRules(applied);
+        const ruleMade = applied.effect === 'none' ? [] : changing.runRules(applied);
         if (ruleMade.length > 0) applied = { ...applied, ruleMade };
         this.insights.record(applied, nowMs);
         out.push(applied);
