@@ -8,7 +8,8 @@
  * `traversal`, `whatif` and `fetch-bench` (the per-part benches of bench/traversal.ts, bench/whatif.ts,
  * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), `serve` (bench/serve.ts: the
  * API replica of the snapshot against the engine in-process, and fetched whole), `refresh` (bench/refresh.ts:
- * fetch --since and revoke --live after changes), `rules` (bench/rules.ts: check against findings), and
+ * fetch --since and revoke --live after changes), `rules` (bench/rules.ts: check against findings), `mover`
+ * (bench/mover.ts: one user's department changed, through the dynamic groups' rules), and
  * `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
@@ -28,6 +29,7 @@ import { runTraversalBench, type TraversalBenchFigures } from './traversal.ts';
 import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 import { runRefreshBench, type RefreshBenchFigures } from './refresh.ts';
 import { runRulesBench, type RulesBenchFigures } from './rules.ts';
+import { runMoverBench, type MoverBenchFigures } from './mover.ts';
 
 export interface PhaseOptions {
   readonly preset: PresetName;
@@ -194,7 +196,7 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
 }
 
 export type PhaseName =
-  'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | 'refresh' | 'rules' | OwnProcessCommand;
+  'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | 'refresh' | 'rules' | 'mover' | OwnProcessCommand;
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -209,6 +211,7 @@ export interface PhaseResults {
   diff: CommandFigures;
   refresh: RefreshBenchFigures;
   rules: RulesBenchFigures;
+  mover: MoverBenchFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -254,6 +257,8 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
       });
     case 'rules':
       return runRulesBench({ preset: options.preset, seed: options.seed });
+    case 'mover':
+      return runMoverBench({ preset: options.preset, seed: options.seed });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

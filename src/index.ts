@@ -208,6 +208,7 @@ export {
   type OffboardOptions,
   type SuspendStep,
   type RemoveStep,
+  type EdgeStepFields,
   type ExemptStep,
   type EdgeCutStep,
   type Exemption,
@@ -315,4 +316,7 @@ export {
   type PathView,
   type HopView,
   type SkippedSource,
+  type DynamicGroupsReport,
+  type RuleDifference,
+  type UnevaluatedGroup,
 } from './verify/index.ts';

@@ -8,9 +8,23 @@
  *   {"op": "add", "edge": "user_group:Engineering~system:web-01", "attributes": {"sudo": {"enabled": true, "withoutPassword": false}}}
  *   {"op": "remove-object", "object": "user_group:Contractors"}
  *   {"op": "add-object", "type": "system", "name": "web-99", "id": "optional id", "record": {optional record fields}}
+ *   {"op": "set", "object": "user:jdoe", "attributes": {"department": "Sales"}}
+ *   {"op": "set-rule", "group": "user_group:Engineering", "memberQuery": {…}, "membershipMethod": "optional", "memberQueryExemptions": [optional]}
+ *
+ * `set` changes a user's or a system's record fields (`userState` may be given as a rule names it:
+ * active, staged, suspended); `set-rule` a user or system group's rule. Both act through the dynamic
+ * groups' rules (rule-effects.ts), as does `add-object` of a user or system: a joiner's day-one access.
  */
 import { UnknownObjectError, InputError } from '../errors.ts';
-import { isJsonObject, isGraphType, TYPE_INFO, type JsonObject, type JsonValue } from '../model/index.ts';
+import {
+  RULE_GROUP_MEMBERS,
+  USER_STATE_VALUES,
+  isJsonObject,
+  isGraphType,
+  TYPE_INFO,
+  type JsonObject,
+  type JsonValue,
+} from '../model/index.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { resolveEdgeSpec, resolveObject, type NamedObject, type ObjectDirectory } from './resolve.ts';
 import type { Change } from './whatif.ts';
@@ -19,7 +33,27 @@ export type ChangeSpec =
   | { readonly op: 'remove'; readonly edge: string }
   | { readonly op: 'add'; readonly edge: string; readonly attributes?: JsonObject | null }
   | { readonly op: 'remove-object'; readonly object: string }
-  | { readonly op: 'add-object'; readonly type: string; readonly name: string; readonly id?: string; readonly record?: JsonObject };
+  | { readonly op: 'add-object'; readonly type: string; readonly name: string; readonly id?: string; readonly record?: JsonObject }
+  | { readonly op: 'set'; readonly object: string; readonly attributes: JsonObject }
+  | { readonly op: 'set-rule'; readonly group: string; readonly rule: JsonObject };
+
+/** The rule fields `set-rule` may give: the group's rule, method and exemptions. */
+const RULE_SPEC_FIELDS = ['memberQuery', 'membershipMethod', 'memberQueryExemptions'] as const;
+
+/** A user's record state from a rule's userState value (`suspended` → `SUSPENDED`). */
+const STATE_OF_USER_STATE: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(USER_STATE_VALUES).map(([state, value]) => [value, state]),
+);
+
+/** Attributes as a record holds them: a rule's `userState` becomes the record's `state`. */
+function recordFields(type: string, attributes: JsonObject): JsonObject {
+  if (type !== 'user' || attributes['userState'] === undefined) return attributes;
+  const { userState, ...rest } = attributes;
+  const state = typeof userState === 'string' ? STATE_OF_USER_STATE[userState] : undefined;
+  if (state === undefined)
+    throw new InputError(`"userState" must be one of ${Object.keys(STATE_OF_USER_STATE).join(', ')}, not ${JSON.stringify(userState)}.`);
+  return { ...rest, state, suspended: state === 'SUSPENDED' };
+}
 
 /** The graph's objects, with the objects added and removed by earlier changes. */
 class PendingDirectory implements ObjectDirectory {
@@ -72,8 +106,23 @@ export function checkChangeSpec(item: JsonValue, where: string): ChangeSpec {
       if (id !== undefined && typeof id !== 'string') throw new InputError(`${where}: "id" must be a string.`);
       return { op: 'add-object', type: text('type'), name: text('name'), ...(id ? { id } : {}), ...(record ? { record } : {}) };
     }
+    case 'set': {
+      const attributes = item['attributes'];
+      if (!isJsonObject(attributes) || Object.keys(attributes).length === 0)
+        throw new InputError(`${where} needs "attributes" as an object of record fields, e.g. {"department": "Sales"}.`);
+      return { op: 'set', object: text('object'), attributes };
+    }
+    case 'set-rule': {
+      const rule: JsonObject = {};
+      for (const field of RULE_SPEC_FIELDS) if (item[field] !== undefined) rule[field] = item[field];
+      if (!isJsonObject(rule['memberQuery']) && rule['membershipMethod'] === undefined && rule['memberQueryExemptions'] === undefined)
+        throw new InputError(`${where} needs "memberQuery" (an object), "membershipMethod" or "memberQueryExemptions".`);
+      return { op: 'set-rule', group: text('group'), rule };
+    }
     default:
-      throw new InputError(`${where} has op ${JSON.stringify(item['op'] ?? null)}; ops are remove, add, remove-object and add-object.`);
+      throw new InputError(
+        `${where} has op ${JSON.stringify(item['op'] ?? null)}; ops are remove, add, remove-object, add-object, set and set-rule.`,
+      );
   }
 }
 
@@ -102,6 +151,19 @@ export function resolveChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Ch
           const object = { type: spec.type, id, name: spec.name, record };
           directory.added.set(id, object);
           return { op: 'add-object', object: { type: spec.type, id, record } };
+        }
+        case 'set': {
+          const o = resolveObject(directory, spec.object);
+          if (o.type !== 'user' && o.type !== 'system')
+            throw new InputError(
+              `set changes a user's or a system's attributes; ${o.type}s are not what rules read (a group's rule: set-rule).`,
+            );
+          return { op: 'set', id: o.id, fields: recordFields(o.type, spec.attributes) };
+        }
+        case 'set-rule': {
+          const o = resolveObject(directory, spec.group);
+          if (!RULE_GROUP_MEMBERS[o.type]) throw new InputError(`set-rule is for user and system groups; ${o.type}s have no rule.`);
+          return { op: 'set', id: o.id, fields: spec.rule };
         }
       }
     } catch (error) {

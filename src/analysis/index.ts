@@ -37,8 +37,9 @@ export {
   type RemoveStep,
   type ExemptStep,
   type EdgeCutStep,
+  type EdgeStepFields,
 } from './plan-steps.ts';
-export { RuleEffects, type RuleMembershipChange } from './rule-effects.ts';
+export { RuleEffects, expandRules, type RuleExpansion, type RuleMembershipChange } from './rule-effects.ts';
 export {
   diffTenants,
   type ObjectSummary,

@@ -68,7 +68,7 @@ export interface Exemption {
   readonly matchedBy: readonly RuleMatch[];
 }
 
-interface EdgeStepFields {
+export interface EdgeStepFields {
   readonly edge: EdgeRef;
   readonly edgeKey: string;
   /** Names of the edge's ends (group, member for a membership). */

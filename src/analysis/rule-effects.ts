@@ -28,6 +28,49 @@ import { cannotEvaluateNote } from './dynamic-groups.ts';
 import type { EdgeRef } from './edges.ts';
 import type { Change } from './whatif.ts';
 
+/** What-if changes with what the rules do after them: the plain changes to apply, the rules' own, and what jcgraph cannot tell. */
+export interface RuleExpansion {
+  /** Edge and object changes only, in order, the rules' runs included. */
+  readonly changes: readonly Change[];
+  readonly ruleChanges: readonly RuleMembershipChange[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * A what-if's changes with the memberships the rules change after them: setting an object's attributes
+ * re-evaluates every dynamic group for it, setting a group's rule re-evaluates the group, and an added
+ * user or system is evaluated by every group (a joiner). Edges added and removed are taken as given (a
+ * what-if's hypothesis), a removal a rule would undo noted.
+ */
+export function expandRules(g: AccessGraph, changes: readonly Change[]): RuleExpansion {
+  const effects = new RuleEffects(g);
+  for (const c of changes) {
+    switch (c.op) {
+      case 'remove-edge':
+        effects.removeEdgeAsGiven(c.edge);
+        break;
+      case 'add-edge':
+        effects.addEdgeAsGiven(c.edge, c.attributes ?? null);
+        break;
+      case 'remove-object':
+        effects.removeObject(c.id);
+        break;
+      case 'add-object':
+        effects.addObject(c.object);
+        break;
+      case 'set':
+        effects.setFields(c.id, c.fields);
+        break;
+    }
+  }
+  return { changes: effects.changes, ruleChanges: effects.ruleChanges, notes: effects.notes };
+}
+
+/** Whether running the rules could change anything: an object's attributes set, or an object added. */
+export function needsRules(changes: readonly Change[]): boolean {
+  return changes.some((c) => c.op === 'set' || c.op === 'add-object');
+}
+
 /** A membership a rule's run adds or removes, with the rule that does it. */
 export interface RuleMembershipChange {
   readonly op: 'add' | 'remove';
@@ -106,10 +149,28 @@ export class RuleEffects {
     if (edge.kind === 'membership') this.settleGroup(edge.from.id);
   }
 
-  /** Adds an edge (by hand); a membership of a dynamic group then has the group re-evaluated. */
-  addEdge(edge: EdgeRef, attributes: JsonObject | null = null): void {
+  /**
+   * Removes an edge as given, no rule run after it (a what-if's hypothesis): a removal the group's rule
+   * would undo is noted. Nothing when a rule's run removed it already; an edge that never was is passed
+   * on, for the what-if to refuse.
+   */
+  removeEdgeAsGiven(edge: EdgeRef): void {
+    if (!this.hasEdge(edge) && this.g.hasObject(edge.from.id) && this.g.hasObject(edge.to.id) && this.g.hasEdge(edge)) return;
+    if (edge.kind === 'membership' && this.hasObject(edge.from.id) && this.hasObject(edge.to.id)) {
+      const rule = this.rule(edge.from.id);
+      if (rule && isEvaluable(rule) && keepsMember(rule, { id: edge.to.id, record: this.record(edge.to.id) }, true)) {
+        this.notes.push(
+          `removing ${edge.to.type}:${this.named(edge.to.id).name} from ${edge.from.type}:${this.named(edge.from.id).name} would not hold: the group's rule (${rule.text}) adds the membership back`,
+        );
+      }
+    }
+    this.dropEdge(edge);
+  }
+
+  /** Adds an edge as given, no rule run after it: nothing when a rule's run added it already; an edge already there is passed on, for the what-if to refuse. */
+  addEdgeAsGiven(edge: EdgeRef, attributes: JsonObject | null): void {
+    if (this.hasEdge(edge) && !(this.g.hasObject(edge.from.id) && this.g.hasObject(edge.to.id) && this.g.hasEdge(edge))) return;
     this.putEdge(edge, attributes);
-    if (edge.kind === 'membership') this.settleGroup(edge.from.id);
   }
 
   /** Replaces fields of an object's record; every dynamic group is re-evaluated for it (a group's own record: the group is). */
@@ -196,7 +257,7 @@ export class RuleEffects {
       const rule = this.rule(groupId);
       if (!rule?.dynamic) continue;
       if (!isEvaluable(rule)) {
-        if (this.isMember(groupId, id)) this.note(groupId, rule);
+        this.note(groupId, rule); // whether it would take the object in or let it go, jcgraph cannot tell
         continue;
       }
       this.settle(groupId, rule, id);

@@ -16,6 +16,10 @@
  * changed edge can lead it to, so removing a user from "All Staff" re-asks that user about what "All
  * Staff" is bound to, and no one else.
  *
+ * Dynamic groups: setting an object's attributes or a group's rule, and adding a user or system, act
+ * through the groups' rules (rule-effects.ts): the memberships the rules then add or remove are applied
+ * with the changes. Memberships added or removed by hand are taken as given.
+ *
  * How a subject is compared: at the level of the index's integers (the copy numbers everything as the
  * base does), only bindings with a path through an edge removed or added, building Binding objects
  * only for what is reported (copyDelta in delta.ts).
@@ -25,12 +29,18 @@ import { affectedSubjectGroups, bindingsTowards, type AccessGraph, ForwardReads,
 import { AffectedTargets, BINDING_UNIVERSE, isBindingSubject } from './bindings.ts';
 import { copyDelta, type SubjectDelta, type SubjectDeltaSample, type WhatIfTotals } from './delta.ts';
 import { edgeKey, type EdgeRef } from './edges.ts';
+import { expandRules, needsRules } from './rule-effects.ts';
 
 export type Change =
   | { readonly op: 'remove-edge'; readonly edge: EdgeRef }
   | { readonly op: 'add-edge'; readonly edge: EdgeRef; readonly attributes?: JsonObject | null }
   | { readonly op: 'remove-object'; readonly id: string }
-  | { readonly op: 'add-object'; readonly object: TenantObject };
+  | { readonly op: 'add-object'; readonly object: TenantObject }
+  /**
+   * Fields of an object's record set: a user's or system's attributes (every dynamic group then
+   * re-evaluated for it), or a group's rule (the group re-evaluated). Acts through the rules only.
+   */
+  | { readonly op: 'set'; readonly id: string; readonly fields: JsonObject };
 
 export interface WhatIfResult {
   /** Subjects whose bindings were recomputed. */
@@ -100,6 +110,9 @@ function applyChanges(g: AccessGraph, changes: readonly Change[]): Applied {
         adds = true;
         g.addObject(change.object);
         affected.add(change.object.id, undefined);
+        break;
+      case 'set':
+        g.object(change.id); // UnknownObjectError when there is no such object; its effect is its rules' (expandRules)
         break;
     }
   }
@@ -200,9 +213,11 @@ export class WhatIfSession {
   }
 
   private apply<T>(changes: readonly Change[], fn: (after: AccessGraph, applied: Applied) => T): T {
+    // Attributes set and objects added act through the dynamic groups' rules: the memberships they change join the changes.
+    const plain = needsRules(changes) ? expandRules(this.base, changes).changes : changes;
     const copy = this.base.clone();
     try {
-      return fn(copy, applyChanges(copy, changes));
+      return fn(copy, applyChanges(copy, plain));
     } finally {
       copy.release();
     }

@@ -20,6 +20,7 @@ import {
   resolveChanges,
   resolveEdgeSpec,
   resolveObject,
+  expandRules,
   whatIf,
   whatIfEach,
   whoCanAccess,
@@ -32,6 +33,7 @@ import {
   type OffboardPlan,
   type RevokePlan,
   type RevokeStrategy,
+  type RuleMembershipChange,
   type SubjectDelta,
   type WhatIfSummary,
   type WhatIfTotals,
@@ -54,6 +56,8 @@ export interface WhoDocument {
 /** `jcgraph whatif --json`: the changes as resolved, each affected subject's delta, then the totals. */
 export interface WhatIfDocument {
   readonly changes: readonly Change[];
+  /** What the dynamic groups' rules do after the changes: the memberships they add and remove, and what jcgraph cannot tell. */
+  readonly rules: WhatIfRules;
   readonly subjects: readonly SubjectDelta[];
   readonly recomputed: number;
   readonly totals: WhatIfTotals;
@@ -155,6 +159,18 @@ export function offboardDocument(g: AccessGraph, user: string, options: Offboard
   });
 }
 
+/** The memberships dynamic groups' rules change after a what-if's changes, and notes (a rule jcgraph cannot evaluate, a removal a rule would undo). */
+export interface WhatIfRules {
+  readonly memberships: readonly RuleMembershipChange[];
+  readonly notes: readonly string[];
+}
+
+/** What the rules do after the changes (the what-if applies the same). */
+export function whatIfRules(g: AccessGraph, changes: readonly Change[]): WhatIfRules {
+  const { ruleChanges, notes } = expandRules(g, changes);
+  return { memberships: ruleChanges, notes };
+}
+
 function checkedChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] {
   if (specs.length === 0) throw new InputError('whatif needs at least one change.');
   return resolveChanges(g, specs);
@@ -163,8 +179,9 @@ function checkedChanges(g: AccessGraph, specs: readonly ChangeSpec[]): Change[] 
 /** The what-if document, held whole (for a change as wide as removing the largest group, see whatIfWriter). */
 export function whatIfDocument(g: AccessGraph, specs: readonly ChangeSpec[]): WhatIfDocument {
   const changes = checkedChanges(g, specs);
+  const rules = whatIfRules(g, changes);
   const { subjects, recomputed, totals } = whatIf(g, changes);
-  return { changes, subjects, recomputed, totals };
+  return { changes, rules, subjects, recomputed, totals };
 }
 
 /**
@@ -178,10 +195,11 @@ export function whatIfWriter(
   specs: readonly ChangeSpec[],
 ): (sink: TextSink, after?: Readonly<Record<string, unknown>>) => WhatIfSummary {
   const changes = checkedChanges(g, specs);
+  const rules = whatIfRules(g, changes);
   // `after`: fields written after the totals (the CLI's `coverage` of a partial snapshot).
   return (sink, after = {}) => {
     let summary: WhatIfSummary | undefined;
-    writeJsonWithStreamedArray(sink, { changes }, 'subjects', (emit) => {
+    writeJsonWithStreamedArray(sink, { changes, rules }, 'subjects', (emit) => {
       summary = whatIfEach(g, changes, emit);
       return { recomputed: summary.recomputed, totals: summary.totals, ...after };
     });

@@ -60,6 +60,7 @@ export {
   type AccessDocument,
   type WhoDocument,
   type WhatIfDocument,
+  type WhatIfRules,
   type RevokeDocumentOptions,
   type OffboardDocumentOptions,
   type TypeFilter,

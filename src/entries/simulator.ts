@@ -28,9 +28,12 @@ export {
   type ListFaultName,
   type CountFaultName,
   type LogFaultName,
+  type SwitchFaultName,
   type InsightsDenial,
   type SimChange,
   type AppliedChange,
+  type AppliedAlone,
+  type RuleMadeMembership,
   type FieldChange,
   type NamedRef,
 } from '../simulator/index.ts';

@@ -410,16 +410,27 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
 
   const change = z
     .object({
-      op: z.enum(['remove', 'add', 'remove-object', 'add-object']),
+      op: z.enum(['remove', 'add', 'remove-object', 'add-object', 'set', 'set-rule']),
       edge: z.string().optional().describe('remove/add: GROUP>MEMBER or A~B.'),
       attributes: z
         .record(z.string(), z.unknown())
         .nullable()
         .optional()
-        .describe('add: the edge\'s attributes, e.g. {"sudo": {"enabled": true, "withoutPassword": false}}.'),
-      object: z.string().optional().describe('remove-object: the object.'),
+        .describe(
+          'add: the edge\'s attributes, e.g. {"sudo": {"enabled": true, "withoutPassword": false}}; set: the user\'s or system\'s record fields, e.g. {"department": "Sales"} (a mover).',
+        ),
+      object: z.string().optional().describe('remove-object, set: the object.'),
       type: z.string().optional().describe('add-object: its type.'),
       name: z.string().optional().describe('add-object: its name.'),
+      record: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'add-object: record fields, e.g. {"department": "Sales", "state": "ACTIVATED"} (a joiner, evaluated by every dynamic group).',
+        ),
+      group: z.string().optional().describe('set-rule: the user or system group.'),
+      memberQuery: z.record(z.string(), z.unknown()).optional().describe('set-rule: the new rule (v1 FilterQuery or v2 form).'),
+      membershipMethod: z.string().optional().describe('set-rule: DYNAMIC_AUTOMATED, DYNAMIC_REVIEW_REQUIRED, STATIC.'),
     })
     .describe('One change.');
 
@@ -428,7 +439,7 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     {
       title: 'What if memberships, associations or objects changed',
       description:
-        'The bindings each user and system would gain and lose (and keep with other paths or attributes) if these changes were made, computed on an in-memory copy: nothing is sent anywhere. Changes apply in order. Answers jcgraph whatif --json; the subjects are paged.',
+        "The bindings each user and system would gain and lose (and keep with other paths or attributes) if these changes were made, computed on an in-memory copy: nothing is sent anywhere. Changes apply in order. A user's or system's attributes set (a mover), a group's rule set, and an object added (a joiner) are evaluated by every dynamic group's rule; the memberships the rules change are in rules.memberships. Answers jcgraph whatif --json; the subjects are paged.",
       inputSchema: { changes: z.array(change).min(1).describe('The changes, in order.'), offset, limit: limitOf(20) },
       annotations: { title: 'What if', ...READ_ONLY },
     },

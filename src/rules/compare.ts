@@ -15,6 +15,7 @@
  */
 import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, isBindingSubject } from '../analysis/bindings.ts';
 import { WhatIfSession, type Change } from '../analysis/whatif.ts';
+import { expandRules, needsRules } from '../analysis/rule-effects.ts';
 import { bindingsOf, type AccessGraph } from '../graph/index.ts';
 import type { EdgeRef } from '../analysis/edges.ts';
 import { check, checkSubjects, type CheckOptions, type CheckResult, type Violation } from './evaluate.ts';
@@ -68,7 +69,8 @@ export function ruleScope(
   const edge = (e: EdgeRef): void => {
     if (e.kind === 'membership') member(e.to.id, e.to.type);
   };
-  for (const c of changes) {
+  // Attributes set and objects added act through dynamic groups' rules: the memberships they change count.
+  for (const c of needsRules(changes) ? expandRules(before, changes).changes : changes) {
     switch (c.op) {
       case 'remove-edge':
       case 'add-edge':

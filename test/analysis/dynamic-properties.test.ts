@@ -12,39 +12,17 @@ import { membershipSource } from '../../src/analysis/dynamic-groups.ts';
 import { planOffboard, planRevoke, REVOKE_STRATEGIES, type ApiOperation } from '../../src/analysis/index.ts';
 import { PlanError } from '../../src/errors.ts';
 import {
-  RULE_GROUP_MEMBERS,
   TYPE_INFO,
   associationEdge,
   edgeKey,
-  groupRuleOf,
   isGraphType,
-  membersByRule,
   membershipEdge,
   type JsonObject,
   type TenantData,
   type TenantEdge,
 } from '../../src/model/index.ts';
-import { allBindings } from '../helpers/full-recompute.ts';
+import { allBindings, settleRules as settle } from '../helpers/full-recompute.ts';
 import { dynamicTenantArb } from '../helpers/random-tenant.ts';
-
-/** Every dynamic group's rule run over the whole tenant (a group whose rule cannot be evaluated keeps its members). */
-function settle(tenant: TenantData): TenantData {
-  let edges = tenant.edges;
-  for (const group of tenant.objects) {
-    const memberType = RULE_GROUP_MEMBERS[group.type];
-    const rule = memberType ? groupRuleOf(group.type, group.record) : undefined;
-    if (!rule?.dynamic) continue;
-    const current = new Set(edges.filter((e) => e.kind === 'membership' && e.from.id === group.id).map((e) => e.to.id));
-    const candidates = tenant.objects.filter((o) => o.type === memberType).map((o) => ({ id: o.id, record: o.record }));
-    const after = membersByRule(rule, current, candidates);
-    if (!after) continue;
-    edges = [
-      ...edges.filter((e) => !(e.kind === 'membership' && e.from.id === group.id)),
-      ...candidates.filter((c) => after.has(c.id)).map((c) => membershipEdge(group, { type: memberType!, id: c.id })),
-    ];
-  }
-  return { ...tenant, edges };
-}
 
 const PREFIX_TYPE = new Map(Object.values(TYPE_INFO).map((i) => [i.pathPrefix, i.type]));
 

@@ -126,4 +126,26 @@ describe('commands on dynamic groups', () => {
     );
     expect(r.stdout).toContain('WARNING: after the plan, user:jana still has 3 bindings:');
   });
+
+  it('whatif --set: a mover, with the memberships the rules change listed before the access', async () => {
+    const r = await run(['whatif', '--set', 'user:lee', 'userState=suspended', 'location=Paris', '--snapshot', 'dynamic.json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  1. set user:lee userState=suspended location=Paris\n');
+    expect(r.stdout).toContain(
+      "The dynamic groups' rules then change 3 memberships:\n" +
+        `  user_group:Engineering's rule (department eq "Engineering") adds user:lee\n` +
+        `  user_group:"All Staff"'s rule (userState eq "active") removes user:lee\n` +
+        `  user_group:Leavers's rule (userState eq "suspended") adds user:lee\n`,
+    );
+    expect(r.stdout).toContain('- loses application:Slack (indirect)');
+    expect(r.stdout).toContain('+ gains application:"Exit Survey" (indirect)');
+    const json = JSON.parse(
+      (await run(['whatif', '--set', 'user:lee', 'userState=suspended', '--snapshot', 'dynamic.json', '--json'])).stdout,
+    );
+    expect(json.changes).toEqual([{ op: 'set', id: t.lee.id, fields: { state: 'SUSPENDED', suspended: true } }]);
+    expect(json.rules.memberships).toHaveLength(3);
+    expect((await run(['whatif', '--set', 'user:lee', '--snapshot', 'dynamic.json'])).stderr).toContain(
+      '--set user:lee needs FIELD=VALUE after it',
+    );
+  });
 });

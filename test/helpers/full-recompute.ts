@@ -5,7 +5,7 @@
  * of the library: its answers are the library's, reached the slow way.
  */
 import { createHash } from 'node:crypto';
-import type { TenantData } from '../../src/model/index.ts';
+import { RULE_GROUP_MEMBERS, groupRuleOf, membersByRule, membershipEdge, type TenantData } from '../../src/model/index.ts';
 import { AccessGraph, inventory } from '../../src/graph/index.ts';
 import {
   BINDING_SUBJECT_TYPES,
@@ -27,6 +27,25 @@ export function allBindings(g: AccessGraph): Map<string, Binding> {
     for (const o of g.objects(type)) for (const b of subjectBindings(g, o.id)) out.set(bindingKey(b.subject.id, b.target.id), b);
   }
   return out;
+}
+
+/** Every dynamic group's rule run over the whole tenant, as JumpCloud does after a change (a group whose rule cannot be evaluated keeps its members). */
+export function settleRules(tenant: TenantData): TenantData {
+  let edges = tenant.edges;
+  for (const group of tenant.objects) {
+    const memberType = RULE_GROUP_MEMBERS[group.type];
+    const rule = memberType ? groupRuleOf(group.type, group.record) : undefined;
+    if (!rule?.dynamic) continue;
+    const current = new Set(edges.filter((e) => e.kind === 'membership' && e.from.id === group.id).map((e) => e.to.id));
+    const candidates = tenant.objects.filter((o) => o.type === memberType).map((o) => ({ id: o.id, record: o.record }));
+    const after = membersByRule(rule, current, candidates);
+    if (!after) continue;
+    edges = [
+      ...edges.filter((e) => !(e.kind === 'membership' && e.from.id === group.id)),
+      ...candidates.filter((c) => after.has(c.id)).map((c) => membershipEdge(group, { type: memberType!, id: c.id })),
+    ];
+  }
+  return { ...tenant, edges };
 }
 
 /** A what-if result from per-subject deltas (undefined: no difference), subjects in id order. */

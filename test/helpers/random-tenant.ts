@@ -174,6 +174,7 @@ export function tenantWithChanges(): fc.Arbitrary<RandomTenant & { changes: Chan
           valid.push(c);
           continue;
         }
+        if (c.op === 'set') continue;
         const k = edgeKey(c.edge);
         if (seen.has(k) || gone.has(c.edge.from.id) || gone.has(c.edge.to.id)) continue;
         seen.add(k);

@@ -4,15 +4,15 @@ import { resolve } from 'node:path';
 import { checkChangeSpec, resolveChanges, type ChangeSpec } from '../../analysis/change-spec.ts';
 import type { SubjectDeltaSample } from '../../analysis/delta.ts';
 import { whatIfSample } from '../../analysis/whatif.ts';
-import { whatIfWriter } from '../../documents/index.ts';
+import { whatIfRules, whatIfWriter } from '../../documents/index.ts';
 import { UsageError } from '../usage-error.ts';
-import type { JsonValue } from '../../model/index.ts';
+import type { JsonObject, JsonValue } from '../../model/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, plural, ref } from '../format.ts';
+import { capped, plural, ref, safeText } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { noticeCoverage } from '../coverage-notice.ts';
-import { EDGE_SPEC_HELP, parseLimit } from './revoke.ts';
+import { EDGE_SPEC_HELP, parseLimit, ruleEffectLines } from './revoke.ts';
 import { parseAt, rulesOption, violationsVerdict } from './check.ts';
 import { changeViolations } from '../../rules/index.ts';
 
@@ -28,29 +28,43 @@ const OPTIONS = {
 } as const;
 
 const HELP = `Usage: jcgraph whatif (--snapshot FILE | --sim PRESET[:SEED])
-                      [--remove EDGE …] [--add EDGE …] [--remove-object OBJECT …] [--changes FILE.json]
-                      [--limit N] [--rules FILE [--at TIME]] [--json]
+                      [--remove EDGE …] [--add EDGE …] [--remove-object OBJECT …] [--set OBJECT FIELD=VALUE …]
+                      [--changes FILE.json] [--limit N] [--rules FILE [--at TIME]] [--json]
 
-What would change if these memberships, associations or objects were removed or added: the bindings
-each user and system would gain and lose, and those it keeps whose paths or attributes change.
-Computed on an in-memory copy, recomputing only what the changes touch; nothing is sent anywhere.
+What would change if these memberships, associations or objects were removed or added, or a user's or
+system's attributes or a group's rule changed: the bindings each user and system would gain and lose,
+and those it keeps whose paths or attributes change. Computed on an in-memory copy, recomputing only
+what the changes touch; nothing is sent anywhere.
+
+Dynamic groups: a changed attribute (a mover: --set user:jdoe department=Sales), a changed rule
+(set-rule) and a new user or system (a joiner: add-object with its record) are evaluated by every
+dynamic group's rule, exemptions honoured, as JumpCloud does; the memberships the rules add and remove
+are listed before the access they change. Memberships added or removed with --add and --remove are
+taken as given (a removal the group's rule would undo is pointed out).
 
 Options:
 ${SOURCE_HELP}
   --remove EDGE        Remove a membership or association (repeatable).
   --add EDGE           Add one (repeatable; to give it attributes, use --changes).
   --remove-object OBJ  Remove an object and every edge it has (repeatable).
+  --set OBJECT FIELD=VALUE …
+                       Set record fields of a user or system (repeatable): --set user:jdoe department=Sales.
+                       userState takes a rule's values (active, staged, suspended).
   --changes FILE.json  A JSON array of changes, applied in order, before the flags:
                          {"op": "remove", "edge": "user_group:Engineering>user:jdoe"}
                          {"op": "add", "edge": "user_group:Admins~system:db-01", "attributes": {"sudo": {"enabled": true, "withoutPassword": false}}}
                          {"op": "remove-object", "object": "user_group:Contractors"}
                          {"op": "add-object", "type": "system", "name": "web-99"}   (then name it as system:web-99)
-                       The flags follow in this order: --remove-object, --remove, --add.
+                         {"op": "add-object", "type": "user", "name": "new.hire", "record": {"department": "Sales", "state": "ACTIVATED"}}
+                         {"op": "set", "object": "user:jdoe", "attributes": {"department": "Sales"}}
+                         {"op": "set-rule", "group": "user_group:Sales", "memberQuery": {"queryType": "FilterQuery",
+                            "filters": [{"field": "department", "operator": "in", "value": ["Sales", "Sales Ops"]}]}}
+                       The flags follow in this order: --set, --remove-object, --remove, --add.
   --limit N            Lines per subject (default 20; --json has them all).
   --rules FILE         Refuse the change (exit 1) if it adds a violation of this rule file (see jcgraph
                        check), naming each; the violations it resolves are said too (on stderr with --json).
   --at TIME            With --rules: judge exceptions' end dates as of this ISO-8601 time (default now).
-  --json               Print the result as JSON: {changes, subjects, recomputed, totals}.
+  --json               Print the result as JSON: {changes, rules, subjects, recomputed, totals}.
 
 Each subject is printed as soon as it is computed, and the totals last, so that even a change as wide
 as removing the largest group streams out in bounded memory.
@@ -60,6 +74,55 @@ ${EDGE_SPEC_HELP}
 Exit codes: 0 answered, 1 failure (an unknown object, removing an edge that is not there) or, with
 --rules, a change that adds a violation, 2 usage error or a rule file refused.
 `;
+
+/**
+ * `--set OBJECT FIELD=VALUE …`: each --set with the FIELD=VALUE arguments that follow it, taken out of
+ * argv before the options are parsed (values are strings).
+ */
+export function takeSets(argv: readonly string[]): { rest: string[]; sets: ChangeSpec[] } {
+  const rest: string[] = [];
+  const sets: ChangeSpec[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--set') {
+      rest.push(argv[i]!);
+      continue;
+    }
+    const object = argv[i + 1];
+    if (object === undefined || object.startsWith('--'))
+      throw new UsageError('jcgraph whatif: --set needs an object and FIELD=VALUE after it, e.g. --set user:jdoe department=Sales');
+    const attributes: JsonObject = {};
+    let j = i + 2;
+    for (; j < argv.length && /^[^-=][^=]*=/.test(argv[j]!); j++) {
+      const arg = argv[j]!;
+      const at = arg.indexOf('=');
+      attributes[arg.slice(0, at)] = arg.slice(at + 1);
+    }
+    if (Object.keys(attributes).length === 0)
+      throw new UsageError(`jcgraph whatif: --set ${object} needs FIELD=VALUE after it, e.g. --set ${object} department=Sales`);
+    sets.push({ op: 'set', object, attributes });
+    i = j - 1;
+  }
+  return { rest, sets };
+}
+
+/** How a change spec reads in the text's list of changes. */
+function specText(s: ChangeSpec): string {
+  switch (s.op) {
+    case 'remove':
+    case 'add':
+      return `${s.op} ${s.edge}`;
+    case 'remove-object':
+      return `${s.op} ${s.object}`;
+    case 'add-object':
+      return `${s.op} ${s.type}:${s.name}`;
+    case 'set':
+      return `set ${s.object} ${Object.entries(s.attributes)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ')}`;
+    case 'set-rule':
+      return `set-rule ${s.group} ${JSON.stringify(s.rule)}`;
+  }
+}
 
 async function readChanges(path: string, io: CliIo): Promise<ChangeSpec[]> {
   let text: string;
@@ -102,21 +165,23 @@ export const whatifCommand: Command = {
   summary: 'what access would be gained and lost if memberships, associations or objects changed',
   help: HELP,
   async run(argv: readonly string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseCommandArgs('whatif', argv, OPTIONS);
+    const { rest, sets } = takeSets(argv);
+    const { values, positionals } = parseCommandArgs('whatif', rest, OPTIONS);
     if (positionals.length > 0)
       throw new UsageError(
-        `jcgraph whatif: unexpected argument "${positionals[0]}"; changes are given with --remove, --add, --remove-object or --changes`,
+        `jcgraph whatif: unexpected argument "${positionals[0]}"; changes are given with --remove, --add, --remove-object, --set or --changes`,
       );
     const limit = parseLimit('whatif', values.limit);
     const specs: ChangeSpec[] = [
       ...(values.changes !== undefined ? await readChanges(values.changes, io) : []),
+      ...sets,
       ...(values['remove-object'] ?? []).map((object): ChangeSpec => ({ op: 'remove-object', object })),
       ...(values.remove ?? []).map((edge): ChangeSpec => ({ op: 'remove', edge })),
       ...(values.add ?? []).map((edge): ChangeSpec => ({ op: 'add', edge })),
     ];
     if (specs.length === 0)
       throw new UsageError(
-        'jcgraph whatif: give at least one change (--remove, --add, --remove-object or --changes; see jcgraph whatif --help)',
+        'jcgraph whatif: give at least one change (--remove, --add, --remove-object, --set or --changes; see jcgraph whatif --help)',
       );
     const rules = values.rules !== undefined ? await rulesOption('whatif', values.rules, io, false) : undefined;
     const at = parseAt('whatif', values.at);
@@ -140,7 +205,11 @@ export const whatifCommand: Command = {
     const changes = resolveChanges(graph, specs);
     noticeCoverage(io, 'whatif', source, graph);
     let head = `What if (${plural(specs.length, 'change')}, on an in-memory copy; nothing is sent):\n`;
-    specs.forEach((s, i) => (head += `  ${i + 1}. ${s.op} ${'edge' in s ? s.edge : 'object' in s ? s.object : `${s.type}:${s.name}`}\n`));
+    specs.forEach((s, i) => (head += `  ${i + 1}. ${safeText(specText(s))}\n`));
+    const rulesDo = whatIfRules(graph, changes);
+    if (rulesDo.memberships.length > 0)
+      head += `The dynamic groups' rules then change ${plural(rulesDo.memberships.length, 'membership')}:\n${capped(ruleEffectLines(rulesDo.memberships), limit)}`;
+    for (const note of rulesDo.notes) head += `Note: ${safeText(note)}.\n`;
     io.stdout.write(head);
     // Text shows the first `limit` lines of each subject: the rest is counted, never built.
     const summary = whatIfSample(graph, changes, limit, (d) => io.stdout.write(deltaText(d, limit)));
