@@ -102,6 +102,15 @@ export class PlanFileError extends JcGraphError {
   }
 }
 
+/**
+ * An access-review campaign cannot go on as asked: a campaign file missing, malformed or of another
+ * snapshot, a worksheet with errors (each naming the file, line and column), an owners file that names
+ * nothing, items without a reviewer.
+ */
+export class ReviewError extends JcGraphError {
+  override name = 'ReviewError';
+}
+
 /** Options or configuration that cannot work (plain http to a remote host, a missing API key, a bad rate). */
 export class ConfigError extends JcGraphError {
   override name = 'ConfigError';

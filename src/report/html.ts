@@ -62,14 +62,17 @@ function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-type ColumnKind = 'text' | 'number' | 'paths';
-interface TableSpec {
+/** How the page's script shows a column: as text, as a number (sorted as one), or as path pictures. */
+export type ColumnKind = 'text' | 'number' | 'paths';
+/** A table the page's script renders: its columns and rows of cells (a paths cell holds EncodedPaths). */
+export interface TableSpec {
   readonly name: string;
   readonly title: string;
   readonly columns: readonly { key: string; title: string; kind: ColumnKind }[];
   readonly rows: readonly (readonly unknown[])[];
 }
-interface EncodedPath {
+/** A path as the page's picture script reads it. */
+export interface EncodedPath {
   /** Object indexes, subject first. */
   readonly o: readonly number[];
   /** One step per hop: u = member of, d = which contains, a = associated with. */
@@ -77,7 +80,7 @@ interface EncodedPath {
 }
 
 /** Objects named by the pictures, stored once and referred to by index. */
-class ObjectTable {
+export class ObjectTable {
   readonly rows: [string, string, string][] = [];
   private readonly index = new Map<string, number>();
 
@@ -98,6 +101,11 @@ class ObjectTable {
       else s += e.to.id === p.objects[i]?.id ? 'u' : 'd';
     });
     return { o: p.objects.map((o) => this.of(o)), s };
+  }
+
+  /** A path given as its objects (subject first) and its step letters. */
+  encoded(objects: readonly { readonly type: string; readonly name: string; readonly id: string }[], steps: string): EncodedPath {
+    return { o: objects.map((o) => this.of(o)), s: steps };
   }
 }
 
@@ -153,7 +161,8 @@ function findingMarkup(section: FindingSection, max: number): string {
   return `<details class="finding sev-${section.severity}" id="finding-${section.kind}"${open}><summary><span class="badge ${section.severity}">${section.severity}</span><h3>${escapeHtml(section.title)}</h3><span class="badge">${n(count)}</span></summary><div class="body">${body}</div></details>`;
 }
 
-const LEGEND = `<div class="legend"><svg class="paths" width="250" height="26" viewBox="0 0 250 26" aria-hidden="true"><rect x="1" y="1" width="40" height="24" rx="5" class="user"/><line x1="41" y1="13" x2="80" y2="13" class="hop-membership"/><rect x="86" y="1" width="40" height="24" rx="5" class="group"/><line x1="126" y1="13" x2="165" y2="13" class="hop-association"/><rect x="171" y="1" width="40" height="24" rx="5" class="resource"/></svg><span>blue: user · yellow: group · green: resource · dashed: membership · solid: association</span></div>`;
+/** The key to the path pictures' colours and lines. */
+export const LEGEND = `<div class="legend"><svg class="paths" width="250" height="26" viewBox="0 0 250 26" aria-hidden="true"><rect x="1" y="1" width="40" height="24" rx="5" class="user"/><line x1="41" y1="13" x2="80" y2="13" class="hop-membership"/><rect x="86" y="1" width="40" height="24" rx="5" class="group"/><line x1="126" y1="13" x2="165" y2="13" class="hop-association"/><rect x="171" y="1" width="40" height="24" rx="5" class="resource"/></svg><span>blue: user · yellow: group · green: resource · dashed: membership · solid: association</span></div>`;
 
 function section(id: string, title: string, note: string, extra = ''): string {
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${note ? `<p class="note">${note}</p>` : ''}${extra}<div data-table="${id}"></div></section>`;
@@ -227,7 +236,45 @@ export function renderHtml(review: AccessReview, options: HtmlOptions = {}): str
     [c.resources, 'resources'],
   ];
   const org = review.meta.orgId || 'organization';
-  const data = scriptJson({ objects: objects.rows, tables });
+  return renderPage({
+    title: `Access review: ${org}`,
+    intro: `Generated ${escapeHtml(review.meta.generatedAt)}${review.meta.source ? ` from ${escapeHtml(review.meta.source)}` : ''} by jcgraph. Every table sorts when you click its header and filters as you type.`,
+    ...(review.meta.coverage ? { banner: review.meta.coverage.banner } : {}),
+    nav: [['findings', 'Findings'], ...order.map((k) => titles[k])],
+    main: `<section id="summary" class="cards">${cards.map(([v, label]) => `<div class="card"><b>${n(v)}</b><span>${label}</span></div>`).join('')}</section>
+<section id="findings"><h2>Findings</h2>${review.findings.map((s) => findingMarkup(s, maxItems)).join('\n')}</section>
+${order.map((k) => sections[k]).join('\n')}`,
+    footer: `jcgraph access review of ${escapeHtml(org)}. This file is self-contained: it loads nothing from the network.`,
+    tables,
+    objects,
+  });
+}
+
+/** What a self-contained page holds: its words (escaped by the caller where marked HTML) and its tables. */
+export interface PageContent {
+  /** The page's title and heading (text). */
+  readonly title: string;
+  /** HTML under the heading. */
+  readonly intro: string;
+  /** A warning shown above everything (text), e.g. a partial snapshot's. */
+  readonly banner?: string;
+  /** Links to sections: [id, title]. */
+  readonly nav: readonly (readonly [string, string])[];
+  /** HTML of the page's body; `<div data-table="NAME">` places table NAME. */
+  readonly main: string;
+  /** HTML of the footer. */
+  readonly footer: string;
+  readonly tables: Readonly<Record<string, TableSpec>>;
+  readonly objects: ObjectTable;
+}
+
+/**
+ * A self-contained page in the report's style: its stylesheet and script inline, its tables as data,
+ * and a Content-Security-Policy allowing nothing but that style and script (the access review report,
+ * the review's worksheets and evidence summary all use it).
+ */
+export function renderPage(page: PageContent): string {
+  const data = scriptJson({ objects: page.objects.rows, tables: page.tables });
   const csp = `default-src 'none'; style-src ${sha256(CSS)}; script-src ${sha256(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
@@ -236,18 +283,16 @@ export function renderHtml(review: AccessReview, options: HtmlOptions = {}): str
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="jcgraph">
-<title>Access review: ${escapeHtml(org)}</title>
+<title>${escapeHtml(page.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>Access review: ${escapeHtml(org)}</h1><p>Generated ${escapeHtml(review.meta.generatedAt)}${review.meta.source ? ` from ${escapeHtml(review.meta.source)}` : ''} by jcgraph. Every table sorts when you click its header and filters as you type.</p></header>
-${review.meta.coverage ? `<div class="partial" role="alert">${escapeHtml(review.meta.coverage.banner)}</div>\n` : ''}<nav><a href="#findings">Findings</a>${order.map((k) => `<a href="#${titles[k][0]}">${titles[k][1]}</a>`).join('')}</nav>
+<header><h1>${escapeHtml(page.title)}</h1><p>${page.intro}</p></header>
+${page.banner ? `<div class="partial" role="alert">${escapeHtml(page.banner)}</div>\n` : ''}<nav>${page.nav.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')}</nav>
 <main>
-<section id="summary" class="cards">${cards.map(([v, label]) => `<div class="card"><b>${n(v)}</b><span>${label}</span></div>`).join('')}</section>
-<section id="findings"><h2>Findings</h2>${review.findings.map((s) => findingMarkup(s, maxItems)).join('\n')}</section>
-${order.map((k) => sections[k]).join('\n')}
+${page.main}
 </main>
-<footer>jcgraph access review of ${escapeHtml(org)}. This file is self-contained: it loads nothing from the network.</footer>
+<footer>${page.footer}</footer>
 <script type="application/json" id="jcgraph-data">${data}</script>
 <script>${SCRIPT}</script>
 </body>

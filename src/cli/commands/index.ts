@@ -97,5 +97,10 @@ export const COMMANDS: readonly LazyCommand[] = [
     'write an access review (html, md, csv, json) per user, resource or group, findings first',
     async () => (await import('./report.ts')).reportCommand,
   ),
+  lazy(
+    'review',
+    'access reviews: freeze a population, worksheets per reviewer, decisions, one remediation plan, evidence',
+    async () => (await import('./review.ts')).reviewCommand,
+  ),
   lazy('export', 'export the graph as GEXF, GraphML, JSON or Neo4j import CSV', async () => (await import('./export.ts')).exportCommand),
 ];

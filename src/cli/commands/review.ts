@@ -1,0 +1,159 @@
+/**
+ * `jcgraph review`: access-review campaigns. `review start` freezes a population from a snapshot and
+ * writes one worksheet per reviewer; the other subcommands read and extend the campaign directory.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../usage-error.ts';
+import { parseCommandArgs } from '../args.ts';
+import type { CliIo, Command } from '../command.ts';
+import { plural, safeText, table, writeJson } from '../format.ts';
+import { openSnapshotGraph } from '../../snapshot-index/index.ts';
+import { ReviewError } from '../../errors.ts';
+import {
+  managerReviewers,
+  ownerReviewers,
+  parseScope,
+  readOwners,
+  startCampaign,
+  writeStartedCampaign,
+  type ReviewerAssigner,
+} from '../../review/index.ts';
+
+const SUMMARY = 'access reviews: freeze a population, worksheets per reviewer, decisions, one remediation plan, evidence';
+
+const HELP = `Usage: jcgraph review start --snapshot FILE --out DIR [--scope WORD …] [--reviewers manager|OWNERS.csv]
+                            [--fallback-reviewer NAME] [--allow-partial] [--json]
+
+An access review as a campaign in a directory.
+
+review start
+  Freezes the population: one item per (user, resource) binding in scope, with its label, paths, sudo,
+  the findings that touch it and the user's last login when the snapshot has it, on the snapshot named
+  by the SHA-256 of its bytes. A partial snapshot is refused (a review needs the whole population)
+  unless --allow-partial, which every page of the campaign then states. Writes DIR/campaign.json and,
+  per reviewer, DIR/worksheets/NAME.csv (to fill in: decision keep, revoke or flag, and a reason) and
+  NAME.html (the same rows with the paths drawn, sortable and filtered as you type). Every file is
+  written atomically with mode 0600.
+
+Options of start:
+  --snapshot FILE      The snapshot to review (written by jcgraph fetch).
+  --out DIR            The campaign directory (created; must not hold a campaign already).
+  --scope WORD         What to review (repeatable, or comma-separated; default all):
+                         all          every binding of every user
+                         privileged   sudo bindings (from the paths or the user's global sudo) and
+                                      admin-like applications (a name with admin, console, root, superuser)
+                         TYPE         bindings to every resource of a type: system, application,
+                                      system_group, policy, radius_server, ldap_server, …
+                         OBJECT       an id or type:name: a resource (bindings to it), a group (bindings
+                                      through it), a user (the user's bindings)
+  --reviewers manager  Each item goes to its user's manager (the manager attribute). Default.
+  --reviewers FILE     An owners CSV with the columns object and reviewer: each line a resource or group
+                       (id or type:name) and who reviews access to it; an item goes to its resource's
+                       owner, else to the owner of the first group on its paths that has one.
+  --fallback-reviewer NAME
+                       Reviews the items nothing else assigns (without it, such items are an error).
+  --allow-partial      Review a partial snapshot all the same.
+  --json               Print what was written as JSON.
+
+An item whose reviewer is its own user is a self-review: its decision needs a reason.
+
+Exit codes: 0 written, 1 failure (a partial snapshot, items without a reviewer, DIR holds a campaign),
+2 usage error.
+`;
+
+const START_OPTIONS = {
+  snapshot: { type: 'string' },
+  out: { type: 'string' },
+  scope: { type: 'string', multiple: true },
+  reviewers: { type: 'string' },
+  'fallback-reviewer': { type: 'string' },
+  'allow-partial': { type: 'boolean' },
+} as const;
+
+async function reviewersOf(
+  value: string | undefined,
+  fallback: string | undefined,
+  graph: Parameters<typeof readOwners>[0],
+  io: CliIo,
+): Promise<{ assigner: ReviewerAssigner; ownersFile?: { path: string; sha256: string } }> {
+  if (value === undefined || value === 'manager') return { assigner: managerReviewers(graph, fallback) };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(io.cwd, value));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new ReviewError(
+      `The owners file ${value} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`}; --reviewers takes manager or an owners CSV.`,
+    );
+  }
+  const owners = readOwners(graph, value, bytes.toString('utf8'));
+  return {
+    assigner: ownerReviewers(owners, fallback),
+    ownersFile: { path: value, sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
+}
+
+async function start(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('review start', argv, START_OPTIONS);
+  if (positionals.length > 0)
+    throw new UsageError(`jcgraph review start: unexpected argument "${positionals[0]}" (see jcgraph review --help)`);
+  if (values.snapshot === undefined) throw new UsageError('jcgraph review start: give the snapshot to review with --snapshot FILE');
+  if (values.out === undefined) throw new UsageError('jcgraph review start: give the campaign directory with --out DIR');
+  const fallback = values['fallback-reviewer'];
+  if (fallback !== undefined && fallback.trim() === '') throw new UsageError('jcgraph review start: --fallback-reviewer needs a name');
+  const { graph, meta, sha256 } = await openSnapshotGraph(resolve(io.cwd, values.snapshot));
+  const scope = parseScope(graph, values.scope ?? []);
+  const { assigner, ownersFile } = await reviewersOf(values.reviewers, fallback?.trim(), graph, io);
+  const started = startCampaign(graph, {
+    snapshot: { path: values.snapshot, sha256, meta },
+    scope,
+    reviewers: assigner,
+    ...(ownersFile ? { ownersFile } : {}),
+    allowPartial: values['allow-partial'] === true,
+  });
+  const dir = resolve(io.cwd, values.out);
+  const files = await writeStartedCampaign(dir, started);
+  const { campaign } = started;
+  if (values.json) {
+    writeJson(io, {
+      campaign: campaign.id,
+      dir: values.out,
+      snapshot: campaign.snapshot,
+      scope: campaign.scope,
+      items: campaign.items.length,
+      worksheets: files,
+    });
+    return 0;
+  }
+  let out = '';
+  if (campaign.snapshot.partialNotice) out += `${safeText(campaign.snapshot.partialNotice)}\n`;
+  out += `Campaign ${campaign.id} started in ${safeText(values.out)}: ${plural(campaign.items.length, 'binding')} to review (${safeText(campaign.scope.description)}),\n`;
+  out += `on the snapshot ${safeText(values.snapshot)} of ${safeText(campaign.snapshot.orgId || 'the organization')} fetched ${campaign.snapshot.startedAt} (SHA-256 ${campaign.snapshot.sha256.slice(0, 16)}…).\n`;
+  out += `${plural(files.length, 'worksheet')}:\n`;
+  out += table(
+    files.map((f) => [f.reviewer, String(f.items), f.selfReviews > 0 ? String(f.selfReviews) : '', f.csv]),
+    ['reviewer', 'items', 'self-reviews', 'worksheet (and .html beside it)'],
+  );
+  out += `Send each reviewer their CSV; bring the filled ones back with jcgraph review import ${safeText(values.out)} SHEET.csv …\n`;
+  io.stdout.write(out);
+  return 0;
+}
+
+const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { start };
+
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: SUMMARY,
+  help: HELP,
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const [sub, ...rest] = argv;
+    const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (!run)
+      throw new UsageError(
+        `jcgraph review: ${sub === undefined ? 'give a subcommand' : `unknown subcommand "${sub}"`}: ${Object.keys(SUBCOMMANDS).join(', ')} (see jcgraph review --help)`,
+      );
+    return run(rest, io);
+  },
+};
