@@ -37,3 +37,12 @@ export { readCampaign, writeCampaign, campaignPath } from './file.ts';
 export { WORKSHEET_COLUMNS, worksheetCsv, worksheetName, type WorksheetColumn } from './worksheet.ts';
 export { worksheetHtml } from './worksheet-html.ts';
 export { parseCsv, type CsvRecord, type CsvProblem, type ParsedCsv } from './csv.ts';
+export {
+  importWorksheets,
+  formatSheetError,
+  type WorksheetFile,
+  type SheetError,
+  type ImportResult,
+  type ImportOptions,
+} from './import.ts';
+export { campaignStatus, type CampaignStatus, type ReviewerStatus, type StatusItem } from './status.ts';

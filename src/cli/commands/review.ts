@@ -3,15 +3,20 @@
  * writes one worksheet per reviewer; the other subcommands read and extend the campaign directory.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { plural, safeText, table, writeJson } from '../format.ts';
+import { plural, ref, safeText, table, writeJson } from '../format.ts';
 import { openSnapshotGraph } from '../../snapshot-index/index.ts';
 import { ReviewError } from '../../errors.ts';
 import {
+  campaignStatus,
+  formatSheetError,
+  importWorksheets,
+  readCampaign,
+  writeCampaign,
   managerReviewers,
   ownerReviewers,
   parseScope,
@@ -19,12 +24,15 @@ import {
   startCampaign,
   writeStartedCampaign,
   type ReviewerAssigner,
+  type WorksheetFile,
 } from '../../review/index.ts';
 
 const SUMMARY = 'access reviews: freeze a population, worksheets per reviewer, decisions, one remediation plan, evidence';
 
 const HELP = `Usage: jcgraph review start --snapshot FILE --out DIR [--scope WORD …] [--reviewers manager|OWNERS.csv]
                             [--fallback-reviewer NAME] [--allow-partial] [--json]
+       jcgraph review import DIR SHEET.csv … [--as REVIEWER] [--json]
+       jcgraph review status DIR [--json]
 
 An access review as a campaign in a directory.
 
@@ -59,8 +67,23 @@ Options of start:
 
 An item whose reviewer is its own user is a self-review: its decision needs a reason.
 
-Exit codes: 0 written, 1 failure (a partial snapshot, items without a reviewer, DIR holds a campaign),
-2 usage error.
+review import
+  Takes the decisions of filled worksheets into the campaign. Each file is checked whole first, and a
+  file with any error gives nothing; each error names the file, line and column: an unknown item id, a
+  frozen column changed (every column but decision and reason), a decision other than keep, revoke or
+  flag, a decision on another reviewer's item, the same item decided twice differently, a truncated
+  file, a row with the wrong number of fields. Columns are found by their header, so a sheet saved by a
+  spreadsheet with its columns reordered, a byte-order mark, CRLF or semicolons imports as it is.
+  Decisions carry the sheet's reviewer, the file's time and line; importing a sheet again changes only
+  what changed (the earlier decision is kept as superseded).
+  --as REVIEWER        Whose decisions the sheets hold (default: the reviewer of each sheet's first row).
+
+review status
+  Per reviewer: items decided of their total, keep/revoke/flag, the items flagged with their reasons,
+  and self-reviews decided without a reason. --json prints it all.
+
+Exit codes: 0 done, 1 failure (start: a partial snapshot, items without a reviewer, DIR holds a
+campaign; import: any sheet with an error, the others imported), 2 usage error.
 `;
 
 const START_OPTIONS = {
@@ -141,7 +164,98 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = { start };
+const IMPORT_OPTIONS = { as: { type: 'string' } } as const;
+
+async function importSheets(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('review import', argv, IMPORT_OPTIONS);
+  const [dirArg, ...sheets] = positionals;
+  if (dirArg === undefined || sheets.length === 0)
+    throw new UsageError('jcgraph review import: give the campaign directory and one or more worksheets (see jcgraph review --help)');
+  const dir = resolve(io.cwd, dirArg);
+  const campaign = await readCampaign(dir);
+  const files: WorksheetFile[] = [];
+  for (const sheet of sheets) {
+    const path = resolve(io.cwd, sheet);
+    try {
+      const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+      files.push({ name: sheet, bytes, modifiedAt: info.mtime });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new ReviewError(
+        `The worksheet ${sheet} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`}; nothing was imported.`,
+      );
+    }
+  }
+  const result = importWorksheets(campaign, files, values.as !== undefined ? { as: values.as } : {});
+  const imported = result.files.filter((f) => f.errors.length === 0);
+  if (imported.length > 0) await writeCampaign(dir, result.campaign);
+  if (values.json)
+    writeJson(io, { campaign: campaign.id, files: result.files, errors: result.errors.map((e) => ({ ...e, text: formatSheetError(e) })) });
+  else {
+    let out = '';
+    for (const f of result.files) {
+      if (f.errors.length > 0) {
+        out += `${safeText(f.file)} (${safeText(f.reviewer || '?')}): NOT imported, ${plural(f.errors.length, 'error')} (listed on stderr).\n`;
+        continue;
+      }
+      const changes = [
+        f.replaced > 0 ? `${f.replaced} replacing an earlier decision` : '',
+        f.unchanged > 0 ? `${f.unchanged} already imported` : '',
+      ]
+        .filter((x) => x !== '')
+        .join(', ');
+      out += `${safeText(f.file)} (${safeText(f.reviewer)}): ${plural(f.decisions, 'decision')} imported${changes ? ` (${changes})` : ''}, ${plural(f.undecided, 'row')} undecided.\n`;
+    }
+    const decided = result.campaign.decisions.length;
+    out += `Campaign ${campaign.id}: ${decided} of ${campaign.items.length} items decided. jcgraph review status ${safeText(dirArg)} shows who is left.\n`;
+    io.stdout.write(out);
+  }
+  for (const e of result.errors) io.stderr.write(`jcgraph review import: ${safeText(formatSheetError(e))}\n`);
+  return result.errors.length > 0 ? 1 : 0;
+}
+
+async function status(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('review status', argv, {});
+  if (positionals.length !== 1) throw new UsageError('jcgraph review status: give the campaign directory (see jcgraph review --help)');
+  const s = campaignStatus(await readCampaign(resolve(io.cwd, positionals[0]!)));
+  if (values.json) {
+    writeJson(io, s);
+    return 0;
+  }
+  let out = '';
+  if (s.partialNotice) out += `${safeText(s.partialNotice)}\n`;
+  out += `Campaign ${s.campaign} of ${safeText(s.orgId || 'the organization')}, started ${s.startedAt}${s.closedAt ? `, closed ${s.closedAt}` : ''}: ${s.decided} of ${s.total} items decided (keep ${s.decisions.keep}, revoke ${s.decisions.revoke}, flag ${s.decisions.flag}).\n`;
+  out += table(
+    s.reviewers.map((r) => [
+      r.reviewer,
+      `${r.decided}/${r.total}`,
+      String(r.decisions.keep),
+      String(r.decisions.revoke),
+      String(r.decisions.flag),
+      r.selfReviewsWithoutReason.length > 0 ? String(r.selfReviewsWithoutReason.length) : '',
+    ]),
+    ['reviewer', 'decided', 'keep', 'revoke', 'flag', 'self-reviews without reason'],
+  );
+  const flagged = s.reviewers.flatMap((r) => r.flagged.map((f) => ({ ...f, reviewer: r.reviewer })));
+  if (flagged.length > 0) {
+    out += `Flagged (${flagged.length}):\n`;
+    for (const f of flagged)
+      out += `  ${ref(f.user)} → ${ref(f.resource)} (${safeText(f.reviewer)}): ${safeText(f.reason || 'no reason given')}\n`;
+  }
+  const selfWithout = s.reviewers.flatMap((r) => r.selfReviewsWithoutReason);
+  if (selfWithout.length > 0) {
+    out += `Self-reviews decided without a reason (${selfWithout.length}): a reviewer deciding on their own access must say why.\n`;
+    for (const f of selfWithout) out += `  ${ref(f.user)} → ${ref(f.resource)} (item ${f.item})\n`;
+  }
+  io.stdout.write(out);
+  return 0;
+}
+
+const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
+  start,
+  import: importSheets,
+  status,
+};
 
 export const reviewCommand: Command = {
   name: 'review',
