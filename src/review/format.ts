@@ -25,6 +25,8 @@ export type DecisionValue = (typeof DECISIONS)[number];
 export interface CampaignSnapshot {
   /** The snapshot file as it was named at `review start` (the hash identifies it). */
   readonly path: string;
+  /** The same, as an absolute path (where `review close` looks for it first). */
+  readonly location: string;
   /** SHA-256 of the snapshot file's bytes, in hex. */
   readonly sha256: string;
   readonly orgId: string;
@@ -143,14 +145,47 @@ export interface PreviousCampaign {
   }[];
 }
 
+/** A binding as the close names it: both ends, and its item when it is one of the campaign's. */
+export interface ClosedBinding {
+  readonly subject: NamedRef;
+  readonly target: NamedRef;
+  /** The campaign's item for it, when there is one. */
+  readonly item?: string;
+}
+
+/** A revoke the plan leaves out, and why. */
+export interface ClosedConflict extends ClosedBinding {
+  /** `alone`, `with-plan` or `uncuttable` (src/analysis/remediation.ts). */
+  readonly kind: string;
+  readonly reason: string;
+  /** The kept bindings its least harmful cut would end. */
+  readonly kept: readonly ClosedBinding[];
+  /** The edges they share with it (`user_group:Engineering>user:ann`, `user_group:Engineering~system:web-01`). */
+  readonly sharedEdges: readonly string[];
+}
+
+/** A binding the plan ends that nobody decided `revoke`, and where it stands in the campaign. */
+export interface CollateralBinding extends ClosedBinding {
+  /** `unreviewed` (an item nobody decided), `flag` (an item flagged), or `outside the campaign` (not in its scope). */
+  readonly status: 'unreviewed' | 'flag' | 'outside the campaign';
+}
+
 /** How a campaign was closed. */
 export interface CampaignClose {
   readonly closedAt: string;
-  /** What `--unreviewed` recorded for the items nobody decided. */
+  /** What `--unreviewed` recorded for the items nobody decided (`revoke`: the plan ends them too). */
   readonly unreviewed: DecisionValue;
   /** The plan file, its digest and step count. */
   readonly plan: { readonly path: string; readonly digest: string; readonly steps: number };
   readonly summary: CloseSummary;
+  /** Items the plan ends. */
+  readonly revoked: readonly string[];
+  readonly conflicts: readonly ClosedConflict[];
+  readonly collateral: readonly CollateralBinding[];
+  /** The rule file the plan was checked against, and what the plan resolves of it. */
+  readonly rules?: { readonly file: string; readonly sha256: string; readonly resolved: number };
+  /** How the plan was searched (src/analysis/remediation.ts). */
+  readonly search: { readonly exhaustive: boolean; readonly chosen: string; readonly components: number };
 }
 
 /** The figures of a close. */
@@ -160,9 +195,11 @@ export interface CloseSummary {
   readonly revoke: number;
   readonly flag: number;
   readonly unreviewed: number;
+  /** Self-reviews decided without a reason. */
+  readonly selfReviewsWithoutReason: number;
   /** Revokes the plan carries out. */
   readonly revoked: number;
-  /** Revokes left out because every cut ends a kept binding. */
+  /** Revokes left out because every cut ends a kept binding (or needs an edge that cannot be removed). */
   readonly conflicts: number;
   /** Bindings nobody decided `revoke` that the plan ends. */
   readonly collateral: number;

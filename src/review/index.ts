@@ -19,6 +19,9 @@ export {
   type PreviousCampaign,
   type CampaignClose,
   type CloseSummary,
+  type ClosedBinding,
+  type ClosedConflict,
+  type CollateralBinding,
 } from './format.ts';
 export { parseScope, scopeWords, isPrivileged, ADMIN_LIKE_APPLICATION, type Scope, type ScopedBinding } from './scope.ts';
 export { managerReviewers, ownerReviewers, readOwners, isSelfReview, type ReviewerAssigner, type Owners } from './reviewers.ts';
@@ -46,3 +49,4 @@ export {
   type ImportOptions,
 } from './import.ts';
 export { campaignStatus, type CampaignStatus, type ReviewerStatus, type StatusItem } from './status.ts';
+export { closeCampaign, ruleHeldMembership, type CloseOptions, type ClosedCampaign } from './close.ts';

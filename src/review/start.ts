@@ -22,7 +22,10 @@ import { worksheetHtml } from './worksheet-html.ts';
 
 /** The snapshot a campaign starts from: its metadata as the snapshot file holds it, and the SHA-256 of its bytes. */
 export interface StartSnapshot {
+  /** The snapshot file as the user named it. */
   readonly path: string;
+  /** Its absolute path. */
+  readonly location: string;
   readonly sha256: string;
   readonly meta: {
     readonly orgId: string;
@@ -76,6 +79,7 @@ export function campaignSnapshot(snapshot: StartSnapshot, allowPartial: boolean)
   }
   return {
     path: snapshot.path,
+    location: snapshot.location,
     sha256: snapshot.sha256,
     orgId: meta.orgId,
     apiHost: meta.apiHost,

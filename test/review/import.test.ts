@@ -220,12 +220,17 @@ describe('review import refuses a broken or hostile sheet, naming file, line and
           revoke: 0,
           flag: 0,
           unreviewed: 0,
+          selfReviewsWithoutReason: 0,
           revoked: 0,
           conflicts: 0,
           collateral: 0,
           changes: 0,
           verified: true,
         },
+        revoked: [],
+        conflicts: [],
+        collateral: [],
+        search: { exhaustive: true, chosen: 'search', components: 0 },
       },
     });
     const r = await run(['review', 'import', 'c', await save('late.csv', sheetText(await filledBoss()))]);

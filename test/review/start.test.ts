@@ -31,7 +31,7 @@ import { cli } from '../cli/run.ts';
 import { FORMULA_NAME, reviewTenant } from './review-tenant.ts';
 
 const SHA = 'a'.repeat(64);
-const SNAPSHOT = { path: 'acme.json', sha256: SHA, meta: handMadeMeta('org-review') };
+const SNAPSHOT = { path: 'acme.json', location: '/tmp/acme.json', sha256: SHA, meta: handMadeMeta('org-review') };
 
 let dir: string;
 beforeAll(async () => {

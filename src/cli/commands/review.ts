@@ -3,15 +3,27 @@
  * writes one worksheet per reviewer; the other subcommands read and extend the campaign directory.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { plural, ref, safeText, table, writeJson } from '../format.ts';
+import { capped, plural, ref, safeText, table, writeJson } from '../format.ts';
+import { planOutput, writePlan } from '../plan-out.ts';
+import { parseLimit } from './revoke.ts';
+import { parseAt, rulesOption, violationsVerdict } from './check.ts';
+import { formatOperation } from '../../analysis/operations.ts';
+import { formatEdgeSpec } from '../../analysis/resolve.ts';
+import type { Change } from '../../analysis/whatif.ts';
+import type { AccessGraph } from '../../graph/index.ts';
+import { planSnapshotOf } from '../../plan/index.ts';
+import { changeViolations } from '../../rules/index.ts';
 import { openSnapshotGraph } from '../../snapshot-index/index.ts';
 import { ReviewError } from '../../errors.ts';
 import {
+  DECISIONS,
+  closeCampaign,
   campaignStatus,
   formatSheetError,
   importWorksheets,
@@ -23,9 +35,14 @@ import {
   readOwners,
   startCampaign,
   writeStartedCampaign,
+  type Campaign,
+  type ClosedCampaign as ReviewClosed,
+  type DecisionValue,
   type ReviewerAssigner,
   type WorksheetFile,
 } from '../../review/index.ts';
+
+type ClosedCampaign = ReviewClosed & { readonly graph: AccessGraph };
 
 const SUMMARY = 'access reviews: freeze a population, worksheets per reviewer, decisions, one remediation plan, evidence';
 
@@ -33,6 +50,8 @@ const HELP = `Usage: jcgraph review start --snapshot FILE --out DIR [--scope WOR
                             [--fallback-reviewer NAME] [--allow-partial] [--json]
        jcgraph review import DIR SHEET.csv … [--as REVIEWER] [--json]
        jcgraph review status DIR [--json]
+       jcgraph review close DIR --unreviewed keep|revoke|flag --out PLAN.json [--snapshot FILE]
+                            [--rules FILE [--at TIME]] [--limit N] [--json]
 
 An access review as a campaign in a directory.
 
@@ -82,8 +101,28 @@ review status
   Per reviewer: items decided of their total, keep/revoke/flag, the items flagged with their reasons,
   and self-reviews decided without a reason. --json prints it all.
 
+review close
+  One remediation plan for the whole campaign, written as a plan file (mode 0600) that jcgraph apply
+  runs: the removals that end every binding decided revoke while every binding decided keep keeps a
+  path, ending as few other bindings as possible (collateral), then making as few changes as possible.
+  It is never worse than the single-pair least-collateral plans applied one after the other, and it is
+  checked by re-traversal. Only explicit keep decisions bind it. A revoke whose every cut would end a
+  kept binding is a conflict: listed with both bindings and the edges they share, and left out. A
+  membership a dynamic group's rule produces is not removed (the rule would add it back).
+  --unreviewed P       What the items nobody decided are recorded as (required): keep or flag (recorded
+                       only: every one the plan ends is listed as collateral), or revoke (the plan ends
+                       them too).
+  --out PLAN.json      The plan file to write.
+  --snapshot FILE      The campaign's snapshot, when it is no longer where review start read it (its
+                       SHA-256 must be the campaign's).
+  --rules FILE         Refuse the plan (exit 1, nothing written) if it adds a violation of this rule
+                       file (see jcgraph check); --at TIME judges exceptions as of then.
+  --limit N            Lines shown per list (default 20; --json has them all).
+  The campaign is then closed: it takes no more decisions.
+
 Exit codes: 0 done, 1 failure (start: a partial snapshot, items without a reviewer, DIR holds a
-campaign; import: any sheet with an error, the others imported), 2 usage error.
+campaign; import: any sheet with an error, the others imported; close: a snapshot that is not the
+campaign's, a plan that adds a rule violation or that re-traversal does not confirm), 2 usage error.
 `;
 
 const START_OPTIONS = {
@@ -130,7 +169,7 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const scope = parseScope(graph, values.scope ?? []);
   const { assigner, ownersFile } = await reviewersOf(values.reviewers, fallback?.trim(), graph, io);
   const started = startCampaign(graph, {
-    snapshot: { path: values.snapshot, sha256, meta },
+    snapshot: { path: values.snapshot, location: resolve(io.cwd, values.snapshot), sha256, meta },
     scope,
     reviewers: assigner,
     ...(ownersFile ? { ownersFile } : {}),
@@ -251,10 +290,132 @@ async function status(argv: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+const CLOSE_OPTIONS = {
+  unreviewed: { type: 'string' },
+  out: { type: 'string' },
+  snapshot: { type: 'string' },
+  rules: { type: 'string' },
+  at: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+/** The campaign's snapshot opened as a graph: `--snapshot` if given, else where review start read it; its SHA-256 must be the campaign's. */
+async function campaignGraph(campaign: Campaign, given: string | undefined, io: CliIo) {
+  const candidates = given !== undefined ? [resolve(io.cwd, given)] : [campaign.snapshot.location, resolve(io.cwd, campaign.snapshot.path)];
+  const path = candidates.find((p) => existsSync(p));
+  if (path === undefined)
+    throw new ReviewError(
+      `The campaign's snapshot ${given ?? campaign.snapshot.location} is not there; name it with --snapshot FILE (its SHA-256 must be ${campaign.snapshot.sha256.slice(0, 16)}…).`,
+    );
+  const opened = await openSnapshotGraph(path);
+  if (opened.sha256 !== campaign.snapshot.sha256)
+    throw new ReviewError(
+      `The snapshot ${given ?? path} is not the one campaign ${campaign.id} reviewed: its SHA-256 is ${opened.sha256.slice(0, 16)}…, the campaign's ${campaign.snapshot.sha256.slice(0, 16)}…; a plan is made on the reviewed population only.`,
+    );
+  return { ...opened, path: given ?? campaign.snapshot.path };
+}
+
+function closeText(dir: string, closed: Campaign, result: ClosedCampaign, limit: number): string {
+  const c = closed.closed!;
+  const s = c.summary;
+  let out = '';
+  if (closed.snapshot.partialNotice) out += `${safeText(closed.snapshot.partialNotice)}\n`;
+  out += `Campaign ${closed.id} closed: ${plural(s.items, 'item')}: keep ${s.keep}, revoke ${s.revoke}, flag ${s.flag}, unreviewed ${s.unreviewed} (recorded as ${c.unreviewed}${c.unreviewed === 'revoke' ? ': the plan ends them too' : ''}).\n`;
+  if (s.selfReviewsWithoutReason > 0)
+    out += `${plural(s.selfReviewsWithoutReason, 'self-review')} decided without a reason (jcgraph review status ${safeText(dir)} lists them).\n`;
+  const asked = s.revoked + s.conflicts;
+  out += `The plan ends ${s.revoked} of the ${plural(asked, 'binding')} to revoke with ${plural(s.changes, 'change')}; `;
+  out += s.verified
+    ? 're-traversal confirms every one ends and every binding decided keep stays.\n'
+    : `WARNING: re-traversal does not confirm it (${result.remediation.stillReached.length} still reached, ${result.remediation.keptLost.length} kept bindings lost).\n`;
+  if (c.conflicts.length > 0) {
+    out += `${plural(c.conflicts.length, 'conflict')} (left out of the plan):\n`;
+    for (const x of c.conflicts.slice(0, limit)) {
+      out += `  ${ref(x.subject)} → ${ref(x.target)}: ${safeText(x.reason)}\n`;
+      if (x.kept.length > 0) out += `    kept: ${x.kept.map((k) => `${ref(k.subject)} → ${ref(k.target)}`).join(', ')}\n`;
+      if (x.sharedEdges.length > 0)
+        out += `    ${x.kind === 'uncuttable' ? 'edges' : 'shared edges'}: ${safeText(x.sharedEdges.join(', '))}\n`;
+    }
+    if (c.conflicts.length > limit) out += `  … and ${c.conflicts.length - limit} more (--json for all)\n`;
+  }
+  out +=
+    c.collateral.length === 0
+      ? 'Collateral: none; the plan ends no binding that was not decided revoke.\n'
+      : `Collateral: ${plural(c.collateral.length, 'binding')} nobody decided revoke ${c.collateral.length === 1 ? 'ends' : 'end'} with the plan:\n${capped(
+          c.collateral.map((b) => `${ref(b.subject)} → ${ref(b.target)} (${b.status})`),
+          limit,
+        )}`;
+  out += `${plural(result.remediation.steps.length, 'step')}:\n`;
+  result.remediation.steps.slice(0, limit).forEach((step, i) => {
+    out += `  ${i + 1}. remove ${step.edge.kind} ${safeText(formatEdgeSpec(result.graph, step.edge))}   (ends ${plural(step.revokes.length, 'revoked binding')})\n`;
+    out += `     ${safeText(formatOperation(step.operation))}\n`;
+  });
+  if (result.remediation.steps.length > limit)
+    out += `  … and ${result.remediation.steps.length - limit} more (--json, or the plan file)\n`;
+  return out;
+}
+
+async function close(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('review close', argv, CLOSE_OPTIONS);
+  if (positionals.length !== 1) throw new UsageError('jcgraph review close: give the campaign directory (see jcgraph review --help)');
+  const unreviewed = values.unreviewed;
+  if (unreviewed === undefined || !(DECISIONS as readonly string[]).includes(unreviewed))
+    throw new UsageError(
+      `jcgraph review close: say what the items nobody decided are recorded as: --unreviewed keep, revoke or flag${unreviewed === undefined ? '' : `, not "${unreviewed}"`}`,
+    );
+  const planPath = planOutput(values.out, io);
+  if (!planPath) throw new UsageError('jcgraph review close: give the plan file to write with --out PLAN.json');
+  const limit = parseLimit('review close', values.limit);
+  const at = parseAt('review close', values.at);
+  const rules = values.rules !== undefined ? await rulesOption('review close', values.rules, io, false) : undefined;
+  const dir = resolve(io.cwd, positionals[0]!);
+  const campaign = await readCampaign(dir);
+  if (campaign.closed)
+    throw new ReviewError(`Campaign ${campaign.id} was closed at ${campaign.closed.closedAt} with the plan ${campaign.closed.plan.path}.`);
+  const { graph, meta, sha256, path } = await campaignGraph(campaign, values.snapshot, io);
+  const result = closeCampaign(graph, campaign, {
+    unreviewed: unreviewed as DecisionValue,
+    planPath: planPath.shown,
+    snapshot: planSnapshotOf(meta, sha256, path),
+  });
+  let closed = result.campaign;
+  if (rules) {
+    const changes: Change[] = result.remediation.steps.map((s) => ({ op: 'remove-edge', edge: s.edge }));
+    const verdict = changeViolations(graph, rules, changes, { now: at });
+    if (verdict.added.length > 0) {
+      io.stderr.write(violationsVerdict(values.rules!, verdict));
+      io.stderr.write(`jcgraph review close: the plan was not written and the campaign stays open.\n`);
+      return 1;
+    }
+    const bytes = await readFile(resolve(io.cwd, values.rules!));
+    closed = {
+      ...closed,
+      closed: {
+        ...closed.closed!,
+        rules: { file: values.rules!, sha256: createHash('sha256').update(bytes).digest('hex'), resolved: verdict.resolved.length },
+      },
+    };
+  }
+  const written = await writePlan(planPath, result.plan);
+  await writeCampaign(dir, closed);
+  if (values.json)
+    writeJson(io, {
+      campaign: closed.id,
+      closed: closed.closed,
+      plan: { path: planPath.shown, digest: result.plan.digest },
+      steps: result.remediation.steps,
+      conflicts: result.remediation.conflicts,
+      search: result.remediation.search,
+    });
+  else io.stdout.write(closeText(positionals[0]!, closed, { ...result, graph }, limit) + written);
+  return result.remediation.verified ? 0 : 1;
+}
+
 const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
   start,
   import: importSheets,
   status,
+  close,
 };
 
 export const reviewCommand: Command = {

@@ -1,0 +1,173 @@
+/**
+ * `review close`: one plan file for the campaign's decisions (ends every revoke outside its conflicts,
+ * keeps every keep, lists the collateral with where each binding stands in the campaign), written through
+ * src/plan so that `jcgraph apply` reads it; the campaign closed; conflicts listed with both bindings and
+ * the shared edges; --unreviewed revoke ends the unreviewed items too; a rule-produced membership is never
+ * removed; a snapshot that is not the campaign's and a plan that adds a rule violation are refused.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessGraph } from '../../src/graph/index.ts';
+import { bindingBetween, bindingKey } from '../../src/analysis/bindings.ts';
+import { readPlanFile } from '../../src/plan/index.ts';
+import { readCampaign, type Campaign } from '../../src/review/index.ts';
+import { saveHandMadeSnapshot } from '../helpers/snapshot.ts';
+import { cli } from '../cli/run.ts';
+import { reviewTenant } from './review-tenant.ts';
+import { decide, readSheet, sheetText } from './sheets.ts';
+
+let root: string;
+let dir: string;
+let campaign: Campaign;
+/** Boss's worksheet, relative to the campaign directory. */
+let bossSheet: string;
+const run = (argv: string[]) => cli(argv, { cwd: dir });
+
+function itemOf(user: string, resource: string): string {
+  return campaign.items.find((i) => i.user.name === user && i.resource.name === resource)!.id;
+}
+
+/** Fills boss's sheet with these decisions and imports it. */
+async function decideBoss(decisions: Record<string, readonly [string, string?]>): Promise<void> {
+  const named = Object.fromEntries(
+    Object.entries(decisions).map(([k, d]) => {
+      const [user, resource] = k.split('>');
+      return [itemOf(user!, resource!), d];
+    }),
+  );
+  await writeFile(join(dir, 'boss.csv'), sheetText(decide(await readSheet(join(dir, 'c', bossSheet)), named)));
+  const r = await run(['review', 'import', 'c', 'boss.csv']);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'jcgraph-review-close-'));
+  await mkdir(join(root, 'pristine'));
+  await saveHandMadeSnapshot(join(root, 'pristine', 'acme.json'), reviewTenant());
+  const r = await cli(['review', 'start', '--snapshot', 'acme.json', '--out', 'c', '--json'], { cwd: join(root, 'pristine') });
+  expect(r.code, r.stderr).toBe(0);
+  campaign = await readCampaign(join(root, 'pristine', 'c'));
+  bossSheet = JSON.parse(r.stdout).worksheets.find((w: any) => w.reviewer === 'boss').csv;
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+let n = 0;
+beforeEach(async () => {
+  dir = join(root, `t${++n}`);
+  await cp(join(root, 'pristine'), dir, { recursive: true });
+});
+
+describe('review close', () => {
+  it('writes one plan that ends the revokes and keeps the keeps, lists the collateral, and closes the campaign', async () => {
+    await decideBoss({
+      'carl>web-01': ['revoke', 'left the company'],
+      'carl>web-02': ['revoke', 'left the company'],
+      'carl>Web': ['revoke', 'left the company'],
+      'ann>web-01': ['keep', 'deploys'],
+      'bob>web-02': ['revoke', 'not needed'],
+      'bob>AWS Console': ['flag', 'ask finance'],
+    });
+    const r = await run(['review', 'close', 'c', '--unreviewed', 'flag', '--out', 'plan.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Campaign c-[0-9a-f]+ closed: 21 items: keep 1, revoke 4, flag 1, unreviewed 15 \(recorded as flag\)\.$/m);
+    expect(r.stdout).toMatch(/The plan ends 4 of the 4 bindings to revoke with 2 changes; re-traversal confirms every one ends/);
+    expect(r.stdout).toMatch(/Plan written to plan\.json \(2 steps, digest sha256:[0-9a-f]{12}…\)/);
+    expect((await stat(join(dir, 'plan.json'))).mode & 0o777).toBe(0o600);
+
+    const plan = await readPlanFile(join(dir, 'plan.json'));
+    expect(plan.question).toMatchObject({ kind: 'steps', command: 'review close' });
+    expect(plan.snapshot).toMatchObject({ kind: 'snapshot', sha256: campaign.snapshot.sha256, orgId: 'org-review' });
+    expect(plan.steps.map((s) => `${s.request.path} ${JSON.stringify(s.request.body)}`).sort()).toEqual([
+      '/api/v2/usergroups/user_group-Engineering/members {"op":"remove","type":"user","id":"user-bob"}',
+      '/api/v2/usergroups/user_group-Engineering/members {"op":"remove","type":"user","id":"user-carl"}',
+    ]);
+    const ends = plan.verification.ends.map((b) => bindingKey(b.subject.id, b.target.id));
+    for (const k of ['user-carl>system-web-01', 'user-carl>system-web-02', 'user-carl>system_group-Web', 'user-bob>system-web-02'])
+      expect(ends).toContain(k);
+    expect(plan.verification.keeps.map((b) => bindingKey(b.subject.id, b.target.id))).toContain('user-bob>system-web-01');
+
+    // The plan acted out on the snapshot's graph ends the revoked bindings and keeps the kept one.
+    const g = AccessGraph.fromTenant(reviewTenant());
+    for (const s of plan.steps) if (s.precondition.kind === 'edge') g.removeEdge(s.precondition.edge);
+    expect(bindingBetween(g, 'user-carl', 'system-web-01')).toBeUndefined();
+    expect(bindingBetween(g, 'user-ann', 'system-web-01')).toBeDefined();
+
+    const closed = (await readCampaign(join(dir, 'c'))).closed!;
+    expect(closed.summary).toMatchObject({ revoked: 4, conflicts: 0, changes: 2, verified: true, flag: 1 });
+    expect(closed.plan).toMatchObject({ path: 'plan.json', digest: plan.digest, steps: 2 });
+    expect([...closed.revoked].sort()).toEqual(
+      [itemOf('carl', 'web-01'), itemOf('carl', 'web-02'), itemOf('carl', 'Web'), itemOf('bob', 'web-02')].sort(),
+    );
+    expect(closed.collateral.map((b) => `${b.subject.name}>${b.target.name}:${b.status}`).sort()).toEqual(['bob>Web:unreviewed']);
+
+    const again = await run(['review', 'close', 'c', '--unreviewed', 'flag', '--out', 'plan2.json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/was closed at .* with the plan plan\.json/);
+    expect((await run(['review', 'status', 'c'])).stdout).toMatch(/, closed 20\d\d-/);
+  });
+
+  it('leaves out a revoke whose every cut ends a kept binding, naming both and the edges they share', async () => {
+    // Every cut of ann's web-01 ends a kept binding: her membership (web-02), Engineering~Web (web-02),
+    // web-01 in Web (boss's web-01, which only that path gives him).
+    await decideBoss({
+      'ann>web-01': ['revoke', 'x'],
+      'ann>web-02': ['keep', 'y'],
+      'boss>web-01': ['keep', 'z'],
+      'ann>db-01': ['revoke', 'w'],
+    });
+    const r = await run(['review', 'close', 'c', '--unreviewed', 'keep', '--out', 'plan.json', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.closed.summary).toMatchObject({ revoked: 1, conflicts: 1 });
+    const [conflict] = out.closed.conflicts;
+    expect(conflict).toMatchObject({ item: itemOf('ann', 'web-01'), kind: 'alone' });
+    expect([[itemOf('ann', 'web-02')], [itemOf('boss', 'web-01')]]).toContainEqual(conflict.kept.map((k: any) => k.item));
+    expect(conflict.sharedEdges.length).toBeGreaterThan(0);
+    expect(conflict.reason).toBe('every way to end it also ends a binding decided keep');
+  });
+
+  it('--unreviewed revoke ends the unreviewed items too, and never removes a membership a dynamic rule produces', async () => {
+    await decideBoss({ 'ann>Slack': ['revoke', 'x'] });
+    const r = await run(['review', 'close', 'c', '--unreviewed', 'revoke', '--out', 'plan.json', '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.closed.unreviewed).toBe('revoke');
+    const plan = await readPlanFile(join(dir, 'plan.json'));
+    // All Staff's rule produces ann's membership: the plan cuts All Staff's association with Slack instead.
+    expect(plan.steps.some((s) => s.request.path.includes('user_group-All_Staff/members'))).toBe(false);
+    const summary = out.closed.summary as { revoked: number; conflicts: number };
+    expect(summary.revoked + summary.conflicts).toBe(21);
+    for (const c of out.closed.conflicts) expect(['alone', 'uncuttable', 'with-plan']).toContain(c.kind);
+  });
+
+  it("refuses a missing --unreviewed, a snapshot that is not the campaign's, and a plan that adds a rule violation", async () => {
+    await decideBoss({ 'bob>web-02': ['revoke', 'x'] });
+    const usage = await run(['review', 'close', 'c', '--out', 'plan.json']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--unreviewed keep, revoke or flag/);
+    const other = reviewTenant();
+    await saveHandMadeSnapshot(join(dir, 'other.json'), { ...other, edges: other.edges.slice(1) });
+    const wrong = await run(['review', 'close', 'c', '--unreviewed', 'flag', '--out', 'plan.json', '--snapshot', 'other.json']);
+    expect(wrong.code, wrong.stderr).toBe(1);
+    expect(wrong.stderr).toMatch(/The snapshot other\.json is not the one campaign c-[0-9a-f]+ reviewed: its SHA-256 is/);
+    await writeFile(
+      join(dir, 'rules.yaml'),
+      'version: 1\nrules:\n  - id: bob-keeps-web-group\n    title: bob keeps Web\n    severity: high\n    kind: require\n    subjects: { type: user, name: bob }\n    resources: { type: system_group, name: Web }\n',
+    );
+    const refused = await run(['review', 'close', 'c', '--unreviewed', 'flag', '--out', 'plan.json', '--rules', 'rules.yaml']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/REFUSED by rules\.yaml: the change adds 1 violation/);
+    expect(refused.stderr).toMatch(/the plan was not written and the campaign stays open/);
+    await expect(stat(join(dir, 'plan.json'))).rejects.toThrow();
+    expect((await readCampaign(join(dir, 'c'))).closed).toBeUndefined();
+    await writeFile(
+      join(dir, 'ok.yaml'),
+      'version: 1\nrules:\n  - id: ann-keeps-db\n    title: ann keeps db-01\n    severity: high\n    kind: require\n    subjects: { type: user, name: ann }\n    resources: { type: system, name: db-01 }\n',
+    );
+    const allowed = await run(['review', 'close', 'c', '--unreviewed', 'flag', '--out', 'plan.json', '--rules', 'ok.yaml']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect((await readCampaign(join(dir, 'c'))).closed!.rules).toMatchObject({ file: 'ok.yaml', resolved: 0 });
+  });
+});
