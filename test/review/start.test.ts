@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AccessGraph, inventoryBindings } from '../../src/graph/index.ts';
 import { bindingKey } from '../../src/analysis/bindings.ts';
 import { USER_TARGETS } from '../../src/report/rows.ts';
-import { saveSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotMeta } from '../../src/snapshot/index.ts';
+import { saveSnapshot, type SnapshotMeta } from '../../src/snapshot/index.ts';
 import {
   itemId,
   managerReviewers,
@@ -246,7 +246,7 @@ describe('jcgraph review start', () => {
       },
     };
     // saveSnapshot writes a partial snapshot as version 2 whatever it is given.
-    await saveSnapshot(join(dir, 'partial.json'), { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta, tenant });
+    await saveSnapshot(join(dir, 'partial.json'), { meta, tenant });
     const refused = await cli(['review', 'start', '--snapshot', 'partial.json', '--out', 'p1', '--fallback-reviewer', 'a'], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/The snapshot partial\.json is partial \(the fetch could not read 1 collection; .*--allow-partial/);
