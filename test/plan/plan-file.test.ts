@@ -233,13 +233,20 @@ describe('plan files on disk', () => {
   });
 
   it('names the field that is missing or malformed', async () => {
+    // The first step's action decides which precondition it must carry (a plan may open with an exemption).
+    const action = plan.steps[0]!.action;
+    const precondition = { remove: 'edge', exempt: 'group-record', suspend: 'user-state' }[action];
     const cases: [string, (p: any) => void, RegExp][] = [
       ['no-path', (p) => delete p.steps[0].request.path, /steps\[0\]\.request\.path must be a string\.$/],
       ['method', (p) => (p.steps[0].request.method = 'DELETE'), /steps\[0\]\.request\.method must be one of "POST", "PUT"\.$/],
       ['action', (p) => (p.steps[0].action = 'delete'), /steps\[0\]\.action must be one of "remove", "exempt", "suspend"\.$/],
       ['sha', (p) => (p.snapshot.sha256 = 'xyz'), /snapshot\.sha256 must be 64 hex digits\.$/],
       ['ends', (p) => (p.verification.ends = [{ subject: { id: 'u' } }]), /verification\.ends\[0\]\.subject\.type must be a string\.$/],
-      ['pre', (p) => (p.steps[0].precondition.kind = 'user-state'), /steps\[0\]\.precondition\.kind must be edge for the action remove\.$/],
+      [
+        'pre',
+        (p) => (p.steps[0].precondition.kind = action === 'suspend' ? 'edge' : 'user-state'),
+        new RegExp(`steps\\[0\\]\\.precondition\\.kind must be ${precondition} for the action ${action}\\.$`),
+      ],
       ['digest', (p) => delete p.digest, /the plan \S+ is invalid: digest must be a string\.$/i],
     ];
     for (const [name, edit, message] of cases) {
