@@ -1,12 +1,32 @@
+// @ts-check
 // jcgraph path pictures, shared by the HTML report and the explorer (each page puts this script before
 // its own): one row of labelled boxes per path, joined by arrows, dashed for memberships and solid for
 // associations. Names are only ever set as text, never as markup.
+/* exported JcgraphPaths */
+
+/**
+ * A path as the pictures read it (html.ts's EncodedPath): the keys of its objects, subject first, and one
+ * step letter per hop (u = member of, d = which contains, a = associated with). A key names an object to
+ * objectOf: an index into the report's object table, an id in the explorer.
+ * @template [K=number]
+ * @typedef {{ o: readonly K[], s: string }} EncodedPath
+ */
+/** An object as the pictures show it: [type, name, id]. @typedef {readonly [string, string, string]} PathObject */
+
 var JcgraphPaths = (function () {
   'use strict';
+  /** @type {'http://www.w3.org/2000/svg'} */
   var SVG = 'http://www.w3.org/2000/svg';
+  /** @type {Readonly<Record<string, string>>} */
   var STEP_WORDS = { u: 'member of', d: 'which contains', a: 'associated with' };
   var MAX_LABEL = 22;
 
+  /**
+   * @param {string} tag
+   * @param {Readonly<Record<string, string | number>>} attrs
+   * @param {string} [text]
+   * @returns {SVGElement}
+   */
   function svg(tag, attrs, text) {
     var node = document.createElementNS(SVG, tag);
     for (var k in attrs) node.setAttribute(k, String(attrs[k]));
@@ -14,6 +34,7 @@ var JcgraphPaths = (function () {
     return node;
   }
 
+  /** @param {string} type */
   function role(type) {
     if (type === 'user') return 'user';
     if (/_group$/.test(type)) return 'group';
@@ -25,12 +46,14 @@ var JcgraphPaths = (function () {
   // "invoice<U+202E>gpj.exe" cannot pass for "invoiceexe.jpg".
   var INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
+  /** @param {unknown} text */
   function visible(text) {
     return String(text).replace(INVISIBLE, function (c) {
       return '[U+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + ']';
     });
   }
 
+  /** @param {string} name */
   function short(name) {
     name = visible(name);
     return name.length > MAX_LABEL ? name.slice(0, MAX_LABEL - 1) + '\u2026' : name;
@@ -38,7 +61,13 @@ var JcgraphPaths = (function () {
 
   // A path is {o: [object keys, subject first], s: one step letter per hop (u, d or a)}; objectOf(key)
   // gives [type, name, id].
+  /**
+   * @template K
+   * @param {EncodedPath<K>} p
+   * @param {(key: K) => PathObject} objectOf
+   */
   function words(p, objectOf) {
+    /** @param {K} k */
     var ref = function (k) {
       var o = objectOf(k);
       return o[0] + ':' + visible(o[1]);
@@ -48,6 +77,12 @@ var JcgraphPaths = (function () {
     return text;
   }
 
+  /**
+   * @template K
+   * @param {readonly EncodedPath<K>[]} paths
+   * @param {(key: K) => PathObject} objectOf
+   * @returns {SVGElement}
+   */
   function picture(paths, objectOf) {
     var rowH = 24,
       gap = 6,

@@ -1,20 +1,204 @@
+// @ts-check
 // The jcgraph explorer: one page over the server's /jcgraph/v1 API (same origin, session cookie).
 // Every tenant string reaches the page as a text node or an attribute value, never as markup. Nothing
 // here can change a tenant: the server answers reads only, and plans are shown as text.
+
+// ---- what the page reads from /jcgraph/v1 ----
+// The fields of the answers that this page reads, as the server writes them: the `--json` documents of
+// src/documents, built from the analysis types named in each summary. Fields the page does not read are
+// left out.
+
+/** An object as the answers name it (analysis NamedRef). @typedef {{ type: string, id: string, name: string }} NamedRef */
+/**
+ * An edge (analysis EdgeRef).
+ * @typedef {{ kind: 'membership' | 'association', from: { type: string, id: string }, to: { type: string, id: string } }} EdgeRef
+ */
+/**
+ * A path, subject first (analysis AccessPath): `edges[i]` joins `objects[i]` and `objects[i+1]`.
+ * @typedef {{ objects: NamedRef[], edges: EdgeRef[] }} AccessPath
+ */
+/** A binding's compiled sudo (model SudoValue). @typedef {{ enabled: boolean, withoutPassword: boolean }} SudoValue */
+/**
+ * A (subject, target) pair with every path (analysis Binding).
+ * @typedef {{
+ *   subject: NamedRef,
+ *   target: NamedRef,
+ *   label: string,
+ *   paths: AccessPath[],
+ *   compiledAttributes?: { sudo?: SudoValue },
+ * }} Binding
+ */
+/** A dry-run API call (analysis ApiOperation). @typedef {{ method: string, path: string, body: unknown }} ApiOperation */
+/**
+ * What a plan's removals end, and what keeps access through other paths (analysis Collateral).
+ * @typedef {{ lost: Binding[], surviving: { subject: NamedRef, target: NamedRef }[] }} Collateral
+ */
+/**
+ * What an exemption step exempts, from which rule, and how the membership then ends (analysis Exemption).
+ * @typedef {{
+ *   group: NamedRef,
+ *   member: NamedRef,
+ *   rule: string,
+ *   removedBy: 'rule' | 'next-step' | 'not-a-member',
+ *   matchedBy: { field: string, value: unknown }[],
+ * }} Exemption
+ */
+/**
+ * The fields of a step that ends an edge (analysis EdgeStepFields).
+ * @typedef {{ edge: EdgeRef, from: NamedRef, to: NamedRef, operation: ApiOperation, collateral: Collateral, note?: string }} EdgeStepFields
+ */
+/**
+ * A step that ends one edge: a removal, or an exemption from a dynamic group's rule (analysis EdgeCutStep).
+ * @typedef {(EdgeStepFields & { action: 'remove' }) | (EdgeStepFields & { action: 'exempt', exemption: Exemption })} EdgeCutStep
+ */
+/**
+ * A revoke plan's step, with the revoked binding's paths it cuts (analysis PlanStep).
+ * @typedef {EdgeCutStep & { cutsPaths: number[] }} RevokeStep
+ */
+/**
+ * The suspension in an offboarding plan (analysis SuspendStep): it names no edge, and has no note.
+ * @typedef {{
+ *   action: 'suspend',
+ *   user: NamedRef,
+ *   operation: ApiOperation,
+ *   ends: string[],
+ *   collateral: Collateral,
+ *   note?: undefined,
+ * }} SuspendStep
+ */
+/**
+ * An offboarding plan's step, with the user's bindings (target ids) it ends (analysis OffboardStep).
+ * @typedef {(EdgeCutStep & { ends: string[] }) | SuspendStep} OffboardStep
+ */
+/**
+ * GET revoke (analysis RevokePlan).
+ * @typedef {{
+ *   subject: NamedRef,
+ *   resource: NamedRef,
+ *   strategy: string,
+ *   reached: boolean,
+ *   steps: RevokeStep[],
+ *   collateral: Collateral,
+ *   verified: boolean,
+ *   search: { candidates: number, exhaustive: boolean },
+ *   notes: string[],
+ * }} RevokePlan
+ */
+/**
+ * GET offboard (analysis OffboardPlan).
+ * @typedef {{ user: NamedRef, bindings: Binding[], steps: OffboardStep[], remaining: Binding[], notes: string[] }} OffboardPlan
+ */
+/**
+ * GET why (analysis WhyAnswer): the paths, and which of them each compiled attribute came from.
+ * @typedef {{
+ *   paths: (AccessPath & { label: string })[],
+ *   attributeSources: { key: string, value: unknown, level?: string, paths: number[] }[],
+ * }} WhyAnswer
+ */
+/** GET access (documents AccessDocument). @typedef {{ subject: NamedRef, bindings: Binding[] }} AccessDocument */
+/** GET who (documents WhoDocument). @typedef {{ resource: NamedRef, bindings: Binding[] }} WhoDocument */
+/** GET search (analysis SearchResult). @typedef {{ query: string, total: number, hits: NamedRef[] }} SearchResult */
+/**
+ * A user or system group's rule in words (analysis RuleSummary).
+ * @typedef {{
+ *   method: string,
+ *   dynamic: boolean,
+ *   rule: string,
+ *   exemptions: (NamedRef & { gone?: true })[],
+ *   errorFlags: string[],
+ *   cannotEvaluate?: string,
+ * }} RuleSummary
+ */
+/**
+ * GET object (serve/analysis.ts).
+ * @typedef {NamedRef & { ref: string, record: Record<string, unknown>, groups: NamedRef[], rule?: RuleSummary }} ObjectDocument
+ */
+/**
+ * What grants sudo: a user group's own sudo, or an association between two ends (analysis SudoGrant).
+ * @typedef {{ group?: NamedRef, ends?: [NamedRef, NamedRef] }} SudoGrant
+ */
+/**
+ * Sudo on systems, by what grants it (analysis PrivilegedGrant).
+ * @typedef {{
+ *   level: string,
+ *   grantedBy: SudoGrant[],
+ *   bindings: number,
+ *   withoutPassword: number,
+ *   users: NamedRef[],
+ *   example: { subject: NamedRef, target: NamedRef },
+ * }} PrivilegedGrant
+ */
+/**
+ * GET findings (analysis Findings).
+ * @typedef {{
+ *   totals: { subjects: number, bindings: number, paths: number },
+ *   privileged: { grants: PrivilegedGrant[] },
+ *   userSudo: { user: NamedRef, sudo: boolean, passwordlessSudo: boolean, bindings: number }[],
+ *   inactiveUsers: { user: NamedRef, reasons: string[], bindings: { target: NamedRef }[] }[],
+ *   redundant: { subject: NamedRef, target: NamedRef, direct: AccessPath[], indirect: AccessPath[] }[],
+ *   blastRadius: (SudoGrant & { bindingsCut: number, pathsThrough: number })[],
+ *   directlyBound: { user: NamedRef, targets: NamedRef[] }[],
+ *   emptyGroups: NamedRef[],
+ *   unboundResources: NamedRef[],
+ * }} Findings
+ */
+/**
+ * GET /jcgraph/v1 (serve/analysis.ts): the organization served.
+ * @typedef {{ organization: { orgId: string, source: string, objects: number, edges: number } }} ApiIndex
+ */
+/**
+ * What each route the page asks answers, by its path under /jcgraph/v1.
+ * @typedef {{
+ *   '': ApiIndex,
+ *   '/search': SearchResult,
+ *   '/object': ObjectDocument,
+ *   '/access': AccessDocument,
+ *   '/who': WhoDocument,
+ *   '/why': WhyAnswer,
+ *   '/revoke': RevokePlan,
+ *   '/offboard': OffboardPlan,
+ *   '/findings': Findings,
+ * }} ApiAnswers
+ */
+/**
+ * An error answer's `error` (serve/analysis.ts).
+ * @typedef {{ name: string, message: string, parameter?: string, candidates?: string[] }} ApiErrorBody
+ */
+/**
+ * Query parameters: an array's values appended one by one; undefined, null and empty values left out.
+ * @typedef {Readonly<Record<string, string | number | readonly string[] | undefined>>} ApiParams
+ */
+/**
+ * A child for el(): a node, or text (a number shown as its digits); null and undefined are skipped.
+ * @typedef {Node | string | number | null | undefined} Child
+ */
+
 (function () {
   'use strict';
   var ROOT = '/jcgraph/v1';
   var PAGE = 50;
-  var view = document.getElementById('view');
-  var search = document.getElementById('search');
-  var results = document.getElementById('search-results');
-  var orgLine = document.getElementById('org');
+  // The page (page.ts) has each of these elements, of these kinds.
+  var view = /** @type {HTMLElement} */ (document.getElementById('view'));
+  var search = /** @type {HTMLInputElement} */ (document.getElementById('search'));
+  var results = /** @type {HTMLUListElement} */ (document.getElementById('search-results'));
+  var orgLine = /** @type {HTMLElement} */ (document.getElementById('org'));
 
   // ---- small DOM helpers ----
 
+  /**
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {Readonly<Record<string, string | null | undefined>> | null} [attrs] null and undefined values are left out
+   * @param {readonly Child[]} [children]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (attrs[k] !== undefined && attrs[k] !== null) node.setAttribute(k, attrs[k]);
+    if (attrs)
+      for (var k in attrs) {
+        var value = attrs[k];
+        if (value !== undefined && value !== null) node.setAttribute(k, value);
+      }
     (children || []).forEach(function (c) {
       if (c === null || c === undefined) return;
       node.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
@@ -22,6 +206,7 @@
     return node;
   }
 
+  /** @param {Node} node */
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
@@ -29,51 +214,80 @@
   var visible = JcgraphPaths.visible;
 
   // As jcgraph names objects (`user:jdoe`, `user_group:"All Staff"`), invisible characters shown.
+  /** @param {NamedRef} o */
   function ref(o) {
     return visible(/^[^\s"\\:>~]+$/.test(o.name) ? o.type + ':' + o.name : o.type + ':' + JSON.stringify(o.name));
   }
 
+  /** @param {NamedRef} o */
   function objectLink(o) {
     return el('a', { href: '#/object/' + encodeURIComponent(o.id), class: 'obj', title: o.type + ' ' + o.id }, [ref(o)]);
   }
 
+  /**
+   * @param {number} n
+   * @param {string} word
+   */
   function plural(n, word) {
     return n.toLocaleString('en') + ' ' + word + (n === 1 ? '' : 's');
   }
 
+  /** @param {Binding['compiledAttributes']} compiled */
   function sudoText(compiled) {
     var s = compiled && compiled.sudo;
     if (!s) return '';
     return s.enabled ? (s.withoutPassword ? 'yes, no password' : 'yes') : 'no';
   }
 
+  /**
+   * @param {EdgeRef} edge
+   * @param {Readonly<Record<string, NamedRef | undefined>>} names
+   */
   function edgeText(edge, names) {
+    /** @param {{ type: string, id: string }} end */
     var name = function (end) {
-      return names[end.id] ? ref(names[end.id]) : end.type + ':' + end.id;
+      var known = names[end.id];
+      return known ? ref(known) : end.type + ':' + end.id;
     };
     return name(edge.from) + (edge.kind === 'membership' ? '>' : '~') + name(edge.to);
   }
 
+  /** @param {ApiOperation} op */
   function operationText(op) {
     return op.method + ' ' + op.path + ' ' + JSON.stringify(op.body);
   }
 
   // ---- the API ----
 
+  /**
+   * An answer other than 200, with its error.
+   * @constructor
+   * @param {number} status
+   * @param {{ error?: ApiErrorBody } | null} body
+   */
   function ApiError(status, body) {
     this.status = status;
     this.error = (body && body.error) || { name: 'Error', message: 'the server answered ' + status };
   }
 
+  /**
+   * @template {keyof ApiAnswers} P
+   * @param {P} path
+   * @param {ApiParams} [params]
+   * @param {unknown} [body] sent as JSON in a POST
+   * @returns {Promise<ApiAnswers[P]>}
+   */
   function api(path, params, body) {
     var query = new URLSearchParams();
-    Object.keys(params || {}).forEach(function (k) {
-      var v = params[k];
+    var given = params || {};
+    Object.keys(given).forEach(function (k) {
+      var v = given[k];
       (Array.isArray(v) ? v : [v]).forEach(function (x) {
-        if (x !== undefined && x !== null && x !== '') query.append(k, x);
+        if (x !== undefined && x !== null && x !== '') query.append(k, String(x));
       });
     });
     var qs = query.toString();
+    /** @type {RequestInit & { headers: Record<string, string> }} */
     var init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
     if (body !== undefined) {
       init.method = 'POST';
@@ -93,8 +307,11 @@
     });
   }
 
+  /** @param {unknown} e */
   function errorBox(e) {
-    var err = e instanceof ApiError ? e.error : { name: 'Error', message: String((e && e.message) || e) };
+    var message = e !== null && typeof e === 'object' && 'message' in e ? e.message : undefined;
+    /** @type {ApiErrorBody} */
+    var err = e instanceof ApiError ? e.error : { name: 'Error', message: String(message || e) };
     var box = el('div', { class: 'error', role: 'alert' }, [el('strong', null, [err.name + ': ']), visible(err.message)]);
     if (err.candidates && err.candidates.length) {
       box.appendChild(el('div', { class: 'note' }, ['Candidates: ' + visible(err.candidates.join(', '))]));
@@ -102,6 +319,10 @@
     return box;
   }
 
+  /**
+   * @param {Node} node
+   * @param {string} [text]
+   */
   function busy(node, text) {
     clear(node);
     node.appendChild(el('p', { class: 'note busy' }, [text || 'Loading\u2026']));
@@ -110,6 +331,10 @@
   // ---- paths ----
 
   // An analysis AccessPath as the picture wants it: object ids and one step letter per hop.
+  /**
+   * @param {AccessPath} p
+   * @returns {EncodedPath<string>}
+   */
   function encodePath(p) {
     var s = '';
     p.edges.forEach(function (e, i) {
@@ -123,7 +348,9 @@
     };
   }
 
+  /** @param {AccessPath[]} paths */
   function pathsPicture(paths) {
+    /** @type {Record<string, PathObject>} */
     var byId = {};
     paths.forEach(function (p) {
       p.objects.forEach(function (o) {
@@ -135,12 +362,14 @@
     });
   }
 
+  /** @param {AccessPath} p */
   function pathWords(p) {
     return p.objects.map(ref).join(' \u2192 ');
   }
 
   // ---- search ----
 
+  /** @type {{ hits: NamedRef[], active: number, timer: number, seq: number }} */
   var searchState = { hits: [], active: -1, timer: 0, seq: 0 };
 
   function closeResults() {
@@ -150,6 +379,7 @@
     searchState.active = -1;
   }
 
+  /** @param {number} i */
   function setActive(i) {
     var items = results.querySelectorAll('[role="option"]');
     if (items.length === 0) return;
@@ -159,11 +389,13 @@
     items[searchState.active].scrollIntoView({ block: 'nearest' });
   }
 
+  /** @param {NamedRef} hit */
   function openHit(hit) {
     closeResults();
     location.hash = '#/object/' + encodeURIComponent(hit.id);
   }
 
+  /** @param {SearchResult} answer */
   function showHits(answer) {
     clear(results);
     searchState.hits = answer.hits;
@@ -234,7 +466,7 @@
   });
   document.addEventListener('keydown', function (ev) {
     var t = ev.target;
-    var typing = t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
+    var typing = t instanceof Element && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA');
     if (ev.key === '/' && !typing) {
       ev.preventDefault();
       search.focus();
@@ -244,6 +476,10 @@
 
   // ---- plans ----
 
+  /**
+   * @param {Collateral} collateral
+   * @param {number} limit
+   */
   function collateralList(collateral, limit) {
     var box = el('div', { class: 'collateral' });
     var lost = collateral.lost;
@@ -264,7 +500,12 @@
     return box;
   }
 
+  /**
+   * @param {readonly (NamedRef | null | undefined)[]} list
+   * @returns {Record<string, NamedRef>}
+   */
   function names(list) {
+    /** @type {Record<string, NamedRef>} */
     var out = {};
     list.forEach(function (o) {
       if (o) out[o.id] = o;
@@ -273,6 +514,11 @@
   }
 
   // A step's first words: what it does to which edge (a removal, an exemption from a rule, the suspension).
+  /**
+   * @param {RevokeStep | OffboardStep} s
+   * @param {Readonly<Record<string, NamedRef | undefined>>} known
+   * @returns {Child[]}
+   */
   function stepHead(s, known) {
     if (s.action === 'suspend') return ['suspend ' + ref(s.user)];
     if (s.action === 'exempt')
@@ -284,6 +530,7 @@
   }
 
   // What a step needs said: an exemption leaves the rule as it is; a removal may hold only thanks to one.
+  /** @param {RevokeStep | OffboardStep} s */
   function stepNote(s) {
     var lines = [];
     if (s.action === 'exempt') {
@@ -311,6 +558,7 @@
     return lines.length ? el('p', { class: 'note' }, [visible(lines.join(' '))]) : null;
   }
 
+  /** @param {RevokePlan} plan */
   function planView(plan) {
     var box = el('section', { class: 'plan', 'data-strategy': plan.strategy });
     box.appendChild(el('h4', null, ['Strategy ' + plan.strategy]));
@@ -373,6 +621,11 @@
     return box;
   }
 
+  /**
+   * @param {Node} container
+   * @param {string} subjectId
+   * @param {string} resourceId
+   */
   function showRevoke(container, subjectId, resourceId) {
     var panel = el('div', { class: 'revoke', 'aria-live': 'polite' });
     container.appendChild(panel);
@@ -394,6 +647,10 @@
     });
   }
 
+  /**
+   * @param {Node} container
+   * @param {string} userId
+   */
   function showOffboard(container, userId) {
     var panel = el('div', { class: 'offboard', 'aria-live': 'polite' });
     clear(container);
@@ -403,15 +660,15 @@
       function (plan) {
         clear(panel);
         var known = names(
-          [plan.user].concat(
+          /** @type {(NamedRef | null)[]} */ ([plan.user]).concat(
             plan.bindings.map(function (b) {
               return b.target;
             }),
             plan.steps.map(function (s) {
-              return s.from;
+              return s.action === 'suspend' ? null : s.from;
             }),
             plan.steps.map(function (s) {
-              return s.to;
+              return s.action === 'suspend' ? null : s.to;
             }),
           ),
         );
@@ -459,6 +716,12 @@
 
   // ---- a binding, opened ----
 
+  /**
+   * @param {Node} container
+   * @param {NamedRef} subject
+   * @param {NamedRef} resource
+   * @param {Binding} binding
+   */
   function explain(container, subject, resource, binding) {
     clear(container);
     container.appendChild(el('div', { class: 'pic' }, [pathsPicture(binding.paths)]));
@@ -512,6 +775,12 @@
   // ---- bindings table with filters ----
 
   // `end`: which end of each binding the rows show (target for what the object reaches, subject for who reaches it).
+  /**
+   * @param {string} title
+   * @param {Binding[]} bindings
+   * @param {'subject' | 'target'} end
+   * @param {NamedRef} self
+   */
   function bindingsTable(title, bindings, end, self) {
     var section = el('section', { class: 'bindings', 'data-end': end });
     section.appendChild(el('h2', null, [title + ' (' + bindings.length.toLocaleString('en') + ')']));
@@ -519,6 +788,7 @@
       section.appendChild(el('p', { class: 'note' }, ['None.']));
       return section;
     }
+    /** @type {Record<string, true>} */
     var types = {};
     bindings.forEach(function (b) {
       types[b[end].type] = true;
@@ -598,15 +868,16 @@
           el('td', null, [sudoText(b.compiledAttributes)]),
           el('td', null, [toggle]),
         ]);
-        var detailRow = el('tr', { class: 'detail', hidden: '' }, [el('td', { colspan: '6' })]);
+        var detailCell = el('td', { colspan: '6' });
+        var detailRow = el('tr', { class: 'detail', hidden: '' }, [detailCell]);
         toggle.addEventListener('click', function () {
           var open = toggle.getAttribute('aria-expanded') === 'true';
           toggle.setAttribute('aria-expanded', open ? 'false' : 'true');
           detailRow.hidden = open;
-          if (!open && !detailRow.firstChild.firstChild) {
+          if (!open && !detailCell.firstChild) {
             var subject = end === 'target' ? self : o;
             var resource = end === 'target' ? o : self;
-            explain(detailRow.firstChild, subject, resource, b);
+            explain(detailCell, subject, resource, b);
           }
         });
         tbody.appendChild(tr);
@@ -639,6 +910,7 @@
 
   // ---- pages ----
 
+  /** @type {Readonly<Record<string, boolean>>} */
   var REACHES_ONLY = { user: true, user_group: true };
   var RUNS_ON = ['command', 'policy', 'policy_group'];
 
@@ -661,6 +933,7 @@
     'description',
   ];
 
+  /** @param {Record<string, unknown>} record */
   function recordView(record) {
     var dl = el('dl', { class: 'record' });
     var keys = FIRST_FIELDS.filter(function (k) {
@@ -685,6 +958,7 @@
   }
 
   // A user or system group's rule: how its members are decided, the rule in words, who is exempt.
+  /** @param {RuleSummary} rule */
   function ruleView(rule) {
     var box = el('div', { class: 'rule' });
     if (!rule.dynamic) {
@@ -712,6 +986,10 @@
     return box;
   }
 
+  /**
+   * @param {string} id
+   * @param {number} seq
+   */
   function renderObject(id, seq) {
     busy(view);
     api('/object', { ref: id })
@@ -789,6 +1067,13 @@
       });
   }
 
+  /**
+   * @template T
+   * @param {string} title
+   * @param {readonly T[]} items
+   * @param {(item: T) => Child[]} line
+   * @param {string} id
+   */
   function findingList(title, items, line, id) {
     var section = el('details', { class: 'finding', id: 'finding-' + id }, [
       el('summary', null, [el('h3', null, [title]), ' ', el('span', { class: 'badge' }, [items.length.toLocaleString('en')])]),
@@ -796,6 +1081,7 @@
     if (items.length > 0) section.open = true;
     var ul = el('ul');
     var shown = 0;
+    /** @param {number} n */
     function more(n) {
       items.slice(shown, shown + n).forEach(function (x) {
         ul.appendChild(el('li', null, line(x)));
@@ -815,12 +1101,20 @@
     return section;
   }
 
+  /**
+   * @param {SudoGrant} g
+   * @returns {Child[]}
+   */
   function grantedBy(g) {
     if (g.group) return [objectLink(g.group), ' (own sudo)'];
     if (g.ends) return [objectLink(g.ends[0]), ' ~ ', objectLink(g.ends[1])];
     return ['?'];
   }
 
+  /**
+   * @param {readonly NamedRef[]} list
+   * @param {number} max
+   */
   function links(list, max) {
     var out = [];
     list.slice(0, max).forEach(function (o, i) {
@@ -831,13 +1125,15 @@
     return out;
   }
 
+  /** @param {number} seq */
   function renderFindings(seq) {
     busy(view, 'Reviewing every binding\u2026');
     api('/findings').then(
       function (f) {
         if (seq !== route.seq) return;
         clear(view);
-        view.appendChild(el('h1', { tabindex: '-1' }, ['Findings']));
+        var title = el('h1', { tabindex: '-1' }, ['Findings']);
+        view.appendChild(title);
         view.appendChild(
           el('p', { class: 'note' }, [
             plural(f.totals.bindings, 'binding') +
@@ -853,6 +1149,7 @@
             'Sudo on systems, by what grants it',
             f.privileged.grants,
             function (g) {
+              /** @type {Child[]} */
               var by = [];
               g.grantedBy.forEach(function (x, i) {
                 if (i) by.push(' + ');
@@ -969,7 +1266,7 @@
             'unbound',
           ),
         );
-        view.firstChild.focus();
+        title.focus();
         view.setAttribute('data-ready', 'findings');
       },
       function (e) {
@@ -981,6 +1278,7 @@
     );
   }
 
+  /** @param {number} seq */
   function renderHome(seq) {
     clear(view);
     view.appendChild(el('h1', { tabindex: '-1' }, ['Who can reach what']));
