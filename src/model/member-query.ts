@@ -14,7 +14,8 @@
  * - several filters all must hold (AND);
  * - `userState` reads the record's `state`: ACTIVATED → active, STAGED → staged, SUSPENDED → suspended;
  * - device fields: strings hostname, displayName, os, osFamily, version, arch, serialNumber; dates created
- *   and lastContact (ISO-8601, compared as instants, for every operator);
+ *   and lastContact (ISO-8601, compared as instants, for every operator; a date-time without an offset
+ *   is UTC);
  * - `in` takes an array of strings, a single string counting as a one-element list; `gt`, `ge`, `lt`,
  *   `le` apply to the date fields only; strings compare exactly (case-sensitive);
  * - a field missing from the record, null, or not of its kind (not a string; not an ISO-8601 date):
@@ -77,6 +78,11 @@ export const RULE_FIELDS: { readonly [T in RuleMemberType]: Readonly<Record<stri
   },
 };
 
+/** The field a rule names, looked up among the object's own keys (a rule naming `constructor` names no field). */
+function ruleFieldOf(memberType: RuleMemberType, name: string): RuleField | undefined {
+  return Object.hasOwn(RULE_FIELDS[memberType], name) ? RULE_FIELDS[memberType][name] : undefined;
+}
+
 /** One condition of a readable rule. `values` holds one value except for `in`. */
 export interface RuleFilter {
   readonly field: string;
@@ -89,12 +95,17 @@ export type MemberQueryReading =
   | { readonly readable: true; readonly form: 'v1' | 'v2'; readonly filters: readonly RuleFilter[] }
   | { readonly readable: false; readonly reason: string };
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** The instant of an ISO-8601 date or date-time, or undefined when `value` is not one. */
+/**
+ * The instant of an ISO-8601 date or date-time, or undefined when `value` is not one. RULE: a date-time
+ * without an offset is read as UTC (JavaScript would read it in the machine's zone; the docs name none).
+ */
 export function isoInstant(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !ISO_8601.test(value)) return undefined;
-  const t = Date.parse(value);
+  if (typeof value !== 'string') return undefined;
+  const m = ISO_8601.exec(value);
+  if (!m) return undefined;
+  const t = Date.parse(value.includes('T') && m[1] === undefined ? `${value}Z` : value);
   return Number.isNaN(t) ? undefined : t;
 }
 
@@ -112,7 +123,7 @@ function readFilter(item: unknown, at: number, memberType: RuleMemberType, opera
   if (typeof field !== 'string' || field.length === 0) return `${where} has no "field"`;
   if (typeof operator !== 'string' || operator.length === 0) return `${where} has no "${operatorKey}"`;
   if (value === undefined || value === null) return `${where} has no "value"`;
-  const known = RULE_FIELDS[memberType][field];
+  const known = ruleFieldOf(memberType, field);
   if (!known)
     return `${where}'s field "${field}" is not a ${memberType} attribute jcgraph can read (${Object.keys(RULE_FIELDS[memberType]).join(', ')})`;
   if (!(RULE_OPERATORS as readonly string[]).includes(operator))
@@ -159,12 +170,13 @@ function recordValue(field: RuleField, record: JsonObject): string | number | un
   const raw = record[field.recordField];
   if (field.kind === 'date') return isoInstant(raw);
   if (typeof raw !== 'string') return undefined;
-  return field.kind === 'state' ? USER_STATE_VALUES[raw] : raw;
+  if (field.kind !== 'state') return raw;
+  return Object.hasOwn(USER_STATE_VALUES, raw) ? USER_STATE_VALUES[raw] : undefined;
 }
 
 /** Whether one filter holds for a record of `memberType`. */
 export function filterMatches(filter: RuleFilter, record: JsonObject, memberType: RuleMemberType): boolean {
-  const field = RULE_FIELDS[memberType][filter.field];
+  const field = ruleFieldOf(memberType, filter.field);
   if (!field) return false;
   const actual = recordValue(field, record);
   // RULE: a missing field (or one not of its kind): ne holds, every other operator does not.
@@ -217,7 +229,7 @@ export function matchingFilters(
   return filters
     .filter((f) => filterMatches(f, record, memberType))
     .map((filter) => {
-      const recordField = RULE_FIELDS[memberType][filter.field]?.recordField ?? filter.field;
+      const recordField = ruleFieldOf(memberType, filter.field)?.recordField ?? filter.field;
       return { filter, recordField, recordValue: record[recordField] ?? null };
     });
 }

@@ -100,6 +100,7 @@ describe('reading and evaluating a rule', () => {
     ['created lt a later date', ['created', 'lt', '2025-01-01T00:00:00Z'], true],
     ['created le an earlier date', ['created', 'le', '2023-12-31'], false],
     ['created in a list of instants', ['created', 'in', ['2020-01-01', '2024-03-01T10:00:00.000Z']], true],
+    ['a date-time without an offset is UTC', ['created', 'eq', '2024-03-01T10:00:00'], true],
     ['lastContact null: gt', ['lastContact', 'gt', '2000-01-01'], false],
     ['lastContact null: ne', ['lastContact', 'ne', '2000-01-01'], true],
     ['a missing serialNumber: eq', ['serialNumber', 'eq', 'X'], false],
@@ -146,8 +147,23 @@ describe('reading and evaluating a rule', () => {
   it('unreadable device rules: a date that is not ISO-8601, a user field', () => {
     const date = readMemberQuery(v1(['created', 'gt', 'last week']), 'system');
     expect(date.readable ? '' : date.reason).toContain('not an ISO-8601 date');
+    const spaced = readMemberQuery(v1(['created', 'gt', '2024-03-01 10:00:00']), 'system');
+    expect(spaced.readable).toBe(false);
     const user = readMemberQuery(v2(['department', 'eq', 'x']), 'system');
     expect(user.readable ? '' : user.reason).toContain('not a system attribute');
+  });
+
+  it('a field or state named like a property every object has is no field and no state', () => {
+    for (const field of ['constructor', 'toString', '__proto__']) {
+      const read = readMemberQuery(v1([field, 'eq', 'x']), 'user');
+      expect(read.readable ? '' : read.reason).toContain('not a user attribute');
+    }
+    const active = readMemberQuery(v1(['userState', 'eq', 'active']), 'user');
+    const notActive = readMemberQuery(v1(['userState', 'ne', 'active']), 'user');
+    if (!active.readable || !notActive.readable) throw new Error('the userState rules are readable');
+    // A state jcgraph does not know reads as a missing field: ne holds, eq does not.
+    expect(filtersMatch(active.filters, { state: 'toString' }, 'user')).toBe(false);
+    expect(filtersMatch(notActive.filters, { state: 'toString' }, 'user')).toBe(true);
   });
 
   it('writes a rule in words', () => {
@@ -208,11 +224,35 @@ describe('what a rule does to a group', () => {
     ['error flags', { memberQuery: engineering, memberQueryErrorFlags: ['CYCLE'] }, 'the tenant flags its rule in error (CYCLE)'],
     ['an unreadable rule', { memberQuery: { queryType: 'Search' } }, 'queryType "Search"'],
     ['exemptions without ids', { memberQuery: engineering, memberQueryExemptions: [{ type: 'user' }] }, 'has no id'],
+    ['exemptions that are not a list', { memberQuery: engineering, memberQueryExemptions: 'u3' }, 'memberQueryExemptions is not a list'],
+    [
+      'error flags that are not a list',
+      { memberQuery: engineering, memberQueryErrorFlags: 'CYCLE' },
+      'memberQueryErrorFlags is not a list',
+    ],
   ])('cannot evaluate a dynamic group with %s', (_, fields, reason) => {
     const rule = groupRuleOf('user_group', group({ membershipMethod: 'DYNAMIC_AUTOMATED', ...fields }))!;
     expect(rule.cannotEvaluate).toContain(reason);
     expect(membersByRule(rule, new Set(['u2']), users)).toBeUndefined();
     expect(membershipOrigin(rule, users[0]!)).toBe('unknown');
+  });
+
+  it('an exemption names an object by id, its type not compared; missing or null flags and exemptions mean none', () => {
+    const rule = groupRuleOf(
+      'user_group',
+      group({ membershipMethod: 'DYNAMIC_AUTOMATED', memberQuery: engineering, memberQueryExemptions: [{ id: 'u3', type: 'system' }] }),
+    )!;
+    expect(membersByRule(rule, new Set(), users)).toEqual(new Set(['u1']));
+    const none: JsonObject[] = [
+      {},
+      { memberQueryErrorFlags: [], memberQueryExemptions: [] },
+      { memberQueryErrorFlags: null, memberQueryExemptions: null },
+    ];
+    for (const fields of none) {
+      const plain = groupRuleOf('user_group', group({ membershipMethod: 'DYNAMIC_AUTOMATED', memberQuery: engineering, ...fields }))!;
+      expect(plain.cannotEvaluate).toBeUndefined();
+      expect(membersByRule(plain, new Set(), users)).toEqual(new Set(['u1', 'u3']));
+    }
   });
 
   it('an unknown membership method cannot be evaluated; policy groups have no rule', () => {

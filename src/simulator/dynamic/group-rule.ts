@@ -17,7 +17,8 @@ export function ruleMemberType(groupType: string): RuleMemberType | undefined {
  * A group's rule as the simulator runs it:
  * - `none`: a STATIC or NOTSET group (or one of a type without rules): members change by hand only;
  * - `frozen`: a dynamic group whose rule does not run here, its membership left as it is: the tenant
- *   flags the rule in error (`memberQueryErrorFlags`), or the simulator cannot read it (it never guesses);
+ *   flags the rule in error (`memberQueryErrorFlags` a non-empty list), or the simulator cannot read the
+ *   rule, its error flags (not a list) or its exemptions (it never guesses);
  * - `running`: the rule runs. AUTOMATED: the members are exactly the objects it wants. REVIEW_REQUIRED:
  *   it adds every object it wants (as if the admin approved each suggestion) and removes nobody, so
  *   hand-added members stay and a manual removal of an object it wants does not hold (a rule choice).
@@ -64,6 +65,9 @@ export function groupRule(groupType: string, record: JsonObject): GroupRule {
   const method = record['membershipMethod'];
   if (memberType === undefined || !isDynamic(method)) return { state: 'none' };
   const flags = record['memberQueryErrorFlags'];
+  // A value that is not a list (the spec: an array of strings) is not read as "no flags": never guessed.
+  if (flags !== undefined && flags !== null && !Array.isArray(flags))
+    return { state: 'frozen', method, why: 'its memberQueryErrorFlags is not a list' };
   if (Array.isArray(flags) && flags.length > 0) {
     return { state: 'frozen', method, why: `the rule is flagged in error (${flags.map((f) => JSON.stringify(f)).join(', ')})` };
   }

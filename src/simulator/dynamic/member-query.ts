@@ -111,7 +111,7 @@ const INSTANTS = new Map<string, number | undefined>();
 function fieldValue(kind: FieldKind, field: string, record: Readonly<Record<string, JsonValue | undefined>>): string | number | undefined {
   if (kind === 'user-state') {
     const state = record['state'];
-    return typeof state === 'string' ? USER_STATES[state] : undefined;
+    return typeof state === 'string' && Object.hasOwn(USER_STATES, state) ? USER_STATES[state] : undefined;
   }
   const value = record[field];
   if (kind === 'date') return isoInstant(value);
