@@ -17,6 +17,7 @@ import {
   isEvaluable,
   keepsMember,
   membershipEdge,
+  objectName,
   type GroupRule,
   type JsonObject,
   type ObjectRef,
@@ -115,7 +116,7 @@ export class RuleEffects {
 
   private named(id: string): NamedRef {
     const added = this.addedObjects.get(id);
-    if (added) return { type: added.type, id, name: id };
+    if (added) return { type: added.type, id, name: objectName(added.type, added.record, id) };
     const o = this.g.object(id);
     return { type: o.type, id, name: o.name };
   }

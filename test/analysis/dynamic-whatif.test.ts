@@ -67,7 +67,10 @@ describe('what-if through the rules of dynamic groups', () => {
     const doc = whatIfDocument(g, [
       { op: 'add-object', type: 'user', name: 'new.hire', record: { department: 'Engineering', state: 'ACTIVATED' } },
     ]);
-    expect(doc.rules.memberships.map((m) => `${m.op} ${m.group.name}`)).toEqual(['add Engineering', 'add All Staff']);
+    expect(doc.rules.memberships.map((m) => `${m.op} ${m.group.name} ${m.member.name}`)).toEqual([
+      'add Engineering new.hire',
+      'add All Staff new.hire',
+    ]);
     expect(lines(whatIf(g, doc.changes))).toEqual(['+ new.hire>GitHub', '+ new.hire>Slack', '+ new.hire>web-1']);
   });
 
