@@ -21,6 +21,7 @@ import {
   type Binding,
   type ChangeSpec,
   type DirectlyBoundUser,
+  type DynamicGroupFindings,
   type InactiveUser,
   type NamedRef,
   type PrivilegedGrant,
@@ -69,7 +70,24 @@ export const FINDING_KINDS = [
   'directlyBound',
   'emptyGroups',
   'unboundResources',
+  'dynamicGroups',
 ] as const;
+
+/** One dynamic-group finding, tagged with its section: the findings' dynamicGroups object as one pageable list. */
+type DynamicGroupFinding = {
+  [K in keyof DynamicGroupFindings]: { readonly finding: K } & DynamicGroupFindings[K][number];
+}[keyof DynamicGroupFindings];
+
+/** The dynamicGroups sections in the order `jcgraph findings` prints them, as one list. */
+function dynamicGroupFindingList(d: DynamicGroupFindings): DynamicGroupFinding[] {
+  return [
+    ...d.addedBack.map((x) => ({ finding: 'addedBack' as const, ...x })),
+    ...d.pendingReview.map((x) => ({ finding: 'pendingReview' as const, ...x })),
+    ...d.staleExemptions.map((x) => ({ finding: 'staleExemptions' as const, ...x })),
+    ...d.errorFlags.map((x) => ({ finding: 'errorFlags' as const, ...x })),
+    ...d.cannotEvaluate.map((x) => ({ finding: 'cannotEvaluate' as const, ...x })),
+  ];
+}
 
 interface Result {
   readonly structured: Record<string, unknown>;
@@ -177,6 +195,21 @@ function findingLine(kind: (typeof FINDING_KINDS)[number], item: unknown): strin
     case 'unboundResources': {
       const o = item as NamedRef;
       return `${ref(o)} (${o.id})`;
+    }
+    case 'dynamicGroups': {
+      const d = item as DynamicGroupFinding;
+      switch (d.finding) {
+        case 'addedBack':
+          return `${ref(d.group)} (${d.rule}) would add back: ${refs(d.members)}`;
+        case 'pendingReview':
+          return `${ref(d.group)} (${d.rule}), review-required, pending: ${[d.additions.length > 0 ? `would add ${refs(d.additions)}` : '', d.removals.length > 0 ? `members the rule does not match ${refs(d.removals)}` : ''].filter(Boolean).join('; ')}`;
+        case 'staleExemptions':
+          return `${ref(d.group)} exempts ${ref(d.exempt)}, ${d.reason === 'gone' ? 'no longer in the organization' : 'suspended'}`;
+        case 'errorFlags':
+          return `${ref(d.group)}: the tenant flags its rule in error (${d.flags.join(', ')})`;
+        case 'cannotEvaluate':
+          return d.reason;
+      }
     }
   }
 }
@@ -464,7 +497,7 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     {
       title: 'Access-review findings',
       description:
-        'What an access review should look at: sudo grants (privileged), users with global sudo (userSudo), suspended/staged/locked users with access (inactiveUsers), redundant direct+group access, the groups and associations whose removal ends the most bindings (blastRadius), users bound directly, empty groups, unbound resources. Answers jcgraph findings --json; give kind to page through one section.',
+        'What an access review should look at: sudo grants (privileged), users with global sudo (userSudo), suspended/staged/locked users with access (inactiveUsers), redundant direct+group access, the groups and associations whose removal ends the most bindings (blastRadius), users bound directly, empty groups, unbound resources, and dynamic groups (dynamicGroups: members a rule would add back, review-required groups with pending differences, exemptions of suspended or gone objects, rules flagged in error, rules jcgraph cannot evaluate; paged by kind as one list, each item tagged with its finding). Answers jcgraph findings --json; give kind to page through one section.',
       inputSchema: {
         kind: z.enum(FINDING_KINDS).optional().describe('Only this section, paged with offset and limit.'),
         offset,
@@ -475,15 +508,15 @@ export function registerTools(server: McpServer, graph: AccessGraph, coverage?: 
     ({ kind, offset: from, limit }) =>
       answer(() => {
         const f = findingsDocument(graph, { top: Math.max(20, kind === 'blastRadius' ? from + limit : 20) });
-        const counts = Object.fromEntries(
-          FINDING_KINDS.map((k) => [k, k === 'privileged' ? f.privileged.grants.length : (f[k] as readonly unknown[]).length]),
-        );
+        const listOf = (k: (typeof FINDING_KINDS)[number]): readonly unknown[] =>
+          k === 'privileged' ? f.privileged.grants : k === 'dynamicGroups' ? dynamicGroupFindingList(f.dynamicGroups) : f[k];
+        const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, listOf(k).length]));
         const summary = `${plural(f.totals.bindings, 'binding')} of ${plural(f.totals.subjects, 'subject')}: ${FINDING_KINDS.map((k) => `${k} ${counts[k]}`).join(', ')}.`;
         if (!kind) {
           const { structured, truncated } = bounded(f, limit);
           return { structured, text: `${summary}${truncatedText(truncated)} Give kind (and offset) to page through one section.` };
         }
-        const list = kind === 'privileged' ? f.privileged.grants : (f[kind] as readonly unknown[]);
+        const list = listOf(kind);
         const paged = pageOf(list, from, limit);
         const only = kind === 'privileged' ? { bindings: f.privileged.bindings, grants: paged.items } : paged.items;
         const { structured, truncated } = bounded({ totals: f.totals, [kind]: only }, limit, undefined);

@@ -148,6 +148,19 @@ describe('jcgraph mcp over stdio', () => {
     const inactive = await call('findings', { kind: 'inactiveUsers', offset: 1, limit: 2 });
     expect(inactive.structured.inactiveUsers).toEqual(plain(f.inactiveUsers.slice(1, 3)));
     expect(inactive.structured.page.total).toBe(f.inactiveUsers.length);
+    // dynamicGroups, an object of five sections, pages as one list whose items say their section.
+    const sections = ['addedBack', 'pendingReview', 'staleExemptions', 'errorFlags', 'cannotEvaluate'] as const;
+    const dynamicTotal = sections.reduce((n, k) => n + f.dynamicGroups[k].length, 0);
+    expect(f.dynamicGroups.cannotEvaluate.length).toBeGreaterThan(0);
+    const dynamic = await call('findings', { kind: 'dynamicGroups', limit: 1000 });
+    expect(dynamic.structured.page.total).toBe(dynamicTotal);
+    const items = dynamic.structured.dynamicGroups as { finding: string }[];
+    for (const k of sections)
+      expect(
+        items.filter((i) => i.finding === k).map((i) => Object.fromEntries(Object.entries(i).filter(([key]) => key !== 'finding'))),
+      ).toEqual(plain(f.dynamicGroups[k]));
+    expect(dynamic.text).toContain('is computed by a rule jcgraph cannot evaluate');
+    expect(dynamic.text).toContain(`dynamicGroups ${dynamicTotal}`);
     // Inner lists are cut too, and said to be: the whole findings with a small limit.
     const small = await call('findings', { limit: 1 });
     expect(small.structured.truncated.length).toBeGreaterThan(0);
