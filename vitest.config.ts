@@ -58,6 +58,7 @@ export const INTEGRATION = [
   'test/verify/verify.test.ts',
   'test/verify/dynamic-groups.test.ts',
   'test/apply/dry-run.test.ts',
+  'test/apply/faults.test.ts',
   'test/apply/journal-verify.test.ts',
   'test/apply/writer.test.ts',
   'test/watch/watch.test.ts',

@@ -161,10 +161,17 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
   const records = new Map<number, StepRecord>(spec.order.map((i) => [i, { state: 'not sent' }]));
   const refusals: string[] = identityRefusals(plan, planPath, origin, orgId, options);
   /** What the run made so far, for the evidence. */
-  const made: { writes: number; client?: WriterClient; journal?: JournalAppender; verification?: VerificationResult } = { writes: 0 };
+  const made: {
+    writes: number;
+    client?: WriterClient;
+    journal?: JournalAppender;
+    verification?: VerificationResult;
+    stopFollowing?: () => void;
+  } = { writes: 0 };
 
   const finish = async (result: ApplyResult, summary: string): Promise<ApplyEvidence> => {
     const { client, journal, verification, writes } = made;
+    made.stopFollowing?.();
     if (journal) {
       await journal.append({ event: 'finished', run: spec.run, at: nowIso(), result });
       await journal.close();
@@ -217,10 +224,21 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
     );
   }
 
+  // The client's reads stop at Ctrl-C, but a write in flight is let finish (its answer journaled): the
+  // client follows the caller's signal except while a write is out, and the loop stops before the next step.
+  const cancel = new AbortController();
+  let writing = false;
+  const follow = (): void => {
+    if (!writing) cancel.abort(options.signal?.reason);
+  };
+  if (options.signal?.aborted) follow();
+  else options.signal?.addEventListener('abort', follow, { once: true });
+  made.stopFollowing = () => options.signal?.removeEventListener('abort', follow);
   const client = new WriterClient({
     ...options,
     baseUrl: origin,
     ...(orgId ? { orgId } : {}),
+    signal: cancel.signal,
     allowed: spec.order.map((i) => spec.request(plan.steps[i]!)),
   });
   made.client = client;
@@ -285,6 +303,7 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
       await journal.append({ event: 'sent', run: spec.run, step: i, at: r.sentAt, request: client.writeEndpoint(request) });
       made.writes += 1;
       let failure: JcApiError | undefined;
+      writing = true;
       try {
         const answer = await client.write(request, `${spec.run}:write`);
         r.answeredAt = nowIso();
@@ -303,6 +322,8 @@ export async function runSteps(spec: RunSpec, options: RunOptions): Promise<Appl
           outcome: r.outcome,
           ...(error.attempts ? { attempts: error.attempts } : {}),
         });
+      } finally {
+        writing = false;
       }
       if (!failure) {
         r.state = 'done';

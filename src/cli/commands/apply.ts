@@ -37,6 +37,7 @@ const OPTIONS = {
   snapshot: { type: 'string' },
   rate: { type: 'string' },
   timeout: { type: 'string' },
+  settle: { type: 'string' },
 } as const;
 
 const HELP = `Usage: jcgraph apply PLAN.json [--yes [--yes] | --yes --confirm ORG_ID] [--resume] [options]
@@ -75,6 +76,8 @@ Options:
   --snapshot FILE      Refuse unless the plan was made on this snapshot (by the SHA-256 of its bytes).
   --rate N             Never more than N requests per second (default: no cap; 429s are honoured).
   --timeout MS         Per-request timeout in milliseconds (default 30000).
+  --settle SECONDS     When the plan exempts members from a dynamic group's rule, how long to let the
+                       tenant run its rules again before verifying once more (default 10).
   --json               Print the evidence document.
 
 The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY); there is no flag for it.
@@ -245,6 +248,7 @@ export const applyCommand: Command = {
       ...(rate !== undefined ? { rate } : {}),
       ...(expectSnapshot ? { expectSnapshot } : {}),
       timeoutMs: intOption('apply', 'timeout', values.timeout, 30_000, 1),
+      settleMs: intOption('apply', 'settle', values.settle, 10, 0) * 1000,
       send: yes > 0,
       signal: io.signal,
       onProgress: (p: ApplyProgress) => {
