@@ -60,6 +60,7 @@ export const INTEGRATION = [
   'test/apply/dry-run.test.ts',
   'test/apply/faults.test.ts',
   'test/apply/journal-verify.test.ts',
+  'test/apply/properties.test.ts',
   'test/apply/writer.test.ts',
   'test/watch/watch.test.ts',
   // Large tenants.
