@@ -9,8 +9,8 @@
  * bench/fetch.ts), `scale` (bench/scale.ts: load + every light command), `serve` (bench/serve.ts: the
  * API replica of the snapshot against the engine in-process, and fetched whole), `refresh` (bench/refresh.ts:
  * fetch --since and revoke --live after changes), `rules` (bench/rules.ts: check against findings), `mover`
- * (bench/mover.ts: one user's department changed, through the dynamic groups' rules), and
- * `report`, `export`, `diff`
+ * (bench/mover.ts: one user's department changed, through the dynamic groups' rules), `apply`
+ * (bench/apply.ts: a 20-step offboarding sent with applyPlan), and `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
@@ -30,6 +30,7 @@ import { runWhatIfBench, type WhatIfBenchFigures } from './whatif.ts';
 import { runRefreshBench, type RefreshBenchFigures } from './refresh.ts';
 import { runRulesBench, type RulesBenchFigures } from './rules.ts';
 import { runMoverBench, type MoverBenchFigures } from './mover.ts';
+import { runApplyBench, type ApplyBenchFigures } from './apply.ts';
 
 export interface PhaseOptions {
   readonly preset: PresetName;
@@ -196,7 +197,18 @@ export async function livePhase(options: PhaseOptions): Promise<Omit<FetchPhaseF
 }
 
 export type PhaseName =
-  'fetch' | 'live' | 'traversal' | 'whatif' | 'fetch-bench' | 'scale' | 'serve' | 'refresh' | 'rules' | 'mover' | OwnProcessCommand;
+  | 'fetch'
+  | 'live'
+  | 'traversal'
+  | 'whatif'
+  | 'fetch-bench'
+  | 'scale'
+  | 'serve'
+  | 'refresh'
+  | 'rules'
+  | 'mover'
+  | 'apply'
+  | OwnProcessCommand;
 
 export interface PhaseResults {
   fetch: FetchPhaseFigures;
@@ -212,6 +224,7 @@ export interface PhaseResults {
   refresh: RefreshBenchFigures;
   rules: RulesBenchFigures;
   mover: MoverBenchFigures;
+  apply: ApplyBenchFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -259,6 +272,8 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
       return runRulesBench({ preset: options.preset, seed: options.seed });
     case 'mover':
       return runMoverBench({ preset: options.preset, seed: options.seed });
+    case 'apply':
+      return runApplyBench({ preset: options.preset, seed: options.seed, rate: options.rate ?? 50 });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

@@ -57,7 +57,8 @@ export interface RefreshBenchFigures {
   readonly peakRssMiB: number;
 }
 
-async function post(baseUrl: string, apiKey: string, body: unknown): Promise<unknown> {
+/** Sends a body to the simulator's change door (`{changes: […]}` or `{random: N}`) and returns its answer. */
+export async function post(baseUrl: string, apiKey: string, body: unknown): Promise<unknown> {
   const response = await fetch(`${baseUrl}/simulator/v1/changes`, {
     method: 'POST',
     headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },

@@ -28,6 +28,7 @@ import { BENCH_DIR, runChild } from './harness.ts';
 import type { PhaseName, PhaseOptions, PhaseResults } from './phases.ts';
 import { OWN_PROCESS_COMMANDS, RSS_CEILING_MIB } from './scale.ts';
 import { REFRESH_TARGETS, refreshCells, refreshRatios, type RefreshRatios } from './refresh.ts';
+import { APPLY_TARGETS, applyCells, applyRatios, type ApplyRatios } from './apply.ts';
 import { recordScaling, scalingTable, type ScalingFigures } from './scaling.ts';
 
 interface PresetPlan {
@@ -104,7 +105,7 @@ function neededOf<T>(outcome: Outcome<T> | undefined): T | undefined {
   return outcome?.ok ? outcome.figures : outcome?.unbounded ? figuresOf(outcome.unbounded) : undefined;
 }
 
-export interface Ratios extends RefreshRatios {
+export interface Ratios extends RefreshRatios, ApplyRatios {
   /** jcgraph check of 20 rules (with its fix plans) ÷ findings, on the same graph (target ≤ 1.5 on xl). */
   readonly checkVsFindings: number | null;
   /** One user's department changed, through the dynamic groups' rules, in process: seconds (target ≤ 2 on xl; a figure, not a ratio). */
@@ -142,6 +143,7 @@ export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
   ...REFRESH_TARGETS,
   checkVsFindings: '≤ 1.5 on xl',
   moverWhatIfSeconds: '≤ 2 s on xl',
+  ...APPLY_TARGETS,
 };
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -179,6 +181,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     ...refreshRatios(figuresOf(phases.refresh)),
     checkVsFindings: figuresOf(phases.rules)?.checkVsFindings ?? null,
     moverWhatIfSeconds: figuresOf(phases.mover)?.moverWhatIfSeconds ?? null,
+    ...applyRatios(figuresOf(phases.apply)),
   };
 }
 
@@ -205,6 +208,8 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   phases.rules = await phase('rules', base, heap);
   // bench/mover.ts: one user's department changed through the dynamic groups' rules (moverWhatIfSeconds on xl).
   phases.mover = await phase('mover', base, heap);
+  // bench/apply.ts: a 20-step offboarding sent with applyPlan against the rate-limited simulator.
+  phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
   return {
     date: new Date().toISOString(),
     seed: SEED,
@@ -246,11 +251,14 @@ const ratioRows: Row[] = (Object.keys(TARGETS) as (keyof Ratios)[]).map((key) =>
           key === 'fetchRequestsVsOptimum' ||
             key === 'fetchTimeVsRateBound' ||
             key === 'scalePeakRssVsCeiling' ||
-            key === 'refreshTimeVsRateBound'
+            key === 'refreshTimeVsRateBound' ||
+            key === 'applyTimeVsRateBound'
             ? 3
             : key === 'liveConfirmRequests'
               ? 0
-              : 1,
+              : key === 'applyRequestsPerStep'
+                ? 2
+                : 1,
         ),
 ]);
 
@@ -350,6 +358,7 @@ const absoluteRows: Row[] = [
   ['peak RSS: traversal bench', (r) => mib(t(r)?.peakRssMiB)],
   ['peak RSS: what-if bench', (r) => bounded(r.phases.whatif, (x) => mib(x.peakRssMiB))],
   ...[0, 1, 2].map((i): Row => [refreshCells(undefined)[i]![0], (r) => refreshCells(figuresOf(r.phases.refresh))[i]![1]]),
+  [applyCells(undefined)[0], (r) => applyCells(figuresOf(r.phases.apply))[1]],
   ['load average before / after', (r) => `${n(r.loadAverage.before, 1)} / ${n(r.loadAverage.after, 1)}`],
 ];
 
