@@ -6,6 +6,8 @@
  * Each says what happened in plain sentences, with its exit code, and the simulator's own count of the
  * writes it applied shows that none took effect twice. A run that stops is resumed on a simulator started
  * afresh on the same port with the organization as the fault left it (the same host, as a real tenant).
+ * Last, an offboarding whose plan exempts the user from dynamic groups' rules is applied, verified after
+ * the simulator ran the rules again, and undone to the organization as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { cli } from '../cli/run.ts';
 
 const KEY = 'jcgraph-apply-faults-key-0123456789';
 let dir: string;
-/** The organization every test starts from: the tiny preset with its dynamic groups made static (dynamic groups have tests of their own). */
+/** The organization the fault tests start from: the small preset with its dynamic groups made static (so every step is a removal; the last test keeps the rules). */
 let initial: TenantData;
 
 beforeAll(async () => {
