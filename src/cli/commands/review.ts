@@ -17,13 +17,17 @@ import { formatOperation } from '../../analysis/operations.ts';
 import { formatEdgeSpec } from '../../analysis/resolve.ts';
 import type { Change } from '../../analysis/whatif.ts';
 import type { AccessGraph } from '../../graph/index.ts';
-import { planSnapshotOf } from '../../plan/index.ts';
+import { planSnapshotOf, readPlanFile, type PlanFile } from '../../plan/index.ts';
 import { changeViolations } from '../../rules/index.ts';
 import { openSnapshotGraph } from '../../snapshot-index/index.ts';
 import { ReviewError } from '../../errors.ts';
 import {
   DECISIONS,
   closeCampaign,
+  evidencePack,
+  postRemediationCheck,
+  writeEvidencePack,
+  type PostRemediationCheck,
   campaignStatus,
   formatSheetError,
   importWorksheets,
@@ -52,6 +56,8 @@ const HELP = `Usage: jcgraph review start --snapshot FILE --out DIR [--scope WOR
        jcgraph review status DIR [--json]
        jcgraph review close DIR --unreviewed keep|revoke|flag --out PLAN.json [--snapshot FILE]
                             [--rules FILE [--at TIME]] [--limit N] [--json]
+       jcgraph review evidence DIR --out PACK [--after SNAPSHOT] [--plan PLAN.json]
+                            [--apply-evidence FILE] [--snapshot FILE] [--json]
 
 An access review as a campaign in a directory.
 
@@ -120,9 +126,26 @@ review close
   --limit N            Lines shown per list (default 20; --json has them all).
   The campaign is then closed: it takes no more decisions.
 
+review evidence
+  A folder an auditor can take: the population (population.csv, .json) with its provenance
+  (provenance.json: the snapshot's SHA-256, fetch, coverage, jcgraph versions, every worksheet by its
+  SHA-256), every decision with reviewer, times and reason (decisions.csv, .json), the close and the
+  plan (close.json, plan.json), the apply's evidence (apply-evidence.json: PLAN.json.evidence.json
+  when it is there), the post-remediation check, a summary in plain words (summary.md, summary.html)
+  and MANIFEST.sha256 over every file (sha256sum -c MANIFEST.sha256 checks it). Nothing in it claims
+  compliance: it states what was reviewed, decided, changed and checked.
+  --out PACK           The folder to write (created; must be empty).
+  --after SNAPSHOT     A snapshot fetched after the apply: every revoked binding must be absent and every
+                       kept one present, and the snapshot complete (exit 1 otherwise, the pack written
+                       all the same); what else changed between the two snapshots is listed.
+  --plan PLAN.json     The campaign's plan file, when it is not where review close wrote it.
+  --apply-evidence F   The apply's evidence (default PLAN.json.evidence.json beside the plan, if there).
+  --snapshot FILE      The campaign's snapshot, when it is not where review start read it (--after needs it).
+
 Exit codes: 0 done, 1 failure (start: a partial snapshot, items without a reviewer, DIR holds a
 campaign; import: any sheet with an error, the others imported; close: a snapshot that is not the
-campaign's, a plan that adds a rule violation or that re-traversal does not confirm), 2 usage error.
+campaign's, a plan that adds a rule violation or that re-traversal does not confirm; evidence: the
+post-remediation check failed), 2 usage error.
 `;
 
 const START_OPTIONS = {
@@ -411,11 +434,99 @@ async function close(argv: readonly string[], io: CliIo): Promise<number> {
   return result.remediation.verified ? 0 : 1;
 }
 
+const EVIDENCE_OPTIONS = {
+  out: { type: 'string' },
+  after: { type: 'string' },
+  plan: { type: 'string' },
+  'apply-evidence': { type: 'string' },
+  snapshot: { type: 'string' },
+} as const;
+
+async function readBytes(path: string, what: string, hint: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new ReviewError(`${what} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`}${hint}.`);
+  }
+}
+
+async function evidence(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('review evidence', argv, EVIDENCE_OPTIONS);
+  if (positionals.length !== 1) throw new UsageError('jcgraph review evidence: give the campaign directory (see jcgraph review --help)');
+  if (values.out === undefined) throw new UsageError('jcgraph review evidence: give the folder to write with --out PACK');
+  const campaign = await readCampaign(resolve(io.cwd, positionals[0]!));
+  const closed = campaign.closed;
+  let plan: { bytes: Uint8Array; file: PlanFile } | undefined;
+  let planLocation: string | undefined;
+  if (closed || values.plan !== undefined) {
+    const shown = values.plan ?? closed!.plan.path;
+    planLocation = resolve(io.cwd, shown);
+    const bytes = await readBytes(planLocation, `The plan ${shown}`, values.plan === undefined ? '; name it with --plan PLAN.json' : '');
+    plan = { bytes, file: await readPlanFile(planLocation) };
+  }
+  const applyPath =
+    values['apply-evidence'] !== undefined
+      ? resolve(io.cwd, values['apply-evidence'])
+      : planLocation !== undefined && existsSync(`${planLocation}.evidence.json`)
+        ? `${planLocation}.evidence.json`
+        : undefined;
+  const applyEvidence =
+    applyPath !== undefined ? await readBytes(applyPath, `The apply evidence ${values['apply-evidence'] ?? applyPath}`, '') : undefined;
+  let postCheck: PostRemediationCheck | undefined;
+  if (values.after !== undefined) {
+    const before = await campaignGraph(campaign, values.snapshot, io);
+    const after = await openSnapshotGraph(resolve(io.cwd, values.after));
+    if (after.meta.orgId !== campaign.snapshot.orgId || after.meta.apiHost !== campaign.snapshot.apiHost)
+      throw new ReviewError(
+        `The snapshot ${values.after} is of ${after.meta.orgId || "the key's own organization"} at ${after.meta.apiHost}, not of the campaign's ${campaign.snapshot.orgId || 'organization'} at ${campaign.snapshot.apiHost}.`,
+      );
+    postCheck = postRemediationCheck(campaign, before.graph, after.graph, {
+      path: values.after,
+      sha256: after.sha256,
+      orgId: after.meta.orgId,
+      startedAt: after.meta.startedAt,
+      complete: after.meta.coverage === undefined || after.meta.coverage.complete,
+    });
+  }
+  const files = evidencePack({
+    campaign,
+    ...(plan ? { plan } : {}),
+    ...(applyEvidence ? { applyEvidence } : {}),
+    ...(postCheck ? { postCheck } : {}),
+  });
+  await writeEvidencePack(resolve(io.cwd, values.out), files);
+  const failed = postCheck !== undefined && !postCheck.passed;
+  if (values.json) {
+    writeJson(io, { campaign: campaign.id, out: values.out, files: files.map((f) => f.name), ...(postCheck ? { postCheck } : {}) });
+    return failed ? 1 : 0;
+  }
+  let out = '';
+  if (campaign.snapshot.partialNotice) out += `${safeText(campaign.snapshot.partialNotice)}\n`;
+  out += `Evidence of campaign ${campaign.id} written to ${safeText(values.out)}: ${files.map((f) => f.name).join(', ')}.\n`;
+  if (!closed) out += 'The campaign is not closed: the pack holds no plan.\n';
+  if (closed && !applyEvidence) out += 'No apply evidence was found beside the plan (--apply-evidence FILE names it).\n';
+  if (postCheck) {
+    const still = postCheck.revoked.filter((b) => b.present);
+    const gone = postCheck.kept.filter((b) => !b.present);
+    out += postCheck.passed
+      ? `Post-remediation check passed on ${safeText(values.after!)}: all ${postCheck.revoked.length} revoked bindings are absent, all ${postCheck.kept.length} kept bindings present.\n`
+      : `Post-remediation check FAILED on ${safeText(values.after!)}: ${still.length} revoked bindings still present, ${gone.length} kept bindings gone${postCheck.snapshot.complete ? '' : ', and the snapshot is partial (a binding it lacks may only be unread)'}.\n`;
+    for (const b of still.slice(0, 20)) out += `  still present: ${ref(b.subject)} → ${ref(b.target)}\n`;
+    for (const b of gone.slice(0, 20)) out += `  gone: ${ref(b.subject)} → ${ref(b.target)}\n`;
+    out += `${plural(postCheck.otherChanges.length, 'other change')} between the snapshots (post-remediation.json lists them).\n`;
+  }
+  out += `Check the files with: (cd ${safeText(values.out)} && sha256sum -c MANIFEST.sha256)\n`;
+  io.stdout.write(out);
+  return failed ? 1 : 0;
+}
+
 const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> = {
   start,
   import: importSheets,
   status,
   close,
+  evidence,
 };
 
 export const reviewCommand: Command = {
