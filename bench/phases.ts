@@ -10,7 +10,8 @@
  * API replica of the snapshot against the engine in-process, and fetched whole), `refresh` (bench/refresh.ts:
  * fetch --since and revoke --live after changes), `rules` (bench/rules.ts: check against findings), `mover`
  * (bench/mover.ts: one user's department changed, through the dynamic groups' rules), `apply`
- * (bench/apply.ts: a 20-step offboarding sent with applyPlan), and `report`, `export`, `diff`
+ * (bench/apply.ts: a 20-step offboarding sent with applyPlan), `review` (bench/review.ts: an access
+ * review's close, 1,000 revoke and 10,000 keep decisions), and `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
@@ -31,6 +32,7 @@ import { runRefreshBench, type RefreshBenchFigures } from './refresh.ts';
 import { runRulesBench, type RulesBenchFigures } from './rules.ts';
 import { runMoverBench, type MoverBenchFigures } from './mover.ts';
 import { runApplyBench, type ApplyBenchFigures } from './apply.ts';
+import { runReviewBench, type ReviewBenchFigures } from './review.ts';
 
 export interface PhaseOptions {
   readonly preset: PresetName;
@@ -208,6 +210,7 @@ export type PhaseName =
   | 'rules'
   | 'mover'
   | 'apply'
+  | 'review'
   | OwnProcessCommand;
 
 export interface PhaseResults {
@@ -225,6 +228,7 @@ export interface PhaseResults {
   rules: RulesBenchFigures;
   mover: MoverBenchFigures;
   apply: ApplyBenchFigures;
+  review: ReviewBenchFigures;
 }
 
 async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseResults[PhaseName]> {
@@ -274,6 +278,8 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
       return runMoverBench({ preset: options.preset, seed: options.seed });
     case 'apply':
       return runApplyBench({ preset: options.preset, seed: options.seed, rate: options.rate ?? 50 });
+    case 'review':
+      return runReviewBench({ preset: options.preset, seed: options.seed });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

@@ -110,6 +110,10 @@ export interface Ratios extends RefreshRatios, ApplyRatios {
   readonly checkVsFindings: number | null;
   /** One user's department changed, through the dynamic groups' rules, in process: seconds (target ≤ 2 on xl; a figure, not a ratio). */
   readonly moverWhatIfSeconds: number | null;
+  /** An access review's close (1,000 revoke and 10,000 keep decisions), in process: seconds (target ≤ 10 s on large; a figure, not a ratio). */
+  readonly reviewCloseSeconds: number | null;
+  /** The close's collateral ÷ that of the single-pair least-collateral plans applied one by one (target ≤ 1.0). */
+  readonly reviewCollateralVsSinglePlans: number | null;
   /** fetch requests ÷ the planner's exact optimum (target 1). */
   readonly fetchRequestsVsOptimum: number | null;
   /** per-object traversal requests (lower bound) ÷ fetch requests (target ≥ 10 on large). */
@@ -144,6 +148,8 @@ export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
   checkVsFindings: '≤ 1.5 on xl',
   moverWhatIfSeconds: '≤ 2 s on xl',
   ...APPLY_TARGETS,
+  reviewCloseSeconds: '≤ 10 s on large',
+  reviewCollateralVsSinglePlans: '≤ 1.0',
 };
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -182,6 +188,8 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     checkVsFindings: figuresOf(phases.rules)?.checkVsFindings ?? null,
     moverWhatIfSeconds: figuresOf(phases.mover)?.moverWhatIfSeconds ?? null,
     ...applyRatios(figuresOf(phases.apply)),
+    reviewCloseSeconds: figuresOf(phases.review)?.reviewCloseSeconds ?? null,
+    reviewCollateralVsSinglePlans: figuresOf(phases.review)?.reviewCollateralVsSinglePlans ?? null,
   };
 }
 
@@ -210,6 +218,8 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   phases.mover = await phase('mover', base, heap);
   // bench/apply.ts: a 20-step offboarding sent with applyPlan against the rate-limited simulator.
   phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
+  // bench/review.ts: an access review's close with 1,000 revoke and 10,000 keep decisions (reviewCloseSeconds on large).
+  phases.review = await phase('review', base, heap);
   return {
     date: new Date().toISOString(),
     seed: SEED,
