@@ -132,6 +132,12 @@ const n = (x: number): string => x.toLocaleString('en');
 const pair = (b: { readonly subject: NamedRef; readonly target: NamedRef }): string =>
   `${formatReference(b.subject)} → ${formatReference(b.target)}`;
 
+/** Kept bindings of a conflict, the first few (one through a company-wide group keeps hundreds; close.json has them all). */
+function keptList(kept: readonly { readonly subject: NamedRef; readonly target: NamedRef }[]): string {
+  const shown = 3;
+  return `${kept.slice(0, shown).map(pair).join(', ')}${kept.length > shown ? `, and ${n(kept.length - shown)} more` : ''}`;
+}
+
 /** The summary's sections as plain text paragraphs and lists (Markdown and HTML are written from them). */
 interface Section {
   readonly title: string;
@@ -188,7 +194,7 @@ function sections(input: EvidenceInput, apply: ApplySummary | undefined): Sectio
           : `${n(closed.conflicts.length)} ${closed.conflicts.length === 1 ? 'revoke was' : 'revokes were'} left out of the plan because every way to end them would also end a binding decided keep (or needs a change jcgraph does not make); each is listed with the kept bindings and the edges they share:`,
       ],
       ...listed(
-        closed.conflicts.map((x) => `${pair(x)}: ${x.reason}${x.kept.length > 0 ? ` (kept: ${x.kept.map(pair).join(', ')})` : ''}`),
+        closed.conflicts.map((x) => `${pair(x)}: ${x.reason}${x.kept.length > 0 ? ` (kept: ${keptList(x.kept)})` : ''}`),
         'close.json',
       ),
     });

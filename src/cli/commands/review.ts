@@ -355,9 +355,15 @@ function closeText(dir: string, closed: Campaign, result: ClosedCampaign, limit:
     out += `${plural(c.conflicts.length, 'conflict')} (left out of the plan):\n`;
     for (const x of c.conflicts.slice(0, limit)) {
       out += `  ${ref(x.subject)} → ${ref(x.target)}: ${safeText(x.reason)}\n`;
-      if (x.kept.length > 0) out += `    kept: ${x.kept.map((k) => `${ref(k.subject)} → ${ref(k.target)}`).join(', ')}\n`;
+      // Each list cut to --limit as the others are: one conflict through a company-wide group keeps hundreds.
+      const more = (n: number): string => (n > limit ? `, … and ${n - limit} more` : '');
+      if (x.kept.length > 0)
+        out += `    kept: ${x.kept
+          .slice(0, limit)
+          .map((k) => `${ref(k.subject)} → ${ref(k.target)}`)
+          .join(', ')}${more(x.kept.length)}\n`;
       if (x.sharedEdges.length > 0)
-        out += `    ${x.kind === 'uncuttable' ? 'edges' : 'shared edges'}: ${safeText(x.sharedEdges.join(', '))}\n`;
+        out += `    ${x.kind === 'uncuttable' ? 'edges' : 'shared edges'}: ${safeText(x.sharedEdges.slice(0, limit).join(', '))}${more(x.sharedEdges.length)}\n`;
     }
     if (c.conflicts.length > limit) out += `  … and ${c.conflicts.length - limit} more (--json for all)\n`;
   }
