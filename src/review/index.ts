@@ -52,3 +52,4 @@ export { campaignStatus, type CampaignStatus, type ReviewerStatus, type StatusIt
 export { closeCampaign, ruleHeldMembership, type CloseOptions, type ClosedCampaign } from './close.ts';
 export { evidencePack, writeEvidencePack, type EvidenceInput, type PackFile } from './evidence.ts';
 export { postRemediationCheck, type PostRemediationCheck, type CheckedBinding, type OtherChange } from './post-check.ts';
+export { compareWithPrevious, type ComparedCampaign } from './previous.ts';

@@ -52,7 +52,7 @@ export interface PostRemediationCheck {
 }
 
 /** Every binding of the universe in a graph: its key, and its subject and target ids. */
-function bindingKeys(g: AccessGraph): Map<string, readonly [string, string]> {
+export function bindingKeys(g: AccessGraph): Map<string, readonly [string, string]> {
   const out = new Map<string, readonly [string, string]>();
   for (const type of BINDING_SUBJECT_TYPES) {
     for (const b of inventoryBindings(g, type, BINDING_TARGETS[type] ?? [])) {

@@ -15,6 +15,7 @@ import { ReviewError } from '../errors.ts';
 import { CAMPAIGN_FORMAT, CAMPAIGN_VERSION, type Campaign, type CampaignItem, type CampaignSnapshot } from './format.ts';
 import { campaignPath, writeCampaign, writeCampaignFile } from './file.ts';
 import { buildPopulation, type PathPicture } from './population.ts';
+import { compareWithPrevious } from './previous.ts';
 import type { ReviewerAssigner } from './reviewers.ts';
 import type { Scope } from './scope.ts';
 import { worksheetCsv, worksheetName } from './worksheet.ts';
@@ -54,6 +55,11 @@ export interface StartOptions {
    * @default now
    */
   readonly now?: Date;
+  /**
+   * The previous campaign, and the graph of its snapshot when it is at hand (previous.ts).
+   * @default none
+   */
+  readonly previous?: { readonly campaign: Campaign; readonly graph?: AccessGraph };
 }
 
 /** A started campaign and its items' path pictures (for the HTML worksheets). */
@@ -97,7 +103,7 @@ export function startCampaign(g: AccessGraph, options: StartOptions): StartedCam
   const snapshot = campaignSnapshot(options.snapshot, options.allowPartial === true);
   const startedAt = (options.now ?? new Date()).toISOString();
   const { items, pictures } = buildPopulation(g, { snapshotSha256: snapshot.sha256, scope: options.scope, reviewers: options.reviewers });
-  const campaign: Campaign = {
+  const base: Campaign = {
     format: CAMPAIGN_FORMAT,
     version: CAMPAIGN_VERSION,
     id: `c-${createHash('sha256').update(`${snapshot.sha256}\0${startedAt}`, 'utf8').digest('hex').slice(0, 16)}`,
@@ -115,7 +121,9 @@ export function startCampaign(g: AccessGraph, options: StartOptions): StartedCam
     superseded: [],
     imports: [],
   };
-  return { campaign, pictures };
+  if (!options.previous) return { campaign: base, pictures };
+  const compared = compareWithPrevious(base, options.previous.campaign, options.previous.graph);
+  return { campaign: { ...base, items: compared.items, previous: compared.previous }, pictures };
 }
 
 /** One reviewer's worksheet files, relative to the campaign directory. */

@@ -51,7 +51,7 @@ type ClosedCampaign = ReviewClosed & { readonly graph: AccessGraph };
 const SUMMARY = 'access reviews: freeze a population, worksheets per reviewer, decisions, one remediation plan, evidence';
 
 const HELP = `Usage: jcgraph review start --snapshot FILE --out DIR [--scope WORD …] [--reviewers manager|OWNERS.csv]
-                            [--fallback-reviewer NAME] [--allow-partial] [--json]
+                            [--fallback-reviewer NAME] [--allow-partial] [--previous DIR] [--json]
        jcgraph review import DIR SHEET.csv … [--as REVIEWER] [--json]
        jcgraph review status DIR [--json]
        jcgraph review close DIR --unreviewed keep|revoke|flag --out PLAN.json [--snapshot FILE]
@@ -88,6 +88,10 @@ Options of start:
   --fallback-reviewer NAME
                        Reviews the items nothing else assigns (without it, such items are an error).
   --allow-partial      Review a partial snapshot all the same.
+  --previous DIR       The last campaign: items whose binding did not exist at its snapshot are marked
+                       new (against its population only when that snapshot file is gone), its decision
+                       on a binding reached the same way is shown as a suggestion (never a decision),
+                       and bindings it decided revoke that are there again are listed.
   --json               Print what was written as JSON.
 
 An item whose reviewer is its own user is a self-review: its decision needs a reason.
@@ -155,6 +159,7 @@ const START_OPTIONS = {
   reviewers: { type: 'string' },
   'fallback-reviewer': { type: 'string' },
   'allow-partial': { type: 'boolean' },
+  previous: { type: 'string' },
 } as const;
 
 async function reviewersOf(
@@ -191,12 +196,14 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const { graph, meta, sha256 } = await openSnapshotGraph(resolve(io.cwd, values.snapshot));
   const scope = parseScope(graph, values.scope ?? []);
   const { assigner, ownersFile } = await reviewersOf(values.reviewers, fallback?.trim(), graph, io);
+  const previous = values.previous !== undefined ? await previousCampaign(values.previous, io) : undefined;
   const started = startCampaign(graph, {
     snapshot: { path: values.snapshot, location: resolve(io.cwd, values.snapshot), sha256, meta },
     scope,
     reviewers: assigner,
     ...(ownersFile ? { ownersFile } : {}),
     allowPartial: values['allow-partial'] === true,
+    ...(previous ? { previous } : {}),
   });
   const dir = resolve(io.cwd, values.out);
   const files = await writeStartedCampaign(dir, started);
@@ -209,6 +216,7 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
       scope: campaign.scope,
       items: campaign.items.length,
       worksheets: files,
+      ...(campaign.previous ? { previous: campaign.previous } : {}),
     });
     return 0;
   }
@@ -221,6 +229,16 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
     files.map((f) => [f.reviewer, String(f.items), f.selfReviews > 0 ? String(f.selfReviews) : '', f.csv]),
     ['reviewer', 'items', 'self-reviews', 'worksheet (and .html beside it)'],
   );
+  const p = campaign.previous;
+  if (p) {
+    out += `Against campaign ${p.id} (${p.comparedWith === 'snapshot' ? 'its snapshot' : 'its population only: its snapshot is not at hand'}): ${plural(p.newBindings, 'binding')} new since, ${plural(p.suggestions, 'previous decision')} offered as suggestions (never taken as decisions).\n`;
+    if (p.cameBack.length > 0) {
+      out += `${plural(p.cameBack.length, 'binding')} decided revoke last time ${p.cameBack.length === 1 ? 'is' : 'are'} there again:\n`;
+      for (const b of p.cameBack.slice(0, 20))
+        out += `  ${ref(b.user)} → ${ref(b.resource)} (revoked by ${safeText(b.reviewer)}${b.reason ? `: ${safeText(b.reason)}` : ''})\n`;
+      if (p.cameBack.length > 20) out += `  … and ${p.cameBack.length - 20} more (--json for all)\n`;
+    }
+  }
   out += `Send each reviewer their CSV; bring the filled ones back with jcgraph review import ${safeText(values.out)} SHEET.csv …\n`;
   io.stdout.write(out);
   return 0;
@@ -323,6 +341,16 @@ const CLOSE_OPTIONS = {
 } as const;
 
 /** The campaign's snapshot opened as a graph: `--snapshot` if given, else where review start read it; its SHA-256 must be the campaign's. */
+/** The previous campaign of `--previous DIR`, with the graph of its snapshot when that file is still there unchanged. */
+async function previousCampaign(dirArg: string, io: CliIo): Promise<{ campaign: Campaign; graph?: AccessGraph }> {
+  const campaign = await readCampaign(resolve(io.cwd, dirArg));
+  const path = [campaign.snapshot.location, resolve(io.cwd, campaign.snapshot.path)].find((p) => existsSync(p));
+  if (path === undefined) return { campaign };
+  const opened = await openSnapshotGraph(path);
+  // A file of that name that is not the reviewed snapshot any more: compare with the population only.
+  return opened.sha256 === campaign.snapshot.sha256 ? { campaign, graph: opened.graph } : { campaign };
+}
+
 async function campaignGraph(campaign: Campaign, given: string | undefined, io: CliIo) {
   const candidates = given !== undefined ? [resolve(io.cwd, given)] : [campaign.snapshot.location, resolve(io.cwd, campaign.snapshot.path)];
   const path = candidates.find((p) => existsSync(p));
