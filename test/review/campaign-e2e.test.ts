@@ -3,7 +3,9 @@
  * worksheets filled in as a reviewer would, import, status, close, the plan checked by `jcgraph apply`
  * as a dry run (nothing sent) and then applied, a fresh fetch, and review evidence: the manifest checks
  * with the real `sha256sum -c`, the post-remediation check passes (every revoked binding gone, every kept
- * one there), and nothing changed between the snapshots that the plan did not compute.
+ * one there), and nothing changed between the snapshots that the plan did not compute. Then a second
+ * campaign with --previous after two writes marks exactly the new bindings and lists the revoked ones
+ * that came back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { readCampaign } from '../../src/review/index.ts';
+import { readPlanFile } from '../../src/plan/index.ts';
+import { loadSnapshot } from '../../src/snapshot/index.ts';
+import { AccessGraph, answer } from '../../src/graph/index.ts';
+import { objectsOf } from '../helpers/sim.ts';
 import { cli } from '../cli/run.ts';
 import { decide, readSheet, sheetText } from './sheets.ts';
 
@@ -30,27 +36,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** review start on the systems only, every item to one fallback reviewer. */
+const startCampaign = (snapshot: string, out: string, ...more: string[]) =>
+  run(['review', 'start', '--snapshot', snapshot, '--out', out, '--scope', 'system', '--fallback-reviewer', 'secops', ...more]);
+
 async function fetchTo(file: string): Promise<void> {
   const r = await run(['fetch', '--base-url', sim.baseUrl, '--org-id', sim.orgIds[0]!, '--out', file]);
   expect(r.code, r.stderr).toBe(0);
 }
 
 describe('an access review from start to evidence', () => {
-  it('starts, takes decisions, closes into a plan apply accepts, and the evidence after the apply checks', async () => {
+  it('starts, takes decisions, closes into a plan apply accepts, the evidence after the apply checks, and the next campaign knows what is new', async () => {
     await fetchTo('before.json');
-    const started = await run([
-      'review',
-      'start',
-      '--snapshot',
-      'before.json',
-      '--out',
-      'c',
-      '--scope',
-      'system',
-      '--fallback-reviewer',
-      'secops',
-      '--json',
-    ]);
+    const started = await startCampaign('before.json', 'c', '--json');
     expect(started.code, started.stderr).toBe(0);
     const campaign = await readCampaign(join(dir, 'c'));
     expect(campaign.items.length).toBeGreaterThan(10);
@@ -110,5 +108,62 @@ describe('an access review from start to evidence', () => {
     const applyEvidence = JSON.parse(await readFile(join(dir, 'pack', 'apply-evidence.json'), 'utf8')) as { result: string };
     expect(applyEvidence.result).toBe('applied');
     expect(await readFile(join(dir, 'pack', 'summary.md'), 'utf8')).toMatch(/The check passed/);
+
+    // Next quarter: the first step is put back by its inverse request (what it ended comes back), and a
+    // user joins a static group that gives them systems they never had (new bindings).
+    const before = (await loadSnapshot(join(dir, 'before.json'))).tenant;
+    const g = AccessGraph.fromTenant(before);
+    const had = new Set<string>();
+    for (const u of objectsOf(before, 'user')) for (const s of answer(g, `/users/${u.id}/systems`)) had.add(`${u.id}>${s.id}`);
+    const plan = await readPlanFile(join(dir, 'plan.json'));
+    const joiner = objectsOf(before, 'user')
+      .flatMap((u) =>
+        objectsOf(before, 'user_group')
+          .filter(
+            (grp) => grp.record['membershipMethod'] !== 'DYNAMIC_AUTOMATED' && grp.record['membershipMethod'] !== 'DYNAMIC_REVIEW_REQUIRED',
+          )
+          .filter((grp) => !answer(g, `/usergroups/${grp.id}/members`).some((m) => m.to.id === u.id))
+          .map((grp) => ({ u, grp, gains: answer(g, `/usergroups/${grp.id}/systems`).filter((s) => !had.has(`${u.id}>${s.id}`)).length })),
+      )
+      .find((x) => x.gains > 0)!;
+    expect(joiner).toBeDefined();
+    for (const request of [
+      plan.steps[0]!.inverse,
+      { method: 'POST', path: `/api/v2/usergroups/${joiner.grp.id}/members`, body: { op: 'add', type: 'user', id: joiner.u.id } },
+    ]) {
+      const answered = await fetch(`${sim.baseUrl}${request.path}`, {
+        method: request.method,
+        headers: { 'x-api-key': sim.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify(request.body),
+      });
+      expect(answered.status, request.path).toBeLessThan(300);
+    }
+    await fetchTo('next.json');
+    const next = await startCampaign('next.json', 'c2', '--previous', 'c');
+    expect(next.code, next.stderr).toBe(0);
+    const second = await readCampaign(join(dir, 'c2'));
+    const pair = (i: { user: { id: string }; resource: { id: string } }) => `${i.user.id}>${i.resource.id}`;
+    // New: exactly the items whose binding the first snapshot did not have (systems; the scope's only type).
+    const expectedNew = second.items
+      .filter((i) => !had.has(pair(i)))
+      .map(pair)
+      .sort();
+    expect(expectedNew.length).toBeGreaterThan(0);
+    expect(
+      second.items
+        .filter((i) => i.newSinceLast)
+        .map(pair)
+        .sort(),
+    ).toEqual(expectedNew);
+    // Came back: the revoked items the plan ended that are in the new population.
+    const first = await readCampaign(join(dir, 'c'));
+    const now = new Set(second.items.map(pair));
+    const expectedBack = first.items
+      .filter((i) => first.closed!.revoked.includes(i.id) && now.has(pair(i)))
+      .map(pair)
+      .sort();
+    expect(expectedBack.length).toBeGreaterThan(0);
+    expect(second.previous!.cameBack.map((b) => `${b.user.id}>${b.resource.id}`).sort()).toEqual(expectedBack);
+    expect(second.decisions).toEqual([]);
   });
 });
