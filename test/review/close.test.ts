@@ -129,6 +129,24 @@ describe('review close', () => {
     expect(conflict.reason).toBe('every way to end it also ends a binding decided keep');
   });
 
+  it("cuts a conflict's kept bindings to --limit in the text, and --json keeps them all", async () => {
+    // Every cut of ann's web-01 ends two kept bindings at least: her membership (web-02, Web), web-01 in
+    // Web (boss's and carl's web-01), Engineering~Web (all four).
+    await decideBoss({
+      'ann>web-01': ['revoke', 'x'],
+      'ann>web-02': ['keep', 'y'],
+      'ann>Web': ['keep', 'y'],
+      'boss>web-01': ['keep', 'z'],
+      'carl>web-01': ['keep', 'z'],
+    });
+    const r = await run(['review', 'close', 'c', '--unreviewed', 'keep', '--out', 'plan.json', '--limit', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\n {4}kept: user:\S+ → \S+, … and 1 more\n/);
+    const closed = (await readCampaign(join(dir, 'c'))).closed!;
+    expect(closed.conflicts).toHaveLength(1);
+    expect(closed.conflicts[0]!.kept).toHaveLength(2);
+  });
+
   it('--unreviewed revoke ends the unreviewed items too, and never removes a membership a dynamic rule produces', async () => {
     await decideBoss({ 'ann>Slack': ['revoke', 'x'] });
     const r = await run(['review', 'close', 'c', '--unreviewed', 'revoke', '--out', 'plan.json', '--json']);
