@@ -29,6 +29,7 @@ import { startSimulator } from '../../src/entries/simulator.ts';
 import { bindingToExplain } from '../../src/report/index.ts';
 import { why } from '../../src/analysis/why.ts';
 import { whatIf } from '../../src/analysis/whatif.ts';
+import { whatIfRules } from '../../src/documents/documents.ts';
 import { fetchAll } from '../helpers/sim.ts';
 import { cli, startCli, type RunningCli } from './run.ts';
 import { csvObjects } from '../report/csv-parse.ts';
@@ -214,9 +215,10 @@ describe('plans and changes', () => {
       { op: 'remove-edge', edge: { kind: 'membership', from: { type: group.type, id: group.id }, to: { type: 'user', id: row.user.id } } },
     ] as const;
     const want = whatIf(graph, changes);
-    // Streamed subject by subject, the document is still the library's answer, whole.
-    expect(result).toEqual(plain({ changes, ...want }));
-    expect(Object.keys(result)).toEqual(['changes', 'subjects', 'recomputed', 'totals']);
+    // Streamed subject by subject, the document is still the library's answer, whole: what the dynamic
+    // groups' rules do about the change (a removal a rule would undo is noted), then the access delta.
+    expect(result).toEqual(plain({ changes, rules: whatIfRules(graph, changes), ...want }));
+    expect(Object.keys(result)).toEqual(['changes', 'rules', 'subjects', 'recomputed', 'totals']);
     expect(Number(result.totals.lost) + Number(result.totals.changed)).toBeGreaterThan(0);
   });
 
