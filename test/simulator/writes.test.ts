@@ -191,7 +191,7 @@ describe('associations', () => {
           .status,
       ).toBe(404);
     });
-  });
+  }, 240_000); // some 400 writes and reads, each through Prism: longer than the default on a busy machine
 
   it('a new binding shows in the traversal endpoints, as the reference computes it, and goes with the association', async () => {
     await withSimulator({ preset: 'tiny', seed: 6 }, async (sim) => {
