@@ -13,7 +13,9 @@
  *   whatif     bench/whatif.ts: single-change what-if against full recompute;
  *   fetch-bench bench/fetch.ts (small and large only): the fetcher's own bench, in one process.
  * Then it prints a table, ratios first, and writes bench/results.json (merged per preset, so
- * `--preset NAME` refreshes one size). A run that measured both large and xl then runs bench/scaling.ts
+ * `--preset NAME` refreshes one size; `--phase NAME`, repeatable, runs only those phases of the later
+ * ones, rules, mover, apply, review, refresh, traversal, whatif or fetch-bench, and keeps the preset's
+ * other phases as they were recorded). A run that measured both large and xl then runs bench/scaling.ts
  * (large against xl side by side: startup, cold questions, per-question work, wide changes), whose
  * ratios go under `ratios` in bench/results.json. `--live` runs fetch and verify against the tenant of JC_API_KEY
  * instead (read-only; nothing saved but the figures).
@@ -190,6 +192,42 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     ...applyRatios(figuresOf(phases.apply)),
     reviewCloseSeconds: figuresOf(phases.review)?.reviewCloseSeconds ?? null,
     reviewCollateralVsSinglePlans: figuresOf(phases.review)?.reviewCollateralVsSinglePlans ?? null,
+  };
+}
+
+/** The phases `--phase` may run alone: those that need no snapshot of the preset's fetch phase. */
+const STANDALONE_PHASES = ['traversal', 'whatif', 'fetch-bench', 'refresh', 'rules', 'mover', 'apply', 'review'] as const;
+type StandalonePhase = (typeof STANDALONE_PHASES)[number];
+
+/** Runs only the `only` phases of a preset, over its recorded result (the other phases kept as they were). */
+async function runPhasesOf(
+  preset: PresetName,
+  only: readonly StandalonePhase[],
+  previous: PresetResult | undefined,
+): Promise<PresetResult> {
+  const plan = PLANS[preset];
+  const before = loadavg()[0]!;
+  const base = { preset, seed: SEED };
+  const heap = plan.heapMiB;
+  const phases: PresetResult['phases'] = { ...(previous?.phases ?? {}) };
+  for (const name of only) {
+    if (name === 'traversal') phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
+    if (name === 'whatif') phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
+    if (name === 'fetch-bench') phases['fetch-bench'] = await phase('fetch-bench', base, heap);
+    if (name === 'refresh') phases.refresh = await phase('refresh', { ...base, rate: plan.rate, compareFull: preset !== 'xl' }, heap);
+    if (name === 'rules') phases.rules = await phase('rules', base, heap);
+    if (name === 'mover') phases.mover = await phase('mover', base, heap);
+    if (name === 'apply') phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
+    if (name === 'review') phases.review = await phase('review', base, heap);
+  }
+  return {
+    date: new Date().toISOString(),
+    seed: SEED,
+    plan,
+    loadAverage: { before, after: loadavg()[0]! },
+    ratios: ratiosOf(phases),
+    targets: TARGETS,
+    phases,
   };
 }
 
@@ -427,6 +465,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       preset: { type: 'string', multiple: true },
+      phase: { type: 'string', multiple: true },
       live: { type: 'boolean' },
       'base-url': { type: 'string' },
       rate: { type: 'string' },
@@ -472,11 +511,17 @@ async function main(): Promise<void> {
     if (!isPresetName(p)) throw new Error(`--preset must be tiny, small, large or xl, not "${p}"`);
     return p;
   });
+  const only = (values.phase ?? []).map((name) => {
+    if (!(STANDALONE_PHASES as readonly string[]).includes(name))
+      throw new Error(`--phase must be one of ${STANDALONE_PHASES.join(', ')}, not "${name}"`);
+    return name as StandalonePhase;
+  });
   const work = await mkdtemp(join(tmpdir(), 'jcgraph-bench-'));
   const done: [string, PresetResult][] = [];
   try {
     for (const preset of presets) {
-      const result = await runPreset(preset, work);
+      const recorded = (results['presets'] as Record<string, PresetResult>)[preset];
+      const result = only.length > 0 ? await runPhasesOf(preset, only, recorded) : await runPreset(preset, work);
       done.push([preset, result]);
       (results['presets'] as Record<string, PresetResult>)[preset] = result;
       writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`); // after each preset, so a long run keeps what it has
@@ -486,7 +531,7 @@ async function main(): Promise<void> {
   }
   printTables(done);
   // Scaling (bench/scaling.ts): large against xl, side by side, when the run measured both.
-  if (presets.includes('large') && presets.includes('xl')) {
+  if (only.length === 0 && presets.includes('large') && presets.includes('xl')) {
     process.stderr.write('bench: scaling (large against xl)…\n');
     try {
       const scaling = await runChild<ScalingFigures>('scaling.ts', ['--emit']);
