@@ -173,7 +173,11 @@ export class TraversalIndex {
   private changesSinceBuild = 0;
   /** Changes at every rebuild: integer ids held across it must be read again. */
   epoch: number;
-  private nameTable: Map<string, number[]> | undefined;
+  /**
+   * Lower-cased name → base nodes, built on first use. It reads only the shared store's base nodes, so
+   * every copy of this index (clone) shares the one holder: a what-if's copy does not build its own.
+   */
+  private readonly baseNames: { table?: Map<string, number[]> } = {};
 
   constructor(parts: IndexParts, epoch = 0) {
     this.typeNames = [...parts.typeNames];
@@ -301,7 +305,7 @@ export class TraversalIndex {
   }
 
   private ownNameTable(): Map<string, number[]> {
-    if (this.nameTable) return this.nameTable;
+    if (this.baseNames.table) return this.baseNames.table;
     const table = new Map<string, number[]>();
     for (let n = 0; n < this.baseNodeCount; n++) {
       for (const name of new Set(namesOf(this.typeOf(n), this.store.record(n), this.store.name(n)).map((x) => x.toLowerCase()))) {
@@ -310,7 +314,7 @@ export class TraversalIndex {
         list.push(n);
       }
     }
-    return (this.nameTable = table);
+    return (this.baseNames.table = table);
   }
 
   // ---- edges ----
@@ -578,7 +582,6 @@ export class TraversalIndex {
     c.edgeAlive = flagsCopy(this.family, this.edgeAlive, this.edgeCount);
     c.attributeOverrides = new Map(this.attributeOverrides);
     c.overlay = this.overlay.map((map) => new Map([...map].map(([n, l]) => [n, { nbr: [...l.nbr], edge: [...l.edge] }])));
-    c.nameTable = undefined;
     return c;
   }
 

@@ -9,16 +9,19 @@
  * - the member of every membership added or removed (a change of `member_of`), and when that member is a
  *   resource (a system, a policy), every subject bound to it before or after (its selection changed);
  * - objects added or removed, and every edge of a removed object treated as removed.
- * A `require` rule is checked whole when a resource may have changed selection (a membership of a
- * system or policy, an object added or removed): that can make every subject miss it. A property test
- * compares this with a comparison of two whole checks.
+ * - a resource whose selection may have changed (a membership of a system or policy, its record set, an
+ *   object added or removed): a `require` rule can then be missed by every subject, so its violations
+ *   towards that resource are found for every subject the rule picks, from the subjects that reach the
+ *   resource (one reverse traversal), without reading every subject's bindings.
+ * So the cost of a comparison follows the change, not the organization. A property test compares this
+ * with a comparison of two whole checks.
  */
 import { BINDING_SUBJECT_TYPES, BINDING_TARGETS, isBindingSubject } from '../analysis/bindings.ts';
 import { WhatIfSession, type Change } from '../analysis/whatif.ts';
 import { expandRules, needsRules } from '../analysis/rule-effects.ts';
 import { bindingsOf, type AccessGraph } from '../graph/index.ts';
 import type { EdgeRef } from '../analysis/edges.ts';
-import { check, checkSubjects, type CheckOptions, type CheckResult, type Violation } from './evaluate.ts';
+import { RuleEvaluator, check, checkSubjects, type CheckOptions, type CheckResult, type Violation } from './evaluate.ts';
 import type { RuleFile } from './types.ts';
 
 /** What a change does to the violations of a rule file. */
@@ -32,19 +35,23 @@ export interface ViolationChanges {
 /** Which subjects (and which whole rules) a change can alter the violations of. */
 export interface RuleScope {
   readonly subjects: ReadonlySet<string>;
-  /** Ids of rules to check whole. */
-  readonly wholeRules: ReadonlySet<string>;
+  /** Ids of resources whose selection by a rule may have changed (their require violations are found again). */
+  readonly resources: ReadonlySet<string>;
 }
 
-/** The subjects that reach an object, by its type (every subject type whose bindings can end on it). */
-function subjectsReaching(g: AccessGraph, id: string): string[] {
-  if (!g.hasObject(id)) return [];
+/** The subjects that reach an object, as integer nodes, by its type (every subject type whose bindings can end on it). */
+function nodesReaching(g: AccessGraph, id: string): Int32Array {
+  if (!g.hasObject(id)) return new Int32Array(0);
   const type = g.object(id).type;
   const subjectTypes = BINDING_SUBJECT_TYPES.filter((t) => (BINDING_TARGETS[t] ?? []).includes(type));
-  if (subjectTypes.length === 0) return [];
-  const b = bindingsOf(g, id, { targets: subjectTypes });
-  const ix = b.index;
-  return Array.from(b.targets, (n) => ix.idOf(n));
+  if (subjectTypes.length === 0) return new Int32Array(0);
+  return bindingsOf(g, id, { targets: subjectTypes }).targets;
+}
+
+/** The subjects that reach an object, by id. */
+function subjectsReaching(g: AccessGraph, id: string): string[] {
+  const ix = g.index;
+  return Array.from(nodesReaching(g, id), (n) => ix.idOf(n));
 }
 
 const isResourceType = (type: string): boolean => BINDING_SUBJECT_TYPES.some((t) => (BINDING_TARGETS[t] ?? []).includes(type));
@@ -58,11 +65,11 @@ export function ruleScope(
   affected: Iterable<string>,
 ): RuleScope {
   const subjects = new Set<string>(affected);
-  const moved = { resource: false };
+  const resources = new Set<string>();
   const member = (id: string, type: string): void => {
     if (isBindingSubject(type)) subjects.add(id);
-    if (isResourceType(type)) {
-      moved.resource = true;
+    if (isResourceType(type) && !resources.has(id)) {
+      resources.add(id);
       for (const g of [before, after]) for (const s of subjectsReaching(g, id)) subjects.add(s);
     }
   };
@@ -70,7 +77,8 @@ export function ruleScope(
     if (e.kind === 'membership') member(e.to.id, e.to.type);
   };
   // Attributes set and objects added act through dynamic groups' rules: the memberships they change count.
-  for (const c of needsRules(changes) ? expandRules(before, changes).changes : changes) {
+  const expanded = needsRules(changes) ? [...expandRules(before, changes).changes, ...changes.filter((c) => c.op === 'set')] : changes;
+  for (const c of expanded) {
     switch (c.op) {
       case 'remove-edge':
       case 'add-edge':
@@ -85,10 +93,13 @@ export function ruleScope(
       case 'add-object':
         member(c.object.id, c.object.type);
         break;
+      case 'set':
+        // A record's fields are what `department:`, `os:` and the like select by.
+        if (before.hasObject(c.id)) member(c.id, before.object(c.id).type);
+        break;
     }
   }
-  const wholeRules = new Set(moved.resource ? file.rules.filter((r) => r.kind === 'require').map((r) => r.id) : []);
-  return { subjects, wholeRules };
+  return { subjects, resources };
 }
 
 function byKey(result: CheckResult): Map<string, Violation> {
@@ -111,6 +122,49 @@ export interface NewViolationsOptions extends CheckOptions {
    * @default none (both graphs checked whole)
    */
   readonly scope?: RuleScope;
+  /**
+   * The whole check of `before` with the same file and time, when the caller has it (check's fix plans):
+   * with a scope, the violations before the change are then picked from it instead of checked again.
+   * @default none (checked again)
+   */
+  readonly before?: CheckResult;
+}
+
+/** A whole check's violations by subject id, and its require violations by resource id. */
+interface ViolationIndex {
+  readonly bySubject: ReadonlyMap<string, readonly Violation[]>;
+  readonly requiredResource: ReadonlyMap<string, readonly Violation[]>;
+}
+
+const indexes = new WeakMap<CheckResult, ViolationIndex>();
+
+function indexOf(result: CheckResult): ViolationIndex {
+  let index = indexes.get(result);
+  if (!index) {
+    const bySubject = new Map<string, Violation[]>();
+    const requiredResource = new Map<string, Violation[]>();
+    const add = (map: Map<string, Violation[]>, id: string, v: Violation): void => {
+      const list = map.get(id);
+      if (list) list.push(v);
+      else map.set(id, [v]);
+    };
+    for (const v of result.violations) {
+      if (v.subject) add(bySubject, v.subject.id, v);
+      if (v.finding === 'require' && v.resource) add(requiredResource, v.resource.id, v);
+    }
+    indexes.set(result, (index = { bySubject, requiredResource }));
+  }
+  return index;
+}
+
+/** The violations of a whole check that a scoped re-check would find: those of the scope's subjects and resources. */
+function withinScope(result: CheckResult, scope: RuleScope): CheckResult {
+  const index = indexOf(result);
+  const violations = [
+    ...[...scope.subjects].flatMap((id) => index.bySubject.get(id) ?? []),
+    ...[...scope.resources].flatMap((id) => index.requiredResource.get(id) ?? []),
+  ];
+  return { ...result, violations };
 }
 
 /** The violations of `file` that `after` has and `before` has not, and the other way round. */
@@ -123,13 +177,19 @@ export function newViolations(
   const now = options.now ?? Date.now();
   const scope = options.scope;
   if (!scope) return difference([check(before, file, { now })], [check(after, file, { now })]);
-  const partial: RuleFile = { ...file, rules: file.rules.filter((r) => !scope.wholeRules.has(r.id)) };
-  const whole: RuleFile = { ...file, rules: file.rules.filter((r) => scope.wholeRules.has(r.id)) };
-  const run = (g: AccessGraph): CheckResult[] => [
-    checkSubjects(g, partial, scope.subjects, { now }),
-    ...(whole.rules.length > 0 ? [check(g, whole, { now })] : []),
-  ];
-  return difference(run(before), run(after));
+  const requires: RuleFile = { ...file, rules: file.rules.filter((r) => r.kind === 'require') };
+  const run = (g: AccessGraph): CheckResult[] => {
+    const out = [checkSubjects(g, file, scope.subjects, { now })];
+    if (requires.rules.length > 0 && scope.resources.size > 0) {
+      const evaluator = new RuleEvaluator(g, requires, now);
+      for (const id of [...scope.resources].sort()) {
+        if (g.hasObject(id)) evaluator.requireTowards(g.index.nodeOf(id), new Set(nodesReaching(g, id)));
+      }
+      out.push(evaluator.result());
+    }
+    return out;
+  };
+  return difference(options.before ? [withinScope(options.before, scope)] : run(before), run(after));
 }
 
 /**

@@ -345,23 +345,7 @@ export class RuleEvaluator {
           break;
         }
         case 'require': {
-          for (const t of this.required(r, type)) {
-            if (t === s || b.find(t) >= 0) continue;
-            const resource = namedRef(g, ix.idOf(t));
-            this.report(
-              r,
-              {
-                key: `${rule.id}|${subject().id}|${resource.id}`,
-                rule: ref,
-                finding: rule.kind,
-                subject: subject(),
-                resource,
-                paths: [],
-                message: `${formatReference(subject())} does not reach ${formatReference(resource)}, which rule ${rule.id} (${rule.title}) requires.`,
-              },
-              this.excuse(r, s, t),
-            );
-          }
+          for (const t of this.required(r, type)) if (t !== s && b.find(t) < 0) this.reportMissing(r, s, subject(), t);
           break;
         }
         case 'exclusive': {
@@ -399,6 +383,44 @@ export class RuleEvaluator {
           }
           this.report(r, this.exclusiveViolation(rule, ref, subject(), left.map(binding), right.map(binding)), undefined);
           break;
+        }
+      }
+    }
+  }
+
+  /** The violation of a require rule by subject `s` not reaching resource `t`. */
+  private reportMissing(r: CompiledRule, s: number, subject: NamedRef, t: number): void {
+    const rule = r.rule;
+    const resource = namedRef(this.g, this.g.index.idOf(t));
+    this.report(
+      r,
+      {
+        key: `${rule.id}|${subject.id}|${resource.id}`,
+        rule: r.ref,
+        finding: rule.kind,
+        subject,
+        resource,
+        paths: [],
+        message: `${formatReference(subject)} does not reach ${formatReference(resource)}, which rule ${rule.id} (${rule.title}) requires.`,
+      },
+      this.excuse(r, s, t),
+    );
+  }
+
+  /**
+   * The violations of the require rules towards one resource (integer node `t`): every subject a rule
+   * picks that is not among `reachers` (the subjects that reach `t`). What a change to which resources a
+   * rule picks can add or resolve, found without reading any subject's bindings.
+   */
+  requireTowards(t: number, reachers: ReadonlySet<number>): void {
+    const ix = this.g.index;
+    for (const r of this.rules) {
+      if (r.rule.kind !== 'require' || !r.resources!.matches(t)) continue;
+      for (const type of r.subjectTypes) {
+        if (!r.targetCodes.get(type)?.has(ix.nodeType[t]!)) continue;
+        for (const s of ix.nodesOfType(type)) {
+          if (s === t || reachers.has(s) || (r.subjects && !r.subjects.matches(s))) continue;
+          this.reportMissing(r, s, namedRef(this.g, ix.idOf(s)), t);
         }
       }
     }

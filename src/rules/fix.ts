@@ -18,7 +18,7 @@ import type { EdgeRef } from '../analysis/edges.ts';
 import { PlanError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { ruleScope, newViolations } from './compare.ts';
-import { checkSubjects, type Violation } from './evaluate.ts';
+import { checkSubjects, type CheckResult, type Violation } from './evaluate.ts';
 import type { RuleFile } from './types.ts';
 
 /** How a fix plan was made: a revoke strategy, or the direct edges alone (forbid with `direct`). */
@@ -56,6 +56,12 @@ export interface FixOptions {
    * @default none
    */
   readonly atFault?: ReadonlySet<string>;
+  /**
+   * The whole check of the graph with the same file and time (checkReport has it): what each candidate
+   * plan is compared with, instead of checking the subjects it touches again.
+   * @default checked again for each candidate
+   */
+  readonly checked?: CheckResult;
 }
 
 const STRATEGIES: readonly RevokeStrategy[] = ['least-collateral', 'fewest-changes', 'subject-only'];
@@ -150,7 +156,8 @@ export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: F
           const subject = v.subject!.id;
           const still = checkSubjects(after, { ...file, rules: file.rules.filter((r) => r.id === v.rule.id) }, [subject], { now });
           if (still.violations.some((x) => x.key === v.key)) return { problem: `it would not end the violation` };
-          const added = newViolations(g, after, file, { now, scope: ruleScope(g, after, file, changes, affected.sources()) }).added;
+          const scope = ruleScope(g, after, file, changes, affected.sources());
+          const added = newViolations(g, after, file, { now, scope, ...(options.checked ? { before: options.checked } : {}) }).added;
           if (added.length > 0) return { problem: `it would add a violation: ${added[0]!.message}` };
           return { problem: undefined };
         });

@@ -39,7 +39,7 @@ export {
 export { newViolations, changeViolations, ruleScope, type ViolationChanges, type RuleScope, type NewViolationsOptions } from './compare.ts';
 export { planFix, type Fix, type FixPlan, type FixStrategy, type FixOptions } from './fix.ts';
 export { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';
-export { checkReport, failing, fixable, type CheckReport, type CheckReportOptions } from './report.ts';
+export { checkReport, failing, fixable, unplannedNote, DEFAULT_FIX_LIMIT, type CheckReport, type CheckReportOptions } from './report.ts';
 export { sarifLog, violationFingerprint, SARIF_SCHEMA_URI } from './sarif.ts';
 export { junitXml, xmlText } from './junit.ts';
 export {

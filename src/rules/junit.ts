@@ -7,7 +7,7 @@ import { describePath } from '../analysis/revoke.ts';
 import { formatOperation } from '../analysis/operations.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { Violation } from './evaluate.ts';
-import type { CheckReport } from './report.ts';
+import { unplannedNote, type CheckReport } from './report.ts';
 
 /** Text as XML 1.0 allows it: markup escaped, characters it cannot hold replaced. */
 export function xmlText(text: string): string {
@@ -38,6 +38,8 @@ function details(v: Violation, report: CheckReport): string {
   const fix = report.fixes.get(v.key);
   if (fix?.plan) for (const s of fix.plan.steps) lines.push(`fix (${fix.plan.strategy}): ${formatOperation(s.operation)}`);
   if (fix?.reason) lines.push(`no fix: ${fix.reason}`);
+  const unplanned = unplannedNote(report, v);
+  if (unplanned !== undefined) lines.push(`fix ${unplanned}`);
   return lines.join('\n');
 }
 

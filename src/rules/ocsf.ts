@@ -86,8 +86,8 @@ function standards(tags: readonly string[]): string[] {
   return named.length > 0 ? named : ['jcgraph access rules'];
 }
 
-/** A violation's detail, as the outputs carry it. */
-export function violationDetail(v: Violation, fix: Fix | undefined): JsonObject {
+/** A violation's detail, as the outputs carry it (`unplanned`: why a fixable violation has no plan: unplannedNote). */
+export function violationDetail(v: Violation, fix: Fix | undefined, unplanned?: string): JsonObject {
   const detail: Record<string, JsonValue> = {
     rule: { id: v.rule.id, kind: v.rule.kind, tags: [...v.rule.tags] },
     finding: v.finding,
@@ -109,13 +109,14 @@ export function violationDetail(v: Violation, fix: Fix | undefined): JsonObject 
       collateral: fix.plan.collateral.length,
     };
   if (fix?.reason) detail['noFix'] = fix.reason;
+  if (unplanned !== undefined) detail['fixNotPlanned'] = unplanned;
   return detail;
 }
 
 /** A violation as an OCSF Compliance Finding (`close`: it was resolved). */
 export function complianceFinding(
   v: Violation,
-  options: { time: number; productVersion: string; fix?: Fix; activity?: 'create' | 'close' },
+  options: { time: number; productVersion: string; fix?: Fix; unplanned?: string; activity?: 'create' | 'close' },
 ): JsonObject {
   const base = ocsfFinding({
     classUid: COMPLIANCE_FINDING,
@@ -128,7 +129,7 @@ export function complianceFinding(
     types: [v.finding],
     productVersion: options.productVersion,
     resources: [...(v.subject ? [ocsfResource(v.subject, 'subject')] : []), ...(v.resource ? [ocsfResource(v.resource, 'resource')] : [])],
-    unmapped: violationDetail(v, options.fix),
+    unmapped: violationDetail(v, options.fix, options.unplanned),
   });
   const closed = options.activity === 'close';
   return {

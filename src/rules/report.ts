@@ -1,6 +1,11 @@
 /**
- * A check with everything its outputs show: the result, the fix plans of the first violations (most
- * severe first), and the rules a partial snapshot could be hiding violations of.
+ * A check with everything its outputs show: the result, the fix plans of the first violations of each
+ * rule, and the rules a partial snapshot could be hiding violations of.
+ *
+ * Fix plans are the costly part (each is a revoke search and a what-if of the file's rules), so only the
+ * first `fixLimit` fixable violations of each rule get one: the cost is bounded by the rule file, not by
+ * the organization. Every output says which violations were left without a plan and the `--fix-limit`
+ * that would plan them all (unplannedNote).
  */
 import { WhatIfSession } from '../analysis/whatif.ts';
 import { bindingKey } from '../analysis/bindings.ts';
@@ -16,10 +21,14 @@ export interface CheckReport extends CheckResult {
   readonly file: string;
   /** Where the organization came from (`snapshot acme.json`, `simulated small:1`). */
   readonly source: string;
-  /** Fix plans (or why there is none) by violation key, for the first `fixLimit` violations that can have one. */
+  /** Fix plans (or why there is none) by violation key, for the first `fixLimit` fixable violations of each rule. */
   readonly fixes: ReadonlyMap<string, Fix>;
-  /** Violations that could have a fix plan but were past the limit. */
+  /** Fix plans asked for per rule. */
+  readonly fixLimit: number;
+  /** Violations that could have a fix plan but were past their rule's limit. */
   readonly unplanned: number;
+  /** The `fixLimit` that would plan every fixable violation (the most any rule has). */
+  readonly fixLimitForAll: number;
   /** Rules the snapshot's gaps could be hiding violations of (empty for a complete snapshot). */
   readonly gaps: readonly RuleGaps[];
 }
@@ -31,8 +40,8 @@ export interface CheckReportOptions {
    */
   readonly now?: number;
   /**
-   * How many violations get a fix plan (most severe first).
-   * @default 20
+   * How many violations of each rule get a fix plan (the first, in the check's order).
+   * @default DEFAULT_FIX_LIMIT (3)
    */
   readonly fixLimit?: number;
   /**
@@ -47,6 +56,9 @@ export interface CheckReportOptions {
   readonly source?: string;
 }
 
+/** Fix plans per rule when nothing says otherwise. */
+export const DEFAULT_FIX_LIMIT = 3;
+
 /** Whether a violation is of a kind a removal can fix (forbid, none, exclusive). */
 export function fixable(v: Violation): boolean {
   return v.finding === 'forbid' || v.finding === 'none' || v.finding === 'exclusive';
@@ -56,21 +68,43 @@ export function fixable(v: Violation): boolean {
 export function checkReport(g: AccessGraph, file: RuleFile, options: CheckReportOptions = {}): CheckReport {
   const now = options.now ?? Date.now();
   const result = check(g, file, { now });
-  const limit = options.fixLimit ?? 20;
-  const session = new WhatIfSession(g);
+  const limit = options.fixLimit ?? DEFAULT_FIX_LIMIT;
   const fixes = new Map<string, Fix>();
-  const candidates = result.violations.filter(fixable);
-  // A binding that breaks a rule itself is not counted as collateral of another's fix.
-  const atFault = new Set(result.violations.flatMap((v) => (v.binding ? [bindingKey(v.binding.subject.id, v.binding.target.id)] : [])));
-  for (const v of candidates.slice(0, limit)) fixes.set(v.key, planFix(g, file, v, { now, session, atFault }));
+  const perRule = new Map<string, number>();
+  for (const v of result.violations) if (fixable(v)) perRule.set(v.rule.id, (perRule.get(v.rule.id) ?? 0) + 1);
+  const chosen: Violation[] = [];
+  const taken = new Map<string, number>();
+  for (const v of result.violations) {
+    if (!fixable(v) || (taken.get(v.rule.id) ?? 0) >= limit) continue;
+    taken.set(v.rule.id, (taken.get(v.rule.id) ?? 0) + 1);
+    chosen.push(v);
+  }
+  if (chosen.length > 0) {
+    // A binding that breaks a rule itself is not counted as collateral of another's fix.
+    const atFault = new Set(result.violations.flatMap((v) => (v.binding ? [bindingKey(v.binding.subject.id, v.binding.target.id)] : [])));
+    const session = new WhatIfSession(g);
+    for (const v of chosen) fixes.set(v.key, planFix(g, file, v, { now, session, atFault, checked: result }));
+  }
+  const fixableCount = [...perRule.values()].reduce((a, b) => a + b, 0);
   return {
     ...result,
     file: file.file,
     source: options.source ?? 'the organization',
     fixes,
-    unplanned: Math.max(0, candidates.length - limit),
+    fixLimit: limit,
+    unplanned: fixableCount - chosen.length,
+    fixLimitForAll: Math.max(0, ...perRule.values()),
     gaps: rulesAffectedByGaps(file, options.coverage),
   };
+}
+
+/**
+ * Why a violation has no fix plan when it is of a fixable kind but past its rule's limit (undefined
+ * otherwise): what every output says in place of a plan, so a capped report never reads as "no fix".
+ */
+export function unplannedNote(report: CheckReport, v: Violation): string | undefined {
+  if (!fixable(v) || report.fixes.has(v.key)) return undefined;
+  return `not planned: past the first ${report.fixLimit} of rule ${v.rule.id} (--fix-limit ${report.fixLimitForAll} plans every one)`;
 }
 
 /** The violations at or above a severity. */

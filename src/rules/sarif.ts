@@ -10,7 +10,7 @@ import type { JsonObject } from '../model/index.ts';
 import { describePath } from '../analysis/revoke.ts';
 import { formatOperation } from '../analysis/operations.ts';
 import type { Violation } from './evaluate.ts';
-import type { CheckReport } from './report.ts';
+import { unplannedNote, type CheckReport } from './report.ts';
 import type { RuleFile, Severity } from './types.ts';
 
 /** SARIF's levels by severity. */
@@ -50,6 +50,7 @@ export function sarifLog(report: CheckReport, file: RuleFile, toolVersion: strin
   const results = report.violations.map((v) => {
     const rule = file.rules[index.get(v.rule.id)!]!;
     const fix = report.fixes.get(v.key);
+    const unplanned = unplannedNote(report, v);
     const properties: JsonObject = {
       finding: v.finding,
       severity: v.rule.severity,
@@ -71,6 +72,7 @@ export function sarifLog(report: CheckReport, file: RuleFile, toolVersion: strin
           }
         : {}),
       ...(fix?.reason ? { noFix: fix.reason } : {}),
+      ...(unplanned !== undefined ? { fixNotPlanned: unplanned } : {}),
     };
     return {
       ruleId: v.rule.id,
@@ -97,7 +99,13 @@ export function sarifLog(report: CheckReport, file: RuleFile, toolVersion: strin
       {
         tool: { driver: { name: 'jcgraph', version: toolVersion, rules } },
         artifacts: [{ location: { uri: file.file } }],
-        invocations: [{ executionSuccessful: true, endTimeUtc: report.at, properties: { source: report.source } }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            endTimeUtc: report.at,
+            properties: { source: report.source, fixLimit: report.fixLimit, unplanned: report.unplanned },
+          },
+        ],
         results,
       },
     ],

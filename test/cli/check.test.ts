@@ -84,7 +84,23 @@ describe('jcgraph check', () => {
     // A removal is a POST; a membership a dynamic group's rule makes is cut by the group's PUT (an exemption).
     const first = forbidden.fix.plan.steps[0];
     expect(first.operation.method).toBe(first.action === 'exempt' ? 'PUT' : 'POST');
-    expect(doc.violations.filter((v: any) => v.fix !== null)).toHaveLength(20);
+    // Fix plans for the first 3 fixable violations of each rule; every other fixable one says it was not planned.
+    const fixable = doc.violations.filter((v: any) => ['forbid', 'none', 'exclusive'].includes(v.finding));
+    const perRule = new Map<string, any[]>();
+    for (const v of fixable) perRule.set(v.rule.id, [...(perRule.get(v.rule.id) ?? []), v]);
+    expect(perRule.size).toBeGreaterThan(1);
+    const most = Math.max(...[...perRule.values()].map((vs) => vs.length));
+    expect(most).toBeGreaterThan(3);
+    for (const vs of perRule.values()) {
+      expect(vs.slice(0, 3).every((v: any) => v.fix !== null && v.fixNotPlanned === undefined)).toBe(true);
+      for (const v of vs.slice(3)) {
+        expect(v.fix).toBeNull();
+        expect(v.fixNotPlanned).toBe(`not planned: past the first 3 of rule ${v.rule.id} (--fix-limit ${most} plans every one)`);
+      }
+    }
+    expect(doc.fixLimit).toBe(3);
+    expect(doc.unplanned).toBe(fixable.length - doc.violations.filter((v: any) => v.fix !== null).length);
+    expect(doc.unplanned).toBeGreaterThan(0);
   });
 
   it('--format sarif validates against the official SARIF 2.1.0 schema', async () => {
@@ -102,6 +118,13 @@ describe('jcgraph check', () => {
       artifactLocation: { uri: 'examples/jcgraph-rules.yaml' },
       region: { startLine: 19, startColumn: 5 },
     });
+    // Past the per-rule limit of fix plans, a result says so instead of carrying a plan.
+    const unplanned = run.results.filter((x: any) => x.properties.fixNotPlanned !== undefined);
+    expect(unplanned.length).toBe(run.invocations[0].properties.unplanned);
+    expect(unplanned.length).toBeGreaterThan(0);
+    expect(
+      unplanned.every((x: any) => x.properties.fix === undefined && /--fix-limit \d+ plans every one/.test(x.properties.fixNotPlanned)),
+    ).toBe(true);
     // A broken log fails the same validation.
     expect(validate({ ...log, version: '2.0.0' })).toBe(false);
   });
@@ -124,6 +147,8 @@ describe('jcgraph check', () => {
     expect(Number(xml.testsuites.failures)).toBe(doc.totals.violations);
     expect(suites.flatMap((s: any) => s.testcase.filter((c: any) => c.skipped !== undefined))).toHaveLength(doc.totals.excused);
     expect(suites[1].name).toBe('sod-workday-salesforce: Nobody holds both Workday and Salesforce');
+    const notPlanned = failures.filter((c: any) => String(c.failure['#text']).includes('fix not planned: past the first 3 of rule'));
+    expect(notPlanned).toHaveLength(doc.unplanned);
   });
 
   it('--format ocsf: one Compliance Finding per violation with the fields OCSF 1.2.0 requires', async () => {
@@ -145,6 +170,8 @@ describe('jcgraph check', () => {
     }
     expect(lines[0].compliance).toMatchObject({ control: 'sod-workday-salesforce', standards: ['sox'], status: 'Fail' });
     expect(new Set(lines.map((l) => l.finding_info.uid)).size).toBe(lines.length);
+    expect(lines.filter((l) => l.unmapped.fixNotPlanned !== undefined)).toHaveLength(doc.unplanned);
+    expect(lines.filter((l) => l.unmapped.fix !== undefined).length).toBe(doc.violations.filter((v: any) => v.fix?.plan).length);
   });
 
   it('exits 3 on a partial snapshot whose gaps could hide a violation, naming the rule; 0 when no rule is concerned', async () => {

@@ -4,6 +4,7 @@ import { UsageError } from '../usage-error.ts';
 import { TOOL_VERSION } from '../../common/version.ts';
 import { formatOperation } from '../../analysis/operations.ts';
 import {
+  DEFAULT_FIX_LIMIT,
   SEVERITIES,
   checkNamesExist,
   checkReport,
@@ -17,6 +18,7 @@ import {
   type Severity,
   type Violation,
   type ViolationChanges,
+  unplannedNote,
 } from '../../rules/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -46,8 +48,8 @@ const HELP = `Usage: jcgraph check --rules FILE (--snapshot FILE | --sim PRESET[
 Checks access rules (a YAML rule file: forbid, exclusive, only_through, require, none, with exceptions;
 see docs/access-rules.md and src/rules/jcgraph-rules.schema.json) against every binding of the
 organization, read one subject at a time. Each violation comes with the binding and its paths, the rule,
-and for forbid, exclusive and none rules the least-collateral revoke plan that fixes it without adding a
-violation of the file (a dry run: nothing is sent anywhere).
+and for forbid, exclusive and none rules (the first --fix-limit of each rule) the least-collateral revoke
+plan that fixes it without adding a violation of the file (a dry run: nothing is sent anywhere).
 
 Options:
 ${SOURCE_HELP}
@@ -58,7 +60,9 @@ ${SOURCE_HELP}
   --fail-on SEVERITY   Exit 1 when a violation is of this severity or above: ${SEVERITIES.join(', ')} (default high).
   --strict             A name, id or group in the file that matches nothing is an error (as strict: true).
   --at TIME            Judge exceptions' end dates as of this ISO-8601 time (default now).
-  --fix-limit N        Plan fixes for the first N violations, most severe first (default 20; 0 for none).
+  --fix-limit N        Plan fixes for the first N violations of each rule (default ${DEFAULT_FIX_LIMIT}; 0 for none). Each
+                       plan is a revoke search and a what-if, so this bounds the cost; a violation past it
+                       says "fix not planned" and the --fix-limit that would plan every one.
   --limit N            Violations shown per rule in text (default 20).
 
 Exit codes: 0 no violation at or above --fail-on, 1 one is (or a failure), 2 usage error or a rule file
@@ -109,7 +113,7 @@ export function violationsVerdict(file: string, effect: ViolationChanges): strin
 }
 
 function fixCount(value: string | undefined): number {
-  if (value === undefined) return 20;
+  if (value === undefined) return DEFAULT_FIX_LIMIT;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new UsageError(`jcgraph check: --fix-limit must be a whole number of at least 0, not "${value}"`);
@@ -137,6 +141,8 @@ function violationLines(v: Violation, report: CheckReport): string[] {
     );
     for (const s of plan.steps) lines.push(`    ${safeText(formatOperation(s.operation))}`);
   } else if (fix?.reason) lines.push(`  no fix: ${safeText(fix.reason)}`);
+  const unplanned = unplannedNote(report, v);
+  if (unplanned !== undefined) lines.push(`  fix ${unplanned}`);
   return lines;
 }
 
@@ -163,7 +169,7 @@ export function checkText(report: CheckReport, limit: number, failOn: Severity):
     );
   }
   const bad = failing(report.violations, failOn).length;
-  out += `\n${plural(report.violations.length, 'violation')}, ${bad} at or above ${failOn}${report.unplanned > 0 ? `; ${report.unplanned} without a fix plan past --fix-limit` : ''}.\n`;
+  out += `\n${plural(report.violations.length, 'violation')}, ${bad} at or above ${failOn}${report.unplanned > 0 ? `; ${report.unplanned} without a fix plan past --fix-limit ${report.fixLimit} (--fix-limit ${report.fixLimitForAll} plans every one)` : ''}.\n`;
   return out;
 }
 
@@ -181,8 +187,12 @@ export function checkDocument(report: CheckReport, failOn: Severity): Record<str
       excused: report.excused.length,
     },
     rules: report.rules,
-    violations: report.violations.map((v) => ({ ...v, fix: report.fixes.get(v.key) ?? null })),
+    violations: report.violations.map((v) => {
+      const unplanned = unplannedNote(report, v);
+      return { ...v, fix: report.fixes.get(v.key) ?? null, ...(unplanned !== undefined ? { fixNotPlanned: unplanned } : {}) };
+    }),
     excused: report.excused,
+    fixLimit: report.fixLimit,
     unplanned: report.unplanned,
     ...(report.gaps.length > 0 ? { gaps: report.gaps.map((g) => ({ rule: g.rule.id, gaps: g.gaps.map((x) => x.endpoint) })) } : {}),
   };
@@ -233,9 +243,14 @@ export const checkCommand: Command = {
       case 'ocsf':
         for (const v of report.violations) {
           const fix = report.fixes.get(v.key);
-          io.stdout.write(
-            `${JSON.stringify(complianceFinding(v, { time: Date.parse(report.at), productVersion: TOOL_VERSION, ...(fix ? { fix } : {}) }))}\n`,
-          );
+          const unplanned = unplannedNote(report, v);
+          const finding = complianceFinding(v, {
+            time: Date.parse(report.at),
+            productVersion: TOOL_VERSION,
+            ...(fix ? { fix } : {}),
+            ...(unplanned !== undefined ? { unplanned } : {}),
+          });
+          io.stdout.write(`${JSON.stringify(finding)}\n`);
         }
         break;
     }
