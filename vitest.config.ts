@@ -64,6 +64,7 @@ export const INTEGRATION = [
   'test/apply/writer.test.ts',
   'test/watch/watch.test.ts',
   'test/review/campaign-e2e.test.ts',
+  'test/rules/plan-out.test.ts',
   // Large tenants.
   'test/simulator/generator.test.ts',
   // The linter with type information (a TypeScript program of the whole project).

@@ -240,18 +240,21 @@ export function planFileFromOffboard(g: AccessGraph, plan: OffboardPlan, context
 }
 
 /**
- * The plan file of any list of analysis steps made on `g` (the access review's close, check's fixes):
- * `command` and `description` say where they came from. Verification: every binding a step's collateral
+ * The plan file of any list of analysis steps made on `g` (the access review's close, check's fixes),
+ * removals and exemptions: `command` and `description` say where they came from. Verification: every binding a step's collateral
  * says is lost must be gone, every one it says survives must remain.
  */
 export function planFileFromSteps(
   g: AccessGraph,
-  steps: readonly AnalysisStep[],
+  steps: readonly (AnalysisStep | ExemptStep)[],
   context: PlanContext & { readonly command: string; readonly description: string },
 ): PlanFile {
-  const built = steps.map((s) =>
-    removalStep(g, s, distinct((s.collateral?.lost ?? []).map(planBinding)), distinct((s.collateral?.surviving ?? []).map(planBinding))),
-  );
+  const built = steps.map((s) => {
+    const ends = distinct((s.collateral?.lost ?? []).map(planBinding));
+    const keeps = distinct((s.collateral?.surviving ?? []).map(planBinding));
+    // An exemption (check's fix plans cut a rule-made membership so) is built as revoke's are.
+    return s.action === 'exempt' ? exemptionStep(s, ends, keeps) : removalStep(g, s, ends, keeps);
+  });
   const ends = distinct(built.flatMap((s) => s.ends));
   return finish(context, { kind: 'steps', command: context.command, description: context.description }, built, {
     ends,

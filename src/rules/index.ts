@@ -38,6 +38,7 @@ export {
 } from './evaluate.ts';
 export { newViolations, changeViolations, ruleScope, type ViolationChanges, type RuleScope, type NewViolationsOptions } from './compare.ts';
 export { planFix, type Fix, type FixPlan, type FixStrategy, type FixOptions } from './fix.ts';
+export { fixPlanFile, type FixPlanFile } from './plan-file.ts';
 export { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';
 export { checkReport, failing, fixable, unplannedNote, DEFAULT_FIX_LIMIT, type CheckReport, type CheckReportOptions } from './report.ts';
 export { sarifLog, violationFingerprint, SARIF_SCHEMA_URI } from './sarif.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
-import { check, checkReport, parseRuleFile, planFix, rulesAffectedByGaps, changeViolations } from '../../src/rules/index.ts';
+import { check, checkReport, fixPlanFile, parseRuleFile, planFix, rulesAffectedByGaps, changeViolations } from '../../src/rules/index.ts';
 import { associationKindKey, type Coverage } from '../../src/model/index.ts';
 import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
 
@@ -163,6 +163,41 @@ describe('check', () => {
     const fix = planFix(g, f, r.violations[0]!, { now: NOW });
     expect(fix.plan).toBeUndefined();
     expect(fix.reason).toMatch(/would add a violation: user:ann does not reach system:prod-db/);
+  });
+
+  it('--plan-out: fix plans fine alone but adding a violation together are refused as one plan file; otherwise one file', () => {
+    // bob reaches web directly and through Staff, and must keep it; cid reaches web and wiki through Staff.
+    const t = new TenantBuilder();
+    const bob = t.user('bob');
+    const cid = t.user('cid');
+    const staff = t.userGroup('Staff');
+    const web = t.system('web');
+    const wiki = t.add('application', 'wiki');
+    t.member(staff, bob).member(staff, cid).associate(staff, web).associate(staff, wiki).associate(bob, web);
+    const og = AccessGraph.fromTenant(t.build());
+    const context = { snapshot: { kind: 'simulated' as const, preset: 'hand', orgId: 'o' } };
+    const direct = `  - { id: d, title: t, kind: forbid, subjects: { name: bob }, resources: { name: web }, direct: true }
+  - { id: s, title: t, kind: forbid, subjects: { name: cid }, resources: { name: web } }
+`;
+    // Alone, d's fix removes bob~web (Staff remains) and s's removes Staff~web (cid keeps wiki, bob his direct path).
+    const both = rules(`${direct}  - { id: r, title: t, kind: require, subjects: { name: bob }, resources: { name: web } }\n`);
+    const report = checkReport(og, both, { now: NOW });
+    expect([...report.fixes.values()].map((f) => f.plan?.steps.map((x) => `${x.from.name}~${x.to.name}`))).toEqual([
+      ['bob~web'],
+      ['Staff~web'],
+    ]);
+    const refused = fixPlanFile(og, both, report, context);
+    expect(refused.plan).toBeUndefined();
+    expect(refused).toMatchObject({ empty: false });
+    expect(refused.plan ? '' : refused.refused).toMatch(
+      /^the 2 fix plans together would add a violation: user:bob does not reach system:web/,
+    );
+    // Without the require rule, one plan file with both steps, ending both violations' bindings.
+    const made = fixPlanFile(og, rules(direct), checkReport(og, rules(direct), { now: NOW }), context);
+    expect(made.plan?.steps.map((x) => x.request.path).sort()).toEqual(
+      [`/api/v2/usergroups/${staff.id}/associations`, `/api/v2/users/${bob.id}/associations`].sort(),
+    );
+    expect(made.plan?.verification.ends.map((b) => `${b.subject.name}>${b.target.name}`).sort()).toEqual(['bob>web', 'cid>web']);
   });
 
   it('names the rules a partial snapshot could hide violations of, and no others', () => {

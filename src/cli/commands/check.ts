@@ -10,6 +10,7 @@ import {
   checkReport,
   complianceFinding,
   failing,
+  fixPlanFile,
   junitXml,
   readRuleFile,
   sarifLog,
@@ -26,6 +27,7 @@ import { capped, pathText, plural, ref, safeText, writeJson } from '../format.ts
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { isPartial, partialLine } from '../coverage-notice.ts';
 import { parseLimit } from './revoke.ts';
+import { planOutput, writePlan } from '../plan-out.ts';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'ocsf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -39,11 +41,12 @@ const OPTIONS = {
   at: { type: 'string' },
   'fix-limit': { type: 'string' },
   limit: { type: 'string' },
+  'plan-out': { type: 'string' },
 } as const;
 
 const HELP = `Usage: jcgraph check --rules FILE (--snapshot FILE | --sim PRESET[:SEED])
                      [--format text|json|sarif|junit|ocsf] [--json] [--fail-on SEVERITY] [--strict]
-                     [--at TIME] [--fix-limit N] [--limit N]
+                     [--at TIME] [--fix-limit N] [--limit N] [--plan-out PLAN.json]
 
 Checks access rules (a YAML rule file: forbid, exclusive, only_through, require, none, with exceptions;
 see docs/access-rules.md and src/rules/jcgraph-rules.schema.json) against every binding of the
@@ -64,6 +67,10 @@ ${SOURCE_HELP}
                        plan is a revoke search and a what-if, so this bounds the cost; a violation past it
                        says "fix not planned" and the --fix-limit that would plan every one.
   --limit N            Violations shown per rule in text (default 20).
+  --plan-out PLAN.json Also write every fix plan made (the first --fix-limit of each rule) as one plan file
+                       (mode 0600) for jcgraph apply, once the steps together are checked on a copy to end
+                       each of those violations and add none of the file's; otherwise nothing is written
+                       and the exit is 1. Made on --sim, it can be read but not applied.
 
 Exit codes: 0 no violation at or above --fail-on, 1 one is (or a failure), 2 usage error or a rule file
 refused (FILE:LINE:COLUMN: why), 3 the snapshot is partial and a gap could hide a violation (said on stderr).
@@ -217,6 +224,7 @@ export const checkCommand: Command = {
     const now = parseAt('check', values.at);
     const fixLimit = fixCount(values['fix-limit']);
     const limit = parseLimit('check', values.limit);
+    const planPath = planOutput(values['plan-out'], io);
     const file = await rulesOption('check', values.rules, io, values.strict === true);
     const source = await loadGraph('check', values, io);
     const { graph } = source;
@@ -254,7 +262,18 @@ export const checkCommand: Command = {
         }
         break;
     }
-    if (failing(report.violations, failOn).length > 0) return 1;
+    let planFailed = false;
+    if (planPath) {
+      const made = fixPlanFile(graph, file, report, { snapshot: source.origin });
+      if (made.plan) {
+        const said = await writePlan(planPath, made.plan);
+        (format === 'text' ? io.stdout : io.stderr).write(said);
+      } else {
+        io.stderr.write(`jcgraph check: --plan-out ${safeText(planPath.shown)}: ${safeText(made.refused)}; nothing was written.\n`);
+        planFailed = !made.empty;
+      }
+    }
+    if (planFailed || failing(report.violations, failOn).length > 0) return 1;
     if (isPartial(source)) {
       const lines = [partialLine('check', source)];
       if (report.gaps.length === 0) lines.push('  No rule is affected: no gap lies on the bindings any rule is about.');
