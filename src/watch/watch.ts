@@ -22,7 +22,7 @@
  * Failures: a cycle that fails (an HTTP error after the client's retries, a dropped connection) is a
  * `cycle-failed` line; the snapshot stays as it was and the next cycle waits longer (twice the interval,
  * then four times, up to an hour). A 401 ends the loop: the key is gone. Cancelling (the signal) ends it
- * after the current write.
+ * after the current write, with a `stopped` line; a request in flight is abandoned, never a write.
  */
 import { CancelledError, JcApiError } from '../errors.ts';
 import { canonicalJson, edgeKey, isGraphType, type TenantData } from '../model/index.ts';
@@ -205,6 +205,16 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
   let lastFull = now();
   const seen = new Set<string>();
   let failures = 0;
+  /** The loop ends when asked: after the current cycle's write, with a line that says so. */
+  const cancelled = (cycle: number): 'cancelled' => {
+    emit({
+      jcgraph: 'stopped',
+      cycle,
+      reason: 'asked to stop (SIGTERM or Ctrl-C); the snapshot is whole',
+      at: new Date(now()).toISOString(),
+    });
+    return 'cancelled';
+  };
   emit({
     jcgraph: 'watching',
     at: new Date(now()).toISOString(),
@@ -214,7 +224,7 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
     auditRoundCycles: Math.ceil(round.collections.length / Math.max(1, k)),
   });
   for (let cycle = 1; options.cycles === undefined || cycle <= options.cycles; cycle++) {
-    if (options.signal?.aborted) return 'cancelled';
+    if (options.signal?.aborted) return cancelled(cycle - 1);
     const client = new ApiClient(options);
     const startedAt = now();
     try {
@@ -295,7 +305,7 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
       if (!refreshed) emit({ jcgraph: 'cycle', cycle, mode: 'idle', requests, at: new Date(startedAt).toISOString() });
       failures = 0;
     } catch (error) {
-      if (error instanceof CancelledError || options.signal?.aborted) return 'cancelled';
+      if (error instanceof CancelledError || options.signal?.aborted) return cancelled(cycle);
       if (error instanceof JcApiError && error.status === 401) {
         emit({
           jcgraph: 'stopped',
@@ -321,5 +331,5 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
     if (options.cycles !== undefined && cycle >= options.cycles) break;
     await wait(every, options.signal);
   }
-  return options.signal?.aborted ? 'cancelled' : 'done';
+  return options.signal?.aborted ? cancelled(options.cycles ?? 0) : 'done';
 }

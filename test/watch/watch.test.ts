@@ -2,14 +2,19 @@
  * The watch loop against the simulator: a change that opens a violation of the rule file gives exactly one
  * Compliance Finding line, the change that resolves it exactly one closing line; a cycle with nothing new
  * reads the events and K collections only; a change that leaves no event is caught by the rolling audit
- * within ceil(C / K) cycles; a 401 stops the loop with a line; a cycle that fails is a line, and the
- * snapshot stays as it was. Cycles are driven by the test (no timers): each watch() call runs a counted
+ * within ceil(C / K) cycles; a 401 stops the loop with a line; a cycle that fails (a refused connection,
+ * a 500 from an API that then comes back) is a line, the snapshot stays as it was and the next cycle
+ * recovers; asked to stop, the loop ends after the current write with a `stopped` line, and the command
+ * exits 130 for Ctrl-C and 0 for SIGTERM. Cycles are driven by the test (no timers): each watch() call runs a counted
  * number of cycles, and a new call resumes from the snapshot file, as a restarted watch would.
  */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startCli } from '../cli/run.ts';
 import { fetchTenant } from '../../src/fetchers/index.ts';
 import { parseRuleFile } from '../../src/rules/index.ts';
 import { AccessGraph, answer } from '../../src/graph/index.ts';
@@ -63,6 +68,34 @@ function groupSystemUser(t: TenantData) {
     system: { type: 'system', id: system.id },
     user: { type: 'user', id: WATCHED },
   };
+}
+
+/**
+ * A real HTTP proxy in front of a simulator that answers 500 to every request while `failing` is set:
+ * an API that fails for a while and comes back, on the test's say-so.
+ */
+async function flakyProxy(sim: Simulator): Promise<{ baseUrl: string; state: { failing: boolean; failed: number }; server: Server }> {
+  const state = { failing: false, failed: 0 };
+  const target = new URL(sim.baseUrl);
+  const server = createServer((req, res) => {
+    if (state.failing) {
+      state.failed++;
+      req.resume();
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"internal error"}');
+      return;
+    }
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}${target.pathname === '/' ? '' : target.pathname}`, state, server };
 }
 
 const run = (path: string, sim: Simulator, lines: WatchLine[], extra: Partial<Parameters<typeof watch>[0]> = {}) =>
@@ -145,5 +178,119 @@ describe('jcgraph watch', () => {
     expect(failed.filter((l) => l['jcgraph'] === 'cycle-failed')).toHaveLength(2);
     expect(waits).toEqual([600_000]); // twice the interval after one failure, before the second cycle
     expect(await readFile(path)).toEqual(before);
+  });
+
+  it('a 500 during a cycle is a cycle-failed line with the snapshot kept; the next cycle recovers and reports the change', async () => {
+    const { sim, path } = await simulatorWithSnapshot('server-error');
+    const { group, system, user } = groupSystemUser(sim.tenant());
+    const rules = parseRuleFile(
+      `version: 1\nrules:\n  - { id: keep-out, title: Keep out, kind: forbid, subjects: { id: "${user.id}" }, resources: { id: "${system.id}" } }\n`,
+      'rules.yaml',
+    );
+    const proxy = await flakyProxy(sim);
+    try {
+      sim.applyChanges([{ kind: 'add-member', group, member: user }]);
+      const before = await readFile(path);
+      const lines: WatchLine[] = [];
+      const waits: number[] = [];
+      let fileDuringBackoff: Buffer | undefined;
+      proxy.state.failing = true;
+      const end = await run(path, sim, lines, {
+        baseUrl: proxy.baseUrl,
+        rules,
+        maxAttempts: 1,
+        cycles: 2,
+        // Between the cycles: the file as the failed cycle left it, then the API comes back.
+        wait: async (ms) => {
+          waits.push(ms);
+          fileDuringBackoff = await readFile(path);
+          proxy.state.failing = false;
+        },
+      });
+      expect(end).toBe('done');
+      expect(proxy.state.failed).toBeGreaterThan(0);
+      const kinds = lines.map((l) => l['jcgraph'] ?? l['class_uid']);
+      expect(kinds).toEqual(['watching', 'cycle-failed', 'cycle', 2003]);
+      expect(lines[1]).toMatchObject({ jcgraph: 'cycle-failed', cycle: 1, retryInMs: 600_000, error: expect.stringMatching(/500/) });
+      expect(waits).toEqual([600_000]);
+      expect(fileDuringBackoff).toEqual(before);
+      // The events are read again and the change is taken in (a full read here: the proxy is another API host than the snapshot's).
+      expect(lines[2]).toMatchObject({ jcgraph: 'cycle', cycle: 2, reason: expect.stringMatching(/new events?$/) });
+      expect(lines[3]).toMatchObject({ activity_id: 1, compliance: { control: 'keep-out', status: 'Fail' } });
+      expect(await readFile(path)).not.toEqual(before);
+      expect(JSON.stringify(JSON.parse(await readFile(path, 'utf8')).tenant.edges)).toContain(user.id);
+    } finally {
+      await new Promise((done) => proxy.server.close(done));
+    }
+  });
+
+  it('asked to stop, ends after the current cycle’s write with a stopped line', async () => {
+    const { sim, path } = await simulatorWithSnapshot('stop');
+    const { group, user } = groupSystemUser(sim.tenant());
+    sim.applyChanges([{ kind: 'add-member', group, member: user }]);
+    const stop = new AbortController();
+    const lines: WatchLine[] = [];
+    let waited = 0;
+    const end = await watch({
+      snapshot: path,
+      apiKey: sim.apiKey,
+      baseUrl: sim.baseUrl,
+      eventLagMs: 60_000,
+      auditPerCycle: 5,
+      productVersion: 'test',
+      signal: stop.signal,
+      // No cycle limit: only the signal ends it. Asked to stop as soon as the first cycle says it wrote.
+      emit: (l) => {
+        lines.push(l);
+        if (l['jcgraph'] === 'cycle') stop.abort();
+      },
+      wait: async () => {
+        waited++;
+      },
+    });
+    expect(end).toBe('cancelled');
+    expect(lines.map((l) => l['jcgraph'])).toEqual(['watching', 'cycle', 'stopped']);
+    expect(lines[2]).toMatchObject({ jcgraph: 'stopped', cycle: 1, reason: expect.stringMatching(/^asked to stop/) });
+    expect(waited).toBeLessThanOrEqual(1); // no second cycle began
+    // The cycle's write was finished: the file holds the change.
+    expect(JSON.stringify(JSON.parse(await readFile(path, 'utf8')).tenant.edges)).toContain(user.id);
+  });
+
+  it('jcgraph watch: Ctrl-C ends it with 130 and SIGTERM with 0, each after a stopped line', async () => {
+    const { sim, path } = await simulatorWithSnapshot('signals');
+    const args = ['watch', '--snapshot', path, '--base-url', sim.baseUrl, '--every', '1h', '--event-lag', '1m'];
+    const env = { JC_API_KEY: sim.apiKey };
+    const lines = (out: string) =>
+      out
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as WatchLine);
+    const firstCycle = async (running: ReturnType<typeof startCli>) =>
+      vi.waitFor(() => expect(running.stdout()).toContain('"jcgraph":"cycle"'), { timeout: 30_000, interval: 50 });
+
+    // Ctrl-C: the command's abort signal, once the first cycle has been said; it is then waiting an hour.
+    const interrupt = new AbortController();
+    const interrupted = startCli(args, { env, signal: interrupt.signal });
+    await firstCycle(interrupted);
+    interrupt.abort();
+    const byCtrlC = await interrupted.done;
+    expect(byCtrlC.code, byCtrlC.stderr).toBe(130);
+    expect(lines(byCtrlC.stdout).map((l) => l['jcgraph'])).toEqual(['watching', 'cycle', 'stopped']);
+
+    // SIGTERM, as a service manager sends it (the test's process keeps no other listener meanwhile).
+    const others = process.listeners('SIGTERM');
+    for (const l of others) process.removeListener('SIGTERM', l);
+    try {
+      const terminated = startCli(args, { env });
+      await firstCycle(terminated);
+      expect(process.listenerCount('SIGTERM')).toBe(1);
+      process.emit('SIGTERM');
+      const byTerm = await terminated.done;
+      expect(byTerm.code, byTerm.stderr).toBe(0);
+      expect(lines(byTerm.stdout).at(-1)).toMatchObject({ jcgraph: 'stopped', reason: expect.stringMatching(/^asked to stop/) });
+      expect(process.listenerCount('SIGTERM')).toBe(0); // the command took its listener away
+    } finally {
+      for (const l of others) process.on('SIGTERM', l);
+    }
   });
 });

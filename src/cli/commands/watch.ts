@@ -60,7 +60,8 @@ Options:
 The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY).
 
 Exit codes: 0 stopped by SIGTERM, 1 the key was refused (401) or a failure before the first cycle,
-2 usage error, 130 stopped by Ctrl-C. A cycle that fails is a line, never an exit.
+2 usage error, 130 stopped by Ctrl-C (both after the current write and a "stopped" line). A cycle that
+fails is a line, never an exit.
 `;
 
 /** `30s`, `5m`, `1h`, `2d` (or milliseconds) as milliseconds. */
