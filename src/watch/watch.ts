@@ -13,7 +13,8 @@
  * 4. After a refresh the snapshot is written in place, atomically (src/snapshot), and what changed is
  *    compared: violations of the rule file opened and resolved (OCSF Compliance Finding 2003, create or
  *    close), and, as OCSF Detection Findings (2004): sudo gained, a suspended or locked user gaining a
- *    binding, a new direct binding; each with the paths.
+ *    binding, a new direct binding, each with the paths; a dynamic group whose rule and members newly
+ *    disagree (./disagreements.ts).
  *
  * The guarantee against a change that leaves no event: an edge change is found by the rolling audit
  * within ceil(C / K) cycles of this run (C: the snapshot's edge collections), and any change, records
@@ -42,6 +43,7 @@ import { inactiveReasons } from '../analysis/findings/inactive.ts';
 import type { Binding } from '../analysis/bindings.ts';
 import { check, complianceFinding, type CheckResult, type RuleFile } from '../rules/index.ts';
 import { detectionFinding } from './lines.ts';
+import { disagreementFindings, ruleDisagreements } from './disagreements.ts';
 
 /** A JSON line the loop emits. */
 export type WatchLine = Readonly<Record<string, unknown>>;
@@ -202,6 +204,7 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
   let graph = AccessGraph.fromTenant(snapshot.tenant);
   let round = new AuditRound(snapshot);
   let violations: CheckResult | undefined = options.rules ? check(graph, options.rules, { now: now() }) : undefined;
+  let disagreements = ruleDisagreements(graph);
   let lastFull = now();
   const seen = new Set<string>();
   let failures = 0;
@@ -271,6 +274,9 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
               productVersion: version,
             }),
           );
+        const disagreeing = ruleDisagreements(graph);
+        for (const line of disagreementFindings(disagreements, disagreeing, { time, productVersion: version })) emit(line);
+        disagreements = disagreeing;
         if (options.rules) {
           const after = check(graph, options.rules, { now: time });
           const old = new Map((violations?.violations ?? []).map((v) => [v.key, v]));
