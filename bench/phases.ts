@@ -11,7 +11,8 @@
  * fetch --since and revoke --live after changes), `rules` (bench/rules.ts: check against findings), `mover`
  * (bench/mover.ts: one user's department changed, through the dynamic groups' rules), `apply`
  * (bench/apply.ts: a 20-step offboarding sent with applyPlan), `review` (bench/review.ts: an access
- * review's close, 1,000 revoke and 10,000 keep decisions), and `report`, `export`, `diff`
+ * review's close, 1,000 revoke and 10,000 keep decisions), `watch` (bench/watch.ts: an idle cycle's
+ * requests, and a change's time to its line), and `report`, `export`, `diff`
  * (the heavy commands, each alone, as its own command would run).
  * Each emits its figures on one marked line.
  */
@@ -33,6 +34,7 @@ import { runRulesBench, type RulesBenchFigures } from './rules.ts';
 import { runMoverBench, type MoverBenchFigures } from './mover.ts';
 import { runApplyBench, type ApplyBenchFigures } from './apply.ts';
 import { runReviewBench, type ReviewBenchFigures } from './review.ts';
+import { runWatchBench, type WatchBenchFigures } from './watch.ts';
 
 export interface PhaseOptions {
   readonly preset: PresetName;
@@ -211,6 +213,7 @@ export type PhaseName =
   | 'mover'
   | 'apply'
   | 'review'
+  | 'watch'
   | OwnProcessCommand;
 
 export interface PhaseResults {
@@ -226,6 +229,7 @@ export interface PhaseResults {
   diff: CommandFigures;
   refresh: RefreshBenchFigures;
   rules: RulesBenchFigures;
+  watch: WatchBenchFigures;
   mover: MoverBenchFigures;
   apply: ApplyBenchFigures;
   review: ReviewBenchFigures;
@@ -280,6 +284,8 @@ async function runPhase(name: PhaseName, options: PhaseOptions): Promise<PhaseRe
       return runApplyBench({ preset: options.preset, seed: options.seed, rate: options.rate ?? 50 });
     case 'review':
       return runReviewBench({ preset: options.preset, seed: options.seed });
+    case 'watch':
+      return runWatchBench({ preset: options.preset, seed: options.seed });
     case 'scale':
       if (!options.snapshot) throw new Error('the scale phase needs a snapshot');
       return runScale(options.snapshot);

@@ -116,6 +116,10 @@ export interface Ratios extends RefreshRatios, ApplyRatios {
   readonly reviewCloseSeconds: number | null;
   /** The close's collateral ÷ that of the single-pair least-collateral plans applied one by one (target ≤ 1.0). */
   readonly reviewCollateralVsSinglePlans: number | null;
+  /** Requests of a watch cycle with no new event (target ≤ 1 + K on large; a figure, not a ratio). */
+  readonly watchIdleRequestsPerCycle: number | null;
+  /** Seconds from a change posted to the simulator to its watch line (target ≤ interval + event lag; a figure). */
+  readonly watchDetectSeconds: number | null;
   /** fetch requests ÷ the planner's exact optimum (target 1). */
   readonly fetchRequestsVsOptimum: number | null;
   /** per-object traversal requests (lower bound) ÷ fetch requests (target ≥ 10 on large). */
@@ -152,6 +156,8 @@ export const TARGETS: Readonly<Record<keyof Ratios, string>> = {
   ...APPLY_TARGETS,
   reviewCloseSeconds: '≤ 10 s on large',
   reviewCollateralVsSinglePlans: '≤ 1.0',
+  watchIdleRequestsPerCycle: '≤ 1 + K (11) on large',
+  watchDetectSeconds: '≤ interval + event lag (3 s)',
 };
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
@@ -192,6 +198,8 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
     ...applyRatios(figuresOf(phases.apply)),
     reviewCloseSeconds: figuresOf(phases.review)?.reviewCloseSeconds ?? null,
     reviewCollateralVsSinglePlans: figuresOf(phases.review)?.reviewCollateralVsSinglePlans ?? null,
+    watchIdleRequestsPerCycle: figuresOf(phases.watch)?.watchIdleRequestsPerCycle ?? null,
+    watchDetectSeconds: figuresOf(phases.watch)?.watchDetectSeconds ?? null,
   };
 }
 
@@ -258,6 +266,8 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
   phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
   // bench/review.ts: an access review's close with 1,000 revoke and 10,000 keep decisions (reviewCloseSeconds on large).
   phases.review = await phase('review', base, heap);
+  // bench/watch.ts: an idle watch cycle's requests and a change's time to its line (watchIdleRequestsPerCycle, watchDetectSeconds).
+  phases.watch = await phase('watch', base, heap);
   return {
     date: new Date().toISOString(),
     seed: SEED,
