@@ -5,7 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
-import { check, checkReport, fixPlanFile, parseRuleFile, planFix, rulesAffectedByGaps, changeViolations } from '../../src/rules/index.ts';
+import {
+  check,
+  checkReport,
+  fixPlanFile,
+  newViolations,
+  parseRuleFile,
+  planFix,
+  rulesAffectedByGaps,
+  changeViolations,
+} from '../../src/rules/index.ts';
 import { associationKindKey, type Coverage } from '../../src/model/index.ts';
 import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
 
@@ -198,6 +207,23 @@ describe('check', () => {
       [`/api/v2/usergroups/${staff.id}/associations`, `/api/v2/users/${bob.id}/associations`].sort(),
     );
     expect(made.plan?.verification.ends.map((b) => `${b.subject.name}>${b.target.name}`).sort()).toEqual(['bob>web', 'cid>web']);
+  });
+
+  it("a resource joining a require rule's selection: its violations found from the subjects that reach it, as two whole checks find them", () => {
+    // Every user must reach every system of Prod. mac-1 joins Prod: ann and bob reach it through Prod, cid
+    // (whose bindings the change does not touch) does not: a violation of a subject outside the change.
+    const f = rules(`  - { id: p, title: t, kind: require, subjects: { type: user }, resources: { member_of: system_group:Prod } }\n`);
+    const prod = [...g.objects('system_group')].find((o) => o.name === 'Prod')!;
+    const changes = [
+      { op: 'add-edge' as const, edge: { kind: 'membership' as const, from: { type: 'system_group', id: prod.id }, to: ids.mac1 } },
+    ];
+    const scoped = changeViolations(g, f, changes, { now: NOW });
+    expect(scoped.added.map((v) => `${v.subject!.name}>${v.resource!.name}`)).toEqual(['cid>mac-1']);
+    expect(scoped.resolved).toEqual([]);
+    const copy = g.clone();
+    copy.addEdge({ ...changes[0]!.edge, attributes: null });
+    const whole = newViolations(g, copy, f, { now: NOW });
+    expect(whole.added.map((v) => v.key)).toEqual(scoped.added.map((v) => v.key));
   });
 
   it('names the rules a partial snapshot could hide violations of, and no others', () => {
