@@ -14,7 +14,7 @@
  *   fetch-bench bench/fetch.ts (small and large only): the fetcher's own bench, in one process.
  * Then it prints a table, ratios first, and writes bench/results.json (merged per preset, so
  * `--preset NAME` refreshes one size; `--phase NAME`, repeatable, runs only those phases of the later
- * ones, rules, mover, apply, review, refresh, traversal, whatif or fetch-bench, and keeps the preset's
+ * ones, rules, mover, apply, review, watch, refresh, traversal, whatif or fetch-bench, and keeps the preset's
  * other phases as they were recorded). A run that measured both large and xl then runs bench/scaling.ts
  * (large against xl side by side: startup, cold questions, per-question work, wide changes), whose
  * ratios go under `ratios` in bench/results.json. `--live` runs fetch and verify against the tenant of JC_API_KEY
@@ -204,7 +204,7 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
 }
 
 /** The phases `--phase` may run alone: those that need no snapshot of the preset's fetch phase. */
-const STANDALONE_PHASES = ['traversal', 'whatif', 'fetch-bench', 'refresh', 'rules', 'mover', 'apply', 'review'] as const;
+const STANDALONE_PHASES = ['traversal', 'whatif', 'fetch-bench', 'refresh', 'rules', 'mover', 'apply', 'review', 'watch'] as const;
 type StandalonePhase = (typeof STANDALONE_PHASES)[number];
 
 /** Runs only the `only` phases of a preset, over its recorded result (the other phases kept as they were). */
@@ -227,6 +227,7 @@ async function runPhasesOf(
     if (name === 'mover') phases.mover = await phase('mover', base, heap);
     if (name === 'apply') phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
     if (name === 'review') phases.review = await phase('review', base, heap);
+    if (name === 'watch') phases.watch = await phase('watch', base, heap);
   }
   return {
     date: new Date().toISOString(),
