@@ -88,7 +88,8 @@ function missingLines(shown: readonly string[], printed: readonly string[]): str
 
 describe('the README', () => {
   it(`is at most ${MAX_README_LINES} lines: the pitch, the set-up, the tour, the commands, the library and links`, () => {
-    expect(README.split('\n').length).toBeLessThanOrEqual(MAX_README_LINES);
+    // Lines as `wc -l` counts them: the newline that ends the last line opens no line of its own.
+    expect(README.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(MAX_README_LINES);
   });
 
   it('keeps the two set-up commands (the CI runs them)', () => {
