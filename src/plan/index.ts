@@ -28,5 +28,6 @@ export {
   type PlanContext,
 } from './build.ts';
 export { planDigest } from './digest.ts';
+export { planChanges } from './changes.ts';
 export { describeStep, describeQuestion, describeObject } from './describe.ts';
 export { writePlanFile, readPlanFile, parsePlan } from './file.ts';

@@ -267,3 +267,39 @@ describe('refusals: nothing is sent', () => {
     expect(existsSync(join(dir, 'edit.json.journal'))).toBe(false);
   });
 });
+
+describe('apply --rules: the plan judged against a rule file before anything is read or sent', () => {
+  it('refuses a plan whose removals break a require rule, naming it; lets one through that breaks none', async () => {
+    const { user, system } = pick();
+    const file = await plan(['revoke', user, system, '--strategy', 'subject-only'], 'rules.json');
+    const rules = (kind: string) =>
+      `version: 1\nrules:\n  - { id: keep-it, title: Keep it, severity: high, kind: ${kind}, subjects: { id: "${user}" }, resources: { id: "${system}" } }\n`;
+    await writeFile(join(dir, 'require.yaml'), rules('require'));
+    await writeFile(join(dir, 'forbid.yaml'), rules('forbid'));
+
+    const refused = await cli(['apply', file, '--snapshot', 'snap.json', '--rules', 'require.yaml', '--yes', '--yes'], { cwd: dir, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/REFUSED by require\.yaml: the change adds 1 violation:\n {2}HIGH keep-it: /);
+    expect(refused.stderr).toContain('jcgraph apply: nothing was sent.');
+    expect(sim.stats().requests).toBe(0);
+    expect(existsSync(join(dir, 'rules.json.journal'))).toBe(false);
+
+    // The same plan resolves a forbid rule's violation and adds none: the dry run goes on.
+    const allowed = await cli(['apply', file, '--snapshot', 'snap.json', '--rules', 'forbid.yaml'], { cwd: dir, env });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('will send');
+    onlyReads();
+  });
+
+  it('needs the plan’s snapshot, and judges a plan, not its undo', async () => {
+    const { user, system } = pick();
+    const file = await plan(['revoke', user, system], 'rules-usage.json');
+    await writeFile(join(dir, 'any.yaml'), 'version: 1\nrules: []\n');
+    const noSnapshot = await cli(['apply', file, '--rules', 'any.yaml'], { cwd: dir, env });
+    expect(noSnapshot.code).toBe(2);
+    expect(noSnapshot.stderr).toContain('--rules judges the plan on the snapshot it was made on: give it with --snapshot FILE');
+    const undo = await cli(['apply', '--undo', `${file}.journal`, '--snapshot', 'snap.json', '--rules', 'any.yaml'], { cwd: dir, env });
+    expect(undo.code).not.toBe(0);
+    expect(sim.stats().requests).toBe(0);
+  });
+});

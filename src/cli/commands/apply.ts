@@ -19,7 +19,10 @@ import {
   type RunOptions,
 } from '../../apply/index.ts';
 import { ApiClient, checkApiKey, checkApiUrl } from '../../fetchers/index.ts';
-import { describeQuestion, describeStep, readPlanFile, type PlanFile } from '../../plan/index.ts';
+import { describeQuestion, describeStep, planChanges, readPlanFile, type PlanFile } from '../../plan/index.ts';
+import { changeViolations } from '../../rules/index.ts';
+import { loadGraph } from '../load-graph.ts';
+import { parseAt, rulesOption, violationsVerdict } from './check.ts';
 import { readSnapshotFile } from '../../snapshot/index.ts';
 import { isJsonObject } from '../../model/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
@@ -38,6 +41,8 @@ const OPTIONS = {
   rate: { type: 'string' },
   timeout: { type: 'string' },
   settle: { type: 'string' },
+  rules: { type: 'string' },
+  at: { type: 'string' },
 } as const;
 
 const HELP = `Usage: jcgraph apply PLAN.json [--yes [--yes] | --yes --confirm ORG_ID] [--resume] [options]
@@ -78,6 +83,9 @@ Options:
   --timeout MS         Per-request timeout in milliseconds (default 30000).
   --settle SECONDS     When the plan exempts members from a dynamic group's rule, how long to let the
                        tenant run its rules again before verifying once more (default 10).
+  --rules FILE         With --snapshot (the plan's): refuse the plan, sending nothing (exit 1), if its
+                       steps would add a violation of this rule file (see jcgraph check --help).
+  --at TIME            With --rules: judge exceptions' end dates as of this ISO-8601 time (default now).
   --json               Print the evidence document.
 
 The API key is read from JC_API_KEY (or JUMPCLOUD_API_KEY); there is no flag for it.
@@ -86,6 +94,32 @@ Exit codes: 0 applied and verified, dry run with nothing refused, or nothing to 
 sent), a write failed (the journal says what was sent), or the verification disagreed; 2 usage error;
 130 cancelled (the journal is kept for --resume).
 `;
+
+/**
+ * \`--rules FILE\`: whether the plan's steps, applied to the snapshot it was made on, would add a violation
+ * of the rule file (said on stderr; nothing is sent then). The snapshot is needed: the rules are judged
+ * offline, on the organization the plan was made from, as \`whatif --rules\` judges a change.
+ */
+async function refusedByRules(
+  plan: PlanFile,
+  values: { rules?: string; at?: string; snapshot?: string; undo?: string },
+  io: CliIo,
+): Promise<boolean> {
+  if (values.undo !== undefined) throw new UsageError('jcgraph apply: --rules judges a plan, not its undo');
+  if (values.snapshot === undefined)
+    throw new UsageError('jcgraph apply: --rules judges the plan on the snapshot it was made on: give it with --snapshot FILE');
+  const rules = await rulesOption('apply', values.rules, io, false);
+  // A snapshot the plan was not made on is refused by applyPlan itself, before any request: judge nothing on it.
+  const { sha256 } = await readSnapshotFile(resolve(io.cwd, values.snapshot));
+  if (plan.snapshot.kind === 'snapshot' && plan.snapshot.sha256 !== sha256) return false;
+  const at = parseAt('apply', values.at);
+  const { graph } = await loadGraph('apply', { snapshot: values.snapshot }, io);
+  const verdict = changeViolations(graph, rules, planChanges(plan), { now: at });
+  if (verdict.added.length === 0) return false;
+  io.stderr.write(violationsVerdict(values.rules!, verdict));
+  io.stderr.write('jcgraph apply: nothing was sent.\n');
+  return true;
+}
 
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -239,6 +273,7 @@ export const applyCommand: Command = {
       values.snapshot !== undefined
         ? { path: values.snapshot, sha256: (await readSnapshotFile(resolve(io.cwd, values.snapshot))).sha256 }
         : undefined;
+    if (values.rules !== undefined && (await refusedByRules(plan, values, io))) return 1;
     const rate = numberOption('rate', values.rate);
     const tty = io.stderr.isTTY === true;
     const options: RunOptions = {
