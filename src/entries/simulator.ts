@@ -21,6 +21,7 @@ export {
   type FaultName,
   type Simulator,
   type SimulatorOptions,
+  type SimulatorClock,
   type GenerateOptions,
   type SimulatorStats,
   type FaultSettings,

@@ -38,7 +38,7 @@ export {
   pickBrokenObjects,
   faultValueProblem,
 } from './server/faults.ts';
-export { type Simulator, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
+export { type Simulator, type SimulatorClock, type SimulatorOptions, type SimulatorStats, startSimulator } from './server/server.ts';
 export { INSIGHTS_DENIALS, INSIGHTS_EVENTS_PATH, type InsightsDenial } from './server/insights.ts';
 export { CHANGES_PATH } from './server/change-door.ts';
 export type {

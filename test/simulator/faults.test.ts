@@ -7,9 +7,9 @@ import {
   type FaultSettings,
   type Simulator,
 } from '../../src/simulator/index.ts';
+import { manualClock, type ManualClock } from '../helpers/clock.ts';
 import { apiUrl, fetchAll, firstOf, getJson, objectsOf, pageItems, withSimulator } from '../helpers/sim.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const USERS = '/api/systemusers';
 
 /** A request that may be reset: resolves to the response text and status, or 'reset'. */
@@ -32,13 +32,18 @@ function totalOf(r: { body: any; headers: Headers }): number | undefined {
   return h === null ? undefined : Number(h);
 }
 
+/** Simulated time a request takes, so that 429 storms come and go as they would while a client pages. */
+const REQUEST_MS = 50;
+
 /**
  * A client that does what docs/domain.md#rate-limits-and-retries and #paging ask of one: retries 429 (honouring
  * Retry-After), 5xx, resets and unparsable bodies; counts a page's length with its nulls; pages to the total when
  * there is one (past short pages), else to a short page; restarts the collection when its total changes.
+ * It waits on the simulator's clock (the one the simulator was started with), which it moves instead of sleeping.
  */
 async function robustFetchAll(
   sim: Simulator,
+  clock: ManualClock,
   path: string,
   query: Record<string, string> = {},
   limit = 10,
@@ -48,6 +53,7 @@ async function robustFetchAll(
   const page = async (skip: number) => {
     for (let attempt = 0; attempt < 20; attempt++) {
       const r = await raw(sim, path, { ...query, limit: String(limit), skip: String(skip), sort: '_id' });
+      clock.advance(REQUEST_MS);
       if (r.status === 200) {
         try {
           const body = JSON.parse(r.text);
@@ -57,7 +63,7 @@ async function robustFetchAll(
         }
       } else if (r.status === 429) {
         const after = r.headers?.get('retry-after');
-        await sleep(after ? Number(after) * 1000 : 150 * (attempt + 1));
+        clock.advance(after ? Number(after) * 1000 : 150 * (attempt + 1));
       } else if (r.status !== 'reset' && r.status < 500) {
         throw new Error(`GET ${path}: ${r.status} ${r.text}`);
       }
@@ -87,7 +93,8 @@ async function robustFetchAll(
 
 describe('each fault, switched on, is observable', () => {
   it('rate-limit: storms of consecutive 429s with Retry-After, over within a second', async () => {
-    await withSimulator({ preset: 'tiny', faults: { 'rate-limit': 1 } }, async (sim) => {
+    const clock = manualClock();
+    await withSimulator({ preset: 'tiny', faults: { 'rate-limit': 1 }, clock }, async (sim) => {
       const statuses = [];
       for (let i = 0; i < 3; i++) {
         const r = await getJson(sim, USERS);
@@ -96,7 +103,7 @@ describe('each fault, switched on, is observable', () => {
         expect(r.body).toMatchObject({ code: 429, message: expect.any(String) });
       }
       expect(statuses).toEqual([429, 429, 429]);
-      await sleep(1000);
+      clock.advance(1000);
       expect((await getJson(sim, USERS)).status).toBe(200);
     });
   });
@@ -118,15 +125,20 @@ describe('each fault, switched on, is observable', () => {
       [undefined, true],
       [{ 'rate-limit-no-retry-after': 0 }, false],
     ] as const) {
-      await withSimulator({ preset: 'tiny', rate: 3, ...(faults ? { faults } : {}) }, async (sim) => {
+      const clock = manualClock();
+      await withSimulator({ preset: 'tiny', rate: 3, clock, ...(faults ? { faults } : {}) }, async (sim) => {
+        // The clock stands still: the bucket's 3 tokens are all there is until it moves.
         const results = await Promise.all(Array.from({ length: 8 }, () => getJson(sim, USERS)));
         const limited = results.filter((r) => r.status === 429);
-        expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-        expect(limited.length).toBeGreaterThan(0);
+        expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+        expect(limited).toHaveLength(5);
         for (const r of limited) expect(r.headers.get('retry-after') !== null).toBe(retryAfter);
-        if (retryAfter) expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-        await sleep(1100);
-        expect((await getJson(sim, USERS)).status).toBe(200);
+        if (retryAfter) expect(Number(limited[0]!.headers.get('retry-after'))).toBe(1);
+        expect((await getJson(sim, USERS)).status).toBe(429);
+        // Retry-After later the bucket holds a second's worth again: 3 tokens, then 429.
+        clock.advance(1000);
+        for (let i = 0; i < 3; i++) expect((await getJson(sim, USERS)).status).toBe(200);
+        expect((await getJson(sim, USERS)).status).toBe(429);
       });
     }
   });
@@ -193,13 +205,14 @@ describe('each fault, switched on, is observable', () => {
   });
 
   it('short-page: a page shorter than limit in the middle of a collection with a total', async () => {
-    await withSimulator({ preset: 'small', faults: { 'short-page': 1 } }, async (sim) => {
+    const clock = manualClock();
+    await withSimulator({ preset: 'small', faults: { 'short-page': 1 }, clock }, async (sim) => {
       const first = await getJson(sim, USERS, { limit: '10', sort: '_id' });
       expect(first.body.results.length).toBeLessThan(10);
       expect(first.body.results.length).toBeGreaterThan(0);
       expect(first.body.totalCount).toBe(200);
       // Advancing skip by the rows received, and paging up to the total, gets each record once.
-      const all = await robustFetchAll(sim, USERS);
+      const all = await robustFetchAll(sim, clock, USERS);
       expect(all.items.map((u: any) => u._id)).toEqual(
         objectsOf(sim.tenant(), 'user')
           .map((u) => u.id)
@@ -209,7 +222,8 @@ describe('each fault, switched on, is observable', () => {
   });
 
   it(`churn: a row hidden or repeated between pages, the total moving with it, at most ${MAX_CHURN_EPISODES} times per collection`, async () => {
-    await withSimulator({ preset: 'small', faults: { churn: 1 }, faultSeed: 4 }, async (sim) => {
+    const clock = manualClock();
+    await withSimulator({ preset: 'small', faults: { churn: 1 }, faultSeed: 4, clock }, async (sim) => {
       const clean = objectsOf(sim.tenant(), 'user')
         .map((u) => u.id)
         .sort();
@@ -224,10 +238,10 @@ describe('each fault, switched on, is observable', () => {
       expect(naive).not.toEqual(clean);
       expect(totals.size).toBeGreaterThan(1);
       // The episodes are spent: the collection is clean from now on.
-      expect((await robustFetchAll(sim, USERS)).items.map((u: any) => u._id)).toEqual(clean);
+      expect((await robustFetchAll(sim, clock, USERS)).items.map((u: any) => u._id)).toEqual(clean);
     });
-    await withSimulator({ preset: 'small', faults: { churn: 1 }, faultSeed: 4 }, async (sim) => {
-      const result = await robustFetchAll(sim, '/api/v2/usergroups');
+    await withSimulator({ preset: 'small', faults: { churn: 1 }, faultSeed: 4, clock }, async (sim) => {
+      const result = await robustFetchAll(sim, clock, '/api/v2/usergroups');
       expect(result.restarts).toBeGreaterThan(0);
       expect(result.restarts).toBeLessThanOrEqual(MAX_CHURN_EPISODES);
       expect(result.items.map((g: any) => g.id)).toEqual(
@@ -269,9 +283,10 @@ describe('faults together', () => {
     const clean = await withSimulator({ preset: 'small', seed: 9 }, async (sim) =>
       Promise.all(collections(sim).map((p) => fetchAll(sim, p))),
     );
-    await withSimulator({ preset: 'small', seed: 9, faults: TRANSIENT_FAULT_NAMES, faultSeed: 5 }, async (sim) => {
+    const clock = manualClock();
+    await withSimulator({ preset: 'small', seed: 9, faults: TRANSIENT_FAULT_NAMES, faultSeed: 5, clock }, async (sim) => {
       const got = [];
-      for (const p of collections(sim)) got.push((await robustFetchAll(sim, p, {}, 25)).items);
+      for (const p of collections(sim)) got.push((await robustFetchAll(sim, clock, p, {}, 25)).items);
       expect(got).toEqual(clean);
       const s = sim.stats().byStatus;
       expect(Object.keys(s).filter((k) => k !== '200').length).toBeGreaterThan(0);

@@ -167,7 +167,7 @@ describe('structure', () => {
 
   it('records of every list are valid for the spec schema of that list (small and large)', () => {
     for (const tenant of [small, large]) {
-      const content = new OrgContent(tenant);
+      const content = new OrgContent(tenant, {}, Date.now());
       for (const route of LIST_ROUTES.values()) {
         const ref = LIST_ITEM_SCHEMAS[route.path];
         expect(ref, route.path).toBeDefined();

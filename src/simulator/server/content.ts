@@ -44,7 +44,7 @@ export class OrgContent {
   #baseObjects: Map<string, TenantObject> | undefined;
   readonly insights: InsightsLog;
 
-  constructor(tenant: TenantData, insights: InsightsLogOptions = {}, nowMs: number = Date.now()) {
+  constructor(tenant: TenantData, insights: InsightsLogOptions, nowMs: number) {
     this.#base = tenant;
     this.insights = new InsightsLog(tenant.orgId, insights, nowMs);
   }

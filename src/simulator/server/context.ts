@@ -1,5 +1,6 @@
 /** What the steps of every request share: the organizations, the fault settings and state, the counters. */
 import type { ObjectRef } from '../../model/index.ts';
+import type { SimulatorClock } from './clock.ts';
 import type { InsightsDenial } from './insights.ts';
 import type { FaultInjector } from './faults.ts';
 import type { Network } from './network.ts';
@@ -24,4 +25,6 @@ export interface ServerContext {
   readonly allowChanges: boolean;
   /** What the events query answers instead of events, when access is denied. */
   readonly insightsDenied: InsightsDenial | undefined;
+  /** Where every step reads the time. */
+  readonly clock: SimulatorClock;
 }

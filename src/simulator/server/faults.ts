@@ -292,7 +292,8 @@ export class FaultInjector {
   constructor(
     private readonly settings: FaultSettings,
     private readonly seed: number,
-    private readonly now: () => number = () => performance.now(),
+    /** Milliseconds on a monotonic clock (the simulator's). */
+    private readonly now: () => number,
   ) {}
 
   private p(name: ProbabilityFaultName): number {

@@ -63,6 +63,6 @@ export function answerEvents(log: InsightsLog, body: string, nowMs: number, deni
 
 /** The events query's answer (garbled when a fault says so). */
 export const serveEvents: Step = (x, ctx) => ({
-  ...answerEvents(orgOf(x).insights, bodyOf(x), Date.now(), ctx.insightsDenied),
+  ...answerEvents(orgOf(x).insights, bodyOf(x), ctx.clock.epochMs(), ctx.insightsDenied),
   malformed: x.malformed === true,
 });

@@ -13,11 +13,13 @@ export class Network {
   constructor(
     private readonly dropAfter: number | undefined,
     private readonly dropPauseMs: number,
+    /** Milliseconds on a monotonic clock (the simulator's). */
+    private readonly now: () => number,
   ) {}
 
   /** True while the network is down: requests and connections are dropped. */
   dropping(): boolean {
-    return performance.now() < this.#dropUntil;
+    return this.now() < this.#dropUntil;
   }
 
   /**
@@ -28,7 +30,7 @@ export class Network {
     if (this.dropAfter === undefined || requestNumber !== this.dropAfter || this.#dropUntil !== -Infinity) return;
     this.#dropUntil = Infinity;
     res.once('close', () => {
-      this.#dropUntil = performance.now() + this.dropPauseMs;
+      this.#dropUntil = this.now() + this.dropPauseMs;
       for (const socket of this.#sockets) socket.destroy();
     });
   }

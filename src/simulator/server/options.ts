@@ -3,6 +3,7 @@ import type { TenantData } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { defaultOrgId, generateTenant } from '../generate.ts';
 import type { PresetName } from '../presets.ts';
+import type { SimulatorClock } from './clock.ts';
 import type { FaultName, FaultSettings } from './faults.ts';
 import type { InsightsDenial } from './insights.ts';
 
@@ -87,6 +88,11 @@ export interface SimulatorOptions {
    * @default none
    */
   onAnswer?: (url: string, status: string) => void;
+  /**
+   * Where the simulator reads the time (tests hold a clock of their own and move it instead of sleeping).
+   * @default the real clocks: `performance.now()` and `Date.now()`
+   */
+  clock?: SimulatorClock;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);

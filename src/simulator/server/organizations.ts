@@ -9,6 +9,7 @@ import type { AppliedChange, SimChange } from '../changes/changes.ts';
 import { randomChange } from '../changes/churn.ts';
 import type { InsightsLogOptions } from '../insights/log.ts';
 import { Rng, hash32 } from '../random.ts';
+import type { SimulatorClock } from './clock.ts';
 import { OrgContent } from './content.ts';
 
 export class Organizations {
@@ -18,7 +19,13 @@ export class Organizations {
   /** Organization ids in the order given; the first answers requests without `x-org-id`. */
   readonly ids: readonly string[];
 
-  constructor(tenants: readonly TenantData[], insights: InsightsLogOptions, startedMs: number, churnSeed: number) {
+  constructor(
+    tenants: readonly TenantData[],
+    insights: InsightsLogOptions,
+    private readonly clock: SimulatorClock,
+    churnSeed: number,
+  ) {
+    const startedMs = clock.epochMs();
     for (const tenant of tenants) {
       if (this.#orgs.has(tenant.orgId)) throw new SimulatorError(`two tenants have the organization id "${tenant.orgId}"`);
       this.#orgs.set(tenant.orgId, new OrgContent(tenant, insights, startedMs));
@@ -51,7 +58,7 @@ export class Organizations {
   /** Applies changes to an organization (see OrgContent.apply); the server's caches of it are dropped. */
   apply(org: OrgContent, changes: readonly SimChange[]): AppliedChange[] {
     try {
-      return org.apply(changes, Date.now());
+      return org.apply(changes, this.clock.epochMs());
     } finally {
       for (const listener of this.#changed) listener(org.tenant.orgId);
     }

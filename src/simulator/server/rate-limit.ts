@@ -12,7 +12,8 @@ export class TokenBucket {
 
   constructor(
     private readonly rate: number,
-    private readonly now: () => number = () => performance.now(),
+    /** Milliseconds on a monotonic clock (the simulator's). */
+    private readonly now: () => number,
   ) {
     this.capacity = Math.max(1, rate);
     this.tokens = this.capacity;

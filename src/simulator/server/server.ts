@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import type { JsonObject, ObjectRef, TenantData } from '../../model/index.ts';
 import type { AppliedChange, SimChange } from '../changes/changes.ts';
+import { REAL_CLOCK } from './clock.ts';
 import type { ServerContext } from './context.ts';
 import { runPipeline, type Exchange } from './exchange.ts';
 import { DEFAULT_DROP_PAUSE_MS, FaultInjector, faultSettings, pickBrokenObjects } from './faults.ts';
@@ -27,6 +28,7 @@ import { apiOf } from './routes.ts';
 import { send } from './send.ts';
 import { type SimulatorStats, StatsCounter } from './stats.ts';
 
+export type { SimulatorClock } from './clock.ts';
 export type { SimulatorOptions } from './options.ts';
 export type { SimulatorStats } from './stats.ts';
 
@@ -65,8 +67,9 @@ function contextOf(options: SimulatorOptions, tenants: readonly TenantData[], ap
     silentShare: faultConfig['silent-changes'] ?? 0,
     seed: faultSeed,
   };
-  const orgs = new Organizations(tenants, insights, Date.now(), options.churnSeed ?? options.seed ?? 1);
-  const faults = new FaultInjector(faultConfig, faultSeed);
+  const clock = options.clock ?? REAL_CLOCK;
+  const orgs = new Organizations(tenants, insights, clock, options.churnSeed ?? options.seed ?? 1);
+  const faults = new FaultInjector(faultConfig, faultSeed, () => clock.monotonicMs());
   const pager = new Pager(faults);
   orgs.onChange((orgId) => pager.forget(orgId));
   const brokenCount = faultConfig['broken-objects'] ?? 0;
@@ -74,15 +77,16 @@ function contextOf(options: SimulatorOptions, tenants: readonly TenantData[], ap
     expectedKey: Buffer.from(apiKey),
     orgs,
     faults,
-    bucket: options.rate !== undefined ? new TokenBucket(options.rate) : undefined,
+    bucket: options.rate !== undefined ? new TokenBucket(options.rate, () => clock.monotonicMs()) : undefined,
     broken: new Map(
       tenants.map((t) => [t.orgId, pickBrokenObjects(t.objects, brokenCount, faultSeed).map((o) => ({ type: o.type, id: o.id }))]),
     ),
     pager,
-    network: new Network(faultConfig['drop-after'], options.dropPauseMs ?? DEFAULT_DROP_PAUSE_MS),
+    network: new Network(faultConfig['drop-after'], options.dropPauseMs ?? DEFAULT_DROP_PAUSE_MS, () => clock.monotonicMs()),
     stats: new StatsCounter(options.onAnswer),
     allowChanges: options.allowChanges === true,
     insightsDenied: options.insights?.denied,
+    clock,
   };
 }
 
@@ -141,7 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     applyChanges: (changes, orgId) => orgs.apply(orgs.get(orgId), changes),
     churn: (count, orgId) => orgs.churn(orgs.get(orgId), count),
     insightsEvents: (orgId) => orgs.get(orgId).insights.all(),
-    logEvents: (events, orgId) => orgs.get(orgId).insights.inject(events, Date.now()),
+    logEvents: (events, orgId) => orgs.get(orgId).insights.inject(events, ctx.clock.epochMs()),
     silencedChanges: (orgId) => orgs.get(orgId).insights.silenced,
     brokenObjects: (orgId?: string) => ctx.broken.get(orgId ?? orgs.ids[0] ?? '') ?? [],
     stats: () => stats.snapshot(),
