@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
 import { startPrism } from '../helpers/prism.ts';
 import { INSIGHTS_SPEC_PATH } from '../helpers/spec.ts';
+import { manualClock } from '../helpers/clock.ts';
 import { firstOf, objectsOf, withSimulator } from '../helpers/sim.ts';
 
 const PATH = '/insights/directory/v1/events';
@@ -221,15 +222,18 @@ describe('events of changes', () => {
   });
 
   it('events-lag=S: an event is visible only S seconds after it happened', async () => {
-    await withSimulator({ preset: 'tiny', seed: 6, faults: { 'events-lag': 1.5 } }, async (sim) => {
-      const since = new Date().toISOString();
+    const clock = manualClock();
+    await withSimulator({ preset: 'tiny', seed: 6, faults: { 'events-lag': 1.5 }, clock }, async (sim) => {
+      const since = new Date(clock.epochMs()).toISOString();
       sim.churn(3);
       const changes = async () =>
         (await allEvents(sim, since)).events.filter(
           (e) => /^(association_change|.*_(create|update|delete))$/.test(e.event_type) && e.event_type !== 'admin_update',
         );
       expect(await changes()).toEqual([]);
-      await new Promise((r) => setTimeout(r, 1_700));
+      clock.advance(1_499);
+      expect(await changes()).toEqual([]);
+      clock.advance(1);
       expect((await changes()).length).toBe(3);
     });
   });
