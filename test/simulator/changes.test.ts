@@ -3,7 +3,7 @@
  * the API would refuse are refused, random churn keeps the served organization consistent (a client
  * reading it over HTTP sees exactly `sim.tenant()`), and the change door is closed unless opened.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson, edgeKey, sortTenant, type TenantData } from '../../src/model/index.ts';
 import { SimulatorError, type SimChange } from '../../src/simulator/index.ts';
@@ -171,11 +171,22 @@ describe('churn', () => {
   });
 
   it('applies R changes a minute as time passes with --churn R', async () => {
-    await withSimulator({ preset: 'tiny', seed: 5, churn: 1200 }, async (sim) => {
-      const before = canonical(sim.tenant());
-      await new Promise((r) => setTimeout(r, 400));
-      expect(canonical(sim.tenant())).not.toBe(before);
-    });
+    // Churn is a timer (one change every 60 000 / R ms): fake timers move it; the server's sockets stay real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      await withSimulator({ preset: 'tiny', seed: 5, churn: 1200 }, async (sim) => {
+        const before = canonical(sim.tenant());
+        vi.advanceTimersByTime(49);
+        expect(canonical(sim.tenant())).toBe(before);
+        vi.advanceTimersByTime(1);
+        const first = canonical(sim.tenant());
+        expect(first).not.toBe(before);
+        vi.advanceTimersByTime(50);
+        expect(canonical(sim.tenant())).not.toBe(first);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
