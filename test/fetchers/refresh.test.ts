@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { fetchTenant, refreshTenant, type FetchResult, type RefreshOptions, type RefreshResult } from '../../src/fetchers/index.ts';
 import { canonicalJson, sortTenant, type TenantData } from '../../src/model/index.ts';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/index.ts';
+import { manualClock } from '../helpers/clock.ts';
 import { withSimulator } from '../helpers/sim.ts';
 
 const canonical = (t: TenantData): string => canonicalJson(sortTenant(t));
@@ -35,8 +36,6 @@ async function refreshAndCompare(
   expect(canonical(r.tenant)).toBe(canonical(full.tenant));
   return { r, full };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('incremental refresh equals a fresh full fetch', () => {
   it('for random change sequences between two fetches (property)', async () => {
@@ -83,16 +82,20 @@ describe('incremental refresh equals a fresh full fetch', () => {
   }, 300_000);
 
   it('with events late inside the margin: changes racing the old fetch, a log that shows events late, a clock ahead of the log', async () => {
-    await withSimulator({ preset: 'small', seed: 5, churnSeed: 5, faults: { 'events-lag': 1 } }, async (sim) => {
-      // Changes made while the old fetch runs: it may or may not have seen each of them.
+    const clock = manualClock();
+    let fetchStarted: () => void = () => undefined;
+    const firstAnswer = new Promise<void>((resolve) => (fetchStarted = resolve));
+    const options = { preset: 'small', seed: 5, churnSeed: 5, faults: { 'events-lag': 1 }, clock, onAnswer: () => fetchStarted() } as const;
+    await withSimulator(options, async (sim) => {
+      // Changes made while the old fetch runs (once its first request is answered): it may or may not have seen each of them.
       const fetching = fetchTenant(access(sim));
-      await sleep(20);
+      await firstAnswer;
       sim.churn(10);
       const raced = await fetching;
       sim.churn(10);
       // Our clock 60 s ahead of the log's: the window starts 60 s late, inside the 5-minute margin.
       const old = { ...raced, meta: { ...raced.meta, startedAt: new Date(Date.parse(raced.meta.startedAt) + 60_000).toISOString() } };
-      await sleep(1_200); // the log shows the events a second late
+      clock.advance(1_200); // the log shows the events a second late
       const { r } = await refreshAndCompare(sim, old, { eventLagMs: 5 * 60_000 });
       expect(r.meta.refresh.mode).toBe('incremental');
     });
