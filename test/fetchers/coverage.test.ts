@@ -15,6 +15,8 @@ import { CollectionPlan, LIST_COLLECTIONS, type Collection } from '../../src/fet
 import { TYPE_INFO, isGraphType, type Coverage, type GraphType, type TenantData } from '../../src/model/index.ts';
 import { entryMatches, startSimulator, type FaultSettings, type Simulator } from '../../src/simulator/index.ts';
 import { loadSnapshot, type Snapshot } from '../../src/snapshot/index.ts';
+import { manualClock, type ManualClock } from '../helpers/clock.ts';
+import { getJson } from '../helpers/sim.ts';
 import { cli, type CliResult } from '../cli/run.ts';
 import { minusCoverage } from './coverage-model.ts';
 import { canonical, tenantDiff } from './sim-view.ts';
@@ -24,6 +26,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Few retries, so a collection that always fails is given up on in well under a second. */
 const FAST = ['--retries', '2', '--concurrency', '8'];
+/** How long drop-after's network stays down, on the simulator's clock (which the tests move). */
 const DROP_PAUSE_MS = 1_200;
 
 let n = 0;
@@ -44,13 +47,14 @@ class AnswerLog {
 async function withSim<T>(
   faults: FaultSettings,
   faultSeed: number,
-  fn: (sim: Simulator, log: AnswerLog) => Promise<T>,
+  fn: (sim: Simulator, log: AnswerLog, clock: ManualClock) => Promise<T>,
   preset: 'tiny' | 'small' = 'small',
 ): Promise<T> {
   const log = new AnswerLog();
-  const sim = await startSimulator({ preset, seed: 5, faults, faultSeed, dropPauseMs: DROP_PAUSE_MS, onAnswer: log.record });
+  const clock = manualClock();
+  const sim = await startSimulator({ preset, seed: 5, faults, faultSeed, dropPauseMs: DROP_PAUSE_MS, onAnswer: log.record, clock });
   try {
-    return await fn(sim, log);
+    return await fn(sim, log, clock);
   } finally {
     await sim.close();
   }
@@ -64,18 +68,18 @@ function fetchCli(sim: Simulator, out: string, extra: readonly string[] = []): P
 }
 
 /**
- * Fetches as a user would after each lost connection (drop-after), once the server listens again: with
- * --resume when the fetch kept a journal and says so, again from the start when it was lost before any
- * collection was finished (nothing kept, nothing to resume).
+ * Fetches as a user would after each lost connection (drop-after), once the server listens again (the
+ * simulator's clock moved past the drop pause): with --resume when the fetch kept a journal and says so,
+ * again from the start when it was lost before any collection was finished (nothing kept, nothing to resume).
  */
-async function fetchToEnd(sim: Simulator, out: string): Promise<{ last: CliResult; interruptions: number }> {
+async function fetchToEnd(sim: Simulator, clock: ManualClock, out: string): Promise<{ last: CliResult; interruptions: number }> {
   let last = await fetchCli(sim, out);
   let interruptions = 0;
   while (last.code === 1 && /the connection is lost/.test(last.stderr) && interruptions < 5) {
     interruptions += 1;
     const resumable = /Continue with: jcgraph fetch --resume/.test(last.stderr);
     if (!resumable) expect(existsSync(join(dir, `${out}.partial`))).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, DROP_PAUSE_MS + 200));
+    clock.advance(DROP_PAUSE_MS);
     last = await fetchCli(sim, out, resumable ? ['--resume'] : []);
   }
   return { last, interruptions };
@@ -212,7 +216,7 @@ describe('fetch records what it cannot read, and goes on', () => {
   }, 120_000);
 
   it('drop-after: the connection lost mid-fetch stops it (exit 1, journal kept); a resume completes it, nothing missing', async () => {
-    await withSim({ 'drop-after': 150 }, 1, async (sim) => {
+    await withSim({ 'drop-after': 150 }, 1, async (sim, _log, clock) => {
       const out = fresh('dropped');
       const first = await fetchCli(sim, out);
       expect(first.code, first.stderr).toBe(1);
@@ -221,7 +225,10 @@ describe('fetch records what it cannot read, and goes on', () => {
       expect(existsSync(join(dir, out))).toBe(false);
       expect(existsSync(join(dir, `${out}.partial`))).toBe(true);
       expect(sim.stats().byStatus['refused'] ?? 0).toBeGreaterThan(0);
-      await new Promise((resolve) => setTimeout(resolve, DROP_PAUSE_MS + 200));
+      // The network stays down until the simulator's clock passes the pause: refused a millisecond before, served at it.
+      clock.advance(DROP_PAUSE_MS - 1);
+      await expect(getJson(sim, '/api/systemusers')).rejects.toThrow();
+      clock.advance(1);
       const resumed = await fetchCli(sim, out, ['--resume']);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(existsSync(join(dir, `${out}.partial`))).toBe(false);
@@ -262,9 +269,9 @@ describe('fetch records what it cannot read, and goes on', () => {
         await withSim(
           settings,
           faultSeed,
-          async (sim) => {
+          async (sim, _log, clock) => {
             const out = fresh('mix');
-            const { last } = await fetchToEnd(sim, out);
+            const { last } = await fetchToEnd(sim, clock, out);
             if (last.code === 1) {
               expect(last.stderr).toMatch(/No list could be read/);
               expect(existsSync(join(dir, out))).toBe(false);
