@@ -16,12 +16,14 @@ import { generateTenant, startSimulator, type FaultSettings, type Simulator } fr
 import type { TenantData } from '../../src/model/index.ts';
 import { loadSnapshot } from '../../src/snapshot/index.ts';
 import { cli, startCli, type CliResult } from '../cli/run.ts';
+import { manualClock, type ManualClock } from '../helpers/clock.ts';
 import { canonical } from './sim-view.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'jcgraph-resume-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const KEY = 'jcgraph-RESUME-KEY-6a1f0e9d3c2b';
+/** How long drop-after's network stays down, on the simulator's clock (which the test moves). */
 const DROP_PAUSE_MS = 600;
 const CONCURRENCY = 4;
 const FAST = ['--retries', '2', '--concurrency', String(CONCURRENCY)];
@@ -73,8 +75,9 @@ function fetchCli(sim: Simulator, out: string, extra: readonly string[] = []): P
   return cli(fetchArgs(sim, out, extra), { env: { JC_API_KEY: KEY }, cwd: dir });
 }
 
-async function withSim<T>(faults: FaultSettings, fn: (sim: Simulator, answered: Answered) => Promise<T>): Promise<T> {
+async function withSim<T>(faults: FaultSettings, fn: (sim: Simulator, answered: Answered, clock: ManualClock) => Promise<T>): Promise<T> {
   const answered = new Answered();
+  const clock = manualClock();
   const sim = await startSimulator({
     preset: 'small',
     seed: 12,
@@ -82,9 +85,10 @@ async function withSim<T>(faults: FaultSettings, fn: (sim: Simulator, answered: 
     faults,
     dropPauseMs: DROP_PAUSE_MS,
     onAnswer: answered.record,
+    clock,
   });
   try {
-    return await fn(sim, answered);
+    return await fn(sim, answered, clock);
   } finally {
     await sim.close();
   }
@@ -110,7 +114,7 @@ describe('resume an interrupted fetch', () => {
     let interrupted = 0;
     await fc.assert(
       fc.asyncProperty(interruption, async (how) => {
-        await withSim(how.kind === 'drop' ? { 'drop-after': how.afterRequests } : {}, async (sim, answered) => {
+        await withSim(how.kind === 'drop' ? { 'drop-after': how.afterRequests } : {}, async (sim, answered, clock) => {
           const out = fresh('interrupted');
           let first: CliResult;
           if (how.kind === 'signal') {
@@ -147,12 +151,12 @@ describe('resume an interrupted fetch', () => {
               const plan = CollectionPlan.fromFigures({ steps: content.plan });
               finished = new Set([...content.entries.keys()].map((k) => requestKey(plan.collection(k)!)));
             }
-            if (how.kind === 'drop') await new Promise((resolve) => setTimeout(resolve, DROP_PAUSE_MS + 100));
+            if (how.kind === 'drop') clock.advance(DROP_PAUSE_MS);
             const second = await fetchCli(sim, out, ['--resume']);
             expect(second.code, second.stderr).toBe(0);
           } else {
             // Stopped before any collection was finished: nothing was kept, a plain fetch starts over.
-            if (how.kind === 'drop') await new Promise((resolve) => setTimeout(resolve, DROP_PAUSE_MS + 100));
+            if (how.kind === 'drop') clock.advance(DROP_PAUSE_MS);
             const second = await fetchCli(sim, out);
             expect(second.code, second.stderr).toBe(0);
           }
