@@ -34,14 +34,26 @@ export interface RunningCli {
   readonly stdout: () => string;
   readonly stderr: () => string;
   readonly done: Promise<CliResult>;
+  /**
+   * Resolves with stdout at the first write after which `holds(stdout)` is true (at once when it already is);
+   * rejects, with what the command wrote, when the command ends first.
+   */
+  readonly stdoutUntil: (holds: (stdout: string) => boolean) => Promise<string>;
 }
 
 /** Starts one command in-process (for long-running ones like `sim`, stopped through `signal`). */
 export function startCli(argv: readonly string[], options: RunOptions = {}): RunningCli {
   let stdout = '';
   let stderr = '';
+  const waiting = new Set<() => void>();
   const io: CliIo = {
-    stdout: { write: (c: string) => (stdout += c) },
+    stdout: {
+      write: (c: string) => {
+        stdout += c;
+        for (const check of waiting) check();
+        return stdout;
+      },
+    },
     stderr: { write: (c: string) => (stderr += c), isTTY: options.tty === true },
     stdin: Readable.from(options.stdin !== undefined ? [options.stdin] : []),
     env: options.env ?? {},
@@ -49,7 +61,21 @@ export function startCli(argv: readonly string[], options: RunOptions = {}): Run
     cwd: options.cwd ?? ROOT,
   };
   const done = main(argv, io, ...(options.commands ? [options.commands] : [])).then((code) => ({ code, stdout, stderr }));
-  return { stdout: () => stdout, stderr: () => stderr, done };
+  const stdoutUntil = (holds: (text: string) => boolean): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!holds(stdout)) return;
+        waiting.delete(check);
+        resolve(stdout);
+      };
+      waiting.add(check);
+      check();
+      void done.then(
+        (end) => reject(new Error(`the command ended (exit ${String(end.code)}) first: ${JSON.stringify(end.stdout)} ${end.stderr}`)),
+        reject,
+      );
+    });
+  return { stdout: () => stdout, stderr: () => stderr, done, stdoutUntil };
 }
 
 /** One command in-process: exit code and everything it wrote. */

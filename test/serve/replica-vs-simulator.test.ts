@@ -69,12 +69,8 @@ beforeAll(async () => {
   expect(fetched.code, fetched.stderr).toBe(0);
   tenant = (await loadSnapshot(snapshot)).tenant;
   server = startCli(['serve', '--snapshot', snapshot, '--json'], { signal: stopServer.signal, cwd: dir });
-  const t0 = Date.now();
-  while (!server.stdout().includes('\n')) {
-    if (Date.now() - t0 > 60_000) throw new Error(`jcgraph serve printed nothing: ${server.stderr()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  replica = JSON.parse(server.stdout()) as Target;
+  // Its one line is printed once it listens.
+  replica = JSON.parse(await server.stdoutUntil((out) => out.includes('\n'))) as Target;
 }, 120_000);
 
 afterAll(async () => {
