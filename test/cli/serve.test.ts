@@ -5,23 +5,19 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, startCli } from './run.ts';
+import { cli, ROOT, startCli, type RunningCli } from './run.ts';
 import { getJson } from '../helpers/sim.ts';
 
-async function firstLines(read: () => string, count: number, what: () => string): Promise<string[]> {
-  const t0 = Date.now();
-  while (read().split('\n').length <= count) {
-    if (Date.now() - t0 > 60_000) throw new Error(`jcgraph serve printed ${JSON.stringify(read())}: ${what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return read().split('\n').slice(0, count);
+/** The first `count` lines of an in-process command's stdout, once it has printed them. */
+async function firstLines(run: RunningCli, count: number): Promise<string[]> {
+  return (await run.stdoutUntil((out) => out.split('\n').length > count)).split('\n').slice(0, count);
 }
 
 describe('jcgraph serve', () => {
   it('prints the base URL, the API key and the explorer link, one line each, and serves until stopped', async () => {
     const stop = new AbortController();
     const run = startCli(['serve', '--sim', 'tiny:2'], { signal: stop.signal });
-    const [base, key, explorer] = await firstLines(run.stdout, 3, run.stderr);
+    const [base, key, explorer] = await firstLines(run, 3);
     expect(base).toMatch(/^base URL: http:\/\/127\.0\.0\.1:\d+$/);
     expect(key).toMatch(/^API key: [0-9a-f]{40}$/);
     const baseUrl = base!.slice('base URL: '.length);
@@ -40,7 +36,7 @@ describe('jcgraph serve', () => {
   it('--json prints one line; --no-auth serves without a key', async () => {
     const stop = new AbortController();
     const run = startCli(['serve', '--sim', 'tiny', '--no-auth', '--json'], { signal: stop.signal });
-    const [line] = await firstLines(run.stdout, 1, run.stderr);
+    const [line] = await firstLines(run, 1);
     const printed = JSON.parse(line!) as { baseUrl: string; apiKey: string | null; explorerUrl: string };
     expect(printed.apiKey).toBeNull();
     expect(printed.explorerUrl).toBe(`${printed.baseUrl}/`);
@@ -71,15 +67,18 @@ describe('jcgraph serve', () => {
     });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // Its three lines are printed once it listens, after both processes (bin/jcgraph.mjs and the one it may
+    // relaunch with a heap bound) have their SIGINT handlers: the signal can follow them at once.
+    const printed = new Promise<void>((ok, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.split('\n').length > 3) ok();
+      });
+      child.on('close', () => fail(new Error(`jcgraph serve ended first: ${JSON.stringify(out)} ${err}`)));
+    });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((ok) => child.on('close', (code) => ok(code)));
-    await firstLines(
-      () => out,
-      3,
-      () => err,
-    );
-    await new Promise((r) => setTimeout(r, 200));
+    await printed;
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(err).toMatch(/server stopped\n$/);
