@@ -82,6 +82,9 @@ describe('fetch over HTTP from the simulator', () => {
       }).catch((e: unknown) => e);
       // A fetch that did not stop would run to its end (a snapshot, not an error) or hang (this test's timeout).
       expect(error).toBeInstanceOf(CancelledError);
+      // A real wait, for neither the client's timers nor the simulator's clock: it gives requests a client might
+      // still send after rejecting (the failure looked for) the time to cross loopback and be counted. A correct
+      // client passes with any wait; a shorter one would only hide such requests, never fail a correct fetch.
       await new Promise((r) => setTimeout(r, 100));
       // Nothing more is sent after the abort beyond the requests already in flight.
       expect(sim.stats().requests).toBeLessThanOrEqual(requestsAtAbort + 8);
