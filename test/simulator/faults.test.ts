@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   TRANSIENT_FAULT_NAMES,
   MAX_CHURN_EPISODES,
@@ -7,6 +7,7 @@ import {
   type FaultSettings,
   type Simulator,
 } from '../../src/simulator/index.ts';
+import { SLOW_MAX_MS } from '../../src/simulator/server/faults.ts';
 import { manualClock, type ManualClock } from '../helpers/clock.ts';
 import { apiUrl, fetchAll, firstOf, getJson, objectsOf, pageItems, withSimulator } from '../helpers/sim.ts';
 
@@ -162,11 +163,25 @@ describe('each fault, switched on, is observable', () => {
 
   it('slow: answers are delayed, then correct', async () => {
     await withSimulator({ preset: 'tiny', faults: { slow: 1 } }, async (sim) => {
-      const t0 = performance.now();
-      const r = await getJson(sim, USERS);
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(95);
-      expect(r.status).toBe(200);
-      expect(r.body.totalCount).toBe(12);
+      // The delay is a timer: fake setTimeout holds it (sockets and the server's own timers stay real).
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        let answered = false;
+        const response = getJson(sim, USERS).finally(() => (answered = true));
+        // The request arrives and waits on a timer, where an undelayed one would be answered within a few turns.
+        const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+        while (sim.stats().requests === 0 || (!answered && vi.getTimerCount() === 0)) await turn();
+        expect(answered).toBe(false);
+        // At least 100 ms, at most SLOW_MAX_MS.
+        await vi.advanceTimersByTimeAsync(99);
+        expect(answered).toBe(false);
+        await vi.advanceTimersByTimeAsync(SLOW_MAX_MS - 99);
+        const r = await response;
+        expect(r.status).toBe(200);
+        expect(r.body.totalCount).toBe(12);
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 
