@@ -177,10 +177,9 @@ describe('commands that read a partial snapshot', () => {
   it('serve says so when it starts, and marks every answer of the replica with x-jcgraph-coverage', async () => {
     const stop = new AbortController();
     const serving = startCli(['serve', '--snapshot', 'partial.json', '--json'], { cwd: dir, signal: stop.signal });
-    const t0 = Date.now();
-    while (!serving.stdout().includes('baseUrl') && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
     try {
-      const { baseUrl, apiKey } = JSON.parse(serving.stdout().split('\n')[0]!) as { baseUrl: string; apiKey: string };
+      const printed = await serving.stdoutUntil((text) => text.includes('\n'));
+      const { baseUrl, apiKey } = JSON.parse(printed.split('\n')[0]!) as { baseUrl: string; apiKey: string };
       const r = await fetch(`${baseUrl}/api/v2/users/${touched.subject}/systems`, { headers: { 'x-api-key': apiKey } });
       expect(r.status).toBe(200);
       expect(r.headers.get('x-jcgraph-coverage')).toBe(`partial; gaps=${coverage.gaps.length}`);

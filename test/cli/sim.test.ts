@@ -32,8 +32,9 @@ describe('jcgraph sim', () => {
       stdout: out,
       stderr: err,
       done,
+      stdoutUntil,
     } = startCli(['sim', '--preset', 'tiny', '--seed', '4', '--orgs', '2'], { signal: controller.signal });
-    await until(() => out().includes('API key:'));
+    await stdoutUntil((text) => text.includes('API key:'));
     expect(out().split('\n').filter(Boolean)).toHaveLength(2);
     const target = parseLines(out());
     expect(target.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -59,7 +60,7 @@ describe('jcgraph sim', () => {
     const dir = await mkdtemp(join(tmpdir(), 'jcgraph-sim-cli-'));
     try {
       const controller = new AbortController();
-      const { stdout: out, done } = startCli(
+      const { done, stdoutUntil } = startCli(
         [
           'sim',
           '--preset',
@@ -76,8 +77,7 @@ describe('jcgraph sim', () => {
         ],
         { signal: controller.signal },
       );
-      await until(() => out().includes('\n'));
-      const info = JSON.parse(out());
+      const info = JSON.parse(await stdoutUntil((text) => text.includes('\n')));
       expect(info).toMatchObject({ baseUrl: expect.stringMatching(/^http:/), apiKey: expect.any(String), orgIds: [expect.any(String)] });
       const written = await readFile(join(dir, 't.json'), 'utf8');
       expect(written).toBe(canonicalJson(sortTenant(generateTenant({ preset: 'small', seed: 2 }))));
