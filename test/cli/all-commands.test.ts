@@ -74,12 +74,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'jcgraph-all-'));
   stopSim = new AbortController();
   sim = startCli(['sim', '--preset', 'small', '--seed', '3', '--json'], { signal: stopSim.signal, commands: COMMANDS });
-  const t0 = Date.now();
-  while (!sim.stdout().includes('\n')) {
-    if (Date.now() - t0 > 60_000) throw new Error(`jcgraph sim printed nothing: ${sim.stderr()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  live = JSON.parse(sim.stdout());
+  live = JSON.parse(await sim.stdoutUntil((text) => text.includes('\n')));
   snapshot = join(dir, 'org.json');
   const fetched = await run(['fetch', '--base-url', live.baseUrl, '--out', snapshot], { JC_API_KEY: live.apiKey });
   expect(fetched.stderr).toBe('');
