@@ -259,11 +259,20 @@ describe('events of changes', () => {
   });
 
   it('keeps retentionDays of events: nothing older comes back, and the history reaches back that far', async () => {
-    await withSimulator({ preset: 'tiny', seed: 6, insights: { retentionDays: 15 } }, async (sim) => {
-      const { events } = await allEvents(sim, isoAgo(60 * 24 * HOUR));
-      const oldest = Math.min(...events.map((e) => Date.parse(e.timestamp)));
-      expect(oldest).toBeGreaterThanOrEqual(Date.now() - 15 * 24 * HOUR);
-      expect(oldest).toBeLessThan(Date.now() - 14 * 24 * HOUR);
+    const clock = manualClock();
+    await withSimulator({ preset: 'tiny', seed: 6, insights: { retentionDays: 15 }, clock }, async (sim) => {
+      const oldest = async () => {
+        const { events } = await allEvents(sim, new Date(clock.epochMs() - 60 * 24 * HOUR).toISOString());
+        return Math.min(...events.map((e) => Date.parse(e.timestamp)));
+      };
+      const first = await oldest();
+      expect(first).toBeGreaterThanOrEqual(clock.epochMs() - 15 * 24 * HOUR);
+      expect(first).toBeLessThan(clock.epochMs() - 14 * 24 * HOUR);
+      // Two days on, the events of the first two days have aged out.
+      clock.advance(2 * 24 * HOUR);
+      const later = await oldest();
+      expect(later).toBeGreaterThanOrEqual(clock.epochMs() - 15 * 24 * HOUR);
+      expect(later).toBeGreaterThan(first);
     });
   });
 
