@@ -1,5 +1,5 @@
 /**
- * Resume: a fetch interrupted at random points (Ctrl-C at a random moment, the connection dropped after a
+ * Resume: a fetch interrupted at random points (Ctrl-C or the connection dropped after a
  * random number of requests) and resumed with `--resume` yields the same snapshot as an uninterrupted
  * fetch, and the requests of both runs together exceed one full fetch by at most the lists and the
  * collections in flight when it stopped, counted on the server (fast-check). The journal is private, holds
