@@ -75,6 +75,23 @@ function pickEdge(v: TenantView, rng: Rng, kind: 'membership' | 'association'): 
   return undefined;
 }
 
+/** The group a membership's `from` names, as it is now. */
+function groupOf(v: TenantView, group: ObjectRef): TenantObject | undefined {
+  return v.byType.get(group.type)?.find((g) => g.id === group.id);
+}
+
+/**
+ * Whether the group's rule would undo a membership changed by hand, leaving the organization as it was:
+ * an automated rule takes out any member it does not match and puts back any it does; a review-required
+ * one puts back a removed member it matches (it never takes one out, so an addition holds). Churn leaves
+ * these memberships to the rules and to the exemptions it draws, so that every change it makes holds.
+ */
+function ruleUndoes(group: TenantObject | undefined, kind: 'add-member' | 'remove-member'): boolean {
+  const method = group?.record['membershipMethod'];
+  if (method === 'DYNAMIC_AUTOMATED') return true;
+  return kind === 'remove-member' && method === 'DYNAMIC_REVIEW_REQUIRED';
+}
+
 const PICKERS: readonly [weight: number, picker: Picker][] = [
   [
     20,
@@ -82,6 +99,7 @@ const PICKERS: readonly [weight: number, picker: Picker][] = [
       const m = rng.pick(MEMBERSHIPS);
       const group = some(v, m.group, rng);
       const member = some(v, m.member, rng);
+      if (ruleUndoes(group, 'add-member')) return undefined;
       return group && member ? { kind: 'add-member', group: ref(group), member: ref(member) } : undefined;
     },
   ],
@@ -89,7 +107,8 @@ const PICKERS: readonly [weight: number, picker: Picker][] = [
     14,
     (v, rng) => {
       const e = pickEdge(v, rng, 'membership');
-      return e ? { kind: 'remove-member', group: ref(e.from), member: ref(e.to) } : undefined;
+      if (!e || ruleUndoes(groupOf(v, e.from), 'remove-member')) return undefined;
+      return { kind: 'remove-member', group: ref(e.from), member: ref(e.to) };
     },
   ],
   [
