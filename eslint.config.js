@@ -93,7 +93,7 @@ export const LAYER_RULES = [
   },
   {
     from: ['serve'],
-    only: [...BASE, 'io', 'graph', 'analysis', 'documents', 'report'],
+    only: [...BASE, 'io', 'graph', 'analysis', 'documents', 'report', 'review'],
     why: 'the replica answers from a graph: it never fetches, and never uses the simulator',
   },
   { from: ['mcp'], only: [...BASE, 'io', 'graph', 'analysis', 'documents'], why: 'the MCP tools answer with the documents, from a graph' },

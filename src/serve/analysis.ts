@@ -12,11 +12,14 @@
  *   GET  object?ref=REF                      one object: its record, its groups, its edge counts (a user or
  *                                            system group: its rule and exemptions in words)
  *   GET  traverse?path=API_PATH              what `jcgraph traverse` prints for one path
+ *   GET  campaign[?skip=N][&limit=N][&decision=D][&reviewer=R]   the campaign of `serve --campaign DIR`:
+ *        its identity and progress, and a page of its items with their decisions (./campaign.ts)
  *   GET  /jcgraph/v1                         the organization served and these routes
  *
  * Objects are named as in the CLI: an id or `type:name`. Errors are `{"error": {name, message,
  * parameter?, candidates?}}`: 400 for a bad or missing parameter (named) or a body that is not JSON,
- * 404 for an unknown object (with candidates; an ambiguous name is a 404 too, listing every match),
+ * 404 for an unknown object (with candidates; an ambiguous name is a 404 too, listing every match) and
+ * for `campaign` when no campaign is served,
  * 405 for another method, 422 when no plan is possible (every cut needs a protected edge).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -46,6 +49,8 @@ import {
   whatIfWriter,
   writeJsonDocument,
 } from '../documents/index.ts';
+import type { Campaign } from '../review/index.ts';
+import { campaignAnswer, checkDecisionFilter } from './campaign.ts';
 import { RequestError, badParameter } from './errors.ts';
 
 export const ANALYSIS_ROOT = '/jcgraph/v1';
@@ -57,6 +62,8 @@ export interface AnalysisContext {
   readonly graph: AccessGraph;
   /** Where the organization came from (`snapshot acme.json`). */
   readonly source: string;
+  /** The access-review campaign served read-only at `campaign`, when one was given. */
+  readonly campaign?: Campaign;
 }
 
 /** A route's answer: a document written in pieces (status 200), decided before anything is written. */
@@ -108,6 +115,15 @@ class Query {
         `The query parameter ${name} must be a whole number from 1${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, not "${raw}".`,
       );
     return n;
+  }
+
+  /** A whole number of at least 0 (a count of items to leave out), or 0 when absent. */
+  offset(name: string): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return 0;
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+      throw badParameter(name, `The query parameter ${name} must be a whole number from 0, not "${raw}".`);
+    return Number(raw);
   }
 }
 
@@ -279,6 +295,24 @@ const ROUTES: Readonly<Record<string, Route>> = {
       return json(about('path', () => traverseDocument(c.graph, path)));
     },
   },
+  campaign: {
+    parameters: ['skip', 'limit', 'decision', 'reviewer'],
+    methods: ['GET'],
+    answer: (c, q) => {
+      if (!c.campaign)
+        throw new RequestError(
+          404,
+          'No campaign is served: start jcgraph serve with --campaign DIR (a directory written by jcgraph review start) to see one here.',
+        );
+      const skip = q.offset('skip');
+      const limit = q.count('limit', 100, 1000);
+      const decision = checkDecisionFilter(q.optional('decision'));
+      const reviewer = q.optional('reviewer');
+      return json(
+        campaignAnswer(c.campaign, { skip, limit, ...(decision ? { decision } : {}), ...(reviewer !== undefined ? { reviewer } : {}) }),
+      );
+    },
+  },
 };
 
 function index(context: AnalysisContext): Writer {
@@ -286,6 +320,7 @@ function index(context: AnalysisContext): Writer {
   const edges = Array.from(g.edges()).length;
   return json({
     organization: { orgId: g.orgId, source: context.source, objects: g.model.order, edges },
+    campaign: context.campaign ? context.campaign.id : null,
     routes: Object.entries(ROUTES).map(([name, r]) => ({ path: `${ANALYSIS_ROOT}/${name}`, methods: r.methods, parameters: r.parameters })),
   });
 }

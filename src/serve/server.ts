@@ -15,6 +15,7 @@ import { listen } from '../common/listen.ts';
 import { ConfigError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import type { Coverage } from '../model/index.ts';
+import type { Campaign } from '../review/index.ts';
 import { ANALYSIS_ROOT, answerAnalysis } from './analysis.ts';
 import { Gate, SESSION_COOKIE } from './auth.ts';
 import { EXPLORER_CSP, EXPLORER_PAGE, MESSAGE_CSP, messagePage } from './explorer/page.ts';
@@ -55,6 +56,12 @@ export interface ServeOptions {
    * @default complete (no header)
    */
   readonly coverage?: Coverage;
+  /**
+   * An access-review campaign of the same organization, served read-only at `/jcgraph/v1/campaign` and
+   * in the explorer's Campaign view (read it with src/review's `readCampaign`).
+   * @default none (the route answers 404)
+   */
+  readonly campaign?: Campaign;
 }
 
 /** The header every answer of a partial organization carries: `partial; gaps=N`. */
@@ -115,7 +122,11 @@ export async function startServer(options: ServeOptions): Promise<JcgraphServer>
   const replica = new Replica(options.graph);
   let allowedHosts: ReadonlySet<string> | undefined;
 
-  const analysis = { graph: options.graph, source: options.source ?? 'an organization given to startServer' };
+  const analysis = {
+    graph: options.graph,
+    source: options.source ?? 'an organization given to startServer',
+    ...(options.campaign ? { campaign: options.campaign } : {}),
+  };
 
   const gaps = options.coverage && !options.coverage.complete ? options.coverage.gaps.length : 0;
   const handle = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {

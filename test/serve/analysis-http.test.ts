@@ -198,7 +198,9 @@ describe('routes for the explorer and for people', () => {
       edges: tenant.edges.length,
     });
     expect(r.body.routes.map((x: any) => x.path)).toEqual(
-      ['why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'findings', 'search', 'object', 'traverse'].map((n) => `/jcgraph/v1/${n}`),
+      ['why', 'access', 'who', 'revoke', 'offboard', 'whatif', 'findings', 'search', 'object', 'traverse', 'campaign'].map(
+        (n) => `/jcgraph/v1/${n}`,
+      ),
     );
   });
 });

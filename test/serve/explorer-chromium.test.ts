@@ -6,7 +6,8 @@
  * request must stay on the server's origin, nothing may log an error, and hostile names (markup, quotes,
  * right-to-left marks, very long names) must show as text. Screenshots go to test/artifacts/.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,9 @@ import { dynamicTenant } from '../analysis/dynamic-tenant.ts';
 import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
 import { launchChromium, recordProblems, type LaunchedChromium } from '../helpers/browser.ts';
 import { HOSTILE_GROUP, HOSTILE_USER } from '../report/fixture.ts';
+import { readCampaign, type Campaign } from '../../src/review/index.ts';
+import { reviewTenant } from '../review/review-tenant.ts';
+import { MARKUP_REASON, writeDecidedCampaign } from './decided-campaign.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 const RTL_NAME = 'invoice\u202Egpj.exe\u202C';
@@ -259,6 +263,49 @@ describe('the explorer of an organization with dynamic groups, in Chromium', () 
       /^membership of user_group:Legacy is computed by a rule jcgraph cannot evaluate \(its queryType "Search"/,
     );
     await screenshot(page, 'explorer-dynamic-group.png');
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the explorer of a served review campaign, in Chromium', () => {
+  let root: string;
+  let campaign: Campaign;
+  let server: JcgraphServer;
+  let page: Page;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'jcgraph-explorer-campaign-'));
+    campaign = await readCampaign(await writeDecidedCampaign(root));
+    server = await startServer({ graph: AccessGraph.fromTenant(reviewTenant()), source: 'snapshot acme.json', campaign });
+    page = await open(server);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('lists the items with their decisions, reasons as text, and filters them by decision', async () => {
+    await page.locator('#campaign-link').click();
+    await page.waitForSelector('#view[data-ready="campaign"]');
+    const rows = page.locator('table[data-name="campaign"] tbody tr');
+    expect(await rows.count()).toBe(Math.min(campaign.items.length, 50));
+    const decided = new Map(campaign.decisions.map((d) => [d.item, d]));
+    for (const item of campaign.items.slice(0, 6)) {
+      const cells = await page.locator(`tr[data-item="${item.id}"] td`).allTextContents();
+      const d = decided.get(item.id);
+      expect(cells[4]).toBe(d ? d.decision : 'undecided');
+      expect(cells[7]).toBe(d ? d.reason : '');
+    }
+    expect(await page.locator('#view img').count()).toBe(0); // the markup reason stayed text
+    expect(await page.locator('#view').textContent()).toContain(MARKUP_REASON);
+    await page.locator('select[name="decision"]').selectOption('revoke');
+    await page.waitForFunction("location.hash === '#/campaign?decision=revoke'");
+    await page.waitForSelector('#view[data-ready="campaign"]');
+    const revoked = campaign.decisions.filter((d) => d.decision === 'revoke').map((d) => d.item);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-item')))).toEqual(
+      campaign.items.filter((i) => revoked.includes(i.id)).map((i) => i.id),
+    );
+    await screenshot(page, 'explorer-campaign.png');
     expect(problems).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { ConfigError } from '../../errors.ts';
 import { UsageError } from '../usage-error.ts';
 import { AccessGraph } from '../../graph/index.ts';
+import { readCampaign } from '../../review/index.ts';
 import { isLoopbackHost, startServer, type JcgraphServer } from '../../serve/index.ts';
 import { intOption, parseCommandArgs } from '../args.ts';
 import { untilAborted, type CliIo, type Command } from '../command.ts';
@@ -18,10 +19,11 @@ const OPTIONS = {
   host: { type: 'string' },
   'allow-remote': { type: 'boolean' },
   'no-auth': { type: 'boolean' },
+  campaign: { type: 'string' },
 } as const;
 
 const HELP = `Usage: jcgraph serve (--snapshot FILE | --sim PRESET[:SEED]) [--port N] [--host H]
-                     [--allow-remote] [--no-auth] [--json]
+                     [--allow-remote] [--no-auth] [--campaign DIR] [--json]
 
 Serves the organization, read-only, until Ctrl-C:
   /api/…           the JumpCloud API answered from the snapshot: the v1 lists (/api/systemusers, …),
@@ -31,7 +33,8 @@ Serves the organization, read-only, until Ctrl-C:
   /jcgraph/v1/…    why, access, who, revoke, offboard, whatif, findings and search over HTTP, each
                    taking the command's arguments as query parameters and answering its --json;
   /                the explorer, in a browser: search, what an object reaches or who reaches it, each
-                   binding's paths as a picture, revoke and offboarding plans, findings.
+                   binding's paths as a picture, revoke and offboarding plans, findings, and with
+                   --campaign the review campaign's items and decisions.
 
 It prints the base URL, the API key (send it as x-api-key) and the explorer link, one line each. The
 link carries a one-time token that the browser trades for a session cookie.
@@ -47,6 +50,9 @@ ${SOURCE_HELP}
   --allow-remote       Allow --host to be an address other machines can reach (plain http: the key
                        and the answers travel unencrypted).
   --no-auth            No key and no token (loopback only).
+  --campaign DIR       Also show an access-review campaign (a directory written by jcgraph review start)
+                       read-only: at /jcgraph/v1/campaign and in the explorer's Campaign view. It must
+                       be a campaign of the organization served.
   --json               Print {"baseUrl", "apiKey", "explorerUrl"} as one JSON line instead.
 
 Exit codes: 0 stopped by Ctrl-C, 1 failure, 2 usage error.
@@ -65,6 +71,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const source = await loadTenant('serve', values, io);
   const { tenant, label } = source;
   const graph = AccessGraph.fromTenant(tenant);
+  const campaign = values.campaign === undefined ? undefined : await readCampaign(values.campaign);
+  if (campaign && campaign.snapshot.orgId !== graph.orgId) {
+    throw new ConfigError(
+      `The campaign ${values.campaign ?? ''} is of organization ${campaign.snapshot.orgId || '(no id)'}, not of the organization served (${graph.orgId || 'without an id'}); serve a snapshot of its organization.`,
+    );
+  }
   noticeCoverage(io, 'serve', source, graph);
 
   let server: JcgraphServer;
@@ -77,6 +89,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       source: label,
       ...(source.coverage ? { coverage: source.coverage } : {}),
       ...(values['no-auth'] ? { apiKey: null } : {}),
+      ...(campaign ? { campaign } : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ConfigError(`port ${port} is already in use on ${host}`);
@@ -93,6 +106,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(
       `serving ${label} (organization ${graph.orgId || 'without an id'}: ${tenant.objects.length} objects, ${tenant.edges.length} edges), read-only: ` +
         `the API under /api, analysis under /jcgraph/v1, the explorer at /${server.apiKey ? '' : '; no key: anyone on this machine may ask'}` +
+        (campaign ? `; campaign ${campaign.id} (${campaign.items.length} items) at /jcgraph/v1/campaign` : '') +
         `${remote ? '; over plain http to other machines' : ''}; Ctrl-C to stop\n`,
     );
     await untilAborted(io.signal);

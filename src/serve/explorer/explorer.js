@@ -143,8 +143,40 @@
  * }} Findings
  */
 /**
- * GET /jcgraph/v1 (serve/analysis.ts): the organization served.
- * @typedef {{ organization: { orgId: string, source: string, objects: number, edges: number } }} ApiIndex
+ * GET /jcgraph/v1 (serve/analysis.ts): the organization served, and the id of the campaign served (or null).
+ * @typedef {{ organization: { orgId: string, source: string, objects: number, edges: number }, campaign: string | null }} ApiIndex
+ */
+/** A decision's count per value (review DecisionValue). @typedef {{ keep: number, revoke: number, flag: number }} DecisionCounts */
+/**
+ * A campaign item with the decision in force (serve/campaign.ts CampaignItemAnswer).
+ * @typedef {{
+ *   id: string,
+ *   user: NamedRef & { email: string },
+ *   resource: NamedRef,
+ *   label: string,
+ *   reviewer: { name: string, source: string },
+ *   decision: { decision: string, reviewer: string, decidedAt: string, reason: string } | null,
+ * }} CampaignItem
+ */
+/**
+ * GET campaign (serve/campaign.ts CampaignAnswer).
+ * @typedef {{
+ *   campaign: string,
+ *   startedAt: string,
+ *   closedAt: string | null,
+ *   scope: { given: string[], description: string },
+ *   snapshot: { sha256: string, orgId: string, apiHost: string, startedAt: string, complete: boolean },
+ *   progress: {
+ *     total: number,
+ *     decided: number,
+ *     decisions: DecisionCounts,
+ *     reviewers: { reviewer: string, total: number, decided: number, decisions: DecisionCounts }[],
+ *   },
+ *   total: number,
+ *   skip: number,
+ *   limit: number,
+ *   items: CampaignItem[],
+ * }} CampaignAnswer
  */
 /**
  * What each route the page asks answers, by its path under /jcgraph/v1.
@@ -158,6 +190,7 @@
  *   '/revoke': RevokePlan,
  *   '/offboard': OffboardPlan,
  *   '/findings': Findings,
+ *   '/campaign': CampaignAnswer,
  * }} ApiAnswers
  */
 /**
@@ -182,6 +215,7 @@
   var search = /** @type {HTMLInputElement} */ (document.getElementById('search'));
   var results = /** @type {HTMLUListElement} */ (document.getElementById('search-results'));
   var orgLine = /** @type {HTMLElement} */ (document.getElementById('org'));
+  var campaignLink = /** @type {HTMLAnchorElement} */ (document.getElementById('campaign-link'));
 
   // ---- small DOM helpers ----
 
@@ -1278,6 +1312,172 @@
     );
   }
 
+  // The campaign view's filters and page live in the hash (#/campaign?decision=revoke&reviewer=ann&skip=50),
+  // so that the back button and a copied link keep them.
+  var DECISION_FILTERS = ['keep', 'revoke', 'flag', 'undecided'];
+
+  /** @param {URLSearchParams} params */
+  function campaignHash(params) {
+    var qs = params.toString();
+    return '#/campaign' + (qs ? '?' + qs : '');
+  }
+
+  /**
+   * @param {CampaignItem} item
+   * @returns {HTMLTableRowElement}
+   */
+  function campaignRow(item) {
+    var d = item.decision;
+    return el('tr', { 'data-item': item.id, 'data-decision': d ? d.decision : 'undecided' }, [
+      el('td', null, [objectLink(item.user)]),
+      el('td', null, [objectLink(item.resource)]),
+      el('td', null, [item.label]),
+      el('td', { title: item.reviewer.source }, [visible(item.reviewer.name)]),
+      el('td', { class: 'decision' }, [d ? d.decision : 'undecided']),
+      el('td', null, [d ? visible(d.reviewer) : '']),
+      el('td', null, [d ? d.decidedAt : '']),
+      el('td', { class: 'reason' }, [d ? visible(d.reason) : '']),
+    ]);
+  }
+
+  /**
+   * @param {number} seq
+   * @param {URLSearchParams} params decision, reviewer and skip, as in the hash
+   */
+  function renderCampaign(seq, params) {
+    busy(view);
+    api('/campaign', {
+      decision: params.get('decision') || undefined,
+      reviewer: params.get('reviewer') || undefined,
+      skip: params.get('skip') || undefined,
+      limit: PAGE,
+    }).then(
+      function (c) {
+        if (seq !== route.seq) return;
+        clear(view);
+        var title = el('h1', { tabindex: '-1' }, ['Campaign ' + c.campaign]);
+        view.appendChild(title);
+        view.appendChild(
+          el('p', { class: 'note' }, [
+            'Scope: ' +
+              visible(c.scope.description) +
+              ' \u00b7 snapshot of ' +
+              visible(c.snapshot.orgId) +
+              ' (' +
+              c.snapshot.apiHost +
+              '), fetch started ' +
+              c.snapshot.startedAt +
+              ', SHA-256 ' +
+              c.snapshot.sha256 +
+              (c.snapshot.complete ? '' : ', partial') +
+              ' \u00b7 started ' +
+              c.startedAt +
+              (c.closedAt ? ', closed ' + c.closedAt : ', open') +
+              '. Read-only: decisions are imported with jcgraph review import.',
+          ]),
+        );
+        /** @param {DecisionCounts} n */
+        var counts = function (n) {
+          return n.keep + ' keep, ' + n.revoke + ' revoke, ' + n.flag + ' flag';
+        };
+        var progress = el('ul', { class: 'progress' }, [
+          el('li', null, [
+            'Everyone: ' +
+              c.progress.decided +
+              ' of ' +
+              plural(c.progress.total, 'item') +
+              ' decided (' +
+              counts(c.progress.decisions) +
+              ')',
+          ]),
+        ]);
+        c.progress.reviewers.forEach(function (r) {
+          progress.appendChild(
+            el('li', null, [
+              visible(r.reviewer) + ': ' + r.decided + ' of ' + plural(r.total, 'item') + ' decided (' + counts(r.decisions) + ')',
+            ]),
+          );
+        });
+        view.appendChild(el('section', null, [el('h2', null, ['Progress']), progress]));
+
+        var decisionSel = el(
+          'select',
+          { 'aria-label': 'Decision', name: 'decision' },
+          [el('option', { value: '' }, ['every decision'])].concat(
+            DECISION_FILTERS.map(function (d) {
+              return el('option', { value: d }, [d]);
+            }),
+          ),
+        );
+        decisionSel.value = params.get('decision') || '';
+        var reviewerSel = el(
+          'select',
+          { 'aria-label': 'Reviewer', name: 'reviewer' },
+          [el('option', { value: '' }, ['every reviewer'])].concat(
+            c.progress.reviewers.map(function (r) {
+              return el('option', { value: r.reviewer }, [visible(r.reviewer)]);
+            }),
+          ),
+        );
+        reviewerSel.value = params.get('reviewer') || '';
+        /** @param {number | null} skip */
+        var go = function (skip) {
+          var next = new URLSearchParams();
+          if (decisionSel.value) next.set('decision', decisionSel.value);
+          if (reviewerSel.value) next.set('reviewer', reviewerSel.value);
+          if (skip) next.set('skip', String(skip));
+          location.hash = campaignHash(next);
+        };
+        decisionSel.addEventListener('change', function () {
+          go(null);
+        });
+        reviewerSel.addEventListener('change', function () {
+          go(null);
+        });
+        var prev = el('button', { type: 'button', class: 'prev' }, ['\u2039 Previous']);
+        var next = el('button', { type: 'button', class: 'next' }, ['Next \u203a']);
+        prev.disabled = c.skip === 0;
+        next.disabled = c.skip + c.items.length >= c.total;
+        prev.addEventListener('click', function () {
+          go(Math.max(0, c.skip - c.limit));
+        });
+        next.addEventListener('click', function () {
+          go(c.skip + c.limit);
+        });
+        var shown =
+          c.items.length === 0
+            ? 'no items'
+            : 'items ' + (c.skip + 1) + '\u2013' + (c.skip + c.items.length) + ' of ' + c.total.toLocaleString('en');
+        var section = el('section', { class: 'campaign-items' }, [
+          el('h2', null, ['Items and decisions']),
+          el('div', { class: 'toolbar' }, [decisionSel, reviewerSel, prev, next, el('span', { class: 'count' }, [shown])]),
+        ]);
+        var head = el(
+          'tr',
+          null,
+          ['User', 'Resource', 'Label', 'Reviewer', 'Decision', 'Decided by', 'Decided at', 'Reason'].map(function (h) {
+            return el('th', { scope: 'col' }, [h]);
+          }),
+        );
+        section.appendChild(
+          el('div', { class: 'scroll' }, [
+            el('table', { 'data-name': 'campaign' }, [el('thead', null, [head]), el('tbody', null, c.items.map(campaignRow))]),
+          ]),
+        );
+        view.appendChild(section);
+        title.focus();
+        view.setAttribute('data-ready', 'campaign');
+      },
+      function (e) {
+        if (seq !== route.seq) return;
+        clear(view);
+        view.appendChild(el('h1', { tabindex: '-1' }, ['Campaign']));
+        view.appendChild(errorBox(e));
+        view.setAttribute('data-ready', 'error');
+      },
+    );
+  }
+
   /** @param {number} seq */
   function renderHome(seq) {
     clear(view);
@@ -1306,6 +1506,8 @@
     var m = /^\/object\/(.+)$/.exec(hash);
     if (m) renderObject(decodeURIComponent(m[1]), seq);
     else if (hash === '/findings') renderFindings(seq);
+    else if (hash === '/campaign' || hash.indexOf('/campaign?') === 0)
+      renderCampaign(seq, new URLSearchParams(hash.slice('/campaign'.length)));
     else renderHome(seq);
   }
 
@@ -1323,6 +1525,7 @@
         ' objects, ' +
         org.edges.toLocaleString('en') +
         ' edges';
+      if (info.campaign) campaignLink.hidden = false;
     },
     function (e) {
       orgLine.textContent = '';

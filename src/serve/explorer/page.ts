@@ -47,7 +47,7 @@ export const EXPLORER_PAGE = `${HEAD('jcgraph explorer', PAGE_POLICY)}
 <ul id="search-results" role="listbox" aria-label="Matching objects" hidden></ul>
 </div>
 </header>
-<nav><a href="#/">Home</a><a href="#/findings">Findings</a></nav>
+<nav><a href="#/">Home</a><a href="#/findings">Findings</a><a href="#/campaign" id="campaign-link" hidden>Campaign</a></nav>
 <main id="view" tabindex="-1" aria-live="polite"></main>
 <footer>Read-only: nothing on this page can change a tenant. Plans are dry runs that name the API calls to make.</footer>
 <script>${SCRIPT}</script>
