@@ -2,8 +2,9 @@
  * The review phase of the bench: what closing an access review costs, and what its one plan is worth.
  * On a generated tenant, 1,000 bindings of users are decided revoke and 10,000 keep (a seeded shuffle of
  * every user binding; on a tenant of fewer than 40,000, a 40th of them revoke and ten times that keep), and the campaign's plan is computed as `review
- * close` computes it (planRemediation, the memberships a dynamic group's rule holds uncuttable), in
- * process on a graph already loaded.
+ * close` computes it (planRemediation), in process on a graph already loaded, with no exemptions: the
+ * memberships a dynamic group's rule produces, or that of a rule jcgraph cannot evaluate, are left
+ * uncut, so that the single-pair plans below (removals only) are a rival on the same terms.
  *
  *   node --import tsx bench/phases.ts review '{"preset":"large","seed":1}'
  *
@@ -19,7 +20,7 @@ import { planRemediation, type BindingPair, type RemediationPlan } from '../src/
 import { bindingKey, BINDING_TARGETS } from '../src/analysis/bindings.ts';
 import type { EdgeRef } from '../src/analysis/edges.ts';
 import { AccessGraph, inventoryBindings } from '../src/graph/index.ts';
-import { ruleHeldMembership } from '../src/review/index.ts';
+import { membershipSource } from '../src/analysis/dynamic-groups.ts';
 import { generateTenant, type PresetName } from '../src/simulator/index.ts';
 import { peakRssMiB, timed } from './harness.ts';
 
@@ -145,7 +146,11 @@ export function runReviewBench(options: ReviewBenchOptions): ReviewBenchFigures 
   const keepCount = Math.min(options.keeps ?? 10_000, revokeCount * 10);
   const revoke = all.slice(0, revokeCount);
   const keep = all.slice(revokeCount, revokeCount + keepCount);
-  const uncuttable = (edge: EdgeRef): string | undefined => ruleHeldMembership(g, edge);
+  // A membership a rule produces (an exemption would cut it) or that jcgraph cannot evaluate: left uncut.
+  const uncuttable = (edge: EdgeRef): string | undefined => {
+    const origin = edge.kind === 'membership' ? membershipSource(g, edge)?.origin : undefined;
+    return origin === 'rule' || origin === 'unknown' ? `held by a dynamic group's rule (${origin})` : undefined;
+  };
   const runs = options.runs ?? 1;
   const ms: number[] = [];
   let plan: RemediationPlan | undefined;

@@ -13,7 +13,7 @@
  * The exemption ends exactly the member's paths through the group, as the removal would: collateral is
  * the same, and so is what the cut is priced at (docs/rules.md#revoke-search).
  */
-import { filterText, matchingFilters, type GroupRule, type JsonObject, type JsonValue } from '../model/index.ts';
+import { filterText, matchingFilters, type GroupRule, type JsonObject, type JsonValue, type ObjectRef } from '../model/index.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { bindingKey, namedRef, type AccessPath, type Binding, type NamedRef } from './bindings.ts';
 import { cannotEvaluateNote, membershipSource, type MembershipSource } from './dynamic-groups.ts';
@@ -212,6 +212,28 @@ export function stepsForEdge(
         : {}),
     },
   ];
+}
+
+/**
+ * Several exemptions from one group (a plan for many bindings): each PUT sends the record as read with
+ * every member the plan exempts from that group, the same body for all of them. A PUT with only its own
+ * member would drop the exemptions sent before it (the rule would take those members back); with the same
+ * body, whichever is sent first makes them all, and the others find the record as they would leave it.
+ * Each step still expects the record as read, and still ends its own member's membership.
+ */
+export function sharedExemptions<T extends EdgeCutStep>(steps: readonly T[]): T[] {
+  const members = new Map<string, ObjectRef[]>();
+  for (const s of steps)
+    if (s.action === 'exempt')
+      members.set(s.edge.from.id, [...(members.get(s.edge.from.id) ?? []), { id: s.edge.to.id, type: s.edge.to.type }]);
+  return steps.map((s) => {
+    const all = s.action === 'exempt' ? members.get(s.edge.from.id) : undefined;
+    if (s.action !== 'exempt' || !all || all.length < 2) return s;
+    const current = s.exemption.record['memberQueryExemptions'];
+    const earlier = all.slice(0, -1).map((m): JsonObject => ({ id: m.id, type: m.type }));
+    const record = { ...s.exemption.record, memberQueryExemptions: [...(Array.isArray(current) ? current : []), ...earlier] };
+    return { ...s, operation: exemptionOperation(s.edge.from, record, all[all.length - 1]!) };
+  });
 }
 
 /** What the tenant does when the steps of a cut are sent: the exemptions and removals, and the rules' runs they set off. */

@@ -28,18 +28,37 @@
  * - a binding left out because, with the rest of the plan, every one of its cuts ends a kept binding is
  *   tried once more against the final plan, and reported as a conflict `with-plan` otherwise.
  *
- * The plan is then checked by re-traversal (what-if on a copy): every revoked binding not in conflict
- * ends, every kept binding survives; the collateral reported is what the re-traversal found.
+ * Dynamic groups (plan-steps.ts, as in revoke.ts): a membership its group's rule produces is cut by an
+ * exemption (the group's PUT; in a review-required group followed by the removal, which then holds),
+ * never by a removal alone, and is priced as one change: the exemption ends exactly the member's paths
+ * through the group, as a removal would. A membership of a group whose rule jcgraph cannot evaluate is a
+ * removal that says it may not hold. With `exemptions: false` rule-produced memberships cannot be cut.
+ *
+ * The plan is then checked by re-traversal (what-if on a copy) of its steps with every rule they set off
+ * run again (rule-effects.ts): every revoked binding not in conflict ends, every kept binding survives;
+ * the collateral reported is what the re-traversal found.
  */
 import { QueryError } from '../errors.ts';
 import { bindingsTowards, type AccessGraph } from '../graph/index.ts';
-import { BINDING_TARGETS, bindingFromIndex, bindingKey, namedRef, type AccessPath, type Binding, type NamedRef } from './bindings.ts';
+import { BINDING_TARGETS, bindingFromIndex, bindingKey, namedRef, type AccessPath, type Binding } from './bindings.ts';
 import { edgeKey, type EdgeRef } from './edges.ts';
+import type { MembershipSource } from './dynamic-groups.ts';
 import { exposure } from './exposure.ts';
 import { minimalCuts, uncuttablePaths, type CutPath } from './mincut.ts';
-import { edgeOperation, type ApiOperation } from './operations.ts';
+import {
+  applyCut,
+  sharedExemptions,
+  membershipSources,
+  needsExemption,
+  ruleSentence,
+  stepsForEdge,
+  type Collateral,
+  type EdgeCutStep,
+  type SurvivingBinding,
+} from './plan-steps.ts';
 import { CutState, EXPOSED, KEEP, REVOKE, type ClassInput } from './remediation-state.ts';
-import type { Collateral, SurvivingBinding } from './revoke.ts';
+import { formatReference } from './resolve.ts';
+import { RuleEffects } from './rule-effects.ts';
 import { WhatIfSession, type Change } from './whatif.ts';
 
 /** A binding named by its ends' ids: `subject`'s traversal lists `target`. */
@@ -59,11 +78,15 @@ export interface RemediationRequest {
 /** How to search. */
 export interface RemediationOptions {
   /**
-   * Why an edge cannot be removed, or undefined when it can (a membership a dynamic group's rule would
-   * add back, when exemptions are not allowed).
-   * @default every edge can be removed
+   * Why an edge cannot be cut, or undefined when it can.
+   * @default every edge can be cut
    */
   readonly uncuttable?: (edge: EdgeRef) => string | undefined;
+  /**
+   * Whether a membership a dynamic group's rule produces may be cut by an exemption (false: it cannot be cut).
+   * @default true
+   */
+  readonly exemptions?: boolean;
   /**
    * How many minimal cuts of each revoked binding are enumerated at most.
    * @default 256
@@ -82,19 +105,15 @@ export interface RemediationOptions {
   readonly session?: WhatIfSession;
 }
 
-/** One removal of the plan. */
-export interface RemediationStep {
-  readonly edge: EdgeRef;
-  readonly edgeKey: string;
-  readonly from: NamedRef;
-  readonly to: NamedRef;
-  /** The dry-run API call. */
-  readonly operation: ApiOperation;
-  /** The revoked bindings one of whose paths this removal cuts (by binding key). */
+/**
+ * One step of the plan: a removal, or an exemption (plan-steps.ts). Its `collateral`: `lost` every
+ * binding the plan ends with a path through its edge (revoked ones too), `surviving` those that lose a
+ * path through it and keep another (none on an exemption a removal follows: the removal ends the edge).
+ */
+export type RemediationStep = EdgeCutStep & {
+  /** The revoked bindings one of whose paths the step's edge cuts (by binding key). */
   readonly revokes: readonly string[];
-  /** What this removal does besides: `lost` every binding the plan ends with a path through it (revoked ones too), `surviving` those that lose a path through it and keep another. */
-  readonly collateral: Collateral;
-}
+};
 
 /** A revoked binding left out of the plan, and why. */
 export interface RemediationConflict {
@@ -130,6 +149,8 @@ export interface RemediationPlan {
   readonly stillReached: readonly BindingPair[];
   /** Re-traversal ended every revoked binding outside the conflicts and no kept one. */
   readonly verified: boolean;
+  /** What the steps do to the organization, as what-if changes: the removals, and the memberships the rules' runs change. */
+  readonly changes: readonly Change[];
   readonly search: {
     readonly components: number;
     /** Minimal cuts enumerated, over all revoked bindings. */
@@ -381,12 +402,17 @@ export function planRemediation(g: AccessGraph, request: RemediationRequest, opt
     }
   }
   const idsOf = (keys: readonly string[]): number[] => keys.flatMap((k) => (edgeIds.has(k) ? [edgeIds.get(k)!] : []));
+  const sources = membershipSources(g, edges);
   const uncuttable = new Map<string, string>();
-  if (options.uncuttable)
-    for (const e of edges) {
-      const why = options.uncuttable(e);
-      if (why !== undefined) uncuttable.set(edgeKey(e), why);
-    }
+  for (const e of edges) {
+    const source = sources.get(edgeKey(e));
+    const why =
+      options.uncuttable?.(e) ??
+      (options.exemptions === false && source && needsExemption(source)
+        ? `${ruleSentence(source, formatReference)}: a removal would not hold, and exemptions are not allowed`
+        : undefined);
+    if (why !== undefined) uncuttable.set(edgeKey(e), why);
+  }
 
   // Classes: every binding a removal of candidates could end (weighted), then the decided ones one by one.
   const classes: ClassInput[] = [];
@@ -574,6 +600,7 @@ export function planRemediation(g: AccessGraph, request: RemediationRequest, opt
     revokes,
     conflicts,
     kept: kept.map((k) => k.decided),
+    sources,
     absent: { revoke: revokedRead.absent, keep: keptRead.absent },
     search: {
       components: groups.size,
@@ -586,7 +613,7 @@ export function planRemediation(g: AccessGraph, request: RemediationRequest, opt
   });
 }
 
-/** Re-traversal of the chosen removals, and the plan's steps. */
+/** Re-traversal of the chosen cut (its exemptions and removals, and the rules' runs they set off), and the plan's steps. */
 function finish(
   g: AccessGraph,
   input: {
@@ -594,12 +621,21 @@ function finish(
     revokes: readonly Revoke[];
     conflicts: readonly RemediationConflict[];
     kept: readonly Decided[];
+    sources: ReadonlyMap<string, MembershipSource>;
     absent: RemediationPlan['absent'];
     search: RemediationPlan['search'];
     session: WhatIfSession;
   },
 ): RemediationPlan {
-  const changes: Change[] = input.cut.map((edge) => ({ op: 'remove-edge', edge }));
+  const cutOf = (edge: EdgeRef) => {
+    const key = edgeKey(edge);
+    const source = input.sources.get(key);
+    return { edge, key, ...(source ? { source } : {}) };
+  };
+  // What the tenant does: each exemption and removal in order, and the rules' runs they set off.
+  const effects = new RuleEffects(g);
+  for (const edge of input.cut) applyCut(effects, cutOf(edge));
+  const changes = effects.changes;
   const lost: Binding[] = [];
   const surviving: SurvivingBinding[] = [];
   if (changes.length > 0)
@@ -644,23 +680,20 @@ function finish(
   const lostThrough = through(lost, (b) => b.paths);
   const survivingThrough = through(surviving, (b) => b.lostPaths);
   const revokesThrough = through(input.revokes, (r) => r.binding.paths);
-  const steps: RemediationStep[] = input.cut
-    .map((edge) => {
-      const key = edgeKey(edge);
+  const ordered = input.cut
+    .map((edge) => ({ edge, key: edgeKey(edge), revokes: (revokesThrough.get(edgeKey(edge)) ?? []).map((r) => r.key) }))
+    .sort((a, b) => b.revokes.length - a.revokes.length || (a.key < b.key ? -1 : 1));
+  // An exemption in a review-required group is followed by its removal: both stay together, in that
+  // order; several exemptions from one group each send them all (sharedExemptions).
+  const steps: RemediationStep[] = sharedExemptions(
+    ordered.flatMap(({ edge, key, revokes }) => {
       // Prefer sending an association from the user's side, then a user group's.
       const ends = [edge.from, edge.to];
       const preferred = [...ends.filter((o) => o.type === 'user'), ...ends.filter((o) => o.type === 'user_group')].map((o) => o.id);
-      return {
-        edge,
-        edgeKey: key,
-        from: namedRef(g, edge.from.id),
-        to: namedRef(g, edge.to.id),
-        operation: edgeOperation('remove', edge, preferred),
-        revokes: (revokesThrough.get(key) ?? []).map((r) => r.key),
-        collateral: { lost: lostThrough.get(key) ?? [], surviving: survivingThrough.get(key) ?? [] },
-      };
-    })
-    .sort((a, b) => b.revokes.length - a.revokes.length || (a.edgeKey < b.edgeKey ? -1 : 1));
+      const collateral = { lost: lostThrough.get(key) ?? [], surviving: survivingThrough.get(key) ?? [] };
+      return stepsForEdge(g, cutOf(edge), preferred, collateral).map((s) => ({ ...s, revokes }));
+    }),
+  );
   return {
     steps,
     revoked,
@@ -670,6 +703,7 @@ function finish(
     keptLost,
     stillReached,
     verified: stillReached.length === 0 && keptLost.length === 0,
+    changes,
     search: input.search,
   };
 }

@@ -8,19 +8,12 @@
  * plan: such bindings are collateral to keep low, and every one the plan ends is listed), `revoke` also
  * ends them (a campaign whose policy revokes what nobody vouched for does revoke it; a rule chosen:
  * docs/rules.md#access-review-unreviewed-items). Flagged items are collateral too. A revoke whose every
- * cut ends a kept binding is a conflict: left out of the plan and listed with both bindings.
+ * cut ends a kept binding is a conflict: left out of the plan and listed with both bindings. A membership
+ * a dynamic group's rule produces is cut by an exemption, as `jcgraph revoke` cuts it (plan-steps.ts).
  */
 import type { AccessGraph } from '../graph/index.ts';
 import { formatEdgeSpec } from '../analysis/resolve.ts';
-import {
-  groupRule,
-  membershipSource,
-  cannotEvaluateNote,
-  formatReference,
-  type Binding,
-  type EdgeRef,
-  type NamedRef,
-} from '../analysis/index.ts';
+import type { Binding, ExemptStep, NamedRef } from '../analysis/index.ts';
 import { bindingKey } from '../analysis/bindings.ts';
 import { planRemediation, type RemediationOptions, type RemediationPlan } from '../analysis/remediation.ts';
 import { planFileFromSteps, type AnalysisStep, type PlanFile, type PlanSnapshot } from '../plan/index.ts';
@@ -54,21 +47,6 @@ export interface ClosedCampaign {
   readonly remediation: RemediationPlan;
 }
 
-/**
- * A membership that jcgraph cannot remove for good on its own: one a dynamic group's rule produces (the
- * rule would add it back; an exemption is needed), or one of a dynamic group whose rule jcgraph cannot
- * evaluate. Undefined for any other edge.
- */
-export function ruleHeldMembership(g: AccessGraph, edge: EdgeRef): string | undefined {
-  if (edge.kind !== 'membership' || !groupRule(g, edge.from.id)?.dynamic) return undefined;
-  const source = membershipSource(g, edge);
-  if (!source?.rule) return undefined;
-  if (source.origin === 'rule')
-    return `${formatReference(source.group)} adds ${formatReference(source.member)} by its rule ${source.rule.text}: a removal would not hold, and this plan makes no exemptions`;
-  if (source.origin === 'unknown') return `${cannotEvaluateNote(source.group, source.rule)}, so a removal may not hold`;
-  return undefined;
-}
-
 /** Closes a campaign on `g` (the graph of its snapshot): the plan, and the campaign with `closed` set. */
 export function closeCampaign(g: AccessGraph, campaign: Campaign, options: CloseOptions): ClosedCampaign {
   if (campaign.closed)
@@ -78,11 +56,7 @@ export function closeCampaign(g: AccessGraph, campaign: Campaign, options: Close
   const pair = (item: CampaignItem) => ({ subject: item.user.id, target: item.resource.id });
   const revokes = campaign.items.filter((i) => outcome(i) === 'revoke' || (outcome(i) === 'unreviewed' && options.unreviewed === 'revoke'));
   const keeps = campaign.items.filter((i) => outcome(i) === 'keep');
-  const remediation = planRemediation(
-    g,
-    { revoke: revokes.map(pair), keep: keeps.map(pair) },
-    { uncuttable: (edge) => ruleHeldMembership(g, edge), ...options.remediation },
-  );
+  const remediation = planRemediation(g, { revoke: revokes.map(pair), keep: keeps.map(pair) }, options.remediation);
   const byKey = new Map(campaign.items.map((i) => [bindingKey(i.user.id, i.resource.id), i]));
   const closed = (b: { readonly subject: NamedRef; readonly target: NamedRef }): ClosedBinding => {
     const item = byKey.get(bindingKey(b.subject.id, b.target.id));
@@ -94,13 +68,11 @@ export function closeCampaign(g: AccessGraph, campaign: Campaign, options: Close
     const status = item === undefined ? 'outside the campaign' : outcome(item) === 'flag' ? 'flag' : 'unreviewed';
     return { ...c, status };
   });
-  const steps: AnalysisStep[] = remediation.steps.map((s) => ({
-    edge: s.edge,
-    from: s.from,
-    to: s.to,
-    operation: s.operation,
-    collateral: s.collateral,
-  }));
+  const steps = remediation.steps.map((s): AnalysisStep | ExemptStep =>
+    s.action === 'exempt'
+      ? s
+      : { action: 'remove', edge: s.edge, from: s.from, to: s.to, operation: s.operation, collateral: s.collateral },
+  );
   const revokedCount = remediation.revoked.length;
   const plan = planFileFromSteps(g, steps, {
     snapshot: options.snapshot,

@@ -49,7 +49,7 @@ export {
   type ImportOptions,
 } from './import.ts';
 export { campaignStatus, type CampaignStatus, type ReviewerStatus, type StatusItem } from './status.ts';
-export { closeCampaign, ruleHeldMembership, type CloseOptions, type ClosedCampaign } from './close.ts';
+export { closeCampaign, type CloseOptions, type ClosedCampaign } from './close.ts';
 export { evidencePack, writeEvidencePack, type EvidenceInput, type PackFile } from './evidence.ts';
 export { postRemediationCheck, type PostRemediationCheck, type CheckedBinding, type OtherChange } from './post-check.ts';
 export { compareWithPrevious, type ComparedCampaign } from './previous.ts';

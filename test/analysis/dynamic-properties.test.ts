@@ -2,55 +2,35 @@
  * Plans that hold, on random tenants with dynamic groups (dynamicTenantArb), against brute force: the
  * plan's requests applied one by one to the tenant's data, every dynamic group's rule run over the whole
  * tenant after each (as JumpCloud, and the simulator, re-evaluate after every change), then every binding
- * recomputed on a fresh graph.
+ * recomputed on a fresh graph. Revoke, offboard, and the access review's one plan (planRemediation).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccessGraph } from '../../src/graph/index.ts';
 import { bindingBetween, bindingKey, subjectBindings, universeKey } from '../../src/analysis/bindings.ts';
 import { membershipSource } from '../../src/analysis/dynamic-groups.ts';
-import { planOffboard, planRevoke, REVOKE_STRATEGIES, type ApiOperation } from '../../src/analysis/index.ts';
+import { planOffboard, planRevoke, REVOKE_STRATEGIES, type EdgeCutStep } from '../../src/analysis/index.ts';
+import { planRemediation } from '../../src/analysis/remediation.ts';
 import { PlanError } from '../../src/errors.ts';
-import {
-  TYPE_INFO,
-  associationEdge,
-  edgeKey,
-  isGraphType,
-  membershipEdge,
-  type JsonObject,
-  type TenantData,
-  type TenantEdge,
-} from '../../src/model/index.ts';
+import { edgeKey, type TenantData } from '../../src/model/index.ts';
 import { allBindings, settleRules as settle } from '../helpers/full-recompute.ts';
 import { dynamicTenantArb } from '../helpers/random-tenant.ts';
+import { applied } from './dynamic-tenant.ts';
 
-const PREFIX_TYPE = new Map(Object.values(TYPE_INFO).map((i) => [i.pathPrefix, i.type]));
-
-/** One request of a plan, done to the tenant's data as the API would. */
-function send(tenant: TenantData, op: ApiOperation): TenantData {
-  const [, api, ...rest] = op.path.split('/').slice(1);
-  const typeOf = (id: string) => tenant.objects.find((o) => o.id === id)!.type;
-  const setRecord = (id: string, fields: JsonObject): TenantData => ({
-    ...tenant,
-    objects: tenant.objects.map((o) => (o.id === id ? { ...o, record: { ...o.record, ...fields } } : o)),
+/** No removal of a rule-produced membership but right after its exemption, and no exemption when none is allowed; how many exemptions. */
+function checkExemptions(g: AccessGraph, steps: readonly EdgeCutStep[], exemptions: boolean): number {
+  let exempted = 0;
+  steps.forEach((s, i) => {
+    if (s.action === 'exempt') {
+      exempted++;
+      expect(exemptions).toBe(true);
+      return;
+    }
+    if (membershipSource(g, s.edge)?.origin !== 'rule') return;
+    const previous = steps[i - 1];
+    expect(previous?.action === 'exempt' && previous.edgeKey === s.edgeKey).toBe(true);
   });
-  if (api === 'systemusers' && op.method === 'PUT') return setRecord(decodeURIComponent(rest[0]!), op.body);
-  expect(api).toBe('v2');
-  const [prefix, rawId, what] = rest;
-  const id = decodeURIComponent(rawId!);
-  if (op.method === 'PUT') return setRecord(id, op.body);
-  expect(op.body['op']).toBe('remove');
-  const other = { type: op.body['type'] as string, id: op.body['id'] as string };
-  const self = { type: PREFIX_TYPE.get(prefix!)!, id };
-  expect(isGraphType(self.type) && typeOf(id) === self.type).toBe(true);
-  const gone = edgeKey(what === 'members' ? membershipEdge(self, other) : associationEdge(self, other));
-  expect(tenant.edges.some((e) => edgeKey(e) === gone)).toBe(true);
-  return { ...tenant, edges: tenant.edges.filter((e: TenantEdge) => edgeKey(e) !== gone) };
-}
-
-/** The tenant once the requests are sent, the rules running after each. */
-function applied(tenant: TenantData, operations: readonly ApiOperation[]): TenantData {
-  return operations.reduce((t, op) => settle(send(t, op)), tenant);
+  return exempted;
 }
 
 const revokeArb = dynamicTenantArb().chain((rt) => {
@@ -90,16 +70,7 @@ describe('plans that hold, on random tenants with dynamic groups', () => {
           expect((error as Error).message).toContain('it is not revocable without changing a rule');
           return;
         }
-        plan.steps.forEach((s, i) => {
-          if (s.action === 'exempt') {
-            exempted++;
-            expect(exemptions).toBe(true);
-            return;
-          }
-          if (membershipSource(g, s.edge)?.origin !== 'rule') return;
-          const before = plan.steps[i - 1];
-          expect(before?.action === 'exempt' && before.edgeKey === s.edgeKey).toBe(true);
-        });
+        exempted += checkExemptions(g, plan.steps, exemptions);
         const after = AccessGraph.fromTenant(
           applied(
             rt.tenant,
@@ -161,5 +132,48 @@ describe('plans that hold, on random tenants with dynamic groups', () => {
       { numRuns: 120 },
     );
     expect(dropped).toBeGreaterThan(0); // not vacuous: suspensions let rules drop memberships
+  });
+
+  it("review close's plan: rule-produced memberships cut by exemption only; once sent, with the rules run, exactly the revoked bindings outside the conflicts end, every kept one stays, and the collateral is exact", () => {
+    const arb = dynamicTenantArb().chain((rt) => {
+      const keys = [...allBindings(AccessGraph.fromTenant(rt.tenant)).keys()];
+      return fc.record({
+        rt: fc.constant(rt),
+        decisions: fc.array(fc.constantFrom('revoke', 'keep', 'none'), { minLength: keys.length, maxLength: keys.length }),
+        exemptions: fc.boolean(),
+      });
+    });
+    let exempted = 0;
+    fc.assert(
+      fc.property(arb, ({ rt, decisions, exemptions }) => {
+        const g = AccessGraph.fromTenant(rt.tenant);
+        const before = allBindings(g);
+        const pairs = [...before.values()].map((b) => ({ subject: b.subject.id, target: b.target.id }));
+        const revoke = pairs.filter((_, i) => decisions[i] === 'revoke');
+        const keep = pairs.filter((_, i) => decisions[i] === 'keep');
+        const plan = planRemediation(g, { revoke, keep }, { exemptions });
+        exempted += checkExemptions(g, plan.steps, exemptions);
+        // With exemptions, no revoke is left out for want of one: only a kept binding stops a cut.
+        if (exemptions) for (const c of plan.conflicts) expect(c.kind).not.toBe('uncuttable');
+        const after = AccessGraph.fromTenant(
+          applied(
+            rt.tenant,
+            plan.steps.map((s) => s.operation),
+          ),
+        );
+        const now = allBindings(after);
+        const key = (p: { subject: string; target: string }) => bindingKey(p.subject, p.target);
+        const inConflict = new Set(plan.conflicts.map((c) => bindingKey(c.revoke.subject.id, c.revoke.target.id)));
+        for (const p of revoke) expect(now.has(key(p))).toBe(inConflict.has(key(p)));
+        for (const p of keep) if (!revoke.some((r) => key(r) === key(p))) expect(now.has(key(p))).toBe(true);
+        expect(plan.verified).toBe(true);
+        const revokedKeys = new Set(revoke.map(key));
+        const keptKeys = new Set(keep.map(key));
+        const lost = [...before.keys()].filter((k) => !now.has(k) && !revokedKeys.has(k) && !keptKeys.has(k)).sort();
+        expect(plan.collateral.lost.map((b) => bindingKey(b.subject.id, b.target.id)).sort()).toEqual(lost);
+      }),
+      { numRuns: 250 },
+    );
+    expect(exempted).toBeGreaterThan(3); // not vacuous: plans did exempt
   });
 });

@@ -16,7 +16,23 @@
  *   applications GitHub, Slack, Exit Survey; command patch
  *   associations: Engineering~GitHub, Engineering~web-1, All Staff~Slack, Sales~web-1, Legacy~mac-1,
  *                 Flagged~GitHub, Mac Devices~patch, Leavers~Exit Survey
+ *
+ * And `send`/`applied`: a plan's requests done to a tenant's data as the API would, every dynamic group's
+ * rule run over the whole tenant after each (as JumpCloud, and the simulator, re-evaluate).
  */
+import { expect } from 'vitest';
+import type { ApiOperation } from '../../src/analysis/index.ts';
+import {
+  TYPE_INFO,
+  associationEdge,
+  edgeKey,
+  isGraphType,
+  membershipEdge,
+  type JsonObject,
+  type TenantData,
+  type TenantEdge,
+} from '../../src/model/index.ts';
+import { settleRules } from '../helpers/full-recompute.ts';
 import { TenantBuilder } from './tenant-builder.ts';
 
 export function dynamicTenant() {
@@ -58,4 +74,33 @@ export function dynamicTenant() {
     tenant: b.build('org-dynamic'),
     ...{ jana, ann, lee, omar, bob, sue, eng, allStaff, leavers, sales, legacy, flagged, mac, web, macs, github, slack, survey, patch },
   };
+}
+
+const PREFIX_TYPE = new Map(Object.values(TYPE_INFO).map((i) => [i.pathPrefix, i.type]));
+
+/** One request of a plan, done to the tenant's data as the API would. */
+export function send(tenant: TenantData, op: ApiOperation): TenantData {
+  const [, api, ...rest] = op.path.split('/').slice(1);
+  const typeOf = (id: string) => tenant.objects.find((o) => o.id === id)!.type;
+  const setRecord = (id: string, fields: JsonObject): TenantData => ({
+    ...tenant,
+    objects: tenant.objects.map((o) => (o.id === id ? { ...o, record: { ...o.record, ...fields } } : o)),
+  });
+  if (api === 'systemusers' && op.method === 'PUT') return setRecord(decodeURIComponent(rest[0]!), op.body);
+  expect(api).toBe('v2');
+  const [prefix, rawId, what] = rest;
+  const id = decodeURIComponent(rawId!);
+  if (op.method === 'PUT') return setRecord(id, op.body);
+  expect(op.body['op']).toBe('remove');
+  const other = { type: op.body['type'] as string, id: op.body['id'] as string };
+  const self = { type: PREFIX_TYPE.get(prefix!)!, id };
+  expect(isGraphType(self.type) && typeOf(id) === self.type).toBe(true);
+  const gone = edgeKey(what === 'members' ? membershipEdge(self, other) : associationEdge(self, other));
+  expect(tenant.edges.some((e) => edgeKey(e) === gone)).toBe(true);
+  return { ...tenant, edges: tenant.edges.filter((e: TenantEdge) => edgeKey(e) !== gone) };
+}
+
+/** The tenant once the requests are sent, the rules running after each. */
+export function applied(tenant: TenantData, operations: readonly ApiOperation[]): TenantData {
+  return operations.reduce((t, op) => settleRules(send(t, op)), tenant);
 }

@@ -2,8 +2,9 @@
  * `review close`: one plan file for the campaign's decisions (ends every revoke outside its conflicts,
  * keeps every keep, lists the collateral with where each binding stands in the campaign), written through
  * src/plan so that `jcgraph apply` reads it; the campaign closed; conflicts listed with both bindings and
- * the shared edges; --unreviewed revoke ends the unreviewed items too; a rule-produced membership is never
- * removed; a snapshot that is not the campaign's and a plan that adds a rule violation are refused.
+ * the shared edges; --unreviewed revoke ends the unreviewed items too; a rule-produced membership is cut by
+ * an exemption, never by a removal alone, so a revoke that needs one is carried out (with every rule run
+ * after the plan's requests, exactly the revoked bindings end and the kept ones stay); a snapshot that is not the campaign's and a plan that adds a rule violation are refused.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -14,6 +15,10 @@ import { bindingBetween, bindingKey } from '../../src/analysis/bindings.ts';
 import { readPlanFile } from '../../src/plan/index.ts';
 import { readCampaign, type Campaign } from '../../src/review/index.ts';
 import { saveHandMadeSnapshot } from '../helpers/snapshot.ts';
+import { allBindings } from '../helpers/full-recompute.ts';
+import { applied, dynamicTenant } from '../analysis/dynamic-tenant.ts';
+import type { ApiOperation } from '../../src/analysis/index.ts';
+import { planRemediation } from '../../src/analysis/remediation.ts';
 import { cli } from '../cli/run.ts';
 import { reviewTenant } from './review-tenant.ts';
 import { decide, readSheet, sheetText } from './sheets.ts';
@@ -153,11 +158,57 @@ describe('review close', () => {
     const out = JSON.parse(r.stdout);
     expect(out.closed.unreviewed).toBe('revoke');
     const plan = await readPlanFile(join(dir, 'plan.json'));
-    // All Staff's rule produces ann's membership: the plan cuts All Staff's association with Slack instead.
+    // All Staff's rule produces its memberships: no request removes one (All Staff is automated: the exemption alone ends it).
     expect(plan.steps.some((s) => s.request.path.includes('user_group-All_Staff/members'))).toBe(false);
     const summary = out.closed.summary as { revoked: number; conflicts: number };
     expect(summary.revoked + summary.conflicts).toBe(21);
-    for (const c of out.closed.conflicts) expect(['alone', 'uncuttable', 'with-plan']).toContain(c.kind);
+    for (const c of out.closed.conflicts) expect(['alone', 'with-plan']).toContain(c.kind);
+    const after = allBindings(
+      AccessGraph.fromTenant(
+        applied(
+          reviewTenant(),
+          plan.steps.map((s) => s.request),
+        ),
+      ),
+    );
+    expect(after.has('user-ann>application-Slack')).toBe(false);
+  });
+
+  it('cuts a membership a dynamic rule produces by an exemption, where every other cut ends a kept binding', async () => {
+    // ann reaches Slack only through All Staff (automated, userState eq "active"); bob's Slack is kept,
+    // so All Staff~Slack cannot go: ann is exempted from the rule (once a conflict of kind uncuttable).
+    await decideBoss({ 'ann>Slack': ['revoke', 'x'], 'bob>Slack': ['keep', 'y'], 'ann>web-01': ['keep', 'z'] });
+    const r = await run(['review', 'close', 'c', '--unreviewed', 'keep', '--out', 'plan.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`1. exempt user:ann from user_group:"All Staff"'s rule   (ends 1 revoked binding)`);
+    expect(r.stdout).toMatch(
+      /the rule stays \(userState eq "active", DYNAMIC_AUTOMATED\); only this member is exempted, and the rule's next run removes/,
+    );
+    expect((await readCampaign(join(dir, 'c'))).closed!.summary).toMatchObject({
+      revoked: 1,
+      conflicts: 0,
+      changes: 1,
+      collateral: 0,
+      verified: true,
+    });
+    const plan = await readPlanFile(join(dir, 'plan.json'));
+    expect(plan.steps).toHaveLength(1);
+    const [step] = plan.steps;
+    expect(step).toMatchObject({ action: 'exempt', request: { method: 'PUT', path: '/api/v2/usergroups/user_group-All_Staff' } });
+    expect(step!.request.body['memberQueryExemptions']).toEqual([{ id: 'user-ann', type: 'user' }]);
+    expect(step!.request.body['memberQuery']).toBeDefined();
+    // The requests sent, every rule run after each: exactly ann's Slack ends; every other binding stays.
+    const before = allBindings(AccessGraph.fromTenant(reviewTenant()));
+    const after = allBindings(
+      AccessGraph.fromTenant(
+        applied(
+          reviewTenant(),
+          plan.steps.map((s) => s.request),
+        ),
+      ),
+    );
+    expect([...before.keys()].filter((k) => !after.has(k))).toEqual(['user-ann>application-Slack']);
+    expect(after.has('user-bob>application-Slack')).toBe(true);
   });
 
   it("refuses a missing --unreviewed, a snapshot that is not the campaign's, and a plan that adds a rule violation", async () => {
@@ -187,5 +238,63 @@ describe('review close', () => {
     const allowed = await run(['review', 'close', 'c', '--unreviewed', 'flag', '--out', 'plan.json', '--rules', 'ok.yaml']);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect((await readCampaign(join(dir, 'c'))).closed!.rules).toMatchObject({ file: 'ok.yaml', resolved: 0 });
+  });
+});
+
+describe("review close's plan (planRemediation) on the hand-built tenant with dynamic groups", () => {
+  const t = dynamicTenant();
+  const g = AccessGraph.fromTenant(t.tenant);
+  const pair = (subject: { id: string }, target: { id: string }) => ({ subject: subject.id, target: target.id });
+  const lostAfter = (operations: readonly ApiOperation[]): string[] => {
+    const before = allBindings(g);
+    const after = allBindings(AccessGraph.fromTenant(applied(t.tenant, operations)));
+    return [...before.keys()].filter((k) => !after.has(k)).sort();
+  };
+
+  it('exempts a member from a review-required rule and then removes it, where the association is kept', () => {
+    // jana's GitHub comes only through Engineering~GitHub, which ann's kept GitHub needs too.
+    const plan = planRemediation(g, { revoke: [pair(t.jana, t.github)], keep: [pair(t.ann, t.github)] });
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.steps.map((s) => `${s.action} ${s.operation.method} ${s.operation.path}`)).toEqual([
+      `exempt PUT /api/v2/usergroups/${t.eng.id}`,
+      `remove POST /api/v2/usergroups/${t.eng.id}/members`,
+    ]);
+    expect(plan.steps[0]!.operation.body['memberQueryExemptions']).toEqual([
+      { id: t.omar.id, type: 'user' },
+      { id: t.jana.id, type: 'user' },
+    ]);
+    expect(plan.steps[1]!.note).toBe('holds: the previous step exempted user:jana from the rule');
+    // Sent with every rule run after each: jana's GitHub and web-1 (Engineering's) end, nothing else.
+    expect(lostAfter(plan.steps.map((s) => s.operation))).toEqual([`${t.jana.id}>${t.github.id}`, `${t.jana.id}>${t.web.id}`]);
+    expect(plan.collateral.lost.map((b) => `${b.subject.id}>${b.target.id}`)).toEqual([`${t.jana.id}>${t.web.id}`]);
+    expect(plan.verified).toBe(true);
+  });
+
+  it('two exemptions from one automated group send the same record with both, so neither undoes the other', () => {
+    const plan = planRemediation(g, { revoke: [pair(t.jana, t.slack), pair(t.ann, t.slack)], keep: [pair(t.lee, t.slack)] });
+    expect(plan.steps.map((s) => s.action)).toEqual(['exempt', 'exempt']);
+    expect(plan.steps[0]!.operation).toEqual(plan.steps[1]!.operation);
+    const exempted = (plan.steps[0]!.operation.body['memberQueryExemptions'] as { id: string }[]).map((e) => e.id);
+    expect(exempted.sort()).toEqual([t.sue.id, 'user-deleted', t.jana.id, t.ann.id].sort());
+    expect(lostAfter(plan.steps.map((s) => s.operation))).toEqual([`${t.ann.id}>${t.slack.id}`, `${t.jana.id}>${t.slack.id}`].sort());
+    // Each step alone (the other's PUT lost) would not hold: the second would put the first member back.
+    expect(lostAfter([plan.steps[0]!.operation])).toHaveLength(2);
+  });
+
+  it('removes a hand-added member without an exemption, and says where a rule cannot be evaluated', () => {
+    // bob is in Engineering by hand (review-required; the rule does not match him) and in Flagged (rule in error).
+    const plan = planRemediation(g, { revoke: [pair(t.bob, t.github)], keep: [pair(t.jana, t.github)] });
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.steps.some((s) => s.action === 'exempt')).toBe(false);
+    expect(plan.steps.find((s) => s.edge.from.id === t.eng.id)?.operation.path).toBe(`/api/v2/usergroups/${t.eng.id}/members`);
+    for (const s of plan.steps.filter((x) => x.edge.kind === 'membership' && x.edge.from.id === t.flagged.id))
+      expect(s.note).toMatch(/cannot evaluate.*this removal may not hold/);
+    expect(plan.verified).toBe(true);
+  });
+
+  it('with exemptions: false, a rule-produced membership is not cut: the revoke that needs its exemption is a conflict again', () => {
+    const plan = planRemediation(g, { revoke: [pair(t.jana, t.slack)], keep: [pair(t.lee, t.slack)] }, { exemptions: false });
+    expect(plan.steps).toEqual([]);
+    expect(plan.conflicts.map((c) => [c.kind, c.kept.map((k) => k.subject.id)])).toEqual([['alone', [t.lee.id]]]);
   });
 });

@@ -11,11 +11,8 @@ import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
 import { capped, plural, ref, safeText, table, writeJson } from '../format.ts';
 import { planOutput, writePlan } from '../plan-out.ts';
-import { parseLimit } from './revoke.ts';
+import { parseLimit, stepDetail, stepHead } from './revoke.ts';
 import { parseAt, rulesOption, violationsVerdict } from './check.ts';
-import { formatOperation } from '../../analysis/operations.ts';
-import { formatEdgeSpec } from '../../analysis/resolve.ts';
-import type { Change } from '../../analysis/whatif.ts';
 import type { AccessGraph } from '../../graph/index.ts';
 import { planSnapshotOf, readPlanFile, type PlanFile } from '../../plan/index.ts';
 import { changeViolations } from '../../rules/index.ts';
@@ -404,8 +401,8 @@ function closeText(dir: string, closed: Campaign, result: ClosedCampaign, limit:
         )}`;
   out += `${plural(result.remediation.steps.length, 'step')}:\n`;
   result.remediation.steps.slice(0, limit).forEach((step, i) => {
-    out += `  ${i + 1}. remove ${step.edge.kind} ${safeText(formatEdgeSpec(result.graph, step.edge))}   (ends ${plural(step.revokes.length, 'revoked binding')})\n`;
-    out += `     ${safeText(formatOperation(step.operation))}\n`;
+    out += `  ${i + 1}. ${stepHead(result.graph, step)}   (ends ${plural(step.revokes.length, 'revoked binding')})\n`;
+    out += stepDetail(step, '     ');
   });
   if (result.remediation.steps.length > limit)
     out += `  … and ${result.remediation.steps.length - limit} more (--json, or the plan file)\n`;
@@ -437,8 +434,7 @@ async function close(argv: readonly string[], io: CliIo): Promise<number> {
   });
   let closed = result.campaign;
   if (rules) {
-    const changes: Change[] = result.remediation.steps.map((s) => ({ op: 'remove-edge', edge: s.edge }));
-    const verdict = changeViolations(graph, rules, changes, { now: at });
+    const verdict = changeViolations(graph, rules, result.remediation.changes, { now: at });
     if (verdict.added.length > 0) {
       io.stderr.write(violationsVerdict(values.rules!, verdict));
       io.stderr.write(`jcgraph review close: the plan was not written and the campaign stays open.\n`);
