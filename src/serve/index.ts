@@ -12,3 +12,21 @@
  */
 export { startServer, isLoopbackHost, checkServeAddress, type ServeOptions, type JcgraphServer } from './server.ts';
 export { RequestError } from './errors.ts';
+/** The review campaign `ServeOptions.campaign` takes (read with the review's reader; `jcgraph serve --campaign`). */
+export type {
+  Campaign,
+  CampaignItem,
+  CampaignSnapshot,
+  CampaignClose,
+  CloseSummary,
+  ClosedBinding,
+  ClosedConflict,
+  CollateralBinding,
+  Decision,
+  DecisionValue,
+  ImportRecord,
+  ItemReviewer,
+  ItemUser,
+  PreviousCampaign,
+  Suggestion,
+} from '../review/index.ts';

@@ -39,7 +39,8 @@ const revokeArb = dynamicTenantArb().chain((rt) => {
     rt: fc.constant(rt),
     pair: pairs.length > 0 ? fc.constantFrom(...pairs) : fc.constant(null),
     strategy: fc.constantFrom(...REVOKE_STRATEGIES),
-    exemptions: fc.boolean(),
+    // Exemptions allowed three times in four: a run exempts only where a path crosses a rule-made membership.
+    exemptions: fc.constantFrom(true, true, true, false),
   });
 });
 
@@ -85,9 +86,9 @@ describe('plans that hold, on random tenants with dynamic groups', () => {
         const lost = [...before.keys()].filter((k) => !now.has(k) && k !== revoked).sort();
         expect(plan.collateral.lost.map((b) => bindingKey(b.subject.id, b.target.id)).sort()).toEqual(lost);
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
-    expect(exempted).toBeGreaterThan(3); // not vacuous: plans did exempt
+    expect(exempted).toBeGreaterThan(3); // not vacuous: plans did exempt (18 to 34 times in 300 runs, in five tries)
   });
 
   it('offboard: once sent, with the rules run, the user has no membership and no binding left, and the collateral is exact', () => {
