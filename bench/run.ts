@@ -207,37 +207,51 @@ function ratiosOf(phases: PresetResult['phases']): Ratios {
 const STANDALONE_PHASES = ['traversal', 'whatif', 'fetch-bench', 'refresh', 'rules', 'mover', 'apply', 'review', 'watch'] as const;
 type StandalonePhase = (typeof STANDALONE_PHASES)[number];
 
+/**
+ * Runs one of the phases that need no snapshot into `phases`: traversal (allSimplePaths), whatif, the
+ * fetcher's own bench, refresh (on xl the second full fetch, 7 minutes at 300/s, gives way to the
+ * refresh's own estimate), rules (20 rules against findings), mover (one user's department changed
+ * through the rules), apply (a 20-step offboarding), review (a close of 1,000 revokes and 10,000 keeps)
+ * and watch (an idle cycle's requests, a change's time to its line).
+ */
+async function runStandalone(name: StandalonePhase, preset: PresetName, phases: PresetResult['phases']): Promise<void> {
+  const plan = PLANS[preset];
+  const base = { preset, seed: SEED };
+  const heap = plan.heapMiB;
+  if (name === 'traversal') phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
+  if (name === 'whatif') phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
+  if (name === 'fetch-bench') phases['fetch-bench'] = await phase('fetch-bench', base, heap);
+  if (name === 'refresh') phases.refresh = await phase('refresh', { ...base, rate: plan.rate, compareFull: preset !== 'xl' }, heap);
+  if (name === 'rules') phases.rules = await phase('rules', base, heap);
+  if (name === 'mover') phases.mover = await phase('mover', base, heap);
+  if (name === 'apply') phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
+  if (name === 'review') phases.review = await phase('review', base, heap);
+  if (name === 'watch') phases.watch = await phase('watch', base, heap);
+}
+
+/** A preset's result from its phases, with the load average from before them to now. */
+function presetResult(preset: PresetName, loadBefore: number, phases: PresetResult['phases']): PresetResult {
+  return {
+    date: new Date().toISOString(),
+    seed: SEED,
+    plan: PLANS[preset],
+    loadAverage: { before: loadBefore, after: loadavg()[0]! },
+    ratios: ratiosOf(phases),
+    targets: TARGETS,
+    phases,
+  };
+}
+
 /** Runs only the `only` phases of a preset, over its recorded result (the other phases kept as they were). */
 async function runPhasesOf(
   preset: PresetName,
   only: readonly StandalonePhase[],
   previous: PresetResult | undefined,
 ): Promise<PresetResult> {
-  const plan = PLANS[preset];
   const before = loadavg()[0]!;
-  const base = { preset, seed: SEED };
-  const heap = plan.heapMiB;
   const phases: PresetResult['phases'] = { ...(previous?.phases ?? {}) };
-  for (const name of only) {
-    if (name === 'traversal') phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
-    if (name === 'whatif') phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
-    if (name === 'fetch-bench') phases['fetch-bench'] = await phase('fetch-bench', base, heap);
-    if (name === 'refresh') phases.refresh = await phase('refresh', { ...base, rate: plan.rate, compareFull: preset !== 'xl' }, heap);
-    if (name === 'rules') phases.rules = await phase('rules', base, heap);
-    if (name === 'mover') phases.mover = await phase('mover', base, heap);
-    if (name === 'apply') phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
-    if (name === 'review') phases.review = await phase('review', base, heap);
-    if (name === 'watch') phases.watch = await phase('watch', base, heap);
-  }
-  return {
-    date: new Date().toISOString(),
-    seed: SEED,
-    plan,
-    loadAverage: { before, after: loadavg()[0]! },
-    ratios: ratiosOf(phases),
-    targets: TARGETS,
-    phases,
-  };
+  for (const name of only) await runStandalone(name, preset, phases);
+  return presetResult(preset, before, phases);
 }
 
 async function runPreset(preset: PresetName, work: string): Promise<PresetResult> {
@@ -254,30 +268,11 @@ async function runPreset(preset: PresetName, work: string): Promise<PresetResult
     phases.serve = await phase('serve', { ...base, snapshot }, heap);
   }
   await rm(snapshot, { force: true });
-  phases.traversal = await phase('traversal', { ...base, sample: plan.aspSample }, heap);
-  if (plan.whatifBench) phases.whatif = await phase('whatif', { ...base, samples: plan.whatifSamples, fullRuns: plan.fullRuns }, heap);
-  if (plan.fetchBench) phases['fetch-bench'] = await phase('fetch-bench', base, heap);
-  // bench/refresh.ts; on xl the second full fetch (7 minutes at 300/s) gives way to the refresh's own estimate.
-  phases.refresh = await phase('refresh', { ...base, rate: plan.rate, compareFull: preset !== 'xl' }, heap);
-  // bench/rules.ts: jcgraph check of 20 rules against findings (checkSecondsXl on xl).
-  phases.rules = await phase('rules', base, heap);
-  // bench/mover.ts: one user's department changed through the dynamic groups' rules (moverWhatIfSeconds on xl).
-  phases.mover = await phase('mover', base, heap);
-  // bench/apply.ts: a 20-step offboarding sent with applyPlan against the rate-limited simulator.
-  phases.apply = await phase('apply', { ...base, rate: plan.rate }, heap);
-  // bench/review.ts: an access review's close with 1,000 revoke and 10,000 keep decisions (reviewCloseSeconds on large).
-  phases.review = await phase('review', base, heap);
-  // bench/watch.ts: an idle watch cycle's requests and a change's time to its line (watchIdleRequestsPerCycle, watchDetectSeconds).
-  phases.watch = await phase('watch', base, heap);
-  return {
-    date: new Date().toISOString(),
-    seed: SEED,
-    plan,
-    loadAverage: { before, after: loadavg()[0]! },
-    ratios: ratiosOf(phases),
-    targets: TARGETS,
-    phases,
-  };
+  for (const name of STANDALONE_PHASES) {
+    if ((name === 'whatif' && !plan.whatifBench) || (name === 'fetch-bench' && !plan.fetchBench)) continue;
+    await runStandalone(name, preset, phases);
+  }
+  return presetResult(preset, before, phases);
 }
 
 // ---- the table ----
