@@ -104,14 +104,14 @@ async function refusedByRules(
   plan: PlanFile,
   values: { rules?: string; at?: string; snapshot?: string; undo?: string },
   io: CliIo,
+  snapshotSha256: string | undefined,
 ): Promise<boolean> {
   if (values.undo !== undefined) throw new UsageError('jcgraph apply: --rules judges a plan, not its undo');
-  if (values.snapshot === undefined)
+  if (values.snapshot === undefined || snapshotSha256 === undefined)
     throw new UsageError('jcgraph apply: --rules judges the plan on the snapshot it was made on: give it with --snapshot FILE');
   const rules = await rulesOption('apply', values.rules, io, false);
   // A snapshot the plan was not made on is refused by applyPlan itself, before any request: judge nothing on it.
-  const { sha256 } = await readSnapshotFile(resolve(io.cwd, values.snapshot));
-  if (plan.snapshot.kind === 'snapshot' && plan.snapshot.sha256 !== sha256) return false;
+  if (plan.snapshot.kind === 'snapshot' && plan.snapshot.sha256 !== snapshotSha256) return false;
   const at = parseAt('apply', values.at);
   const { graph } = await loadGraph('apply', { snapshot: values.snapshot }, io);
   const verdict = changeViolations(graph, rules, planChanges(plan), { now: at });
@@ -273,7 +273,7 @@ export const applyCommand: Command = {
       values.snapshot !== undefined
         ? { path: values.snapshot, sha256: (await readSnapshotFile(resolve(io.cwd, values.snapshot))).sha256 }
         : undefined;
-    if (values.rules !== undefined && (await refusedByRules(plan, values, io))) return 1;
+    if (values.rules !== undefined && (await refusedByRules(plan, values, io, expectSnapshot?.sha256))) return 1;
     const rate = numberOption('rate', values.rate);
     const tty = io.stderr.isTTY === true;
     const options: RunOptions = {
