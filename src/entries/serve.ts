@@ -4,22 +4,6 @@
  */
 
 /** The snapshot as a service: the read-only API replica, analysis over HTTP and the explorer (jcgraph serve). */
-export { startServer, RequestError, type ServeOptions, type JcgraphServer } from '../serve/index.ts';
-/** A review campaign, as `ServeOptions.campaign` takes it. */
-export type {
-  Campaign,
-  CampaignItem,
-  CampaignSnapshot,
-  CampaignClose,
-  CloseSummary,
-  ClosedBinding,
-  ClosedConflict,
-  CollateralBinding,
-  Decision,
-  DecisionValue,
-  ImportRecord,
-  ItemReviewer,
-  ItemUser,
-  PreviousCampaign,
-  Suggestion,
-} from '../serve/index.ts';
+export { startServer, RequestError } from '../serve/index.ts';
+/** Every type of the server's surface: its options and handle, and the review campaign `ServeOptions.campaign` takes. */
+export type * from '../serve/index.ts';
