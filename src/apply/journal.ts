@@ -18,6 +18,7 @@ import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { JournalError } from '../errors.ts';
 import { isJsonObject } from '../model/index.ts';
 import { parsePlan, type PlanFile } from '../plan/index.ts';
+import { parseJournalLines } from '../common/journal-lines.ts';
 
 export const APPLY_JOURNAL_FORMAT = 'jcgraph-apply-journal';
 export const APPLY_JOURNAL_VERSION = 1;
@@ -87,18 +88,9 @@ export async function readApplyJournal(path: string): Promise<ApplyJournal> {
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`;
     throw new JournalError(`The apply journal ${path} ${why}.`, { path, cause: error });
   }
-  const lines = text.split('\n');
-  // A crash can cut the last line short: it was never synced as a whole event, so it did not happen.
-  if (!text.endsWith('\n')) lines.pop();
-  const parsed: unknown[] = [];
-  for (const [i, line] of lines.entries()) {
-    if (line === '') continue;
-    try {
-      parsed.push(JSON.parse(line));
-    } catch (error) {
-      throw new JournalError(`The apply journal ${path} is corrupt at line ${i + 1}.`, { path, cause: error });
-    }
-  }
+  const read = parseJournalLines(text);
+  if (!read.ok) throw new JournalError(`The apply journal ${path} is corrupt at line ${read.line}.`, { path, cause: read.cause });
+  const parsed = read.values;
   const head = parsed[0];
   if (!isJsonObject(head) || head['format'] !== APPLY_JOURNAL_FORMAT)
     throw new JournalError(`The file ${path} is not a jcgraph apply journal.`, { path });

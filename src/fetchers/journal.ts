@@ -16,6 +16,7 @@ import { chmod, open, readFile, rename, rm, type FileHandle } from 'node:fs/prom
 import { JournalError } from '../errors.ts';
 import { isJsonObject, type TenantEdge, type TenantObject } from '../model/index.ts';
 import type { PlanStepFigures } from '../snapshot/format.ts';
+import { parseJournalLines } from '../common/journal-lines.ts';
 
 export const JOURNAL_FORMAT = 'jcgraph-fetch-journal';
 export const JOURNAL_VERSION = 1;
@@ -70,18 +71,14 @@ export async function readJournal(path: string): Promise<JournalContent> {
       code === 'ENOENT' ? 'does not exist: there is no interrupted fetch to resume there' : `cannot be read (${code ?? String(error)})`;
     throw new JournalError(`The fetch journal ${path} ${why}.`, { path, cause: error });
   }
-  const lines = text.split('\n');
-  // A crash can cut the last line short: it is dropped (that collection is read again).
-  if (!text.endsWith('\n')) lines.pop();
-  const parsed: unknown[] = [];
-  for (const [i, line] of lines.entries()) {
-    if (line === '') continue;
-    try {
-      parsed.push(JSON.parse(line));
-    } catch (error) {
-      throw new JournalError(`The fetch journal ${path} is corrupt at line ${i + 1}; delete it and fetch afresh.`, { path, cause: error });
-    }
-  }
+  // A last line cut short by a crash is dropped (that collection is read again).
+  const read = parseJournalLines(text);
+  if (!read.ok)
+    throw new JournalError(`The fetch journal ${path} is corrupt at line ${read.line}; delete it and fetch afresh.`, {
+      path,
+      cause: read.cause,
+    });
+  const parsed = read.values;
   const head = parsed[0];
   if (!isJsonObject(head) || head['format'] !== JOURNAL_FORMAT)
     throw new JournalError(`The file ${path} is not a jcgraph fetch journal.`, { path });
