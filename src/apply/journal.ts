@@ -19,6 +19,7 @@ import { JournalError } from '../errors.ts';
 import { isJsonObject } from '../model/index.ts';
 import { parsePlan, type PlanFile } from '../plan/index.ts';
 import { parseJournalLines } from '../common/journal-lines.ts';
+import { unreadable } from '../common/unreadable.ts';
 
 export const APPLY_JOURNAL_FORMAT = 'jcgraph-apply-journal';
 export const APPLY_JOURNAL_VERSION = 1;
@@ -84,9 +85,7 @@ export async function readApplyJournal(path: string): Promise<ApplyJournal> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`;
-    throw new JournalError(`The apply journal ${path} ${why}.`, { path, cause: error });
+    throw new JournalError(`The apply journal ${path} ${unreadable(error)}.`, { path, cause: error });
   }
   const read = parseJournalLines(text);
   if (!read.ok) throw new JournalError(`The apply journal ${path} is corrupt at line ${read.line}.`, { path, cause: read.cause });

@@ -17,6 +17,7 @@ import { JournalError } from '../errors.ts';
 import { isJsonObject, type TenantEdge, type TenantObject } from '../model/index.ts';
 import type { PlanStepFigures } from '../snapshot/format.ts';
 import { parseJournalLines } from '../common/journal-lines.ts';
+import { unreadable } from '../common/unreadable.ts';
 
 export const JOURNAL_FORMAT = 'jcgraph-fetch-journal';
 export const JOURNAL_VERSION = 1;
@@ -66,9 +67,7 @@ export async function readJournal(path: string): Promise<JournalContent> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT' ? 'does not exist: there is no interrupted fetch to resume there' : `cannot be read (${code ?? String(error)})`;
+    const why = unreadable(error, 'does not exist: there is no interrupted fetch to resume there');
     throw new JournalError(`The fetch journal ${path} ${why}.`, { path, cause: error });
   }
   // A last line cut short by a crash is dropped (that collection is read again).

@@ -9,6 +9,7 @@ import { writeOutput } from '../io/output.ts';
 import { isJsonObject, type JsonObject } from '../model/index.ts';
 import { planDigest } from './digest.ts';
 import { PLAN_FORMAT, PLAN_VERSION, type PlanFile } from './format.ts';
+import { unreadable } from '../common/unreadable.ts';
 
 /** Writes a plan file (mode 0600, atomically: a reader never sees half a plan). */
 export async function writePlanFile(path: string, plan: PlanFile): Promise<void> {
@@ -26,8 +27,7 @@ export async function readPlanFile(path: string): Promise<PlanFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`;
+    const why = unreadable(error);
     throw new PlanFileError(`The plan ${path} ${why}.`, { path, cause: error });
   }
   let data: unknown;

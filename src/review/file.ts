@@ -10,6 +10,7 @@ import { jsonTextChunks } from '../io/json-text.ts';
 import { writeOutput, type Chunks } from '../io/output.ts';
 import { isJsonObject, type JsonObject } from '../model/index.ts';
 import { CAMPAIGN_FORMAT, CAMPAIGN_VERSION, DECISIONS, type Campaign } from './format.ts';
+import { unreadable } from '../common/unreadable.ts';
 
 /** The campaign file of a campaign directory. */
 export function campaignPath(dir: string): string {
@@ -39,11 +40,7 @@ export async function readCampaign(dir: string): Promise<Campaign> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT'
-        ? `has no campaign.json: is it a directory written by jcgraph review start?`
-        : `cannot be read (${code ?? String(error)})`;
+    const why = unreadable(error, 'has no campaign.json: is it a directory written by jcgraph review start?');
     throw new ReviewError(`The campaign directory ${dir} ${why}`, { cause: error });
   }
   let data: unknown;

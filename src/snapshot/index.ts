@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { SnapshotError } from '../errors.ts';
 import { writeOutput } from '../io/output.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSIONS, snapshotVersionFor, type Snapshot } from './format.ts';
+import { unreadable } from '../common/unreadable.ts';
 
 export {
   SNAPSHOT_FORMAT,
@@ -74,9 +75,7 @@ export async function readSnapshotFile(path: string): Promise<{ snapshot: Snapsh
   try {
     bytes = await readFile(path);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(error)})`;
-    throw new SnapshotError(`The snapshot ${path} ${why}.`, { path, cause: error });
+    throw new SnapshotError(`The snapshot ${path} ${unreadable(error)}.`, { path, cause: error });
   }
   return { snapshot: parseSnapshot(path, bytes), sha256: sha256Hex(bytes) };
 }

@@ -42,6 +42,7 @@ import {
   type ReviewerAssigner,
   type WorksheetFile,
 } from '../../review/index.ts';
+import { unreadable } from '../../common/unreadable.ts';
 
 type ClosedCampaign = ReviewClosed & { readonly graph: AccessGraph };
 
@@ -170,10 +171,7 @@ async function reviewersOf(
   try {
     bytes = await readFile(resolve(io.cwd, value));
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new ReviewError(
-      `The owners file ${value} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`}; --reviewers takes manager or an owners CSV.`,
-    );
+    throw new ReviewError(`The owners file ${value} ${unreadable(error)}; --reviewers takes manager or an owners CSV.`);
   }
   const owners = readOwners(graph, value, bytes.toString('utf8'));
   return {
@@ -257,10 +255,7 @@ async function importSheets(argv: readonly string[], io: CliIo): Promise<number>
       const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
       files.push({ name: sheet, bytes, modifiedAt: info.mtime });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new ReviewError(
-        `The worksheet ${sheet} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`}; nothing was imported.`,
-      );
+      throw new ReviewError(`The worksheet ${sheet} ${unreadable(error)}; nothing was imported.`);
     }
   }
   const result = importWorksheets(campaign, files, values.as !== undefined ? { as: values.as } : {});
@@ -476,8 +471,7 @@ async function readBytes(path: string, what: string, hint: string): Promise<Buff
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new ReviewError(`${what} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`}${hint}.`);
+    throw new ReviewError(`${what} ${unreadable(error)}${hint}.`);
   }
 }
 
