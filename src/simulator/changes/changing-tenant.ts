@@ -73,16 +73,32 @@ export class ChangingTenant implements RuleView {
   get tenant(): TenantData {
     this.#view ??= {
       orgId: this.orgId,
-      objects: [...this.#objects.values()].filter(
-        (o) => !isGraphType(o.type) || TYPE_INFO[o.type].lists.length > 0 || (this.#edgesOf.get(refKey(o))?.size ?? 0) > 0,
-      ),
+      objects: [...this.#objects.values()].filter((o) => this.#shown(o)),
       edges: [...this.#edges.values()],
     };
     return this.#view;
   }
 
+  #shown(object: TenantObject): boolean {
+    return !isGraphType(object.type) || TYPE_INFO[object.type].lists.length > 0 || (this.#edgesOf.get(refKey(object))?.size ?? 0) > 0;
+  }
+
   object(ref: ObjectRef): TenantObject | undefined {
     return this.#objects.get(refKey(ref));
+  }
+
+  /** An object as a client can see it now (`tenant` holds exactly these), if it exists. */
+  shownObject(ref: ObjectRef): TenantObject | undefined {
+    const object = this.#objects.get(refKey(ref));
+    return object && this.#shown(object) ? object : undefined;
+  }
+
+  /** The edges at an object, in the order they were made (the order `tenant.edges` holds them in). */
+  *edgesAt(ref: ObjectRef): Iterable<TenantEdge> {
+    for (const key of this.#edgesOf.get(refKey(ref)) ?? []) {
+      const edge = this.#edges.get(key);
+      if (edge) yield edge;
+    }
   }
 
   hasEdge(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): boolean {

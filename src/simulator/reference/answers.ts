@@ -19,7 +19,7 @@ import {
 import { SimulatorError } from '../errors.ts';
 import { compileAttributes } from './compile.ts';
 import { type Path, bindings, compareRefs } from './paths.ts';
-import { indexOf } from './tenant-index.ts';
+import { type ReferenceAdjacency, indexOf } from './tenant-index.ts';
 
 export type GraphAnswer = GraphConnection[] | GraphObjectWithPaths[];
 
@@ -73,10 +73,21 @@ export function answerEndpoint(
   targets: readonly string[] = [],
   rule: CompileRule = DEFAULT_COMPILE_RULE,
 ): GraphAnswer {
-  const index = indexOf(tenant);
+  return answerOver(indexOf(tenant), tenant.orgId, endpoint, id, targets, rule);
+}
+
+/** answerEndpoint over an organization's adjacency as it is kept (the simulator's, updated as it changes). */
+export function answerOver(
+  index: ReferenceAdjacency,
+  orgId: string,
+  endpoint: GraphEndpoint,
+  id: string,
+  targets: readonly string[] = [],
+  rule: CompileRule = DEFAULT_COMPILE_RULE,
+): GraphAnswer {
   const source: ObjectRef = { type: endpoint.source, id };
   if (!index.object(source)) {
-    throw new SimulatorError(`no ${endpoint.source} with id ${id} in organization ${tenant.orgId || '(unnamed)'}`, 404);
+    throw new SimulatorError(`no ${endpoint.source} with id ${id} in organization ${orgId || '(unnamed)'}`, 404);
   }
   switch (endpoint.kind) {
     case 'associations':

@@ -14,7 +14,7 @@
 import type { CompileRule, JsonObject, JsonValue, ObjectRef, SudoSource } from '../../model/index.ts';
 import { isJsonObject } from '../../model/index.ts';
 import type { Hop, Path } from './paths.ts';
-import { type TenantIndex, refKey } from './tenant-index.ts';
+import { type ReferenceAdjacency, refKey } from './tenant-index.ts';
 
 interface Sudo {
   readonly enabled: boolean;
@@ -37,11 +37,11 @@ function userGroupsOn(source: ObjectRef, path: Path): ObjectRef[] {
   return source.type === 'user_group' ? [source, ...groups] : groups;
 }
 
-function groupAttributes(index: TenantIndex, group: ObjectRef): JsonObject | undefined {
+function groupAttributes(index: ReferenceAdjacency, group: ObjectRef): JsonObject | undefined {
   return asObject(index.object(group)?.record['attributes']);
 }
 
-function sudoValues(index: TenantIndex, source: ObjectRef, paths: readonly Path[]): Map<SudoSource, Sudo[]> {
+function sudoValues(index: ReferenceAdjacency, source: ObjectRef, paths: readonly Path[]): Map<SudoSource, Sudo[]> {
   const found = new Map<SudoSource, Sudo[]>();
   const note = (level: SudoSource, value: Sudo | undefined): void => {
     if (!value) return;
@@ -71,7 +71,7 @@ function mostPermissive(values: readonly Sudo[]): JsonObject {
 
 function compiledSudo(
   rule: CompileRule,
-  index: TenantIndex,
+  index: ReferenceAdjacency,
   source: ObjectRef,
   target: ObjectRef,
   paths: readonly Path[],
@@ -111,7 +111,7 @@ function listOf(value: JsonValue | undefined): JsonObject[] {
 /** compiledAttributes of the binding source → target, or undefined when nothing compiles. */
 export function compileAttributes(
   rule: CompileRule,
-  index: TenantIndex,
+  index: ReferenceAdjacency,
   source: ObjectRef,
   target: ObjectRef,
   paths: readonly Path[],

@@ -4,7 +4,7 @@
  * object and end on a wanted type. No pruning, no cleverness: this is what the engine is checked against.
  */
 import type { JsonObject, ObjectRef, PathPattern, Step } from '../../model/index.ts';
-import { type Neighbor, type TenantIndex, refKey } from './tenant-index.ts';
+import { type Neighbor, type ReferenceAdjacency, refKey } from './tenant-index.ts';
 
 export interface Hop {
   readonly step: Step;
@@ -21,7 +21,7 @@ export interface ReferenceBinding {
   readonly paths: Path[];
 }
 
-function neighbors(index: TenantIndex, step: Step, at: ObjectRef): readonly Neighbor[] {
+function neighbors(index: ReferenceAdjacency, step: Step, at: ObjectRef): readonly Neighbor[] {
   switch (step) {
     case 'up':
       return index.groupsOf(at);
@@ -33,7 +33,7 @@ function neighbors(index: TenantIndex, step: Step, at: ObjectRef): readonly Neig
 }
 
 /** Every path of one pattern from `source`, repeated objects excluded. */
-export function pathsOfPattern(index: TenantIndex, source: ObjectRef, pattern: PathPattern): Path[] {
+export function pathsOfPattern(index: ReferenceAdjacency, source: ObjectRef, pattern: PathPattern): Path[] {
   let partial: Hop[][] = [[]];
   for (const step of pattern) {
     const longer: Hop[][] = [];
@@ -58,7 +58,7 @@ function repeatsAnObject(source: ObjectRef, path: Path): boolean {
 
 /** The bindings of `source` to objects of `targetTypes` through paths of the given patterns, targets by id. */
 export function bindings(
-  index: TenantIndex,
+  index: ReferenceAdjacency,
   source: ObjectRef,
   patterns: readonly PathPattern[],
   targetTypes: readonly string[],

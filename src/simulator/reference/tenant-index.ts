@@ -17,7 +17,21 @@ export function refKey(ref: ObjectRef): string {
 
 const NONE: readonly Neighbor[] = [];
 
-export class TenantIndex {
+/**
+ * What the reference enumeration walks: the objects a client can see and, for each, its neighbours by
+ * kind of step. A TenantIndex is built once from a tenant's edges; the simulator's changing organization
+ * keeps one up to date as it changes (src/simulator/changes/live-adjacency.ts).
+ */
+export interface ReferenceAdjacency {
+  object(ref: ObjectRef): TenantObject | undefined;
+  associations(ref: ObjectRef): readonly Neighbor[];
+  /** The groups `ref` is a direct member of. */
+  groupsOf(ref: ObjectRef): readonly Neighbor[];
+  /** The direct members of the group `ref` (none when it is not a group). */
+  membersOf(ref: ObjectRef): readonly Neighbor[];
+}
+
+export class TenantIndex implements ReferenceAdjacency {
   private readonly objects = new Map<string, TenantObject>();
   private readonly associationsOf = new Map<string, Neighbor[]>();
   private readonly groupsOfMember = new Map<string, Neighbor[]>();

@@ -1,17 +1,22 @@
 /**
  * The clean content of every collection of one organization: list records in id order, graph answers
- * from the reference, each computed once and kept (lists until the organization changes, graph answers
- * in a small LRU, since paging one large traversal asks for the same answer many times). The
- * organization changes only through `apply`, which runs the dynamic-group rules each change touches and
- * logs each change, with what the rules did, in its Directory Insights log.
+ * from the reference, each computed once and kept (lists until a record changes, graph answers until
+ * anything changes, in a small LRU, since paging one large traversal asks for the same answer many
+ * times). The organization changes only through `apply`, which runs the dynamic-group rules each change
+ * touches and logs each change, with what the rules did, in its Directory Insights log.
+ *
+ * A change costs what it touches, not the organization's size: the reference walks the changing
+ * organization's own adjacency (LiveAdjacency) and a membership or association leaves every list as it
+ * was, so a run of writes and the reads between them pay no rebuild (a whole rebuild is ~0.1 s on large).
  */
 import { type JsonObject, type ObjectRef, type TenantData, type TenantEdge, type TenantObject } from '../../model/index.ts';
 import { SimulatorError } from '../errors.ts';
 import { InsightsLog, type InsightsLogOptions } from '../insights/log.ts';
 import type { AppliedChange, SimChange } from '../changes/changes.ts';
 import { ChangingTenant } from '../changes/changing-tenant.ts';
-import { type GraphAnswer, answerEndpoint } from '../reference/answers.ts';
-import { indexOf } from '../reference/tenant-index.ts';
+import { LiveAdjacency } from '../changes/live-adjacency.ts';
+import { type GraphAnswer, answerOver } from '../reference/answers.ts';
+import { type ReferenceAdjacency, indexOf } from '../reference/tenant-index.ts';
 import { LIST_ROUTES, type GraphRoute, type ListRoute } from './routes.ts';
 
 const GRAPH_CACHE_SIZE = 256;
@@ -40,6 +45,7 @@ export class OrgContent {
   readonly #base: TenantData;
   /** Made at the first change: until then the generated tenant is served as it is. */
   #changing: ChangingTenant | undefined;
+  #liveAdjacency: LiveAdjacency | undefined;
   /** The generated tenant's objects by key, until the first change. */
   #baseObjects: Map<string, TenantObject> | undefined;
   readonly insights: InsightsLog;
@@ -47,6 +53,11 @@ export class OrgContent {
   constructor(tenant: TenantData, insights: InsightsLogOptions, nowMs: number) {
     this.#base = tenant;
     this.insights = new InsightsLog(tenant.orgId, insights, nowMs);
+  }
+
+  /** The organization's id (it never changes; reading it builds nothing, as `tenant` may). */
+  get orgId(): string {
+    return this.#base.orgId;
   }
 
   /** The organization as it is now. */
@@ -100,10 +111,9 @@ export class OrgContent {
         out.push(applied);
       }
     } finally {
-      if (out.some((a) => a.effect !== 'none')) {
-        this.lists.clear();
-        this.answers.clear();
-      }
+      if (out.some((a) => a.effect !== 'none')) this.answers.clear();
+      // Lists hold records: a membership or association (even one a rule made) changes none.
+      if (out.some((a) => a.effect === 'create' || a.effect === 'delete' || a.effect === 'update')) this.lists.clear();
     }
     return out;
   }
@@ -115,7 +125,7 @@ export class OrgContent {
    * its new state at the API's usual pace, as JumpCloud's does.
    */
   warm(): void {
-    indexOf(this.tenant);
+    this.#adjacency();
     for (const route of LIST_ROUTES.values()) this.listItems(route);
   }
 
@@ -124,8 +134,7 @@ export class OrgContent {
     let items = this.lists.get(route.path);
     if (!items) {
       const types: readonly string[] = route.types;
-      items = this.tenant.objects
-        .filter((o) => types.includes(o.type))
+      items = this.#objectsOf(types)
         .sort(byId)
         .map((o) => listItem(route, o));
       this.lists.set(route.path, items);
@@ -140,7 +149,7 @@ export class OrgContent {
     if (answer) {
       this.answers.delete(key);
     } else {
-      answer = answerEndpoint(this.tenant, route.endpoint, route.id, targets);
+      answer = answerOver(this.#adjacency(), this.orgId, route.endpoint, route.id, targets);
       if (this.answers.size >= GRAPH_CACHE_SIZE) {
         const oldest = this.answers.keys().next().value;
         if (oldest !== undefined) this.answers.delete(oldest);
@@ -148,5 +157,19 @@ export class OrgContent {
     }
     this.answers.set(key, answer);
     return answer;
+  }
+
+  /** What the reference walks: the generated tenant's index until the first change, then the live adjacency. */
+  #adjacency(): ReferenceAdjacency {
+    if (!this.#changing) return indexOf(this.#base);
+    this.#liveAdjacency ??= new LiveAdjacency(this.#changing);
+    return this.#liveAdjacency;
+  }
+
+  /** The objects of these types as they are now (types with a list: a client sees every one of them). */
+  #objectsOf(types: readonly string[]): TenantObject[] {
+    if (!this.#changing) return this.#base.objects.filter((o) => types.includes(o.type));
+    const changing = this.#changing;
+    return types.flatMap((type) => [...changing.objectsOf(type)]);
   }
 }

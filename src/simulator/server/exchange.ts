@@ -90,7 +90,7 @@ export function bodyOf(x: Exchange): string {
  * and body of the others (the same events query or write sent again is the same request).
  */
 export function requestKey(x: Exchange): string {
-  const orgId = orgOf(x).tenant.orgId;
+  const orgId = orgOf(x).orgId;
   return x.target.kind === 'read' ? `${orgId}|${x.req.url ?? ''}` : `${orgId}|${String(x.req.method)} ${x.url.pathname}|${x.body ?? ''}`;
 }
 

@@ -60,7 +60,7 @@ export class Organizations {
     try {
       return org.apply(changes, this.clock.epochMs());
     } finally {
-      for (const listener of this.#changed) listener(org.tenant.orgId);
+      for (const listener of this.#changed) listener(org.orgId);
     }
   }
 

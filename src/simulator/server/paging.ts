@@ -27,11 +27,11 @@ export class Pager {
     let collectionKey: string;
     if (route.kind === 'list') {
       items = org.listItems(route);
-      collectionKey = `${org.tenant.orgId}|${route.path}`;
+      collectionKey = `${org.orgId}|${route.path}`;
     } else {
       const targets = route.endpoint.kind === 'associations' ? parseTargets(route.endpoint, params.getAll('targets')).sort() : [];
       items = org.graphItems(route, targets) as unknown as JsonValue[];
-      collectionKey = `${org.tenant.orgId}|${route.endpoint.path}|${route.id}|${targets.join(',')}`;
+      collectionKey = `${org.orgId}|${route.endpoint.path}|${route.id}|${targets.join(',')}`;
     }
     if (paging.descending) {
       items = [...items].reverse();

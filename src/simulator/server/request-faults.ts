@@ -32,7 +32,7 @@ export const refuse: Step = (x, ctx) => {
 export const breakObjects: Step = (x, ctx) => {
   if (x.target.kind !== 'read' || x.target.route?.kind !== 'graph') return undefined;
   const id = x.target.route.id;
-  const broken = ctx.broken.get(orgOf(x).tenant.orgId) ?? [];
+  const broken = ctx.broken.get(orgOf(x).orgId) ?? [];
   return broken.some((o) => o.id === id) ? x.dialect.error(500, 'internal server error (simulated: a broken object)') : undefined;
 };
 
