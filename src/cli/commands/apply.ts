@@ -48,9 +48,9 @@ const OPTIONS = {
 const HELP = `Usage: jcgraph apply PLAN.json [--yes [--yes] | --yes --confirm ORG_ID] [--resume] [options]
        jcgraph apply --undo PLAN.json.journal [--yes] [options]
 
-Acts on a plan file written by jcgraph revoke --out or jcgraph offboard --out. jcgraph is read-only
-otherwise: this is the one command that writes to a tenant, it needs --yes to do so, and it never deletes
-an object (it removes memberships and associations, and can put them back).
+Acts on a plan file written by jcgraph revoke --out, jcgraph offboard --out or jcgraph review close
+--out. jcgraph is read-only otherwise: this is the one command that writes to a tenant, it needs --yes to
+do so, and it never deletes an object (it removes memberships and associations, and can put them back).
 
 Without --yes (a dry run): reads live exactly what the steps' preconditions name (a few collections),
 prints each step with its state now (will send, already done, CHANGED since the plan: …), sends nothing.

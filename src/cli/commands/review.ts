@@ -116,7 +116,9 @@ review close
   It is never worse than the single-pair least-collateral plans applied one after the other, and it is
   checked by re-traversal. Only explicit keep decisions bind it. A revoke whose every cut would end a
   kept binding is a conflict: listed with both bindings and the edges they share, and left out. A
-  membership a dynamic group's rule produces is not removed (the rule would add it back).
+  membership a dynamic group's rule produces is cut by an exemption (the group's PUT adding the member to
+  memberQueryExemptions; in a review-required group followed by the removal), never by a removal alone,
+  which the rule would undo.
   --unreviewed P       What the items nobody decided are recorded as (required): keep or flag (recorded
                        only: every one the plan ends is listed as collateral), or revoke (the plan ends
                        them too).
@@ -396,7 +398,12 @@ function closeText(dir: string, closed: Campaign, result: ClosedCampaign, limit:
         )}`;
   out += `${plural(result.remediation.steps.length, 'step')}:\n`;
   result.remediation.steps.slice(0, limit).forEach((step, i) => {
-    out += `  ${i + 1}. ${stepHead(result.graph, step)}   (ends ${plural(step.revokes.length, 'revoked binding')})\n`;
+    // An exemption the removal after it makes hold (a review-required group) ends nothing itself, as in revoke.
+    const ends =
+      step.action === 'exempt' && step.exemption.removedBy !== 'rule'
+        ? 'ends nothing by itself'
+        : `ends ${plural(step.revokes.length, 'revoked binding')}`;
+    out += `  ${i + 1}. ${stepHead(result.graph, step)}   (${ends})\n`;
     out += stepDetail(step, '     ');
   });
   if (result.remediation.steps.length > limit)
