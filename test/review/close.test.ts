@@ -211,6 +211,16 @@ describe('review close', () => {
     expect(after.has('user-bob>application-Slack')).toBe(true);
   });
 
+  it('--no-exemptions leaves a revoke that only an exemption could end as a conflict, and the plan without it', async () => {
+    await decideBoss({ 'ann>Slack': ['revoke', 'x'], 'bob>Slack': ['keep', 'y'], 'ann>web-01': ['keep', 'z'] });
+    const r = await run(['review', 'close', 'c', '--unreviewed', 'keep', '--out', 'plan.json', '--no-exemptions', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const closed = (await readCampaign(join(dir, 'c'))).closed!;
+    expect(closed.summary).toMatchObject({ revoked: 0, conflicts: 1, changes: 0 });
+    expect(closed.conflicts.map((c) => `${c.subject.id}>${c.target.id}`)).toEqual(['user-ann>application-Slack']);
+    expect((await readPlanFile(join(dir, 'plan.json'))).steps).toEqual([]);
+  });
+
   it("refuses a missing --unreviewed, a snapshot that is not the campaign's, and a plan that adds a rule violation", async () => {
     await decideBoss({ 'bob>web-02': ['revoke', 'x'] });
     const usage = await run(['review', 'close', 'c', '--out', 'plan.json']);

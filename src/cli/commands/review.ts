@@ -53,7 +53,7 @@ const HELP = `Usage: jcgraph review start --snapshot FILE --out DIR [--scope WOR
        jcgraph review import DIR SHEET.csv … [--as REVIEWER] [--json]
        jcgraph review status DIR [--json]
        jcgraph review close DIR --unreviewed keep|revoke|flag --out PLAN.json [--snapshot FILE]
-                            [--rules FILE [--at TIME]] [--limit N] [--json]
+                            [--rules FILE [--at TIME]] [--no-exemptions] [--limit N] [--json]
        jcgraph review evidence DIR --out PACK [--after SNAPSHOT] [--plan PLAN.json]
                             [--apply-evidence FILE] [--snapshot FILE] [--json]
 
@@ -127,6 +127,8 @@ review close
                        SHA-256 must be the campaign's).
   --rules FILE         Refuse the plan (exit 1, nothing written) if it adds a violation of this rule
                        file (see jcgraph check); --at TIME judges exceptions as of then.
+  --no-exemptions      Never exempt a member from a dynamic group's rule: a revoke whose every other cut
+                       ends a kept binding is then a conflict, left out of the plan.
   --limit N            Lines shown per list (default 20; --json has them all).
   The campaign is then closed: it takes no more decisions.
 
@@ -332,6 +334,7 @@ const CLOSE_OPTIONS = {
   rules: { type: 'string' },
   at: { type: 'string' },
   limit: { type: 'string' },
+  'no-exemptions': { type: 'boolean' },
 } as const;
 
 /** The campaign's snapshot opened as a graph: `--snapshot` if given, else where review start read it; its SHA-256 must be the campaign's. */
@@ -433,6 +436,7 @@ async function close(argv: readonly string[], io: CliIo): Promise<number> {
     unreviewed: unreviewed as DecisionValue,
     planPath: planPath.shown,
     snapshot: planSnapshotOf(meta, sha256, path),
+    ...(values['no-exemptions'] === true ? { remediation: { exemptions: false } } : {}),
   });
   let closed = result.campaign;
   if (rules) {
