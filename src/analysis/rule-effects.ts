@@ -9,6 +9,15 @@
  * memberships added and removed, objects added and removed) over an unchanged graph, and turns each
  * change into the edge changes it and the rules' runs make, in order. Groups whose rule jcgraph cannot
  * evaluate are left as they are, and each is noted once with the sentence that says so.
+ *
+ * Re-evaluating a group reads every object of its member type, yet on a graph most of them are left as
+ * they are. So what the graph itself says of a group (which of its candidates the rule would add or
+ * remove, exemptions aside) is worked out once per graph and version (GraphRuleFacts) and shared by
+ * every RuleEffects over it (a check's fix plans make one per revoke plan); a re-evaluation then runs the
+ * rule only for those, for the group's exempt objects, and for the objects whose record or membership of
+ * the group the changes so far touched. Every other candidate is one the rule provably leaves alone:
+ * same record, same membership, not exempt, and the graph's own evaluation leaves it. `reuse: false`
+ * runs the rule for every candidate (the plain way; a property test compares the two).
  */
 import {
   RULE_GROUP_MEMBERS,
@@ -81,6 +90,76 @@ export interface RuleMembershipChange {
   readonly rule: string;
 }
 
+/** The candidates of one member type on a graph, in the graph's order, and each one's place in it. */
+interface Candidates {
+  readonly ids: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+}
+
+/** What a graph (at one version) says of its dynamic groups, worked out once and shared by every RuleEffects over it. */
+class GraphRuleFacts {
+  private readonly candidates = new Map<string, Candidates>();
+  /** By group and rule (exemptions aside): the places of the candidates the rule would add or remove. */
+  private readonly unsettled = new Map<string, readonly number[]>();
+
+  constructor(
+    private readonly g: AccessGraph,
+    readonly version: number,
+  ) {}
+
+  /** Every object of a member type on the graph, in its order. */
+  candidatesOf(type: string): Candidates {
+    let found = this.candidates.get(type);
+    if (!found) {
+      const ids = [...this.g.objects(type)].map((o) => o.id);
+      found = { ids, index: new Map(ids.map((id, i) => [id, i])) };
+      this.candidates.set(type, found);
+    }
+    return found;
+  }
+
+  /**
+   * The places of the candidates whose membership of `groupId` on the graph differs from what `rule`,
+   * run with no exemption, gives them (an evaluable dynamic rule): the only ones a run of the rule over
+   * the unchanged graph can change, besides the exempt ones.
+   */
+  unsettledOf(groupId: string, rule: GroupRule): readonly number[] {
+    const key = `${groupId}\u0000${rule.method}\u0000${rule.memberType}\u0000${JSON.stringify(rule.query)}`;
+    let found = this.unsettled.get(key);
+    if (!found) {
+      const members = new Set<string>();
+      for (const e of this.g.edgesOf(groupId)) if (e.kind === 'membership' && e.from.id === groupId) members.add(e.to.id);
+      const bare: GroupRule = { ...rule, exemptions: [] };
+      const out: number[] = [];
+      this.candidatesOf(rule.memberType).ids.forEach((id, i) => {
+        const member = members.has(id);
+        if (keepsMember(bare, { id, record: this.g.object(id).record }, member) !== member) out.push(i);
+      });
+      this.unsettled.set(key, (found = out));
+    }
+    return found;
+  }
+}
+
+const factsByGraph = new WeakMap<AccessGraph, GraphRuleFacts>();
+
+/** The graph's rule facts at its current version (made again after an edit). */
+function graphRuleFacts(g: AccessGraph): GraphRuleFacts {
+  let facts = factsByGraph.get(g);
+  if (facts?.version !== g.version) factsByGraph.set(g, (facts = new GraphRuleFacts(g, g.version)));
+  return facts;
+}
+
+/** How a RuleEffects re-evaluates a group. */
+export interface RuleEffectsOptions {
+  /**
+   * Whether a group's re-evaluation runs the rule only for the objects it can change (from the graph's
+   * own evaluation, shared by every RuleEffects over the graph); false runs it for every object.
+   * @default true
+   */
+  readonly reuse?: boolean;
+}
+
 /** The organization as a sequence of changes leaves it, and the edge changes they and the rules make. */
 export class RuleEffects {
   /** The edge and object changes so far, rules' runs included, in order: what a what-if applies. */
@@ -97,8 +176,16 @@ export class RuleEffects {
   private groupIds: Map<string, string[]> | undefined;
   private readonly candidateIds = new Map<string, string[]>();
   private readonly noted = new Set<string>();
+  /** By group: the members whose membership of it the changes so far added or removed. */
+  private readonly touchedMembers = new Map<string, Set<string>>();
+  private readonly facts: GraphRuleFacts | undefined;
 
-  constructor(private readonly g: AccessGraph) {}
+  constructor(
+    private readonly g: AccessGraph,
+    options: RuleEffectsOptions = {},
+  ) {
+    this.facts = (options.reuse ?? true) ? graphRuleFacts(g) : undefined;
+  }
 
   /** Whether the object exists once the changes so far are made. */
   hasObject(id: string): boolean {
@@ -210,6 +297,7 @@ export class RuleEffects {
     const key = edgeKey(edge);
     if (this.addedEdges.has(key)) this.addedEdges.delete(key);
     else this.removedEdges.add(key);
+    this.touch(edge);
     this.changes.push({ op: 'remove-edge', edge });
   }
 
@@ -217,7 +305,15 @@ export class RuleEffects {
     const key = edgeKey(edge);
     if (this.removedEdges.has(key)) this.removedEdges.delete(key);
     else this.addedEdges.add(key);
+    this.touch(edge);
     this.changes.push({ op: 'add-edge', edge, attributes });
+  }
+
+  private touch(edge: EdgeRef): void {
+    if (edge.kind !== 'membership') return;
+    const members = this.touchedMembers.get(edge.from.id);
+    if (members) members.add(edge.to.id);
+    else this.touchedMembers.set(edge.from.id, new Set([edge.to.id]));
   }
 
   /** The dynamic groups (ids) that hold members of `memberType`, existing once the changes so far are made. */
@@ -270,14 +366,37 @@ export class RuleEffects {
     const rule = this.rule(groupId);
     if (!rule?.dynamic) return;
     if (!isEvaluable(rule)) return this.note(groupId, rule);
-    for (const id of this.candidatesOf(rule.memberType)) this.settle(groupId, rule, id);
+    const some = this.candidatesToSettle(groupId, rule);
+    for (const id of some ?? this.candidatesOf(rule.memberType)) this.settle(groupId, rule, id);
+  }
+
+  /**
+   * The candidates of a group's re-evaluation the rule can change, in candidate order; undefined when
+   * every one must be run (no shared facts; the group or an object of its member type added or removed).
+   * A candidate left out has its record and its membership as on the graph, is not exempt, and the
+   * graph's own evaluation leaves it: settle would do nothing for it.
+   */
+  private candidatesToSettle(groupId: string, rule: GroupRule): string[] | undefined {
+    const facts = this.facts;
+    if (!facts || this.addedObjects.size > 0 || this.removedObjects.size > 0 || !this.g.hasObject(groupId)) return undefined;
+    const { ids, index } = facts.candidatesOf(rule.memberType);
+    const places = new Set(facts.unsettledOf(groupId, rule));
+    const add = (id: string): void => {
+      const at = index.get(id);
+      if (at !== undefined) places.add(at);
+    };
+    for (const e of rule.exemptions) add(e.id);
+    for (const id of this.touchedMembers.get(groupId) ?? []) add(id);
+    for (const id of this.records.keys()) add(id);
+    return [...places].sort((a, b) => a - b).map((at) => ids[at]!);
   }
 
   /** Every object of a member type once the changes so far are made. */
   private candidatesOf(type: string): string[] {
     let ids = this.candidateIds.get(type);
     if (!ids) {
-      ids = [...this.g.objects(type)].map((o) => o.id).filter((id) => !this.removedObjects.has(id));
+      const all = this.facts ? this.facts.candidatesOf(type).ids : [...this.g.objects(type)].map((o) => o.id);
+      ids = all.filter((id) => !this.removedObjects.has(id));
       for (const o of this.addedObjects.values()) if (o.type === type) ids.push(o.id);
       this.candidateIds.set(type, ids);
     }
