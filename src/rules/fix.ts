@@ -9,12 +9,17 @@
  * - forbid with `direct`: the binding is allowed through groups; the plan removes its one-hop edges only.
  * - exclusive: the revoke plans of every binding on one side, the side whose plans take less other access.
  * A violation no such plan fixes cleanly gets the reason instead (the first violation it would add).
+ *
+ * The fix plans of one check share their work (FixShared): a revoke plan asked for twice (the same
+ * binding on both sides of two violations) is made once, and what a set of removals does to the whole
+ * file (the violations it would add, the bindings it would end) is worked out once per set: the
+ * violations of a subject often share one plan (a user's memberships of one group, exempted).
  */
 import { planRevoke, type PlanStep, type RevokePlan, type RevokeStrategy } from '../analysis/revoke.ts';
 import { WhatIfSession, type Change } from '../analysis/whatif.ts';
 import { bindingKey, namedRef, type Binding } from '../analysis/bindings.ts';
 import { edgeOperation } from '../analysis/operations.ts';
-import type { EdgeRef } from '../analysis/edges.ts';
+import { edgeKey, type EdgeRef } from '../analysis/edges.ts';
 import { PlanError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { ruleScope, newViolations } from './compare.ts';
@@ -62,6 +67,37 @@ export interface FixOptions {
    * @default checked again for each candidate
    */
   readonly checked?: CheckResult;
+  /**
+   * What the fix plans of one check share (made once per check: `new FixShared()`); only read by a
+   * planFix of the same graph, file, time and whole check as the first that used it.
+   * @default nothing shared
+   */
+  readonly shared?: FixShared;
+}
+
+/** A revoke plan, or the PlanError that says there is none. */
+type RevokeOutcome = { readonly plan: RevokePlan } | { readonly error: PlanError };
+
+/**
+ * The work the fix plans of one check share: revoke plans by binding and strategy, and by set of
+ * removals what they would do to the rule file and which bindings they would end. Every entry is a pure
+ * function of the graph, the file, the time, the whole check and its key, so a plan made with it is the
+ * plan made without.
+ */
+export class FixShared {
+  private owner: { g: AccessGraph; file: RuleFile; now: number; checked: CheckResult | undefined } | undefined;
+  readonly revokes = new Map<string, RevokeOutcome>();
+  /** By set of removals: why it is no clean fix of the file (the first violation it would add), or undefined. */
+  readonly problems = new Map<string, string | undefined>();
+  /** By set of removals: the bindings it ends, by re-traversal. */
+  readonly lost = new Map<string, readonly Binding[]>();
+
+  /** Whether this is for the graph, file, time and check given (the first planFix to use it claims it). */
+  serves(g: AccessGraph, file: RuleFile, now: number, checked: CheckResult | undefined): boolean {
+    this.owner ??= { g, file, now, checked };
+    const o = this.owner;
+    return o.g === g && o.file === file && o.now === now && o.checked === checked;
+  }
 }
 
 const STRATEGIES: readonly RevokeStrategy[] = ['least-collateral', 'fewest-changes', 'subject-only'];
@@ -103,8 +139,23 @@ interface Candidate {
 }
 
 /** The candidates for a violation, best first within each strategy. */
-function* candidates(g: AccessGraph, file: RuleFile, v: Violation, session: WhatIfSession): Generator<Candidate[]> {
-  const revoke = (b: Binding, strategy: RevokeStrategy): RevokePlan => planRevoke(g, b.subject.id, b.target.id, { strategy, session });
+function* candidates(g: AccessGraph, file: RuleFile, v: Violation, session: WhatIfSession, shared?: FixShared): Generator<Candidate[]> {
+  const revoke = (b: Binding, strategy: RevokeStrategy): RevokePlan => {
+    if (!shared) return planRevoke(g, b.subject.id, b.target.id, { strategy, session });
+    const key = `${strategy} ${bindingKey(b.subject.id, b.target.id)}`;
+    let outcome = shared.revokes.get(key);
+    if (!outcome) {
+      try {
+        outcome = { plan: planRevoke(g, b.subject.id, b.target.id, { strategy, session }) };
+      } catch (error) {
+        if (!(error instanceof PlanError)) throw error;
+        outcome = { error };
+      }
+      shared.revokes.set(key, outcome);
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.plan;
+  };
   const rule = file.rules.find((r) => r.id === v.rule.id);
   if (rule?.kind === 'forbid' && rule.direct && v.binding?.paths.some((p) => p.edges.length > 1)) {
     // forbid with direct, on a binding that also has paths through groups: only the one-hop paths are at fault.
@@ -133,6 +184,16 @@ function* candidates(g: AccessGraph, file: RuleFile, v: Violation, session: What
   }
 }
 
+/** The bindings a set of removals ends (by re-traversal), once per set when shared. */
+function lostBy(session: WhatIfSession, changes: readonly Change[], key: string, shared: FixShared | undefined): readonly Binding[] {
+  let lost = shared?.lost.get(key);
+  if (!lost) {
+    lost = session.evaluate(changes).subjects.flatMap((d) => d.lost);
+    shared?.lost.set(key, lost);
+  }
+  return lost;
+}
+
 /**
  * The plan that fixes a violation (forbid, none, exclusive) without adding one of the file's, or the
  * reason there is none. Nothing is written anywhere: plans are dry runs.
@@ -142,32 +203,36 @@ export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: F
     return { reason: `a ${v.finding === 'expired-exception' ? 'lapsed exception' : `${v.finding} rule`} is not fixed by removing access.` };
   const session = options.session ?? new WhatIfSession(g);
   const now = options.now ?? Date.now();
+  const shared = options.shared?.serves(g, file, now, options.checked) ? options.shared : undefined;
   let firstProblem: string | undefined;
   let tried = 0;
   try {
-    for (const group of candidates(g, file, v, session)) {
+    for (const group of candidates(g, file, v, session, shared)) {
       let best: { plan: FixPlan; lost: number } | undefined;
       for (const c of group) {
         if (c.steps.length === 0) continue;
         tried++;
         const edges = new Map(c.steps.map((s) => [s.edgeKey, s.edge])); // each edge ends once, exempted or removed
         const changes: Change[] = [...edges.values()].map((edge) => ({ op: 'remove-edge', edge }));
+        const changesKey = changes.map((c) => (c.op === 'remove-edge' ? edgeKey(c.edge) : '')).join('\n');
         const outcome = session.withChanges(changes, (after, affected) => {
           const subject = v.subject!.id;
           const still = checkSubjects(after, { ...file, rules: file.rules.filter((r) => r.id === v.rule.id) }, [subject], { now });
           if (still.violations.some((x) => x.key === v.key)) return { problem: `it would not end the violation` };
+          // What the removals do to the whole file does not depend on the violation: once per set.
+          if (shared?.problems.has(changesKey)) return { problem: shared.problems.get(changesKey) };
           const scope = ruleScope(g, after, file, changes, affected.sources());
           const added = newViolations(g, after, file, { now, scope, ...(options.checked ? { before: options.checked } : {}) }).added;
-          if (added.length > 0) return { problem: `it would add a violation: ${added[0]!.message}` };
-          return { problem: undefined };
+          const problem = added.length > 0 ? `it would add a violation: ${added[0]!.message}` : undefined;
+          shared?.problems.set(changesKey, problem);
+          return { problem };
         });
         if (outcome.problem) {
           firstProblem ??= `the ${c.strategy} plan${c.side ? ` (ending the ${c.side} side)` : ''} ${outcome.problem}`;
           continue;
         }
         // One revoke plan has measured what its removals end already; a union of several is measured here.
-        const lost =
-          c.revokes.length === 1 ? [...c.revokes[0]!.collateral.lost] : session.evaluate(changes).subjects.flatMap((d) => d.lost);
+        const lost = c.revokes.length === 1 ? [...c.revokes[0]!.collateral.lost] : [...lostBy(session, changes, changesKey, shared)];
         const atFault = options.atFault;
         const collateral = lost.filter(
           (b) => !c.ends.has(bindingKey(b.subject.id, b.target.id)) && !atFault?.has(bindingKey(b.subject.id, b.target.id)),

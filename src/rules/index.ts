@@ -37,7 +37,7 @@ export {
   type ExceptionRef,
 } from './evaluate.ts';
 export { newViolations, changeViolations, ruleScope, type ViolationChanges, type RuleScope, type NewViolationsOptions } from './compare.ts';
-export { planFix, type Fix, type FixPlan, type FixStrategy, type FixOptions } from './fix.ts';
+export { FixShared, planFix, type Fix, type FixPlan, type FixStrategy, type FixOptions } from './fix.ts';
 export { fixPlanFile, type FixPlanFile } from './plan-file.ts';
 export { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';
 export { checkReport, failing, fixable, unplannedNote, DEFAULT_FIX_LIMIT, type CheckReport, type CheckReportOptions } from './report.ts';

@@ -13,7 +13,7 @@ import type { AccessGraph } from '../graph/index.ts';
 import type { Coverage } from '../model/index.ts';
 import { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';
 import { check, severityRank, type CheckResult, type Violation } from './evaluate.ts';
-import { planFix, type Fix } from './fix.ts';
+import { FixShared, planFix, type Fix } from './fix.ts';
 import type { RuleFile, Severity } from './types.ts';
 
 export interface CheckReport extends CheckResult {
@@ -83,7 +83,8 @@ export function checkReport(g: AccessGraph, file: RuleFile, options: CheckReport
     // A binding that breaks a rule itself is not counted as collateral of another's fix.
     const atFault = new Set(result.violations.flatMap((v) => (v.binding ? [bindingKey(v.binding.subject.id, v.binding.target.id)] : [])));
     const session = new WhatIfSession(g);
-    for (const v of chosen) fixes.set(v.key, planFix(g, file, v, { now, session, atFault, checked: result }));
+    const shared = new FixShared();
+    for (const v of chosen) fixes.set(v.key, planFix(g, file, v, { now, session, atFault, checked: result, shared }));
   }
   const fixableCount = [...perRule.values()].reduce((a, b) => a + b, 0);
   return {

@@ -174,6 +174,26 @@ describe('check', () => {
     expect(fix.reason).toMatch(/would add a violation: user:ann does not reach system:prod-db/);
   });
 
+  it('the fix plans of one check share their work: a second violation with the same plan gets the same answer, the one planFix gives alone', () => {
+    // c and c2 are the same violation under two rules: the plans of c2 are the removals c's were, and would add r's violation too.
+    const f = rules(`  - { id: c, title: t, kind: forbid, subjects: { name: ann }, resources: { name: prod-db } }
+  - { id: c2, title: t, kind: forbid, subjects: { employeeType: contractor }, resources: { name: prod-db } }
+  - { id: r, title: t, kind: require, subjects: { name: ann }, resources: { name: prod-db } }
+  - { id: p, title: t, kind: forbid, subjects: { name: ann }, resources: { name: Payroll } }
+  - { id: p2, title: t, kind: none, subjects: { name: ann }, resources: { name: Payroll } }
+`);
+    const report = checkReport(g, f, { now: NOW });
+    const fixes = report.violations.map((v) => [v.rule.id, report.fixes.get(v.key)] as const);
+    expect(fixes.map(([id]) => id).sort()).toEqual(['c', 'c2', 'p', 'p2']);
+    const byRule = new Map(fixes);
+    for (const id of ['c', 'c2']) expect(byRule.get(id)?.reason).toMatch(/would add a violation: user:ann does not reach system:prod-db/);
+    expect(byRule.get('p')?.plan?.steps.map((s) => `${s.from.name}~${s.to.name}`)).toEqual(['Contractors~Payroll']);
+    expect(byRule.get('p2')).toEqual(byRule.get('p'));
+    const atFault = new Set([`${ids.ann.id}>${ids.prodDb.id}`, `${ids.ann.id}>${ids.payroll.id}`]);
+    for (const v of report.violations)
+      expect(report.fixes.get(v.key), v.key).toEqual(planFix(g, f, v, { now: NOW, atFault, checked: report }));
+  });
+
   it('--plan-out: fix plans fine alone but adding a violation together are refused as one plan file; otherwise one file', () => {
     // bob reaches web directly and through Staff, and must keep it; cid reaches web and wiki through Staff.
     const t = new TenantBuilder();

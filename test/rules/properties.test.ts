@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import { AccessGraph, type GraphNode } from '../../src/graph/index.ts';
 import { BINDING_TARGETS, subjectBindings, type Binding } from '../../src/analysis/bindings.ts';
 import { WhatIfSession } from '../../src/analysis/whatif.ts';
-import { check, checkReport, newViolations, parseRuleFile, ruleScope, type RuleFile } from '../../src/rules/index.ts';
+import { check, checkReport, fixable, newViolations, parseRuleFile, planFix, ruleScope, type RuleFile } from '../../src/rules/index.ts';
+import { bindingKey } from '../../src/analysis/bindings.ts';
 import type { TenantData } from '../../src/model/index.ts';
 import { randomTenant, tenantWithChanges } from '../helpers/random-tenant.ts';
 
@@ -272,6 +273,32 @@ describe('check: properties', { timeout: 180_000 }, () => {
       { numRuns: 80 },
     );
     expect(planned).toBeGreaterThan(20);
+  });
+
+  it("the fix plans of a check, sharing their work, are the plans each violation's planFix makes alone", () => {
+    // Not vacuous: violations whose plans are the same removals (the shared work is read again). Every
+    // rule comes twice (a second id), so each violation has a twin with the same binding and plan.
+    let repeated = 0;
+    fc.assert(
+      fc.property(randomTenant(), fc.array(fc.nat(5), { minLength: 3, maxLength: 3 }), ruleFileArb, ({ tenant }, p, { file: once }) => {
+        const file: RuleFile = { ...once, rules: [...once.rules, ...once.rules.map((r) => ({ ...r, id: `${r.id}-again` }))] };
+        const g = AccessGraph.fromTenant(withRecords(tenant, p));
+        const report = checkReport(g, file, { now: NOW, fixLimit: 1000 });
+        const atFault = new Set(
+          report.violations.flatMap((v) => (v.binding ? [bindingKey(v.binding.subject.id, v.binding.target.id)] : [])),
+        );
+        const seen = new Set<string>();
+        for (const v of report.violations.filter(fixable)) {
+          const alone = planFix(g, file, v, { now: NOW, atFault, checked: report });
+          expect(report.fixes.get(v.key), v.key).toEqual(alone);
+          const steps = alone.plan?.steps.map((s) => s.edgeKey).join(' ');
+          if (steps !== undefined && seen.has(steps)) repeated++;
+          if (steps !== undefined) seen.add(steps);
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(repeated).toBeGreaterThan(20);
   });
 
   it('what a change does to the violations, checked where it can touch, equals comparing two whole checks', () => {
