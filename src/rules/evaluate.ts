@@ -131,6 +131,8 @@ interface CompiledRule {
   readonly targetTypes: ReadonlyMap<string, readonly string[]>;
   /** The same as type codes of the graph's index. */
   readonly targetCodes: ReadonlyMap<string, ReadonlySet<number>>;
+  /** The same as flags by type code (1: a target type of the rule), what the per-binding test reads. */
+  readonly targetFlags: ReadonlyMap<string, Uint8Array>;
   readonly ref: RuleRef;
 }
 
@@ -164,15 +166,24 @@ function compile(g: AccessGraph, rule: Rule, order: number, now: number): Compil
     subjectTypes,
     targetTypes,
     targetCodes: new Map([...targetTypes].map(([t, targets]) => [t, new Set(targets.map((x) => g.index.knownTypeCode(x)))])),
+    targetFlags: new Map([...targetTypes].map(([t, targets]) => [t, typeFlags(g, targets)])),
     ref: ruleRef(rule),
   };
 }
 
+/** Flags by type code of the graph's index: 1 for each of `types` (types the index does not know have no code). */
+function typeFlags(g: AccessGraph, types: readonly string[]): Uint8Array {
+  const codes = types.map((x) => g.index.knownTypeCode(x)).filter((c) => c >= 0);
+  const flags = new Uint8Array(Math.max(0, ...codes) + 1);
+  for (const c of codes) flags[c] = 1;
+  return flags;
+}
+
 /** The violation of a rule by one binding: `how` follows "SUBJECT reaches RESOURCE" in its message. */
-function bindingViolation(rule: Rule, bound: Binding, paths: readonly AccessPath[], how: string): Violation {
+function bindingViolation(rule: Rule, ref: RuleRef, bound: Binding, paths: readonly AccessPath[], how: string): Violation {
   return {
     key: `${rule.id}|${bound.subject.id}|${bound.target.id}`,
-    rule: ruleRef(rule),
+    rule: ref,
     finding: rule.kind,
     subject: bound.subject,
     resource: bound.target,
@@ -181,6 +192,8 @@ function bindingViolation(rule: Rule, bound: Binding, paths: readonly AccessPath
     message: `${formatReference(bound.subject)} reaches ${formatReference(bound.target)}${how}`,
   };
 }
+
+const NO_TYPES = new Uint8Array(0);
 
 /** Whether binding i of b has a one-hop path. */
 function hasDirectPath(b: SourceBindings, i: number): boolean {
@@ -265,25 +278,24 @@ export class RuleEvaluator {
     this.totals.bindings += b.size;
     let subjectRef: NamedRef | undefined;
     const subject = (): NamedRef => (subjectRef ??= namedRef(g, ix.idOf(s)));
-    const built = new Map<number, Binding>();
-    const binding = (i: number): Binding => {
-      let found = built.get(i);
-      if (!found) built.set(i, (found = bindingFromIndex(g, subject(), b, i)));
-      return found;
-    };
+    // By binding index, made when first asked for (most bindings break no rule).
+    const built: (Binding | undefined)[] = [];
+    const binding = (i: number): Binding => (built[i] ??= bindingFromIndex(g, subject(), b, i));
     const pathsAt = (i: number, ps: readonly number[]): AccessPath[] => ps.map((p) => binding(i).paths[p - b.pathStart[i]!]!);
-    const sudoCache = new Map<number, ReturnType<PrivilegedCollector['sudoOf']> | null>();
+    const sudoCache: (ReturnType<PrivilegedCollector['sudoOf']> | null)[] = [];
     const sudoOf = (i: number) => {
-      if (!sudoCache.has(i)) sudoCache.set(i, SUDO_TARGETS.has(ix.typeOf(b.targets[i]!)) ? (this.sudo.sudoOf(b, i) ?? null) : null);
-      return sudoCache.get(i) ?? undefined;
+      let found = sudoCache[i];
+      if (found === undefined) sudoCache[i] = found = SUDO_TARGETS.has(ix.typeOf(b.targets[i]!)) ? (this.sudo.sudoOf(b, i) ?? null) : null;
+      return found ?? undefined;
     };
+    const nodeType = ix.nodeType;
     for (const r of this.rules) {
       if (!r.subjectTypes.includes(type)) continue;
       if (r.subjects && !r.subjects.matches(s)) continue;
       const rule = r.rule;
       const ref = r.ref;
-      const wanted = r.targetCodes.get(type) ?? new Set<number>();
-      const inScope = (t: number): boolean => wanted.has(ix.nodeType[t]!);
+      const wanted = r.targetFlags.get(type) ?? NO_TYPES;
+      const inScope = (t: number): boolean => wanted[nodeType[t]!] === 1;
       switch (rule.kind) {
         case 'forbid':
         case 'none': {
@@ -307,7 +319,13 @@ export class RuleEvaluator {
             const verdict = rule.kind === 'none' ? 'says it must not (no bindings)' : 'forbids';
             this.report(
               r,
-              bindingViolation(rule, bound, at ? pathsAt(i, at) : bound.paths, `${how}, which rule ${rule.id} (${rule.title}) ${verdict}.`),
+              bindingViolation(
+                rule,
+                ref,
+                bound,
+                at ? pathsAt(i, at) : bound.paths,
+                `${how}, which rule ${rule.id} (${rule.title}) ${verdict}.`,
+              ),
               this.excuse(r, s, t),
             );
           }
@@ -335,6 +353,7 @@ export class RuleEvaluator {
               r,
               bindingViolation(
                 rule,
+                ref,
                 bound,
                 pathsAt(i, outside),
                 `${how} through none of the groups rule ${rule.id} (${rule.title}) allows.`,
@@ -463,11 +482,12 @@ export class RuleEvaluator {
   }
 
   result(): CheckResult {
-    const order = new Map(this.rules.map((r) => [r.rule.id, r.order]));
+    // Most severe first, then the file's order: one number per rule (ids are unique in a file).
+    const place = new Map(
+      this.rules.map((r) => [r.rule.id, (SEVERITIES.length - severityRank(r.rule.severity)) * this.rules.length + r.order]),
+    );
     const cmp = (a: Violation, b: Violation): number =>
-      severityRank(b.rule.severity) - severityRank(a.rule.severity) ||
-      order.get(a.rule.id)! - order.get(b.rule.id)! ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+      place.get(a.rule.id)! - place.get(b.rule.id)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
     return {
       rules: this.rules.map((r) => ({ rule: ruleRef(r.rule), ...this.counts.get(r.rule.id)! })),
       violations: [...this.violations].sort(cmp),
