@@ -90,10 +90,11 @@ export interface RuleMembershipChange {
   readonly rule: string;
 }
 
-/** The candidates of one member type on a graph, in the graph's order, and each one's place in it. */
+/** The candidates of one member type on a graph, in the graph's order, each one's place in it, and their records. */
 interface Candidates {
   readonly ids: readonly string[];
   readonly index: ReadonlyMap<string, number>;
+  readonly records: readonly JsonObject[];
 }
 
 /** What a graph (at one version) says of its dynamic groups, worked out once and shared by every RuleEffects over it. */
@@ -111,8 +112,9 @@ class GraphRuleFacts {
   candidatesOf(type: string): Candidates {
     let found = this.candidates.get(type);
     if (!found) {
-      const ids = [...this.g.objects(type)].map((o) => o.id);
-      found = { ids, index: new Map(ids.map((id, i) => [id, i])) };
+      const objects = [...this.g.objects(type)];
+      const ids = objects.map((o) => o.id);
+      found = { ids, index: new Map(ids.map((id, i) => [id, i])), records: objects.map((o) => o.record) };
       this.candidates.set(type, found);
     }
     return found;
@@ -131,10 +133,11 @@ class GraphRuleFacts {
       for (const e of this.g.edgesOf(groupId)) if (e.kind === 'membership' && e.from.id === groupId) members.add(e.to.id);
       const bare: GroupRule = { ...rule, exemptions: [] };
       const out: number[] = [];
-      this.candidatesOf(rule.memberType).ids.forEach((id, i) => {
-        const member = members.has(id);
-        if (keepsMember(bare, { id, record: this.g.object(id).record }, member) !== member) out.push(i);
-      });
+      const { ids, records } = this.candidatesOf(rule.memberType);
+      for (let i = 0; i < ids.length; i++) {
+        const member = members.has(ids[i]!);
+        if (keepsMember(bare, { id: ids[i]!, record: records[i]! }, member) !== member) out.push(i);
+      }
       this.unsettled.set(key, (found = out));
     }
     return found;
