@@ -13,7 +13,8 @@
  * The fix plans of one check share their work (FixShared): a revoke plan asked for twice (the same
  * binding on both sides of two violations) is made once, and what a set of removals does to the whole
  * file (the violations it would add, the bindings it would end) is worked out once per set: the
- * violations of a subject often share one plan (a user's memberships of one group, exempted).
+ * violations of a subject often share one plan (a user's memberships of one group, exempted). And what
+ * a set of removals adds is looked for among the rules removals can break only (rulesRemovalsCanBreak).
  */
 import { planRevoke, type PlanStep, type RevokePlan, type RevokeStrategy } from '../analysis/revoke.ts';
 import { WhatIfSession, type Change } from '../analysis/whatif.ts';
@@ -24,7 +25,8 @@ import { PlanError } from '../errors.ts';
 import type { AccessGraph } from '../graph/index.ts';
 import { ruleScope, newViolations } from './compare.ts';
 import { checkSubjects, type CheckResult, type Violation } from './evaluate.ts';
-import type { RuleFile } from './types.ts';
+import { readsMemberships, selectorsOf } from './selector.ts';
+import type { Rule, RuleFile } from './types.ts';
 
 /** How a fix plan was made: a revoke strategy, or the direct edges alone (forbid with `direct`). */
 export type FixStrategy = RevokeStrategy | 'direct-edges';
@@ -98,6 +100,27 @@ export class FixShared {
     const o = this.owner;
     return o.g === g && o.file === file && o.now === now && o.checked === checked;
   }
+}
+
+/**
+ * Whether removing edges (nothing else) can add a violation of a rule: a require rule (a binding
+ * lost), a rule with sudo (a removal can let sudo through: an association that said "no sudo" gone),
+ * or a rule one of whose selectors, or its exceptions', reads memberships (a membership gone changes
+ * what `member_of` picks). Any other rule's violations once edges are removed are among those before:
+ * bindings and paths only go (a binding, a direct path, a path through no `through` group, a subject
+ * on both sides of an exclusive are each there before if after), and types, ids, names and records,
+ * all the rest a selector reads, stay.
+ */
+function removalsCanBreak(file: RuleFile, rule: Rule): boolean {
+  if (rule.kind === 'require') return true;
+  if ((rule.kind === 'forbid' || rule.kind === 'only_through') && rule.sudo) return true;
+  for (const sel of selectorsOf({ ...file, rules: [rule] })) if (readsMemberships(sel)) return true;
+  return false;
+}
+
+/** The rules of a file that removing edges can add a violation of (the others never gain one from removals). */
+export function rulesRemovalsCanBreak(file: RuleFile): RuleFile {
+  return { ...file, rules: file.rules.filter((r) => removalsCanBreak(file, r)) };
 }
 
 const STRATEGIES: readonly RevokeStrategy[] = ['least-collateral', 'fewest-changes', 'subject-only'];
@@ -204,6 +227,8 @@ export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: F
   const session = options.session ?? new WhatIfSession(g);
   const now = options.now ?? Date.now();
   const shared = options.shared?.serves(g, file, now, options.checked) ? options.shared : undefined;
+  // A plan only removes edges (an exemption ends a membership as a removal does): the rules it can break.
+  const breakable = rulesRemovalsCanBreak(file);
   let firstProblem: string | undefined;
   let tried = 0;
   try {
@@ -222,7 +247,10 @@ export function planFix(g: AccessGraph, file: RuleFile, v: Violation, options: F
           // What the removals do to the whole file does not depend on the violation: once per set.
           if (shared?.problems.has(changesKey)) return { problem: shared.problems.get(changesKey) };
           const scope = ruleScope(g, after, file, changes, affected.sources());
-          const added = newViolations(g, after, file, { now, scope, ...(options.checked ? { before: options.checked } : {}) }).added;
+          const added =
+            breakable.rules.length === 0
+              ? []
+              : newViolations(g, after, breakable, { now, scope, ...(options.checked ? { before: options.checked } : {}) }).added;
           const problem = added.length > 0 ? `it would add a violation: ${added[0]!.message}` : undefined;
           shared?.problems.set(changesKey, problem);
           return { problem };

@@ -156,6 +156,12 @@ function* leaves(sel: Selector): Generator<Selector> {
   else yield sel;
 }
 
+/** Whether a selector reads memberships (a `member_of` anywhere in it): what removing a membership can change. */
+export function readsMemberships(sel: Selector): boolean {
+  for (const leaf of leaves(sel)) if (leaf.op === 'member_of') return true;
+  return false;
+}
+
 /** Every selector of a rule file (subjects, resources, sides, through, exceptions'), with what it is for. */
 export function* selectorsOf(file: RuleFile): Generator<Selector> {
   for (const rule of file.rules) {

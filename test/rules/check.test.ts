@@ -15,6 +15,7 @@ import {
   rulesAffectedByGaps,
   changeViolations,
 } from '../../src/rules/index.ts';
+import { rulesRemovalsCanBreak } from '../../src/rules/fix.ts';
 import { associationKindKey, type Coverage } from '../../src/model/index.ts';
 import { TenantBuilder, SUDO } from '../analysis/tenant-builder.ts';
 
@@ -192,6 +193,39 @@ describe('check', () => {
     const atFault = new Set([`${ids.ann.id}>${ids.prodDb.id}`, `${ids.ann.id}>${ids.payroll.id}`]);
     for (const v of report.violations)
       expect(report.fixes.get(v.key), v.key).toEqual(planFix(g, f, v, { now: NOW, atFault, checked: report }));
+  });
+
+  it('a fix plan looks for the violations it adds among the rules removals can break: require, sudo, member_of', () => {
+    // dee: "no sudo" on web directly, Admins' own sudo through the group; eve: in Admins and Staff, both bound to App.
+    const t = new TenantBuilder();
+    const dee = t.user('dee');
+    const eve = t.user('eve');
+    const admins = t.userGroup('Admins', SUDO);
+    const staff = t.userGroup('Staff');
+    const web = t.system('web');
+    const app = t.add('application', 'App');
+    t.member(admins, dee).member(admins, eve).member(staff, eve);
+    t.associate(dee, web, { sudo: { enabled: false, withoutPassword: false } })
+      .associate(admins, web)
+      .associate(admins, app)
+      .associate(staff, app);
+    const org = AccessGraph.fromTenant(t.build());
+    const f = rules(`  - { id: s, title: t, kind: forbid, subjects: { name: dee }, resources: { name: web }, sudo: true }
+  - { id: m, title: t, kind: forbid, subjects: { all: [{ type: user }, { not: { member_of: user_group:Admins } }] }, resources: { name: App } }
+  - { id: q, title: t, kind: require, subjects: { name: eve }, resources: { name: web } }
+  - { id: n, title: t, kind: none, subjects: { name: dee }, resources: { name: App } }
+`);
+    expect(rulesRemovalsCanBreak(f).rules.map((r) => r.id)).toEqual(['s', 'm', 'q']);
+    const added = (removed: Parameters<AccessGraph['removeEdge']>[0]) => {
+      const copy = org.clone();
+      copy.removeEdge(removed);
+      const whole = newViolations(org, copy, f, { now: NOW }).added.map((v) => v.key);
+      expect(newViolations(org, copy, rulesRemovalsCanBreak(f), { now: NOW }).added.map((v) => v.key)).toEqual(whole);
+      return whole;
+    };
+    // The "no sudo" gone lets Admins' sudo through; eve out of Admins is picked by m and misses web.
+    expect(added({ kind: 'association', from: dee, to: web })).toEqual([`s|${dee.id}|${web.id}`]);
+    expect(added({ kind: 'membership', from: admins, to: eve }).sort()).toEqual([`m|${eve.id}|${app.id}`, `q|${eve.id}|${web.id}`]);
   });
 
   it('--plan-out: fix plans fine alone but adding a violation together are refused as one plan file; otherwise one file', () => {

@@ -14,6 +14,7 @@ import { AccessGraph, type GraphNode } from '../../src/graph/index.ts';
 import { BINDING_TARGETS, subjectBindings, type Binding } from '../../src/analysis/bindings.ts';
 import { WhatIfSession } from '../../src/analysis/whatif.ts';
 import { check, checkReport, fixable, newViolations, parseRuleFile, planFix, ruleScope, type RuleFile } from '../../src/rules/index.ts';
+import { rulesRemovalsCanBreak } from '../../src/rules/fix.ts';
 import { bindingKey } from '../../src/analysis/bindings.ts';
 import type { TenantData } from '../../src/model/index.ts';
 import { randomTenant, tenantWithChanges } from '../helpers/random-tenant.ts';
@@ -299,6 +300,48 @@ describe('check: properties', { timeout: 180_000 }, () => {
       { numRuns: 80 },
     );
     expect(repeated).toBeGreaterThan(20);
+  });
+
+  it('removing edges adds no violation of a rule removals cannot break (what fix plans leave out)', () => {
+    // Not vacuous: the rules left out have violations after the removals (each one there before), and
+    // the rules kept do gain some (check.test.ts shows by hand why each reason to keep a rule is needed).
+    const seen = { leftOut: 0, gained: 0 };
+    fc.assert(
+      fc.property(
+        randomTenant().chain((rt) =>
+          fc.record({
+            rt: fc.constant(rt),
+            removed: fc.subarray(
+              rt.tenant.edges.map((_, i) => i),
+              { minLength: Math.min(1, rt.tenant.edges.length), maxLength: Math.min(4, rt.tenant.edges.length) },
+            ),
+          }),
+        ),
+        fc.array(fc.nat(5), { minLength: 3, maxLength: 3 }),
+        ruleFileArb,
+        ({ rt, removed }, p, { file }) => {
+          const g = AccessGraph.fromTenant(withRecords(rt.tenant, p));
+          const copy = g.clone();
+          for (const i of removed) copy.removeEdge(rt.tenant.edges[i]!);
+          const breakable = rulesRemovalsCanBreak(file);
+          const kept = new Set(breakable.rules.map((r) => r.id));
+          const keys = (x: AccessGraph, rules: RuleFile['rules']) =>
+            new Set(check(x, { ...file, rules }, { now: NOW }).violations.map((v) => v.key));
+          const leftOut = file.rules.filter((r) => !kept.has(r.id));
+          const before = keys(g, leftOut);
+          for (const key of keys(copy, leftOut)) {
+            expect(before.has(key), `${key} appears once edges are removed`).toBe(true);
+            seen.leftOut++;
+          }
+          const added = newViolations(g, copy, file, { now: NOW }).added;
+          expect(newViolations(g, copy, breakable, { now: NOW }).added).toEqual(added);
+          seen.gained += added.length;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(seen.leftOut).toBeGreaterThan(50);
+    expect(seen.gained).toBeGreaterThan(0);
   });
 
   it('what a change does to the violations, checked where it can touch, equals comparing two whole checks', () => {
