@@ -57,7 +57,8 @@ export interface WatchOptions extends ClientOptions {
    */
   readonly rules?: RuleFile;
   /**
-   * Time between cycles, in milliseconds.
+   * Time from the start of one cycle to the start of the next, in milliseconds (a cycle that takes
+   * longer is followed by the next at once).
    * @default 300000 (5 minutes)
    */
   readonly everyMs?: number;
@@ -335,7 +336,8 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
       continue;
     }
     if (options.cycles !== undefined && cycle >= options.cycles) break;
-    await wait(every, options.signal);
+    // Cycles begin `every` apart: the time a cycle took is not waited again (a change waits at most one interval).
+    await wait(Math.max(0, every - (now() - startedAt)), options.signal);
   }
   return options.signal?.aborted ? cancelled(options.cycles ?? 0) : 'done';
 }

@@ -160,6 +160,33 @@ describe('jcgraph watch', () => {
     expect(JSON.stringify(JSON.parse(await readFile(path, 'utf8')).tenant.edges)).toContain(user.id);
   });
 
+  it('begins cycles `every` apart: the time a cycle took is not waited again', async () => {
+    const { sim, path } = await simulatorWithSnapshot('schedule');
+    const { group, user } = groupSystemUser(sim.tenant());
+    sim.applyChanges([{ kind: 'add-member', group, member: user }]);
+    // A clock the test moves: each cycle line is said 700 ms (the first, a refresh) or 2 s (the second) after its cycle began.
+    let clock = Date.parse('2026-12-01T00:00:00Z');
+    const took = [700, 2_000];
+    const waits: number[] = [];
+    const lines: WatchLine[] = [];
+    await run(path, sim, lines, {
+      everyMs: 1_000,
+      cycles: 3,
+      now: () => clock,
+      emit: (l) => {
+        lines.push(l);
+        if (l['jcgraph'] === 'cycle') clock += took.shift() ?? 0;
+      },
+      wait: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    expect(lines.filter((l) => l['jcgraph'] === 'cycle').map((l) => l['mode'])).toEqual(['incremental', 'idle', 'idle']);
+    // 1 s less the 700 ms the first took; none after the second, which overran its second.
+    expect(waits).toEqual([300, 0]);
+  });
+
   it('stops with a line on a 401, and logs a failed cycle, keeping the snapshot as it was', async () => {
     const { sim, path } = await simulatorWithSnapshot('faults');
     const refused: WatchLine[] = [];

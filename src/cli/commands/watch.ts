@@ -47,7 +47,7 @@ full re-read.
 Options:
   --snapshot FILE        The snapshot kept current (required; the watch resumes from it after a restart).
   --rules FILE           A rule file (see jcgraph check): violations opened and resolved are said.
-  --every D              Time between cycles: 30s, 5m, 1h (default 5m).
+  --every D              Time from one cycle's start to the next's: 30s, 5m, 1h (default 5m).
   --events FILE|-        Where the lines go, appended (default -, standard output).
   --audit-per-cycle K    Edge collections the rolling audit reads per cycle (default 10).
   --full-every D         A full re-read at least this often (default 24h).
