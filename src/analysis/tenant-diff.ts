@@ -1,14 +1,16 @@
 /**
  * The structural half of drift: which objects and edges two tenants (two snapshots) do not share.
  * Objects are matched by type and id, edges by kind and ends (edgeKey); records and edge attributes are
- * compared by canonical JSON, so key order never counts as a change.
+ * compared as canonical JSON would compare them (jsonEqual), so key order never counts as a change.
  */
 import {
   canonicalJson,
   edgeKey,
+  jsonEqual,
   groupRuleOf,
   objectName,
-  sortTenant,
+  compareEdges,
+  compareRefs,
   type JsonObject,
   type TenantData,
   type TenantEdge,
@@ -64,16 +66,35 @@ export function changedFields(before: JsonObject, after: JsonObject): string[] {
 
 /** Items only in `after`, only in `before`, and in both but unequal (as [before, after]). */
 function diffByKey<T>(before: readonly T[], after: readonly T[], key: (item: T) => string, same: (x: T, y: T) => boolean) {
-  const old = new Map(before.map((x) => [key(x), x]));
-  const now = new Map(after.map((x) => [key(x), x]));
-  const added = [...now].filter(([k]) => !old.has(k)).map(([, x]) => x);
-  const removed = [...old].filter(([k]) => !now.has(k)).map(([, x]) => x);
+  // Plain loops: on a large organization this runs over tens of thousands of items on each side. An item
+  // both sides hold as the same object (a refresh carries edges over as they were) is equal to itself:
+  // only the others are keyed (a tenant holds one item per key).
+  const shared = new Set<T>(before);
+  const kept = new Set<T>();
+  for (const x of after) if (shared.has(x)) kept.add(x);
+  const old = new Map<string, T>();
+  for (const x of before) if (!kept.has(x)) old.set(key(x), x);
+  const now = new Map<string, T>();
+  for (const x of after) if (!kept.has(x)) now.set(key(x), x);
+  const added: T[] = [];
+  const removed: T[] = [];
   const changed: [T, T][] = [];
   for (const [k, x] of now) {
     const y = old.get(k);
-    if (y !== undefined && !same(y, x)) changed.push([y, x]);
+    if (y === undefined) added.push(x);
+    else if (!same(y, x)) changed.push([y, x]);
   }
+  for (const [k, x] of old) if (!now.has(k)) removed.push(x);
   return { added, removed, changed };
+}
+
+/** A diff's lists in the order `compare` gives (changed pairs by their item after). */
+function sorted<T>(diff: ReturnType<typeof diffByKey<T>>, compare: (x: T, y: T) => number): ReturnType<typeof diffByKey<T>> {
+  return {
+    added: diff.added.sort(compare),
+    removed: diff.removed.sort(compare),
+    changed: diff.changed.sort(([, x], [, y]) => compare(x, y)),
+  };
 }
 
 const RULE_RECORD_FIELDS = ['membershipMethod', 'memberQuery', 'memberQueryExemptions', 'memberQueryErrorFlags'];
@@ -103,19 +124,27 @@ function ruleChange(
 
 /** The objects and edges added, removed and changed between two tenants (structure only; see drift for access). */
 export function diffTenants(before: TenantData, after: TenantData): TenantDiff {
-  const a = sortTenant(before);
-  const b = sortTenant(after);
-  const objects = diffByKey(
-    a.objects,
-    b.objects,
-    (o) => `${o.type}:${o.id}`,
-    (x, y) => canonicalJson(x.record) === canonicalJson(y.record),
+  // Compared in the tenants' own order; what differs is then put in the canonical order (sortTenant's).
+  const a = before;
+  const b = after;
+  const objects = sorted(
+    diffByKey(
+      a.objects,
+      b.objects,
+      (o) => `${o.type}:${o.id}`,
+      (x, y) => jsonEqual(x.record, y.record),
+    ),
+    compareRefs,
   );
-  const edges = diffByKey(a.edges, b.edges, edgeKey, (x, y) => canonicalJson(x.attributes) === canonicalJson(y.attributes));
+  const edges = sorted(
+    diffByKey(a.edges, b.edges, edgeKey, (x, y) => jsonEqual(x.attributes, y.attributes)),
+    compareEdges,
+  );
   const objectsChanged = objects.changed.map(([old, now]) => ({ ...summary(now), fields: changedFields(old.record, now.record) }));
-  // Exempted objects by name, from either side (a deleted user's exemption is named from the old tenant).
-  const known = new Map([...a.objects, ...b.objects].map((o) => [o.id, summary(o)]));
-  const name = (id: string): ObjectSummary => known.get(id) ?? { type: 'unknown', id, name: id };
+  // Exempted objects by name, from either side (a deleted user's exemption is named from the old tenant); indexed only when a rule changed.
+  let known: Map<string, ObjectSummary> | undefined;
+  const name = (id: string): ObjectSummary =>
+    (known ??= new Map([...a.objects, ...b.objects].map((o) => [o.id, summary(o)]))).get(id) ?? { type: 'unknown', id, name: id };
   return {
     objectsAdded: objects.added.map(summary),
     objectsRemoved: objects.removed.map(summary),

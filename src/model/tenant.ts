@@ -61,7 +61,8 @@ export function edgeKey(edge: Pick<TenantEdge, 'kind' | 'from' | 'to'>): string 
   return `${edge.kind}:${edge.from.type}:${edge.from.id}>${edge.to.type}:${edge.to.id}`;
 }
 
-function compareRefs(x: ObjectRef, y: ObjectRef): number {
+/** The canonical order of objects: by type rank, then by id. */
+export function compareRefs(x: ObjectRef, y: ObjectRef): number {
   const r = typeRank(x.type) - typeRank(y.type);
   if (r !== 0) return r;
   if (x.type !== y.type) return x.type < y.type ? -1 : 1;
@@ -71,6 +72,30 @@ function compareRefs(x: ObjectRef, y: ObjectRef): number {
 /** JSON with object keys sorted recursively, so equal data serializes to equal bytes. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
+}
+
+/**
+ * Whether two JSON values are equal as canonicalJson says (keys in any order; a key whose value is
+ * undefined is absent), without building either string: what comparing every record of two snapshots needs.
+ */
+export function jsonEqual(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!jsonEqual(x[i] ?? null, y[i] ?? null)) return false;
+    return true;
+  }
+  const a = x as Record<string, unknown>;
+  const b = y as Record<string, unknown>;
+  let keys = 0;
+  for (const k of Object.keys(a)) {
+    if (a[k] === undefined) continue;
+    keys++;
+    if (!jsonEqual(a[k], b[k])) return false;
+  }
+  for (const k of Object.keys(b)) if (b[k] !== undefined) keys--;
+  return keys === 0;
 }
 
 function sortKeys(value: unknown): unknown {
@@ -83,12 +108,15 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The canonical order of edges: by kind, then by their ends. */
+export function compareEdges(e1: TenantEdge, e2: TenantEdge): number {
+  if (e1.kind !== e2.kind) return e1.kind < e2.kind ? -1 : 1;
+  return compareRefs(e1.from, e2.from) || compareRefs(e1.to, e2.to);
+}
+
 /** A copy of the tenant in canonical order: objects by type rank then id, edges by kind then ends. */
 export function sortTenant(tenant: TenantData): TenantData {
   const objects = [...tenant.objects].sort(compareRefs);
-  const edges = [...tenant.edges].sort((e1, e2) => {
-    if (e1.kind !== e2.kind) return e1.kind < e2.kind ? -1 : 1;
-    return compareRefs(e1.from, e2.from) || compareRefs(e1.to, e2.to);
-  });
+  const edges = [...tenant.edges].sort(compareEdges);
   return { orgId: tenant.orgId, objects, edges };
 }
