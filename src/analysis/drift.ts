@@ -89,8 +89,8 @@ function changedKeys(before: JsonObject | null, after: JsonObject | null): strin
   return [...keys].filter((k) => canonicalJson(before?.[k] ?? null) !== canonicalJson(after?.[k] ?? null)).sort();
 }
 
-/** The sources whose bindings the structural differences can change. */
-function touchedSources(oldGraph: AccessGraph, newGraph: AccessGraph, diff: TenantDiff): Set<string> {
+/** The sources whose bindings the structural differences can change (what drift() recomputes; the watch scopes its rule check by them too). */
+export function touchedSources(oldGraph: AccessGraph, newGraph: AccessGraph, diff: TenantDiff): Set<string> {
   const out = new Set<string>();
   const note = (g: AccessGraph, edge: TenantEdge): void => {
     for (const id of affectedSources(g, edge)) out.add(id);

@@ -21,7 +21,18 @@ import { WhatIfSession, type Change } from '../analysis/whatif.ts';
 import { expandRules, needsRules } from '../analysis/rule-effects.ts';
 import { bindingsOf, type AccessGraph } from '../graph/index.ts';
 import type { EdgeRef } from '../analysis/edges.ts';
-import { RuleEvaluator, check, checkSubjects, type CheckOptions, type CheckResult, type Violation } from './evaluate.ts';
+import type { TenantDiff } from '../analysis/tenant-diff.ts';
+import { isGroupType } from '../model/index.ts';
+import {
+  RuleEvaluator,
+  check,
+  checkSubjects,
+  severityRank,
+  type CheckOptions,
+  type CheckResult,
+  type ExcusedViolation,
+  type Violation,
+} from './evaluate.ts';
 import type { RuleFile } from './types.ts';
 
 /** What a change does to the violations of a rule file. */
@@ -64,6 +75,38 @@ export function ruleScope(
   changes: readonly Change[],
   affected: Iterable<string>,
 ): RuleScope {
+  // Attributes set and objects added act through dynamic groups' rules: the memberships they change count.
+  const expanded = needsRules(changes) ? [...expandRules(before, changes).changes, ...changes.filter((c) => c.op === 'set')] : changes;
+  return scopeOfChanges(before, after, expanded, affected);
+}
+
+/**
+ * The scope of the differences between two snapshots of one organization (`diff`, from `before` to
+ * `after`), given the subjects whose bindings they can change (`touched`, src/analysis/drift.ts). The
+ * memberships dynamic groups' rules changed are already among the differences (the tenant ran them), so
+ * no rule is run here. A group added, removed or changed (renamed: `member_of` picks groups by name)
+ * counts each of its memberships, before and after, as changed.
+ */
+export function snapshotScope(before: AccessGraph, after: AccessGraph, diff: TenantDiff, touched: Iterable<string>): RuleScope {
+  const changes: Change[] = [
+    ...diff.edgesRemoved.map((edge): Change => ({ op: 'remove-edge', edge })),
+    ...diff.edgesAdded.map((edge): Change => ({ op: 'add-edge', edge })),
+    ...diff.objectsRemoved.map((o): Change => ({ op: 'remove-object', id: o.id })),
+    ...diff.objectsAdded.flatMap((o): Change[] => (after.hasObject(o.id) ? [{ op: 'add-object', object: after.object(o.id) }] : [])),
+    ...diff.objectsChanged.map((o): Change => ({ op: 'set', id: o.id, fields: {} })),
+  ];
+  for (const o of [...diff.objectsAdded, ...diff.objectsRemoved, ...diff.objectsChanged]) {
+    if (!isGroupType(o.type)) continue;
+    for (const g of [before, after]) {
+      if (!g.hasObject(o.id)) continue;
+      for (const edge of g.edgesOf(o.id)) if (edge.kind === 'membership' && edge.from.id === o.id) changes.push({ op: 'add-edge', edge });
+    }
+  }
+  return scopeOfChanges(before, after, changes, touched);
+}
+
+/** The scope of changes whose membership consequences are among them. */
+function scopeOfChanges(before: AccessGraph, after: AccessGraph, changes: readonly Change[], affected: Iterable<string>): RuleScope {
   const subjects = new Set<string>(affected);
   const resources = new Set<string>();
   const member = (id: string, type: string): void => {
@@ -76,9 +119,7 @@ export function ruleScope(
   const edge = (e: EdgeRef): void => {
     if (e.kind === 'membership') member(e.to.id, e.to.type);
   };
-  // Attributes set and objects added act through dynamic groups' rules: the memberships they change count.
-  const expanded = needsRules(changes) ? [...expandRules(before, changes).changes, ...changes.filter((c) => c.op === 'set')] : changes;
-  for (const c of expanded) {
+  for (const c of changes) {
     switch (c.op) {
       case 'remove-edge':
       case 'add-edge':
@@ -167,6 +208,20 @@ function withinScope(result: CheckResult, scope: RuleScope): CheckResult {
   return { ...result, violations };
 }
 
+/** The violations of the scope's subjects, and of the require rules towards the scope's resources (one check result each). */
+function runScope(g: AccessGraph, file: RuleFile, scope: RuleScope, now: number): CheckResult[] {
+  const out = [checkSubjects(g, file, scope.subjects, { now })];
+  const requires: RuleFile = { ...file, rules: file.rules.filter((r) => r.kind === 'require') };
+  if (requires.rules.length > 0 && scope.resources.size > 0) {
+    const evaluator = new RuleEvaluator(g, requires, now);
+    for (const id of [...scope.resources].sort()) {
+      if (g.hasObject(id)) evaluator.requireTowards(g.index.nodeOf(id), new Set(nodesReaching(g, id)));
+    }
+    out.push(evaluator.result());
+  }
+  return out;
+}
+
 /** The violations of `file` that `after` has and `before` has not, and the other way round. */
 export function newViolations(
   before: AccessGraph,
@@ -177,19 +232,70 @@ export function newViolations(
   const now = options.now ?? Date.now();
   const scope = options.scope;
   if (!scope) return difference([check(before, file, { now })], [check(after, file, { now })]);
-  const requires: RuleFile = { ...file, rules: file.rules.filter((r) => r.kind === 'require') };
-  const run = (g: AccessGraph): CheckResult[] => {
-    const out = [checkSubjects(g, file, scope.subjects, { now })];
-    if (requires.rules.length > 0 && scope.resources.size > 0) {
-      const evaluator = new RuleEvaluator(g, requires, now);
-      for (const id of [...scope.resources].sort()) {
-        if (g.hasObject(id)) evaluator.requireTowards(g.index.nodeOf(id), new Set(nodesReaching(g, id)));
-      }
-      out.push(evaluator.result());
-    }
-    return out;
+  return difference(
+    options.before ? [withinScope(options.before, scope)] : runScope(before, file, scope, now),
+    runScope(after, file, scope, now),
+  );
+}
+
+/** Whether an exception of the file passes its end date between two times (so the violations it excused change everywhere). */
+function expiryBetween(file: RuleFile, a: number, b: number): boolean {
+  const [from, to] = a <= b ? [a, b] : [b, a];
+  return file.rules.some((r) => r.exceptions.some((e) => e.expires !== undefined && e.expires.instant > from && e.expires.instant <= to));
+}
+
+/** Whether a violation is one a re-check of the scope finds again: its subject's, or a require one towards a resource of the scope. */
+function inScope(v: Violation, scope: RuleScope): boolean {
+  return (
+    (v.subject !== undefined && scope.subjects.has(v.subject.id)) ||
+    (v.finding === 'require' && v.resource !== undefined && scope.resources.has(v.resource.id))
+  );
+}
+
+/**
+ * The whole check of `after`, from the whole check `before` of the graph it was made from (the same
+ * file) and a check of the scope only (`snapshotScope`, `ruleScope`): the violations and excused ones
+ * outside the scope are kept, those inside found again. It is a whole check, made again, when an
+ * exception of the file passed its end date between the two checks' times (the violations it excused
+ * then change anywhere). `totals` count what was read again. A test compares it with a whole check.
+ */
+export function recheck(
+  before: CheckResult,
+  after: AccessGraph,
+  file: RuleFile,
+  scope: RuleScope,
+  options: CheckOptions = {},
+): CheckResult {
+  const now = options.now ?? Date.now();
+  if (expiryBetween(file, Date.parse(before.at), now)) return check(after, file, { now });
+  const again = runScope(after, file, scope, now);
+  const order = new Map(file.rules.map((r, i) => [r.id, i]));
+  const cmp = (a: Violation, b: Violation): number =>
+    severityRank(b.rule.severity) - severityRank(a.rule.severity) ||
+    order.get(a.rule.id)! - order.get(b.rule.id)! ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const violations = new Map<string, Violation>();
+  for (const v of before.violations) if (!inScope(v, scope)) violations.set(v.key, v);
+  for (const v of again.flatMap((r) => r.violations)) violations.set(v.key, v);
+  const excused = new Map<string, ExcusedViolation>();
+  for (const e of before.excused) if (!inScope(e.violation, scope)) excused.set(e.violation.key, e);
+  for (const e of again.flatMap((r) => r.excused)) excused.set(e.violation.key, e);
+  const counts = (list: Iterable<Violation>, id: string): number => [...list].filter((v) => v.rule.id === id).length;
+  const excusedViolations = [...excused.values()].map((e) => e.violation);
+  return {
+    rules: before.rules.map((r) => ({
+      rule: r.rule,
+      violations: counts(violations.values(), r.rule.id),
+      excused: counts(excusedViolations, r.rule.id),
+    })),
+    violations: [...violations.values()].sort(cmp),
+    excused: [...excused.values()].sort((a, b) => cmp(a.violation, b.violation)),
+    totals: {
+      subjects: again.reduce((n, r) => n + r.totals.subjects, 0),
+      bindings: again.reduce((n, r) => n + r.totals.bindings, 0),
+    },
+    at: new Date(now).toISOString(),
   };
-  return difference(options.before ? [withinScope(options.before, scope)] : run(before), run(after));
 }
 
 /**

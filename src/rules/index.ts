@@ -36,7 +36,16 @@ export {
   type RuleRef,
   type ExceptionRef,
 } from './evaluate.ts';
-export { newViolations, changeViolations, ruleScope, type ViolationChanges, type RuleScope, type NewViolationsOptions } from './compare.ts';
+export {
+  newViolations,
+  changeViolations,
+  ruleScope,
+  snapshotScope,
+  recheck,
+  type ViolationChanges,
+  type RuleScope,
+  type NewViolationsOptions,
+} from './compare.ts';
 export { FixShared, planFix, type Fix, type FixPlan, type FixStrategy, type FixOptions } from './fix.ts';
 export { fixPlanFile, type FixPlanFile } from './plan-file.ts';
 export { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';

@@ -14,7 +14,11 @@
  *    compared: violations of the rule file opened and resolved (OCSF Compliance Finding 2003, create or
  *    close), and, as OCSF Detection Findings (2004): sudo gained, a suspended or locked user gaining a
  *    binding, a new direct binding, each with the paths; a dynamic group whose rule and members newly
- *    disagree (./disagreements.ts).
+ *    disagree (./disagreements.ts). What changed is worked out from the graph the loop already holds
+ *    and the new one, built once: the drift of the subjects the differences can touch, the rules checked
+ *    again for those subjects and the resources whose selection may have changed (src/rules/compare.ts
+ *    recheck; a whole check when an exception's end date passed), the dynamic groups evaluated again
+ *    when their record, their members or their member type's records changed.
  *
  * The guarantee against a change that leaves no event: an edge change is found by the rolling audit
  * within ceil(C / K) cycles of this run (C: the snapshot's edge collections), and any change, records
@@ -38,12 +42,13 @@ import {
 } from '../fetchers/index.ts';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, loadSnapshot, saveSnapshot, type Snapshot } from '../snapshot/index.ts';
 import { AccessGraph } from '../graph/index.ts';
-import { drift } from '../analysis/drift.ts';
+import { driftRecomputing, touchedSources } from '../analysis/drift.ts';
+import { diffTenants } from '../analysis/tenant-diff.ts';
 import { inactiveReasons } from '../analysis/findings/inactive.ts';
 import type { Binding } from '../analysis/bindings.ts';
-import { check, complianceFinding, type CheckResult, type RuleFile } from '../rules/index.ts';
+import { check, complianceFinding, recheck, snapshotScope, type CheckResult, type RuleFile } from '../rules/index.ts';
 import { detectionFinding } from './lines.ts';
-import { disagreementFindings, ruleDisagreements } from './disagreements.ts';
+import { disagreementFindings, updatedDisagreements } from './disagreements.ts';
 
 /** A JSON line the loop emits. */
 export type WatchLine = Readonly<Record<string, unknown>>;
@@ -205,7 +210,7 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
   let graph = AccessGraph.fromTenant(snapshot.tenant);
   let round = new AuditRound(snapshot);
   let violations: CheckResult | undefined = options.rules ? check(graph, options.rules, { now: now() }) : undefined;
-  let disagreements = ruleDisagreements(graph);
+  let disagreements = updatedDisagreements(graph);
   let lastFull = now();
   const seen = new Set<string>();
   let failures = 0;
@@ -241,10 +246,15 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
         // Written before anything is said about it: a line never names a state the file does not hold.
         await saveSnapshot(options.snapshot, next);
         for (const e of read.events) seen.add(eventKey(e));
-        const report = drift(snapshot.tenant, next.tenant);
+        // What changed, from the graph already held and the new one (each built once).
+        const structure = diffTenants(snapshot.tenant, next.tenant);
+        const nextGraph = AccessGraph.fromTenant(next.tenant);
+        const touched = touchedSources(graph, nextGraph, structure);
+        const report = driftRecomputing(graph, nextGraph, structure, touched);
+        // The rules are checked again only where the differences can change a violation (a property test compares this with a whole check).
+        const scope = options.rules ? snapshotScope(graph, nextGraph, structure, touched) : undefined;
         snapshot = next;
-        graph = AccessGraph.fromTenant(next.tenant);
-        round = new AuditRound(next, round);
+        graph = nextGraph;
         if (full) lastFull = now();
         const time = now();
         requests += result.meta.refresh.requests.total;
@@ -275,11 +285,14 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
               productVersion: version,
             }),
           );
-        const disagreeing = ruleDisagreements(graph);
+        const disagreeing = updatedDisagreements(graph, { before: disagreements, diff: structure });
         for (const line of disagreementFindings(disagreements, disagreeing, { time, productVersion: version })) emit(line);
         disagreements = disagreeing;
         if (options.rules) {
-          const after = check(graph, options.rules, { now: time });
+          const after =
+            violations && scope
+              ? recheck(violations, graph, options.rules, scope, { now: time })
+              : check(graph, options.rules, { now: time });
           const old = new Map((violations?.violations ?? []).map((v) => [v.key, v]));
           const current = new Map(after.violations.map((v) => [v.key, v]));
           for (const [key, v] of current) if (!old.has(key)) emit(complianceFinding(v, { time, productVersion: version }));
@@ -287,6 +300,8 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
             if (!current.has(key)) emit(complianceFinding(v, { time, productVersion: version, activity: 'close' }));
           violations = after;
         }
+        // The audit's round of the new snapshot: after the lines, which do not wait for it.
+        round = new AuditRound(next, round);
       };
       let refreshed = false;
       if (now() - lastFull >= fullEvery) {
