@@ -67,7 +67,7 @@ export function updatedDisagreements(
 export function disagreementFindings(
   before: ReadonlyMap<string, RuleDisagreement>,
   now: ReadonlyMap<string, RuleDisagreement>,
-  options: { readonly time: number; readonly productVersion: string },
+  options: { readonly time: number; readonly since?: string; readonly productVersion: string },
 ): JsonObject[] {
   const out: JsonObject[] = [];
   for (const [key, d] of now) {
@@ -84,6 +84,7 @@ export function disagreementFindings(
         resource: d.member,
         paths: [],
         time: options.time,
+        ...(options.since !== undefined ? { since: options.since } : {}),
         productVersion: options.productVersion,
       }),
     );

@@ -15,6 +15,13 @@ export function detectionFinding(options: {
   readonly resource: NamedRef;
   readonly paths: readonly AccessPath[];
   readonly time: number;
+  /**
+   * The start (`meta.startedAt`) of the snapshot the change was found against: with the kind and the two
+   * ends it makes the finding's uid, so the same change found again after a restart (from the same
+   * snapshot, its write having been cut short) is the same finding.
+   * @default the finding's time
+   */
+  readonly since?: string;
   readonly productVersion: string;
 }): JsonObject {
   const { subject, resource } = options;
@@ -24,7 +31,9 @@ export function detectionFinding(options: {
     activity: 'create',
     time: options.time,
     severity: options.severity,
-    uid: createHash('sha256').update(`${options.kind}|${subject.id}|${resource.id}|${options.time}`).digest('hex'),
+    uid: createHash('sha256')
+      .update(`${options.kind}|${subject.id}|${resource.id}|${options.since ?? options.time}`)
+      .digest('hex'),
     title: options.title,
     message,
     types: [options.kind],

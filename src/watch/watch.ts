@@ -10,8 +10,8 @@
  *    request plus one per page of those K collections, and writes nothing.
  * 3. New events: an incremental refresh (`fetch --since`, src/fetchers/refresh); the audit found a
  *    difference, or `fullEveryMs` has passed since the last full read: a full re-read.
- * 4. After a refresh the snapshot is written in place, atomically (src/snapshot), and what changed is
- *    compared: violations of the rule file opened and resolved (OCSF Compliance Finding 2003, create or
+ * 4. After a refresh what changed is said, then the new snapshot is written in place, atomically
+ *    (src/snapshot), before the next cycle begins. What is said: violations of the rule file opened and resolved (OCSF Compliance Finding 2003, create or
  *    close), and, as OCSF Detection Findings (2004): sudo gained, a suspended or locked user gaining a
  *    binding, a new direct binding, each with the paths; a dynamic group whose rule and members newly
  *    disagree (./disagreements.ts). What changed is worked out from the graph the loop already holds
@@ -20,12 +20,25 @@
  *    recheck; a whole check when an exception's end date passed), the dynamic groups evaluated again
  *    when their record, their members or their member type's records changed.
  *
+ * Lines and the file: the lines of a refresh are said before the snapshot that holds their state is
+ * written, so that a change's line does not wait for the write of a whole organization. The snapshot is
+ * the watch's only state (a restart resumes from it), and neither order can promise each line exactly
+ * once across a crash; this one promises at least once: a crash (a kill, a power cut) between a
+ * refresh's first line and the end of its write leaves the previous snapshot, from which the restarted
+ * watch finds the same changes again and says them again, each with the finding uid it had (a
+ * violation's fingerprint; for the other findings their kind, ends and the start of the snapshot they
+ * were found against), so a consumer that keys on `finding_info.uid` keeps one. Writing first would
+ * lose those lines instead: the restarted watch would take the written state as already said. A stop
+ * (the signal) waits for the write, so a stop and a restart neither repeat nor lose a line. A write
+ * that fails is a `cycle-failed` line; the loop carries on from the snapshot it holds, whose lines were
+ * said, and writes it at the start of the next cycle.
+ *
  * The guarantee against a change that leaves no event: an edge change is found by the rolling audit
  * within ceil(C / K) cycles of this run (C: the snapshot's edge collections), and any change, records
  * included, by the next full re-read (at most `fullEveryMs` after the last).
  *
  * Failures: a cycle that fails (an HTTP error after the client's retries, a dropped connection) is a
- * `cycle-failed` line; the snapshot stays as it was and the next cycle waits longer (twice the interval,
+ * `cycle-failed` line; the snapshot (the file and the loop's) stays as it was and the next cycle waits longer (twice the interval,
  * then four times, up to an hour). A 401 ends the loop: the key is gone. Cancelling (the signal) ends it
  * after the current write, with a `stopped` line; a request in flight is abandoned, never a write.
  */
@@ -214,6 +227,8 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
   let lastFull = now();
   const seen = new Set<string>();
   let failures = 0;
+  /** The snapshot the loop holds when its write failed (its lines were said): written at the start of the next cycle. */
+  let unsaved: Snapshot | undefined;
   /** The loop ends when asked: after the current cycle's write, with a line that says so. */
   const cancelled = (cycle: number): 'cancelled' => {
     emit({
@@ -243,8 +258,8 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
       const refresh = async (reason: string, full: boolean): Promise<void> => {
         const result = await refreshTenant({ ...options, since: snapshot, eventLagMs: lag, audit: 0, full });
         const next: Snapshot = { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, meta: result.meta, tenant: result.tenant };
-        // Written before anything is said about it: a line never names a state the file does not hold.
-        await saveSnapshot(options.snapshot, next);
+        // The lines are said first and the file written after them (see "Lines and the file" above).
+        const since = snapshot.meta.startedAt;
         for (const e of read.events) seen.add(eventKey(e));
         // What changed, from the graph already held and the new one (each built once).
         const structure = diffTenants(snapshot.tenant, next.tenant);
@@ -269,6 +284,7 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
               resource: gain.target,
               paths: gain.paths,
               time,
+              since,
               productVersion: version,
             }),
           );
@@ -282,11 +298,12 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
               resource: d.binding.target,
               paths: d.binding.paths,
               time,
+              since,
               productVersion: version,
             }),
           );
         const disagreeing = updatedDisagreements(graph, { before: disagreements, diff: structure });
-        for (const line of disagreementFindings(disagreements, disagreeing, { time, productVersion: version })) emit(line);
+        for (const line of disagreementFindings(disagreements, disagreeing, { time, since, productVersion: version })) emit(line);
         disagreements = disagreeing;
         if (options.rules) {
           const after =
@@ -302,7 +319,15 @@ export async function watch(options: WatchOptions): Promise<WatchEnd> {
         }
         // The audit's round of the new snapshot: after the lines, which do not wait for it.
         round = new AuditRound(next, round);
+        unsaved = next;
+        await saveSnapshot(options.snapshot, next);
+        unsaved = undefined;
       };
+      // A snapshot whose lines were said but whose write failed is written before anything else.
+      if (unsaved) {
+        await saveSnapshot(options.snapshot, unsaved);
+        unsaved = undefined;
+      }
       let refreshed = false;
       if (now() - lastFull >= fullEvery) {
         await refresh('a full re-read is due', true);

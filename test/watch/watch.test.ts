@@ -10,7 +10,8 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -185,6 +186,80 @@ describe('jcgraph watch', () => {
     expect(lines.filter((l) => l['jcgraph'] === 'cycle').map((l) => l['mode'])).toEqual(['incremental', 'idle', 'idle']);
     // 1 s less the 700 ms the first took; none after the second, which overran its second.
     expect(waits).toEqual([300, 0]);
+  });
+
+  it('says the lines of a refresh before writing the snapshot; cut short before the write, the restarted watch says them again with the same uids', async () => {
+    const { sim, path } = await simulatorWithSnapshot('lines-first');
+    const { group, system, user } = groupSystemUser(sim.tenant());
+    const rules = parseRuleFile(
+      `version: 1\nrules:\n  - { id: keep-out, title: Keep out, kind: forbid, subjects: { id: "${user.id}" }, resources: { id: "${system.id}" } }\n`,
+      'rules.yaml',
+    );
+    const old = await readFile(path);
+    // The membership opens the violation; a direct association gives a Detection Finding too.
+    sim.applyChanges([
+      { kind: 'add-member', group, member: user },
+      { kind: 'associate', a: user, b: system },
+    ]);
+    const first: WatchLine[] = [];
+    let fileAtFinding: Buffer | undefined;
+    await run(path, sim, first, {
+      rules,
+      emit: (l) => {
+        first.push(l);
+        if (l['class_uid'] === 2003) fileAtFinding = readFileSync(path);
+      },
+    });
+    // Said while the file still held the snapshot before the change; written once the lines were out.
+    expect(fileAtFinding).toEqual(old);
+    expect(JSON.stringify(JSON.parse(await readFile(path, 'utf8')).tenant.edges)).toContain(user.id);
+    // A crash before the write completed leaves the old file: the restarted watch finds the change again.
+    await writeFile(path, old);
+    const again: WatchLine[] = [];
+    await run(path, sim, again, { rules });
+    const findings = (ls: WatchLine[]) =>
+      ls.filter((l) => l['class_uid'] !== undefined).map((l) => `${String(l['class_uid'])} ${(l['finding_info'] as { uid: string }).uid}`);
+    expect(findings(first).filter((f) => f.startsWith('2003'))).toHaveLength(1);
+    expect(findings(first).filter((f) => f.startsWith('2004')).length).toBeGreaterThan(0);
+    expect(findings(again)).toEqual(findings(first));
+  });
+
+  it('a write of the snapshot that fails is a cycle-failed line after the lines; the next cycle writes it and says nothing again', async () => {
+    const { sim, path } = await simulatorWithSnapshot('write-fails');
+    const { group, system, user } = groupSystemUser(sim.tenant());
+    const rules = parseRuleFile(
+      `version: 1\nrules:\n  - { id: keep-out, title: Keep out, kind: forbid, subjects: { id: "${user.id}" }, resources: { id: "${system.id}" } }\n`,
+      'rules.yaml',
+    );
+    const old = await readFile(path);
+    sim.applyChanges([{ kind: 'add-member', group, member: user }]);
+    const lines: WatchLine[] = [];
+    // Once the first cycle has said what changed, a directory stands where the file is: its write fails. Between the cycles it is taken away.
+    await run(path, sim, lines, {
+      rules,
+      cycles: 2,
+      emit: (l) => {
+        lines.push(l);
+        if (l['jcgraph'] === 'cycle' && l['cycle'] === 1) {
+          rmSync(path);
+          mkdirSync(join(path, 'in-the-way'), { recursive: true });
+        }
+      },
+      wait: async () => {
+        rmSync(path, { recursive: true });
+      },
+    });
+    const kinds = lines.map((l) => l['jcgraph'] ?? l['class_uid']);
+    expect(kinds.filter((k) => k === 2003)).toHaveLength(1);
+    expect(kinds.indexOf(2003)).toBeLessThan(kinds.indexOf('cycle-failed'));
+    expect(lines.find((l) => l['jcgraph'] === 'cycle-failed')).toMatchObject({
+      cycle: 1,
+      error: expect.stringMatching(/Could not write the snapshot/),
+    });
+    expect(lines.filter((l) => l['jcgraph'] === 'cycle').map((l) => l['mode'])).toEqual(['incremental', 'idle']);
+    const written = await readFile(path);
+    expect(written).not.toEqual(old);
+    expect(JSON.stringify(JSON.parse(written.toString('utf8')).tenant.edges)).toContain(user.id);
   });
 
   it('stops with a line on a 401, and logs a failed cycle, keeping the snapshot as it was', async () => {
