@@ -81,6 +81,8 @@ export interface SimChildOptions {
   readonly rate?: number;
   /** Serve the change door (`POST /simulator/v1/changes`), for the refresh phase. */
   readonly allowChanges?: boolean;
+  /** Fault settings, as `startSimulator` takes them (the watch phase: `{"events-lag": 1}`). */
+  readonly faults?: Readonly<Record<string, number>>;
 }
 
 export interface SimChildStats {

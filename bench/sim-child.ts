@@ -3,7 +3,9 @@
  * Emits `{baseUrl, apiKey}` once it listens; when its stdin closes it emits its request counts and peak
  * RSS, closes and exits. The key is the simulator's throwaway key, passed to the parent only.
  */
-import { startSimulator } from '../src/simulator/index.ts';
+import { startSimulator, type SimulatorOptions } from '../src/simulator/index.ts';
+
+type SimulatorFaults = NonNullable<SimulatorOptions['faults']>;
 import { emitResult, peakRssMiB, timedAsync } from './harness.ts';
 import type { SimChildOptions } from './harness.ts';
 
@@ -14,6 +16,7 @@ const { ms: startMs, value: sim } = await timedAsync(() =>
     seed: options.seed,
     ...(options.rate !== undefined ? { rate: options.rate } : {}),
     ...(options.allowChanges ? { allowChanges: true } : {}),
+    ...(options.faults ? { faults: options.faults as SimulatorFaults } : {}),
   }),
 );
 emitResult({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
