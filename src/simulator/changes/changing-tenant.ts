@@ -281,10 +281,9 @@ export class ChangingTenant implements RuleView {
 
   /** The direct members of a group (RuleView). */
   *membersOf(group: ObjectRef): Iterable<ObjectRef> {
-    const key = refKey(group);
-    for (const edgeKeyOf of this.#edgesOf.get(key) ?? []) {
+    for (const edgeKeyOf of this.#edgesOf.get(refKey(group)) ?? []) {
       const edge = this.#edges.get(edgeKeyOf);
-      if (edge?.kind === 'membership' && refKey(edge.from) === key) yield edge.to;
+      if (edge?.kind === 'membership' && edge.from.id === group.id && edge.from.type === group.type) yield edge.to;
     }
   }
 

@@ -45,13 +45,16 @@ export function groupRuleChanges(view: RuleView, group: TenantObject): RuleMembe
   if (rule.state !== 'running') return [];
   const out: RuleMembershipChange[] = [];
   const wanted = new Set<string>();
+  // The members read once, not asked one by one: a company-wide group holds most of the organization.
+  const members = [...view.membersOf(group)];
+  const memberIds = new Set(members.filter((m) => m.type === rule.memberType).map((m) => m.id));
   for (const object of view.objectsOf(rule.memberType)) {
     if (!ruleWants(rule, object, object.record)) continue;
     wanted.add(object.id);
-    if (!view.isMember(group, object)) out.push({ op: 'add', group: ref(group), member: ref(object) });
+    if (!memberIds.has(object.id)) out.push({ op: 'add', group: ref(group), member: ref(object) });
   }
   if (rule.method === 'DYNAMIC_AUTOMATED') {
-    for (const member of view.membersOf(group)) {
+    for (const member of members) {
       if (!wanted.has(member.id)) out.push({ op: 'remove', group: ref(group), member: ref(member) });
     }
   }
