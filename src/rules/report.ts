@@ -64,10 +64,17 @@ export function fixable(v: Violation): boolean {
   return v.finding === 'forbid' || v.finding === 'none' || v.finding === 'exclusive';
 }
 
+/** Whether a violation is of one binding (forbid, none, only_through): it has `binding`, from `subject` to `resource`. */
+function hasBinding(v: Violation): boolean {
+  return v.finding === 'forbid' || v.finding === 'none' || v.finding === 'only_through';
+}
+
 /** Checks a rule file and plans the fixes of its first violations. */
 export function checkReport(g: AccessGraph, file: RuleFile, options: CheckReportOptions = {}): CheckReport {
   const now = options.now ?? Date.now();
-  const result = check(g, file, { now });
+  // Lazy: the violations of a large organization are many (about a million on the bench's xl), and
+  // outputs read their paths one violation at a time.
+  const result = check(g, file, { now, lazyPaths: true });
   const limit = options.fixLimit ?? DEFAULT_FIX_LIMIT;
   const fixes = new Map<string, Fix>();
   const perRule = new Map<string, number>();
@@ -81,7 +88,9 @@ export function checkReport(g: AccessGraph, file: RuleFile, options: CheckReport
   }
   if (chosen.length > 0) {
     // A binding that breaks a rule itself is not counted as collateral of another's fix.
-    const atFault = new Set(result.violations.flatMap((v) => (v.binding ? [bindingKey(v.binding.subject.id, v.binding.target.id)] : [])));
+    // (The violations of a binding are those of forbid, none and only_through rules; read from their ends, not their lazy binding.)
+    const atFault = new Set<string>();
+    for (const v of result.violations) if (hasBinding(v)) atFault.add(bindingKey(v.subject!.id, v.resource!.id));
     const session = new WhatIfSession(g);
     const shared = new FixShared();
     for (const v of chosen) fixes.set(v.key, planFix(g, file, v, { now, session, atFault, checked: result, shared }));

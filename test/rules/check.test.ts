@@ -3,7 +3,7 @@
  * fault, exceptions and their end dates, and the fix plans (applied to a copy, they end the violation).
  */
 import { describe, expect, it } from 'vitest';
-import { AccessGraph } from '../../src/graph/index.ts';
+import { AccessGraph, ConcurrentEditError } from '../../src/graph/index.ts';
 import { describePath } from '../../src/analysis/revoke.ts';
 import {
   check,
@@ -61,6 +61,18 @@ describe('check', () => {
     expect(r.violations.map((v) => [v.subject!.name, v.resource!.name])).toEqual([['ann', 'prod-db']]);
     expect(r.violations[0]!.paths.map(describePath)).toEqual(['user:ann → user_group:Contractors → system_group:Prod → system:prod-db']);
     expect(r.rules[0]).toMatchObject({ violations: 1, excused: 0 });
+  });
+
+  it('lazy paths are read from the graph as checked: once it is edited, reading them is refused, not answered from the new graph', () => {
+    const { g: edited } = organization();
+    const f = rules(
+      `  - { id: c, title: No contractors on Linux, kind: forbid, subjects: { employeeType: contractor }, resources: { type: system, os: Ubuntu } }\n`,
+    );
+    const [v] = check(edited, f, { now: NOW, lazyPaths: true }).violations;
+    expect(v!.paths.map(describePath)).toEqual(['user:ann → user_group:Contractors → system_group:Prod → system:prod-db']);
+    edited.removeEdge(v!.paths[0]!.edges[0]!);
+    expect(() => v!.paths).toThrow(ConcurrentEditError);
+    expect(v!.key).toBe(`c|${ids.ann.id}|${ids.prodDb.id}`);
   });
 
   it('forbid with sudo keeps the sudo bindings, with the paths that grant it; with direct, the direct bindings and paths', () => {

@@ -3,6 +3,7 @@
  * kind, nested selectors, exceptions with end dates around a fixed clock), each compared with a brute
  * force written here from the rules' words, over every binding of every subject:
  * - check finds exactly the violations and excused violations the brute force finds;
+ * - a report's lazy violations give every output (JSON, text, SARIF, JUnit, OCSF) the text eager ones give;
  * - every fix plan, applied to a copy, ends its violation and adds none of the file's;
  * - what a change does to the violations, checked again only where it can touch, equals a comparison of
  *   two whole checks.
@@ -13,7 +14,21 @@ import { stringify } from 'yaml';
 import { AccessGraph, type GraphNode } from '../../src/graph/index.ts';
 import { BINDING_TARGETS, subjectBindings, type Binding } from '../../src/analysis/bindings.ts';
 import { WhatIfSession } from '../../src/analysis/whatif.ts';
-import { check, checkReport, fixable, newViolations, parseRuleFile, planFix, ruleScope, type RuleFile } from '../../src/rules/index.ts';
+import {
+  check,
+  checkReport,
+  complianceFinding,
+  fixable,
+  junitXml,
+  newViolations,
+  parseRuleFile,
+  planFix,
+  ruleScope,
+  sarifLog,
+  type CheckReport,
+  type RuleFile,
+} from '../../src/rules/index.ts';
+import { checkDocument, checkText } from '../../src/cli/commands/check.ts';
 import { rulesRemovalsCanBreak } from '../../src/rules/fix.ts';
 import { bindingKey } from '../../src/analysis/bindings.ts';
 import type { TenantData } from '../../src/model/index.ts';
@@ -249,6 +264,32 @@ describe('check: properties', { timeout: 180_000 }, () => {
     expect(seen.violations).toBeGreaterThan(100);
     expect(seen.excused).toBeGreaterThan(10);
     expect(seen.expired).toBeGreaterThan(10);
+  });
+
+  it("a report's lazy violations (paths built when read) give every output the text eager violations give", () => {
+    // checkReport keeps each violation's binding, paths and sides as a reference into the graph; the
+    // reference here is the check that builds them all as it finds them, in the same report otherwise.
+    let compared = 0;
+    fc.assert(
+      fc.property(randomTenant(), fc.array(fc.nat(5), { minLength: 3, maxLength: 3 }), ruleFileArb, ({ tenant }, p, { file }) => {
+        const g = AccessGraph.fromTenant(withRecords(tenant, p));
+        const report = checkReport(g, file, { now: NOW });
+        const eager = check(g, file, { now: NOW });
+        const reference: CheckReport = { ...report, violations: eager.violations, excused: eager.excused };
+        const outputs = (r: CheckReport) => [
+          JSON.stringify(checkDocument(r, 'low')),
+          checkText(r, 1000, 'low'),
+          JSON.stringify(sarifLog(r, file, '0.0.0')),
+          junitXml(r),
+          ...r.violations.map((v) => JSON.stringify(complianceFinding(v, { time: NOW, productVersion: '0.0.0' }))),
+        ];
+        expect(outputs(report)).toEqual(outputs(reference));
+        compared += report.violations.filter((v) => v.paths.length > 0 || v.sides).length;
+      }),
+      { numRuns: 100 },
+    );
+    // Not vacuous: violations with paths or sides were compared.
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('every fix plan, applied to a copy, ends its violation and adds none of the file', () => {
