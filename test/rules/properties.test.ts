@@ -3,7 +3,8 @@
  * kind, nested selectors, exceptions with end dates around a fixed clock), each compared with a brute
  * force written here from the rules' words, over every binding of every subject:
  * - check finds exactly the violations and excused violations the brute force finds;
- * - a report's lazy violations give every output (JSON, text, SARIF, JUnit, OCSF) the text eager ones give;
+ * - a report's lazy violations give every output (JSON, also written one violation at a time, text,
+ *   SARIF, JUnit, OCSF) the text eager ones give;
  * - every fix plan, applied to a copy, ends its violation and adds none of the file's;
  * - what a change does to the violations, checked again only where it can touch, equals a comparison of
  *   two whole checks.
@@ -28,7 +29,8 @@ import {
   type CheckReport,
   type RuleFile,
 } from '../../src/rules/index.ts';
-import { checkDocument, checkText } from '../../src/cli/commands/check.ts';
+import { checkDocument, checkText, writeCheckJson } from '../../src/cli/commands/check.ts';
+import { writeJsonDocument } from '../../src/io/json-text.ts';
 import { rulesRemovalsCanBreak } from '../../src/rules/fix.ts';
 import { bindingKey } from '../../src/analysis/bindings.ts';
 import type { TenantData } from '../../src/model/index.ts';
@@ -276,6 +278,15 @@ describe('check: properties', { timeout: 180_000 }, () => {
         const report = checkReport(g, file, { now: NOW });
         const eager = check(g, file, { now: NOW });
         const reference: CheckReport = { ...report, violations: eager.violations, excused: eager.excused };
+        const written = (write: (sink: { write(chunk: string): void }) => void): string => {
+          let text = '';
+          write({ write: (chunk) => void (text += chunk) });
+          return text;
+        };
+        // --json writes the report's violations one at a time; the reference, its whole document.
+        expect(written((sink) => writeCheckJson(sink, report, 'low'))).toBe(
+          written((sink) => writeJsonDocument(sink, checkDocument(reference, 'low'))),
+        );
         const outputs = (r: CheckReport) => [
           JSON.stringify(checkDocument(r, 'low')),
           checkText(r, 1000, 'low'),

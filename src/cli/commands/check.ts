@@ -28,6 +28,7 @@ import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { isPartial, partialLine } from '../coverage-notice.ts';
 import { parseLimit } from './revoke.ts';
 import { planOutput, writePlan } from '../plan-out.ts';
+import { streamedArray, writeJsonDocument, type TextSink } from '../../io/json-text.ts';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'ocsf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -180,8 +181,14 @@ export function checkText(report: CheckReport, limit: number, failOn: Severity):
   return out;
 }
 
-/** The check report as the JSON document `--json` prints. */
-export function checkDocument(report: CheckReport, failOn: Severity): Record<string, unknown> {
+/** One violation as `--json` prints it: its fields, its fix plan (or null), and why it has none past --fix-limit. */
+function violationEntry(report: CheckReport, v: Violation): Record<string, unknown> {
+  const unplanned = unplannedNote(report, v);
+  return { ...v, fix: report.fixes.get(v.key) ?? null, ...(unplanned !== undefined ? { fixNotPlanned: unplanned } : {}) };
+}
+
+/** The document `--json` prints, with `violations` as given (an array, or a streamed one). */
+function checkDocumentWith(report: CheckReport, failOn: Severity, violations: unknown): Record<string, unknown> {
   return {
     file: report.file,
     source: report.source,
@@ -194,15 +201,32 @@ export function checkDocument(report: CheckReport, failOn: Severity): Record<str
       excused: report.excused.length,
     },
     rules: report.rules,
-    violations: report.violations.map((v) => {
-      const unplanned = unplannedNote(report, v);
-      return { ...v, fix: report.fixes.get(v.key) ?? null, ...(unplanned !== undefined ? { fixNotPlanned: unplanned } : {}) };
-    }),
+    violations,
     excused: report.excused,
     fixLimit: report.fixLimit,
     unplanned: report.unplanned,
     ...(report.gaps.length > 0 ? { gaps: report.gaps.map((g) => ({ rule: g.rule.id, gaps: g.gaps.map((x) => x.endpoint) })) } : {}),
   };
+}
+
+/** The check report as the JSON document `--json` prints. */
+export function checkDocument(report: CheckReport, failOn: Severity): Record<string, unknown> {
+  return checkDocumentWith(
+    report,
+    failOn,
+    report.violations.map((v) => violationEntry(report, v)),
+  );
+}
+
+/**
+ * Writes checkDocument's text one violation at a time: a violation's binding and paths are built when
+ * written and let go of after (a million violations with their paths do not fit in memory together).
+ */
+export function writeCheckJson(sink: TextSink, report: CheckReport, failOn: Severity): void {
+  function* entries(): Generator<Record<string, unknown>> {
+    for (const v of report.violations) yield violationEntry(report, v);
+  }
+  writeJsonDocument(sink, checkDocumentWith(report, failOn, streamedArray(entries())));
 }
 
 /** Reads the rule file named by --rules (relative to the working directory). */
@@ -240,7 +264,7 @@ export const checkCommand: Command = {
         io.stdout.write(checkText(report, limit, failOn));
         break;
       case 'json':
-        writeJson(io, checkDocument(report, failOn));
+        writeCheckJson(io.stdout, report, failOn);
         break;
       case 'sarif':
         writeJson(io, sarifLog(report, file, TOOL_VERSION));
