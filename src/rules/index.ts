@@ -50,8 +50,8 @@ export { FixShared, planFix, type Fix, type FixPlan, type FixStrategy, type FixO
 export { fixPlanFile, type FixPlanFile } from './plan-file.ts';
 export { rulesAffectedByGaps, type RuleGaps } from './coverage.ts';
 export { checkReport, failing, fixable, unplannedNote, DEFAULT_FIX_LIMIT, type CheckReport, type CheckReportOptions } from './report.ts';
-export { sarifLog, violationFingerprint, SARIF_SCHEMA_URI } from './sarif.ts';
-export { junitXml, xmlText } from './junit.ts';
+export { sarifLog, writeSarifLog, violationFingerprint, SARIF_SCHEMA_URI } from './sarif.ts';
+export { junitXml, writeJunitXml, xmlText } from './junit.ts';
 export {
   complianceFinding,
   ocsfFinding,

@@ -8,6 +8,7 @@ import { formatOperation } from '../analysis/operations.ts';
 import { formatReference } from '../analysis/resolve.ts';
 import type { Violation } from './evaluate.ts';
 import { unplannedNote, type CheckReport } from './report.ts';
+import type { TextSink } from '../io/json-text.ts';
 
 /** Text as XML 1.0 allows it: markup escaped, characters it cannot hold replaced. */
 export function xmlText(text: string): string {
@@ -45,6 +46,19 @@ function details(v: Violation, report: CheckReport): string {
 
 /** The JUnit XML of a check report. */
 export function junitXml(report: CheckReport): string {
+  return [...junitChunks(report)].join('');
+}
+
+/**
+ * Writes junitXml's text one test case at a time: a violation's paths are built as it is written and
+ * let go of after (the XML of a million violations is longer than the longest string V8 can build).
+ */
+export function writeJunitXml(sink: TextSink, report: CheckReport): void {
+  for (const chunk of junitChunks(report)) sink.write(chunk);
+}
+
+/** junitXml's text in pieces: a suite's head, then each case. */
+function* junitChunks(report: CheckReport): Generator<string> {
   const byRule = new Map<string, { violations: Violation[]; excused: { v: Violation; why: string }[] }>();
   for (const r of report.rules) byRule.set(r.rule.id, { violations: [], excused: [] });
   for (const v of report.violations) byRule.get(v.rule.id)?.violations.push(v);
@@ -53,33 +67,34 @@ export function junitXml(report: CheckReport): string {
       v: e.violation,
       why: `excused by exception ${e.exception.index + 1} (${e.exception.owner}: ${e.exception.reason})`,
     });
-  const suites: string[] = [];
   let tests = 0;
   let failures = 0;
   let skipped = 0;
   for (const { rule } of report.rules) {
     const { violations, excused } = byRule.get(rule.id)!;
-    const classname = xmlText(`jcgraph.rules.${rule.id}`);
-    const cases = [
-      ...violations.map(
-        (v) =>
-          `    <testcase classname="${classname}" name="${xmlText(caseName(v))}">\n      <failure type="${xmlText(v.finding)}" message="${xmlText(v.message)}">${xmlText(details(v, report))}</failure>\n    </testcase>`,
-      ),
-      ...excused.map(
-        (e) =>
-          `    <testcase classname="${classname}" name="${xmlText(caseName(e.v))}">\n      <skipped message="${xmlText(e.why)}"/>\n    </testcase>`,
-      ),
-    ];
-    if (cases.length === 0) cases.push(`    <testcase classname="${classname}" name="no violations"/>`);
-    const n = Math.max(1, violations.length + excused.length);
-    tests += n;
+    tests += Math.max(1, violations.length + excused.length);
     failures += violations.length;
     skipped += excused.length;
-    suites.push(
-      `  <testsuite name="${xmlText(`${rule.id}: ${rule.title}`)}" tests="${n}" failures="${violations.length}" errors="0" skipped="${excused.length}" timestamp="${report.at}">\n` +
-        `    <properties>\n      <property name="severity" value="${rule.severity}"/>\n      <property name="kind" value="${rule.kind}"/>\n${rule.tags.map((t) => `      <property name="tag" value="${xmlText(t)}"/>`).join('\n')}${rule.tags.length > 0 ? '\n' : ''}    </properties>\n` +
-        `${cases.join('\n')}\n  </testsuite>`,
-    );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlText(`jcgraph check ${report.file}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlText(`jcgraph check ${report.file}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n`;
+  let first = true;
+  for (const { rule } of report.rules) {
+    const { violations, excused } = byRule.get(rule.id)!;
+    const classname = xmlText(`jcgraph.rules.${rule.id}`);
+    const n = Math.max(1, violations.length + excused.length);
+    yield (
+      `${first ? '' : '\n'}  <testsuite name="${xmlText(`${rule.id}: ${rule.title}`)}" tests="${n}" failures="${violations.length}" errors="0" skipped="${excused.length}" timestamp="${report.at}">\n` +
+      `    <properties>\n      <property name="severity" value="${rule.severity}"/>\n      <property name="kind" value="${rule.kind}"/>\n${rule.tags.map((t) => `      <property name="tag" value="${xmlText(t)}"/>`).join('\n')}${rule.tags.length > 0 ? '\n' : ''}    </properties>\n`
+    );
+    first = false;
+    let cases = 0;
+    const sep = () => (cases++ === 0 ? '' : '\n');
+    for (const v of violations)
+      yield `${sep()}    <testcase classname="${classname}" name="${xmlText(caseName(v))}">\n      <failure type="${xmlText(v.finding)}" message="${xmlText(v.message)}">${xmlText(details(v, report))}</failure>\n    </testcase>`;
+    for (const e of excused)
+      yield `${sep()}    <testcase classname="${classname}" name="${xmlText(caseName(e.v))}">\n      <skipped message="${xmlText(e.why)}"/>\n    </testcase>`;
+    if (cases === 0) yield `    <testcase classname="${classname}" name="no violations"/>`;
+    yield '\n  </testsuite>';
+  }
+  yield '\n</testsuites>\n';
 }

@@ -12,6 +12,7 @@ import { formatOperation } from '../analysis/operations.ts';
 import type { Violation } from './evaluate.ts';
 import { unplannedNote, type CheckReport } from './report.ts';
 import type { RuleFile, Severity } from './types.ts';
+import { streamedArray, writeJsonDocument, type TextSink } from '../io/json-text.ts';
 
 /** SARIF's levels by severity. */
 const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
@@ -38,16 +39,26 @@ function logical(ref: { type: string; id: string; name: string }, role: string):
 
 /** The SARIF 2.1.0 log of a check report. */
 export function sarifLog(report: CheckReport, file: RuleFile, toolVersion: string): JsonObject {
+  const result = sarifResults(report, file);
+  return sarifLogWith(report, file, toolVersion, report.violations.map(result));
+}
+
+/**
+ * Writes sarifLog's text one result at a time: a violation's paths are built as it is written and let
+ * go of after (the log of a million violations does not fit in memory whole).
+ */
+export function writeSarifLog(sink: TextSink, report: CheckReport, file: RuleFile, toolVersion: string): void {
+  const result = sarifResults(report, file);
+  function* results(): Generator<JsonObject> {
+    for (const v of report.violations) yield result(v);
+  }
+  writeJsonDocument(sink, sarifLogWith(report, file, toolVersion, streamedArray(results())));
+}
+
+/** The SARIF result of each violation of a report. */
+function sarifResults(report: CheckReport, file: RuleFile): (v: Violation) => JsonObject {
   const index = new Map(file.rules.map((r, i) => [r.id, i]));
-  const rules = file.rules.map((r) => ({
-    id: r.id,
-    name: r.id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()),
-    shortDescription: { text: r.title },
-    fullDescription: { text: r.description ?? `${r.title} (a ${r.kind} rule).` },
-    defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { tags: [...r.tags], kind: r.kind, severity: r.severity, 'security-severity': SECURITY_SEVERITY[r.severity] },
-  }));
-  const results = report.violations.map((v) => {
+  return (v) => {
     const rule = file.rules[index.get(v.rule.id)!]!;
     const fix = report.fixes.get(v.key);
     const unplanned = unplannedNote(report, v);
@@ -91,7 +102,19 @@ export function sarifLog(report: CheckReport, file: RuleFile, toolVersion: strin
       partialFingerprints: { 'jcgraphViolation/v1': violationFingerprint(v) },
       properties,
     };
-  });
+  };
+}
+
+/** The log around its results (an array, or a streamed one). */
+function sarifLogWith(report: CheckReport, file: RuleFile, toolVersion: string, results: unknown): JsonObject {
+  const rules = file.rules.map((r) => ({
+    id: r.id,
+    name: r.id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()),
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.description ?? `${r.title} (a ${r.kind} rule).` },
+    defaultConfiguration: { level: LEVEL[r.severity] },
+    properties: { tags: [...r.tags], kind: r.kind, severity: r.severity, 'security-severity': SECURITY_SEVERITY[r.severity] },
+  }));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -106,7 +129,8 @@ export function sarifLog(report: CheckReport, file: RuleFile, toolVersion: strin
             properties: { source: report.source, fixLimit: report.fixLimit, unplanned: report.unplanned },
           },
         ],
-        results,
+        // A streamed array is written as the array it yields (json-text); JsonObject cannot say so.
+        results: results as JsonObject[],
       },
     ],
   };

@@ -3,8 +3,8 @@
  * kind, nested selectors, exceptions with end dates around a fixed clock), each compared with a brute
  * force written here from the rules' words, over every binding of every subject:
  * - check finds exactly the violations and excused violations the brute force finds;
- * - a report's lazy violations give every output (JSON, also written one violation at a time, text,
- *   SARIF, JUnit, OCSF) the text eager ones give;
+ * - a report's lazy violations give every output (JSON, text, SARIF, JUnit, OCSF; JSON, SARIF and JUnit
+ *   also written one violation at a time) the text eager ones give;
  * - every fix plan, applied to a copy, ends its violation and adds none of the file's;
  * - what a change does to the violations, checked again only where it can touch, equals a comparison of
  *   two whole checks.
@@ -26,6 +26,8 @@ import {
   planFix,
   ruleScope,
   sarifLog,
+  writeJunitXml,
+  writeSarifLog,
   type CheckReport,
   type RuleFile,
 } from '../../src/rules/index.ts';
@@ -283,10 +285,14 @@ describe('check: properties', { timeout: 180_000 }, () => {
           write({ write: (chunk) => void (text += chunk) });
           return text;
         };
-        // --json writes the report's violations one at a time; the reference, its whole document.
+        // --json, --format sarif and junit write the report's violations one at a time; the reference, whole documents.
         expect(written((sink) => writeCheckJson(sink, report, 'low'))).toBe(
           written((sink) => writeJsonDocument(sink, checkDocument(reference, 'low'))),
         );
+        expect(written((sink) => writeSarifLog(sink, report, file, '0.0.0'))).toBe(
+          written((sink) => writeJsonDocument(sink, sarifLog(reference, file, '0.0.0'))),
+        );
+        expect(written((sink) => writeJunitXml(sink, report))).toBe(junitXml(reference));
         const outputs = (r: CheckReport) => [
           JSON.stringify(checkDocument(r, 'low')),
           checkText(r, 1000, 'low'),

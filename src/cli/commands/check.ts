@@ -11,9 +11,9 @@ import {
   complianceFinding,
   failing,
   fixPlanFile,
-  junitXml,
+  writeJunitXml,
   readRuleFile,
-  sarifLog,
+  writeSarifLog,
   type CheckReport,
   type RuleFile,
   type Severity,
@@ -23,7 +23,7 @@ import {
 } from '../../rules/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { CliIo, Command } from '../command.ts';
-import { capped, pathText, plural, ref, safeText, writeJson } from '../format.ts';
+import { capped, pathText, plural, ref, safeText } from '../format.ts';
 import { loadGraph, SOURCE_HELP, SOURCE_OPTIONS } from '../load-graph.ts';
 import { isPartial, partialLine } from '../coverage-notice.ts';
 import { parseLimit } from './revoke.ts';
@@ -267,10 +267,10 @@ export const checkCommand: Command = {
         writeCheckJson(io.stdout, report, failOn);
         break;
       case 'sarif':
-        writeJson(io, sarifLog(report, file, TOOL_VERSION));
+        writeSarifLog(io.stdout, report, file, TOOL_VERSION);
         break;
       case 'junit':
-        io.stdout.write(junitXml(report));
+        writeJunitXml(io.stdout, report);
         break;
       case 'ocsf':
         for (const v of report.violations) {
