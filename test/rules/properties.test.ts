@@ -305,8 +305,8 @@ describe('check: properties', { timeout: 180_000 }, () => {
       }),
       { numRuns: 100 },
     );
-    // Not vacuous: violations with paths or sides were compared.
-    expect(compared).toBeGreaterThan(100);
+    // Not vacuous: violations with paths or sides were compared (81 to 136 of them in the runs seen).
+    expect(compared).toBeGreaterThan(20);
   });
 
   it('every fix plan, applied to a copy, ends its violation and adds none of the file', () => {
