@@ -20,6 +20,7 @@ export const INTEGRATION = [
   'test/package/pack-install.test.ts',
   'test/library/docs.test.ts',
   // Real jcgraph (or npm, tsx) processes.
+  'test/cli/blocking-stdio.test.ts',
   'test/cli/demo.test.ts',
   'test/cli/examples.test.ts',
   'test/cli/heap-bound.test.ts',

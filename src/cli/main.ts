@@ -3,6 +3,7 @@
  * (0 success, 1 failure, 2 usage, 3 partial: a snapshot was written or read that lacks what could not be
  * fetched). Every message is shown safely (safeText), and never with the API key in it.
  */
+import { endWhenReaderCloses, writeBlocking } from './blocking-stdio.ts';
 import { JcGraphError, InputError, CancelledError } from '../errors.ts';
 import { loadCommand, type CliIo, type CommandEntry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -43,6 +44,10 @@ function processIo(): CliIo {
     controller.abort(new CancelledError('cancelled by Ctrl-C'));
   };
   process.on('SIGINT', onSigint);
+  for (const stream of [process.stdout, process.stderr]) {
+    writeBlocking(stream);
+    endWhenReaderCloses(stream);
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
