@@ -58,10 +58,11 @@ function staticImports(entry: string): Set<string> {
 }
 
 describe('jcgraph --help', () => {
-  it('loads only the entry point, the command table and the errors: no command, no engine, no package', () => {
+  it('loads only the entry point, its output set-up, the command table and the errors: no command, no engine, no package', () => {
     const loaded = [...staticImports(join(ROOT, 'src/cli/main.ts'))].map((f) => relative(ROOT, f)).sort();
     expect(loaded).toEqual([
       'src/cli/api-key.ts',
+      'src/cli/blocking-stdio.ts',
       'src/cli/command.ts',
       'src/cli/commands/index.ts',
       'src/cli/main.ts',
