@@ -27,7 +27,7 @@ import {
   RuleEvaluator,
   check,
   checkSubjects,
-  severityRank,
+  violationOrder,
   type CheckOptions,
   type CheckResult,
   type ExcusedViolation,
@@ -269,11 +269,7 @@ export function recheck(
   const now = options.now ?? Date.now();
   if (expiryBetween(file, Date.parse(before.at), now)) return check(after, file, { now });
   const again = runScope(after, file, scope, now);
-  const order = new Map(file.rules.map((r, i) => [r.id, i]));
-  const cmp = (a: Violation, b: Violation): number =>
-    severityRank(b.rule.severity) - severityRank(a.rule.severity) ||
-    order.get(a.rule.id)! - order.get(b.rule.id)! ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const cmp = violationOrder(file.rules);
   const violations = new Map<string, Violation>();
   for (const v of before.violations) if (!inScope(v, scope)) violations.set(v.key, v);
   for (const v of again.flatMap((r) => r.violations)) violations.set(v.key, v);

@@ -637,12 +637,7 @@ export class RuleEvaluator {
   }
 
   result(): CheckResult {
-    // Most severe first, then the file's order: one number per rule (ids are unique in a file).
-    const place = new Map(
-      this.rules.map((r) => [r.rule.id, (SEVERITIES.length - severityRank(r.rule.severity)) * this.rules.length + r.order]),
-    );
-    const cmp = (a: Violation, b: Violation): number =>
-      place.get(a.rule.id)! - place.get(b.rule.id)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    const cmp = violationOrder(this.rules.map((r) => r.rule));
     return {
       rules: this.rules.map((r) => ({ rule: ruleRef(r.rule), ...this.counts.get(r.rule.id)! })),
       violations: [...this.violations].sort(cmp),
@@ -651,6 +646,13 @@ export class RuleEvaluator {
       at: new Date(this.now).toISOString(),
     };
   }
+}
+
+/** The order a check lists violations in: most severe first, then the file's order of rules, then by key. */
+export function violationOrder(rules: readonly Rule[]): (a: Violation, b: Violation) => number {
+  // One number per rule (ids are unique in a file).
+  const place = new Map(rules.map((r, i) => [r.id, (SEVERITIES.length - severityRank(r.severity)) * rules.length + i]));
+  return (a, b) => place.get(a.rule.id)! - place.get(b.rule.id)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /** Checks every rule of the file against every binding of the graph (streamed one subject at a time). */
