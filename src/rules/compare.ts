@@ -276,13 +276,19 @@ export function recheck(
   const excused = new Map<string, ExcusedViolation>();
   for (const e of before.excused) if (!inScope(e.violation, scope)) excused.set(e.violation.key, e);
   for (const e of again.flatMap((r) => r.excused)) excused.set(e.violation.key, e);
-  const counts = (list: Iterable<Violation>, id: string): number => [...list].filter((v) => v.rule.id === id).length;
-  const excusedViolations = [...excused.values()].map((e) => e.violation);
+  // Per rule, in one pass over each list (not one pass per rule).
+  const perRule = (list: Iterable<Violation>): Map<string, number> => {
+    const n = new Map<string, number>();
+    for (const v of list) n.set(v.rule.id, (n.get(v.rule.id) ?? 0) + 1);
+    return n;
+  };
+  const violationCounts = perRule(violations.values());
+  const excusedCounts = perRule([...excused.values()].map((e) => e.violation));
   return {
     rules: before.rules.map((r) => ({
       rule: r.rule,
-      violations: counts(violations.values(), r.rule.id),
-      excused: counts(excusedViolations, r.rule.id),
+      violations: violationCounts.get(r.rule.id) ?? 0,
+      excused: excusedCounts.get(r.rule.id) ?? 0,
     })),
     violations: [...violations.values()].sort(cmp),
     excused: [...excused.values()].sort((a, b) => cmp(a.violation, b.violation)),
